@@ -1,0 +1,32 @@
+package org.bulwark.cleanup;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import org.bulwark.mail.QueueId;
+
+/**
+ * One message on its way into the queue. The caller writes the content exactly as received (after
+ * SMTP dot-unstuffing; CRLF or LF line ends) to {@link #content()}; cleanup prepends the Received
+ * header, adds Message-ID and Date where missing (local submissions and mynetworks clients) and
+ * streams it to the queue file.
+ */
+public interface CleanupSession extends AutoCloseable {
+
+    QueueId queueId();
+
+    OutputStream content();
+
+    /**
+     * Finishes the headers, makes the queue file durable and logs {@code message-id=<...>} and
+     * {@code from=<...>, size=N, nrcpt=N (queue active)}. Only after this returns may the client
+     * be told 250.
+     */
+    QueueId commit() throws IOException;
+
+    /** Throws the message away (client went away, size exceeded, rejected at end of data). */
+    void abort();
+
+    /** Aborts unless committed. */
+    @Override
+    void close();
+}

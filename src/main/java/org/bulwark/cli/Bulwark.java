@@ -1,0 +1,38 @@
+package org.bulwark.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code bulwark} command: the daemon's controls and the administrator's tools. */
+@Command(name = "bulwark", mixinStandardHelpOptions = true, version = "Bulwark 0.1.0",
+        description = "A Postfix-compatible mail server.",
+        subcommands = {
+            StartFgCommand.class,
+            StartCommand.class,
+            StopCommand.class,
+            StatusCommand.class,
+            PostconfCommand.class,
+            MailqCommand.class,
+            SendmailCommand.class,
+        })
+public final class Bulwark implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line with Bulwark's error handling: operator mistakes print one line, no stack trace. */
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Bulwark());
+        cl.setExecutionExceptionHandler(new OperatorErrors());
+        return cl;
+    }
+}

@@ -1,0 +1,45 @@
+package org.bulwark.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The effective configuration of one service: main.cf values over Postfix's defaults, with the
+ * service's master.cf {@code -o} overrides on top. Values are returned with {@code $name}
+ * expansion done. Immutable; a reload builds a new one.
+ */
+public interface Config {
+
+    /** The expanded value; a parameter nobody set and without a default is "". */
+    String get(String name);
+
+    /** The expanded value split on commas and white space, as Postfix splits lists. */
+    List<String> list(String name);
+
+    int integer(String name);
+
+    /** A size in bytes (Postfix sizes are plain byte counts). */
+    long size(String name);
+
+    /** A time value with Postfix's units: s, m, h, d, w; a bare number uses the parameter's default unit. */
+    Duration time(String name);
+
+    /** yes/no (also true/false), as Postfix reads booleans. */
+    boolean bool(String name);
+
+    /** Whether main.cf or an override sets this parameter (as {@code postconf -n} shows). */
+    boolean isSet(String name);
+
+    /** This configuration with per-service overrides (master.cf {@code -o name=value}) on top. */
+    Config with(Map<String, String> overrides);
+
+    /** The directory main.cf and master.cf were read from. */
+    Path configDirectory();
+
+    /** A configuration of defaults and the given values, for tests and tools. */
+    static Config of(Map<String, String> values) {
+        return MainCf.fromMap(values);
+    }
+}

@@ -1,0 +1,112 @@
+package org.bulwark.log;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The maillog: one line per event in syslog's traditional form, as Postfix writes it, so that
+ * pflogsumm and fail2ban read it unchanged:
+ * {@code Nov 23 17:41:02 mail bulwark/smtpd[4242]: connect from localhost[127.0.0.1]}.
+ * Lines go to {@code maillog_file}, or to standard output when that is unset or {@code -}.
+ */
+public final class MailLog implements AutoCloseable {
+
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("MMM ppd HH:mm:ss", Locale.ROOT);
+
+    private final PrintStream out;
+    private final boolean ownsStream;
+    private final String hostname;
+    private final String syslogName;
+    private final long pid = ProcessHandle.current().pid();
+    private final ReentrantLock lock = new ReentrantLock();
+
+    private MailLog(PrintStream out, boolean ownsStream, String hostname, String syslogName) {
+        this.out = out;
+        this.ownsStream = ownsStream;
+        this.hostname = shortName(hostname);
+        this.syslogName = syslogName;
+    }
+
+    /** Opens {@code maillogFile} for appending; "" or "-" means standard output. */
+    public static MailLog open(String maillogFile, String hostname, String syslogName) throws IOException {
+        if (maillogFile == null || maillogFile.isEmpty() || maillogFile.equals("-")) {
+            return new MailLog(System.out, false, hostname, syslogName);
+        }
+        Path path = Path.of(maillogFile);
+        if (path.getParent() != null) {
+            Files.createDirectories(path.getParent());
+        }
+        OutputStream file = Files.newOutputStream(path, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        return new MailLog(new PrintStream(file, true, StandardCharsets.UTF_8), true, hostname, syslogName);
+    }
+
+    /** A log that writes to the given stream, for tools and tests. */
+    public static MailLog to(PrintStream out, String hostname, String syslogName) {
+        return new MailLog(out, false, hostname, syslogName);
+    }
+
+    /** The logger for one program name, e.g. {@code smtpd}, {@code qmgr}, {@code local}. */
+    public Logger program(String program) {
+        return new Logger(this, syslogName + "/" + program + "[" + pid + "]: ");
+    }
+
+    void write(String prefix, String message) {
+        String line = STAMP.format(ZonedDateTime.now()) + " " + hostname + " " + prefix + message;
+        lock.lock();
+        try {
+            out.println(line);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static String shortName(String hostname) {
+        int dot = hostname.indexOf('.');
+        return dot > 0 ? hostname.substring(0, dot) : hostname;
+    }
+
+    @Override
+    public void close() {
+        if (ownsStream) {
+            out.close();
+        } else {
+            out.flush();
+        }
+    }
+
+    /** Writes lines for one program. Postfix prefixes problems with {@code warning:}, {@code fatal:}. */
+    public static final class Logger {
+        private final MailLog log;
+        private final String prefix;
+
+        Logger(MailLog log, String prefix) {
+            this.log = log;
+            this.prefix = prefix;
+        }
+
+        public void info(String message) {
+            log.write(prefix, message);
+        }
+
+        public void warning(String message) {
+            log.write(prefix, "warning: " + message);
+        }
+
+        public void error(String message) {
+            log.write(prefix, "error: " + message);
+        }
+
+        public void fatal(String message) {
+            log.write(prefix, "fatal: " + message);
+        }
+    }
+}

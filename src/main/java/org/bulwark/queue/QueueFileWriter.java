@@ -1,0 +1,30 @@
+package org.bulwark.queue;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import org.bulwark.mail.QueueId;
+
+/**
+ * A queue file being written in {@code incoming/}. Its content is streamed to disk as it arrives;
+ * {@link #commit()} makes it durable and visible to the queue manager, {@link #abort()} removes it.
+ */
+public interface QueueFileWriter extends AutoCloseable {
+
+    QueueId id();
+
+    /** Where the message content goes, LF line endings. Closed by commit or abort. */
+    OutputStream content();
+
+    /**
+     * Flushes, fsyncs the file, moves it to {@code active/} and fsyncs both directories. When this
+     * returns the message is safe: only then may a 250 be sent.
+     */
+    void commit() throws IOException;
+
+    /** Removes the unfinished file; safe to call after a failed commit, and more than once. */
+    void abort();
+
+    /** Aborts unless committed. */
+    @Override
+    void close();
+}

@@ -1,0 +1,43 @@
+package org.bulwark.restrict;
+
+import java.net.InetAddress;
+import org.bulwark.mail.MailAddress;
+
+/**
+ * What restrictions may look at: a read-only snapshot of the SMTP session at the moment of the
+ * check. Fields not yet known at a stage are {@code null} (e.g. {@code recipient} before RCPT).
+ *
+ * @param clientAddress    the client's IP address
+ * @param clientName       verified client host name, or {@code unknown}
+ * @param reverseName      the PTR name even if not forward-confirmed, or {@code unknown}
+ * @param helo             HELO/EHLO argument, or {@code null} before HELO
+ * @param sender           MAIL FROM address (myorigin appended if unqualified), or {@code null}
+ * @param recipient        RCPT TO address being checked, or {@code null}
+ * @param saslUsername     the authenticated SASL user, or {@code null}
+ * @param protocol         {@code SMTP} or {@code ESMTP}
+ * @param recipientCount   recipients accepted so far in this transaction
+ * @param messageSize      SIZE= from MAIL FROM, or the actual size at end of data, or 0
+ * @param pipelinedEarly   the client sent commands before our reply (for reject_unauth_pipelining)
+ */
+public record SmtpdContext(
+        InetAddress clientAddress,
+        String clientName,
+        String reverseName,
+        String helo,
+        MailAddress sender,
+        MailAddress recipient,
+        String saslUsername,
+        String protocol,
+        int recipientCount,
+        long messageSize,
+        boolean pipelinedEarly) {
+
+    public boolean saslAuthenticated() {
+        return saslUsername != null;
+    }
+
+    public SmtpdContext withRecipient(MailAddress newRecipient) {
+        return new SmtpdContext(clientAddress, clientName, reverseName, helo, sender, newRecipient,
+                saslUsername, protocol, recipientCount, messageSize, pipelinedEarly);
+    }
+}
