@@ -73,9 +73,10 @@ public final class DnsResolver {
         int tries = Math.max(1, attempts);
         extended.setRetries(tries);
         extended.setLoadBalance(false);
-        // The overall limit covers every attempt at every server, plus a little slack.
+        // The overall limit covers every attempt at every server, plus dnsjava's I/O loop, which
+        // notices an expired query only once a second.
         int count = Math.max(1, extended.getResolvers().length);
-        extended.setTimeout(timeout.multipliedBy((long) tries * count).plusMillis(100));
+        extended.setTimeout(timeout.plusSeconds(1).multipliedBy((long) tries * count));
         return new DnsResolver(extended);
     }
 
