@@ -10,6 +10,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import org.bulwark.config.Config;
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.DClass;
@@ -78,6 +79,14 @@ public final class DnsResolver {
         int count = Math.max(1, extended.getResolvers().length);
         extended.setTimeout(timeout.plusSeconds(1).multipliedBy((long) tries * count));
         return new DnsResolver(extended);
+    }
+
+    /**
+     * A resolver for {@code dns_servers} (a Bulwark extension: Postfix always uses the system's
+     * resolver configuration), with the default timeouts.
+     */
+    public static DnsResolver create(Config config) {
+        return create(config.list("dns_servers"));
     }
 
     /**
@@ -162,6 +171,28 @@ public final class DnsResolver {
     /** The TXT records of a name, each one's strings joined without separator (RFC 7208 §3.3). */
     public DnsResult<String> lookupTxt(String name) {
         return query(name, Type.TXT).map(r -> String.join("", ((TXTRecord) r).getStrings()));
+    }
+
+    /**
+     * A DNSBL query (RFC 5782 §2.1, §2.4): the client's octets (IPv4) or nibbles (IPv6) in reverse
+     * order under {@code zone}. Found means listed; the values are the list's return codes
+     * ({@code 127.0.0.x}).
+     */
+    public DnsResult<InetAddress> lookupDnsbl(InetAddress client, String zone) {
+        return query(dnsblName(client, zone), Type.A).map(r -> ((ARecord) r).getAddress());
+    }
+
+    /** The TXT records of a DNSBL entry: the list's reason for listing the client (RFC 5782 §2.1). */
+    public DnsResult<String> lookupDnsblText(InetAddress client, String zone) {
+        return lookupTxt(dnsblName(client, zone));
+    }
+
+    /** {@code 2.0.0.127.zen.example} for 127.0.0.2 under zen.example. */
+    static String dnsblName(InetAddress client, String zone) {
+        String reverse = ReverseMap.fromAddress(client).toString(true);
+        String suffix = reverse.endsWith(".in-addr.arpa") ? ".in-addr.arpa" : ".ip6.arpa";
+        String z = zone.endsWith(".") ? zone.substring(0, zone.length() - 1) : zone;
+        return reverse.substring(0, reverse.length() - suffix.length()) + "." + z;
     }
 
     /** Records of any type (e.g. {@link Type#TLSA}) as dnsjava returns them. */

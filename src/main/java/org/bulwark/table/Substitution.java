@@ -8,10 +8,20 @@ import java.util.regex.Matcher;
  * The result of a pcre/regexp rule with {@code $n} and {@code ${n}} replaced by the matched
  * groups; {@code $$} is a literal dollar. Parsed once, when the table is read.
  */
-record Substitution(List<Object> parts) {
+record Substitution(List<Substitution.Part> parts) {
+
+    /** A piece of the result: text as written, or the text of a matched group. */
+    sealed interface Part permits Literal, Group {
+    }
+
+    record Literal(String text) implements Part {
+    }
+
+    record Group(int number) implements Part {
+    }
 
     static Substitution parse(String text, int groupCount) {
-        List<Object> parts = new ArrayList<>();
+        List<Part> parts = new ArrayList<>();
         StringBuilder literal = new StringBuilder();
         int i = 0;
         while (i < text.length()) {
@@ -44,31 +54,32 @@ record Substitution(List<Object> parts) {
                         + groupCount + " group(s)");
             }
             if (!literal.isEmpty()) {
-                parts.add(literal.toString());
+                parts.add(new Literal(literal.toString()));
                 literal.setLength(0);
             }
-            parts.add(group);
+            parts.add(new Group(group));
             i = braced ? end + 1 : end;
         }
         if (!literal.isEmpty()) {
-            parts.add(literal.toString());
+            parts.add(new Literal(literal.toString()));
         }
         return new Substitution(List.copyOf(parts));
     }
 
     boolean usesGroups() {
-        return parts.stream().anyMatch(Integer.class::isInstance);
+        return parts.stream().anyMatch(Group.class::isInstance);
     }
 
     /** The result for a match; {@code matcher} is null only when {@link #usesGroups()} is false. */
     String apply(Matcher matcher) {
         StringBuilder out = new StringBuilder();
-        for (Object part : parts) {
-            if (part instanceof Integer group) {
-                String value = matcher.group(group);
-                out.append(value == null ? "" : value);
-            } else {
-                out.append(part);
+        for (Part part : parts) {
+            switch (part) {
+                case Literal literal -> out.append(literal.text());
+                case Group group -> {
+                    String value = matcher.group(group.number());
+                    out.append(value == null ? "" : value);
+                }
             }
         }
         return out.toString();

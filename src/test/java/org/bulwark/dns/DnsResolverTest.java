@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import org.bulwark.config.Config;
 import org.bulwark.config.ConfigException;
 import org.bulwark.testing.TestDnsServer;
 import org.junit.jupiter.api.AfterEach;
@@ -191,5 +193,31 @@ class DnsResolverTest {
         assertThat(DnsServers.parse(List.of("127.0.0.1:5353", "[::1]:53", "127.0.0.2", "::1")))
                 .extracting(a -> a.getAddress().getHostAddress() + " " + a.getPort())
                 .containsExactly("127.0.0.1 5353", "0:0:0:0:0:0:0:1 53", "127.0.0.2 53", "0:0:0:0:0:0:0:1 53");
+    }
+
+    @Test
+    void findsAClientListedInADnsbl() throws Exception {
+        dns.addA("2.0.0.127.zen.example", "127.0.0.2").addTxt("2.0.0.127.zen.example", "listed for testing");
+
+        assertThat(resolver.lookupDnsbl(ip("127.0.0.2"), "zen.example").values()).containsExactly(ip("127.0.0.2"));
+        assertThat(resolver.lookupDnsblText(ip("127.0.0.2"), "zen.example").values()).containsExactly("listed for testing");
+        assertThat(resolver.lookupDnsbl(ip("192.0.2.1"), "zen.example"))
+                .isEqualTo(new DnsResult.NotFound<InetAddress>(DnsResult.Absence.NXDOMAIN));
+    }
+
+    @Test
+    void writesDnsblNamesInReverseOrder() throws Exception {
+        assertThat(DnsResolver.dnsblName(ip("192.0.2.99"), "bl.example.")).isEqualTo("99.2.0.192.bl.example");
+        assertThat(DnsResolver.dnsblName(ip("2001:db8::1"), "bl.example"))
+                .isEqualTo("1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.bl.example");
+    }
+
+    @Test
+    void readsDnsServersFromTheConfiguration() throws Exception {
+        dns.addA("mail.example.com", "192.0.2.10");
+
+        DnsResolver configured = DnsResolver.create(Config.of(Map.of("dns_servers", dns.address())));
+
+        assertThat(configured.lookupAddresses("mail.example.com").values()).containsExactly(ip("192.0.2.10"));
     }
 }

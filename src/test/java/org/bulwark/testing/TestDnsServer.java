@@ -163,6 +163,11 @@ public final class TestDnsServer implements AutoCloseable {
         return ReverseMap.fromAddress(literal(address)).toString();
     }
 
+    /** Stops answering and frees the port; the same as {@link #close}. */
+    public void stop() {
+        close();
+    }
+
     @Override
     public void close() {
         closed = true;
