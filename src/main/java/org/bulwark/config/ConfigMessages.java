@@ -9,7 +9,7 @@ final class ConfigMessages {
     }
 
     static String missingMainCf(Path file) {
-        return "cannot read " + file + ": no such file; create it (an empty file gives Postfix's defaults)"
+        return "no such file; create it (an empty file gives Postfix's defaults)"
                 + " or use -c DIR to name the configuration directory";
     }
 

@@ -99,13 +99,44 @@ final class HostDefaults {
         for (int bit = prefix; bit < bytes.length * 8; bit++) {
             bytes[bit / 8] &= (byte) ~(0x80 >>> (bit % 8));
         }
-        try {
-            String text = InetAddress.getByAddress(bytes).getHostAddress();
-            int zone = text.indexOf('%');
-            text = zone < 0 ? text : text.substring(0, zone);
-            return address instanceof Inet4Address ? text + "/" + prefix : "[" + text + "]/" + prefix;
-        } catch (java.net.UnknownHostException e) {
-            throw new IllegalStateException(e);
+        if (bytes.length == 4) {
+            return (bytes[0] & 0xff) + "." + (bytes[1] & 0xff) + "." + (bytes[2] & 0xff) + "." + (bytes[3] & 0xff)
+                    + "/" + prefix;
         }
+        return "[" + ipv6(bytes) + "]/" + prefix;
+    }
+
+    /** The RFC 5952 text form: lower case, the longest run of zero groups written as ::. */
+    static String ipv6(byte[] bytes) {
+        int[] groups = new int[8];
+        for (int i = 0; i < 8; i++) {
+            groups[i] = (bytes[2 * i] & 0xff) << 8 | bytes[2 * i + 1] & 0xff;
+        }
+        int bestStart = -1;
+        int bestLength = 1;
+        for (int i = 0; i < 8; i++) {
+            int j = i;
+            while (j < 8 && groups[j] == 0) {
+                j++;
+            }
+            if (j - i > bestLength) {
+                bestStart = i;
+                bestLength = j - i;
+            }
+            i = Math.max(i, j);
+        }
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < 8; i++) {
+            if (i == bestStart) {
+                out.append("::");
+                i += bestLength - 1;
+                continue;
+            }
+            if (!out.isEmpty() && out.charAt(out.length() - 1) != ':') {
+                out.append(':');
+            }
+            out.append(Integer.toHexString(groups[i]));
+        }
+        return out.toString();
     }
 }
