@@ -10,11 +10,15 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.bulwark.util.Cidr;
 
 /** Reads {@code main.cf} and {@code master.cf} from a configuration directory. */
 public final class ConfigLoader {
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]+");
+    private static final Pattern ADDRESS_LITERAL = Pattern.compile("\\[[0-9A-Fa-f:.]+](/\\d*)?|[0-9.]+(/\\d*)?");
+    private static final Pattern MAPPED_IPV4 =
+            Pattern.compile("\\[(?i:0{0,4}:){0,5}:?ffff:([0-9.]+)]/(\\d{2,3})");
     private static final Pattern REFERENCE = Pattern.compile("\\$[{(]?([A-Za-z0-9_]+)");
 
     /**
@@ -99,7 +103,27 @@ public final class ConfigLoader {
         }
         Parameter parameter = Parameters.find(name).orElse(null);
         if (parameter != null && !Values.valid(value, parameter)) {
-            throw new ConfigException(file, line, ConfigMessages.badValue(name, rawValue, parameter.type()));
+            throw new ConfigException(file, line, parameter.choices().isEmpty()
+                    ? ConfigMessages.badValue(name, rawValue, parameter.type())
+                    : ConfigMessages.notAChoice(name, rawValue, parameter.choices()));
+        }
+        if (name.equals("mynetworks")) {
+            checkNetworks(name, config.list(name), file, line);
+        }
+    }
+
+    /** Address literals in mynetworks must be networks Postfix accepts (host bits zero, prefix in range). */
+    private static void checkNetworks(String name, List<String> items, Path file, int line) {
+        for (String item : items) {
+            String network = item.startsWith("!") ? item.substring(1) : item;
+            if (!ADDRESS_LITERAL.matcher(network).matches()) {
+                continue; // a host name, a table (type:name) or a /file/name
+            }
+            try {
+                Cidr.parse(unmapped(network));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(file, line, ConfigMessages.badNetwork(name, item, e.getMessage()));
+            }
         }
     }
 
@@ -120,6 +144,18 @@ public final class ConfigLoader {
                         + ConfigMessages.unused(name, e.getValue().value()));
             }
         }
+    }
+
+    /**
+     * {@code [::ffff:a.b.c.d]/N} written as the IPv4 network it maps, {@code a.b.c.d/(N-96)}: Java
+     * reads an IPv4-mapped literal as a 4-byte address, which Cidr then finds too short for N.
+     */
+    private static String unmapped(String network) {
+        Matcher m = MAPPED_IPV4.matcher(network);
+        if (m.matches() && Integer.parseInt(m.group(2)) >= 96) {
+            return m.group(1) + "/" + (Integer.parseInt(m.group(2)) - 96);
+        }
+        return network;
     }
 
     private static void addReferences(String text, Set<String> into) {

@@ -59,6 +59,15 @@ final class ConfigMessages {
         return name + " = " + value + ": " + what;
     }
 
+    static String notAChoice(String name, String value, java.util.List<String> choices) {
+        String list = String.join(", ", choices.stream().map(c -> c.isEmpty() ? "(empty)" : c).toList());
+        return name + " = " + value + ": not one of: " + list;
+    }
+
+    static String badNetwork(String name, String item, String reason) {
+        return name + ": bad network \"" + item + "\": " + reason + "; write e.g. 192.0.2.0/24 or [2001:db8::]/32";
+    }
+
     static String expansionLoop(String chain) {
         return "parameter expansion loop: " + chain + "; remove one of these $name references";
     }

@@ -220,6 +220,20 @@ public final class Parameters {
 
         // Bulwark's own parameters.
         extension("dns_servers", LIST, "", "resolvers to query as ip:port; empty means the system's");
+
+        // Parameters with a closed set of values: a typo is caught at load, not at the first mail.
+        choices("mynetworks_style", "host", "subnet", "class");
+        choices("inet_protocols", "all", "ipv4", "ipv6");
+        choices("smtpd_tls_security_level", "", "none", "may", "encrypt");
+        choices("smtp_tls_security_level", "", "none", "may", "encrypt", "dane", "dane-only", "fingerprint",
+                "verify", "secure");
+        choices("smtpd_sasl_type", "dovecot", "cyrus");
+        choices("smtpd_forbid_bare_newline", "normalize", "yes", "reject", "no");
+        choices("milter_default_action", "accept", "reject", "tempfail", "quarantine");
+    }
+
+    private static void choices(String name, String... allowed) {
+        TABLE.put(name, TABLE.get(name).withChoices(allowed));
     }
 
     private Parameters() {
@@ -242,34 +256,34 @@ public final class Parameters {
     }
 
     private static void str(String name, String def, String doc) {
-        add(new Parameter(name, STRING, def, 's', doc, false));
+        add(new Parameter(name, STRING, def, 's', doc, false, java.util.List.of()));
     }
 
     private static void list(String name, String def, String doc) {
-        add(new Parameter(name, LIST, def, 's', doc, false));
+        add(new Parameter(name, LIST, def, 's', doc, false, java.util.List.of()));
     }
 
     private static void integer(String name, String def, String doc) {
-        add(new Parameter(name, INTEGER, def, 's', doc, false));
+        add(new Parameter(name, INTEGER, def, 's', doc, false, java.util.List.of()));
     }
 
     private static void size(String name, String def, String doc) {
-        add(new Parameter(name, SIZE, def, 's', doc, false));
+        add(new Parameter(name, SIZE, def, 's', doc, false, java.util.List.of()));
     }
 
     private static void bool(String name, String def, String doc) {
-        add(new Parameter(name, BOOLEAN, def, 's', doc, false));
+        add(new Parameter(name, BOOLEAN, def, 's', doc, false, java.util.List.of()));
     }
 
     private static void time(String name, String def, char unit, String doc) {
-        add(new Parameter(name, TIME, def, unit, doc, false));
+        add(new Parameter(name, TIME, def, unit, doc, false, java.util.List.of()));
     }
 
     private static void computed(String name, ParameterType type, String doc) {
-        add(new Parameter(name, type, null, 's', doc, false));
+        add(new Parameter(name, type, null, 's', doc, false, java.util.List.of()));
     }
 
     private static void extension(String name, ParameterType type, String def, String doc) {
-        add(new Parameter(name, type, def, 's', doc, true));
+        add(new Parameter(name, type, def, 's', doc, true, java.util.List.of()));
     }
 }

@@ -58,6 +58,11 @@ final class Values {
 
     /** Whether a value is acceptable for a type (lists must balance their braces). */
     static boolean valid(String value, Parameter parameter) {
+        if (!parameter.choices().isEmpty()) {
+            return parameter.type() == ParameterType.LIST
+                    ? split(value, ", \t\r\n").map(items -> parameter.choices().containsAll(items)).orElse(false)
+                    : parameter.choices().contains(value.trim());
+        }
         return switch (parameter.type()) {
             case STRING -> true;
             case LIST -> split(value, ", \t\r\n").isPresent();

@@ -110,6 +110,30 @@ class MainCfTest {
     }
 
     @Test
+    void valueOutsideAClosedSetListsTheChoices() throws IOException {
+        assertThatThrownBy(() -> load("smtpd_tls_security_level = mandatory\n"))
+                .hasMessageEndingWith("line 1: smtpd_tls_security_level = mandatory: not one of:"
+                        + " (empty), none, may, encrypt");
+        assertThatThrownBy(() -> load("inet_protocols = ipv4, ipx\n"))
+                .hasMessageEndingWith("line 1: inet_protocols = ipv4, ipx: not one of: all, ipv4, ipv6");
+    }
+
+    @Test
+    void mynetworksWithHostBitsSetIsRejected() throws IOException {
+        assertThatThrownBy(() -> load("mynetworks = 127.0.0.0/8, 192.168.1.1/24\n"))
+                .hasMessageContaining("line 1: mynetworks: bad network \"192.168.1.1/24\"")
+                .hasMessageContaining("192.168.1.0/24");
+    }
+
+    @Test
+    void mynetworksAcceptsTablesHostNamesAndIpv6() throws IOException {
+        Config config = load("mynetworks = 127.0.0.0/8 [::ffff:127.0.0.0]/104 [::1]/128 !192.0.2.7"
+                + " cidr:/etc/postfix/networks host.example\n").main();
+
+        assertThat(config.list("mynetworks")).hasSize(6);
+    }
+
+    @Test
     void lineWithoutEqualsIsAnErrorWithItsLine() throws IOException {
         assertThatThrownBy(() -> load("myhostname = mx.example\nfoo\n"))
                 .isInstanceOf(ConfigException.class)
