@@ -49,7 +49,7 @@ final class MasterCf {
         if (!TYPES.contains(type)) {
             throw new ConfigException(file, line.number(), ConfigMessages.masterType(type));
         }
-        if (type.equals("inet") && !SERVICE.matcher(service).matches()) {
+        if (type.equals("inet") && (!SERVICE.matcher(service).matches() || InetService.parse(service).isEmpty())) {
             throw new ConfigException(file, line.number(), ConfigMessages.masterServiceName(service));
         }
         String[] flagNames = {"private", "unpriv", "chroot"};

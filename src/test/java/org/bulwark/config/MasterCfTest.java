@@ -64,6 +64,12 @@ class MasterCfTest {
     }
 
     @Test
+    void inetServiceWithUnknownPortNameIsAnError() {
+        assertThatThrownBy(() -> services("127.0.0.1:smtpx inet n - n - - smtpd\n"))
+                .hasMessageEndingWith("line 1: bad service name \"127.0.0.1:smtpx\": use name, port, host:port or [ipv6]:port");
+    }
+
+    @Test
     void wrongColumnCountIsAnErrorWithItsLine() {
         assertThatThrownBy(() -> services("smtp inet n - n - - smtpd\nbroken unix n -\n"))
                 .isInstanceOf(ConfigException.class)
