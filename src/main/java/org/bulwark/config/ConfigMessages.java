@@ -13,8 +13,8 @@ final class ConfigMessages {
                 + " or use -c DIR to name the configuration directory";
     }
 
-    static String unreadable(Path file, String reason) {
-        return "cannot read " + file + ": " + reason;
+    static String unreadable(String reason) {
+        return "cannot read: " + reason;
     }
 
     static String notUtf8() {

@@ -14,11 +14,21 @@ final class Expander {
 
     static final int MAX_DEPTH = 100;
 
-    private final Function<String, String> rawValue;
+    /** Where unexpanded values come from. */
+    interface Source {
+        /**
+         * The unexpanded value of a parameter, "" when it has none.
+         *
+         * @param expanded expands another parameter within the current chain, for defaults
+         *                 computed from other values, so that loops through them are caught too
+         */
+        String raw(String name, Function<String, String> expanded);
+    }
 
-    /** @param rawValue the unexpanded value of a parameter, "" when it has none */
-    Expander(Function<String, String> rawValue) {
-        this.rawValue = rawValue;
+    private final Source source;
+
+    Expander(Source source) {
+        this.source = source;
     }
 
     String expandParameter(String name) {
@@ -44,7 +54,7 @@ final class Expander {
         }
         chain.push(name);
         try {
-            return expand(name, rawValue.apply(name), chain);
+            return expand(name, source.raw(name, other -> parameter(other, chain)), chain);
         } finally {
             chain.pop();
         }
@@ -103,7 +113,7 @@ final class Expander {
         char op = inside.charAt(j);
         String alternative = inside.substring(j + 1);
         if (op != '?' && op != ':') {
-            return "$" + "{" + inside + "}";
+            return "${" + inside + "}";
         }
         // Postfix 3.0: ${name?{value}} lets the value hold characters that end a plain value.
         String trimmed = alternative.trim();

@@ -27,10 +27,21 @@ final class HostDefaults {
         return HOST_NAME;
     }
 
-    /** Postfix's mydomain default: myhostname minus its first label, or the name itself if it has one label. */
+    /** Postfix's default domain for a host name without dots (mail_params.c). */
+    static final String LOCAL_DOMAIN = "localdomain";
+
+    /** Postfix's mydomain default: myhostname minus its first label; localdomain for a one-label name. */
     static String domainOf(String hostName) {
         int dot = hostName.indexOf('.');
-        return dot < 0 || dot == hostName.length() - 1 ? hostName : hostName.substring(dot + 1);
+        return dot < 0 || dot == hostName.length() - 1 ? LOCAL_DOMAIN : hostName.substring(dot + 1);
+    }
+
+    /** Postfix's myhostname default: the host name, with .$mydomain (or .localdomain) added when it has no dot. */
+    static String qualified(String hostName, String mydomain) {
+        if (hostName.indexOf('.') >= 0) {
+            return hostName;
+        }
+        return hostName + "." + (mydomain.isEmpty() ? LOCAL_DOMAIN : mydomain);
     }
 
     private static String lookUpHostName() {

@@ -86,9 +86,9 @@ final class LogicalLines {
         try {
             bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
-            throw new ConfigException(file, 0, ConfigMessages.unreadable(file, "no such file"));
+            throw new ConfigException(file, 0, ConfigMessages.unreadable("no such file"));
         } catch (IOException e) {
-            throw new ConfigException(ConfigMessages.unreadable(file, String.valueOf(e.getMessage())));
+            throw new ConfigException(file, 0, ConfigMessages.unreadable(e.getClass().getSimpleName()));
         }
         var decoder = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * The main.cf values over the registry's defaults, expanded on lookup. Immutable; lookups are
@@ -95,16 +96,24 @@ final class MainCf implements Config {
 
     @Override
     public String raw(String name) {
+        return raw(name, this::get);
+    }
+
+    private String raw(String name, Function<String, String> expanded) {
         if (name.equals("config_directory")) {
             // The directory actually read, whatever main.cf says: like postfix -c, it wins.
             return directory.toString();
         }
         String value = values.get(name);
-        return value != null ? value : defaultValue(name);
+        return value != null ? value : defaultValue(name, expanded);
     }
 
     @Override
     public String defaultValue(String name) {
+        return defaultValue(name, this::get);
+    }
+
+    private String defaultValue(String name, Function<String, String> expanded) {
         Parameter parameter = Parameters.find(name).orElse(null);
         if (parameter == null) {
             return "";
@@ -113,9 +122,10 @@ final class MainCf implements Config {
             return parameter.defaultValue();
         }
         return switch (name) {
-            case "myhostname" -> HostDefaults.hostName();
-            case "mydomain" -> HostDefaults.domainOf(get("myhostname"));
-            case "mynetworks" -> HostDefaults.mynetworks(get("mynetworks_style"));
+            case "myhostname" -> HostDefaults.qualified(HostDefaults.hostName(), isSet("mydomain")
+                    ? expanded.apply("mydomain") : "");
+            case "mydomain" -> HostDefaults.domainOf(expanded.apply("myhostname"));
+            case "mynetworks" -> HostDefaults.mynetworks(expanded.apply("mynetworks_style"));
             default -> "";
         };
     }

@@ -68,6 +68,21 @@ class ExpansionTest {
     }
 
     @Test
+    void loopThroughAComputedDefaultIsCaught() {
+        Config c = config("myhostname", "$mydomain");
+
+        assertThatThrownBy(() -> c.get("myhostname"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("parameter expansion loop: myhostname -> mydomain -> myhostname");
+    }
+
+    @Test
+    void mydomainDefaultsToMyhostnameMinusItsFirstLabel() {
+        assertThat(config("myhostname", "a.b.example").get("mydomain")).isEqualTo("b.example");
+        assertThat(config("myhostname", "single").get("mydomain")).isEqualTo("localdomain");
+    }
+
+    @Test
     void loopInMainCfIsReportedWithItsLine(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
             throws java.io.IOException {
         java.nio.file.Files.writeString(dir.resolve("main.cf"), "myhostname = $myorigin\nmyorigin = $myhostname\n");
