@@ -138,12 +138,22 @@ public final class ConfigLoader {
             s.args().forEach(a -> addReferences(a, referenced));
         }
         for (Map.Entry<String, Entry> e : entries.entrySet()) {
-            String name = e.getKey();
-            if (Parameters.find(name).isEmpty() && !referenced.contains(name) && !perService(name, serviceNames)) {
+            if (unused(e.getKey(), referenced, serviceNames)) {
                 warnings.add(LogicalLines.where(file, e.getValue().line())
-                        + ConfigMessages.unused(name, e.getValue().value()));
+                        + ConfigMessages.unused(e.getKey(), e.getValue().value()));
             }
         }
+        for (ServiceEntry s : services) {
+            s.overrides().forEach((name, value) -> {
+                if (unused(name, referenced, serviceNames)) {
+                    warnings.add(LogicalLines.where(s.file(), s.line()) + ConfigMessages.unused(name, value));
+                }
+            });
+        }
+    }
+
+    private static boolean unused(String name, Set<String> referenced, Set<String> serviceNames) {
+        return Parameters.find(name).isEmpty() && !referenced.contains(name) && !perService(name, serviceNames);
     }
 
     /**

@@ -49,6 +49,13 @@ class ExpansionTest {
     }
 
     @Test
+    void unclosedReferenceIsAnErrorNamingTheParameter() {
+        assertThatThrownBy(() -> config("a", "${b").get("a"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("a = ${b: unclosed ${ or $( in a $name reference");
+    }
+
+    @Test
     void doubleDollarIsALiteralDollar() {
         assertThat(config("a", "cost $$5").get("a")).isEqualTo("cost $5");
     }

@@ -106,6 +106,14 @@ class MasterCfTest {
     }
 
     @Test
+    void unknownOverrideIsAWarningWithMasterCfLine() throws IOException {
+        Files.writeString(dir.resolve("master.cf"), "smtp inet n - n - - smtpd\n  -o smtpd_bogus=1\n");
+
+        assertThat(ConfigLoader.load(dir).warnings())
+                .containsExactly(dir.resolve("master.cf") + ", line 1: unused parameter: smtpd_bogus=1");
+    }
+
+    @Test
     void missingMasterCfGivesTheDefaultServices() {
         List<ServiceEntry> services = ConfigLoader.load(dir).services();
 
