@@ -67,16 +67,7 @@ final class QueueFileFormat {
     }
 
     static byte[] slot(DeferState state) {
-        String reason = FieldCodec.encodeAscii(state.reason());
-        if (reason.length() > REASON_WIDTH) {
-            int cut = REASON_WIDTH;
-            // Never cut an escape in half: back up to before a '%' in the last two positions.
-            int pct = reason.lastIndexOf('%', cut - 1);
-            if (pct >= cut - 2) {
-                cut = pct;
-            }
-            reason = reason.substring(0, cut);
-        }
+        String reason = encodeReason(state.reason());
         String fields = String.format(Locale.ROOT, "%010d %010d %020d", state.sequence(), state.attempts(),
                 state.nextAttempt().toEpochMilli());
         String line = "S " + fields + " " + crcHex(fields + " " + reason) + " " + pad(reason) + "\n";
@@ -87,6 +78,25 @@ final class QueueFileFormat {
         return bytes;
     }
 
+    /** The reason escaped to ASCII, cut at a whole character so it fits the fixed width. */
+    private static String encodeReason(String reason) {
+        String encoded = FieldCodec.encodeAscii(reason);
+        if (encoded.length() <= REASON_WIDTH) {
+            return encoded;
+        }
+        StringBuilder out = new StringBuilder(REASON_WIDTH);
+        for (int i = 0; i < reason.length(); ) {
+            int cp = reason.codePointAt(i);
+            String piece = FieldCodec.encodeAscii(new String(Character.toChars(cp)));
+            if (out.length() + piece.length() > REASON_WIDTH) {
+                break;
+            }
+            out.append(piece);
+            i += Character.charCount(cp);
+        }
+        return out.toString();
+    }
+
     private static String pad(String reason) {
         int bytes = reason.getBytes(StandardCharsets.UTF_8).length;
         return reason + " ".repeat(Math.max(0, REASON_WIDTH - bytes));
@@ -95,8 +105,9 @@ final class QueueFileFormat {
     static EnvelopeSection envelope(Envelope envelope) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
         out.writeBytes(VERSION_LINE);
-        out.writeBytes(slot(DeferState.INITIAL));
+        // Slot i holds the states whose sequence is i modulo 2; both start valid.
         out.writeBytes(slot(new DeferState(0, 0, Instant.EPOCH, null)));
+        out.writeBytes(slot(DeferState.INITIAL));
         Instant arrival = envelope.arrival();
         line(out, "T", Long.toString(arrival.getEpochSecond()), Integer.toString(arrival.getNano()));
         line(out, "F", FieldCodec.encode(envelope.sender().internal()));
