@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.Condition;
@@ -86,6 +87,17 @@ public final class MailQueue {
         return paths.get(queue).resolve(id.value());
     }
 
+    /** The queue that holds a message now, searching active, deferred, hold, incoming, corrupt in that order. */
+    public Optional<QueueName> find(QueueId id) {
+        for (QueueName q : List.of(QueueName.ACTIVE, QueueName.DEFERRED, QueueName.HOLD, QueueName.INCOMING,
+                QueueName.CORRUPT)) {
+            if (Files.exists(path(q, id))) {
+                return Optional.of(q);
+            }
+        }
+        return Optional.empty();
+    }
+
     /** Starts a new queue file in incoming/ with a fresh, unique queue ID and the envelope written. */
     public QueueFileWriter create(Envelope envelope) throws IOException {
         QueueFileFormat.EnvelopeSection section = QueueFileFormat.envelope(envelope);
@@ -140,7 +152,12 @@ public final class MailQueue {
             arrivalLock.unlock();
         }
         for (Consumer<QueueId> listener : arrivalListeners) {
-            listener.accept(id);
+            try {
+                listener.accept(id);
+            } catch (RuntimeException e) {
+                // The message is safe in active/; a listener's failure must not make the
+                // caller report a failed commit, which would invite a duplicate submission.
+            }
         }
     }
 
@@ -205,7 +222,7 @@ public final class MailQueue {
         QueueFileFormat.Parsed parsed;
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             parsed = QueueFileFormat.parse(channel);
-        } catch (IllegalArgumentException | java.time.DateTimeException e) {
+        } catch (IllegalArgumentException | IndexOutOfBoundsException | java.time.DateTimeException e) {
             quarantine(queue, id);
             throw new CorruptQueueFileException(QueueMessages.corrupt(id, e.getMessage()));
         }

@@ -211,7 +211,7 @@ final class QueueFileFormat {
     }
 
     private static DeferState parseSlot(String line) {
-        if (line.length() < 2 + 10 + 1 + 10 + 1 + 20 + 1 + 8 || !line.startsWith("S ")) {
+        if (line.length() != SLOT_LENGTH - 1 || !line.startsWith("S ")) {
             return null;
         }
         String fields = line.substring(2, 44);

@@ -343,4 +343,43 @@ class CleanupTest {
         assertThat(stored).startsWith("Received: by mx.example.com (Bulwark, from userid 0)");
         assertThat(stored).contains("\nFrom: sender@example.org\n");
     }
+
+    @Test
+    void largeBodyIsStreamedThroughUnchangedApartFromLineEnds() throws Exception {
+        byte[] line = "0123456789abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz\r\n".getBytes(StandardCharsets.US_ASCII);
+        byte[] chunk = new byte[line.length * 100];
+        for (int i = 0; i < 100; i++) {
+            System.arraycopy(line, 0, chunk, i * line.length, line.length);
+        }
+        java.security.MessageDigest expected = java.security.MessageDigest.getInstance("SHA-256");
+        QueueId id;
+        long lfBytes = 0;
+        try (CleanupSession session = cleanup().open(envelope(outsider(), "r@example.com"))) {
+            session.content().write("Subject: big\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            byte[] normalized = new String(chunk, StandardCharsets.US_ASCII).replace("\r\n", "\n").getBytes(StandardCharsets.US_ASCII);
+            for (long sent = 0; sent < 20L * 1024 * 1024; sent += chunk.length) {
+                session.content().write(chunk);
+                expected.update(normalized);
+                lfBytes += normalized.length;
+            }
+            id = session.commit();
+        }
+
+        java.security.MessageDigest actual = java.security.MessageDigest.getInstance("SHA-256");
+        long bodyBytes = 0;
+        try (InputStream in = queue.read(QueueName.ACTIVE, id).openContent()) {
+            String head = "";
+            while (!head.endsWith("\n\n")) {
+                head += (char) in.read();
+            }
+            assertThat(head).endsWith("Subject: big\n\n");
+            byte[] buffer = new byte[65536];
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                actual.update(buffer, 0, n);
+                bodyBytes += n;
+            }
+        }
+        assertThat(bodyBytes).isEqualTo(lfBytes);
+        assertThat(actual.digest()).isEqualTo(expected.digest());
+    }
 }

@@ -416,4 +416,69 @@ class MailQueueTest {
         writer.close();
         assertThat(queue.list(QueueName.ACTIVE)).containsExactly(writer.id());
     }
+
+    @Test
+    void concurrentCommitsAllLandInActiveAndReadBack() throws Exception {
+        int threads = 16;
+        int each = 25;
+        List<Thread> workers = new ArrayList<>();
+        List<QueueId> committed = new CopyOnWriteArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int worker = t;
+            workers.add(Thread.ofVirtual().start(() -> {
+                try {
+                    for (int i = 0; i < each; i++) {
+                        committed.add(commit(simpleEnvelope(), "worker " + worker + " message " + i + "\n"));
+                    }
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }));
+        }
+        for (Thread worker : workers) {
+            worker.join();
+        }
+
+        assertThat(committed).hasSize(threads * each);
+        assertThat(queue.list(QueueName.ACTIVE)).containsExactlyInAnyOrderElementsOf(committed);
+        for (QueueId id : committed) {
+            assertThat(content(queue.read(QueueName.ACTIVE, id))).startsWith("worker ");
+        }
+    }
+
+    @Test
+    void findsTheQueueThatHoldsAMessage() throws IOException {
+        QueueId id = commit(simpleEnvelope(), "x\n");
+        assertThat(queue.find(id)).contains(QueueName.ACTIVE);
+
+        queue.move(id, QueueName.ACTIVE, QueueName.HOLD);
+        assertThat(queue.find(id)).contains(QueueName.HOLD);
+
+        queue.remove(QueueName.HOLD, id);
+        assertThat(queue.find(id)).isEmpty();
+    }
+
+    @Test
+    void aFailingArrivalListenerDoesNotFailTheCommit() throws IOException {
+        queue.onArrival(id -> {
+            throw new IllegalStateException("listener broke");
+        });
+
+        QueueId id = commit(simpleEnvelope(), "x\n");
+
+        assertThat(queue.list(QueueName.ACTIVE)).containsExactly(id);
+    }
+
+    @Test
+    void aReadMessageSeesItsOwnDoneMarks() throws IOException {
+        QueueId id = commit(fullEnvelope(), "x\n");
+        QueuedMessage message = queue.read(QueueName.ACTIVE, id);
+
+        queue.markDone(message, 0);
+        queue.markDone(message, 2);
+
+        assertThat(queue.read(QueueName.ACTIVE, id).recipients())
+                .extracting(RecipientState::done).containsExactly(true, false, true);
+        assertThat(queue.read(QueueName.ACTIVE, id).envelope()).isEqualTo(fullEnvelope());
+    }
 }
