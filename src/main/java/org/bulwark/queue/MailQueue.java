@@ -215,7 +215,7 @@ public final class MailQueue {
 
     /**
      * Reads a queue file. An unreadable file is moved to corrupt/ (logged by the caller) and
-     * {@link CorruptQueueFileException} is thrown.
+     * {@link CorruptQueueFileException} is thrown; in incoming/ it is left where it is.
      */
     public QueuedMessage read(QueueName queue, QueueId id) throws IOException {
         Path file = path(queue, id);
@@ -223,7 +223,10 @@ public final class MailQueue {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             parsed = QueueFileFormat.parse(channel);
         } catch (IllegalArgumentException | IndexOutOfBoundsException | java.time.DateTimeException e) {
-            quarantine(queue, id);
+            if (queue != QueueName.INCOMING) {
+                // A file in incoming/ may simply be unfinished; recover() deals with leftovers.
+                quarantine(queue, id);
+            }
             throw new CorruptQueueFileException(QueueMessages.corrupt(id, e.getMessage()));
         }
         return new QueueFile(this, id, queue, parsed);

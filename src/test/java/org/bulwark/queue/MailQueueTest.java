@@ -481,4 +481,18 @@ class MailQueueTest {
                 .extracting(RecipientState::done).containsExactly(true, false, true);
         assertThat(queue.read(QueueName.ACTIVE, id).envelope()).isEqualTo(fullEnvelope());
     }
+
+    @Test
+    void readingAnUnfinishedIncomingFileLeavesItThere() throws IOException {
+        QueueFileWriter writer = queue.create(simpleEnvelope());
+        writer.content().write("half".getBytes(StandardCharsets.US_ASCII));
+        writer.content().flush();
+
+        assertThatThrownBy(() -> queue.read(QueueName.INCOMING, writer.id())).isInstanceOf(CorruptQueueFileException.class);
+
+        assertThat(queue.list(QueueName.INCOMING)).containsExactly(writer.id());
+        assertThat(queue.list(QueueName.CORRUPT)).isEmpty();
+        writer.commit();
+        assertThat(content(queue.read(QueueName.ACTIVE, writer.id()))).isEqualTo("half");
+    }
 }
