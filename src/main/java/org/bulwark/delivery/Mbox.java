@@ -1,0 +1,77 @@
+package org.bulwark.delivery;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.locks.ReentrantLock;
+import org.bulwark.mail.MailAddress;
+import org.bulwark.queue.QueuedMessage;
+
+/**
+ * Appends messages to mbox files (a {@code From } line before each, {@code >From } quoting), under
+ * an fcntl lock so mail readers and other deliveries never see half a message. A failed append
+ * is cut off again, as Postfix does, so the mailbox is never left with a torn message.
+ */
+public final class Mbox {
+
+    /** fcntl locks belong to the process, so deliveries inside it also need a lock of their own. */
+    private static final ConcurrentMap<Path, ReentrantLock> IN_PROCESS = new ConcurrentHashMap<>();
+
+    private final long sizeLimit;
+
+    /** @param sizeLimit the largest a mailbox may grow to in bytes ({@code mailbox_size_limit}); 0: no limit */
+    public Mbox(long sizeLimit) {
+        this.sizeLimit = sizeLimit;
+    }
+
+    public void deliver(Path file, QueuedMessage message, MailAddress recipient, Owner owner) throws DeliveryFailure {
+        Path key = file.toAbsolutePath().normalize();
+        ReentrantLock lock = IN_PROCESS.computeIfAbsent(key, k -> new ReentrantLock());
+        lock.lock();
+        try {
+            append(key, message, recipient, owner);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void append(Path file, QueuedMessage message, MailAddress recipient, Owner owner) throws DeliveryFailure {
+        boolean created = !Files.exists(file);
+        try (FileChannel channel = FileChannel.open(file,
+                Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
+            if (created) {
+                owner.apply(file);
+            }
+            try (FileLock ignored = channel.lock()) {
+                long start = channel.size();
+                if (sizeLimit > 0 && start + message.contentSize() > sizeLimit) {
+                    throw new DeliveryFailure("5.2.2", DeliveryTexts.mailboxTooLarge(file.toString()));
+                }
+                channel.position(start);
+                try {
+                    OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 65536);
+                    MessageCopy.write(message, recipient, MessageCopy.Format.MBOX, out);
+                    channel.force(true);
+                } catch (IOException e) {
+                    channel.truncate(start);
+                    throw e;
+                }
+            }
+        } catch (IOException e) {
+            String reason = Directories.describe(e);
+            String dsn = reason.contains("No space left") ? "4.3.0" : "4.2.0";
+            throw DeliveryFailure.temporary(dsn, DeliveryTexts.mailboxFailed(reason));
+        }
+    }
+}

@@ -1,0 +1,49 @@
+package org.bulwark.delivery;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+
+/**
+ * Whose mailbox files are created. Only a server running as root can give files away; any other
+ * process writes as itself ({@link #CURRENT}), as Postfix's delivery agents do when unprivileged.
+ */
+public record Owner(long uid, long gid) {
+
+    /** Leave the ownership a new file gets from the process. */
+    public static final Owner CURRENT = new Owner(-1, -1);
+
+    private static final boolean ROOT = detectRoot();
+
+    public static boolean runningAsRoot() {
+        return ROOT;
+    }
+
+    /** The owner to give files to: {@code uid:gid} when running as root, else {@link #CURRENT}. */
+    public static Owner of(long uid, long gid) {
+        return ROOT ? new Owner(uid, gid) : CURRENT;
+    }
+
+    public boolean isCurrent() {
+        return uid < 0;
+    }
+
+    /** Gives a file or directory this process just created to the owner. */
+    public void apply(Path path) throws IOException {
+        if (isCurrent()) {
+            return;
+        }
+        Files.setAttribute(path, "unix:uid", (int) uid, LinkOption.NOFOLLOW_LINKS);
+        Files.setAttribute(path, "unix:gid", (int) gid, LinkOption.NOFOLLOW_LINKS);
+    }
+
+    private static boolean detectRoot() {
+        try {
+            Path probe = Path.of("/proc/self");
+            return ((Integer) Files.getAttribute(probe, "unix:uid")) == 0;
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            return false;
+        }
+    }
+}
