@@ -29,6 +29,8 @@ public final class DeliveryTexts {
         return "unknown user: \"" + who + "\"";
     }
 
+    public static final String EXPANDED_TO_NOTHING = "alias expanded to no new destination";
+
     public static String maildirFailed(String reason) {
         return "maildir delivery failed: " + reason;
     }
