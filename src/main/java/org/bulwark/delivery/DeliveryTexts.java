@@ -39,6 +39,10 @@ public final class DeliveryTexts {
         return "cannot update mailbox: " + reason;
     }
 
+    public static String unsafeMailbox(String path) {
+        return "cannot update mailbox " + path + ": not a regular file with one link, or not writable by its owner";
+    }
+
     public static String mailboxTooLarge(String path) {
         return "cannot update mailbox " + path + ": file size limit exceeded";
     }
@@ -82,6 +86,10 @@ public final class DeliveryTexts {
 
     public static String forwardingLoop(String address) {
         return "mail forwarding loop for " + address;
+    }
+
+    public static String queueFileUnreadable(String reason) {
+        return "cannot read the queued message: " + reason;
     }
 
     public static final String FORWARDING_UNAVAILABLE = "forwarding to a remote address is not available in this configuration";

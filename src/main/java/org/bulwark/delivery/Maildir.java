@@ -49,6 +49,11 @@ public final class Maildir {
             Path tmp = Directories.create(directory.resolve("tmp"), owner);
             Path newDir = Directories.create(directory.resolve("new"), owner);
             Directories.create(directory.resolve("cur"), owner);
+            for (Path d : new Path[] {directory, tmp, newDir}) {
+                if (!owner.mayWrite(d)) {
+                    throw new java.nio.file.AccessDeniedException(d.toString(), null, "not writable by the mailbox owner or a symbolic link");
+                }
+            }
             String name = uniqueName();
             tmpFile = tmp.resolve(name);
             try (FileChannel channel = FileChannel.open(tmpFile,

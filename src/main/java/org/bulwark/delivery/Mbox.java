@@ -7,6 +7,7 @@ import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -46,12 +47,19 @@ public final class Mbox {
     }
 
     private void append(Path file, QueuedMessage message, MailAddress recipient, Owner owner) throws DeliveryFailure {
-        boolean created = !Files.exists(file);
+        boolean created = !Files.exists(file, LinkOption.NOFOLLOW_LINKS);
+        // Never through a symbolic link, never into a hard link of some other file (Postfix's
+        // safe_open); and only where the owner could write itself.
         try (FileChannel channel = FileChannel.open(file,
-                Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
+                Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
             if (created) {
                 owner.apply(file);
+            }
+            if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)
+                    || ((Integer) Files.getAttribute(file, "unix:nlink", LinkOption.NOFOLLOW_LINKS)) != 1
+                    || !owner.mayWrite(file)) {
+                throw new DeliveryFailure("5.2.0", DeliveryTexts.unsafeMailbox(file.toString()));
             }
             try (FileLock ignored = channel.lock()) {
                 long start = channel.size();

@@ -38,6 +38,29 @@ public record Owner(long uid, long gid) {
         Files.setAttribute(path, "unix:gid", (int) gid, LinkOption.NOFOLLOW_LINKS);
     }
 
+    /**
+     * Whether this owner could write {@code path} itself, judged from its mode bits without
+     * following a symbolic link. Root writes on the owner's behalf, so it must not write where the
+     * owner could not, nor through a link the owner may have planted.
+     */
+    public boolean mayWrite(Path path) throws IOException {
+        if (isCurrent()) {
+            return true;
+        }
+        if (Files.isSymbolicLink(path)) {
+            return false;
+        }
+        java.util.Map<String, Object> a = Files.readAttributes(path, "unix:uid,gid,mode", LinkOption.NOFOLLOW_LINKS);
+        int mode = (Integer) a.get("mode");
+        if (((Integer) a.get("uid")) == uid) {
+            return (mode & 0200) != 0;
+        }
+        if (((Integer) a.get("gid")) == gid) {
+            return (mode & 0020) != 0;
+        }
+        return (mode & 0002) != 0;
+    }
+
     private static boolean detectRoot() {
         try {
             Path probe = Path.of("/proc/self");

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import org.bulwark.delivery.DeliveredTo;
 import org.bulwark.delivery.DeliveryFailure;
 import org.bulwark.delivery.DeliveryTexts;
 import org.bulwark.delivery.local.LocalDelivery.Origin;
@@ -43,6 +44,7 @@ final class AliasExpansion {
     private final List<Result> results = new ArrayList<>();
     private final Set<String> delivered = new HashSet<>();
     private final Set<MailAddress> remote = new LinkedHashSet<>();
+    private final Set<String> forwarded = new HashSet<>();
 
     AliasExpansion(LocalDelivery agent, QueuedMessage message, DeliveryRequest.Target target) {
         this.agent = agent;
@@ -52,7 +54,16 @@ final class AliasExpansion {
     }
 
     Outcome run() {
-        expandName(recipient.localPart().toLowerCase(Locale.ROOT), List.of(), 0);
+        try {
+            if (DeliveredTo.alreadyDeliveredTo(message, recipient)) {
+                return new Outcome(target, Status.BOUNCED, LocalDelivery.RELAY, "5.4.6",
+                        DeliveryTexts.forwardingLoop(recipient.external()));
+            }
+        } catch (IOException e) {
+            return new Outcome(target, Status.DEFERRED, LocalDelivery.RELAY, "4.3.0",
+                    DeliveryTexts.queueFileUnreadable(reason(e)));
+        }
+        expandName(recipient.localPart().toLowerCase(Locale.ROOT), List.of(), 0, null);
         if (!remote.isEmpty()) {
             attempt(() -> agent.forward(message, recipient, List.copyOf(remote)));
         }
@@ -60,66 +71,84 @@ final class AliasExpansion {
     }
 
     /** A local name: its alias if it has one (and is not being expanded already), else an account. */
-    private void expandName(String name, List<String> chain, int depth) {
+    private void expandName(String name, List<String> chain, int depth, PasswdFile.Entry privileges) {
         if (depth > NESTING_LIMIT) {
             results.add(new Result(Status.BOUNCED, "5.4.6", DeliveryTexts.forwardingLoop(recipient.external())));
             return;
         }
-        Optional<String> alias;
-        if (chain.contains(name)) {
-            // An alias that lists its own name means that account's mailbox (aliases(5)).
-            alias = Optional.empty();
-        } else {
-            try {
-                alias = agent.lookupAlias(name);
-            } catch (DeliveryFailure failure) {
-                results.add(failed(failure));
+        try {
+            // An alias that lists its own name means that account (aliases(5)).
+            Optional<String> alias = chain.contains(name) ? Optional.empty() : agent.lookupAlias(name);
+            if (alias.isPresent()) {
+                for (String item : split(alias.get())) {
+                    expandItem(item, Origin.ALIAS, append(chain, name), depth + 1, null);
+                }
                 return;
             }
-        }
-        if (alias.isEmpty()) {
             String user = agent.stripExtension(name);
-            if (firstTime("user:" + user)) {
-                attempt(() -> agent.deliverToUser(user, message, recipient));
+            String extension = name.length() > user.length() ? name.substring(user.length() + 1) : "";
+            PasswdFile.Entry account = agent.user(user);
+            // A .forward is read once; a name it lists again, or the name after a backslash, means the mailbox.
+            Optional<String> forward = forwarded.add(user) ? agent.readForward(account, extension) : Optional.empty();
+            if (forward.isPresent()) {
+                for (String item : split(forward.get())) {
+                    expandItem(item, Origin.FORWARD, append(chain, name), depth + 1, account);
+                }
+                return;
             }
-            return;
-        }
-        List<String> next = new ArrayList<>(chain);
-        next.add(name);
-        for (String item : split(alias.get())) {
-            expandItem(item, Origin.ALIAS, next, depth + 1);
+            mailbox(account);
+        } catch (DeliveryFailure failure) {
+            results.add(failed(failure));
         }
     }
 
-    private void expandItem(String raw, Origin origin, List<String> chain, int depth) {
+    private void mailbox(PasswdFile.Entry account) {
+        if (firstTime("user:" + account.name())) {
+            attempt(() -> agent.deliverToMailbox(account, message, recipient));
+        }
+    }
+
+    private void expandItem(String raw, Origin origin, List<String> chain, int depth, PasswdFile.Entry privileges) {
         String item = unquote(raw.strip());
         if (item.isEmpty()) {
             return;
         }
         if (item.regionMatches(true, 0, ":include:", 0, ":include:".length())) {
-            include(item.substring(":include:".length()).strip(), chain, depth);
+            include(item.substring(":include:".length()).strip(), chain, depth, privileges);
         } else if (item.startsWith("|")) {
             String command = unquote(item.substring(1).strip());
             if (firstTime("|" + command)) {
-                attempt(() -> agent.deliverToCommand(command, origin, message, recipient));
+                attempt(() -> agent.deliverToCommand(command, origin, privileges, message, recipient));
             }
         } else if (item.startsWith("/")) {
             if (firstTime(item)) {
-                attempt(() -> agent.deliverToFile(item, origin, message, recipient));
+                attempt(() -> agent.deliverToFile(item, origin, privileges, message, recipient));
+            }
+        } else if (item.startsWith("\\")) {
+            try {
+                mailbox(agent.user(agent.stripExtension(item.substring(1).toLowerCase(Locale.ROOT))));
+            } catch (DeliveryFailure failure) {
+                results.add(failed(failure));
             }
         } else {
             String text = item.startsWith("<") && item.endsWith(">") ? item.substring(1, item.length() - 1) : item;
             MailAddress address = MailAddress.of(text);
             if (agent.isLocalDomain(address.domain())) {
-                expandName(address.localPart().toLowerCase(Locale.ROOT), chain, depth);
+                expandName(address.localPart().toLowerCase(Locale.ROOT), chain, depth, privileges);
             } else {
                 remote.add(address);
             }
         }
     }
 
+    private static List<String> append(List<String> chain, String name) {
+        List<String> next = new ArrayList<>(chain);
+        next.add(name);
+        return next;
+    }
+
     /** {@code :include:/file}: targets one or more per line, {@code #} comments, as in aliases(5). */
-    private void include(String file, List<String> chain, int depth) {
+    private void include(String file, List<String> chain, int depth, PasswdFile.Entry privileges) {
         List<String> items = new ArrayList<>();
         try (BufferedReader in = Files.newBufferedReader(Path.of(file), StandardCharsets.UTF_8)) {
             for (String line; (line = in.readLine()) != null; ) {
@@ -133,7 +162,7 @@ final class AliasExpansion {
             return;
         }
         for (String item : items) {
-            expandItem(item, Origin.INCLUDE, chain, depth + 1);
+            expandItem(item, Origin.INCLUDE, chain, depth + 1, privileges);
         }
     }
 

@@ -2,6 +2,7 @@ package org.bulwark.delivery.local;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -129,10 +130,48 @@ public final class LocalDelivery implements DeliveryAgent {
         return org.bulwark.delivery.AddressKeys.stripExtension(local, recipientDelimiter);
     }
 
-    /** Delivers to a system account's mailbox; an unknown name bounces. */
-    String deliverToUser(String name, QueuedMessage message, MailAddress recipient) throws DeliveryFailure {
-        PasswdFile.Entry user = account(name)
-                .orElseThrow(() -> new DeliveryFailure("5.1.1", DeliveryTexts.unknownUser(name)));
+    /** A system account by name; an unknown name bounces, as local(8)'s "unknown user". */
+    PasswdFile.Entry user(String name) throws DeliveryFailure {
+        return account(name).orElseThrow(() -> new DeliveryFailure("5.1.1", DeliveryTexts.unknownUser(name)));
+    }
+
+    /**
+     * The targets in the user's .forward file, per Postfix's default forward_path
+     * ({@code $home/.forward${recipient_delimiter}${extension}, $home/.forward}); empty if there is
+     * none. A file the user does not own, or a symbolic link, is ignored as local(8) ignores it.
+     */
+    Optional<String> readForward(PasswdFile.Entry user, String extension) throws DeliveryFailure {
+        List<Path> candidates = new ArrayList<>();
+        if (!extension.isEmpty() && !recipientDelimiter.isEmpty()) {
+            candidates.add(user.home().resolve(".forward" + recipientDelimiter.charAt(0) + extension));
+        }
+        candidates.add(user.home().resolve(".forward"));
+        for (Path file : candidates) {
+            try {
+                if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+                    continue;
+                }
+                if (Owner.runningAsRoot()
+                        && ((Integer) Files.getAttribute(file, "unix:uid", LinkOption.NOFOLLOW_LINKS)) != user.uid()) {
+                    continue;
+                }
+                List<String> lines = new ArrayList<>();
+                for (String line : Files.readAllLines(file)) {
+                    String trimmed = line.strip();
+                    if (!trimmed.isEmpty() && !trimmed.startsWith("#")) {
+                        lines.add(trimmed);
+                    }
+                }
+                return Optional.of(String.join(",", lines));
+            } catch (IOException e) {
+                throw DeliveryFailure.temporary("4.3.0", DeliveryTexts.includeFailed(file.toString(), String.valueOf(e.getMessage())));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Delivers to a system account's mailbox per home_mailbox or mail_spool_directory. */
+    String deliverToMailbox(PasswdFile.Entry user, QueuedMessage message, MailAddress recipient) throws DeliveryFailure {
         Owner owner = Owner.of(user.uid(), user.gid());
         if (homeMailbox.isEmpty()) {
             mbox.deliver(mailSpoolDirectory.resolve(user.name()), message, recipient, owner);
@@ -147,12 +186,16 @@ public final class LocalDelivery implements DeliveryAgent {
         return DeliveryTexts.DELIVERED_TO_MAILBOX;
     }
 
-    /** A {@code /file} or {@code /directory/} alias target (an mbox file or a Maildir). */
-    String deliverToFile(String path, Origin origin, QueuedMessage message, MailAddress recipient) throws DeliveryFailure {
+    /**
+     * A {@code /file} or {@code /directory/} target (an mbox file or a Maildir), written for
+     * {@code privileges} (a .forward's user), or default_privs when {@code null}.
+     */
+    String deliverToFile(String path, Origin origin, PasswdFile.Entry privileges, QueuedMessage message,
+            MailAddress recipient) throws DeliveryFailure {
         if (!allowFiles.contains(origin.configName())) {
             throw new DeliveryFailure("5.7.1", DeliveryTexts.FILE_RESTRICTED);
         }
-        Owner owner = privileges().map(u -> Owner.of(u.uid(), u.gid())).orElse(Owner.CURRENT);
+        Owner owner = runAs(privileges);
         if (path.endsWith("/")) {
             maildir.deliver(Path.of(path), message, recipient, owner);
             return DeliveryTexts.DELIVERED_TO_MAILDIR;
@@ -161,22 +204,27 @@ public final class LocalDelivery implements DeliveryAgent {
         return DeliveryTexts.deliveredToFile(path);
     }
 
-    /** A {@code |command} alias target, run with default_privs' rights when the server runs as root. */
-    String deliverToCommand(String command, Origin origin, QueuedMessage message, MailAddress recipient)
-            throws DeliveryFailure {
+    /** A {@code |command} target, run with {@code privileges}' rights (default_privs when {@code null}) under root. */
+    String deliverToCommand(String command, Origin origin, PasswdFile.Entry privileges, QueuedMessage message,
+            MailAddress recipient) throws DeliveryFailure {
         if (!allowCommands.contains(origin.configName())) {
             throw new DeliveryFailure("5.7.1", DeliveryTexts.COMMAND_RESTRICTED);
         }
-        Optional<PasswdFile.Entry> user = privileges();
-        Owner runAs = Owner.CURRENT;
-        if (Owner.runningAsRoot()) {
-            PasswdFile.Entry account = user.orElseThrow(
-                    () -> DeliveryFailure.temporary("4.3.0", DeliveryTexts.privilegesUnavailable(defaultPrivs)));
-            runAs = Owner.of(account.uid(), account.gid());
-        }
+        Owner runAs = runAs(privileges);
+        Optional<PasswdFile.Entry> user = privileges != null ? Optional.of(privileges) : account(defaultPrivs);
         Path home = user.map(PasswdFile.Entry::home).filter(Files::isDirectory).orElse(Path.of("/"));
-        commands.run(command, message, recipient, environment(message, recipient, user, home), runAs, Path.of("/"));
+        commands.run(command, message, recipient, environment(message, recipient, user, home), runAs, home);
         return DeliveryTexts.deliveredToCommand(command);
+    }
+
+    /** Whom to act as: the given account, or default_privs; the server's own user when not root. */
+    private Owner runAs(PasswdFile.Entry privileges) throws DeliveryFailure {
+        if (!Owner.runningAsRoot()) {
+            return Owner.CURRENT;
+        }
+        PasswdFile.Entry account = privileges != null ? privileges : account(defaultPrivs).orElseThrow(
+                () -> DeliveryFailure.temporary("4.3.0", DeliveryTexts.privilegesUnavailable(defaultPrivs)));
+        return Owner.of(account.uid(), account.gid());
     }
 
     String forward(QueuedMessage message, MailAddress deliveredTo, List<MailAddress> recipients) throws DeliveryFailure {
@@ -196,10 +244,6 @@ public final class LocalDelivery implements DeliveryAgent {
         } catch (IOException e) {
             throw DeliveryFailure.temporary("4.3.0", DeliveryTexts.tableFailed("passwd"));
         }
-    }
-
-    private Optional<PasswdFile.Entry> privileges() throws DeliveryFailure {
-        return account(defaultPrivs);
     }
 
     /** local(8) "EXTERNAL COMMAND DELIVERY": the variables a command may rely on. */

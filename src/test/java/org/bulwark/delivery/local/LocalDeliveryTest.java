@@ -62,10 +62,14 @@ class LocalDeliveryTest {
     }
 
     private Outcome deliver(String... recipients) {
+        return deliverContent(CONTENT, recipients);
+    }
+
+    private Outcome deliverContent(String content, String... recipients) {
         LocalDelivery agent = new LocalDelivery(Config.of(params), MapTable.opener(Map.of(ALIASES, aliases)),
                 domain -> domain.equals("example.com") ? AddressClass.LOCAL : AddressClass.DEFAULT,
                 new PasswdFile(passwd), forwarder);
-        return agent.deliver(TestMessage.of("sender@example.org", CONTENT, recipients).request("mail.example.com"))
+        return agent.deliver(TestMessage.of("sender@example.org", content, recipients).request("mail.example.com"))
                 .outcomes().get(0);
     }
 
@@ -271,5 +275,58 @@ class LocalDeliveryTest {
         assertThat(outcome.status()).isEqualTo(Status.DEFERRED);
         assertThat(outcome.dsn()).isEqualTo("4.2.0");
         assertThat(outcome.text()).startsWith("maildir delivery failed:");
+    }
+
+    private Path forwardFile(String user, String name, String content) throws Exception {
+        Path file = dir.resolve("home/" + user + "/" + name);
+        Files.writeString(file, content);
+        if (Owner.runningAsRoot()) {
+            Files.setAttribute(file, "unix:uid", (int) new PasswdFile(passwd).find(user).orElseThrow().uid());
+        }
+        return file;
+    }
+
+    @Test
+    void followsTheUsersForwardFile() throws Exception {
+        forwardFile("alice", ".forward", "# keep a copy\n\\alice, bob\n");
+
+        assertThat(deliver("alice@example.com").status()).isEqualTo(Status.SENT);
+        assertThat(newMail("alice")).hasSize(1);
+        assertThat(newMail("bob")).hasSize(1);
+    }
+
+    @Test
+    void prefersTheForwardFileOfTheAddressExtension() throws Exception {
+        forwardFile("alice", ".forward", "bob\n");
+        forwardFile("alice", ".forward+lists", "carol\n");
+
+        deliver("alice+lists@example.com");
+
+        assertThat(newMail("carol")).hasSize(1);
+        assertThat(newMail("bob")).isEmpty();
+        assertThat(newMail("alice")).isEmpty();
+    }
+
+    @Test
+    void bouncesAMessageThatWasAlreadyDeliveredToThisRecipient() throws Exception {
+        Outcome outcome = deliverContent("Delivered-To: alice@example.com\n" + CONTENT, "alice@example.com");
+
+        assertThat(outcome.status()).isEqualTo(Status.BOUNCED);
+        assertThat(outcome.dsn()).isEqualTo("5.4.6");
+        assertThat(outcome.text()).isEqualTo("mail forwarding loop for alice@example.com");
+        assertThat(newMail("alice")).isEmpty();
+    }
+
+    @Test
+    void refusesToAppendThroughASymbolicLink() throws Exception {
+        Path victim = dir.resolve("victim");
+        Files.writeString(victim, "precious\n");
+        Path link = Files.createSymbolicLink(sharedDirectory().resolve("archive"), victim);
+        aliases.put("archive", link.toString());
+
+        Outcome outcome = deliver("archive@example.com");
+
+        assertThat(outcome.status()).isNotEqualTo(Status.SENT);
+        assertThat(Files.readString(victim)).isEqualTo("precious\n");
     }
 }
