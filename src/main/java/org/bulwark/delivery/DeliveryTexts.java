@@ -43,6 +43,10 @@ public final class DeliveryTexts {
         return "cannot update mailbox " + path + ": not a regular file with one link, or not writable by its owner";
     }
 
+    public static String mailboxLocked(String lockFile) {
+        return "unable to lock for exclusive access: " + lockFile + " exists";
+    }
+
     public static String mailboxTooLarge(String path) {
         return "cannot update mailbox " + path + ": file size limit exceeded";
     }

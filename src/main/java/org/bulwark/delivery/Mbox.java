@@ -10,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,6 +30,10 @@ public final class Mbox {
     /** fcntl locks belong to the process, so deliveries inside it also need a lock of their own. */
     private static final ConcurrentMap<Path, ReentrantLock> IN_PROCESS = new ConcurrentHashMap<>();
 
+    private static final int DOTLOCK_ATTEMPTS = 20;
+    private static final Duration DOTLOCK_DELAY = Duration.ofSeconds(1);
+    private static final Duration STALE_LOCK_TIME = Duration.ofSeconds(500);
+
     private final long sizeLimit;
 
     /** @param sizeLimit the largest a mailbox may grow to in bytes ({@code mailbox_size_limit}); 0: no limit */
@@ -40,9 +46,61 @@ public final class Mbox {
         ReentrantLock lock = IN_PROCESS.computeIfAbsent(key, k -> new ReentrantLock());
         lock.lock();
         try {
-            append(key, message, recipient, owner);
+            Path dotlock = key.resolveSibling(key.getFileName() + ".lock");
+            boolean locked = dotlock(dotlock);
+            try {
+                append(key, message, recipient, owner);
+            } finally {
+                if (locked) {
+                    deleteQuietly(dotlock);
+                }
+            }
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * The {@code file.lock} convention mail readers on a spool directory still honour (Postfix's
+     * mailbox_delivery_lock = fcntl, dotlock on Linux): a few attempts a second apart, and a lock
+     * older than stale_lock_time (500s) is taken to be left over from a crash. Where the directory
+     * is not writable, fcntl alone must do, as in Postfix.
+     *
+     * @return whether a lock file was made (and must be removed)
+     */
+    private static boolean dotlock(Path lockFile) throws DeliveryFailure {
+        for (int attempt = 0; attempt < DOTLOCK_ATTEMPTS; attempt++) {
+            try {
+                Files.createFile(lockFile);
+                return true;
+            } catch (java.nio.file.FileAlreadyExistsException busy) {
+                try {
+                    Instant modified = Files.getLastModifiedTime(lockFile, LinkOption.NOFOLLOW_LINKS).toInstant();
+                    if (modified.isBefore(Instant.now().minus(STALE_LOCK_TIME))) {
+                        deleteQuietly(lockFile);
+                        continue;
+                    }
+                    Thread.sleep(DOTLOCK_DELAY);
+                } catch (IOException gone) {
+                    // Released between our attempts: try again at once.
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            } catch (java.nio.file.AccessDeniedException notOurDirectory) {
+                return false;
+            } catch (IOException e) {
+                return false;
+            }
+        }
+        throw DeliveryFailure.temporary("4.2.0", DeliveryTexts.mailboxLocked(lockFile.toString()));
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException ignored) {
+            // A lock file we cannot remove ages into a stale one.
         }
     }
 

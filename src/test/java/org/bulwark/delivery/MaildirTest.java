@@ -119,4 +119,17 @@ class MaildirTest {
                 .isInstanceOfSatisfying(DeliveryFailure.class, f -> assertThat(f.dsn()).isEqualTo("5.2.2"));
         assertThat(Files.size(file)).isEqualTo(100);
     }
+
+    @Test
+    void mboxRemovesItsLockFileAndBreaksAStaleOne() throws Exception {
+        Path file = dir.resolve("bob");
+        Path lock = dir.resolve("bob.lock");
+        Files.writeString(lock, "");
+        Files.setLastModifiedTime(lock, java.nio.file.attribute.FileTime.from(java.time.Instant.now().minusSeconds(3600)));
+
+        new Mbox(0).deliver(file, message, recipient, Owner.CURRENT);
+
+        assertThat(lock).doesNotExist();
+        assertThat(Files.readString(file)).contains("Subject: Hello from the queue");
+    }
 }

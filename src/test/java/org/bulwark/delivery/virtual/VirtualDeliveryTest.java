@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.bulwark.config.Config;
 import org.bulwark.delivery.MapTable;
+import org.bulwark.delivery.Owner;
 import org.bulwark.delivery.TestMessage;
 import org.bulwark.queue.DeliveryReport;
 import org.bulwark.queue.DeliveryReport.Outcome;
@@ -128,5 +129,26 @@ class VirtualDeliveryTest {
 
         assertThat(outcome.status()).isEqualTo(Status.BOUNCED);
         assertThat(outcome.dsn()).isEqualTo("5.2.2");
+    }
+
+    @Test
+    void givesMailboxFilesToVirtualUidMapsOwnerWhenRunningAsRoot() throws Exception {
+        VirtualDelivery agent = agent(Map.of("info@example.com", "example.com/info/"), Map.of());
+        agent.deliver(TestMessage.of("s@example.org", CONTENT, "info@example.com").request("x"));
+
+        int expected = Owner.runningAsRoot() ? 5000 : (Integer) Files.getAttribute(base, "unix:uid");
+        assertThat((Integer) Files.getAttribute(files(base.resolve("example.com/info/new")).get(0), "unix:uid"))
+                .isEqualTo(expected);
+        assertThat((Integer) Files.getAttribute(base.resolve("example.com/info"), "unix:uid")).isEqualTo(expected);
+    }
+
+    @Test
+    void refusesAUidBelowVirtualMinimumUidWhenRunningAsRoot() {
+        VirtualDelivery agent = agent(Map.of("info@example.com", "example.com/info/"),
+                Map.of("virtual_uid_maps", "static:0"));
+        Outcome outcome = agent.deliver(TestMessage.of("s@example.org", CONTENT, "info@example.com").request("x"))
+                .outcomes().get(0);
+
+        assertThat(outcome.status()).isEqualTo(Owner.runningAsRoot() ? Status.DEFERRED : Status.SENT);
     }
 }
