@@ -44,21 +44,30 @@ public record Owner(long uid, long gid) {
      * owner could not, nor through a link the owner may have planted.
      */
     public boolean mayWrite(Path path) throws IOException {
+        return !Files.isSymbolicLink(path) && permits(path, LinkOption.NOFOLLOW_LINKS, 0200);
+    }
+
+    /** Whether this owner could read {@code path} itself, judged from the mode bits of what it names. */
+    public boolean mayRead(Path path) throws IOException {
+        return permits(path, null, 0400);
+    }
+
+    /** The owner's, the group's or everyone's permission bit, like the kernel's check (primary group only). */
+    private boolean permits(Path path, LinkOption option, int ownerBit) throws IOException {
         if (isCurrent()) {
             return true;
         }
-        if (Files.isSymbolicLink(path)) {
-            return false;
-        }
-        java.util.Map<String, Object> a = Files.readAttributes(path, "unix:uid,gid,mode", LinkOption.NOFOLLOW_LINKS);
+        java.util.Map<String, Object> a = option == null
+                ? Files.readAttributes(path, "unix:uid,gid,mode")
+                : Files.readAttributes(path, "unix:uid,gid,mode", option);
         int mode = (Integer) a.get("mode");
         if (((Integer) a.get("uid")) == uid) {
-            return (mode & 0200) != 0;
+            return (mode & ownerBit) != 0;
         }
         if (((Integer) a.get("gid")) == gid) {
-            return (mode & 0020) != 0;
+            return (mode & (ownerBit >> 3)) != 0;
         }
-        return (mode & 0002) != 0;
+        return (mode & (ownerBit >> 6)) != 0;
     }
 
     private static boolean detectRoot() {

@@ -63,7 +63,7 @@ final class AliasExpansion {
             return new Outcome(target, Status.DEFERRED, LocalDelivery.RELAY, "4.3.0",
                     DeliveryTexts.queueFileUnreadable(reason(e)));
         }
-        expandName(recipient.localPart().toLowerCase(Locale.ROOT), List.of(), 0, null);
+        expandName(recipient.localPart().toLowerCase(Locale.ROOT), List.of(), 0);
         if (!remote.isEmpty()) {
             attempt(() -> agent.forward(message, recipient, List.copyOf(remote)));
         }
@@ -71,7 +71,7 @@ final class AliasExpansion {
     }
 
     /** A local name: its alias if it has one (and is not being expanded already), else an account. */
-    private void expandName(String name, List<String> chain, int depth, PasswdFile.Entry privileges) {
+    private void expandName(String name, List<String> chain, int depth) {
         if (depth > NESTING_LIMIT) {
             results.add(new Result(Status.BOUNCED, "5.4.6", DeliveryTexts.forwardingLoop(recipient.external())));
             return;
@@ -134,7 +134,7 @@ final class AliasExpansion {
             String text = item.startsWith("<") && item.endsWith(">") ? item.substring(1, item.length() - 1) : item;
             MailAddress address = MailAddress.of(text);
             if (agent.isLocalDomain(address.domain())) {
-                expandName(address.localPart().toLowerCase(Locale.ROOT), chain, depth, privileges);
+                expandName(address.localPart().toLowerCase(Locale.ROOT), chain, depth);
             } else {
                 remote.add(address);
             }
@@ -150,6 +150,20 @@ final class AliasExpansion {
     /** {@code :include:/file}: targets one or more per line, {@code #} comments, as in aliases(5). */
     private void include(String file, List<String> chain, int depth, PasswdFile.Entry privileges) {
         List<String> items = new ArrayList<>();
+        try {
+            // Read with the rights of whoever the targets act for, so that an include file cannot
+            // reveal a file that account could not read (its lines would come back in bounces).
+            if (!agent.actingAs(privileges).mayRead(Path.of(file))) {
+                results.add(new Result(Status.DEFERRED, "4.3.0", DeliveryTexts.includeFailed(file, "Permission denied")));
+                return;
+            }
+        } catch (DeliveryFailure failure) {
+            results.add(failed(failure));
+            return;
+        } catch (IOException e) {
+            results.add(new Result(Status.DEFERRED, "4.3.0", DeliveryTexts.includeFailed(file, reason(e))));
+            return;
+        }
         try (BufferedReader in = Files.newBufferedReader(Path.of(file), StandardCharsets.UTF_8)) {
             for (String line; (line = in.readLine()) != null; ) {
                 String trimmed = line.strip();

@@ -195,7 +195,7 @@ public final class LocalDelivery implements DeliveryAgent {
         if (!allowFiles.contains(origin.configName())) {
             throw new DeliveryFailure("5.7.1", DeliveryTexts.FILE_RESTRICTED);
         }
-        Owner owner = runAs(privileges);
+        Owner owner = actingAs(privileges);
         if (path.endsWith("/")) {
             maildir.deliver(Path.of(path), message, recipient, owner);
             return DeliveryTexts.DELIVERED_TO_MAILDIR;
@@ -210,7 +210,7 @@ public final class LocalDelivery implements DeliveryAgent {
         if (!allowCommands.contains(origin.configName())) {
             throw new DeliveryFailure("5.7.1", DeliveryTexts.COMMAND_RESTRICTED);
         }
-        Owner runAs = runAs(privileges);
+        Owner runAs = actingAs(privileges);
         Optional<PasswdFile.Entry> user = privileges != null ? Optional.of(privileges) : account(defaultPrivs);
         Path home = user.map(PasswdFile.Entry::home).filter(Files::isDirectory).orElse(Path.of("/"));
         commands.run(command, message, recipient, environment(message, recipient, user, home), runAs, home);
@@ -218,7 +218,7 @@ public final class LocalDelivery implements DeliveryAgent {
     }
 
     /** Whom to act as: the given account, or default_privs; the server's own user when not root. */
-    private Owner runAs(PasswdFile.Entry privileges) throws DeliveryFailure {
+    Owner actingAs(PasswdFile.Entry privileges) throws DeliveryFailure {
         if (!Owner.runningAsRoot()) {
             return Owner.CURRENT;
         }

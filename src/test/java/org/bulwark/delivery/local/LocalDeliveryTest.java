@@ -329,4 +329,18 @@ class LocalDeliveryTest {
         assertThat(outcome.status()).isNotEqualTo(Status.SENT);
         assertThat(Files.readString(victim)).isEqualTo("precious\n");
     }
+
+    @Test
+    void refusesAnIncludeFileItsAccountCannotRead() throws Exception {
+        Path include = dir.resolve("secret.inc");
+        Files.writeString(include, "alice\n");
+        Files.setPosixFilePermissions(include, PosixFilePermissions.fromString("---------"));
+        aliases.put("list", ":include:" + include);
+
+        Outcome outcome = deliver("list@example.com");
+
+        assertThat(outcome.status()).isEqualTo(Status.DEFERRED);
+        assertThat(outcome.text()).contains("secret.inc").contains("Permission denied");
+        assertThat(newMail("alice")).isEmpty();
+    }
 }
