@@ -2,6 +2,7 @@ package org.bulwark.rewrite;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -14,6 +15,7 @@ import org.bulwark.mail.MailAddress;
 import org.bulwark.table.AddressClass;
 import org.bulwark.table.LookupTable;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class AddressResolverTest {
 
@@ -186,5 +188,14 @@ class AddressResolverTest {
     void quotedAddressInLocalPartIsResolvedAgain() {
         // The internal form of "user@virt.example"@example.com.
         assertThat(only("user@virt.example@example.com")).isEqualTo(new Resolution("virtual", "virt.example", MailAddress.of("user@virt.example")));
+    }
+
+    @Test
+    void myoriginNamingAFileTakesItsFirstLine(@TempDir Path dir) throws Exception {
+        Path mailname = dir.resolve("mailname");
+        Files.writeString(mailname, "origin.example\n");
+        params.put("myorigin", mailname.toString());
+
+        assertThat(only("alice").address()).isEqualTo(MailAddress.of("alice@origin.example"));
     }
 }
