@@ -132,4 +132,26 @@ class MaildirTest {
         assertThat(lock).doesNotExist();
         assertThat(Files.readString(file)).contains("Subject: Hello from the queue");
     }
+
+    @Test
+    void refusesASymbolicLinkInAMaildirWrittenForAnotherUser() throws Exception {
+        Path elsewhere = Files.createDirectories(dir.resolve("elsewhere"));
+        Path maildir = Files.createDirectories(dir.resolve("user/Maildir"));
+        Files.createSymbolicLink(maildir.resolve("tmp"), elsewhere);
+        Owner owner = Owner.of(4242, 4242);
+
+        if (Owner.runningAsRoot()) {
+            assertThatThrownBy(() -> new Maildir("h").deliver(maildir, message, recipient, owner))
+                    .isInstanceOf(DeliveryFailure.class);
+            assertThat(maildir.resolve("new")).isEmptyDirectory();
+        } else {
+            new Maildir("h").deliver(maildir, message, recipient, owner);
+            try (Stream<Path> delivered = Files.list(maildir.resolve("new"))) {
+                assertThat(delivered).hasSize(1);
+            }
+        }
+        try (Stream<Path> left = Files.list(elsewhere)) {
+            assertThat(left).isEmpty();
+        }
+    }
 }
