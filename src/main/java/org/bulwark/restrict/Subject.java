@@ -1,0 +1,57 @@
+package org.bulwark.restrict;
+
+import org.bulwark.mail.MailAddress;
+
+/**
+ * What a reply names: {@code <name>: Class rejected: ...}. Postfix's reply_name and reply_class.
+ */
+record Subject(String name, String replyClass) {
+
+    static final String CLIENT = "Client host";
+    static final String HELO = "Helo command";
+    static final String SENDER = "Sender address";
+    static final String RECIPIENT = "Recipient address";
+    static final String ETRN = "Etrn command";
+    static final String DATA = "Data command";
+    static final String END_OF_DATA = "End-of-data";
+
+    static Subject client(SmtpdContext context) {
+        return new Subject(clientNameAddress(context), CLIENT);
+    }
+
+    static Subject helo(SmtpdContext context) {
+        return new Subject(context.helo(), HELO);
+    }
+
+    static Subject sender(SmtpdContext context) {
+        return new Subject(name(context.sender()), SENDER);
+    }
+
+    static Subject recipient(SmtpdContext context) {
+        return new Subject(name(context.recipient()), RECIPIENT);
+    }
+
+    /** The subject a stage's own list speaks about (for reject, defer, reject_unauth_pipelining). */
+    static Subject of(Stage stage, SmtpdContext context) {
+        return switch (stage) {
+            case CONNECT -> client(context);
+            case HELO -> helo(context);
+            case MAIL -> sender(context);
+            case RCPT -> recipient(context);
+            case DATA -> new Subject("DATA", DATA);
+            case END_OF_DATA -> new Subject("END-OF-MESSAGE", END_OF_DATA);
+            case ETRN -> new Subject(context.recipient() == null ? "" : context.recipient().domain(), ETRN);
+        };
+    }
+
+    /** {@code name[address]}, as Postfix names a client. */
+    static String clientNameAddress(SmtpdContext context) {
+        String name = context.clientName() == null ? "unknown" : context.clientName();
+        return name + "[" + context.clientAddress().getHostAddress() + "]";
+    }
+
+    /** An address in the internal form a reply quotes it in; the null sender is "". */
+    static String name(MailAddress address) {
+        return address == null ? "" : address.internal();
+    }
+}
