@@ -98,14 +98,14 @@ record Settings(
 
     private static List<String> tables(Config config, String name, String postfixDefault) {
         if (config.isSet(name)) {
-            return config.list(name);
+            return RestrictionParser.split(config.get(name));
         }
         // The default may refer to other parameters ($alias_maps); expand those through the config.
         List<String> out = new java.util.ArrayList<>();
         for (String item : RestrictionParser.split(postfixDefault)) {
             if (item.startsWith("$")) {
                 String ref = item.substring(1).replace("{", "").replace("}", "");
-                out.addAll(config.isSet(ref) ? config.list(ref) : aliasMapsDefault(ref));
+                out.addAll(config.isSet(ref) ? RestrictionParser.split(config.get(ref)) : aliasMapsDefault(ref));
             } else {
                 out.add(item);
             }
