@@ -45,7 +45,7 @@ final class AccessCheck {
         if (byName.isPresent()) {
             return byName.get();
         }
-        String address = context.clientAddress().getHostAddress();
+        String address = Subject.hostAddress(context.clientAddress());
         char delimiter = context.clientAddress() instanceof Inet6Address ? ':' : '.';
         boolean partial = false;
         for (String key = address; ; partial = true) {

@@ -169,4 +169,50 @@ class ConfigurationTest {
                 + " <u@elsewhere.example>: Relay access denied; from=<a@remote.example> to=<u@elsewhere.example>"
                 + " proto=ESMTP helo=<mx.remote.example>");
     }
+
+    @Test
+    void loadsTheRecipientRestrictionsOfTheGuides() {
+        Map<String, String> values = base();
+        values.put("smtpd_relay_restrictions", "permit_mynetworks, permit_sasl_authenticated, defer_unauth_destination");
+        values.put("smtpd_recipient_restrictions", """
+                permit_mynetworks,
+                    permit_sasl_authenticated,
+                    reject_unauth_destination,
+                    reject_invalid_hostname,
+                    reject_non_fqdn_hostname,
+                    reject_non_fqdn_sender,
+                    reject_non_fqdn_recipient,
+                    reject_unknown_sender_domain,
+                    reject_rbl_client zen.spamhaus.org,
+                    check_policy_service unix:private/policy-spf
+                """);
+        values.put("smtpd_sender_restrictions", "reject_non_fqdn_sender, reject_sender_login_mismatch,"
+                + " reject_unknown_sender_domain, permit");
+
+        assertThat(build(values).warnings()).containsExactlyInAnyOrder(
+                "restriction reject_unknown_sender_domain is not implemented yet; it is skipped",
+                "restriction reject_rbl_client is not implemented yet; it is skipped",
+                "restriction check_policy_service is not implemented yet; it is skipped");
+    }
+
+    @Test
+    void doesNotRepeatAnEarlyStageWarningWhenReplayingItAtRcpt() throws Exception {
+        Map<String, String> values = base();
+        values.put("smtpd_delay_reject", "no");
+        values.put("smtpd_helo_restrictions", "warn_if_reject reject_non_fqdn_helo_hostname");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        MailLog.Logger logger = MailLog.to(new PrintStream(out, true, StandardCharsets.UTF_8), "mail", "bulwark")
+                .program("smtpd");
+        Config config = Config.of(values);
+        SmtpdRestrictions restrictions = new SmtpdRestrictions(config, TestEnvironment.of(config, directory), logger);
+        SmtpdContext helo = new SmtpdContext(InetAddress.getByName("192.0.2.1"), "unknown", "unknown", "mailhost",
+                null, null, null, "ESMTP", 0, 0, false);
+
+        assertThat(restrictions.check(Stage.HELO, helo).accepted()).isTrue();
+        assertThat(restrictions.check(Stage.RCPT, helo.withRecipient(MailAddress.of("bob@example.com"))).accepted())
+                .isTrue();
+
+        assertThat(out.toString(StandardCharsets.UTF_8).lines().filter(l -> l.contains("reject_warning")))
+                .singleElement().asString().contains("EHLO from unknown[192.0.2.1]: 504 5.5.2 <mailhost>");
+    }
 }
