@@ -176,7 +176,7 @@ final class AccessCheck {
                 e.logAction(upper.toLowerCase(Locale.ROOT), text);
                 return Decision.DUNNO;
             case "HANGUP", "FILTER", "HOLD", "DISCARD", "REDIRECT", "BCC", "PREPEND":
-                e.warnOnce("access table " + table.spec() + ": action " + upper + " is not implemented yet; it is skipped");
+                e.warnOnce(Replies.actionNotImplemented(table.spec(), upper));
                 return Decision.DUNNO;
             default:
                 break;

@@ -138,4 +138,12 @@ final class Replies {
     static String tooMuchRecursion(String table, String value) {
         return "access table " + table + " entry " + value + " causes unreasonable recursion";
     }
+
+    static String actionNotImplemented(String table, String action) {
+        return "access table " + table + ": action " + action + " is not implemented yet; it is skipped";
+    }
+
+    static String badNumber(String parameter, String value) {
+        return "bad numerical configuration: " + parameter + " = " + value;
+    }
 }

@@ -92,7 +92,7 @@ record Settings(
         try {
             return Integer.parseInt(config.get(name).trim());
         } catch (NumberFormatException e) {
-            throw new ConfigException("bad numerical configuration: " + name + " = " + config.get(name));
+            throw new ConfigException(Replies.badNumber(name, config.get(name)));
         }
     }
 

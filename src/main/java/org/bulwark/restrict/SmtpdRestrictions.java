@@ -1,11 +1,11 @@
 package org.bulwark.restrict;
 
-import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.bulwark.config.Config;
 import org.bulwark.config.ConfigException;
 import org.bulwark.log.MailLog;
@@ -37,7 +37,7 @@ public final class SmtpdRestrictions {
     private final Map<Stage, List<Restriction>> lists = new EnumMap<>(Stage.class);
     private final List<Restriction> relay;
     private final boolean relayFirst;
-    private final List<String> warnings = new ArrayList<>();
+    private final List<String> warnings = new CopyOnWriteArrayList<>();
 
     /** @throws ConfigException for an unknown restriction or bad table */
     public SmtpdRestrictions(Config config) {
