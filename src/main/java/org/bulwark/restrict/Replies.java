@@ -10,6 +10,8 @@ final class Replies {
 
     static final String ACCESS_DENIED = "Access denied";
     static final String SERVICE_UNAVAILABLE = "Service unavailable";
+    /** RFC 5321 §4.5.3.1.5: a reply line is at most 512 octets with CRLF; Postfix cuts at 510. */
+    private static final int MAX_LINE = 510;
 
     private Replies() {
     }
@@ -90,7 +92,20 @@ final class Replies {
             return SmtpReply.of(450, "4.7.1", SERVICE_UNAVAILABLE);
         }
         String consistent = (char) ('0' + code / 100) + dsn.substring(1);
-        return SmtpReply.of(code, consistent, text);
+        return SmtpReply.of(code, consistent, printable(text, MAX_LINE - 4 - consistent.length() - 1));
+    }
+
+    /**
+     * Text from a table or a client as it may go on the wire: control characters become spaces,
+     * as Postfix's printable() does, and the line is cut to fit.
+     */
+    private static String printable(String text, int max) {
+        StringBuilder b = new StringBuilder(Math.min(text.length(), max));
+        for (int i = 0; i < text.length() && b.length() < max; i++) {
+            char c = text.charAt(i);
+            b.append(c < 0x20 || c == 0x7f ? ' ' : c);
+        }
+        return b.toString();
     }
 
     // Operator messages (log lines and configuration errors).

@@ -215,4 +215,18 @@ class ConfigurationTest {
         assertThat(out.toString(StandardCharsets.UTF_8).lines().filter(l -> l.contains("reject_warning")))
                 .singleElement().asString().contains("EHLO from unknown[192.0.2.1]: 504 5.5.2 <mailhost>");
     }
+
+    @Test
+    void cutsAnOverlongTableTextToOneReplyLine() throws Exception {
+        Files.writeString(directory.resolve("client_access"), "192.0.2.66 REJECT " + "x".repeat(600) + "\n");
+        Map<String, String> values = base();
+        values.put("smtpd_client_restrictions", "check_client_access texthash:client_access");
+        SmtpdContext context = new SmtpdContext(InetAddress.getByName("192.0.2.66"), "unknown", "unknown", null,
+                MailAddress.of("a@remote.example"), MailAddress.of("bob@example.com"), null, "ESMTP", 0, 0, false);
+
+        Decision decision = build(values).check(Stage.RCPT, context);
+
+        assertThat(decision).isInstanceOfSatisfying(Decision.Refuse.class,
+                refuse -> assertThat(refuse.reply().toString()).hasSize(510));
+    }
 }
