@@ -120,11 +120,11 @@ final class Evaluation {
 
     private Stage stageOf(Subject subject) {
         return switch (subject.replyClass()) {
-            case Subject.CLIENT -> Stage.CONNECT;
-            case Subject.HELO -> Stage.HELO;
-            case Subject.SENDER -> Stage.MAIL;
-            case Subject.RECIPIENT -> Stage.RCPT;
-            case Subject.ETRN -> Stage.ETRN;
+            case Replies.CLIENT -> Stage.CONNECT;
+            case Replies.HELO -> Stage.HELO;
+            case Replies.SENDER -> Stage.MAIL;
+            case Replies.RECIPIENT -> Stage.RCPT;
+            case Replies.ETRN -> Stage.ETRN;
             default -> stage;
         };
     }

@@ -8,6 +8,15 @@ import org.bulwark.mail.SmtpReply;
  */
 final class Replies {
 
+    // Postfix's reply classes: what kind of thing a reply names.
+    static final String CLIENT = "Client host";
+    static final String HELO = "Helo command";
+    static final String SENDER = "Sender address";
+    static final String RECIPIENT = "Recipient address";
+    static final String ETRN = "Etrn command";
+    static final String DATA = "Data command";
+    static final String END_OF_DATA = "End-of-data";
+
     static final String ACCESS_DENIED = "Access denied";
     static final String SERVICE_UNAVAILABLE = "Service unavailable";
     /** RFC 5321 §4.5.3.1.5: a reply line is at most 512 octets with CRLF; Postfix cuts at 510. */
@@ -67,7 +76,7 @@ final class Replies {
 
     /** {@code User unknown in local recipient table} and its virtual/relay siblings. */
     static SmtpReply userUnknown(int code, Subject subject, String table, boolean showTable) {
-        String dsn = subject.replyClass().equals(Subject.SENDER) ? "5.1.0" : "5.1.1";
+        String dsn = subject.replyClass().equals(SENDER) ? "5.1.0" : "5.1.1";
         return rejected(code, dsn, subject, "User unknown" + (showTable ? " in " + table : ""));
     }
 

@@ -5,32 +5,25 @@ import java.net.InetAddress;
 import org.bulwark.mail.MailAddress;
 
 /**
- * What a reply names: {@code <name>: Class rejected: ...}. Postfix's reply_name and reply_class.
+ * What a reply names: {@code <name>: Class rejected: ...}. Postfix's reply_name and reply_class
+ * (the class words are in {@link Replies}).
  */
 record Subject(String name, String replyClass) {
 
-    static final String CLIENT = "Client host";
-    static final String HELO = "Helo command";
-    static final String SENDER = "Sender address";
-    static final String RECIPIENT = "Recipient address";
-    static final String ETRN = "Etrn command";
-    static final String DATA = "Data command";
-    static final String END_OF_DATA = "End-of-data";
-
     static Subject client(SmtpdContext context) {
-        return new Subject(clientNameAddress(context), CLIENT);
+        return new Subject(clientNameAddress(context), Replies.CLIENT);
     }
 
     static Subject helo(SmtpdContext context) {
-        return new Subject(context.helo(), HELO);
+        return new Subject(context.helo(), Replies.HELO);
     }
 
     static Subject sender(SmtpdContext context) {
-        return new Subject(name(context.sender()), SENDER);
+        return new Subject(name(context.sender()), Replies.SENDER);
     }
 
     static Subject recipient(SmtpdContext context) {
-        return new Subject(name(context.recipient()), RECIPIENT);
+        return new Subject(name(context.recipient()), Replies.RECIPIENT);
     }
 
     /** The subject a stage's own list speaks about (for reject, defer, reject_unauth_pipelining). */
@@ -40,9 +33,9 @@ record Subject(String name, String replyClass) {
             case HELO -> helo(context);
             case MAIL -> sender(context);
             case RCPT -> recipient(context);
-            case DATA -> new Subject("DATA", DATA);
-            case END_OF_DATA -> new Subject("END-OF-MESSAGE", END_OF_DATA);
-            case ETRN -> new Subject(context.recipient() == null ? "" : context.recipient().domain(), ETRN);
+            case DATA -> new Subject("DATA", Replies.DATA);
+            case END_OF_DATA -> new Subject("END-OF-MESSAGE", Replies.END_OF_DATA);
+            case ETRN -> new Subject(context.recipient() == null ? "" : context.recipient().domain(), Replies.ETRN);
         };
     }
 
