@@ -4,6 +4,7 @@ import java.net.Inet6Address;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.bulwark.mail.AddressRouting;
 import org.bulwark.mail.MailAddress;
 import org.bulwark.mail.SmtpReply;
 import org.bulwark.table.LookupTable;
@@ -28,8 +29,7 @@ final class AccessCheck {
             case HELO -> context.helo() == null ? Decision.DUNNO
                     : domain(e, table, context.helo(), Subject.helo(context)).orElse(Decision.DUNNO);
             case SENDER -> sender(e, table);
-            case RECIPIENT -> context.recipient() == null ? Decision.DUNNO
-                    : address(e, table, context.recipient(), Subject.recipient(context));
+            case RECIPIENT -> context.recipient() == null ? Decision.DUNNO : recipient(e, table);
             case ETRN -> context.recipient() == null || context.recipient().domain() == null ? Decision.DUNNO
                     : domain(e, table, context.recipient().domain(), Subject.of(Stage.ETRN, context))
                             .orElse(Decision.DUNNO);
@@ -74,7 +74,19 @@ final class AccessCheck {
             return table.find(e.settings().nullAccessKey())
                     .map(value -> apply(e, table, value, subject)).orElse(Decision.DUNNO);
         }
-        return address(e, table, sender, subject);
+        return address(e, table, e.destinations().resolve(sender).address(), subject);
+    }
+
+    /**
+     * Looks up where the recipient leads. An OK for an address whose sender chose the route
+     * counts as DUNNO, so that {@code relay.example OK} does not relay
+     * {@code user%elsewhere@relay.example} (Postfix's SUSPICIOUS rule).
+     */
+    private static Decision recipient(Evaluation e, LookupTable table) {
+        AddressRouting.Resolved resolved = e.destinations().resolve(e.context().recipient());
+        Decision decision = address(e, table, resolved.address(), Subject.recipient(e.context()));
+        boolean suspicious = resolved.routed() && !e.settings().allowUntrustedRouting();
+        return suspicious && decision instanceof Decision.Permit ? Decision.DUNNO : decision;
     }
 
     /**
