@@ -382,4 +382,18 @@ class CleanupTest {
         assertThat(bodyBytes).isEqualTo(lfBytes);
         assertThat(actual.digest()).isEqualTo(expected.digest());
     }
+
+    @Test
+    void aLineWithoutAFieldNameStartsTheBody() throws IOException {
+        String stored = pass(envelope(outsider(), "r@example.com"), "Subject: x\n: no name\nX-Not: a header now\n");
+
+        assertThat(afterReceived(stored)).isEqualTo("Subject: x\n\n: no name\nX-Not: a header now\n");
+    }
+
+    @Test
+    void obsoleteSpaceBeforeTheColonIsStillAHeader() throws IOException {
+        String stored = pass(envelope(insider(), "r@example.com"), "Message-ID : <own@example.org>\n\nbody\n");
+
+        assertThat(afterReceived(stored)).matches("Message-ID : <own@example.org>\nDate: " + DATE + "\n\nbody\n");
+    }
 }
