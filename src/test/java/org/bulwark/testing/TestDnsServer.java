@@ -13,6 +13,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -193,7 +194,7 @@ public final class TestDnsServer implements AutoCloseable {
             DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
             try {
                 udp.receive(packet);
-                byte[] query = java.util.Arrays.copyOf(packet.getData(), packet.getLength());
+                byte[] query = Arrays.copyOf(packet.getData(), packet.getLength());
                 Message response = answer(query);
                 if (response != null) {
                     byte[] wire = response.toWire(UDP_LIMIT);
