@@ -74,12 +74,13 @@ public final class SmtpInput {
      */
     public InputLine readLine(int maxLength) throws IOException {
         ByteArrayOutputStream line = new ByteArrayOutputStream(128);
-        boolean tooLong = false;
+        // Room for the line, its CR, and one octet more to notice that it is too long.
+        int keep = maxLength + 2;
+        int previous = -1;
         while (true) {
             if (!fill()) {
                 return null;
             }
-            int start = position;
             int newline = -1;
             for (int i = position; i < limit; i++) {
                 if (buffer[i] == '\n') {
@@ -88,13 +89,10 @@ public final class SmtpInput {
                 }
             }
             int end = newline < 0 ? limit : newline;
-            if (!tooLong) {
-                int room = maxLength + 1 - line.size();
-                int take = Math.min(room, end - start);
-                line.write(buffer, start, take);
-                if (line.size() > maxLength) {
-                    tooLong = true;
-                }
+            int take = Math.min(Math.max(0, keep - line.size()), end - position);
+            line.write(buffer, position, take);
+            if (end > position) {
+                previous = buffer[end - 1];
             }
             if (newline < 0) {
                 position = limit;
@@ -102,13 +100,13 @@ public final class SmtpInput {
             }
             position = newline + 1;
             byte[] bytes = line.toByteArray();
-            LineEnding ending = LineEnding.BARE_LF;
-            if (bytes.length > 0 && bytes[bytes.length - 1] == '\r' && !tooLong) {
-                ending = LineEnding.CRLF;
+            LineEnding ending = previous == '\r' ? LineEnding.CRLF : LineEnding.BARE_LF;
+            if (bytes.length > 0 && bytes[bytes.length - 1] == '\r' && line.size() <= maxLength + 1) {
                 bytes = java.util.Arrays.copyOf(bytes, bytes.length - 1);
-            } else if (tooLong) {
-                ending = LineEnding.CRLF;
-                bytes = java.util.Arrays.copyOf(bytes, Math.min(bytes.length, maxLength));
+            }
+            boolean tooLong = bytes.length > maxLength;
+            if (tooLong) {
+                bytes = java.util.Arrays.copyOf(bytes, maxLength);
             }
             return new InputLine(bytes, ending, tooLong);
         }
