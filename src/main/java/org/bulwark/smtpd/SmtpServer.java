@@ -176,16 +176,9 @@ public final class SmtpServer implements AutoCloseable {
                 log.warning("closing port " + s.getLocalPort() + ": " + e.getMessage());
             }
         }
-        long deadline = System.nanoTime() + grace.toNanos();
         lock.lock();
         try {
-            while (!open.isEmpty()) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    break;
-                }
-                sessionEnded.awaitNanos(left);
-            }
+            awaitSessions(System.nanoTime() + grace.toNanos());
             for (Socket client : open) {
                 try {
                     client.close();
@@ -193,6 +186,8 @@ public final class SmtpServer implements AutoCloseable {
                     // Closing is all we wanted.
                 }
             }
+            // A closed socket ends its session at once; wait for them to log their disconnect.
+            awaitSessions(System.nanoTime() + TimeUnit.SECONDS.toNanos(5));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
@@ -204,6 +199,16 @@ public final class SmtpServer implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+    }
+
+    private void awaitSessions(long deadline) throws InterruptedException {
+        while (!open.isEmpty()) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return;
+            }
+            sessionEnded.awaitNanos(left);
         }
     }
 

@@ -174,7 +174,7 @@ class SmtpServerTest {
             assertThat(c.send("MAIL FROM:<a@example.net> FOO=BAR")).isEqualTo("555 5.5.4 Unsupported option: FOO=BAR");
             assertThat(c.send("QUIT")).isEqualTo("221 2.0.0 Bye");
             assertThat(fx.logAfterSessions()).contains(
-                    "disconnect from unknown[127.0.0.1] helo=0/1 mail=1/3 rcpt=0/1 data=0/2 rset=1 quit=1 unknown=0/2 commands=3/11");
+                    "disconnect from unknown[127.0.0.1] helo=0/1 mail=1/4 rcpt=0/1 data=0/2 rset=1 quit=1 unknown=0/2 commands=3/12");
         }
     }
 
