@@ -43,8 +43,8 @@ record SmtpdSettings(
         String myhostname = text(config, "myhostname", "localhost");
         String mailName = text(config, "mail_name", "Bulwark");
         Set<String> discard = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
-        discard.addAll(config.list("smtpd_discard_ehlo_keywords"));
-        boolean silent = discard.remove("silent-discard");
+        config.list("smtpd_discard_ehlo_keywords").forEach(k -> discard.add(k.toUpperCase(Locale.ROOT)));
+        boolean silent = discard.remove("SILENT-DISCARD");
         String exclusions = config.isSet("smtpd_forbid_bare_newline_exclusions")
                 ? config.get("smtpd_forbid_bare_newline_exclusions") : config.get("mynetworks");
         return new SmtpdSettings(
