@@ -99,6 +99,8 @@ public final class Replies {
     public static final SmtpReply NEED_RCPT = SmtpReply.of(503, "5.5.1", "Error: need RCPT command");
     public static final SmtpReply NO_VALID_RECIPIENTS = SmtpReply.of(554, "5.5.1", "Error: no valid recipients");
     /** RFC 3030 §2: DATA may not follow BDAT in one transaction. */
+    /** RFC 2920 §3.1 broken with smtpd_forbid_unauth_pipelining (Postfix 3.9). */
+    public static final SmtpReply PROTOCOL_SYNCHRONIZATION = SmtpReply.of(554, "5.5.0", "Error: SMTP protocol synchronization");
     public static final SmtpReply DATA_AFTER_BDAT = SmtpReply.of(503, "5.5.1", "Error: DATA after BDAT");
 
     public static SmtpReply accessDenied(String nameAndAddress) {

@@ -185,7 +185,11 @@ final class SmtpSession implements Runnable {
             return;
         }
         where = verb.name();
-        notePipelining(verb);
+        if (pipelinedTooEarly(verb) && settings.forbidUnauthPipelining()) {
+            reply(Replies.PROTOCOL_SYNCHRONIZATION);
+            closing = true;
+            return;
+        }
         boolean ok = execute(verb, command);
         counts.record(verb.countName(), ok);
         if (!ok) {
@@ -196,14 +200,19 @@ final class SmtpSession implements Runnable {
         }
     }
 
-    /** RFC 2920 §3.1: a client may not send past a command that ends a group before our reply. */
-    private void notePipelining(Verb verb) {
+    /**
+     * RFC 2920 §3.1: a client may not send past a command that ends a group before our reply, nor
+     * pipeline at all before EHLO. Logged once, as Postfix does; the flag feeds
+     * reject_unauth_pipelining.
+     */
+    private boolean pipelinedTooEarly(Verb verb) {
         if (improperPipelining || !(verb.lastInGroup || !protocol.equals("ESMTP")) || !in.hasBufferedInput()) {
-            return;
+            return false;
         }
         improperPipelining = true;
         log.info("improper command pipelining after " + verb.name() + " from " + nameAndAddress() + ": "
                 + in.peekBuffered(100));
+        return true;
     }
 
     private boolean execute(Verb verb, Command command) throws IOException {

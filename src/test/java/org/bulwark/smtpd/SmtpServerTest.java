@@ -61,8 +61,21 @@ class SmtpServerTest {
     }
 
     @Test
-    void logsImproperPipeliningAfterData() throws Exception {
+    void hangsUpOnImproperPipelining() throws Exception {
         try (ServerFixture fx = new ServerFixture(Map.of()); SmtpClient c = fx.client()) {
+            c.reply();
+            c.write("EHLO client.example\r\nMAIL FROM:<a@example.net>\r\n");
+            assertThat(c.reply()).isEqualTo("554 5.5.0 Error: SMTP protocol synchronization");
+            assertThat(c.closedByServer()).isTrue();
+            assertThat(fx.logAfterSessions())
+                    .contains("improper command pipelining after EHLO from unknown[127.0.0.1]: MAIL FROM:<a@example.net>\\r\\n");
+        }
+    }
+
+    @Test
+    void logsImproperPipeliningAfterDataWhenAllowed() throws Exception {
+        try (ServerFixture fx = new ServerFixture(Map.of("smtpd_forbid_unauth_pipelining", "no"));
+                SmtpClient c = fx.client()) {
             c.reply();
             c.send("EHLO client.example");
             c.write("MAIL FROM:<a@example.net>\r\nRCPT TO:<b@example.org>\r\nDATA\r\nbody\r\n.\r\nQUIT\r\n");
