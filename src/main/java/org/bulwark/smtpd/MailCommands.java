@@ -155,10 +155,8 @@ final class MailCommands {
             }
         }
         ContentSink content = tx.content;
-        session.where = SmtpSession.IN_DATA;
         session.in.readExactly(chunk.size(), content::write);
         if (!chunk.last()) {
-            session.where = "BDAT";
             return session.respond(Replies.chunkReceived(chunk.size()));
         }
         session.where = SmtpSession.AFTER_DOT;

@@ -102,6 +102,7 @@ public final class SmtpServer implements AutoCloseable {
             } catch (IOException e) {
                 if (!stopping) {
                     log.warning("accept failed on port " + server.getLocalPort() + ": " + e.getMessage());
+                    pauseAfterAcceptFailure();
                 }
                 continue;
             }
@@ -118,6 +119,15 @@ public final class SmtpServer implements AutoCloseable {
                     slots.release();
                 }
             });
+        }
+    }
+
+    /** Out of file descriptors, say: give running sessions a moment instead of spinning. */
+    private static void pauseAfterAcceptFailure() {
+        try {
+            Thread.sleep(100);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
