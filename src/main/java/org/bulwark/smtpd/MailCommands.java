@@ -1,7 +1,6 @@
 package org.bulwark.smtpd;
 
 import java.io.IOException;
-import java.time.Instant;
 import org.bulwark.cleanup.CleanupSession;
 import org.bulwark.mail.ClientInfo;
 import org.bulwark.mail.Envelope;
@@ -172,7 +171,7 @@ final class MailCommands {
         }
         ClientInfo client = new ClientInfo(session.clientName, session.clientIp, session.helo, session.protocol, null);
         MailParameters p = tx.parameters;
-        Envelope envelope = new Envelope(tx.sender, tx.recipients, Instant.now(), client, p.body(), p.ret(), p.envid(),
+        Envelope envelope = new Envelope(tx.sender, tx.recipients, tx.arrival, client, p.body(), p.ret(), p.envid(),
                 p.smtputf8());
         try {
             tx.message = session.intake.open(envelope);

@@ -1,5 +1,6 @@
 package org.bulwark.smtpd;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.bulwark.cleanup.CleanupSession;
@@ -11,6 +12,8 @@ import org.bulwark.protocol.MailParameters;
 /** One mail transaction (RFC 5321 §3.3): from MAIL to the end of DATA/BDAT, RSET or a failure. */
 final class Transaction {
 
+    /** Postfix stamps a message's arrival at MAIL FROM. */
+    final Instant arrival = Instant.now();
     final MailAddress sender;
     final MailParameters parameters;
     final List<Recipient> recipients = new ArrayList<>();
