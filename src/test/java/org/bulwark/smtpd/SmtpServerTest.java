@@ -205,6 +205,22 @@ class SmtpServerTest {
     }
 
     @Test
+    void countsRepeatedNoopsPastTheJunkLimitAsErrors() throws Exception {
+        Map<String, String> limits = Map.of("smtpd_junk_command_limit", "2", "smtpd_hard_error_limit", "3");
+        try (ServerFixture fx = new ServerFixture(limits); SmtpClient c = fx.client()) {
+            c.reply();
+            int noops = 0;
+            String reply = c.send("NOOP");
+            while (reply.equals("250 2.0.0 Ok") && noops < 20) {
+                noops++;
+                reply = c.send("NOOP");
+            }
+            assertThat(reply).isEqualTo("421 4.7.0 mx.example.org Error: too many errors");
+            assertThat(noops).isEqualTo(6);
+        }
+    }
+
+    @Test
     void rejectsRelayFromOutsideMynetworks() throws Exception {
         try (ServerFixture fx = new ServerFixture(Map.of()); SmtpClient c = new SmtpClient(fx.port(), "127.0.0.2")) {
             c.reply();
