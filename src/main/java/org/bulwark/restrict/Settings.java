@@ -113,7 +113,8 @@ record Settings(
             if (item.startsWith("$")) {
                 String ref = item.substring(1).replace("{", "").replace("}", "");
                 String known = config.get(ref);
-                out.addAll(config.isSet(ref) || !known.isBlank() ? RestrictionParser.split(known) : aliasMapsDefault(ref));
+                boolean configured = config.isSet(ref) || !known.isBlank();
+                out.addAll(configured ? RestrictionParser.split(known) : aliasMapsDefault(ref));
             } else {
                 out.add(item);
             }

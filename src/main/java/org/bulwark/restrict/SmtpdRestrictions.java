@@ -76,7 +76,8 @@ public final class SmtpdRestrictions {
         relayFirst = !Settings.value(config, "smtpd_relay_before_recipient_restrictions", "yes").trim()
                 .equalsIgnoreCase("no");
         if (!hasRelayCheck(relay, classes, 0) && !hasRelayCheck(lists.get(Stage.RCPT), classes, 0)) {
-            throw new ConfigException(Replies.relayCheckRequired(String.join(", ", RELAY_CHECKS.stream().sorted().toList())));
+            throw new ConfigException(Replies.relayCheckRequired(String.join(", ", RELAY_CHECKS.stream().sorted()
+                    .toList())));
         }
         engine = new Engine(Settings.from(config), environment, Map.copyOf(classes), parser, logger);
     }

@@ -173,7 +173,8 @@ class ConfigurationTest {
     @Test
     void loadsTheRecipientRestrictionsOfTheGuides() {
         Map<String, String> values = base();
-        values.put("smtpd_relay_restrictions", "permit_mynetworks, permit_sasl_authenticated, defer_unauth_destination");
+        values.put("smtpd_relay_restrictions",
+                "permit_mynetworks, permit_sasl_authenticated, defer_unauth_destination");
         values.put("smtpd_recipient_restrictions", """
                 permit_mynetworks,
                     permit_sasl_authenticated,
