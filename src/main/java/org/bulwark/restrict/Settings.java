@@ -1,7 +1,6 @@
 package org.bulwark.restrict;
 
 import java.util.List;
-import java.util.Locale;
 import org.bulwark.config.Config;
 import org.bulwark.config.ConfigException;
 import org.bulwark.mail.AddressRouting;
@@ -76,17 +75,25 @@ record Settings(
                 tables(config, "smtpd_sender_login_maps", ""));
     }
 
-    /** A parameter's value, or Postfix's default when the configuration does not set it. */
+    /**
+     * A parameter's value: as set, else the configuration's own default, else (for a
+     * configuration that knows no defaults) Postfix's.
+     */
     static String value(Config config, String name, String postfixDefault) {
-        return config.isSet(name) ? config.get(name) : postfixDefault;
+        if (config.isSet(name)) {
+            return config.get(name);
+        }
+        String known = config.get(name);
+        return known.isBlank() ? postfixDefault : known;
     }
 
     private static boolean bool(Config config, String name, boolean postfixDefault) {
-        return config.isSet(name) ? config.bool(name) : postfixDefault;
+        String v = value(config, name, postfixDefault ? "yes" : "no").trim();
+        return v.equalsIgnoreCase("yes") || v.equalsIgnoreCase("true");
     }
 
     private static int code(Config config, String name, int postfixDefault) {
-        if (!config.isSet(name)) {
+        if (!config.isSet(name) && config.get(name).isBlank()) {
             return postfixDefault;
         }
         try {
@@ -97,7 +104,7 @@ record Settings(
     }
 
     private static List<String> tables(Config config, String name, String postfixDefault) {
-        if (config.isSet(name)) {
+        if (config.isSet(name) || !config.get(name).isBlank()) {
             return RestrictionParser.split(config.get(name));
         }
         // The default may refer to other parameters ($alias_maps); expand those through the config.
@@ -105,7 +112,9 @@ record Settings(
         for (String item : RestrictionParser.split(postfixDefault)) {
             if (item.startsWith("$")) {
                 String ref = item.substring(1).replace("{", "").replace("}", "");
-                out.addAll(config.isSet(ref) ? RestrictionParser.split(config.get(ref)) : aliasMapsDefault(ref));
+                String known = config.get(ref);
+                boolean configured = config.isSet(ref) || !known.isBlank();
+                out.addAll(configured ? RestrictionParser.split(known) : aliasMapsDefault(ref));
             } else {
                 out.add(item);
             }
@@ -129,10 +138,7 @@ record Settings(
      * {@code .example.com} does.
      */
     private static boolean parentStyle(Config config) {
-        if (!config.isSet("parent_domain_matches_subdomains")) {
-            return true;
-        }
-        return config.list("parent_domain_matches_subdomains").stream()
-                .anyMatch(s -> s.toLowerCase(Locale.ROOT).equals("smtpd_access_maps"));
+        return RestrictionParser.split(value(config, "parent_domain_matches_subdomains", "smtpd_access_maps")).stream()
+                .anyMatch(s -> s.equalsIgnoreCase("smtpd_access_maps"));
     }
 }

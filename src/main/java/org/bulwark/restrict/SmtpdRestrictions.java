@@ -73,10 +73,11 @@ public final class SmtpdRestrictions {
             lists.put(stage, parser.parse(stage.parameter(), config.get(stage.parameter())));
         }
         relay = parser.parse(RELAY_PARAMETER, Settings.value(config, RELAY_PARAMETER, DEFAULT_RELAY_RESTRICTIONS));
-        relayFirst = !config.isSet("smtpd_relay_before_recipient_restrictions")
-                || config.bool("smtpd_relay_before_recipient_restrictions");
+        relayFirst = !Settings.value(config, "smtpd_relay_before_recipient_restrictions", "yes").trim()
+                .equalsIgnoreCase("no");
         if (!hasRelayCheck(relay, classes, 0) && !hasRelayCheck(lists.get(Stage.RCPT), classes, 0)) {
-            throw new ConfigException(Replies.relayCheckRequired(String.join(", ", RELAY_CHECKS.stream().sorted().toList())));
+            throw new ConfigException(Replies.relayCheckRequired(String.join(", ", RELAY_CHECKS.stream().sorted()
+                    .toList())));
         }
         engine = new Engine(Settings.from(config), environment, Map.copyOf(classes), parser, logger);
     }

@@ -173,7 +173,8 @@ class ConfigurationTest {
     @Test
     void loadsTheRecipientRestrictionsOfTheGuides() {
         Map<String, String> values = base();
-        values.put("smtpd_relay_restrictions", "permit_mynetworks, permit_sasl_authenticated, defer_unauth_destination");
+        values.put("smtpd_relay_restrictions",
+                "permit_mynetworks, permit_sasl_authenticated, defer_unauth_destination");
         values.put("smtpd_recipient_restrictions", """
                 permit_mynetworks,
                     permit_sasl_authenticated,
@@ -228,5 +229,22 @@ class ConfigurationTest {
 
         assertThat(decision).isInstanceOfSatisfying(Decision.Refuse.class,
                 refuse -> assertThat(refuse.reply().toString()).hasSize(510));
+    }
+
+    @Test
+    void worksFromTheConfigurationAloneWithPostfixDefaults() throws Exception {
+        Map<String, String> values = new HashMap<>();
+        values.put("mydestination", "example.com");
+        values.put("mynetworks", "127.0.0.0/8");
+        values.put("local_recipient_maps", "inline:{alice=x}");
+        SmtpdRestrictions restrictions = new SmtpdRestrictions(Config.of(values));
+        SmtpdContext outside = new SmtpdContext(InetAddress.getByName("192.0.2.1"), "unknown", "unknown",
+                "mx.remote.example", MailAddress.of("a@remote.example"), MailAddress.of("u@elsewhere.example"),
+                null, "ESMTP", 0, 0, false);
+
+        assertThat(restrictions.check(Stage.RCPT, outside)).isEqualTo(new Decision.Refuse(
+                SmtpReply.of(454, "4.7.1", "<u@elsewhere.example>: Relay access denied")));
+        assertThat(restrictions.check(Stage.RCPT, outside.withRecipient(MailAddress.of("alice@example.com"))))
+                .isEqualTo(Decision.PERMIT);
     }
 }

@@ -73,11 +73,22 @@ class GoldenTest {
     @MethodSource("probes")
     void answersAsPostfixDoes(Probe probe) {
         Config config = Config.of(new HashMap<>(probe.config()));
+        check(probe, config, TestEnvironment.of(config, Path.of(".")));
+    }
+
+    /** The same probes with the table layer's own domain classes, network lists and tables. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("probes")
+    void answersAsPostfixDoesWithTheRealTables(Probe probe) {
+        Config config = Config.of(new HashMap<>(probe.config()));
+        check(probe, config, Environment.of(config));
+    }
+
+    private static void check(Probe probe, Config config, Environment environment) {
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         MailLog.Logger logger = MailLog.to(new PrintStream(log, true, StandardCharsets.UTF_8), "mail.example.com",
                 "bulwark").program("smtpd");
-        SmtpdRestrictions restrictions = new SmtpdRestrictions(config,
-                TestEnvironment.of(config, Path.of(".")), logger);
+        SmtpdRestrictions restrictions = new SmtpdRestrictions(config, environment, logger);
 
         Decision decision = restrictions.check(probe.stage(), Probes.context(probe.words()));
 
