@@ -77,9 +77,8 @@ public final class LocalDelivery implements DeliveryAgent {
         this.passwd = passwd;
         this.forwarder = forwarder;
         this.maildir = new Maildir(Params.get(config, "myhostname", "localhost"));
-        this.mbox = new Mbox(Long.parseLong(Params.get(config, "mailbox_size_limit", "51200000").trim()));
-        this.commands = new CommandRunner(Duration.ofSeconds(
-                Long.parseLong(Params.get(config, "command_time_limit", "1000").replaceAll("s$", "").trim())));
+        this.mbox = new Mbox(Params.size(config, "mailbox_size_limit", 51_200_000));
+        this.commands = new CommandRunner(Params.time(config, "command_time_limit", Duration.ofSeconds(1000)));
         this.homeMailbox = Params.get(config, "home_mailbox", "").strip();
         this.mailSpoolDirectory = Path.of(Params.get(config, "mail_spool_directory", "/var/mail").strip());
         this.recipientDelimiter = Params.get(config, "recipient_delimiter", "");
