@@ -343,4 +343,16 @@ class LocalDeliveryTest {
         assertThat(outcome.text()).contains("secret.inc").contains("Permission denied");
         assertThat(newMail("alice")).isEmpty();
     }
+
+    @Test
+    void defersACommandThatOutlivesCommandTimeLimit() throws Exception {
+        sharedDirectory();
+        params.put("command_time_limit", "1s");
+        aliases.put("slow", "|sleep 60");
+
+        Outcome outcome = deliver("slow@example.com");
+
+        assertThat(outcome.status()).isEqualTo(Status.DEFERRED);
+        assertThat(outcome.text()).isEqualTo("Command time limit exceeded: \"sleep 60\"");
+    }
 }
