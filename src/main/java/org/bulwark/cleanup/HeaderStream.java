@@ -135,8 +135,12 @@ final class HeaderStream extends OutputStream {
             } else {
                 startBody(c);
             }
-        } else if (c == ':' && line.size() > 0) {
-            kind = LineKind.HEADER;
+        } else if (c == ':') {
+            if (line.size() > 0) {
+                kind = LineKind.HEADER;
+            } else {
+                startBody(c);
+            }
         } else if (blank) {
             spaceAfterName = true;
         } else if (c < 33 || c > 126 || spaceAfterName || line.size() >= headerSizeLimit) {

@@ -14,7 +14,7 @@ import java.util.function.Function;
 
 /**
  * The main.cf values over the registry's defaults, expanded on lookup. Immutable; lookups are
- * cached, so a Config may be shared by every session thread.
+ * cached, so a Config may be shared by every connection's thread.
  */
 final class MainCf implements Config {
 

@@ -76,14 +76,14 @@ public final class Parameters {
         str("mail_spool_directory", "/var/mail", "directory of UNIX-style mailboxes");
         str("mailbox_command", "", "external command for local delivery");
         size("mailbox_size_limit", "51200000", "the largest mailbox or Maildir message file, in bytes");
-        list("virtual_mailbox_domains", "$virtual_mailbox_maps", "domains delivered by the virtual agent");
+        list("virtual_mailbox_domains", "$virtual_mailbox_maps", "domains delivered by virtual(8) to mailboxes");
         list("virtual_mailbox_maps", "", "tables of virtual mailbox paths");
         str("virtual_mailbox_base", "", "directory virtual mailbox paths are relative to");
         list("virtual_alias_maps", "", "alias tables for all recipients");
         list("virtual_alias_domains", "$virtual_alias_maps", "domains whose addresses are all aliased");
         list("virtual_uid_maps", "", "tables of user IDs for virtual mailboxes");
         list("virtual_gid_maps", "", "tables of group IDs for virtual mailboxes");
-        integer("virtual_minimum_uid", "100", "the smallest user ID the virtual agent accepts");
+        integer("virtual_minimum_uid", "100", "the smallest user ID virtual(8) delivers as");
         size("virtual_mailbox_limit", "51200000", "the largest virtual mailbox or message file, in bytes");
         str("virtual_transport", "virtual", "transport for virtual_mailbox_domains");
         str("local_transport", "local:$myhostname", "transport for mydestination");
@@ -174,8 +174,8 @@ public final class Parameters {
         str("smtpd_tls_CAfile", "", "CA certificates for client certificates");
         integer("smtpd_tls_loglevel", "0", "how much the SMTP server logs about TLS");
         bool("smtpd_tls_received_header", "no", "record TLS details in the Received: header");
-        time("smtpd_tls_session_cache_timeout", "3600s", 's', "lifetime of cached TLS sessions");
-        str("smtpd_tls_session_cache_database", "", "the server's TLS session cache");
+        time("smtpd_tls_session_cache_timeout", "3600s", 's', "how long the server keeps TLS resumption data");
+        str("smtpd_tls_session_cache_database", "", "where the server keeps TLS resumption data");
         list("smtpd_tls_protocols", ">=TLSv1", "TLS protocols for opportunistic TLS");
         list("smtpd_tls_mandatory_protocols", ">=TLSv1", "TLS protocols when TLS is required");
         str("smtpd_tls_ciphers", "medium", "cipher grade for opportunistic TLS");
@@ -187,7 +187,7 @@ public final class Parameters {
         str("smtp_tls_CAfile", "", "CA certificates for server certificates");
         str("smtp_tls_cert_file", "", "the client certificate (PEM)");
         str("smtp_tls_key_file", "$smtp_tls_cert_file", "the client private key (PEM)");
-        str("smtp_tls_session_cache_database", "", "the client's TLS session cache");
+        str("smtp_tls_session_cache_database", "", "where the client keeps TLS resumption data");
         str("tls_random_source", "dev:/dev/urandom", "source of randomness for TLS");
 
         // Queue manager and processes.

@@ -43,7 +43,8 @@ public final class MailQueue {
     private final Path directory;
     private final Map<QueueName, Path> paths = new EnumMap<>(QueueName.class);
     private final Map<QueueName, GroupFsync> syncs = new EnumMap<>(QueueName.class);
-    private final QueueIds ids = new QueueIds();
+    /** Shared by every queue in this process, so two instances on one directory never draw the same ID. */
+    private static final QueueIds IDS = new QueueIds();
     private final List<Consumer<QueueId>> arrivalListeners = new CopyOnWriteArrayList<>();
     private final ReentrantLock arrivalLock = new ReentrantLock();
     private final Condition arrived = arrivalLock.newCondition();
@@ -102,7 +103,7 @@ public final class MailQueue {
     public QueueFileWriter create(Envelope envelope) throws IOException {
         QueueFileFormat.EnvelopeSection section = QueueFileFormat.envelope(envelope);
         while (true) {
-            QueueId id = ids.next();
+            QueueId id = IDS.next();
             Path file = path(QueueName.INCOMING, id);
             FileChannel channel;
             try {

@@ -75,10 +75,10 @@ class CleanupTest {
     /** Runs a message through cleanup and reads it back from the queue. */
     String pass(Cleanup cleanup, Envelope envelope, byte[] content) throws IOException {
         QueueId id;
-        try (CleanupSession session = cleanup.open(envelope)) {
-            session.content().write(content);
-            id = session.commit();
-            assertThat(id).isEqualTo(session.queueId());
+        try (CleanupSession inflight = cleanup.open(envelope)) {
+            inflight.content().write(content);
+            id = inflight.commit();
+            assertThat(id).isEqualTo(inflight.queueId());
         }
         QueuedMessage message = queue.read(QueueName.ACTIVE, id);
         try (InputStream in = message.openContent()) {
@@ -217,11 +217,11 @@ class CleanupTest {
         byte[] content = "Subject: x\r\nX-Long: a\r\n b\r\n\r\nbody\r\nmore\r\n".getBytes(StandardCharsets.US_ASCII);
         Cleanup cleanup = cleanup();
         QueueId id;
-        try (CleanupSession session = cleanup.open(envelope(outsider(), "r@example.com"))) {
+        try (CleanupSession inflight = cleanup.open(envelope(outsider(), "r@example.com"))) {
             for (byte b : content) {
-                session.content().write(new byte[] {b});
+                inflight.content().write(new byte[] {b});
             }
-            id = session.commit();
+            id = inflight.commit();
         }
 
         try (InputStream in = queue.read(QueueName.ACTIVE, id).openContent()) {
@@ -302,18 +302,18 @@ class CleanupTest {
 
     @Test
     void openLogsTheClientAsSmtpdDoes() throws IOException {
-        try (CleanupSession session = cleanup().open(envelope(insider(), "r@example.com"))) {
+        try (CleanupSession inflight = cleanup().open(envelope(insider(), "r@example.com"))) {
             assertThat(logBytes.toString(StandardCharsets.UTF_8))
-                    .contains("bulwark/smtpd[").contains(session.queueId() + ": client=localhost[127.0.0.1], sasl_username=carol");
+                    .contains("bulwark/smtpd[").contains(inflight.queueId() + ": client=localhost[127.0.0.1], sasl_username=carol");
         }
     }
 
     @Test
     void abortRemovesTheQueueFile() throws IOException {
-        CleanupSession session = cleanup().open(envelope(outsider(), "r@example.com"));
-        session.content().write("Subject: x\n\npartial".getBytes(StandardCharsets.US_ASCII));
+        CleanupSession inflight = cleanup().open(envelope(outsider(), "r@example.com"));
+        inflight.content().write("Subject: x\n\npartial".getBytes(StandardCharsets.US_ASCII));
 
-        session.abort();
+        inflight.abort();
 
         assertThat(queue.list(QueueName.INCOMING)).isEmpty();
         assertThat(queue.list(QueueName.ACTIVE)).isEmpty();
@@ -321,15 +321,15 @@ class CleanupTest {
 
     @Test
     void closeWithoutCommitAbortsButAfterCommitKeepsTheMessage() throws IOException {
-        try (CleanupSession session = cleanup().open(envelope(outsider(), "r@example.com"))) {
-            session.content().write("Subject: x\n\nbody\n".getBytes(StandardCharsets.US_ASCII));
+        try (CleanupSession inflight = cleanup().open(envelope(outsider(), "r@example.com"))) {
+            inflight.content().write("Subject: x\n\nbody\n".getBytes(StandardCharsets.US_ASCII));
         }
         assertThat(queue.list(QueueName.INCOMING)).isEmpty();
 
         QueueId id;
-        try (CleanupSession session = cleanup().open(envelope(outsider(), "r@example.com"))) {
-            session.content().write("Subject: x\n\nbody\n".getBytes(StandardCharsets.US_ASCII));
-            id = session.commit();
+        try (CleanupSession inflight = cleanup().open(envelope(outsider(), "r@example.com"))) {
+            inflight.content().write("Subject: x\n\nbody\n".getBytes(StandardCharsets.US_ASCII));
+            id = inflight.commit();
         }
         assertThat(queue.list(QueueName.ACTIVE)).containsExactly(id);
     }
@@ -354,15 +354,15 @@ class CleanupTest {
         java.security.MessageDigest expected = java.security.MessageDigest.getInstance("SHA-256");
         QueueId id;
         long lfBytes = 0;
-        try (CleanupSession session = cleanup().open(envelope(outsider(), "r@example.com"))) {
-            session.content().write("Subject: big\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        try (CleanupSession inflight = cleanup().open(envelope(outsider(), "r@example.com"))) {
+            inflight.content().write("Subject: big\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             byte[] normalized = new String(chunk, StandardCharsets.US_ASCII).replace("\r\n", "\n").getBytes(StandardCharsets.US_ASCII);
             for (long sent = 0; sent < 20L * 1024 * 1024; sent += chunk.length) {
-                session.content().write(chunk);
+                inflight.content().write(chunk);
                 expected.update(normalized);
                 lfBytes += normalized.length;
             }
-            id = session.commit();
+            id = inflight.commit();
         }
 
         java.security.MessageDigest actual = java.security.MessageDigest.getInstance("SHA-256");
@@ -381,5 +381,19 @@ class CleanupTest {
         }
         assertThat(bodyBytes).isEqualTo(lfBytes);
         assertThat(actual.digest()).isEqualTo(expected.digest());
+    }
+
+    @Test
+    void aLineWithoutAFieldNameStartsTheBody() throws IOException {
+        String stored = pass(envelope(outsider(), "r@example.com"), "Subject: x\n: no name\nX-Not: a header now\n");
+
+        assertThat(afterReceived(stored)).isEqualTo("Subject: x\n\n: no name\nX-Not: a header now\n");
+    }
+
+    @Test
+    void obsoleteSpaceBeforeTheColonIsStillAHeader() throws IOException {
+        String stored = pass(envelope(insider(), "r@example.com"), "Message-ID : <own@example.org>\n\nbody\n");
+
+        assertThat(afterReceived(stored)).matches("Message-ID : <own@example.org>\nDate: " + DATE + "\n\nbody\n");
     }
 }

@@ -495,4 +495,32 @@ class MailQueueTest {
         writer.commit();
         assertThat(content(queue.read(QueueName.ACTIVE, writer.id()))).isEqualTo("half");
     }
+
+    @Test
+    void fileLayoutMatchesQueueFormatDocument() throws IOException {
+        QueueId id = commit(fullEnvelope(), "Subject: hi\n\nbody\n");
+
+        String file = Files.readString(queue.path(QueueName.ACTIVE, id), StandardCharsets.UTF_8);
+
+        String[] lines = file.split("\n", -1);
+        assertThat(lines[0]).isEqualTo("BULWARK-QUEUE 1");
+        assertThat(lines[1]).hasSize(QueueFileFormat.SLOT_LENGTH - 1).startsWith("S 0000000000 0000000000 ");
+        assertThat(lines[2]).hasSize(QueueFileFormat.SLOT_LENGTH - 1).startsWith("S 0000000001 0000000000 ");
+        String rest = file.substring(lines[0].length() + 2 * QueueFileFormat.SLOT_LENGTH + 1);
+        assertThat(rest).isEqualTo("""
+                T 1795455662 123456789
+                F sender%20with%20space@example.org
+                C mail.example.org 2001:db8::1 helo%20100%25 ESMTPSA carol
+                O 8BITMIME HDRS envid+2B1 1
+                N 3
+                R- alice@example.com rfc822;Alice@Example.com SUCCESS,DELAY
+                R- bøb@exämple.com - NEVER
+                R- %2D %3D -
+                M
+                Subject: hi
+
+                body
+                X00000000000000000018 END
+                """);
+    }
 }
