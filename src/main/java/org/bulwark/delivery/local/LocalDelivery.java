@@ -58,6 +58,11 @@ public final class LocalDelivery implements DeliveryAgent {
     private final Set<String> allowCommands;
     private final String defaultPrivs;
 
+    /** Production wiring without forwarding: remote alias targets are deferred. */
+    public LocalDelivery(Config config) {
+        this(config, null);
+    }
+
     /** Production wiring; {@code forwarder} may be {@code null}, which defers remote alias targets. */
     public LocalDelivery(Config config, Forwarder forwarder) {
         this(config, LookupTables::openAliases, new DomainClassifier(config)::classify, PasswdFile.system(), forwarder);
