@@ -68,6 +68,9 @@ public final class Maildir {
             try {
                 Files.createLink(target, tmpFile);
                 Files.delete(tmpFile);
+            } catch (java.nio.file.FileAlreadyExistsException collision) {
+                // A rename would replace the other message: report the name clash instead.
+                throw collision;
             } catch (UnsupportedOperationException | FileSystemException noLinks) {
                 // File systems without hard links: a rename is atomic as well.
                 Files.move(tmpFile, target, StandardCopyOption.ATOMIC_MOVE);

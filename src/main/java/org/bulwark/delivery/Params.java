@@ -29,4 +29,28 @@ public final class Params {
             return postfixDefault;
         }
     }
+
+    /** A time with Postfix's units, through the configuration's own parser; the default if unset or unreadable. */
+    public static java.time.Duration time(Config config, String name, java.time.Duration postfixDefault) {
+        if (config.get(name).isBlank()) {
+            return postfixDefault;
+        }
+        try {
+            return config.time(name);
+        } catch (RuntimeException unreadable) {
+            return postfixDefault;
+        }
+    }
+
+    /** A size in bytes; the default if unset or unreadable. */
+    public static long size(Config config, String name, long postfixDefault) {
+        if (config.get(name).isBlank()) {
+            return postfixDefault;
+        }
+        try {
+            return config.size(name);
+        } catch (RuntimeException unreadable) {
+            return postfixDefault;
+        }
+    }
 }

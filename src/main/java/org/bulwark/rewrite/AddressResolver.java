@@ -42,6 +42,7 @@ public final class AddressResolver {
     private final boolean allowPercentHack;
     private final boolean swapBangpath;
     private final boolean resolveDequotedAddress;
+    private final boolean propagateExtensions;
     private final int recursionLimit;
     private final int expansionLimit;
 
@@ -69,6 +70,9 @@ public final class AddressResolver {
         this.allowPercentHack = Params.bool(config, "allow_percent_hack", true);
         this.swapBangpath = Params.bool(config, "swap_bangpath", true);
         this.resolveDequotedAddress = Params.bool(config, "resolve_dequoted_address", true);
+        this.propagateExtensions = java.util.Arrays.asList(
+                Params.get(config, "propagate_unmatched_extensions", "canonical, virtual").toLowerCase(Locale.ROOT)
+                        .split("[,\\s]+")).contains("virtual");
         this.recursionLimit = Params.integer(config, "virtual_alias_recursion_limit", 1000);
         this.expansionLimit = Params.integer(config, "virtual_alias_expansion_limit", 1000);
         List<LookupTable> maps = new ArrayList<>();
@@ -190,7 +194,7 @@ public final class AddressResolver {
                 continue;
             }
             MailAddress target = qualify(MailAddress.of(text));
-            if (extension != null && !recipientDelimiter.isEmpty()) {
+            if (extension != null && propagateExtensions) {
                 target = new MailAddress(target.localPart() + extension, target.domain());
             }
             targets.add(target);

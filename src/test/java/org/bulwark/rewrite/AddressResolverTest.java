@@ -198,4 +198,12 @@ class AddressResolverTest {
 
         assertThat(only("alice").address()).isEqualTo(MailAddress.of("alice@origin.example"));
     }
+
+    @Test
+    void extensionIsNotCarriedOverWhenPropagationExcludesVirtual() {
+        params.put("propagate_unmatched_extensions", "canonical");
+        aliases.put("@alias.example", "catch@virt.example");
+
+        assertThat(only("user+tag@alias.example").address()).isEqualTo(MailAddress.of("catch@virt.example"));
+    }
 }

@@ -64,17 +64,21 @@ final class CommandRunner {
         }
         ByteArrayOutputStream output = new ByteArrayOutputStream();
         Thread reader = Thread.ofVirtual().start(() -> drain(process.getInputStream(), output));
-        try (OutputStream stdin = new BufferedOutputStream(process.getOutputStream(), 65536)) {
-            MessageCopy.write(message, recipient, MessageCopy.Format.COMMAND, stdin);
-        } catch (IOException commandStoppedReading) {
-            // A command need not read all its input; its exit status decides.
-        }
+        // Fed from its own thread: a command that neither reads nor exits must still meet the time limit.
+        Thread writer = Thread.ofVirtual().start(() -> {
+            try (OutputStream stdin = new BufferedOutputStream(process.getOutputStream(), 65536)) {
+                MessageCopy.write(message, recipient, MessageCopy.Format.COMMAND, stdin);
+            } catch (IOException commandStoppedReading) {
+                // A command need not read all its input; its exit status decides.
+            }
+        });
         try {
             if (!process.waitFor(timeLimit.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.descendants().forEach(ProcessHandle::destroyForcibly);
                 process.destroyForcibly();
                 throw DeliveryFailure.temporary("4.3.0", DeliveryTexts.commandTimedOut(command));
             }
+            writer.join(Duration.ofSeconds(5));
             reader.join(Duration.ofSeconds(5));
         } catch (InterruptedException e) {
             process.destroyForcibly();

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.bulwark.cleanup.Cleanup;
 import org.bulwark.cleanup.CleanupSession;
+import org.bulwark.mail.ClientInfo;
 import org.bulwark.mail.Envelope;
 import org.bulwark.mail.MailAddress;
 import org.bulwark.mail.QueueId;
@@ -31,7 +32,10 @@ public interface Forwarder {
             for (MailAddress r : recipients) {
                 list.add(Recipient.of(r));
             }
-            Envelope envelope = Envelope.of(original.envelope().sender(), list, original.envelope().client());
+            // Submitted from this host, not by the original client: cleanup must not log or stamp
+            // the client a second time.
+            Envelope envelope = Envelope.of(original.envelope().sender(), list,
+                    ClientInfo.local(System.getProperty("user.name")));
             try (CleanupSession session = cleanup.open(envelope)) {
                 OutputStream out = session.content();
                 out.write(("Delivered-To: " + deliveredTo.external() + "\n").getBytes(StandardCharsets.UTF_8));

@@ -51,11 +51,17 @@ public final class LocalDelivery implements DeliveryAgent {
     private final Mbox mbox;
     private final CommandRunner commands;
     private final String homeMailbox;
+    private final String mailboxCommand;
     private final Path mailSpoolDirectory;
     private final String recipientDelimiter;
     private final Set<String> allowFiles;
     private final Set<String> allowCommands;
     private final String defaultPrivs;
+
+    /** Production wiring without forwarding: remote alias targets are deferred. */
+    public LocalDelivery(Config config) {
+        this(config, null);
+    }
 
     /** Production wiring; {@code forwarder} may be {@code null}, which defers remote alias targets. */
     public LocalDelivery(Config config, Forwarder forwarder) {
@@ -77,10 +83,12 @@ public final class LocalDelivery implements DeliveryAgent {
         this.passwd = passwd;
         this.forwarder = forwarder;
         this.maildir = new Maildir(Params.get(config, "myhostname", "localhost"));
-        this.mbox = new Mbox(Long.parseLong(Params.get(config, "mailbox_size_limit", "51200000").trim()));
-        this.commands = new CommandRunner(Duration.ofSeconds(
-                Long.parseLong(Params.get(config, "command_time_limit", "1000").replaceAll("s$", "").trim())));
+        this.mbox = new Mbox(Params.size(config, "mailbox_size_limit", 51_200_000));
+        this.commands = new CommandRunner(Params.time(config, "command_time_limit", Duration.ofSeconds(1000)));
         this.homeMailbox = Params.get(config, "home_mailbox", "").strip();
+        // Unexpanded: its $USER, $HOME, $RECIPIENT... are the delivery's, given to the shell as
+        // environment variables, not main.cf parameters.
+        this.mailboxCommand = config.raw("mailbox_command").strip();
         this.mailSpoolDirectory = Path.of(Params.get(config, "mail_spool_directory", "/var/mail").strip());
         this.recipientDelimiter = Params.get(config, "recipient_delimiter", "");
         this.allowFiles = classes(Params.get(config, "allow_mail_to_files", "alias, forward"));
@@ -172,6 +180,15 @@ public final class LocalDelivery implements DeliveryAgent {
 
     /** Delivers to a system account's mailbox per home_mailbox or mail_spool_directory. */
     String deliverToMailbox(PasswdFile.Entry user, QueuedMessage message, MailAddress recipient) throws DeliveryFailure {
+        if (!mailboxCommand.isEmpty()) {
+            // local(8): mailbox_command comes before home_mailbox, runs as the recipient, and
+            // never as root (default_privs instead).
+            Owner runAs = actingAs(user.uid() == 0 ? null : user);
+            Path home = Files.isDirectory(user.home()) ? user.home() : Path.of("/");
+            commands.run(mailboxCommand, message, recipient,
+                    environment(message, recipient, Optional.of(user), home), runAs, home);
+            return DeliveryTexts.deliveredToCommand(mailboxCommand);
+        }
         Owner owner = Owner.of(user.uid(), user.gid());
         if (homeMailbox.isEmpty()) {
             mbox.deliver(mailSpoolDirectory.resolve(user.name()), message, recipient, owner);

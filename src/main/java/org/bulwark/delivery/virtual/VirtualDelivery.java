@@ -55,7 +55,7 @@ public final class VirtualDelivery implements DeliveryAgent {
         this.minimumUid = Params.integer(config, "virtual_minimum_uid", 100);
         this.recipientDelimiter = Params.get(config, "recipient_delimiter", "");
         this.maildir = new Maildir(Params.get(config, "myhostname", "localhost"));
-        this.mbox = new Mbox(Long.parseLong(Params.get(config, "virtual_mailbox_limit", "51200000").trim()));
+        this.mbox = new Mbox(Params.size(config, "virtual_mailbox_limit", 51_200_000));
     }
 
     @Override

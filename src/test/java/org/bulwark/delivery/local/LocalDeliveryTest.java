@@ -343,4 +343,30 @@ class LocalDeliveryTest {
         assertThat(outcome.text()).contains("secret.inc").contains("Permission denied");
         assertThat(newMail("alice")).isEmpty();
     }
+
+    @Test
+    void defersACommandThatOutlivesCommandTimeLimit() throws Exception {
+        sharedDirectory();
+        params.put("command_time_limit", "1s");
+        aliases.put("slow", "|sleep 60");
+
+        Outcome outcome = deliver("slow@example.com");
+
+        assertThat(outcome.status()).isEqualTo(Status.DEFERRED);
+        assertThat(outcome.text()).isEqualTo("Command time limit exceeded: \"sleep 60\"");
+    }
+
+    @Test
+    void mailboxCommandTakesPrecedenceOverHomeMailbox() throws Exception {
+        Path out = sharedDirectory().resolve("lda");
+        params.put("mailbox_command", "cat > " + out + "; echo \"$USER $HOME\" >> " + out);
+        Files.setPosixFilePermissions(dir.resolve("home/alice"), PosixFilePermissions.fromString("rwxrwxrwx"));
+
+        Outcome outcome = deliver("alice@example.com");
+
+        assertThat(outcome.status()).as(outcome.text()).isEqualTo(Status.SENT);
+        assertThat(outcome.text()).startsWith("delivered to command: cat > ");
+        assertThat(Files.readString(out)).contains("Subject: local test").endsWith("alice " + dir.resolve("home/alice") + "\n");
+        assertThat(newMail("alice")).isEmpty();
+    }
 }

@@ -2,6 +2,7 @@ package org.bulwark.delivery.virtual;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -12,7 +13,17 @@ import org.bulwark.config.Config;
 import org.bulwark.delivery.MapTable;
 import org.bulwark.delivery.Owner;
 import org.bulwark.delivery.TestMessage;
+import org.bulwark.mail.ClientInfo;
+import org.bulwark.mail.Envelope;
+import org.bulwark.mail.MailAddress;
+import org.bulwark.mail.QueueId;
+import org.bulwark.mail.Recipient;
 import org.bulwark.queue.DeliveryReport;
+import org.bulwark.queue.DeliveryRequest;
+import org.bulwark.queue.MailQueue;
+import org.bulwark.queue.QueueFileWriter;
+import org.bulwark.queue.QueueName;
+import org.bulwark.queue.QueuedMessage;
 import org.bulwark.queue.DeliveryReport.Outcome;
 import org.bulwark.queue.DeliveryReport.Status;
 import org.junit.jupiter.api.Test;
@@ -150,5 +161,27 @@ class VirtualDeliveryTest {
                 .outcomes().get(0);
 
         assertThat(outcome.status()).isEqualTo(Owner.runningAsRoot() ? Status.DEFERRED : Status.SENT);
+    }
+
+    @Test
+    void deliversAMessageReadBackFromTheQueue(@TempDir Path queueDirectory) throws Exception {
+        MailQueue queue = MailQueue.open(queueDirectory);
+        Envelope envelope = Envelope.of(MailAddress.of("s@example.org"),
+                List.of(Recipient.of(MailAddress.of("info@example.com"))), ClientInfo.local("root"));
+        QueueId id;
+        try (QueueFileWriter writer = queue.create(envelope)) {
+            writer.content().write(CONTENT.getBytes(StandardCharsets.UTF_8));
+            writer.commit();
+            id = writer.id();
+        }
+        QueuedMessage message = queue.read(QueueName.ACTIVE, id);
+        DeliveryRequest request = new DeliveryRequest(message, "example.com", List.of(
+                new DeliveryRequest.Target(message.recipients().get(0), MailAddress.of("info@example.com"))));
+
+        Outcome outcome = agent(Map.of("info@example.com", "example.com/info/"), Map.of()).deliver(request).outcomes().get(0);
+
+        assertThat(outcome.status()).isEqualTo(Status.SENT);
+        assertThat(Files.readString(files(base.resolve("example.com/info/new")).get(0)))
+                .isEqualTo("Return-Path: <s@example.org>\nDelivered-To: info@example.com\n" + CONTENT);
     }
 }
