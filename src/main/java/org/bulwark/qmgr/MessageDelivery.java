@@ -1,0 +1,264 @@
+package org.bulwark.qmgr;
+
+import java.io.IOException;
+import java.nio.file.NoSuchFileException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.locks.ReentrantLock;
+import org.bulwark.mail.QueueId;
+import org.bulwark.queue.CorruptQueueFileException;
+import org.bulwark.queue.DeliveryAgent;
+import org.bulwark.queue.DeliveryReport;
+import org.bulwark.queue.DeliveryReport.Outcome;
+import org.bulwark.queue.DeliveryReport.Status;
+import org.bulwark.queue.DeliveryRequest;
+import org.bulwark.queue.DeliveryRequest.Target;
+import org.bulwark.queue.MailQueue;
+import org.bulwark.queue.QueueName;
+import org.bulwark.queue.QueuedMessage;
+import org.bulwark.queue.RecipientState;
+import org.bulwark.rewrite.AddressResolver;
+import org.bulwark.rewrite.Resolution;
+
+/**
+ * One pass over one message in active/: resolve the recipients that are not done, hand them to
+ * the agents grouped by transport and nexthop, record each result durably, then remove, defer or
+ * expire the message. A recipient that resolves to several addresses (an alias) is done only when
+ * every one of them is sent or bounced, so a retry never skips an address that was not delivered.
+ */
+final class MessageDelivery {
+
+    /** What every message pass shares with the queue manager. */
+    record Context(MailQueue queue, AddressResolver resolver, Map<String, DeliveryAgent> agents,
+            Semaphore deliverySlots, ExecutorService executor, QmgrLog log, Backoff backoff,
+            Duration maximalQueueLifetime, Duration bounceQueueLifetime, Clock clock) {
+    }
+
+    private record Destination(String transport, String nexthop) {
+    }
+
+    /** How far one queue-file recipient got in this pass. */
+    private static final class Progress {
+        int targets;
+        int finished;
+        boolean deferred;
+    }
+
+    private final Context context;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Map<Integer, Progress> progress = new HashMap<>();
+    private QueuedMessage message;
+    private Instant activeArrival;
+    private String firstDeferReason;
+
+    MessageDelivery(Context context) {
+        this.context = context;
+    }
+
+    void run(QueueId id) {
+        activeArrival = context.clock().instant();
+        try {
+            message = context.queue().read(QueueName.ACTIVE, id);
+        } catch (NoSuchFileException e) {
+            return; // already deferred or removed by a pass that just finished
+        } catch (CorruptQueueFileException e) {
+            context.log().warning(id + ": corrupt queue file moved to corrupt/: " + e.getMessage());
+            return;
+        } catch (IOException e) {
+            context.log().warning(id + ": cannot read queue file: " + e.getMessage());
+            return;
+        }
+        context.log().queueActive(message);
+        Map<Destination, List<Target>> groups = resolve();
+        List<Future<?>> running = new ArrayList<>();
+        for (Map.Entry<Destination, List<Target>> group : groups.entrySet()) {
+            Destination destination = group.getKey();
+            List<Target> targets = group.getValue();
+            if (destination.transport().equals("error")) {
+                for (Target target : targets) {
+                    finish(destination.transport(), new Outcome(target, Status.BOUNCED, QmgrLog.RELAY_NONE,
+                            QmgrLog.DSN_UNDELIVERABLE, destination.nexthop()), null);
+                }
+                continue;
+            }
+            DeliveryAgent agent = context.agents().get(destination.transport());
+            if (agent == null) {
+                deferAll(destination.transport(), targets, QmgrLog.TRANSPORT_UNAVAILABLE, null);
+                continue;
+            }
+            DeliveryRequest request = new DeliveryRequest(message, destination.nexthop(), targets);
+            try {
+                running.add(context.executor().submit(() -> deliver(destination.transport(), agent, request)));
+            } catch (RejectedExecutionException e) {
+                return; // stopping: the message stays in active/ for the next start
+            }
+        }
+        for (Future<?> future : running) {
+            try {
+                future.get();
+            } catch (InterruptedException e) {
+                // Shutting down: the message stays in active/ and is scheduled again at start.
+                Thread.currentThread().interrupt();
+                return;
+            } catch (ExecutionException e) {
+                context.log().warning(id + ": delivery task failed: " + e.getCause());
+            }
+        }
+        conclude();
+    }
+
+    private Map<Destination, List<Target>> resolve() {
+        Map<Destination, List<Target>> groups = new LinkedHashMap<>();
+        List<Target> unresolved = new ArrayList<>();
+        for (RecipientState recipient : message.recipients()) {
+            if (recipient.done()) {
+                continue;
+            }
+            List<Resolution> resolutions;
+            try {
+                resolutions = context.resolver().resolve(recipient.recipient().address());
+            } catch (RuntimeException e) {
+                context.log().warning(message.id() + ": resolving <" + recipient.recipient().address().external()
+                        + ">: " + e.getMessage());
+                resolutions = List.of();
+            }
+            Progress p = new Progress();
+            progress.put(recipient.index(), p);
+            if (resolutions.isEmpty()) {
+                p.targets = 1;
+                unresolved.add(new Target(recipient, recipient.recipient().address()));
+                continue;
+            }
+            p.targets = resolutions.size();
+            for (Resolution r : resolutions) {
+                groups.computeIfAbsent(new Destination(r.transport(), r.nexthop()), k -> new ArrayList<>())
+                        .add(new Target(recipient, r.address()));
+            }
+        }
+        deferAll("qmgr", unresolved, QmgrLog.RESOLVER_FAILURE, null);
+        return groups;
+    }
+
+    private void deliver(String transport, DeliveryAgent agent, DeliveryRequest request) {
+        try {
+            context.deliverySlots().acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        Instant handoff = context.clock().instant();
+        DeliveryReport report;
+        try {
+            report = agent.deliver(request);
+        } catch (RuntimeException e) {
+            context.log().warning(message.id() + ": transport " + transport + " failed: " + e);
+            report = new DeliveryReport(List.of());
+        } finally {
+            context.deliverySlots().release();
+        }
+        Map<Target, Outcome> byTarget = new HashMap<>();
+        for (Outcome outcome : report.outcomes()) {
+            byTarget.putIfAbsent(outcome.target(), outcome);
+        }
+        List<Target> unreported = new ArrayList<>();
+        for (Target target : request.targets()) {
+            Outcome outcome = byTarget.get(target);
+            if (outcome == null) {
+                unreported.add(target);
+            } else {
+                finish(transport, outcome, handoff);
+            }
+        }
+        deferAll(transport, unreported, QmgrLog.AGENT_FAILURE, handoff);
+    }
+
+    private void deferAll(String transport, List<Target> targets, String reason, Instant handoff) {
+        for (Target target : targets) {
+            finish(transport, new Outcome(target, Status.DEFERRED, QmgrLog.RELAY_NONE, QmgrLog.DSN_TEMPORARY, reason),
+                    handoff);
+        }
+    }
+
+    /** Records one result: a recipient whose last target is sent or bounced is marked done first. */
+    private void finish(String transport, Outcome outcome, Instant handoff) {
+        RecipientState recipient = outcome.target().recipient();
+        lock.lock();
+        try {
+            Progress p = progress.get(recipient.index());
+            p.finished++;
+            if (outcome.status() == Status.DEFERRED) {
+                p.deferred = true;
+                if (firstDeferReason == null) {
+                    firstDeferReason = outcome.text();
+                }
+            } else if (p.finished == p.targets && !p.deferred) {
+                try {
+                    context.queue().markDone(message, recipient.index());
+                } catch (IOException e) {
+                    // Not durably done: it will be tried again, a duplicate rather than a loss.
+                    context.log().warning(message.id() + ": cannot mark recipient done: " + e.getMessage());
+                    p.deferred = true;
+                    if (firstDeferReason == null) {
+                        firstDeferReason = QmgrLog.AGENT_FAILURE;
+                    }
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        Instant done = context.clock().instant();
+        context.log().delivery(transport, message, outcome,
+                new QmgrLog.Timing(message.envelope().arrival(), activeArrival, handoff, done));
+    }
+
+    private void conclude() {
+        List<Integer> deferred = new ArrayList<>();
+        progress.forEach((index, p) -> {
+            if (p.deferred || p.finished < p.targets) {
+                deferred.add(index);
+            }
+        });
+        try {
+            if (deferred.isEmpty()) {
+                removeMessage();
+                return;
+            }
+            Instant now = context.clock().instant();
+            if (expired(now)) {
+                // The RFC 3464 notice to the sender is generated by the bounce service.
+                for (int index : deferred) {
+                    context.queue().markDone(message, index);
+                }
+                context.log().expired(message);
+                removeMessage();
+                return;
+            }
+            Instant next = context.backoff().nextAttempt(message.envelope().arrival(), now);
+            context.queue().defer(message, next, firstDeferReason == null ? QmgrLog.AGENT_FAILURE : firstDeferReason);
+        } catch (IOException e) {
+            context.log().warning(message.id() + ": cannot update queue file: " + e.getMessage());
+        }
+    }
+
+    private boolean expired(Instant now) {
+        Duration lifetime = message.envelope().sender().isNullSender()
+                ? context.bounceQueueLifetime() : context.maximalQueueLifetime();
+        return !now.isBefore(message.envelope().arrival().plus(lifetime));
+    }
+
+    private void removeMessage() throws IOException {
+        context.queue().remove(QueueName.ACTIVE, message.id());
+        context.log().removed(message);
+    }
+}
