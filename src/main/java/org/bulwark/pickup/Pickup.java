@@ -218,6 +218,10 @@ public final class Pickup {
                     ? sender.external()
                     : quotedPhrase(drop.fullName()) + " <" + sender.external() + ">";
             out.write(("From: " + from + "\n").getBytes(StandardCharsets.UTF_8));
+            String first = new String(headers.rest(), StandardCharsets.ISO_8859_1);
+            if (!first.isEmpty() && !first.equals("\n") && !first.equals("\r\n")) {
+                out.write('\n'); // the body began without an empty line; keep it out of the headers
+            }
         }
         out.write(headers.rest());
         rest.transferTo(out);
