@@ -16,6 +16,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+import org.bulwark.mail.MailAddress;
 import org.bulwark.mail.QueueId;
 import org.bulwark.queue.CorruptQueueFileException;
 import org.bulwark.queue.DeliveryAgent;
@@ -28,7 +30,6 @@ import org.bulwark.queue.MailQueue;
 import org.bulwark.queue.QueueName;
 import org.bulwark.queue.QueuedMessage;
 import org.bulwark.queue.RecipientState;
-import org.bulwark.rewrite.AddressResolver;
 import org.bulwark.rewrite.Resolution;
 
 /**
@@ -40,7 +41,7 @@ import org.bulwark.rewrite.Resolution;
 final class MessageDelivery {
 
     /** What every message pass shares with the queue manager. */
-    record Context(MailQueue queue, AddressResolver resolver, Map<String, DeliveryAgent> agents,
+    record Context(MailQueue queue, Function<MailAddress, List<Resolution>> resolver, Map<String, DeliveryAgent> agents,
             Semaphore deliverySlots, ExecutorService executor, QmgrLog log, Backoff backoff,
             Duration maximalQueueLifetime, Duration bounceQueueLifetime, Clock clock) {
     }
@@ -127,7 +128,7 @@ final class MessageDelivery {
             }
             List<Resolution> resolutions;
             try {
-                resolutions = context.resolver().resolve(recipient.recipient().address());
+                resolutions = context.resolver().apply(recipient.recipient().address());
             } catch (RuntimeException e) {
                 context.log().warning(message.id() + ": resolving <" + recipient.recipient().address().external()
                         + ">: " + e.getMessage());

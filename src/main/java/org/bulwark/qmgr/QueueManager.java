@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -13,8 +14,10 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
 import org.bulwark.config.Config;
 import org.bulwark.log.MailLog;
+import org.bulwark.mail.MailAddress;
 import org.bulwark.mail.QueueId;
 import org.bulwark.queue.CorruptQueueFileException;
 import org.bulwark.queue.DeliveryAgent;
@@ -22,6 +25,7 @@ import org.bulwark.queue.MailQueue;
 import org.bulwark.queue.QueueName;
 import org.bulwark.queue.QueuedMessage;
 import org.bulwark.rewrite.AddressResolver;
+import org.bulwark.rewrite.Resolution;
 
 /**
  * The scheduler. Every message in active/ gets one delivery pass on a virtual thread, at most
@@ -49,10 +53,11 @@ public final class QueueManager {
 
     public QueueManager(Config config, MailQueue queue, AddressResolver resolver,
             Map<String, DeliveryAgent> agents, MailLog log) {
-        this(config, queue, resolver, agents, log, Clock.systemUTC());
+        this(config, queue, resolver::resolve, agents, log, Clock.systemUTC());
     }
 
-    QueueManager(Config config, MailQueue queue, AddressResolver resolver,
+    /** With the resolution as a function, so the scheduler can be exercised on its own. */
+    QueueManager(Config config, MailQueue queue, Function<MailAddress, List<Resolution>> resolver,
             Map<String, DeliveryAgent> agents, MailLog log, Clock clock) {
         this.queue = queue;
         this.log = new QmgrLog(log);
