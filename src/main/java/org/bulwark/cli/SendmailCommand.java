@@ -23,8 +23,18 @@ import picocli.CommandLine.Unmatched;
  * maildrop directory, so it can be submitted while the server is down; pickup queues it.
  * Exit codes are sendmail's (sysexits.h).
  */
-@Command(name = "sendmail", description = "Submit a message, as sendmail does.")
+@Command(name = "sendmail", description = "Submit a message, as sendmail does.",
+        modelTransformer = SendmailCommand.KeepDoubleDash.class)
 final class SendmailCommand implements Callable<Integer> {
+
+    /** sendmail's own parser must see {@code --}: after it, {@code -x} is a recipient, not an option. */
+    static final class KeepDoubleDash implements CommandLine.IModelTransformer {
+        @Override
+        public CommandLine.Model.CommandSpec transform(CommandLine.Model.CommandSpec spec) {
+            spec.parser().endOfOptionsDelimiter("\u0000");
+            return spec;
+        }
+    }
 
     static final int EX_OK = 0;
     static final int EX_USAGE = 64;

@@ -46,6 +46,17 @@ class SendmailOptionsTest {
         assertThatThrownBy(() -> SendmailCommand.parse(List.of("-f"))).isInstanceOf(IllegalArgumentException.class);
     }
 
+    @Test
+    void receivesSendmailStyleArgumentsThroughTheCommandLineInOrder() {
+        var parsed = Bulwark.commandLine().parseArgs("sendmail", "-c", "/nonexistent", "-oi", "-f", "a@example.test",
+                "-bm", "--", "-odd@example.test");
+        SendmailCommand command = (SendmailCommand) parsed.subcommand().commandSpec().userObject();
+        var r = SendmailCommand.parse(command.arguments);
+        assertThat(r.sender()).isEqualTo("a@example.test");
+        assertThat(r.ignoreDots()).isTrue();
+        assertThat(r.recipients()).containsExactly("-odd@example.test");
+    }
+
     private static String copy(String input, boolean ignoreDots) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         MaildropWriter.copyInput(new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)), out, ignoreDots);
