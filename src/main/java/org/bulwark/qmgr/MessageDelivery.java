@@ -14,7 +14,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import org.bulwark.mail.MailAddress;
@@ -42,7 +41,7 @@ final class MessageDelivery {
 
     /** What every message pass shares with the queue manager. */
     record Context(MailQueue queue, Function<MailAddress, List<Resolution>> resolver, Map<String, DeliveryAgent> agents,
-            Semaphore deliverySlots, ExecutorService executor, QmgrLog log, Backoff backoff,
+            DeliveryLimits limits, ExecutorService executor, QmgrLog log, Backoff backoff,
             Duration maximalQueueLifetime, Duration bounceQueueLifetime, Clock clock) {
     }
 
@@ -62,6 +61,8 @@ final class MessageDelivery {
     private QueuedMessage message;
     private Instant activeArrival;
     private String firstDeferReason;
+    /** Set when shutdown interrupted a delivery: nothing more is decided about this message now. */
+    private volatile boolean abandoned;
 
     MessageDelivery(Context context) {
         this.context = context;
@@ -95,14 +96,18 @@ final class MessageDelivery {
             }
             DeliveryAgent agent = context.agents().get(destination.transport());
             if (agent == null) {
-                deferAll(destination.transport(), targets, QmgrLog.TRANSPORT_UNAVAILABLE, null);
+                deferAll("qmgr", targets, QmgrLog.TRANSPORT_UNAVAILABLE, null);
                 continue;
             }
-            DeliveryRequest request = new DeliveryRequest(message, destination.nexthop(), targets);
-            try {
-                running.add(context.executor().submit(() -> deliver(destination.transport(), agent, request)));
-            } catch (RejectedExecutionException e) {
-                return; // stopping: the message stays in active/ for the next start
+            int limit = context.limits().recipientLimit(destination.transport());
+            for (int from = 0; from < targets.size(); from += limit) {
+                DeliveryRequest request = new DeliveryRequest(message, destination.nexthop(),
+                        targets.subList(from, Math.min(targets.size(), from + limit)));
+                try {
+                    running.add(context.executor().submit(() -> deliver(destination.transport(), agent, request)));
+                } catch (RejectedExecutionException e) {
+                    return; // stopping: the message stays in active/ for the next start
+                }
             }
         }
         for (Future<?> future : running) {
@@ -116,7 +121,9 @@ final class MessageDelivery {
                 context.log().warning(id + ": delivery task failed: " + e.getCause());
             }
         }
-        conclude();
+        if (!abandoned) {
+            conclude();
+        }
     }
 
     private Map<Destination, List<Target>> resolve() {
@@ -152,21 +159,18 @@ final class MessageDelivery {
     }
 
     private void deliver(String transport, DeliveryAgent agent, DeliveryRequest request) {
-        try {
-            context.deliverySlots().acquire();
+        Instant handoff;
+        DeliveryReport report;
+        try (AutoCloseable slot = context.limits().acquire(transport, request.nexthop())) {
+            handoff = context.clock().instant();
+            report = deliverSafely(transport, agent, request);
         } catch (InterruptedException e) {
+            // Shutting down: nothing recorded, the message stays in active/.
+            abandoned = true;
             Thread.currentThread().interrupt();
             return;
-        }
-        Instant handoff = context.clock().instant();
-        DeliveryReport report;
-        try {
-            report = agent.deliver(request);
-        } catch (RuntimeException e) {
-            context.log().warning(message.id() + ": transport " + transport + " failed: " + e);
-            report = new DeliveryReport(List.of());
-        } finally {
-            context.deliverySlots().release();
+        } catch (Exception e) {
+            throw new IllegalStateException(e); // releasing a permit does not throw
         }
         Map<Target, Outcome> byTarget = new HashMap<>();
         for (Outcome outcome : report.outcomes()) {
@@ -182,6 +186,15 @@ final class MessageDelivery {
             }
         }
         deferAll(transport, unreported, QmgrLog.AGENT_FAILURE, handoff);
+    }
+
+    private DeliveryReport deliverSafely(String transport, DeliveryAgent agent, DeliveryRequest request) {
+        try {
+            return agent.deliver(request);
+        } catch (RuntimeException e) {
+            context.log().warning(message.id() + ": transport " + transport + " failed: " + e);
+            return new DeliveryReport(List.of());
+        }
     }
 
     private void deferAll(String transport, List<Target> targets, String reason, Instant handoff) {

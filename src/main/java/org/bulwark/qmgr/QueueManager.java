@@ -10,7 +10,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -64,7 +63,7 @@ public final class QueueManager {
         this.queueRunDelay = config.time("queue_run_delay");
         Backoff backoff = new Backoff(config.time("minimal_backoff_time"), config.time("maximal_backoff_time"));
         this.context = new MessageDelivery.Context(queue, resolver, Map.copyOf(agents),
-                new Semaphore(Math.max(1, config.integer("default_process_limit"))), executor, this.log, backoff,
+                new DeliveryLimits(config), executor, this.log, backoff,
                 config.time("maximal_queue_lifetime"), config.time("bounce_queue_lifetime"), clock);
     }
 

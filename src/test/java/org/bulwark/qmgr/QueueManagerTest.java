@@ -55,7 +55,9 @@ class QueueManagerTest {
             "maximal_backoff_time", "4000s",
             "maximal_queue_lifetime", "5d",
             "bounce_queue_lifetime", "5d",
-            "default_process_limit", "4"));
+            "default_process_limit", "4",
+            "default_destination_concurrency_limit", "2",
+            "default_destination_recipient_limit", "50"));
     private Function<MailAddress, List<Resolution>> resolver = a -> List.of(new Resolution("local", "", a));
     private final RecordingAgent agent = new RecordingAgent("local");
     private QueueManager qmgr;
@@ -181,6 +183,17 @@ class QueueManagerTest {
     }
 
     @Test
+    void splitsADestinationsRecipientsByTheRecipientLimit() throws Exception {
+        parameters.put("default_destination_recipient_limit", "2");
+        QueueId id = enqueue("a@example.test", "b@example.test", "c@example.test");
+        startQueueManager(agent);
+
+        await(() -> log().contains(id + ": removed"));
+
+        assertThat(agent.requests).extracting(r -> r.targets().size()).containsExactlyInAnyOrder(2, 1);
+    }
+
+    @Test
     void movesADeferredMessageToDeferredWithItsNextAttempt() throws Exception {
         agent.answers.put("bob@example.test", Status.DEFERRED);
         Instant before = Instant.now();
@@ -247,7 +260,8 @@ class QueueManagerTest {
 
         await(() -> in(QueueName.DEFERRED, id));
 
-        assertThat(log()).contains("dsn=4.3.0, status=deferred (mail transport unavailable)");
+        assertThat(log()).containsPattern("bulwark/qmgr\\[\\d+\\]: " + id + ": to=<someone@example.net>, relay=none, .*"
+                + "dsn=4\\.3\\.0, status=deferred \\(mail transport unavailable\\)");
     }
 
     @Test
