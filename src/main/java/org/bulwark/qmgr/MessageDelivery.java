@@ -172,6 +172,9 @@ final class MessageDelivery {
         } catch (Exception e) {
             throw new IllegalStateException(e); // releasing a permit does not throw
         }
+        if (Thread.currentThread().isInterrupted()) {
+            abandoned = true; // shutting down: keep what the agent reported, guess nothing
+        }
         Map<Target, Outcome> byTarget = new HashMap<>();
         for (Outcome outcome : report.outcomes()) {
             byTarget.putIfAbsent(outcome.target(), outcome);
@@ -185,7 +188,9 @@ final class MessageDelivery {
                 finish(transport, outcome, handoff);
             }
         }
-        deferAll(transport, unreported, QmgrLog.AGENT_FAILURE, handoff);
+        if (!abandoned) {
+            deferAll(transport, unreported, QmgrLog.AGENT_FAILURE, handoff);
+        }
     }
 
     private DeliveryReport deliverSafely(String transport, DeliveryAgent agent, DeliveryRequest request) {

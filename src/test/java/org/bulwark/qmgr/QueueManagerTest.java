@@ -240,6 +240,39 @@ class QueueManagerTest {
     }
 
     @Test
+    void leavesAMessageInActiveWhenStoppedDuringDeliveryAndDeliversItOnceAfterRestart() throws Exception {
+        java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
+        DeliveryAgent hanging = new DeliveryAgent() {
+            @Override
+            public String transport() {
+                return "local";
+            }
+
+            @Override
+            public DeliveryReport deliver(DeliveryRequest request) {
+                entered.countDown();
+                try {
+                    new java.util.concurrent.CountDownLatch(1).await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return new DeliveryReport(List.of());
+            }
+        };
+        QueueId id = enqueue("bob@example.test");
+        startQueueManager(hanging);
+        entered.await();
+        qmgr.stop(Duration.ofMillis(100));
+
+        assertThat(in(QueueName.ACTIVE, id)).isTrue();
+        assertThat(in(QueueName.DEFERRED, id)).isFalse();
+
+        startQueueManager(agent);
+        await(() -> log().contains(id + ": removed"));
+        assertThat(agent.deliveredAddresses()).containsExactly("bob@example.test");
+    }
+
+    @Test
     void bouncesARecipientTheResolverSendsToTheErrorTransport() throws Exception {
         resolver = a -> List.of(new Resolution("error", "User unknown in virtual alias table", a));
         QueueId id = enqueue("nobody@example.test");
