@@ -148,6 +148,8 @@ public final class Pickup {
     private boolean pickUp(Path file) {
         QueueId id;
         MaildropFile drop;
+        // As Postfix's pickup, the file's owner is the submitter, not what the file claims.
+        Long owner = ownerUid(file);
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
             drop = MaildropFile.readFrom(in);
             HeaderBlock headers = HeaderBlock.read(in);
@@ -174,7 +176,7 @@ public final class Pickup {
         } catch (IOException e) {
             log.warning("maildrop/" + file.getFileName() + ": cannot remove: " + e.getMessage());
         }
-        log.info(id + ": uid=" + drop.uid() + " from=<" + qualify(drop.sender()).external() + ">");
+        log.info(id + ": uid=" + (owner != null ? owner : drop.uid()) + " from=<" + qualify(drop.sender()).external() + ">");
         return true;
     }
 
@@ -233,6 +235,14 @@ public final class Pickup {
             return name;
         }
         return "\"" + name.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+
+    private static Long ownerUid(Path file) {
+        try {
+            return ((Number) Files.getAttribute(file, "unix:uid")).longValue();
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            return null;
+        }
     }
 
     private void moveToCorrupt(Path file, String why) {

@@ -68,10 +68,12 @@ class PickupTest {
     }
 
     @Test
-    void queuesAMaildropFileAndRemovesIt() throws IOException {
+    void queuesAMaildropFileRemovesItAndLogsItsOwnerAsUid() throws IOException {
         Path file = drop("00000000AAAA01",
-                new MaildropFile(1000, "alice", "alice@example.test", null, false, List.of("bob@example.test")),
+                new MaildropFile(4242, "alice", "alice@example.test", null, false, List.of("bob@example.test")),
                 "Subject: hello\n\nbody\n");
+
+        long owner = ((Number) Files.getAttribute(file, "unix:uid")).longValue();
 
         assertThat(pickup.pickUpAll()).isEqualTo(1);
 
@@ -82,7 +84,7 @@ class PickupTest {
         assertThat(content(m)).contains("Subject: hello\n").endsWith("\nbody\n");
         assertThat(file).doesNotExist();
         assertThat(logBytes.toString(StandardCharsets.UTF_8))
-                .contains("bulwark/pickup[").contains(m.id() + ": uid=1000 from=<alice@example.test>");
+                .contains("bulwark/pickup[").contains(m.id() + ": uid=" + owner + " from=<alice@example.test>");
     }
 
     @Test
