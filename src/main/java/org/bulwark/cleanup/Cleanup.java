@@ -1,10 +1,22 @@
 package org.bulwark.cleanup;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Predicate;
 import org.bulwark.config.Config;
 import org.bulwark.log.MailLog;
+import org.bulwark.mail.ClientInfo;
 import org.bulwark.mail.Envelope;
+import org.bulwark.mail.MailAddress;
 import org.bulwark.queue.MailQueue;
+import org.bulwark.queue.QueueFileWriter;
+import org.bulwark.table.NetworkList;
+import org.bulwark.util.Cidr;
 
 /**
  * The one way into the queue, for smtpd, pickup and (later) bounce. Thread-safe; one per
@@ -12,15 +24,116 @@ import org.bulwark.queue.MailQueue;
  */
 public final class Cleanup {
 
+    private static final int DEFAULT_HEADER_SIZE_LIMIT = 102400;
+
+    private final MailQueue queue;
+    private final Predicate<InetAddress> mynetworks;
+    private final MailLog.Logger cleanupLog;
+    private final MailLog.Logger smtpdLog;
+    private final String myhostname;
+    private final String myorigin;
+    private final String mailName;
+    private final boolean alwaysAddMissingHeaders;
+    private final int headerSizeLimit;
+    private final ZoneId zone = ZoneId.systemDefault();
+
     public Cleanup(Config config, MailQueue queue, MailLog log) {
-        throw new UnsupportedOperationException("not built yet");
+        this(config, queue, log, mynetworksOf(config));
     }
 
     /**
-     * Starts a message: creates its queue file and logs {@code QUEUEID: client=name[addr]}
-     * (smtpd) or {@code QUEUEID: uid=N from=<sender>} (pickup). The envelope's recipients are final.
+     * With the {@code mynetworks} test given, for a caller that has the list parsed already. It is
+     * consulted only for a remote client when {@code always_add_missing_headers = no}.
+     */
+    public Cleanup(Config config, MailQueue queue, MailLog log, Predicate<InetAddress> mynetworks) {
+        this.queue = queue;
+        this.mynetworks = mynetworks;
+        this.cleanupLog = log.program("cleanup");
+        this.smtpdLog = log.program("smtpd");
+        this.myhostname = orElse(config.get("myhostname"), "localhost");
+        this.myorigin = orElse(config.get("myorigin"), myhostname);
+        this.mailName = orElse(config.get("mail_name"), "Bulwark");
+        this.alwaysAddMissingHeaders = config.bool("always_add_missing_headers");
+        String limit = config.get("header_size_limit").trim();
+        this.headerSizeLimit = limit.isEmpty() ? DEFAULT_HEADER_SIZE_LIMIT : (int) Math.min(Integer.MAX_VALUE, config.size("header_size_limit"));
+    }
+
+    /**
+     * Starts a message: creates its queue file, writes the Received header and, for a remote
+     * client, logs {@code QUEUEID: client=name[addr]} as smtpd (pickup logs its own
+     * {@code uid=N from=<sender>}). The envelope's recipients are final.
      */
     public CleanupSession open(Envelope envelope) throws IOException {
-        throw new UnsupportedOperationException("not built yet");
+        QueueFileWriter writer = queue.create(envelope);
+        try {
+            ClientInfo client = envelope.client();
+            boolean local = client.isLocalSubmission();
+            boolean addMissing = alwaysAddMissingHeaders || local || inMynetworks(client.address());
+            String date = CleanupTexts.mailDate(envelope.arrival(), zone);
+            HeaderStream content = new HeaderStream(writer.content(), headerSizeLimit,
+                    seen -> addMissing ? missingHeaders(seen, envelope, writer, date) : List.of());
+            String received = local
+                    ? CleanupTexts.receivedLocal(envelope, writer.id(), myhostname, mailName, date)
+                    : CleanupTexts.receivedFromClient(envelope, writer.id(), myhostname, mailName, date);
+            writer.content().write((received + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            if (!local) {
+                // The pickup daemon logs its own uid= line, as Postfix's does.
+                smtpdLog.info(CleanupTexts.logClient(writer.id(), client));
+            }
+            return new MessageCleanup(writer, content, cleanupLog);
+        } catch (IOException | RuntimeException e) {
+            writer.abort();
+            throw e;
+        }
+    }
+
+    /** Postfix's order: Message-ID, Date, then From (local submissions only). */
+    private List<String> missingHeaders(Set<String> seen, Envelope envelope, QueueFileWriter writer, String date) {
+        List<String> added = new ArrayList<>();
+        if (!seen.contains("message-id")) {
+            added.add(CleanupTexts.messageId(envelope.arrival(), writer.id(), myhostname));
+        }
+        if (!seen.contains("date")) {
+            added.add(CleanupTexts.date(date));
+        }
+        if (!seen.contains("from") && envelope.client().isLocalSubmission()) {
+            MailAddress sender = envelope.sender();
+            String user = sender.isNullSender() ? "MAILER-DAEMON" : sender.localPart();
+            added.add(CleanupTexts.from(sender.isQualified() ? sender : new MailAddress(user, myorigin)));
+        }
+        return added;
+    }
+
+    private boolean inMynetworks(String address) {
+        byte[] bytes = address == null ? null : Cidr.literalBytes(address);
+        if (bytes == null) {
+            return false;
+        }
+        try {
+            return mynetworks.test(InetAddress.getByAddress(bytes));
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
+    /** Parsed on first use, so a configuration that never consults mynetworks never parses it. */
+    private static Predicate<InetAddress> mynetworksOf(Config config) {
+        return new Predicate<>() {
+            private volatile NetworkList list;
+
+            @Override
+            public boolean test(InetAddress address) {
+                NetworkList networks = list;
+                if (networks == null) {
+                    networks = NetworkList.parse(config.list("mynetworks"), config.configDirectory());
+                    list = networks;
+                }
+                return networks.matches(address);
+            }
+        };
+    }
+
+    private static String orElse(String value, String fallback) {
+        return value == null || value.isBlank() ? fallback : value.trim();
     }
 }

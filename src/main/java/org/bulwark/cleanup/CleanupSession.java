@@ -17,9 +17,9 @@ public interface CleanupSession extends AutoCloseable {
     OutputStream content();
 
     /**
-     * Finishes the headers, makes the queue file durable and logs {@code message-id=<...>} and
-     * {@code from=<...>, size=N, nrcpt=N (queue active)}. Only after this returns may the client
-     * be told 250.
+     * Finishes the headers, makes the queue file durable and logs {@code message-id=<...>}; the
+     * queue manager logs {@code from=<...>, size=N, nrcpt=N (queue active)} when it takes the
+     * message, as Postfix's does. Only after this returns may the client be told 250.
      */
     QueueId commit() throws IOException;
 

@@ -1,18 +1,86 @@
 package org.bulwark.cli;
 
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
+import org.bulwark.config.Config;
+import org.bulwark.config.ConfigLoader;
+import org.bulwark.config.LoadedConfig;
+import org.bulwark.config.Parameter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
-/** {@code bulwark postconf}. */
+/**
+ * {@code bulwark postconf}, as postconf(1): every parameter with its value, {@code -n} those main.cf
+ * sets, {@code -d} the defaults, {@code -h} values only, {@code -x} with {@code $name} expanded.
+ */
 @Command(name = "postconf", description = "Show main.cf parameter values.")
 final class PostconfCommand implements Callable<Integer> {
 
     @Mixin
     ConfigDirectory configDirectory;
 
+    @Option(names = "-n", description = "show only parameters set in main.cf")
+    boolean nonDefault;
+
+    @Option(names = "-d", description = "show default values instead of main.cf values")
+    boolean defaults;
+
+    @Option(names = "-h", description = "show values only, without \"name = \"")
+    boolean valuesOnly;
+
+    @Option(names = "-x", description = "expand $name references in values")
+    boolean expand;
+
+    @Parameters(paramLabel = "NAME", description = "parameters to show (default: all)")
+    List<String> names = List.of();
+
     @Override
-    public Integer call() throws Exception {
-        throw new UnsupportedOperationException("not built yet");
+    public Integer call() {
+        PrintStream out = System.out;
+        Config config;
+        if (defaults) {
+            config = Config.of(java.util.Map.of("config_directory", configDirectory.resolve().toString()));
+        } else {
+            LoadedConfig loaded = ConfigLoader.load(configDirectory.resolve());
+            loaded.warnings().forEach(w -> System.err.println("postconf: warning: " + w));
+            config = loaded.main();
+        }
+        int status = 0;
+        for (String name : selected(config)) {
+            Optional<Parameter> parameter = org.bulwark.config.Parameters.find(name);
+            if (parameter.isEmpty() && !config.isSet(name)) {
+                System.err.println("postconf: warning: unknown parameter: " + name);
+                status = 1;
+                continue;
+            }
+            String value = defaults ? config.defaultValue(name) : config.raw(name);
+            if (expand) {
+                value = config.expand(value);
+            }
+            if (defaults && parameter.map(Parameter::extension).orElse(false)) {
+                out.println("# Bulwark extension: " + parameter.get().doc());
+            }
+            out.println(valuesOnly ? value : value.isEmpty() ? name + " =" : name + " = " + value);
+        }
+        return status;
+    }
+
+    private Iterable<String> selected(Config config) {
+        if (!names.isEmpty()) {
+            return names;
+        }
+        TreeSet<String> all = new TreeSet<>(config.setParameters());
+        if (!nonDefault) {
+            org.bulwark.config.Parameters.all().forEach(p -> all.add(p.name()));
+        }
+        if (defaults) {
+            all.retainAll(org.bulwark.config.Parameters.all().stream().map(Parameter::name).toList());
+        }
+        return all;
     }
 }

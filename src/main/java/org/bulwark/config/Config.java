@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The effective configuration of one service: main.cf values over Postfix's defaults, with the
@@ -37,6 +38,26 @@ public interface Config {
 
     /** The directory main.cf and master.cf were read from. */
     Path configDirectory();
+
+    /** The unexpanded value: main.cf's (or an override's) if set, else the default (as {@code postconf} shows it). */
+    default String raw(String name) {
+        return get(name);
+    }
+
+    /** The unexpanded default of a parameter ({@code postconf -d}); "" for an unknown one. */
+    default String defaultValue(String name) {
+        return "";
+    }
+
+    /** The names main.cf and the overrides set, sorted ({@code postconf -n}). */
+    default Set<String> setParameters() {
+        return Set.of();
+    }
+
+    /** Expands {@code $name} references in a text against this configuration. */
+    default String expand(String text) {
+        return text;
+    }
 
     /** A configuration of defaults and the given values, for tests and tools. */
     static Config of(Map<String, String> values) {

@@ -1,9 +1,35 @@
 package org.bulwark.config;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.bulwark.util.Cidr;
 
 /** Reads {@code main.cf} and {@code master.cf} from a configuration directory. */
 public final class ConfigLoader {
+
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]+");
+    private static final Pattern ADDRESS_LITERAL = Pattern.compile("\\[[0-9A-Fa-f:.]+](/\\d*)?|[0-9.]+(/\\d*)?");
+    private static final Pattern MAPPED_IPV4 =
+            Pattern.compile("\\[(?i:0{0,4}:){0,5}:?ffff:([0-9.]+)]/(\\d{2,3})");
+    private static final Pattern REFERENCE = Pattern.compile("\\$[{(]?([A-Za-z0-9_]+)");
+
+    /**
+     * Per-service parameters Postfix derives from a master.cf service name, such as
+     * {@code policy_time_limit} for a service named policy (spawn(8)) or
+     * {@code relay_destination_concurrency_limit}.
+     */
+    private static final List<String> PER_SERVICE_SUFFIXES = List.of(
+            "_time_limit", "_destination_concurrency_limit", "_destination_recipient_limit",
+            "_initial_destination_concurrency", "_destination_rate_delay", "_recipient_limit",
+            "_extra_recipient_limit", "_destination_concurrency_failed_cohort_limit");
 
     private ConfigLoader() {
     }
@@ -14,6 +40,147 @@ public final class ConfigLoader {
      * @throws ConfigException with file:line for a missing file, bad value or malformed line
      */
     public static LoadedConfig load(Path configDirectory) {
-        throw new UnsupportedOperationException("not built yet");
+        Path directory = configDirectory.toAbsolutePath().normalize();
+        Path mainFile = directory.resolve("main.cf");
+        if (!Files.isRegularFile(mainFile)) {
+            throw new ConfigException(mainFile, 0, ConfigMessages.missingMainCf(mainFile));
+        }
+        List<String> warnings = new ArrayList<>();
+        Map<String, Entry> entries = parseMainCf(mainFile, warnings);
+        Map<String, String> values = new LinkedHashMap<>();
+        entries.forEach((name, entry) -> values.put(name, entry.value()));
+        MainCf main = new MainCf(values, directory);
+
+        Path masterFile = directory.resolve("master.cf");
+        List<ServiceEntry> services = Files.exists(masterFile)
+                ? MasterCf.parse(masterFile, warnings)
+                : MasterCf.defaults(masterFile);
+
+        for (Map.Entry<String, Entry> e : entries.entrySet()) {
+            validate(main, e.getKey(), e.getValue().value(), mainFile, e.getValue().line());
+        }
+        for (ServiceEntry service : services) {
+            Config serviceConfig = main.with(service.overrides());
+            for (Map.Entry<String, String> o : service.overrides().entrySet()) {
+                validate(serviceConfig, o.getKey(), o.getValue(), service.file(), service.line());
+            }
+        }
+        warnUnused(entries, services, mainFile, warnings);
+        return new LoadedConfig(main, services, warnings);
+    }
+
+    /** One main.cf assignment and the line it starts on. */
+    private record Entry(String value, int line) {
+    }
+
+    private static Map<String, Entry> parseMainCf(Path file, List<String> warnings) {
+        Map<String, Entry> entries = new LinkedHashMap<>();
+        for (LogicalLines.Line line : LogicalLines.read(file, true, warnings)) {
+            int eq = line.text().indexOf('=');
+            if (eq < 0) {
+                throw new ConfigException(file, line.number(), ConfigMessages.missingEquals(line.text()));
+            }
+            String name = line.text().substring(0, eq).strip();
+            if (!NAME.matcher(name).matches()) {
+                throw new ConfigException(file, line.number(), ConfigMessages.badName(name));
+            }
+            String value = line.text().substring(eq + 1).strip();
+            Entry earlier = entries.remove(name);
+            if (earlier != null) {
+                warnings.add(LogicalLines.where(file, line.number()) + ConfigMessages.overriding(name, earlier.value()));
+            }
+            entries.put(name, new Entry(value, line.number()));
+        }
+        return entries;
+    }
+
+    private static void validate(Config config, String name, String rawValue, Path file, int line) {
+        String value;
+        try {
+            value = config.get(name);
+        } catch (ConfigException e) {
+            throw new ConfigException(file, line, e.getMessage());
+        }
+        Parameter parameter = Parameters.find(name).orElse(null);
+        if (parameter != null && !Values.valid(value, parameter)) {
+            throw new ConfigException(file, line, parameter.choices().isEmpty()
+                    ? ConfigMessages.badValue(name, rawValue, parameter.type())
+                    : ConfigMessages.notAChoice(name, rawValue, parameter.choices()));
+        }
+        if (name.equals("mynetworks")) {
+            checkNetworks(name, config.list(name), file, line);
+        }
+    }
+
+    /** Address literals in mynetworks must be networks Postfix accepts (host bits zero, prefix in range). */
+    private static void checkNetworks(String name, List<String> items, Path file, int line) {
+        for (String item : items) {
+            String network = item.startsWith("!") ? item.substring(1) : item;
+            if (!ADDRESS_LITERAL.matcher(network).matches()) {
+                continue; // a host name, a table (type:name) or a /file/name
+            }
+            try {
+                Cidr.parse(unmapped(network));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(file, line, ConfigMessages.badNetwork(name, item, e.getMessage()));
+            }
+        }
+    }
+
+    private static void warnUnused(Map<String, Entry> entries, List<ServiceEntry> services, Path file,
+            List<String> warnings) {
+        Set<String> referenced = new HashSet<>();
+        entries.values().forEach(e -> addReferences(e.value(), referenced));
+        Set<String> serviceNames = new HashSet<>();
+        for (ServiceEntry s : services) {
+            serviceNames.add(s.service());
+            s.overrides().values().forEach(v -> addReferences(v, referenced));
+            s.args().forEach(a -> addReferences(a, referenced));
+        }
+        for (Map.Entry<String, Entry> e : entries.entrySet()) {
+            if (unused(e.getKey(), referenced, serviceNames)) {
+                warnings.add(LogicalLines.where(file, e.getValue().line())
+                        + ConfigMessages.unused(e.getKey(), e.getValue().value()));
+            }
+        }
+        for (ServiceEntry s : services) {
+            s.overrides().forEach((name, value) -> {
+                if (unused(name, referenced, serviceNames)) {
+                    warnings.add(LogicalLines.where(s.file(), s.line()) + ConfigMessages.unused(name, value));
+                }
+            });
+        }
+    }
+
+    private static boolean unused(String name, Set<String> referenced, Set<String> serviceNames) {
+        return Parameters.find(name).isEmpty() && !referenced.contains(name) && !perService(name, serviceNames);
+    }
+
+    /**
+     * {@code [::ffff:a.b.c.d]/N} written as the IPv4 network it maps, {@code a.b.c.d/(N-96)}: Java
+     * reads an IPv4-mapped literal as a 4-byte address, which Cidr then finds too short for N.
+     */
+    private static String unmapped(String network) {
+        Matcher m = MAPPED_IPV4.matcher(network);
+        if (m.matches() && Integer.parseInt(m.group(2)) >= 96) {
+            return m.group(1) + "/" + (Integer.parseInt(m.group(2)) - 96);
+        }
+        return network;
+    }
+
+    private static void addReferences(String text, Set<String> into) {
+        Matcher m = REFERENCE.matcher(text);
+        while (m.find()) {
+            into.add(m.group(1));
+        }
+    }
+
+    private static boolean perService(String name, Set<String> serviceNames) {
+        for (String suffix : PER_SERVICE_SUFFIXES) {
+            if (name.endsWith(suffix) && serviceNames.contains(name.substring(0, name.length() - suffix.length()))) {
+                return true;
+            }
+        }
+        return false;
     }
 }

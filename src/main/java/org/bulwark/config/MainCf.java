@@ -2,97 +2,79 @@ package org.bulwark.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
- * Placeholder implementation: a map with $name expansion. To be replaced by the real main.cf
- * parser with Postfix's defaults and file:line errors.
+ * The main.cf values over the registry's defaults, expanded on lookup. Immutable; lookups are
+ * cached, so a Config may be shared by every connection's thread.
  */
 final class MainCf implements Config {
 
+    private static final String LIST_SEPARATORS = ", \t\r\n";
+
     private final Map<String, String> values;
     private final Path directory;
+    private final Expander expander = new Expander(this::raw);
+    private final Map<String, String> expanded = new ConcurrentHashMap<>();
 
-    private MainCf(Map<String, String> values, Path directory) {
-        this.values = Map.copyOf(values);
+    MainCf(Map<String, String> values, Path directory) {
+        this.values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
         this.directory = directory;
     }
 
     static Config fromMap(Map<String, String> values) {
-        return new MainCf(values, Path.of("."));
+        String dir = values.get("config_directory");
+        return new MainCf(values, Path.of(dir == null || dir.isEmpty() ? "." : dir));
     }
 
     @Override
     public String get(String name) {
-        return expand(values.getOrDefault(name, ""), 0);
-    }
-
-    private String expand(String raw, int depth) {
-        if (depth > 20 || raw.indexOf('$') < 0) {
-            return raw;
+        String cached = expanded.get(name);
+        if (cached == null) {
+            cached = expander.expandParameter(name);
+            expanded.putIfAbsent(name, cached);
         }
-        StringBuilder out = new StringBuilder();
-        for (int i = 0; i < raw.length(); i++) {
-            char c = raw.charAt(i);
-            if (c == '$' && i + 1 < raw.length()) {
-                int start = i + 1;
-                boolean braces = raw.charAt(start) == '{';
-                int j = braces ? start + 1 : start;
-                while (j < raw.length() && (Character.isLetterOrDigit(raw.charAt(j)) || raw.charAt(j) == '_')) {
-                    j++;
-                }
-                String name = raw.substring(braces ? start + 1 : start, j);
-                out.append(expand(values.getOrDefault(name, ""), depth + 1));
-                i = braces ? j : j - 1;
-            } else {
-                out.append(c);
-            }
-        }
-        return out.toString();
+        return cached;
     }
 
     @Override
     public List<String> list(String name) {
-        List<String> out = new ArrayList<>();
-        for (String item : get(name).split("[,\\s]+")) {
-            if (!item.isEmpty()) {
-                out.add(item);
-            }
-        }
-        return out;
+        String value = get(name);
+        return Values.split(value, LIST_SEPARATORS)
+                .orElseThrow(() -> bad(name, value, ParameterType.LIST));
     }
 
     @Override
     public int integer(String name) {
-        return Integer.parseInt(get(name).trim());
+        String value = get(name);
+        return Values.integer(value).orElseThrow(() -> bad(name, value, ParameterType.INTEGER));
     }
 
     @Override
     public long size(String name) {
-        return Long.parseLong(get(name).trim());
+        String value = get(name);
+        return Values.size(value).orElseThrow(() -> bad(name, value, ParameterType.SIZE));
     }
 
     @Override
     public Duration time(String name) {
-        String v = get(name).trim();
-        char unit = Character.isDigit(v.charAt(v.length() - 1)) ? 's' : v.charAt(v.length() - 1);
-        long n = Long.parseLong(Character.isDigit(unit) || unit == 's' && !v.endsWith("s") ? v : v.substring(0, v.length() - 1));
-        return switch (unit) {
-            case 'm' -> Duration.ofMinutes(n);
-            case 'h' -> Duration.ofHours(n);
-            case 'd' -> Duration.ofDays(n);
-            case 'w' -> Duration.ofDays(7 * n);
-            default -> Duration.ofSeconds(n);
-        };
+        String value = get(name);
+        char unit = Parameters.find(name).map(Parameter::defaultUnit).orElse('s');
+        return Values.time(value, unit).orElseThrow(() -> bad(name, value, ParameterType.TIME));
     }
 
     @Override
     public boolean bool(String name) {
-        String v = get(name).trim();
-        return v.equalsIgnoreCase("yes") || v.equalsIgnoreCase("true");
+        String value = get(name);
+        return Values.bool(value).orElseThrow(() -> bad(name, value, ParameterType.BOOLEAN));
     }
 
     @Override
@@ -110,5 +92,55 @@ final class MainCf implements Config {
     @Override
     public Path configDirectory() {
         return directory;
+    }
+
+    @Override
+    public String raw(String name) {
+        return raw(name, this::get);
+    }
+
+    private String raw(String name, Function<String, String> expanded) {
+        if (name.equals("config_directory")) {
+            // The directory actually read, whatever main.cf says: like postfix -c, it wins.
+            return directory.toString();
+        }
+        String value = values.get(name);
+        return value != null ? value : defaultValue(name, expanded);
+    }
+
+    @Override
+    public String defaultValue(String name) {
+        return defaultValue(name, this::get);
+    }
+
+    private String defaultValue(String name, Function<String, String> expanded) {
+        Parameter parameter = Parameters.find(name).orElse(null);
+        if (parameter == null) {
+            return "";
+        }
+        if (!parameter.computedDefault()) {
+            return parameter.defaultValue();
+        }
+        return switch (name) {
+            case "myhostname" -> HostDefaults.qualified(HostDefaults.hostName(), isSet("mydomain")
+                    ? expanded.apply("mydomain") : "");
+            case "mydomain" -> HostDefaults.domainOf(expanded.apply("myhostname"));
+            case "mynetworks" -> HostDefaults.mynetworks(expanded.apply("mynetworks_style"));
+            default -> "";
+        };
+    }
+
+    @Override
+    public Set<String> setParameters() {
+        return Collections.unmodifiableSet(new TreeSet<>(values.keySet()));
+    }
+
+    @Override
+    public String expand(String text) {
+        return expander.expandText("(text)", text);
+    }
+
+    private static ConfigException bad(String name, String value, ParameterType type) {
+        return new ConfigException(ConfigMessages.badValue(name, value, type));
     }
 }

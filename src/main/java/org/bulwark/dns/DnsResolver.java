@@ -1,26 +1,249 @@
 package org.bulwark.dns;
 
+import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import org.bulwark.config.Config;
+import org.xbill.DNS.AAAARecord;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.ExtendedResolver;
+import org.xbill.DNS.MXRecord;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.PTRRecord;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Resolver;
+import org.xbill.DNS.ReverseMap;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.TXTRecord;
+import org.xbill.DNS.TextParseException;
+import org.xbill.DNS.Type;
 
 /**
  * Name resolution for the server. Loopback addresses and {@code localhost} are answered here
- * (RFC 6761) and never reach a DNS server; everything else goes to the servers named in
+ * (RFC 6761 §6.3) and never reach a DNS server; everything else goes to the servers named in
  * {@code dns_servers} ({@code ip:port}), or the system's resolvers when that is empty.
+ * Thread-safe: dnsjava's resolvers may be shared between threads.
  */
 public final class DnsResolver {
 
+    /** How long to wait for one server's answer to one query before trying again. */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(3);
+    /** How many times each server is asked before the query is a temporary failure. */
+    public static final int DEFAULT_ATTEMPTS = 2;
+
+    private static final InetAddress IPV4_LOOPBACK = address(new byte[] {127, 0, 0, 1});
+    private static final InetAddress IPV6_LOOPBACK = address(new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1});
+
+    private final Resolver resolver;
+
+    private DnsResolver(Resolver resolver) {
+        this.resolver = resolver;
+    }
+
     /** @param dnsServers {@code dns_servers} items: {@code 127.0.0.1:5353}, {@code [::1]:53}, {@code 127.0.0.1} */
     public static DnsResolver create(List<String> dnsServers) {
-        throw new UnsupportedOperationException("not built yet");
+        return create(dnsServers, DEFAULT_TIMEOUT, DEFAULT_ATTEMPTS);
+    }
+
+    /**
+     * @param timeout  the wait for one answer from one server
+     * @param attempts how many times each server is asked (at least 1)
+     * @throws org.bulwark.config.ConfigException for an item that is not {@code ip[:port]}
+     */
+    public static DnsResolver create(List<String> dnsServers, Duration timeout, int attempts) {
+        List<InetSocketAddress> servers = DnsServers.parse(dnsServers);
+        List<Resolver> simple = new ArrayList<>();
+        for (InetSocketAddress server : servers) {
+            simple.add(new SimpleResolver(server));
+        }
+        ExtendedResolver extended = simple.isEmpty() ? new ExtendedResolver() : new ExtendedResolver(simple);
+        for (Resolver r : extended.getResolvers()) {
+            r.setTimeout(timeout);
+        }
+        int tries = Math.max(1, attempts);
+        extended.setRetries(tries);
+        extended.setLoadBalance(false);
+        // The overall limit covers every attempt at every server, plus dnsjava's I/O loop, which
+        // notices an expired query only once a second.
+        int count = Math.max(1, extended.getResolvers().length);
+        extended.setTimeout(timeout.plusSeconds(1).multipliedBy((long) tries * count));
+        return new DnsResolver(extended);
+    }
+
+    /**
+     * A resolver for {@code dns_servers} (a Bulwark extension: Postfix always uses the system's
+     * resolver configuration), with the default timeouts.
+     */
+    public static DnsResolver create(Config config) {
+        return create(config.list("dns_servers"));
     }
 
     /**
      * The client's verified host name: the PTR name whose A/AAAA records include the address
-     * (forward-confirmed), or empty when there is none. {@code localhost} for loopback addresses.
+     * (forward-confirmed), or empty when there is none. {@code localhost} for 127.0.0.1 and ::1;
+     * other loopback addresses have no name. Neither case sends a query.
      */
     public Optional<String> verifiedName(InetAddress address) {
-        throw new UnsupportedOperationException("not built yet");
+        return verifyName(address).values().stream().findFirst();
+    }
+
+    /**
+     * Like {@link #verifiedName} but telling a definite "no name" from a temporary failure, which
+     * reject_unknown_client_hostname answers with 450 rather than 550.
+     */
+    public DnsResult<String> verifyName(InetAddress address) {
+        if (address.isLoopbackAddress()) {
+            return address.equals(IPV4_LOOPBACK) || address.equals(IPV6_LOOPBACK)
+                    ? new DnsResult.Found<>(List.of("localhost"))
+                    : new DnsResult.NotFound<>(DnsResult.Absence.NXDOMAIN);
+        }
+        DnsResult<String> names = reverseNames(address);
+        if (!names.isFound()) {
+            return names;
+        }
+        boolean temporary = false;
+        for (String name : names.values()) {
+            DnsResult<InetAddress> forward = lookupAddresses(name);
+            if (forward.values().contains(address)) {
+                return new DnsResult.Found<>(List.of(name));
+            }
+            temporary |= forward.isTemporaryFailure();
+        }
+        return temporary
+                ? new DnsResult.TemporaryFailure<>("forward lookup of the client's name failed")
+                : new DnsResult.NotFound<>(DnsResult.Absence.NODATA);
+    }
+
+    /** The PTR names of an address, without their trailing dots. */
+    public DnsResult<String> reverseNames(InetAddress address) {
+        return query(ReverseMap.fromAddress(address), Type.PTR)
+                .map(r -> hostName(((PTRRecord) r).getTarget()));
+    }
+
+    /** The A and AAAA records of a name; {@code localhost} and its subdomains are the loopback addresses. */
+    public DnsResult<InetAddress> lookupAddresses(String name) {
+        String lower = name.toLowerCase(Locale.ROOT);
+        if (lower.endsWith(".")) {
+            lower = lower.substring(0, lower.length() - 1);
+        }
+        if (lower.equals("localhost") || lower.endsWith(".localhost")) {
+            return new DnsResult.Found<>(List.of(IPV4_LOOPBACK, IPV6_LOOPBACK));
+        }
+        DnsResult<InetAddress> v4 = query(name, Type.A).map(r -> ((ARecord) r).getAddress());
+        DnsResult<InetAddress> v6 = query(name, Type.AAAA).map(r -> ((AAAARecord) r).getAddress());
+        if (v4.isFound() || v6.isFound()) {
+            List<InetAddress> all = new ArrayList<>(v4.values());
+            all.addAll(v6.values());
+            return new DnsResult.Found<>(all);
+        }
+        if (v4.isTemporaryFailure()) {
+            return v4;
+        }
+        if (v6.isTemporaryFailure()) {
+            return v6;
+        }
+        return v4;
+    }
+
+    /** The MX records of a domain, lowest preference first (RFC 5321 §5.1). */
+    public DnsResult<MxHost> lookupMx(String domain) {
+        DnsResult<MxHost> result = query(domain, Type.MX)
+                .map(r -> new MxHost(((MXRecord) r).getPriority(), hostName(((MXRecord) r).getTarget())));
+        if (!result.isFound()) {
+            return result;
+        }
+        List<MxHost> sorted = new ArrayList<>(result.values());
+        sorted.sort(Comparator.comparingInt(MxHost::preference));
+        return new DnsResult.Found<>(sorted);
+    }
+
+    /** The TXT records of a name, each one's strings joined without separator (RFC 7208 §3.3). */
+    public DnsResult<String> lookupTxt(String name) {
+        return query(name, Type.TXT).map(r -> String.join("", ((TXTRecord) r).getStrings()));
+    }
+
+    /**
+     * A DNSBL query (RFC 5782 §2.1, §2.4): the client's octets (IPv4) or nibbles (IPv6) in reverse
+     * order under {@code zone}. Found means listed; the values are the list's return codes
+     * ({@code 127.0.0.x}).
+     */
+    public DnsResult<InetAddress> lookupDnsbl(InetAddress client, String zone) {
+        return query(dnsblName(client, zone), Type.A).map(r -> ((ARecord) r).getAddress());
+    }
+
+    /** The TXT records of a DNSBL entry: the list's reason for listing the client (RFC 5782 §2.1). */
+    public DnsResult<String> lookupDnsblText(InetAddress client, String zone) {
+        return lookupTxt(dnsblName(client, zone));
+    }
+
+    /** {@code 2.0.0.127.zen.example} for 127.0.0.2 under zen.example. */
+    static String dnsblName(InetAddress client, String zone) {
+        String reverse = ReverseMap.fromAddress(client).toString(true);
+        String suffix = reverse.endsWith(".in-addr.arpa") ? ".in-addr.arpa" : ".ip6.arpa";
+        String z = zone.endsWith(".") ? zone.substring(0, zone.length() - 1) : zone;
+        return reverse.substring(0, reverse.length() - suffix.length()) + "." + z;
+    }
+
+    /** Records of any type (e.g. {@link Type#TLSA}) as dnsjava returns them. */
+    public DnsResult<Record> lookup(String name, int type) {
+        return query(name, type);
+    }
+
+    private DnsResult<Record> query(String name, int type) {
+        Name parsed;
+        try {
+            parsed = Name.fromString(name.endsWith(".") ? name : name + ".");
+        } catch (TextParseException e) {
+            return new DnsResult.NotFound<>(DnsResult.Absence.NXDOMAIN);
+        }
+        return query(parsed, type);
+    }
+
+    private DnsResult<Record> query(Name name, int type) {
+        Message response;
+        try {
+            response = resolver.send(Message.newQuery(Record.newRecord(name, type, DClass.IN)));
+        } catch (IOException e) {
+            return new DnsResult.TemporaryFailure<>("no answer for " + name + "/" + Type.string(type)
+                    + ": " + e.getMessage());
+        }
+        int rcode = response.getRcode();
+        if (rcode == Rcode.NXDOMAIN) {
+            return new DnsResult.NotFound<>(DnsResult.Absence.NXDOMAIN);
+        }
+        if (rcode != Rcode.NOERROR) {
+            return new DnsResult.TemporaryFailure<>(Rcode.string(rcode) + " for " + name + "/" + Type.string(type));
+        }
+        // A CNAME chain may precede the records asked for (RFC 1034 §4.3.2); keep only those.
+        List<Record> answers = response.getSection(Section.ANSWER).stream()
+                .filter(r -> r.getType() == type)
+                .toList();
+        return answers.isEmpty()
+                ? new DnsResult.NotFound<>(DnsResult.Absence.NODATA)
+                : new DnsResult.Found<>(answers);
+    }
+
+    private static String hostName(Name name) {
+        String text = name.toString(true);
+        return text.equals(".") ? "" : text;
+    }
+
+    private static InetAddress address(byte[] bytes) {
+        try {
+            return InetAddress.getByAddress(bytes);
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

@@ -1,2 +1,9 @@
-/** Name resolution through dnsjava; loopback and localhost answered locally, never by the machine's resolver. */
+/**
+ * Name resolution through dnsjava: addresses, MX, TXT, PTR and forward-confirmed reverse names,
+ * with results that tell "not found" from a temporary failure.
+ *
+ * <p>SECURITY: talks only to the DNS servers in {@code dns_servers} (or the system's, when that is
+ * empty); loopback addresses and {@code localhost} are answered locally and never queried. Answers
+ * are data from the network: callers validate names before using them in replies or file names.
+ */
 package org.bulwark.dns;

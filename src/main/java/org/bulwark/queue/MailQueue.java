@@ -1,9 +1,31 @@
 package org.bulwark.queue;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import org.bulwark.mail.Envelope;
 import org.bulwark.mail.QueueId;
 
@@ -13,41 +35,250 @@ import org.bulwark.mail.QueueId;
  */
 public final class MailQueue {
 
+    private static final Set<PosixFilePermission> DIRECTORY_MODE = PosixFilePermissions.fromString("rwx------");
+    private static final FileAttribute<Set<PosixFilePermission>> FILE_MODE =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
+    private static final String MAILDROP = "maildrop";
+
+    private final Path directory;
+    private final Map<QueueName, Path> paths = new EnumMap<>(QueueName.class);
+    private final Map<QueueName, GroupFsync> syncs = new EnumMap<>(QueueName.class);
+    /** Shared by every queue in this process, so two instances on one directory never draw the same ID. */
+    private static final QueueIds IDS = new QueueIds();
+    private final List<Consumer<QueueId>> arrivalListeners = new CopyOnWriteArrayList<>();
+    private final ReentrantLock arrivalLock = new ReentrantLock();
+    private final Condition arrived = arrivalLock.newCondition();
+    private long arrivals;
+
+    private MailQueue(Path directory) {
+        this.directory = directory;
+        for (QueueName name : QueueName.values()) {
+            Path path = directory.resolve(name.directoryName());
+            paths.put(name, path);
+            syncs.put(name, new GroupFsync(path));
+        }
+    }
+
     /** Opens (creating where missing, mode 0700) the queue directory tree. */
     public static MailQueue open(Path queueDirectory) throws IOException {
-        throw new UnsupportedOperationException("not built yet");
+        MailQueue queue = new MailQueue(queueDirectory);
+        Files.createDirectories(queueDirectory);
+        List<Path> directories = new ArrayList<>(queue.paths.values());
+        directories.add(queueDirectory.resolve(MAILDROP));
+        for (Path dir : directories) {
+            if (!Files.isDirectory(dir)) {
+                Files.createDirectories(dir);
+                Files.setPosixFilePermissions(dir, DIRECTORY_MODE);
+            }
+        }
+        return queue;
     }
 
     public Path directory() {
-        throw new UnsupportedOperationException("not built yet");
+        return directory;
     }
 
     /** Where the sendmail command leaves messages for pickup. */
     public Path maildrop() {
-        throw new UnsupportedOperationException("not built yet");
+        return directory.resolve(MAILDROP);
+    }
+
+    /** The file that holds a message in a queue (whether or not it exists). */
+    public Path path(QueueName queue, QueueId id) {
+        return paths.get(queue).resolve(id.value());
+    }
+
+    /** The queue that holds a message now, searching active, deferred, hold, incoming, corrupt in that order. */
+    public Optional<QueueName> find(QueueId id) {
+        for (QueueName q : List.of(QueueName.ACTIVE, QueueName.DEFERRED, QueueName.HOLD, QueueName.INCOMING,
+                QueueName.CORRUPT)) {
+            if (Files.exists(path(q, id))) {
+                return Optional.of(q);
+            }
+        }
+        return Optional.empty();
     }
 
     /** Starts a new queue file in incoming/ with a fresh, unique queue ID and the envelope written. */
     public QueueFileWriter create(Envelope envelope) throws IOException {
-        throw new UnsupportedOperationException("not built yet");
+        QueueFileFormat.EnvelopeSection section = QueueFileFormat.envelope(envelope);
+        while (true) {
+            QueueId id = IDS.next();
+            Path file = path(QueueName.INCOMING, id);
+            FileChannel channel;
+            try {
+                channel = FileChannel.open(file, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), FILE_MODE);
+            } catch (FileAlreadyExistsException taken) {
+                continue;
+            }
+            if (existsOutsideIncoming(id)) {
+                // Another process's message from an earlier cycle of the ID clock still waits.
+                channel.close();
+                Files.deleteIfExists(file);
+                continue;
+            }
+            try {
+                ByteBuffer buffer = ByteBuffer.wrap(section.bytes());
+                while (buffer.hasRemaining()) {
+                    channel.write(buffer);
+                }
+            } catch (IOException | RuntimeException e) {
+                channel.close();
+                Files.deleteIfExists(file);
+                throw e;
+            }
+            return new IncomingQueueFile(this, id, file, channel);
+        }
+    }
+
+    private boolean existsOutsideIncoming(QueueId id) {
+        for (QueueName q : QueueName.values()) {
+            if (q != QueueName.INCOMING && Files.exists(path(q, id))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Called by a committing writer: its file is fsynced; make it visible and durable in active/. */
+    void publish(QueueId id, Path incoming) throws IOException {
+        Files.move(incoming, path(QueueName.ACTIVE, id), StandardCopyOption.ATOMIC_MOVE);
+        syncs.get(QueueName.INCOMING).sync();
+        syncs.get(QueueName.ACTIVE).sync();
+        arrivalLock.lock();
+        try {
+            arrivals++;
+            arrived.signalAll();
+        } finally {
+            arrivalLock.unlock();
+        }
+        for (Consumer<QueueId> listener : arrivalListeners) {
+            try {
+                listener.accept(id);
+            } catch (RuntimeException e) {
+                // The message is safe in active/; a listener's failure must not make the
+                // caller report a failed commit, which would invite a duplicate submission.
+            }
+        }
+    }
+
+    /** Calls the listener with each message's ID after its commit has made it durable in active/. */
+    public void onArrival(Consumer<QueueId> listener) {
+        arrivalListeners.add(listener);
+    }
+
+    /** How many messages have arrived through this queue since it was opened; see {@link #awaitArrival}. */
+    public long arrivalCount() {
+        arrivalLock.lock();
+        try {
+            return arrivals;
+        } finally {
+            arrivalLock.unlock();
+        }
+    }
+
+    /**
+     * Waits until the arrival count exceeds {@code seen} (an earlier {@link #arrivalCount()}) or
+     * the timeout passes. Reading the count before scanning and passing it here means an arrival
+     * during the scan is never missed. Returns whether something arrived.
+     */
+    public boolean awaitArrival(long seen, Duration timeout) throws InterruptedException {
+        long nanos = timeout.toNanos();
+        arrivalLock.lock();
+        try {
+            while (arrivals <= seen) {
+                if (nanos <= 0) {
+                    return false;
+                }
+                nanos = arrived.awaitNanos(nanos);
+            }
+            return true;
+        } finally {
+            arrivalLock.unlock();
+        }
     }
 
     /** The IDs in a queue, oldest first. */
     public List<QueueId> list(QueueName queue) throws IOException {
-        throw new UnsupportedOperationException("not built yet");
+        List<QueueId> out = new ArrayList<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(paths.get(queue))) {
+            for (Path file : files) {
+                String name = file.getFileName().toString();
+                if (QueueId.isValid(name)) {
+                    out.add(new QueueId(name));
+                }
+            }
+        }
+        // IDs are arrival times in hex of one width, so their order is arrival order.
+        out.sort((a, b) -> a.value().compareTo(b.value()));
+        return out;
     }
 
     /**
      * Reads a queue file. An unreadable file is moved to corrupt/ (logged by the caller) and
-     * {@link CorruptQueueFileException} is thrown.
+     * {@link CorruptQueueFileException} is thrown; in incoming/ it is left where it is.
      */
     public QueuedMessage read(QueueName queue, QueueId id) throws IOException {
-        throw new UnsupportedOperationException("not built yet");
+        Path file = path(queue, id);
+        QueueFileFormat.Parsed parsed;
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            parsed = QueueFileFormat.parse(channel);
+        } catch (IllegalArgumentException | IndexOutOfBoundsException | java.time.DateTimeException e) {
+            if (queue != QueueName.INCOMING) {
+                // A file in incoming/ may simply be unfinished; recover() deals with leftovers.
+                quarantine(queue, id);
+            }
+            throw new CorruptQueueFileException(QueueMessages.corrupt(id, e.getMessage()));
+        }
+        return new QueueFile(this, id, queue, parsed);
+    }
+
+    private void quarantine(QueueName queue, QueueId id) throws IOException {
+        move(id, queue, QueueName.CORRUPT);
+    }
+
+    InputStream openContent(QueueFile message) throws IOException {
+        return message.openContent(locate(message));
+    }
+
+    /** Where a message's file is now: where it was read, or wherever it has moved since. */
+    private Path locate(QueuedMessage message) throws IOException {
+        Path expected = path(message.queue(), message.id());
+        if (Files.exists(expected)) {
+            return expected;
+        }
+        for (QueueName q : QueueName.values()) {
+            Path candidate = path(q, message.id());
+            if (q != QueueName.INCOMING && Files.exists(candidate)) {
+                if (message instanceof QueueFile file) {
+                    file.movedTo(q);
+                }
+                return candidate;
+            }
+        }
+        throw new NoSuchFileException(expected.toString());
+    }
+
+    private QueueFile own(QueuedMessage message) throws IOException {
+        if (message instanceof QueueFile file && file.owner() == this) {
+            return file;
+        }
+        return (QueueFile) read(message.queue(), message.id());
     }
 
     /** Durably marks one recipient done (sent or bounced) before anything else happens to it. */
     public void markDone(QueuedMessage message, int recipientIndex) throws IOException {
-        throw new UnsupportedOperationException("not built yet");
+        QueueFile file = own(message);
+        Path path = locate(file);
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.WRITE)) {
+            // One byte at a fixed offset: the write is all or nothing, and force makes it durable.
+            channel.write(ByteBuffer.wrap(new byte[] {QueueFileFormat.DONE}), file.statusOffset(recipientIndex));
+            channel.force(false);
+        }
+        file.markedDone(recipientIndex);
+        if (file != message && message instanceof QueueFile original) {
+            original.markedDone(recipientIndex);
+        }
     }
 
     /**
@@ -55,17 +286,44 @@ public final class MailQueue {
      * attempt time, and moves the file to deferred/.
      */
     public void defer(QueuedMessage message, Instant nextAttempt, String reason) throws IOException {
-        throw new UnsupportedOperationException("not built yet");
+        QueueFile file = own(message);
+        file.lock().lock();
+        try {
+            Path path = locate(file);
+            QueueFileFormat.DeferState next = file.state().next(nextAttempt, reason);
+            try (FileChannel channel = FileChannel.open(path, StandardOpenOption.WRITE)) {
+                // The older of the two slots is overwritten, so a torn write leaves the newer intact.
+                channel.write(ByteBuffer.wrap(QueueFileFormat.slot(next)), next.slotOffset());
+                channel.force(false);
+            }
+            file.deferred(next);
+            if (file.queue() != QueueName.DEFERRED) {
+                move(file.id(), file.queue(), QueueName.DEFERRED);
+                file.movedTo(QueueName.DEFERRED);
+            }
+        } finally {
+            file.lock().unlock();
+        }
+        if (file != message && message instanceof QueueFile original) {
+            original.deferred(file.state());
+            original.movedTo(QueueName.DEFERRED);
+        }
     }
 
     /** Moves a file between queues (deferred→active when due, hold, release). */
     public void move(QueueId id, QueueName from, QueueName to) throws IOException {
-        throw new UnsupportedOperationException("not built yet");
+        if (from == to) {
+            return;
+        }
+        Files.move(path(from, id), path(to, id), StandardCopyOption.ATOMIC_MOVE);
+        syncs.get(to).sync();
+        syncs.get(from).sync();
     }
 
     /** Removes a finished message. */
     public void remove(QueueName queue, QueueId id) throws IOException {
-        throw new UnsupportedOperationException("not built yet");
+        Files.delete(path(queue, id));
+        syncs.get(queue).sync();
     }
 
     /**
@@ -73,6 +331,25 @@ public final class MailQueue {
      * rescheduled, moves unreadable files to corrupt/. Returns what it did, for the log.
      */
     public List<String> recover() throws IOException {
-        throw new UnsupportedOperationException("not built yet");
+        List<String> lines = new ArrayList<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(paths.get(QueueName.INCOMING))) {
+            for (Path file : files) {
+                Files.deleteIfExists(file);
+                lines.add(QueueMessages.removedIncoming(file.getFileName().toString()));
+            }
+        }
+        syncs.get(QueueName.INCOMING).sync();
+        for (QueueName queue : List.of(QueueName.ACTIVE, QueueName.DEFERRED)) {
+            for (QueueId id : list(queue)) {
+                try {
+                    read(queue, id);
+                } catch (CorruptQueueFileException e) {
+                    lines.add(QueueMessages.movedToCorrupt(queue, e.getMessage()));
+                } catch (NoSuchFileException gone) {
+                    // Removed while we looked: nothing to recover.
+                }
+            }
+        }
+        return lines;
     }
 }

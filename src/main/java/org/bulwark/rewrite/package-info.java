@@ -1,2 +1,6 @@
-/** Address rewriting and resolution: myorigin, virtual and local aliases, and the transport:nexthop of each recipient. */
+/**
+ * Address rewriting and resolution, as Postfix's trivial-rewrite and cleanup's virtual alias
+ * expansion: myorigin, virtual_alias_maps, address classes, and the transport:nexthop of each
+ * recipient. SECURITY: pure computation over configuration and lookup tables; no files, no network.
+ */
 package org.bulwark.rewrite;

@@ -22,7 +22,9 @@ public record Cidr(byte[] network, int prefixLength) {
         if (bytes == null) {
             throw new IllegalArgumentException("not an IP address: " + addressPart);
         }
-        int max = bytes.length * 8;
+        // Java hands back an IPv4-mapped IPv6 literal (::ffff:a.b.c.d) as 4 bytes; its prefix still counts 128 bits.
+        boolean mappedIpv4 = bytes.length == 4 && addressPart.indexOf(':') >= 0;
+        int max = mappedIpv4 ? 128 : bytes.length * 8;
         int prefix;
         if (slash < 0) {
             prefix = max;
@@ -37,7 +39,10 @@ public record Cidr(byte[] network, int prefixLength) {
             throw new IllegalArgumentException("prefix length out of range in " + text);
         }
         bytes = unmapIpv4(bytes, prefix);
-        if (bytes.length == 4 && prefix > 32) {
+        if (mappedIpv4 || (bytes.length == 4 && prefix > 32)) {
+            if (prefix < 96) {
+                throw new IllegalArgumentException("prefix length of an IPv4-mapped network must be at least 96 in " + text);
+            }
             prefix -= 96;
         }
         for (int bit = prefix; bit < bytes.length * 8; bit++) {

@@ -1,0 +1,76 @@
+package org.bulwark.cleanup;
+
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import org.bulwark.mail.ClientInfo;
+import org.bulwark.mail.Envelope;
+import org.bulwark.mail.MailAddress;
+import org.bulwark.mail.QueueId;
+
+/** Every header cleanup writes and every line it logs, worded in one place, in Postfix's forms. */
+final class CleanupTexts {
+
+    /** Postfix's mail_date(): RFC 5322 §3.3 date with the zone's abbreviation as a comment. */
+    private static final DateTimeFormatter MAIL_DATE =
+            DateTimeFormatter.ofPattern("EEE, ppd MMM yyyy HH:mm:ss xx (zzz)", Locale.US);
+    private static final DateTimeFormatter MESSAGE_ID_STAMP =
+            DateTimeFormatter.ofPattern("yyyyMMddHHmmss", Locale.ROOT).withZone(ZoneId.of("UTC"));
+
+    private CleanupTexts() {
+    }
+
+    static String mailDate(Instant time, ZoneId zone) {
+        return MAIL_DATE.format(time.atZone(zone));
+    }
+
+    /**
+     * The trace header of RFC 5321 §4.4, as Postfix's smtpd writes it; {@code for <rcpt>} only when
+     * the message has exactly one recipient, so a Bcc recipient is never disclosed to the others.
+     */
+    static String receivedFromClient(Envelope envelope, QueueId id, String myhostname, String mailName, String date) {
+        ClientInfo client = envelope.client();
+        String helo = client.helo() == null || client.helo().isEmpty() ? client.name() : client.helo();
+        String address = client.address().indexOf(':') >= 0 ? "IPv6:" + client.address() : client.address();
+        StringBuilder b = new StringBuilder()
+                .append("Received: from ").append(helo).append(" (").append(client.name())
+                .append(" [").append(address).append("])\n")
+                .append("\tby ").append(myhostname).append(" (").append(mailName).append(") with ")
+                .append(client.protocol()).append(" id ").append(id);
+        if (envelope.recipients().size() == 1) {
+            b.append("\n\tfor <").append(envelope.recipients().get(0).address().external()).append(">; ").append(date);
+        } else {
+            b.append(";\n\t").append(date);
+        }
+        return b.toString();
+    }
+
+    /** Postfix's pickup form for mail submitted on this host. */
+    static String receivedLocal(Envelope envelope, QueueId id, String myhostname, String mailName, String date) {
+        return "Received: by " + myhostname + " (" + mailName + ", from userid " + envelope.client().saslUsername()
+                + ")\n\tid " + id + "; " + date;
+    }
+
+    static String messageId(Instant arrival, QueueId id, String myhostname) {
+        return "Message-ID: <" + MESSAGE_ID_STAMP.format(arrival) + "." + id + "@" + myhostname + ">";
+    }
+
+    static String date(String date) {
+        return "Date: " + date;
+    }
+
+    static String from(MailAddress address) {
+        return "From: " + address.external();
+    }
+
+    static String logClient(QueueId id, ClientInfo client) {
+        String line = id + ": client=" + client.nameAndAddress();
+        return client.saslUsername() == null ? line : line + ", sasl_username=" + client.saslUsername();
+    }
+
+    /** Postfix logs the header's value as it stands, angle brackets included, and {@code <>} without one. */
+    static String logMessageId(QueueId id, String messageId) {
+        return id + ": message-id=" + (messageId == null || messageId.isEmpty() ? "<>" : messageId);
+    }
+}

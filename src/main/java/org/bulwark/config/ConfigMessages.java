@@ -1,0 +1,111 @@
+package org.bulwark.config;
+
+import java.nio.file.Path;
+
+/** Every text the configuration shows the operator, worded once, here. */
+final class ConfigMessages {
+
+    private ConfigMessages() {
+    }
+
+    static String missingMainCf(Path file) {
+        return "no such file; create it (an empty file gives Postfix's defaults)"
+                + " or use -c DIR to name the configuration directory";
+    }
+
+    static String unreadable(String reason) {
+        return "cannot read: " + reason;
+    }
+
+    static String notUtf8() {
+        return "not valid UTF-8; save the file as UTF-8";
+    }
+
+    static String missingEquals(String text) {
+        return "missing '=' after parameter name: \"" + text + "\"; write name = value,"
+                + " or indent the line to continue the one before";
+    }
+
+    static String badName(String name) {
+        return "bad parameter name \"" + name + "\": use letters, digits and _";
+    }
+
+    static String overriding(String name, String value) {
+        return "overriding earlier entry: " + name + "=" + value;
+    }
+
+    static String unused(String name, String value) {
+        return "unused parameter: " + name + "=" + value;
+    }
+
+    static String nonBreakingSpace() {
+        return "non-breaking space (U+00A0) read as a plain space; replace it with a space";
+    }
+
+    static String unindentedContinuation(String name) {
+        return "line does not start with white space; read as a continuation of " + name
+                + " because the line before ends with a comma; indent it";
+    }
+
+    static String badValue(String name, String value, ParameterType type) {
+        String what = switch (type) {
+            case INTEGER -> "not a whole number; write e.g. 100";
+            case SIZE -> "not a number of bytes; write e.g. 10240000";
+            case TIME -> "not a time; write a number with an optional unit s, m, h, d or w, e.g. 300s";
+            case BOOLEAN -> "not a boolean; write yes or no";
+            case LIST -> "unbalanced { }; close every { with }";
+            case STRING -> "not a valid value";
+        };
+        return name + " = " + value + ": " + what;
+    }
+
+    static String notAChoice(String name, String value, java.util.List<String> choices) {
+        String list = String.join(", ", choices.stream().map(c -> c.isEmpty() ? "(empty)" : c).toList());
+        return name + " = " + value + ": not one of: " + list;
+    }
+
+    static String badNetwork(String name, String item, String reason) {
+        return name + ": bad network \"" + item + "\": " + reason + "; write e.g. 192.0.2.0/24 or [2001:db8::]/32";
+    }
+
+    static String expansionLoop(String chain) {
+        return "parameter expansion loop: " + chain + "; remove one of these $name references";
+    }
+
+    static String expansionTooDeep(String name) {
+        return "parameter expansion of " + name + " nests too deeply; check its $name references";
+    }
+
+    static String unclosedReference(String name, String value) {
+        return name + " = " + value + ": unclosed ${ or $( in a $name reference";
+    }
+
+    static String masterColumns(int found) {
+        return "wrong number of fields (" + found + "): a service needs at least 8:"
+                + " service type private unpriv chroot wakeup maxproc command";
+    }
+
+    static String masterType(String type) {
+        return "unknown service type \"" + type + "\": use inet, unix, unix-dgram, fifo or pass";
+    }
+
+    static String masterFlag(String column, String value) {
+        return "bad " + column + " field \"" + value + "\": use y, n or -";
+    }
+
+    static String masterNumber(String column, String value) {
+        return "bad " + column + " field \"" + value + "\": use a number or -";
+    }
+
+    static String masterOption(String text) {
+        return "bad -o option \"" + text + "\": write -o name=value or -o { name = value }";
+    }
+
+    static String masterServiceName(String service) {
+        return "bad service name \"" + service + "\": use name, port, host:port or [ipv6]:port";
+    }
+
+    static String masterDuplicate(String service, String type) {
+        return "duplicate service " + service + "/" + type + "; each name and type may appear once";
+    }
+}

@@ -1,0 +1,147 @@
+package org.bulwark.config;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.function.Function;
+
+/**
+ * {@code $name} expansion as postconf(5) describes it: {@code $name}, {@code ${name}},
+ * {@code $(name)}, {@code ${name?value}} (value when name is non-empty), {@code ${name:value}}
+ * (value when name is empty), the {@code {value}} forms of both, and {@code $$} for a dollar.
+ * Values are expanded recursively; a loop or a very deep chain is a configuration error.
+ */
+final class Expander {
+
+    static final int MAX_DEPTH = 100;
+
+    /** Where unexpanded values come from. */
+    interface Source {
+        /**
+         * The unexpanded value of a parameter, "" when it has none.
+         *
+         * @param expanded expands another parameter within the current chain, for defaults
+         *                 computed from other values, so that loops through them are caught too
+         */
+        String raw(String name, Function<String, String> expanded);
+    }
+
+    private final Source source;
+
+    Expander(Source source) {
+        this.source = source;
+    }
+
+    String expandParameter(String name) {
+        Deque<String> chain = new ArrayDeque<>();
+        return parameter(name, chain);
+    }
+
+    /** Expands a text that is not itself a parameter's value (a master.cf -o value, a CLI argument). */
+    String expandText(String owner, String text) {
+        Deque<String> chain = new ArrayDeque<>();
+        chain.push(owner);
+        return expand(owner, text, chain);
+    }
+
+    private String parameter(String name, Deque<String> chain) {
+        if (chain.contains(name)) {
+            StringBuilder loop = new StringBuilder();
+            chain.descendingIterator().forEachRemaining(n -> loop.append(n).append(" -> "));
+            throw new ConfigException(ConfigMessages.expansionLoop(loop + name));
+        }
+        if (chain.size() >= MAX_DEPTH) {
+            throw new ConfigException(ConfigMessages.expansionTooDeep(chain.peekLast()));
+        }
+        chain.push(name);
+        try {
+            return expand(name, source.raw(name, other -> parameter(other, chain)), chain);
+        } finally {
+            chain.pop();
+        }
+    }
+
+    private String expand(String owner, String text, Deque<String> chain) {
+        if (text.indexOf('$') < 0) {
+            return text;
+        }
+        StringBuilder out = new StringBuilder();
+        int i = 0;
+        while (i < text.length()) {
+            char c = text.charAt(i);
+            if (c != '$' || i + 1 >= text.length()) {
+                out.append(c);
+                i++;
+                continue;
+            }
+            char next = text.charAt(i + 1);
+            if (next == '$') {
+                out.append('$');
+                i += 2;
+            } else if (next == '{' || next == '(') {
+                char close = next == '{' ? '}' : ')';
+                int end = matching(text, i + 1, next, close);
+                if (end < 0) {
+                    throw new ConfigException(ConfigMessages.unclosedReference(owner, text));
+                }
+                out.append(reference(text.substring(i + 2, end), chain));
+                i = end + 1;
+            } else if (isNameChar(next)) {
+                int j = i + 1;
+                while (j < text.length() && isNameChar(text.charAt(j))) {
+                    j++;
+                }
+                out.append(parameter(text.substring(i + 1, j), chain));
+                i = j;
+            } else {
+                out.append(c);
+                i++;
+            }
+        }
+        return out.toString();
+    }
+
+    /** The inside of {@code ${...}}: a name, optionally followed by ?value or :value. */
+    private String reference(String inside, Deque<String> chain) {
+        int j = 0;
+        while (j < inside.length() && isNameChar(inside.charAt(j))) {
+            j++;
+        }
+        String name = inside.substring(0, j);
+        if (j == inside.length()) {
+            return parameter(name, chain);
+        }
+        char op = inside.charAt(j);
+        String alternative = inside.substring(j + 1);
+        if (op != '?' && op != ':') {
+            return "${" + inside + "}";
+        }
+        // Postfix 3.0: ${name?{value}} lets the value hold characters that end a plain value.
+        String trimmed = alternative.trim();
+        if (trimmed.startsWith("{") && trimmed.endsWith("}")) {
+            alternative = trimmed.substring(1, trimmed.length() - 1).trim();
+        }
+        boolean empty = parameter(name, chain).isEmpty();
+        boolean use = op == '?' ? !empty : empty;
+        return use ? expand(name, alternative, chain) : "";
+    }
+
+    private static int matching(String text, int open, char openChar, char closeChar) {
+        int depth = 0;
+        for (int k = open; k < text.length(); k++) {
+            char c = text.charAt(k);
+            if (c == openChar || c == '{') {
+                depth++;
+            } else if (c == closeChar || c == '}') {
+                depth--;
+                if (depth == 0) {
+                    return c == closeChar ? k : -1;
+                }
+            }
+        }
+        return -1;
+    }
+
+    static boolean isNameChar(char c) {
+        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_';
+    }
+}

@@ -1,0 +1,127 @@
+package org.bulwark.config;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * The line structure main.cf and master.cf share: blank lines and lines whose first non-blank
+ * character is {@code #} are skipped; a line that starts with white space continues the logical
+ * line before it. A {@code #} later in a line is text, as in Postfix.
+ */
+final class LogicalLines {
+
+    /** One logical line and the number of the physical line it starts on. */
+    record Line(String text, int number) {
+    }
+
+    private static final char NO_BREAK_SPACE = '\u00a0';
+    private static final Pattern ASSIGNMENT = Pattern.compile("^[^\\s=]+\\s*=.*", Pattern.DOTALL);
+
+    private LogicalLines() {
+    }
+
+    /**
+     * Reads a file into logical lines.
+     *
+     * @param forgiveUnindented main.cf only: a line without {@code name =} that follows a line
+     *                          ending with a comma (or an empty value) continues it, with a warning;
+     *                          guides on the web often lose the indentation of restriction lists
+     */
+    static List<Line> read(Path file, boolean forgiveUnindented, List<String> warnings) {
+        List<String> physical = physicalLines(file, warnings);
+        List<Line> lines = new ArrayList<>();
+        StringBuilder current = null;
+        int start = 0;
+        String previousPhysical = "";
+        for (int n = 1; n <= physical.size(); n++) {
+            String text = physical.get(n - 1);
+            String stripped = text.strip();
+            if (stripped.isEmpty() || stripped.startsWith("#")) {
+                continue;
+            }
+            boolean continues = Character.isWhitespace(text.charAt(0));
+            if (!continues && forgiveUnindented && current != null && !ASSIGNMENT.matcher(text).matches()
+                    && (previousPhysical.endsWith(",") || previousPhysical.endsWith("="))) {
+                warnings.add(where(file, n) + ConfigMessages.unindentedContinuation(nameOf(current)));
+                continues = true;
+            }
+            if (continues && current != null) {
+                current.append(' ').append(stripped);
+            } else {
+                if (current != null) {
+                    lines.add(new Line(current.toString(), start));
+                }
+                // A continuation with nothing to continue is read as a line of its own, as Postfix does.
+                current = new StringBuilder(stripped);
+                start = n;
+            }
+            previousPhysical = stripped;
+        }
+        if (current != null) {
+            lines.add(new Line(current.toString(), start));
+        }
+        return lines;
+    }
+
+    static String where(Path file, int line) {
+        return file + ", line " + line + ": ";
+    }
+
+    private static String nameOf(StringBuilder line) {
+        int eq = line.indexOf("=");
+        return (eq < 0 ? line.toString() : line.substring(0, eq)).strip();
+    }
+
+    private static List<String> physicalLines(Path file, List<String> warnings) {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(file, 0, ConfigMessages.unreadable("no such file"));
+        } catch (IOException e) {
+            throw new ConfigException(file, 0, ConfigMessages.unreadable(e.getClass().getSimpleName()));
+        }
+        var decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        List<String> lines = new ArrayList<>();
+        int from = 0;
+        int number = 1;
+        while (from <= bytes.length) {
+            int to = from;
+            while (to < bytes.length && bytes[to] != '\n') {
+                to++;
+            }
+            if (to == bytes.length && from == to) {
+                break;
+            }
+            String line;
+            try {
+                line = decoder.decode(ByteBuffer.wrap(bytes, from, to - from)).toString();
+            } catch (CharacterCodingException e) {
+                throw new ConfigException(file, number, ConfigMessages.notUtf8());
+            }
+            if (line.endsWith("\r")) {
+                line = line.substring(0, line.length() - 1);
+            }
+            if (line.indexOf(NO_BREAK_SPACE) >= 0) {
+                // Text copied from a web page carries U+00A0 where the author typed a space.
+                warnings.add(where(file, number) + ConfigMessages.nonBreakingSpace());
+                line = line.replace(NO_BREAK_SPACE, ' ');
+            }
+            lines.add(line);
+            from = to + 1;
+            number++;
+        }
+        return lines;
+    }
+}

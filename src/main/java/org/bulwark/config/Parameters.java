@@ -1,0 +1,289 @@
+package org.bulwark.config;
+
+import static org.bulwark.config.ParameterType.BOOLEAN;
+import static org.bulwark.config.ParameterType.INTEGER;
+import static org.bulwark.config.ParameterType.LIST;
+import static org.bulwark.config.ParameterType.SIZE;
+import static org.bulwark.config.ParameterType.STRING;
+import static org.bulwark.config.ParameterType.TIME;
+
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * The parameter registry: every main.cf parameter Bulwark knows, with Postfix 3.7's default
+ * (Postfix 3.9's for smtpd_forbid_bare_newline), looked up in postconf(5). Bulwark applies
+ * Postfix's current defaults, as with {@code compatibility_level = 3.7}: relay_domains is empty,
+ * mynetworks_style is host and smtpd_relay_restrictions is set.
+ */
+public final class Parameters {
+
+    private static final TreeMap<String, Parameter> TABLE = new TreeMap<>();
+
+    static {
+        // Identity of this mail system.
+        computed("myhostname", STRING, "the fully-qualified domain name of this mail system");
+        computed("mydomain", STRING, "the internet domain of this mail system (myhostname minus its first label)");
+        str("myorigin", "$myhostname", "the domain that locally-posted mail appears to come from");
+        list("mydestination", "$myhostname, localhost.$mydomain, localhost", "domains delivered locally");
+        computed("mynetworks", LIST, "trusted SMTP clients (default computed from mynetworks_style)");
+        str("mynetworks_style", "host", "how to compute mynetworks: host, subnet or class");
+        list("relay_domains", "", "domains this system relays mail to");
+        list("inet_interfaces", "all", "the network interface addresses to listen on");
+        list("inet_protocols", "all", "the IP protocols to use: ipv4, ipv6 or all");
+        list("proxy_interfaces", "", "addresses of proxies or NAT devices that forward mail to us");
+        str("mail_name", "Bulwark", "the mail system name in banners and headers");
+        str("syslog_name", "bulwark", "the name in front of every log line");
+        str("smtpd_banner", "$myhostname ESMTP $mail_name", "text after 220 in the SMTP greeting");
+        str("compatibility_level", "3.7", "the Postfix version whose defaults apply (Bulwark always applies current ones)");
+        bool("biff", "yes", "notify the local biff service of new mail");
+
+        // Files and directories.
+        str("queue_directory", "/var/spool/postfix", "the queue's top directory");
+        str("data_directory", "/var/lib/postfix", "directory for caches and other data files");
+        str("config_directory", "/etc/postfix", "the directory main.cf and master.cf are read from");
+        str("maillog_file", "", "the log file; empty or - means standard output");
+        list("maillog_file_prefixes", "/var, /dev/stdout", "allowed prefixes for maillog_file");
+
+        // Address rewriting and resolution.
+        bool("append_at_myorigin", "yes", "append @$myorigin to addresses without a domain");
+        bool("append_dot_mydomain", "no", "append .$mydomain to domains without a dot");
+        bool("allow_percent_hack", "yes", "rewrite user%domain into user@domain");
+        bool("swap_bangpath", "yes", "rewrite site!user into user@site");
+        bool("allow_untrusted_routing", "no", "forward sender-routed addresses from untrusted clients");
+        bool("resolve_dequoted_address", "yes", "resolve a quoted address after removing its quotes");
+        str("recipient_delimiter", "", "characters that separate a user name from an address extension");
+        list("parent_domain_matches_subdomains",
+                "debug_peer_list,fast_flush_domains,mynetworks,permit_mx_backup_networks,"
+                        + "qmqpd_authorized_clients,relay_domains,smtpd_access_maps",
+                "features where a domain also matches its subdomains");
+        bool("strict_rfc821_envelopes", "no", "require <> around MAIL FROM and RCPT TO addresses");
+        list("canonical_maps", "", "address mapping for headers and envelopes");
+        list("sender_canonical_maps", "", "sender address mapping");
+        list("recipient_canonical_maps", "", "recipient address mapping");
+        list("masquerade_domains", "", "domains whose subdomains are stripped from addresses");
+        bool("always_add_missing_headers", "no", "add From:, To:, Date: and Message-ID: when missing");
+        list("local_header_rewrite_clients", "permit_inet_interfaces", "clients whose headers are rewritten to local form");
+        bool("smtputf8_enable", "yes", "support the SMTPUTF8 extension (RFC 6531)");
+
+        // Local and virtual delivery.
+        list("local_recipient_maps", "proxy:unix:passwd.byname $alias_maps", "tables of local recipients");
+        list("alias_maps", "hash:/etc/aliases", "alias tables for local delivery");
+        list("alias_database", "hash:/etc/aliases", "alias tables that newaliases builds");
+        str("home_mailbox", "", "mailbox path relative to the home directory; ending in / means Maildir");
+        str("mail_spool_directory", "/var/mail", "directory of UNIX-style mailboxes");
+        str("mailbox_command", "", "external command for local delivery");
+        size("mailbox_size_limit", "51200000", "the largest mailbox or Maildir message file, in bytes");
+        list("virtual_mailbox_domains", "$virtual_mailbox_maps", "domains delivered by virtual(8) to mailboxes");
+        list("virtual_mailbox_maps", "", "tables of virtual mailbox paths");
+        str("virtual_mailbox_base", "", "directory virtual mailbox paths are relative to");
+        list("virtual_alias_maps", "", "alias tables for all recipients");
+        list("virtual_alias_domains", "$virtual_alias_maps", "domains whose addresses are all aliased");
+        list("virtual_uid_maps", "", "tables of user IDs for virtual mailboxes");
+        list("virtual_gid_maps", "", "tables of group IDs for virtual mailboxes");
+        integer("virtual_minimum_uid", "100", "the smallest user ID virtual(8) delivers as");
+        size("virtual_mailbox_limit", "51200000", "the largest virtual mailbox or message file, in bytes");
+        str("virtual_transport", "virtual", "transport for virtual_mailbox_domains");
+        str("local_transport", "local:$myhostname", "transport for mydestination");
+        str("relay_transport", "relay", "transport for relay_domains");
+        str("default_transport", "smtp", "transport for all other domains");
+        list("transport_maps", "", "tables of recipient to transport:nexthop");
+        str("relayhost", "", "the next hop for non-local mail; empty means direct delivery");
+        list("relay_recipient_maps", "", "tables of valid recipients in relay_domains");
+
+        // SMTP server: limits.
+        bool("smtpd_helo_required", "no", "require HELO or EHLO before MAIL FROM");
+        size("message_size_limit", "10240000", "the largest message, in bytes");
+        integer("smtpd_recipient_limit", "1000", "the most recipients per message");
+        time("smtpd_timeout", "300s", 's', "time to wait for a client command or data");
+        integer("smtpd_hard_error_limit", "20", "errors before the server disconnects");
+        integer("smtpd_soft_error_limit", "10", "errors before the server delays each reply");
+        time("smtpd_error_sleep_time", "1s", 's', "delay before replying once soft errors are reached");
+        integer("line_length_limit", "2048", "the longest line kept whole; longer lines are split");
+        size("header_size_limit", "102400", "the most bytes of one message header");
+        str("smtpd_forbid_bare_newline", "normalize", "bare LF in SMTP (RFC 5321 §2.3.8): normalize, yes, reject or no");
+        list("smtpd_forbid_bare_newline_exclusions", "$mynetworks", "clients exempt from smtpd_forbid_bare_newline");
+        bool("smtpd_peername_lookup", "yes", "look up the client's host name");
+        bool("disable_vrfy_command", "no", "turn off the VRFY command");
+        list("smtpd_discard_ehlo_keywords", "", "EHLO keywords not announced");
+        str("smtpd_command_filter", "", "table that rewrites SMTP commands before parsing");
+        list("smtpd_authorized_verp_clients", "$authorized_verp_clients", "clients allowed to use XVERP");
+        list("authorized_verp_clients", "", "clients allowed to use XVERP (older name)");
+        integer("smtpd_client_connection_count_limit", "50", "concurrent connections per client");
+        integer("smtpd_client_connection_rate_limit", "0", "connections per client per anvil_rate_time_unit");
+        integer("smtpd_client_message_rate_limit", "0", "messages per client per anvil_rate_time_unit");
+        integer("smtpd_client_recipient_rate_limit", "0", "recipients per client per anvil_rate_time_unit");
+        integer("smtpd_client_auth_rate_limit", "0", "AUTH commands per client per anvil_rate_time_unit");
+        time("anvil_rate_time_unit", "60s", 's', "the time unit of the client rate limits");
+        time("smtpd_policy_service_timeout", "100s", 's', "time limit for a policy server to answer");
+        time("command_time_limit", "1000s", 's', "time limit for delivery to an external command");
+        time("policy_time_limit", "$command_time_limit", 's', "time limit of a spawned policy server named policy");
+
+        // SMTP server: access restrictions.
+        list("smtpd_client_restrictions", "", "restrictions when a client connects");
+        list("smtpd_helo_restrictions", "", "restrictions on HELO/EHLO");
+        list("smtpd_sender_restrictions", "", "restrictions on MAIL FROM");
+        list("smtpd_relay_restrictions", "permit_mynetworks, permit_sasl_authenticated, defer_unauth_destination",
+                "mail relay restrictions on RCPT TO, before smtpd_recipient_restrictions");
+        list("smtpd_recipient_restrictions", "", "restrictions on RCPT TO");
+        list("smtpd_data_restrictions", "", "restrictions on DATA");
+        list("smtpd_end_of_data_restrictions", "", "restrictions after the end of message data");
+        list("smtpd_etrn_restrictions", "", "restrictions on ETRN");
+        list("smtpd_restriction_classes", "", "names of user-defined restriction lists");
+        bool("smtpd_delay_reject", "yes", "wait for RCPT TO before rejecting client, HELO or sender");
+        bool("smtpd_reject_unlisted_recipient", "yes", "reject recipients unknown to the recipient tables");
+        bool("smtpd_reject_unlisted_sender", "no", "reject senders unknown to the recipient tables");
+        list("smtpd_sender_login_maps", "", "tables of sender address to SASL login names");
+        integer("unknown_local_recipient_reject_code", "550", "reply code for an unknown local recipient");
+        integer("reject_code", "554", "reply code for the reject restriction");
+        integer("defer_code", "450", "reply code for the defer restriction");
+        integer("relay_domains_reject_code", "554", "reply code for a relay attempt that is not allowed");
+        integer("unknown_virtual_mailbox_reject_code", "550", "reply code for an unknown virtual mailbox");
+        integer("unknown_virtual_alias_reject_code", "550", "reply code for an unknown virtual alias");
+        integer("unknown_relay_recipient_reject_code", "550", "reply code for an unknown relay recipient");
+        integer("access_map_reject_code", "554", "reply code for REJECT in an access table");
+        integer("access_map_defer_code", "450", "reply code for DEFER in an access table");
+        integer("unknown_client_reject_code", "450", "reply code for reject_unknown_client_hostname");
+        integer("unknown_hostname_reject_code", "450", "reply code for reject_unknown_helo_hostname");
+        integer("unknown_address_reject_code", "450", "reply code for an unresolvable sender or recipient domain");
+        integer("invalid_hostname_reject_code", "501", "reply code for reject_invalid_helo_hostname");
+        integer("non_fqdn_reject_code", "504", "reply code for the reject_non_fqdn_* restrictions");
+        integer("maps_rbl_reject_code", "554", "reply code for reject_rbl_client and kin");
+        integer("plaintext_reject_code", "450", "reply code for an unencrypted AUTH when TLS is required");
+
+        // SASL.
+        bool("smtpd_sasl_auth_enable", "no", "offer SMTP AUTH (RFC 4954)");
+        str("smtpd_sasl_type", "cyrus", "the SASL backend: dovecot or cyrus");
+        str("smtpd_sasl_path", "smtpd", "the SASL backend's socket or configuration name");
+        list("smtpd_sasl_security_options", "noanonymous", "SASL mechanism properties required");
+        list("smtpd_sasl_tls_security_options", "$smtpd_sasl_security_options", "SASL properties required over TLS");
+        str("smtpd_sasl_local_domain", "", "the SASL realm");
+        bool("smtpd_sasl_authenticated_header", "no", "name the SASL login in the Received: header");
+        bool("broken_sasl_auth_clients", "no", "also announce AUTH=mechanisms for old Outlook clients");
+
+        // TLS.
+        str("smtpd_tls_security_level", "", "SMTP server TLS: none, may or encrypt");
+        bool("smtpd_use_tls", "no", "offer STARTTLS (older form of smtpd_tls_security_level = may)");
+        bool("smtpd_enforce_tls", "no", "require STARTTLS (older form of smtpd_tls_security_level = encrypt)");
+        bool("smtpd_tls_auth_only", "no", "offer AUTH only over TLS");
+        str("smtpd_tls_cert_file", "", "the server certificate (PEM)");
+        str("smtpd_tls_key_file", "$smtpd_tls_cert_file", "the server private key (PEM)");
+        list("smtpd_tls_chain_files", "", "PEM files with keys and certificate chains");
+        str("smtpd_tls_CAfile", "", "CA certificates for client certificates");
+        integer("smtpd_tls_loglevel", "0", "how much the SMTP server logs about TLS");
+        bool("smtpd_tls_received_header", "no", "record TLS details in the Received: header");
+        time("smtpd_tls_session_cache_timeout", "3600s", 's', "how long the server keeps TLS resumption data");
+        str("smtpd_tls_session_cache_database", "", "where the server keeps TLS resumption data");
+        list("smtpd_tls_protocols", ">=TLSv1", "TLS protocols for opportunistic TLS");
+        list("smtpd_tls_mandatory_protocols", ">=TLSv1", "TLS protocols when TLS is required");
+        str("smtpd_tls_ciphers", "medium", "cipher grade for opportunistic TLS");
+        str("smtpd_tls_mandatory_ciphers", "medium", "cipher grade when TLS is required");
+        bool("smtpd_tls_wrappermode", "no", "TLS from the first byte (port 465, RFC 8314)");
+        str("smtp_tls_security_level", "", "SMTP client TLS: none, may, encrypt, dane, verify, secure");
+        bool("smtp_use_tls", "no", "use STARTTLS when offered (older form of smtp_tls_security_level = may)");
+        integer("smtp_tls_loglevel", "0", "how much the SMTP client logs about TLS");
+        str("smtp_tls_CAfile", "", "CA certificates for server certificates");
+        str("smtp_tls_cert_file", "", "the client certificate (PEM)");
+        str("smtp_tls_key_file", "$smtp_tls_cert_file", "the client private key (PEM)");
+        str("smtp_tls_session_cache_database", "", "where the client keeps TLS resumption data");
+        str("tls_random_source", "dev:/dev/urandom", "source of randomness for TLS");
+
+        // Queue manager and processes.
+        integer("default_process_limit", "100", "the most processes of one service");
+        time("queue_run_delay", "300s", 's', "how often the deferred queue is scanned");
+        time("minimal_backoff_time", "300s", 's', "the shortest time before a deferred message is retried");
+        time("maximal_backoff_time", "4000s", 's', "the longest time before a deferred message is retried");
+        time("maximal_queue_lifetime", "5d", 'd', "how long a message may stay deferred before it bounces");
+        time("bounce_queue_lifetime", "5d", 'd', "how long a bounce may stay deferred");
+        time("delay_warning_time", "0h", 'h', "when to warn the sender of delayed mail; 0 means never");
+        integer("initial_destination_concurrency", "5", "parallel deliveries to a new destination");
+        integer("default_destination_concurrency_limit", "20", "the most parallel deliveries per destination");
+        integer("default_destination_recipient_limit", "50", "the most recipients per delivery");
+        integer("qmgr_message_active_limit", "20000", "the most messages in the active queue");
+        str("bounce_notice_recipient", "postmaster", "who receives postmaster copies of bounces");
+        list("notify_classes", "resource, software", "problems reported to the postmaster");
+        time("daemon_timeout", "18000s", 's', "time limit for one request to a daemon");
+        time("ipc_timeout", "3600s", 's', "time limit for one internal exchange");
+        time("max_idle", "100s", 's', "how long an idle daemon waits for work");
+        integer("max_use", "100", "requests a daemon serves before it exits");
+        list("debug_peer_list", "", "clients and servers logged in more detail");
+        integer("debug_peer_level", "2", "the extra detail for debug_peer_list");
+
+        // Content inspection.
+        list("header_checks", "", "tables of patterns applied to headers");
+        list("body_checks", "", "tables of patterns applied to body lines");
+        list("smtpd_milters", "", "Milter applications for SMTP mail");
+        list("non_smtpd_milters", "", "Milter applications for locally posted mail");
+        str("milter_default_action", "tempfail", "what to do when a Milter is unavailable");
+
+        // Bulwark's own parameters.
+        extension("dns_servers", LIST, "", "resolvers to query as ip:port; empty means the system's");
+
+        // Parameters with a closed set of values: a typo is caught at load, not at the first mail.
+        choices("mynetworks_style", "host", "subnet", "class");
+        choices("inet_protocols", "all", "ipv4", "ipv6");
+        choices("smtpd_tls_security_level", "", "none", "may", "encrypt");
+        choices("smtp_tls_security_level", "", "none", "may", "encrypt", "dane", "dane-only", "fingerprint",
+                "verify", "secure");
+        choices("smtpd_sasl_type", "dovecot", "cyrus");
+        choices("smtpd_forbid_bare_newline", "normalize", "yes", "reject", "no");
+        choices("milter_default_action", "accept", "reject", "tempfail", "quarantine");
+    }
+
+    private static void choices(String name, String... allowed) {
+        TABLE.put(name, TABLE.get(name).withChoices(allowed));
+    }
+
+    private Parameters() {
+    }
+
+    /** The registry entry for a parameter name. */
+    public static Optional<Parameter> find(String name) {
+        return Optional.ofNullable(TABLE.get(name));
+    }
+
+    /** Every known parameter, sorted by name. */
+    public static Collection<Parameter> all() {
+        return Collections.unmodifiableCollection(TABLE.values());
+    }
+
+    private static void add(Parameter p) {
+        if (TABLE.put(p.name(), p) != null) {
+            throw new IllegalStateException("parameter registered twice: " + p.name());
+        }
+    }
+
+    private static void str(String name, String def, String doc) {
+        add(new Parameter(name, STRING, def, 's', doc, false, java.util.List.of()));
+    }
+
+    private static void list(String name, String def, String doc) {
+        add(new Parameter(name, LIST, def, 's', doc, false, java.util.List.of()));
+    }
+
+    private static void integer(String name, String def, String doc) {
+        add(new Parameter(name, INTEGER, def, 's', doc, false, java.util.List.of()));
+    }
+
+    private static void size(String name, String def, String doc) {
+        add(new Parameter(name, SIZE, def, 's', doc, false, java.util.List.of()));
+    }
+
+    private static void bool(String name, String def, String doc) {
+        add(new Parameter(name, BOOLEAN, def, 's', doc, false, java.util.List.of()));
+    }
+
+    private static void time(String name, String def, char unit, String doc) {
+        add(new Parameter(name, TIME, def, unit, doc, false, java.util.List.of()));
+    }
+
+    private static void computed(String name, ParameterType type, String doc) {
+        add(new Parameter(name, type, null, 's', doc, false, java.util.List.of()));
+    }
+
+    private static void extension(String name, ParameterType type, String def, String doc) {
+        add(new Parameter(name, type, def, 's', doc, true, java.util.List.of()));
+    }
+}

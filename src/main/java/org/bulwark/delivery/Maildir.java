@@ -1,0 +1,104 @@
+package org.bulwark.delivery;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicLong;
+import org.bulwark.mail.MailAddress;
+import org.bulwark.queue.QueuedMessage;
+import org.bulwark.util.Fsync;
+
+/**
+ * Writes messages into Maildirs (cr.yp.to/proto/maildir.html): into {@code tmp/} under a unique
+ * name, synced, then linked into {@code new/}, whose directory entry is synced too, so a message
+ * that was reported delivered survives a crash. A failure leaves no file behind.
+ */
+public final class Maildir {
+
+    private static final AtomicLong COUNTER = new AtomicLong();
+    private static final long PID = ProcessHandle.current().pid();
+
+    private final String host;
+
+    /** @param hostname this machine's name ({@code myhostname}), part of every file name */
+    public Maildir(String hostname) {
+        // The spec reserves '/' and ':' (the info separator); it suggests octal escapes for them.
+        this.host = hostname.replace("/", "\\057").replace(":", "\\072");
+    }
+
+    /**
+     * Delivers one copy to the Maildir at {@code directory}, creating it and its parents as needed
+     * (mode 0700, given to {@code owner}).
+     *
+     * @return the file in {@code new/}
+     */
+    public Path deliver(Path directory, QueuedMessage message, MailAddress recipient, Owner owner)
+            throws DeliveryFailure {
+        Path tmpFile = null;
+        try {
+            Directories.create(directory, owner);
+            Path tmp = Directories.create(directory.resolve("tmp"), owner);
+            Path newDir = Directories.create(directory.resolve("new"), owner);
+            Directories.create(directory.resolve("cur"), owner);
+            for (Path d : new Path[] {directory, tmp, newDir}) {
+                if (!owner.mayWrite(d)) {
+                    throw new java.nio.file.AccessDeniedException(d.toString(), null, "not writable by the mailbox owner or a symbolic link");
+                }
+            }
+            String name = uniqueName();
+            tmpFile = tmp.resolve(name);
+            try (FileChannel channel = FileChannel.open(tmpFile,
+                    java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
+                owner.apply(tmpFile);
+                OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 65536);
+                MessageCopy.write(message, recipient, MessageCopy.Format.MAILDIR, out);
+                channel.force(true);
+            }
+            Path target = newDir.resolve(name);
+            try {
+                Files.createLink(target, tmpFile);
+                Files.delete(tmpFile);
+            } catch (UnsupportedOperationException | FileSystemException noLinks) {
+                // File systems without hard links: a rename is atomic as well.
+                Files.move(tmpFile, target, StandardCopyOption.ATOMIC_MOVE);
+            }
+            tmpFile = null;
+            Fsync.directory(newDir);
+            return target;
+        } catch (IOException e) {
+            throw failure(e);
+        } finally {
+            if (tmpFile != null) {
+                try {
+                    Files.deleteIfExists(tmpFile);
+                } catch (IOException ignored) {
+                    // The failure being reported already says what went wrong with this file.
+                }
+            }
+        }
+    }
+
+    /** Postfix's form: seconds, microseconds, process, a counter, the host. */
+    private String uniqueName() {
+        Instant now = Instant.now();
+        return now.getEpochSecond() + ".M" + (now.getNano() / 1000) + "P" + PID + "Q" + COUNTER.incrementAndGet()
+                + "." + host;
+    }
+
+    static DeliveryFailure failure(IOException e) {
+        String reason = Directories.describe(e);
+        // A full disk is the system's trouble (RFC 3463 4.3.x), anything else the mailbox's (4.2.x).
+        String dsn = reason.contains("No space left") ? "4.3.0" : "4.2.0";
+        return DeliveryFailure.temporary(dsn, DeliveryTexts.maildirFailed(reason));
+    }
+}

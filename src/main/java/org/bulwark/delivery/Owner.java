@@ -1,0 +1,81 @@
+package org.bulwark.delivery;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+
+/**
+ * Whose mailbox files are created. Only a server running as root can give files away; any other
+ * process writes as itself ({@link #CURRENT}), as Postfix's delivery agents do when unprivileged.
+ */
+public record Owner(long uid, long gid) {
+
+    /** Leave the ownership a new file gets from the process. */
+    public static final Owner CURRENT = new Owner(-1, -1);
+
+    private static final boolean ROOT = detectRoot();
+
+    public static boolean runningAsRoot() {
+        return ROOT;
+    }
+
+    /** The owner to give files to: {@code uid:gid} when running as root, else {@link #CURRENT}. */
+    public static Owner of(long uid, long gid) {
+        return ROOT ? new Owner(uid, gid) : CURRENT;
+    }
+
+    public boolean isCurrent() {
+        return uid < 0;
+    }
+
+    /** Gives a file or directory this process just created to the owner. */
+    public void apply(Path path) throws IOException {
+        if (isCurrent()) {
+            return;
+        }
+        Files.setAttribute(path, "unix:uid", (int) uid, LinkOption.NOFOLLOW_LINKS);
+        Files.setAttribute(path, "unix:gid", (int) gid, LinkOption.NOFOLLOW_LINKS);
+    }
+
+    /**
+     * Whether this owner could write {@code path} itself, judged from its mode bits without
+     * following a symbolic link. Root writes on the owner's behalf, so it must not write where the
+     * owner could not, nor through a link the owner may have planted.
+     */
+    public boolean mayWrite(Path path) throws IOException {
+        return !Files.isSymbolicLink(path) && permits(path, LinkOption.NOFOLLOW_LINKS, 0200);
+    }
+
+    /** Whether this owner could read {@code path} itself, judged from the mode bits of what it names. */
+    public boolean mayRead(Path path) throws IOException {
+        return permits(path, null, 0400);
+    }
+
+    /** The owner's, the group's or everyone's permission bit, like the kernel's check (primary group only). */
+    private boolean permits(Path path, LinkOption option, int ownerBit) throws IOException {
+        if (isCurrent()) {
+            return true;
+        }
+        java.util.Map<String, Object> a = option == null
+                ? Files.readAttributes(path, "unix:uid,gid,mode")
+                : Files.readAttributes(path, "unix:uid,gid,mode", option);
+        int mode = (Integer) a.get("mode");
+        if (((Integer) a.get("uid")) == uid) {
+            return (mode & ownerBit) != 0;
+        }
+        if (((Integer) a.get("gid")) == gid) {
+            return (mode & (ownerBit >> 3)) != 0;
+        }
+        return (mode & (ownerBit >> 6)) != 0;
+    }
+
+    private static boolean detectRoot() {
+        try {
+            Path probe = Path.of("/proc/self");
+            return ((Integer) Files.getAttribute(probe, "unix:uid")) == 0;
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            return false;
+        }
+    }
+}

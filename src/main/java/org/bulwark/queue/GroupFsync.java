@@ -1,0 +1,52 @@
+package org.bulwark.queue;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.bulwark.util.Fsync;
+
+/**
+ * Coalesces directory fsyncs: while one fsync of a directory runs, every caller that arrives
+ * waits for the next one, which a single thread then does for all of them. A caller returns only
+ * after an fsync that started after its call, so its earlier rename is covered.
+ */
+final class GroupFsync {
+
+    private final Path directory;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition finished = lock.newCondition();
+    private long started;
+    private long completed;
+    private boolean running;
+
+    GroupFsync(Path directory) {
+        this.directory = directory;
+    }
+
+    void sync() throws IOException {
+        lock.lock();
+        try {
+            long needed = started + 1;
+            while (completed < needed) {
+                if (running) {
+                    finished.awaitUninterruptibly();
+                    continue;
+                }
+                running = true;
+                long generation = ++started;
+                lock.unlock();
+                try {
+                    Fsync.directory(directory);
+                } finally {
+                    lock.lock();
+                    running = false;
+                    finished.signalAll();
+                }
+                completed = generation;
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+}

@@ -1,0 +1,151 @@
+package org.bulwark.queue;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import org.bulwark.mail.QueueId;
+
+/**
+ * A queue file in incoming/: the envelope is already on disk, the content is streamed through a
+ * small buffer, and commit appends the end marker, fsyncs and renames into active/.
+ */
+final class IncomingQueueFile implements QueueFileWriter {
+
+    private static final int BUFFER = 64 * 1024;
+
+    private final MailQueue queue;
+    private final QueueId id;
+    private final Path file;
+    private final FileChannel channel;
+    private final ContentStream content;
+    private boolean committed;
+    private boolean finished;
+
+    IncomingQueueFile(MailQueue queue, QueueId id, Path file, FileChannel channel) {
+        this.queue = queue;
+        this.id = id;
+        this.file = file;
+        this.channel = channel;
+        this.content = new ContentStream(new BufferedOutputStream(Channels.newOutputStream(channel), BUFFER));
+    }
+
+    @Override
+    public QueueId id() {
+        return id;
+    }
+
+    @Override
+    public OutputStream content() {
+        return content;
+    }
+
+    /** Bytes of content written so far. */
+    long contentSize() {
+        return content.count;
+    }
+
+    @Override
+    public void commit() throws IOException {
+        if (committed) {
+            return;
+        }
+        if (finished) {
+            throw new IOException(id + ": queue file was aborted");
+        }
+        try {
+            content.out.flush();
+            write(QueueFileFormat.trailer(content.count));
+            channel.force(true);
+            finished = true;
+            channel.close();
+            queue.publish(id, file);
+            committed = true;
+        } catch (IOException | RuntimeException e) {
+            abort();
+            throw e;
+        }
+    }
+
+    private void write(byte[] bytes) throws IOException {
+        ByteBuffer buffer = ByteBuffer.wrap(bytes);
+        while (buffer.hasRemaining()) {
+            channel.write(buffer);
+        }
+    }
+
+    @Override
+    public void abort() {
+        if (committed) {
+            return;
+        }
+        finished = true;
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // The file is removed next; a close failure changes nothing.
+        }
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException ignored) {
+            // recover() removes incoming/ leftovers at the next start.
+        }
+    }
+
+    @Override
+    public void close() {
+        abort();
+    }
+
+    /** Counts bytes and refuses writes once the file is finished; its close() is only a flush. */
+    private final class ContentStream extends OutputStream {
+        private final OutputStream out;
+        private long count;
+
+        ContentStream(OutputStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            checkOpen();
+            out.write(b);
+            count++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            checkOpen();
+            out.write(b, off, len);
+            count += len;
+        }
+
+        @Override
+        public void flush() throws IOException {
+            checkOpen();
+            out.flush();
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (!finished) {
+                out.flush();
+            }
+        }
+
+        private void checkOpen() throws IOException {
+            if (finished) {
+                throw new IOException(id + ": queue file is closed");
+            }
+        }
+    }
+
+    static void move(Path from, Path to) throws IOException {
+        Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+    }
+}

@@ -1,0 +1,287 @@
+package org.bulwark.queue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.zip.CRC32C;
+import org.bulwark.mail.ClientInfo;
+import org.bulwark.mail.Envelope;
+import org.bulwark.mail.MailAddress;
+import org.bulwark.mail.Recipient;
+
+/**
+ * Writes and parses the queue file layout described in QUEUE_FORMAT.md. Everything that must be
+ * updated in place sits at a fixed offset with a fixed width, so an update is one positional write.
+ */
+final class QueueFileFormat {
+
+    static final byte[] VERSION_LINE = "BULWARK-QUEUE 1\n".getBytes(StandardCharsets.US_ASCII);
+
+    /** Encoded defer reasons longer than this are cut; mailq shows only the start anyway. */
+    static final int REASON_WIDTH = 400;
+    /** "S " seq(10) ' ' attempts(10) ' ' next(20) ' ' crc(8) ' ' reason(400) '\n' */
+    static final int SLOT_LENGTH = 2 + 10 + 1 + 10 + 1 + 20 + 1 + 8 + 1 + REASON_WIDTH + 1;
+    static final long[] SLOT_OFFSETS = {VERSION_LINE.length, VERSION_LINE.length + SLOT_LENGTH};
+
+    static final byte PENDING = '-';
+    static final byte DONE = 'D';
+
+    /** 'X' length(20) " END\n" */
+    static final int TRAILER_LENGTH = 1 + 20 + 5;
+
+    private static final int MAX_LINE = 64 * 1024;
+
+    private QueueFileFormat() {
+    }
+
+    /** The retry bookkeeping; two copies alternate so a torn write never loses both. */
+    record DeferState(long sequence, int attempts, Instant nextAttempt, String reason) {
+
+        static final DeferState INITIAL = new DeferState(1, 0, Instant.EPOCH, null);
+
+        DeferState next(Instant nextAttempt, String reason) {
+            return new DeferState(sequence + 1, attempts + 1, nextAttempt, reason);
+        }
+
+        long slotOffset() {
+            return SLOT_OFFSETS[(int) (sequence % 2)];
+        }
+    }
+
+    /** The envelope section's bytes and where each recipient's status byte lands. */
+    record EnvelopeSection(byte[] bytes, long[] statusOffsets) {
+    }
+
+    /** What a parse found: the envelope, state, recipients' marks and where the content lies. */
+    record Parsed(Envelope envelope, DeferState state, boolean[] done, long[] statusOffsets,
+            long contentStart, long contentLength) {
+    }
+
+    static byte[] slot(DeferState state) {
+        String reason = encodeReason(state.reason());
+        String fields = String.format(Locale.ROOT, "%010d %010d %020d", state.sequence(), state.attempts(),
+                state.nextAttempt().toEpochMilli());
+        String line = "S " + fields + " " + crcHex(fields + " " + reason) + " " + pad(reason) + "\n";
+        byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length != SLOT_LENGTH) {
+            throw new IllegalStateException("slot length " + bytes.length);
+        }
+        return bytes;
+    }
+
+    /** The reason escaped to ASCII, cut at a whole character so it fits the fixed width. */
+    private static String encodeReason(String reason) {
+        String encoded = FieldCodec.encodeAscii(reason);
+        if (encoded.length() <= REASON_WIDTH) {
+            return encoded;
+        }
+        StringBuilder out = new StringBuilder(REASON_WIDTH);
+        for (int i = 0; i < reason.length(); ) {
+            int cp = reason.codePointAt(i);
+            String piece = FieldCodec.encodeAscii(new String(Character.toChars(cp)));
+            if (out.length() + piece.length() > REASON_WIDTH) {
+                break;
+            }
+            out.append(piece);
+            i += Character.charCount(cp);
+        }
+        return out.toString();
+    }
+
+    private static String pad(String reason) {
+        int bytes = reason.getBytes(StandardCharsets.UTF_8).length;
+        return reason + " ".repeat(Math.max(0, REASON_WIDTH - bytes));
+    }
+
+    static EnvelopeSection envelope(Envelope envelope) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
+        out.writeBytes(VERSION_LINE);
+        // Slot i holds the states whose sequence is i modulo 2; both start valid.
+        out.writeBytes(slot(new DeferState(0, 0, Instant.EPOCH, null)));
+        out.writeBytes(slot(DeferState.INITIAL));
+        Instant arrival = envelope.arrival();
+        line(out, "T", Long.toString(arrival.getEpochSecond()), Integer.toString(arrival.getNano()));
+        line(out, "F", FieldCodec.encode(envelope.sender().internal()));
+        ClientInfo c = envelope.client();
+        line(out, "C", FieldCodec.encode(c.name()), FieldCodec.encode(c.address()), FieldCodec.encode(c.helo()),
+                FieldCodec.encode(c.protocol()), FieldCodec.encode(c.saslUsername()));
+        line(out, "O", FieldCodec.encode(envelope.body()), FieldCodec.encode(envelope.ret()),
+                FieldCodec.encode(envelope.envid()), envelope.smtputf8() ? "1" : "0");
+        List<Recipient> recipients = envelope.recipients();
+        line(out, "N", Integer.toString(recipients.size()));
+        long[] offsets = new long[recipients.size()];
+        for (int i = 0; i < recipients.size(); i++) {
+            Recipient r = recipients.get(i);
+            offsets[i] = out.size() + 1;
+            line(out, "R" + (char) PENDING, FieldCodec.encode(r.address().internal()),
+                    FieldCodec.encode(r.originalRecipient()), FieldCodec.encode(r.dsnNotify()));
+        }
+        line(out, "M");
+        return new EnvelopeSection(out.toByteArray(), offsets);
+    }
+
+    static byte[] trailer(long contentLength) {
+        return String.format(Locale.ROOT, "X%020d END\n", contentLength).getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private static void line(ByteArrayOutputStream out, String type, String... fields) {
+        StringBuilder b = new StringBuilder(type);
+        for (String f : fields) {
+            b.append(' ').append(f);
+        }
+        out.writeBytes(b.append('\n').toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Parses the envelope and checks the trailer; the content itself is not read. */
+    static Parsed parse(FileChannel channel) throws IOException {
+        long size = channel.size();
+        InputStream in = new java.io.BufferedInputStream(Channels.newInputStream(channel.position(0)), 8192);
+        LineReader reader = new LineReader(in);
+        if (!reader.next().equals(new String(VERSION_LINE, StandardCharsets.US_ASCII).trim())) {
+            throw new IllegalArgumentException("unknown queue file version");
+        }
+        DeferState a = parseSlot(reader.next());
+        DeferState b = parseSlot(reader.next());
+        DeferState state = a == null ? b : b == null ? a : a.sequence() >= b.sequence() ? a : b;
+        if (state == null) {
+            throw new IllegalArgumentException("both retry records are damaged");
+        }
+        String[] t = fields(reader.next(), "T", 2);
+        Instant arrival = Instant.ofEpochSecond(Long.parseLong(t[0]), Integer.parseInt(t[1]));
+        MailAddress sender = MailAddress.of(required(fields(reader.next(), "F", 1)[0]));
+        String[] c = fields(reader.next(), "C", 5);
+        ClientInfo client = new ClientInfo(FieldCodec.decode(c[0]), FieldCodec.decode(c[1]),
+                FieldCodec.decode(c[2]), FieldCodec.decode(c[3]), FieldCodec.decode(c[4]));
+        String[] o = fields(reader.next(), "O", 4);
+        int count = Integer.parseInt(fields(reader.next(), "N", 1)[0]);
+        if (count < 0 || count > 1_000_000) {
+            throw new IllegalArgumentException("bad recipient count " + count);
+        }
+        List<Recipient> recipients = new ArrayList<>(count);
+        boolean[] done = new boolean[count];
+        long[] offsets = new long[count];
+        for (int i = 0; i < count; i++) {
+            offsets[i] = reader.offset() + 1;
+            String line = reader.next();
+            if (line.length() < 2 || line.charAt(0) != 'R' || (line.charAt(1) != PENDING && line.charAt(1) != DONE)) {
+                throw new IllegalArgumentException("bad recipient record");
+            }
+            done[i] = line.charAt(1) == DONE;
+            String[] r = fields("R" + line.substring(2), "R", 3);
+            recipients.add(new Recipient(MailAddress.of(required(r[0])), FieldCodec.decode(r[1]), FieldCodec.decode(r[2])));
+        }
+        if (!reader.next().equals("M")) {
+            throw new IllegalArgumentException("missing content marker");
+        }
+        long contentStart = reader.offset();
+        long contentLength = checkTrailer(channel, size, contentStart);
+        Envelope envelope = new Envelope(sender, recipients, arrival, client, FieldCodec.decode(o[0]),
+                FieldCodec.decode(o[1]), FieldCodec.decode(o[2]), o[3].equals("1"));
+        return new Parsed(envelope, state, done, offsets, contentStart, contentLength);
+    }
+
+    private static long checkTrailer(FileChannel channel, long size, long contentStart) throws IOException {
+        if (size < contentStart + TRAILER_LENGTH) {
+            throw new IllegalArgumentException("truncated: no end marker");
+        }
+        ByteBuffer buffer = ByteBuffer.allocate(TRAILER_LENGTH);
+        while (buffer.hasRemaining()) {
+            if (channel.read(buffer, size - TRAILER_LENGTH + buffer.position()) < 0) {
+                throw new EOFException();
+            }
+        }
+        String trailer = new String(buffer.array(), StandardCharsets.US_ASCII);
+        if (!trailer.matches("X\\d{20} END\n")) {
+            throw new IllegalArgumentException("truncated: no end marker");
+        }
+        long length = Long.parseLong(trailer.substring(1, 21));
+        if (contentStart + length + TRAILER_LENGTH != size) {
+            throw new IllegalArgumentException("content length does not match the end marker");
+        }
+        return length;
+    }
+
+    private static DeferState parseSlot(String line) {
+        if (line.length() != SLOT_LENGTH - 1 || !line.startsWith("S ")) {
+            return null;
+        }
+        String fields = line.substring(2, 44);
+        String crc = line.substring(45, 53);
+        String reason = line.substring(54).stripTrailing();
+        if (!crc.equals(crcHex(fields + " " + reason))) {
+            return null;
+        }
+        try {
+            String[] f = fields.split(" ");
+            return new DeferState(Long.parseLong(f[0]), Integer.parseInt(f[1]),
+                    Instant.ofEpochMilli(Long.parseLong(f[2])), FieldCodec.decode(reason));
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static String[] fields(String line, String type, int count) {
+        String[] parts = line.split(" ", -1);
+        if (!parts[0].equals(type) || parts.length != count + 1) {
+            throw new IllegalArgumentException("bad " + type + " record");
+        }
+        String[] out = new String[count];
+        System.arraycopy(parts, 1, out, 0, count);
+        return out;
+    }
+
+    private static String required(String token) {
+        String value = FieldCodec.decode(token);
+        if (value == null) {
+            throw new IllegalArgumentException("missing address");
+        }
+        return value;
+    }
+
+    private static String crcHex(String text) {
+        CRC32C crc = new CRC32C();
+        crc.update(text.getBytes(StandardCharsets.UTF_8));
+        return String.format(Locale.ROOT, "%08x", crc.getValue());
+    }
+
+    /** Reads LF-terminated lines of bounded length, counting bytes so offsets are exact. */
+    private static final class LineReader {
+        private final InputStream in;
+        private long offset;
+
+        LineReader(InputStream in) {
+            this.in = in;
+        }
+
+        long offset() {
+            return offset;
+        }
+
+        String next() throws IOException {
+            ByteArrayOutputStream line = new ByteArrayOutputStream(128);
+            while (true) {
+                int b = in.read();
+                if (b < 0) {
+                    throw new IllegalArgumentException("truncated envelope");
+                }
+                offset++;
+                if (b == '\n') {
+                    return line.toString(StandardCharsets.UTF_8);
+                }
+                if (line.size() >= MAX_LINE) {
+                    throw new IllegalArgumentException("envelope line too long");
+                }
+                line.write(b);
+            }
+        }
+    }
+}

@@ -1,0 +1,26 @@
+package org.bulwark.queue;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicLong;
+import org.bulwark.mail.QueueId;
+
+/**
+ * Postfix-style short queue IDs: the arrival time in microseconds as 12 upper-case hex digits
+ * (they wrap after about 8.9 years). Within one process the value is strictly increasing, so two
+ * writers never draw the same ID; between processes the CREATE_NEW of the file settles a tie, and
+ * the loser draws again. Sorting IDs sorts by arrival.
+ */
+final class QueueIds {
+
+    private static final long MASK = (1L << 48) - 1;
+
+    private final AtomicLong last = new AtomicLong();
+
+    QueueId next() {
+        long now = ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now());
+        long micros = last.updateAndGet(previous -> Math.max(previous + 1, now));
+        return new QueueId(String.format(Locale.ROOT, "%012X", micros & MASK));
+    }
+}

@@ -1,0 +1,237 @@
+package org.bulwark.restrict;
+
+import java.net.Inet6Address;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.bulwark.mail.AddressRouting;
+import org.bulwark.mail.MailAddress;
+import org.bulwark.mail.SmtpReply;
+import org.bulwark.table.LookupTable;
+
+/**
+ * access(5): which keys a {@code check_*_access} looks up, in Postfix's order, and what the value
+ * found means (OK, REJECT [text], DEFER [text], DUNNO, 4xx/5xx text, a restriction list...).
+ */
+final class AccessCheck {
+
+    /** An RFC 3463 status code at the start of an action's text. */
+    private static final Pattern DSN = Pattern.compile("[245]\\.\\d{1,3}\\.\\d{1,3}");
+    private static final int MAX_RECURSION = 100;
+
+    private AccessCheck() {
+    }
+
+    static Decision check(Evaluation e, AccessKind kind, LookupTable table) {
+        var context = e.context();
+        return switch (kind) {
+            case CLIENT -> client(e, table);
+            case HELO -> context.helo() == null ? Decision.DUNNO
+                    : domain(e, table, context.helo(), Subject.helo(context)).orElse(Decision.DUNNO);
+            case SENDER -> sender(e, table);
+            case RECIPIENT -> context.recipient() == null ? Decision.DUNNO : recipient(e, table);
+            case ETRN -> context.recipient() == null || context.recipient().domain() == null ? Decision.DUNNO
+                    : domain(e, table, context.recipient().domain(), Subject.of(Stage.ETRN, context))
+                            .orElse(Decision.DUNNO);
+        };
+    }
+
+    /** The client name and its parent domains, then the address and its parent networks. */
+    private static Decision client(Evaluation e, LookupTable table) {
+        var context = e.context();
+        Subject subject = Subject.client(context);
+        String name = context.clientName() == null ? "unknown" : context.clientName();
+        Optional<Decision> byName = domain(e, table, name, subject);
+        if (byName.isPresent()) {
+            return byName.get();
+        }
+        String address = Subject.hostAddress(context.clientAddress());
+        char delimiter = context.clientAddress() instanceof Inet6Address ? ':' : '.';
+        boolean partial = false;
+        for (String key = address; ; partial = true) {
+            if (!partial || fixed(table)) {
+                Optional<String> value = table.find(key);
+                if (value.isPresent()) {
+                    return apply(e, table, value.get(), subject);
+                }
+            }
+            int cut = key.lastIndexOf(delimiter);
+            if (cut <= 0) {
+                return Decision.DUNNO;
+            }
+            key = key.substring(0, cut);
+        }
+    }
+
+    private static Decision sender(Evaluation e, LookupTable table) {
+        var context = e.context();
+        MailAddress sender = context.sender();
+        if (sender == null) {
+            return Decision.DUNNO;
+        }
+        Subject subject = Subject.sender(context);
+        if (sender.isNullSender()) {
+            return table.find(e.settings().nullAccessKey())
+                    .map(value -> apply(e, table, value, subject)).orElse(Decision.DUNNO);
+        }
+        return address(e, table, e.destinations().resolve(sender).address(), subject);
+    }
+
+    /**
+     * Looks up where the recipient leads. An OK for an address whose sender chose the route
+     * counts as DUNNO, so that {@code relay.example OK} does not relay
+     * {@code user%elsewhere@relay.example} (Postfix's SUSPICIOUS rule).
+     */
+    private static Decision recipient(Evaluation e, LookupTable table) {
+        AddressRouting.Resolved resolved = e.destinations().resolve(e.context().recipient());
+        Decision decision = address(e, table, resolved.address(), Subject.recipient(e.context()));
+        boolean suspicious = resolved.routed() && !e.settings().allowUntrustedRouting();
+        return suspicious && decision instanceof Decision.Permit ? Decision.DUNNO : decision;
+    }
+
+    /**
+     * {@code user+ext@domain}, {@code user@domain}, the domain and its parents,
+     * {@code user+ext@}, {@code user@} (Postfix's check_mail_access). Only the first key is asked
+     * of regexp and pcre tables, which see the whole address.
+     */
+    private static Decision address(Evaluation e, LookupTable table, MailAddress address, Subject subject) {
+        String local = address.localPart();
+        String bare = e.destinations().stripExtension(local);
+        String domain = address.domain();
+        String at = domain == null ? "" : "@" + domain;
+        Optional<String> value = table.find(local + at);
+        if (value.isEmpty() && fixed(table) && !bare.equals(local)) {
+            value = table.find(bare + at);
+        }
+        if (value.isPresent()) {
+            return apply(e, table, value.get(), subject);
+        }
+        if (domain != null && fixed(table)) {
+            Optional<Decision> byDomain = lookupDomain(e, table, domain, subject, true);
+            if (byDomain.isPresent()) {
+                return byDomain.get();
+            }
+        }
+        if (fixed(table)) {
+            value = table.find(local + "@");
+            if (value.isEmpty() && !bare.equals(local)) {
+                value = table.find(bare + "@");
+            }
+        }
+        return value.map(v -> apply(e, table, v, subject)).orElse(Decision.DUNNO);
+    }
+
+    private static Optional<Decision> domain(Evaluation e, LookupTable table, String domain, Subject subject) {
+        return lookupDomain(e, table, domain, subject, false);
+    }
+
+    /**
+     * The name, then its parent domains: {@code example.com} (or {@code .example.com} when
+     * parent_domain_matches_subdomains leaves out smtpd_access_maps), down to the top level.
+     * Empty when no key matched, so that a client check can go on to the address.
+     */
+    private static Optional<Decision> lookupDomain(Evaluation e, LookupTable table, String domain,
+            Subject subject, boolean partialOnly) {
+        String name = domain.toLowerCase(Locale.ROOT);
+        boolean parentStyle = e.settings().parentMatchesSubdomains();
+        boolean partial = partialOnly;
+        while (!name.isEmpty()) {
+            if (!partial || fixed(table)) {
+                Optional<String> value = table.find(name);
+                if (value.isPresent()) {
+                    return Optional.of(apply(e, table, value.get(), subject));
+                }
+            }
+            if (HostnameChecks.validHostAddress(domain)) {
+                break;
+            }
+            int dot = name.indexOf('.', 1);
+            if (dot < 0) {
+                break;
+            }
+            name = parentStyle ? name.substring(dot + 1) : name.substring(dot);
+            partial = true;
+        }
+        return Optional.empty();
+    }
+
+    /** Whether a table answers partial keys: indexed tables do; regexp and pcre see one string. */
+    private static boolean fixed(LookupTable table) {
+        String spec = table.spec().toLowerCase(Locale.ROOT);
+        return !(spec.startsWith("regexp:") || spec.startsWith("pcre:"));
+    }
+
+    /** What a value found in an access table means (Postfix's check_table_result). */
+    static Decision apply(Evaluation e, LookupTable table, String value, Subject subject) {
+        String trimmed = value.strip();
+        int space = indexOfSpace(trimmed);
+        String command = space < 0 ? trimmed : trimmed.substring(0, space);
+        String text = space < 0 ? "" : trimmed.substring(space).strip();
+        String upper = command.toUpperCase(Locale.ROOT);
+        Settings settings = e.settings();
+        switch (upper) {
+            case "DUNNO":
+                return Decision.DUNNO;
+            case "REJECT":
+                return e.reject(withText(settings.accessRejectCode(), "5.7.1", text, Replies.ACCESS_DENIED, subject));
+            case "DEFER":
+                return e.reject(withText(settings.accessDeferCode(), "4.7.1", text, Replies.ACCESS_DENIED, subject));
+            case "DEFER_IF_PERMIT":
+                return e.deferIfPermit(withText(settings.accessDeferCode(), "4.7.1", text,
+                        Replies.SERVICE_UNAVAILABLE, subject));
+            case "DEFER_IF_REJECT":
+                return e.deferIfReject(withText(settings.accessDeferCode(), "4.7.1", text,
+                        Replies.SERVICE_UNAVAILABLE, subject));
+            case "OK", "RELAY":
+                return Decision.PERMIT;
+            case "WARN", "INFO":
+                e.logAction(upper.toLowerCase(Locale.ROOT), text);
+                return Decision.DUNNO;
+            case "HANGUP", "FILTER", "HOLD", "DISCARD", "REDIRECT", "BCC", "PREPEND":
+                e.warnOnce(Replies.actionNotImplemented(table.spec(), upper));
+                return Decision.DUNNO;
+            default:
+                break;
+        }
+        if (!command.isEmpty() && command.chars().allMatch(Character::isDigit) && space < 0) {
+            // An all-numeric value is a time stamp from pop-before-smtp style tools: OK.
+            return Decision.PERMIT;
+        }
+        if (command.length() == 3 && !text.isEmpty() && (command.charAt(0) == '4' || command.charAt(0) == '5')
+                && Character.isDigit(command.charAt(1)) && Character.isDigit(command.charAt(2))) {
+            int code = Integer.parseInt(command);
+            return e.reject(withText(code, command.charAt(0) + ".7.1", text, Replies.ACCESS_DENIED, subject));
+        }
+        if (trimmed.indexOf(':') >= 0) {
+            e.warn(Replies.tableInAccessValue(table.spec(), trimmed));
+            return e.serverError();
+        }
+        if (e.recursion() > MAX_RECURSION) {
+            e.warn(Replies.tooMuchRecursion(table.spec(), trimmed));
+            return e.serverError();
+        }
+        return e.runAccessValue(table, trimmed, subject);
+    }
+
+    /** A reply whose text may start with its own enhanced status code (RFC 2034 §4). */
+    private static SmtpReply withText(int code, String defaultDsn, String text, String defaultText, Subject subject) {
+        String dsn = defaultDsn;
+        String rest = text;
+        int space = indexOfSpace(text);
+        String first = space < 0 ? text : text.substring(0, space);
+        if (DSN.matcher(first).matches()) {
+            dsn = first;
+            rest = space < 0 ? "" : text.substring(space).strip();
+        }
+        return Replies.rejected(code, dsn, subject, rest.isEmpty() ? defaultText : rest);
+    }
+
+    private static int indexOfSpace(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (Character.isWhitespace(s.charAt(i))) {
+                return i;
+            }
+        }
+        return -1;
+    }
+}

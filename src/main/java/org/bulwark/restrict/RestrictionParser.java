@@ -1,0 +1,185 @@
+package org.bulwark.restrict;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.bulwark.config.ConfigException;
+import org.bulwark.table.LookupTable;
+
+/**
+ * Turns the text of a restriction list into {@link Restriction} objects, once. Restriction names
+ * are case-insensitive, class names are not (as in Postfix). Tables are opened here, so a missing
+ * file fails the configuration, not the first mail.
+ */
+final class RestrictionParser {
+
+    /** Restrictions that take a {@code type:table} argument. */
+    private static final Map<String, AccessKind> ACCESS = Map.of(
+            "check_client_access", AccessKind.CLIENT,
+            "check_helo_access", AccessKind.HELO,
+            "check_sender_access", AccessKind.SENDER,
+            "check_recipient_access", AccessKind.RECIPIENT,
+            "check_etrn_access", AccessKind.ETRN);
+
+    /** Postfix restrictions that need DNS, TLS, a policy server or the verify service: not yet built. */
+    private static final Set<String> LATER_WITH_ARGUMENT = Set.of(
+            "reject_rbl_client", "reject_rbl", "reject_rhsbl_client", "reject_rhsbl_reverse_client",
+            "reject_rhsbl_sender", "reject_rhsbl_helo", "reject_rhsbl_recipient", "permit_dnswl_client",
+            "permit_rhswl_client", "check_policy_service", "check_client_mx_access", "check_client_ns_access",
+            "check_client_a_access", "check_reverse_client_access", "check_reverse_client_mx_access",
+            "check_reverse_client_ns_access", "check_reverse_client_a_access", "check_helo_mx_access",
+            "check_helo_ns_access", "check_helo_a_access", "check_sender_mx_access", "check_sender_ns_access",
+            "check_sender_a_access", "check_recipient_mx_access", "check_recipient_ns_access",
+            "check_recipient_a_access", "check_ccert_access", "check_sasl_access", "sleep");
+
+    private static final Set<String> LATER = Set.of(
+            "reject_unknown_client_hostname", "reject_unknown_client", "reject_unknown_reverse_client_hostname",
+            "reject_unknown_helo_hostname", "reject_unknown_hostname", "reject_unknown_sender_domain",
+            "reject_unknown_recipient_domain", "reject_unknown_address", "reject_unverified_sender",
+            "reject_unverified_recipient", "permit_mx_backup", "reject_maps_rbl", "permit_tls_clientcerts",
+            "permit_tls_all_clientcerts", "reject_plaintext_session", "permit_inet_interfaces",
+            "permit_naked_ip_address", "check_relay_domains");
+
+    private final Function<String, LookupTable> tables;
+    private final Set<String> classNames;
+    private final Consumer<String> warnings;
+    private final Map<String, LookupTable> opened = new HashMap<>();
+    private final Set<String> warned = new java.util.HashSet<>();
+
+    RestrictionParser(Function<String, LookupTable> tables, Set<String> classNames, Consumer<String> warnings) {
+        this.tables = tables;
+        this.classNames = classNames;
+        this.warnings = warnings;
+    }
+
+    /**
+     * Parses the list held by {@code parameter}.
+     *
+     * @throws ConfigException for an unknown restriction, a missing argument or a bad table
+     */
+    List<Restriction> parse(String parameter, String value) {
+        List<String> tokens = split(value);
+        List<Restriction> out = new ArrayList<>();
+        for (int i = 0; i < tokens.size(); i++) {
+            String token = tokens.get(i);
+            String name = token.toLowerCase(Locale.ROOT);
+            String argument = i + 1 < tokens.size() ? tokens.get(i + 1) : null;
+            AccessKind access = ACCESS.get(name);
+            if (access != null) {
+                if (argument == null || argument.indexOf(':') < 0) {
+                    throw new ConfigException(Replies.needsTable(name, parameter, argument));
+                }
+                out.add(new Restriction.CheckAccess(access, open(argument)));
+                i++;
+            } else if (LATER_WITH_ARGUMENT.contains(name)) {
+                if (argument == null) {
+                    throw new ConfigException(Replies.needsArgument(name, parameter));
+                }
+                out.add(notImplemented(name));
+                i++;
+            } else if (LATER.contains(name)) {
+                out.add(notImplemented(name));
+            } else {
+                Restriction simple = simple(name);
+                if (simple != null) {
+                    out.add(simple);
+                } else if (classNames.contains(token)) {
+                    out.add(new Restriction.RestrictionClass(token));
+                } else if (token.indexOf(':') >= 0) {
+                    out.add(new Restriction.ImplicitAccess(open(token)));
+                } else {
+                    throw new ConfigException(Replies.unknownRestriction(token, parameter));
+                }
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    /** A restriction list found as an access table value; null if it names an unknown restriction. */
+    List<Restriction> parseAccessValue(String value) {
+        try {
+            return parse("access table value", value);
+        } catch (ConfigException e) {
+            return null;
+        }
+    }
+
+    private static Restriction simple(String name) {
+        return switch (name) {
+            case "permit" -> new Restriction.Permit();
+            case "reject" -> new Restriction.Reject();
+            case "defer" -> new Restriction.Defer();
+            case "warn_if_reject" -> new Restriction.WarnIfReject();
+            case "defer_if_permit" -> new Restriction.DeferIfPermit();
+            case "defer_if_reject" -> new Restriction.DeferIfReject();
+            case "permit_mynetworks" -> new Restriction.PermitMynetworks();
+            case "permit_sasl_authenticated" -> new Restriction.PermitSaslAuthenticated();
+            case "reject_unauth_destination" -> new Restriction.RejectUnauthDestination(false);
+            case "defer_unauth_destination" -> new Restriction.RejectUnauthDestination(true);
+            case "permit_auth_destination" -> new Restriction.PermitAuthDestination();
+            case "reject_unauth_pipelining" -> new Restriction.RejectUnauthPipelining();
+            case "reject_invalid_helo_hostname", "reject_invalid_hostname" ->
+                    new Restriction.RejectInvalidHeloHostname(name);
+            case "reject_non_fqdn_helo_hostname", "reject_non_fqdn_hostname" ->
+                    new Restriction.RejectNonFqdnHeloHostname(name);
+            case "reject_non_fqdn_sender" -> new Restriction.RejectNonFqdnSender();
+            case "reject_non_fqdn_recipient" -> new Restriction.RejectNonFqdnRecipient();
+            case "reject_unlisted_recipient", "check_recipient_maps" -> new Restriction.RejectUnlistedRecipient(name);
+            case "reject_unlisted_sender" -> new Restriction.RejectUnlistedSender();
+            case "reject_multi_recipient_bounce" -> new Restriction.RejectMultiRecipientBounce();
+            case "reject_sender_login_mismatch" -> new Restriction.SenderLoginMismatch(name, true, true, false);
+            case "reject_authenticated_sender_login_mismatch" ->
+                    new Restriction.SenderLoginMismatch(name, true, false, false);
+            case "reject_known_sender_login_mismatch" -> new Restriction.SenderLoginMismatch(name, true, true, true);
+            case "reject_unauthenticated_sender_login_mismatch" ->
+                    new Restriction.SenderLoginMismatch(name, false, true, false);
+            default -> null;
+        };
+    }
+
+    private Restriction notImplemented(String name) {
+        if (warned.add(name)) {
+            warnings.accept(Replies.notImplemented(name));
+        }
+        return new Restriction.NotImplemented(name);
+    }
+
+    private LookupTable open(String spec) {
+        return opened.computeIfAbsent(spec, tables);
+    }
+
+    /**
+     * Splits a list on commas and white space as Postfix does, keeping {@code {...}} groups
+     * (inline tables) whole.
+     */
+    static List<String> split(String value) {
+        List<String> out = new ArrayList<>();
+        StringBuilder current = new StringBuilder();
+        int depth = 0;
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '{') {
+                depth++;
+            } else if (c == '}' && depth > 0) {
+                depth--;
+            }
+            if (depth == 0 && (c == ',' || Character.isWhitespace(c))) {
+                if (!current.isEmpty()) {
+                    out.add(current.toString());
+                    current.setLength(0);
+                }
+            } else {
+                current.append(c);
+            }
+        }
+        if (!current.isEmpty()) {
+            out.add(current.toString());
+        }
+        return out;
+    }
+}

@@ -1,0 +1,94 @@
+package org.bulwark.restrict;
+
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import org.bulwark.mail.MailAddress;
+
+/**
+ * What a reply names: {@code <name>: Class rejected: ...}. Postfix's reply_name and reply_class
+ * (the class words are in {@link Replies}).
+ */
+record Subject(String name, String replyClass) {
+
+    static Subject client(SmtpdContext context) {
+        return new Subject(clientNameAddress(context), Replies.CLIENT);
+    }
+
+    static Subject helo(SmtpdContext context) {
+        return new Subject(context.helo(), Replies.HELO);
+    }
+
+    static Subject sender(SmtpdContext context) {
+        return new Subject(name(context.sender()), Replies.SENDER);
+    }
+
+    static Subject recipient(SmtpdContext context) {
+        return new Subject(name(context.recipient()), Replies.RECIPIENT);
+    }
+
+    /** The subject a stage's own list speaks about (for reject, defer, reject_unauth_pipelining). */
+    static Subject of(Stage stage, SmtpdContext context) {
+        return switch (stage) {
+            case CONNECT -> client(context);
+            case HELO -> helo(context);
+            case MAIL -> sender(context);
+            case RCPT -> recipient(context);
+            case DATA -> new Subject("DATA", Replies.DATA);
+            case END_OF_DATA -> new Subject("END-OF-MESSAGE", Replies.END_OF_DATA);
+            case ETRN -> new Subject(context.recipient() == null ? "" : context.recipient().domain(), Replies.ETRN);
+        };
+    }
+
+    /** {@code name[address]}, as Postfix names a client. */
+    static String clientNameAddress(SmtpdContext context) {
+        String name = context.clientName() == null ? "unknown" : context.clientName();
+        return name + "[" + hostAddress(context.clientAddress()) + "]";
+    }
+
+    /**
+     * An address as Postfix prints it: IPv6 in its short form (RFC 5952 §4: lower case, the
+     * longest run of two or more zero groups as {@code ::}), which is also the form access
+     * tables key on.
+     */
+    static String hostAddress(InetAddress address) {
+        if (!(address instanceof Inet6Address)) {
+            return address.getHostAddress();
+        }
+        byte[] bytes = address.getAddress();
+        int[] groups = new int[8];
+        for (int i = 0; i < 8; i++) {
+            groups[i] = (bytes[2 * i] & 0xff) << 8 | bytes[2 * i + 1] & 0xff;
+        }
+        int bestStart = -1;
+        int bestLength = 1;
+        for (int i = 0; i < 8; i++) {
+            int j = i;
+            while (j < 8 && groups[j] == 0) {
+                j++;
+            }
+            if (j - i > bestLength) {
+                bestStart = i;
+                bestLength = j - i;
+            }
+            i = Math.max(i, j);
+        }
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < 8; i++) {
+            if (i == bestStart) {
+                b.append("::");
+                i += bestLength - 1;
+                continue;
+            }
+            if (!b.isEmpty() && b.charAt(b.length() - 1) != ':') {
+                b.append(':');
+            }
+            b.append(Integer.toHexString(groups[i]));
+        }
+        return b.toString();
+    }
+
+    /** An address in the internal form a reply quotes it in; the null sender is "". */
+    static String name(MailAddress address) {
+        return address == null ? "" : address.internal();
+    }
+}

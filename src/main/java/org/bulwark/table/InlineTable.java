@@ -1,0 +1,74 @@
+package org.bulwark.table;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * {@code inline:{ key=value, { key = value with spaces } }} (Postfix 3.0): the table written in
+ * the parameter value itself.
+ */
+final class InlineTable {
+
+    private InlineTable() {
+    }
+
+    static MapTable parse(String spec, String name) {
+        String body = unbrace(spec, name.strip());
+        Map<String, String> entries = new LinkedHashMap<>();
+        for (String item : splitTopLevel(spec, body)) {
+            String entry = item.startsWith("{") ? unbrace(spec, item) : item;
+            int eq = entry.indexOf('=');
+            if (eq <= 0) {
+                throw TableMessages.badInline(spec, "expected key=value, found \"" + item + "\"");
+            }
+            String key = entry.substring(0, eq).strip().toLowerCase(Locale.ROOT);
+            entries.putIfAbsent(key, entry.substring(eq + 1).strip());
+        }
+        return new MapTable(spec, entries);
+    }
+
+    /** The text between matching outer braces, or an error when the text is not braced. */
+    static String unbrace(String spec, String text) {
+        String t = text.strip();
+        if (!t.startsWith("{") || !t.endsWith("}")) {
+            throw TableMessages.badInline(spec, "expected {...} around \"" + t + "\"");
+        }
+        return t.substring(1, t.length() - 1).strip();
+    }
+
+    /** Splits on commas and white space that are not inside braces, as Postfix splits lists. */
+    static List<String> splitTopLevel(String spec, String text) {
+        List<String> out = new ArrayList<>();
+        StringBuilder current = new StringBuilder();
+        int depth = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '{') {
+                depth++;
+            } else if (c == '}') {
+                depth--;
+                if (depth < 0) {
+                    throw TableMessages.badInline(spec, "unbalanced '}'");
+                }
+            }
+            if (depth == 0 && (c == ',' || Character.isWhitespace(c))) {
+                if (!current.isEmpty()) {
+                    out.add(current.toString());
+                    current.setLength(0);
+                }
+            } else {
+                current.append(c);
+            }
+        }
+        if (depth != 0) {
+            throw TableMessages.badInline(spec, "missing '}'");
+        }
+        if (!current.isEmpty()) {
+            out.add(current.toString());
+        }
+        return out;
+    }
+}

@@ -1,0 +1,526 @@
+package org.bulwark.queue;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.bulwark.mail.ClientInfo;
+import org.bulwark.mail.Envelope;
+import org.bulwark.mail.MailAddress;
+import org.bulwark.mail.QueueId;
+import org.bulwark.mail.Recipient;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MailQueueTest {
+
+    @TempDir
+    Path dir;
+
+    MailQueue queue;
+
+    @BeforeEach
+    void openQueue() throws IOException {
+        queue = MailQueue.open(dir.resolve("queue"));
+    }
+
+    static Envelope fullEnvelope() {
+        return new Envelope(
+                MailAddress.of("sender with space@example.org"),
+                List.of(new Recipient(MailAddress.of("alice@example.com"), "rfc822;Alice@Example.com", "SUCCESS,DELAY"),
+                        new Recipient(MailAddress.of("bøb@exämple.com"), null, "NEVER"),
+                        new Recipient(MailAddress.of("-"), "=", null)),
+                Instant.parse("2026-11-23T17:41:02.123456789Z"),
+                new ClientInfo("mail.example.org", "2001:db8::1", "helo 100%", "ESMTPSA", "carol"),
+                "8BITMIME", "HDRS", "envid+2B1", true);
+    }
+
+    static Envelope simpleEnvelope() {
+        return Envelope.of(MailAddress.of("a@example.org"),
+                List.of(Recipient.of(MailAddress.of("x@example.com")), Recipient.of(MailAddress.of("y@example.com"))),
+                new ClientInfo("unknown", "192.0.2.7", "client", "ESMTP", null));
+    }
+
+    QueueId commit(Envelope envelope, String content) throws IOException {
+        try (QueueFileWriter writer = queue.create(envelope)) {
+            writer.content().write(content.getBytes(StandardCharsets.UTF_8));
+            writer.commit();
+            return writer.id();
+        }
+    }
+
+    static String content(QueuedMessage message) throws IOException {
+        try (InputStream in = message.openContent()) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
+    void roundTripsEveryEnvelopeField() throws IOException {
+        Envelope envelope = fullEnvelope();
+        QueueId id = commit(envelope, "Subject: hi\n\nbody\n");
+
+        QueuedMessage message = queue.read(QueueName.ACTIVE, id);
+
+        assertThat(message.envelope()).isEqualTo(envelope);
+        assertThat(message.id()).isEqualTo(id);
+        assertThat(message.queue()).isEqualTo(QueueName.ACTIVE);
+        assertThat(message.recipients()).extracting(RecipientState::done).containsExactly(false, false, false);
+        assertThat(message.recipients()).extracting(RecipientState::index).containsExactly(0, 1, 2);
+        assertThat(message.attempts()).isZero();
+        assertThat(message.deferReason()).isNull();
+        assertThat(content(message)).isEqualTo("Subject: hi\n\nbody\n");
+        assertThat(message.contentSize()).isEqualTo(18);
+    }
+
+    @Test
+    void roundTripsNullSenderAndAbsentOptions() throws IOException {
+        Envelope envelope = new Envelope(MailAddress.NULL_SENDER, List.of(Recipient.of(MailAddress.of("postmaster"))),
+                Instant.parse("2026-01-01T00:00:00Z"), ClientInfo.local("1000"), null, null, null, false);
+        QueueId id = commit(envelope, "");
+
+        QueuedMessage message = queue.read(QueueName.ACTIVE, id);
+
+        assertThat(message.envelope()).isEqualTo(envelope);
+        assertThat(message.contentSize()).isZero();
+    }
+
+    @Test
+    void commitMovesTheFileFromIncomingToActiveWithPrivateModes() throws IOException {
+        QueueFileWriter writer = queue.create(simpleEnvelope());
+        assertThat(queue.list(QueueName.INCOMING)).containsExactly(writer.id());
+        assertThat(queue.list(QueueName.ACTIVE)).isEmpty();
+
+        writer.commit();
+
+        assertThat(queue.list(QueueName.INCOMING)).isEmpty();
+        assertThat(queue.list(QueueName.ACTIVE)).containsExactly(writer.id());
+        Path file = queue.path(QueueName.ACTIVE, writer.id());
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file.getParent()))).isEqualTo("rwx------");
+        assertThat(Files.isDirectory(queue.maildrop())).isTrue();
+    }
+
+    @Test
+    void abortRemovesTheUnfinishedFile() throws IOException {
+        QueueFileWriter writer = queue.create(simpleEnvelope());
+        writer.content().write("partial".getBytes(StandardCharsets.US_ASCII));
+
+        writer.abort();
+        writer.abort();
+
+        assertThat(queue.list(QueueName.INCOMING)).isEmpty();
+        assertThat(queue.list(QueueName.ACTIVE)).isEmpty();
+    }
+
+    @Test
+    void closeWithoutCommitAborts() throws IOException {
+        try (QueueFileWriter writer = queue.create(simpleEnvelope())) {
+            writer.content().write('x');
+        }
+        assertThat(queue.list(QueueName.INCOMING)).isEmpty();
+    }
+
+    @Test
+    void streamsLargeContentThroughTheWriter() throws Exception {
+        byte[] chunk = new byte[8192];
+        for (int i = 0; i < chunk.length; i++) {
+            chunk[i] = (byte) (i % 64 == 63 ? '\n' : 'a' + i % 26);
+        }
+        long total = 20L * 1024 * 1024;
+        MessageDigest written = MessageDigest.getInstance("SHA-256");
+        QueueId id;
+        try (QueueFileWriter writer = queue.create(simpleEnvelope())) {
+            OutputStream out = writer.content();
+            for (long sent = 0; sent < total; sent += chunk.length) {
+                out.write(chunk);
+                written.update(chunk);
+            }
+            writer.commit();
+            id = writer.id();
+        }
+
+        QueuedMessage message = queue.read(QueueName.ACTIVE, id);
+        MessageDigest read = MessageDigest.getInstance("SHA-256");
+        long count = 0;
+        try (InputStream in = message.openContent()) {
+            byte[] buffer = new byte[65536];
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                read.update(buffer, 0, n);
+                count += n;
+            }
+        }
+        assertThat(message.contentSize()).isEqualTo(total);
+        assertThat(count).isEqualTo(total);
+        assertThat(read.digest()).isEqualTo(written.digest());
+    }
+
+    @Test
+    void markDoneSurvivesReopen() throws IOException {
+        QueueId id = commit(simpleEnvelope(), "x\n");
+        QueuedMessage message = queue.read(QueueName.ACTIVE, id);
+
+        queue.markDone(message, 1);
+
+        assertThat(message.recipients()).extracting(RecipientState::done).containsExactly(false, true);
+        MailQueue reopened = MailQueue.open(dir.resolve("queue"));
+        assertThat(reopened.read(QueueName.ACTIVE, id).recipients())
+                .extracting(RecipientState::done).containsExactly(false, true);
+    }
+
+    @Test
+    void deferRecordsAttemptReasonAndMovesToDeferred() throws IOException {
+        QueueId id = commit(simpleEnvelope(), "x\n");
+        QueuedMessage message = queue.read(QueueName.ACTIVE, id);
+        Instant next = Instant.parse("2026-11-23T18:00:00Z");
+
+        queue.defer(message, next, "connect to mx.example.com[192.0.2.1]:25: Connection refused");
+        queue.defer(message, next.plusSeconds(600), "lost connection with mx.example.com[192.0.2.1] while receiving the initial server greeting");
+
+        assertThat(queue.list(QueueName.ACTIVE)).isEmpty();
+        assertThat(queue.list(QueueName.DEFERRED)).containsExactly(id);
+        QueuedMessage reread = MailQueue.open(dir.resolve("queue")).read(QueueName.DEFERRED, id);
+        assertThat(reread.attempts()).isEqualTo(2);
+        assertThat(reread.nextAttempt()).isEqualTo(next.plusSeconds(600));
+        assertThat(reread.deferReason()).startsWith("lost connection with mx.example.com");
+        assertThat(content(reread)).isEqualTo("x\n");
+    }
+
+    @Test
+    void markDoneFollowsAMessageThatWasDeferred() throws IOException {
+        QueueId id = commit(simpleEnvelope(), "x\n");
+        QueuedMessage message = queue.read(QueueName.ACTIVE, id);
+        queue.defer(message, Instant.parse("2026-11-23T18:00:00Z"), "try later");
+
+        queue.markDone(message, 0);
+
+        assertThat(queue.read(QueueName.DEFERRED, id).recipients().get(0).done()).isTrue();
+    }
+
+    @Test
+    void longDeferReasonIsCutToFit() throws IOException {
+        QueueId id = commit(simpleEnvelope(), "x\n");
+        String reason = "é%".repeat(500);
+
+        queue.defer(queue.read(QueueName.ACTIVE, id), Instant.EPOCH, reason);
+
+        String stored = queue.read(QueueName.DEFERRED, id).deferReason();
+        assertThat(stored).isNotEmpty();
+        assertThat(reason).startsWith(stored);
+    }
+
+    @Test
+    void aDamagedRetrySlotFallsBackToTheOtherCopy() throws IOException {
+        QueueId id = commit(simpleEnvelope(), "x\n");
+        queue.defer(queue.read(QueueName.ACTIVE, id), Instant.parse("2026-11-23T18:00:00Z"), "first");
+        QueuedMessage once = queue.read(QueueName.DEFERRED, id);
+        queue.defer(once, Instant.parse("2026-11-23T19:00:00Z"), "second");
+        Path file = queue.path(QueueName.DEFERRED, id);
+        // Simulate a torn write of the newest slot.
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            // The state after n attempts has sequence n + 1 and lives in slot (n + 1) mod 2.
+            long newest = QueueFileFormat.SLOT_OFFSETS[(once.attempts() + 1) % 2];
+            channel.write(java.nio.ByteBuffer.wrap("garbage".getBytes(StandardCharsets.US_ASCII)), newest + 20);
+        }
+
+        QueuedMessage reread = queue.read(QueueName.DEFERRED, id);
+
+        assertThat(reread.attempts()).isEqualTo(1);
+        assertThat(reread.deferReason()).isEqualTo("first");
+    }
+
+    @Test
+    void moveAndRemove() throws IOException {
+        QueueId id = commit(simpleEnvelope(), "x\n");
+
+        queue.move(id, QueueName.ACTIVE, QueueName.HOLD);
+        assertThat(queue.list(QueueName.HOLD)).containsExactly(id);
+        assertThat(queue.list(QueueName.ACTIVE)).isEmpty();
+
+        queue.move(id, QueueName.HOLD, QueueName.ACTIVE);
+        queue.remove(QueueName.ACTIVE, id);
+        assertThat(queue.list(QueueName.ACTIVE)).isEmpty();
+        assertThat(queue.list(QueueName.HOLD)).isEmpty();
+    }
+
+    @Test
+    void truncatedFileIsMovedToCorrupt() throws IOException {
+        QueueId id = commit(simpleEnvelope(), "Subject: x\n\nbody\n");
+        Path file = queue.path(QueueName.ACTIVE, id);
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            channel.truncate(channel.size() - 3);
+        }
+
+        assertThatThrownBy(() -> queue.read(QueueName.ACTIVE, id))
+                .isInstanceOf(CorruptQueueFileException.class)
+                .hasMessageContaining(id.value());
+        assertThat(queue.list(QueueName.ACTIVE)).isEmpty();
+        assertThat(queue.list(QueueName.CORRUPT)).containsExactly(id);
+    }
+
+    @Test
+    void fileTruncatedInsideTheEnvelopeIsCorrupt() throws IOException {
+        QueueId id = commit(simpleEnvelope(), "body\n");
+        Path file = queue.path(QueueName.ACTIVE, id);
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            channel.truncate(QueueFileFormat.SLOT_OFFSETS[1] + QueueFileFormat.SLOT_LENGTH + 5);
+        }
+
+        assertThatThrownBy(() -> queue.read(QueueName.ACTIVE, id)).isInstanceOf(CorruptQueueFileException.class);
+        assertThat(queue.list(QueueName.CORRUPT)).containsExactly(id);
+    }
+
+    @Test
+    void garbledFileIsCorrupt() throws IOException {
+        QueueId id = commit(simpleEnvelope(), "body\n");
+        Files.writeString(queue.path(QueueName.ACTIVE, id), "not a queue file\n");
+
+        assertThatThrownBy(() -> queue.read(QueueName.ACTIVE, id)).isInstanceOf(CorruptQueueFileException.class);
+    }
+
+    @Test
+    void recoverRemovesIncomingLeftoversAndQuarantinesUnreadableFiles() throws IOException {
+        QueueFileWriter unfinished = queue.create(simpleEnvelope());
+        unfinished.content().write("half a mess".getBytes(StandardCharsets.US_ASCII));
+        unfinished.content().flush();
+        QueueId good = commit(simpleEnvelope(), "fine\n");
+        QueueId bad = commit(simpleEnvelope(), "broken\n");
+        queue.defer(queue.read(QueueName.ACTIVE, bad), Instant.EPOCH, "later");
+        try (FileChannel channel = FileChannel.open(queue.path(QueueName.DEFERRED, bad), StandardOpenOption.WRITE)) {
+            channel.truncate(channel.size() - 1);
+        }
+
+        List<String> log = MailQueue.open(dir.resolve("queue")).recover();
+
+        assertThat(queue.list(QueueName.INCOMING)).isEmpty();
+        assertThat(queue.list(QueueName.ACTIVE)).containsExactly(good);
+        assertThat(queue.list(QueueName.DEFERRED)).isEmpty();
+        assertThat(queue.list(QueueName.CORRUPT)).containsExactly(bad);
+        assertThat(log).anyMatch(line -> line.startsWith(unfinished.id() + ": removed"));
+        assertThat(log).anyMatch(line -> line.contains(bad.value()) && line.contains("corrupt"));
+    }
+
+    @Test
+    void idsAreUniqueUnderConcurrentCreates() throws Exception {
+        int threads = 8;
+        int each = 1000;
+        List<QueueId> ids = new CopyOnWriteArrayList<>();
+        List<Thread> workers = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            workers.add(Thread.ofPlatform().start(() -> {
+                try {
+                    for (int i = 0; i < each; i++) {
+                        QueueFileWriter writer = queue.create(simpleEnvelope());
+                        ids.add(writer.id());
+                        writer.abort();
+                    }
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }));
+        }
+        for (Thread worker : workers) {
+            worker.join();
+        }
+
+        assertThat(ids).hasSize(threads * each).doesNotHaveDuplicates();
+        assertThat(ids).allMatch(id -> id.value().matches("[0-9A-F]{12}"));
+    }
+
+    @Test
+    void twoQueueInstancesOnOneDirectoryNeverShareAnId() throws Exception {
+        MailQueue other = MailQueue.open(dir.resolve("queue"));
+        List<QueueId> ids = new CopyOnWriteArrayList<>();
+        Thread a = Thread.ofPlatform().start(() -> createMany(queue, ids));
+        Thread b = Thread.ofPlatform().start(() -> createMany(other, ids));
+        a.join();
+        b.join();
+
+        assertThat(ids).hasSize(1000).doesNotHaveDuplicates();
+        assertThat(queue.list(QueueName.INCOMING)).hasSize(1000);
+    }
+
+    private static void createMany(MailQueue q, List<QueueId> ids) {
+        try {
+            for (int i = 0; i < 500; i++) {
+                ids.add(q.create(simpleEnvelope()).id());
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void listsOldestFirst() throws IOException {
+        QueueId first = commit(simpleEnvelope(), "1\n");
+        QueueId second = commit(simpleEnvelope(), "2\n");
+        QueueId third = commit(simpleEnvelope(), "3\n");
+
+        assertThat(queue.list(QueueName.ACTIVE)).containsExactly(first, second, third);
+    }
+
+    @Test
+    void arrivalIsSignalledAfterCommit() throws Exception {
+        List<QueueId> arrived = new CopyOnWriteArrayList<>();
+        queue.onArrival(arrived::add);
+        long seen = queue.arrivalCount();
+        QueueFileWriter writer = queue.create(simpleEnvelope());
+
+        assertThat(queue.awaitArrival(seen, Duration.ZERO)).isFalse();
+        writer.commit();
+
+        assertThat(arrived).containsExactly(writer.id());
+        assertThat(queue.awaitArrival(seen, Duration.ofSeconds(5))).isTrue();
+        assertThat(queue.arrivalCount()).isEqualTo(seen + 1);
+    }
+
+    @Test
+    void arrivalWakesAWaitingScheduler() throws Exception {
+        long seen = queue.arrivalCount();
+        boolean[] woke = new boolean[1];
+        Thread waiter = Thread.ofVirtual().start(() -> {
+            try {
+                woke[0] = queue.awaitArrival(seen, Duration.ofMinutes(1));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+
+        commit(simpleEnvelope(), "x\n");
+        waiter.join();
+
+        assertThat(woke[0]).isTrue();
+    }
+
+    @Test
+    void writesAfterCommitAreRefused() throws IOException {
+        QueueFileWriter writer = queue.create(simpleEnvelope());
+        writer.commit();
+
+        assertThatThrownBy(() -> writer.content().write('x')).isInstanceOf(IOException.class);
+        writer.close();
+        assertThat(queue.list(QueueName.ACTIVE)).containsExactly(writer.id());
+    }
+
+    @Test
+    void concurrentCommitsAllLandInActiveAndReadBack() throws Exception {
+        int threads = 16;
+        int each = 25;
+        List<Thread> workers = new ArrayList<>();
+        List<QueueId> committed = new CopyOnWriteArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int worker = t;
+            workers.add(Thread.ofVirtual().start(() -> {
+                try {
+                    for (int i = 0; i < each; i++) {
+                        committed.add(commit(simpleEnvelope(), "worker " + worker + " message " + i + "\n"));
+                    }
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }));
+        }
+        for (Thread worker : workers) {
+            worker.join();
+        }
+
+        assertThat(committed).hasSize(threads * each);
+        assertThat(queue.list(QueueName.ACTIVE)).containsExactlyInAnyOrderElementsOf(committed);
+        for (QueueId id : committed) {
+            assertThat(content(queue.read(QueueName.ACTIVE, id))).startsWith("worker ");
+        }
+    }
+
+    @Test
+    void findsTheQueueThatHoldsAMessage() throws IOException {
+        QueueId id = commit(simpleEnvelope(), "x\n");
+        assertThat(queue.find(id)).contains(QueueName.ACTIVE);
+
+        queue.move(id, QueueName.ACTIVE, QueueName.HOLD);
+        assertThat(queue.find(id)).contains(QueueName.HOLD);
+
+        queue.remove(QueueName.HOLD, id);
+        assertThat(queue.find(id)).isEmpty();
+    }
+
+    @Test
+    void aFailingArrivalListenerDoesNotFailTheCommit() throws IOException {
+        queue.onArrival(id -> {
+            throw new IllegalStateException("listener broke");
+        });
+
+        QueueId id = commit(simpleEnvelope(), "x\n");
+
+        assertThat(queue.list(QueueName.ACTIVE)).containsExactly(id);
+    }
+
+    @Test
+    void aReadMessageSeesItsOwnDoneMarks() throws IOException {
+        QueueId id = commit(fullEnvelope(), "x\n");
+        QueuedMessage message = queue.read(QueueName.ACTIVE, id);
+
+        queue.markDone(message, 0);
+        queue.markDone(message, 2);
+
+        assertThat(queue.read(QueueName.ACTIVE, id).recipients())
+                .extracting(RecipientState::done).containsExactly(true, false, true);
+        assertThat(queue.read(QueueName.ACTIVE, id).envelope()).isEqualTo(fullEnvelope());
+    }
+
+    @Test
+    void readingAnUnfinishedIncomingFileLeavesItThere() throws IOException {
+        QueueFileWriter writer = queue.create(simpleEnvelope());
+        writer.content().write("half".getBytes(StandardCharsets.US_ASCII));
+        writer.content().flush();
+
+        assertThatThrownBy(() -> queue.read(QueueName.INCOMING, writer.id())).isInstanceOf(CorruptQueueFileException.class);
+
+        assertThat(queue.list(QueueName.INCOMING)).containsExactly(writer.id());
+        assertThat(queue.list(QueueName.CORRUPT)).isEmpty();
+        writer.commit();
+        assertThat(content(queue.read(QueueName.ACTIVE, writer.id()))).isEqualTo("half");
+    }
+
+    @Test
+    void fileLayoutMatchesQueueFormatDocument() throws IOException {
+        QueueId id = commit(fullEnvelope(), "Subject: hi\n\nbody\n");
+
+        String file = Files.readString(queue.path(QueueName.ACTIVE, id), StandardCharsets.UTF_8);
+
+        String[] lines = file.split("\n", -1);
+        assertThat(lines[0]).isEqualTo("BULWARK-QUEUE 1");
+        assertThat(lines[1]).hasSize(QueueFileFormat.SLOT_LENGTH - 1).startsWith("S 0000000000 0000000000 ");
+        assertThat(lines[2]).hasSize(QueueFileFormat.SLOT_LENGTH - 1).startsWith("S 0000000001 0000000000 ");
+        String rest = file.substring(lines[0].length() + 2 * QueueFileFormat.SLOT_LENGTH + 1);
+        assertThat(rest).isEqualTo("""
+                T 1795455662 123456789
+                F sender%20with%20space@example.org
+                C mail.example.org 2001:db8::1 helo%20100%25 ESMTPSA carol
+                O 8BITMIME HDRS envid+2B1 1
+                N 3
+                R- alice@example.com rfc822;Alice@Example.com SUCCESS,DELAY
+                R- bøb@exämple.com - NEVER
+                R- %2D %3D -
+                M
+                Subject: hi
+
+                body
+                X00000000000000000018 END
+                """);
+    }
+}

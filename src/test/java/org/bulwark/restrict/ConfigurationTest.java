@@ -1,0 +1,232 @@
+package org.bulwark.restrict;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.bulwark.config.Config;
+import org.bulwark.config.ConfigException;
+import org.bulwark.log.MailLog;
+import org.bulwark.mail.MailAddress;
+import org.bulwark.mail.SmtpReply;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** How restriction lists are read: errors the operator must fix, and warnings. */
+class ConfigurationTest {
+
+    @TempDir
+    Path directory;
+
+    private static Map<String, String> base() {
+        Map<String, String> values = new HashMap<>();
+        values.put("mydestination", "example.com");
+        values.put("mynetworks", "127.0.0.0/8");
+        values.put("local_recipient_maps", "");
+        values.put("smtpd_relay_restrictions", "permit_mynetworks, reject_unauth_destination");
+        return values;
+    }
+
+    private SmtpdRestrictions build(Map<String, String> values) {
+        Config config = Config.of(values);
+        return new SmtpdRestrictions(config, TestEnvironment.of(config, directory), null);
+    }
+
+    @Test
+    void refusesAnUnknownRestrictionNamingItsParameter() {
+        Map<String, String> values = base();
+        values.put("smtpd_recipient_restrictions", "permit_mynetworks, foo");
+
+        assertThatThrownBy(() -> build(values)).isInstanceOf(ConfigException.class)
+                .hasMessage("unknown restriction \"foo\" in smtpd_recipient_restrictions");
+    }
+
+    @Test
+    void refusesListsWithoutAnyRelayCheck() {
+        Map<String, String> values = base();
+        values.put("smtpd_relay_restrictions", "permit_mynetworks");
+        values.put("smtpd_recipient_restrictions", "permit_sasl_authenticated, permit");
+
+        assertThatThrownBy(() -> build(values)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("smtpd_relay_restrictions or smtpd_recipient_restrictions")
+                .hasMessageContaining("reject_unauth_destination");
+    }
+
+    @Test
+    void acceptsARelayCheckInTheRecipientListAlone() {
+        Map<String, String> values = base();
+        values.put("smtpd_relay_restrictions", "");
+        values.put("smtpd_recipient_restrictions", "permit_mynetworks, reject_unauth_destination");
+
+        assertThat(build(values).warnings()).isEmpty();
+    }
+
+    @Test
+    void acceptsARelayCheckInsideARestrictionClass() {
+        Map<String, String> values = base();
+        values.put("smtpd_relay_restrictions", "");
+        values.put("smtpd_restriction_classes", "guard");
+        values.put("guard", "permit_mynetworks, reject_unauth_destination");
+        values.put("smtpd_recipient_restrictions", "guard");
+
+        assertThat(build(values).warnings()).isEmpty();
+    }
+
+    @Test
+    void doesNotCountARelayCheckThatOnlyWarns() {
+        Map<String, String> values = base();
+        values.put("smtpd_relay_restrictions", "warn_if_reject reject_unauth_destination");
+
+        assertThatThrownBy(() -> build(values)).isInstanceOf(ConfigException.class);
+    }
+
+    @Test
+    void refusesACheckAccessWithoutATable() {
+        Map<String, String> values = base();
+        values.put("smtpd_client_restrictions", "check_client_access");
+
+        assertThatThrownBy(() -> build(values)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("check_client_access in smtpd_client_restrictions")
+                .hasMessageContaining("need maptype:mapname");
+    }
+
+    @Test
+    void refusesARestrictionClassWithoutDefinition() {
+        Map<String, String> values = base();
+        values.put("smtpd_restriction_classes", "strict");
+
+        assertThatThrownBy(() -> build(values)).isInstanceOf(ConfigException.class)
+                .hasMessage("restriction class \"strict\" needs a definition");
+    }
+
+    @Test
+    void warnsOnceForEachRestrictionNotBuiltYet() {
+        Map<String, String> values = base();
+        values.put("smtpd_client_restrictions", "reject_rbl_client zen.spamhaus.org, reject_rbl_client bl.example");
+        values.put("smtpd_helo_restrictions", "reject_unknown_helo_hostname");
+        values.put("smtpd_recipient_restrictions", "reject_rbl_client zen.spamhaus.org");
+
+        assertThat(build(values).warnings()).containsExactly(
+                "restriction reject_rbl_client is not implemented yet; it is skipped",
+                "restriction reject_unknown_helo_hostname is not implemented yet; it is skipped");
+    }
+
+    @Test
+    void logsTheWarningsItCollects() {
+        Map<String, String> values = base();
+        values.put("smtpd_helo_restrictions", "reject_unknown_helo_hostname");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        MailLog.Logger logger = MailLog.to(new PrintStream(out, true, StandardCharsets.UTF_8), "mail", "bulwark")
+                .program("smtpd");
+        Config config = Config.of(values);
+
+        new SmtpdRestrictions(config, TestEnvironment.of(config, directory), logger);
+
+        assertThat(out.toString(StandardCharsets.UTF_8))
+                .contains("bulwark/smtpd[").contains("]: warning: restriction reject_unknown_helo_hostname is not"
+                        + " implemented yet; it is skipped");
+    }
+
+    @Test
+    void restrictionNamesAreCaseInsensitive() {
+        Map<String, String> values = base();
+        values.put("smtpd_relay_restrictions", "PERMIT_MYNETWORKS, Reject_Unauth_Destination");
+
+        assertThat(build(values).warnings()).isEmpty();
+    }
+
+    @Test
+    void readsAccessTablesFromFiles() throws Exception {
+        Files.writeString(directory.resolve("client_access"), "# blocked\n192.0.2.66 REJECT Go away\n");
+        Map<String, String> values = base();
+        values.put("smtpd_client_restrictions", "check_client_access texthash:client_access");
+        SmtpdContext context = new SmtpdContext(InetAddress.getByName("192.0.2.66"), "unknown", "unknown", null,
+                MailAddress.of("a@remote.example"), MailAddress.of("bob@example.com"), null, "ESMTP", 0, 0, false);
+
+        Decision decision = build(values).check(Stage.RCPT, context);
+
+        assertThat(decision).isEqualTo(new Decision.Refuse(
+                SmtpReply.of(554, "5.7.1", "<unknown[192.0.2.66]>: Client host rejected: Go away")));
+    }
+
+    @Test
+    void describesARejectAsPostfixLogsIt() throws Exception {
+        SmtpdContext context = new SmtpdContext(InetAddress.getByName("192.0.2.1"), "mx.remote.example",
+                "mx.remote.example", "mx.remote.example", MailAddress.of("a@remote.example"),
+                MailAddress.of("u@elsewhere.example"), null, "ESMTP", 0, 0, false);
+
+        String line = SmtpdRestrictions.describe("reject", Stage.RCPT, context,
+                SmtpReply.of(554, "5.7.1", "<u@elsewhere.example>: Relay access denied"));
+
+        assertThat(line).isEqualTo("NOQUEUE: reject: RCPT from mx.remote.example[192.0.2.1]: 554 5.7.1"
+                + " <u@elsewhere.example>: Relay access denied; from=<a@remote.example> to=<u@elsewhere.example>"
+                + " proto=ESMTP helo=<mx.remote.example>");
+    }
+
+    @Test
+    void loadsTheRecipientRestrictionsOfTheGuides() {
+        Map<String, String> values = base();
+        values.put("smtpd_relay_restrictions", "permit_mynetworks, permit_sasl_authenticated, defer_unauth_destination");
+        values.put("smtpd_recipient_restrictions", """
+                permit_mynetworks,
+                    permit_sasl_authenticated,
+                    reject_unauth_destination,
+                    reject_invalid_hostname,
+                    reject_non_fqdn_hostname,
+                    reject_non_fqdn_sender,
+                    reject_non_fqdn_recipient,
+                    reject_unknown_sender_domain,
+                    reject_rbl_client zen.spamhaus.org,
+                    check_policy_service unix:private/policy-spf
+                """);
+        values.put("smtpd_sender_restrictions", "reject_non_fqdn_sender, reject_sender_login_mismatch,"
+                + " reject_unknown_sender_domain, permit");
+
+        assertThat(build(values).warnings()).containsExactlyInAnyOrder(
+                "restriction reject_unknown_sender_domain is not implemented yet; it is skipped",
+                "restriction reject_rbl_client is not implemented yet; it is skipped",
+                "restriction check_policy_service is not implemented yet; it is skipped");
+    }
+
+    @Test
+    void doesNotRepeatAnEarlyStageWarningWhenReplayingItAtRcpt() throws Exception {
+        Map<String, String> values = base();
+        values.put("smtpd_delay_reject", "no");
+        values.put("smtpd_helo_restrictions", "warn_if_reject reject_non_fqdn_helo_hostname");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        MailLog.Logger logger = MailLog.to(new PrintStream(out, true, StandardCharsets.UTF_8), "mail", "bulwark")
+                .program("smtpd");
+        Config config = Config.of(values);
+        SmtpdRestrictions restrictions = new SmtpdRestrictions(config, TestEnvironment.of(config, directory), logger);
+        SmtpdContext helo = new SmtpdContext(InetAddress.getByName("192.0.2.1"), "unknown", "unknown", "mailhost",
+                null, null, null, "ESMTP", 0, 0, false);
+
+        assertThat(restrictions.check(Stage.HELO, helo).accepted()).isTrue();
+        assertThat(restrictions.check(Stage.RCPT, helo.withRecipient(MailAddress.of("bob@example.com"))).accepted())
+                .isTrue();
+
+        assertThat(out.toString(StandardCharsets.UTF_8).lines().filter(l -> l.contains("reject_warning")))
+                .singleElement().asString().contains("EHLO from unknown[192.0.2.1]: 504 5.5.2 <mailhost>");
+    }
+
+    @Test
+    void cutsAnOverlongTableTextToOneReplyLine() throws Exception {
+        Files.writeString(directory.resolve("client_access"), "192.0.2.66 REJECT " + "x".repeat(600) + "\n");
+        Map<String, String> values = base();
+        values.put("smtpd_client_restrictions", "check_client_access texthash:client_access");
+        SmtpdContext context = new SmtpdContext(InetAddress.getByName("192.0.2.66"), "unknown", "unknown", null,
+                MailAddress.of("a@remote.example"), MailAddress.of("bob@example.com"), null, "ESMTP", 0, 0, false);
+
+        Decision decision = build(values).check(Stage.RCPT, context);
+
+        assertThat(decision).isInstanceOfSatisfying(Decision.Refuse.class,
+                refuse -> assertThat(refuse.reply().toString()).hasSize(510));
+    }
+}

@@ -1,0 +1,305 @@
+package org.bulwark.testing;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.BindException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
+import org.xbill.DNS.AAAARecord;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.MXRecord;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.PTRRecord;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.ReverseMap;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.TXTRecord;
+import org.xbill.DNS.TextParseException;
+
+/**
+ * An authoritative DNS server on 127.0.0.1 (UDP and TCP on the same ephemeral port) that serves
+ * the records a test adds. Unknown names get NXDOMAIN, known names without records of the asked
+ * type get NODATA; a name can be made to answer SERVFAIL, or nothing at all (a timeout).
+ * UDP answers larger than 512 bytes are truncated (TC), so clients retry over TCP (RFC 1035 §4.2.1).
+ *
+ * <pre>{@code
+ * try (TestDnsServer dns = TestDnsServer.start()) {
+ *     dns.addA("mail.example.com", "192.0.2.10");
+ *     DnsResolver resolver = DnsResolver.create(List.of(dns.address()));
+ * }
+ * }</pre>
+ */
+public final class TestDnsServer implements AutoCloseable {
+
+    private static final long TTL = 300;
+    private static final int UDP_LIMIT = 512;
+
+    private final DatagramSocket udp;
+    private final ServerSocket tcp;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Map<Name, List<Record>> records = new HashMap<>();
+    private final Set<Name> servfail = new HashSet<>();
+    private final Set<Name> silent = new HashSet<>();
+    private final AtomicInteger queries = new AtomicInteger();
+    private final List<Thread> threads = new ArrayList<>();
+    private volatile boolean closed;
+
+    private TestDnsServer(DatagramSocket udp, ServerSocket tcp) {
+        this.udp = udp;
+        this.tcp = tcp;
+    }
+
+    /** Starts a server on an ephemeral port of 127.0.0.1. */
+    public static TestDnsServer start() throws IOException {
+        InetAddress loopback = InetAddress.getByAddress(new byte[] {127, 0, 0, 1});
+        for (int attempt = 0; ; attempt++) {
+            DatagramSocket udp = new DatagramSocket(new InetSocketAddress(loopback, 0));
+            ServerSocket tcp = new ServerSocket();
+            try {
+                tcp.bind(new InetSocketAddress(loopback, udp.getLocalPort()));
+            } catch (BindException e) {
+                udp.close();
+                tcp.close();
+                if (attempt >= 20) {
+                    throw e;
+                }
+                continue;
+            }
+            TestDnsServer server = new TestDnsServer(udp, tcp);
+            server.threads.add(Thread.ofVirtual().name("test-dns-udp").start(server::serveUdp));
+            server.threads.add(Thread.ofVirtual().name("test-dns-tcp").start(server::serveTcp));
+            return server;
+        }
+    }
+
+    public int port() {
+        return udp.getLocalPort();
+    }
+
+    /** {@code 127.0.0.1:port}, as a {@code dns_servers} item. */
+    public String address() {
+        return "127.0.0.1:" + port();
+    }
+
+    /** How many queries arrived (UDP and TCP), including those answered with silence. */
+    public int queryCount() {
+        return queries.get();
+    }
+
+    public TestDnsServer add(Record record) {
+        lock.lock();
+        try {
+            records.computeIfAbsent(record.getName(), n -> new ArrayList<>()).add(record);
+        } finally {
+            lock.unlock();
+        }
+        return this;
+    }
+
+    public TestDnsServer addA(String name, String address) {
+        return add(new ARecord(name(name), DClass.IN, TTL, literal(address)));
+    }
+
+    public TestDnsServer addAaaa(String name, String address) {
+        return add(new AAAARecord(name(name), DClass.IN, TTL, literal(address)));
+    }
+
+    /** A PTR record for the reverse name of {@code address} pointing at {@code host}. */
+    public TestDnsServer addPtr(String address, String host) {
+        return add(new PTRRecord(ReverseMap.fromAddress(literal(address)), DClass.IN, TTL, name(host)));
+    }
+
+    public TestDnsServer addMx(String domain, int preference, String host) {
+        return add(new MXRecord(name(domain), DClass.IN, TTL, preference, name(host)));
+    }
+
+    public TestDnsServer addTxt(String name, String... strings) {
+        return add(new TXTRecord(name(name), DClass.IN, TTL, List.of(strings)));
+    }
+
+    /** Every query for this name is answered with SERVFAIL. */
+    public TestDnsServer servfail(String name) {
+        lock.lock();
+        try {
+            servfail.add(name(name));
+        } finally {
+            lock.unlock();
+        }
+        return this;
+    }
+
+    /** Every query for this name goes unanswered, as if the server timed out. */
+    public TestDnsServer silence(String name) {
+        lock.lock();
+        try {
+            silent.add(name(name));
+        } finally {
+            lock.unlock();
+        }
+        return this;
+    }
+
+    /** The reverse-lookup name of an address, e.g. for {@link #servfail} of a PTR query. */
+    public static String reverseName(String address) {
+        return ReverseMap.fromAddress(literal(address)).toString();
+    }
+
+    /** Stops answering and frees the port; the same as {@link #close}. */
+    public void stop() {
+        close();
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        udp.close();
+        try {
+            tcp.close();
+        } catch (IOException e) {
+            // Closing is best effort; the threads end when their sockets do.
+        }
+        for (Thread t : threads) {
+            try {
+                t.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private void serveUdp() {
+        byte[] buffer = new byte[65535];
+        while (!closed) {
+            DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
+            try {
+                udp.receive(packet);
+                byte[] query = java.util.Arrays.copyOf(packet.getData(), packet.getLength());
+                Message response = answer(query);
+                if (response != null) {
+                    byte[] wire = response.toWire(UDP_LIMIT);
+                    udp.send(new DatagramPacket(wire, wire.length, packet.getSocketAddress()));
+                }
+            } catch (SocketException e) {
+                return;
+            } catch (IOException e) {
+                // A malformed packet: drop it, as a real server would.
+            }
+        }
+    }
+
+    private void serveTcp() {
+        while (!closed) {
+            Socket socket;
+            try {
+                socket = tcp.accept();
+            } catch (IOException e) {
+                return;
+            }
+            Thread.ofVirtual().start(() -> serveConnection(socket));
+        }
+    }
+
+    /** RFC 1035 §4.2.2: each message is preceded by its two-byte length. */
+    private void serveConnection(Socket socket) {
+        try (socket) {
+            DataInputStream in = new DataInputStream(socket.getInputStream());
+            DataOutputStream out = new DataOutputStream(socket.getOutputStream());
+            while (!closed) {
+                int length = in.readUnsignedShort();
+                byte[] query = in.readNBytes(length);
+                Message response = answer(query);
+                if (response == null) {
+                    continue;
+                }
+                byte[] wire = response.toWire();
+                out.writeShort(wire.length);
+                out.write(wire);
+                out.flush();
+            }
+        } catch (IOException e) {
+            // The client closed the connection.
+        }
+    }
+
+    /** The response, or null for silence. */
+    private Message answer(byte[] wire) throws IOException {
+        Message query = new Message(wire);
+        queries.incrementAndGet();
+        Record question = query.getQuestion();
+        Message response = new Message(query.getHeader().getID());
+        response.getHeader().setFlag(Flags.QR);
+        response.getHeader().setFlag(Flags.AA);
+        if (query.getHeader().getFlag(Flags.RD)) {
+            response.getHeader().setFlag(Flags.RD);
+        }
+        if (question == null) {
+            response.getHeader().setRcode(Rcode.FORMERR);
+            return response;
+        }
+        response.addRecord(question, Section.QUESTION);
+        lock.lock();
+        try {
+            Name name = question.getName();
+            if (silent.contains(name)) {
+                return null;
+            }
+            if (servfail.contains(name)) {
+                response.getHeader().setRcode(Rcode.SERVFAIL);
+                return response;
+            }
+            List<Record> known = records.get(name);
+            if (known == null) {
+                response.getHeader().setRcode(Rcode.NXDOMAIN);
+                return response;
+            }
+            for (Record r : known) {
+                if (r.getType() == question.getType()) {
+                    response.addRecord(r, Section.ANSWER);
+                }
+            }
+            return response;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static Name name(String text) {
+        try {
+            return Name.fromString(text.endsWith(".") ? text : text + ".");
+        } catch (TextParseException e) {
+            throw new IllegalArgumentException("bad DNS name: " + text, e);
+        }
+    }
+
+    private static InetAddress literal(String address) {
+        byte[] bytes = org.bulwark.util.Cidr.literalBytes(address);
+        if (bytes == null) {
+            throw new IllegalArgumentException("not an IP address: " + address);
+        }
+        try {
+            return InetAddress.getByAddress(bytes);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
