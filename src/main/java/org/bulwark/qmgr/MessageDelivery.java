@@ -29,6 +29,7 @@ import org.bulwark.queue.MailQueue;
 import org.bulwark.queue.QueueName;
 import org.bulwark.queue.QueuedMessage;
 import org.bulwark.queue.RecipientState;
+import org.bulwark.rewrite.AddressResolver;
 import org.bulwark.rewrite.Resolution;
 
 /**
@@ -87,11 +88,16 @@ final class MessageDelivery {
         for (Map.Entry<Destination, List<Target>> group : groups.entrySet()) {
             Destination destination = group.getKey();
             List<Target> targets = group.getValue();
-            if (destination.transport().equals("error")) {
+            // Postfix's error(8) in its two roles: the nexthop is the reason.
+            if (destination.transport().equals(AddressResolver.ERROR_TRANSPORT)) {
                 for (Target target : targets) {
                     finish(destination.transport(), new Outcome(target, Status.BOUNCED, QmgrLog.RELAY_NONE,
                             QmgrLog.DSN_UNDELIVERABLE, destination.nexthop()), null);
                 }
+                continue;
+            }
+            if (destination.transport().equals(AddressResolver.RETRY_TRANSPORT)) {
+                deferAll(destination.transport(), targets, destination.nexthop(), null);
                 continue;
             }
             DeliveryAgent agent = context.agents().get(destination.transport());

@@ -35,7 +35,7 @@ import org.bulwark.rewrite.Resolution;
  */
 public final class QueueManager {
 
-    /** active/ is looked at this often even without an arrival signal. */
+    /** active/ is looked at this often even without an arrival signal (files moved in by hand, postsuper). */
     private static final Duration ACTIVE_POLL = Duration.ofSeconds(1);
 
     private final MailQueue queue;
@@ -47,6 +47,7 @@ public final class QueueManager {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition wakeup = lock.newCondition();
     private boolean wakeRequested;
+    private boolean listening;
     private volatile boolean running;
     private Thread scheduler;
 
@@ -74,13 +75,17 @@ public final class QueueManager {
                 return;
             }
             running = true;
+            if (!listening) {
+                queue.onArrival(id -> wake());
+                listening = true;
+            }
             scheduler = Thread.ofVirtual().name("qmgr").start(this::schedule);
         } finally {
             lock.unlock();
         }
     }
 
-    /** Asks for an immediate scan of active/, e.g. from the queue's arrival signal. */
+    /** Asks for an immediate scan of active/; the queue's arrival signal calls it. */
     public void wake() {
         lock.lock();
         try {

@@ -298,6 +298,18 @@ class QueueManagerTest {
     }
 
     @Test
+    void defersARecipientTheResolverSendsToTheRetryTransport() throws Exception {
+        resolver = a -> List.of(new Resolution("retry", "alias lookup failed", a));
+        QueueId id = enqueue("someone@example.test");
+        startQueueManager(agent);
+
+        await(() -> in(QueueName.DEFERRED, id));
+
+        assertThat(log()).contains("dsn=4.3.0, status=deferred (alias lookup failed)");
+        assertThat(queue.read(QueueName.DEFERRED, id).deferReason()).contains("alias lookup failed");
+    }
+
+    @Test
     void logsTheOriginalRecipientOfAnAlias() throws Exception {
         resolver = a -> List.of(new Resolution("local", "", MailAddress.of("postmaster@example.test")));
         QueueId id = enqueue("abuse@example.test");
