@@ -24,7 +24,6 @@ import org.bulwark.queue.MailQueue;
 import org.bulwark.queue.QueueName;
 import org.bulwark.queue.QueuedMessage;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,12 +46,7 @@ class SendmailCommandTest {
         queueDirectory = dir.resolve("queue");
         Files.writeString(conf.resolve("main.cf"), "queue_directory = " + queueDirectory + "\n"
                 + "myhostname = mail.example.test\nmyorigin = example.test\n");
-        try {
-            ConfigLoader.load(conf);
-            MailQueue.open(queueDirectory);
-        } catch (UnsupportedOperationException e) {
-            Assumptions.abort("needs the config and queue packages, not merged into this branch yet");
-        }
+        MailQueue.open(queueDirectory);
     }
 
     @AfterEach
