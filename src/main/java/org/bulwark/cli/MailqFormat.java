@@ -13,6 +13,7 @@ import java.util.Locale;
 final class MailqFormat {
 
     static final String EMPTY = "Mail queue is empty";
+    static final String NO_QUEUE_DIRECTORY = "no such queue directory (is queue_directory right?)";
     /** How showq shows the null sender ({@code empty_address_recipient}). */
     static final String NULL_SENDER = "MAILER-DAEMON";
 

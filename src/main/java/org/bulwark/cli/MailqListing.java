@@ -38,6 +38,10 @@ final class MailqListing {
     }
 
     static List<MailqFormat.Entry> entries(Path queueDirectory) throws IOException {
+        if (!Files.isDirectory(queueDirectory)) {
+            // Reading must not create a queue: that is the server's job, with its ownership.
+            throw new NoSuchFileException(queueDirectory.toString(), null, MailqFormat.NO_QUEUE_DIRECTORY);
+        }
         List<MailqFormat.Entry> entries = new ArrayList<>(maildrop(queueDirectory.resolve("maildrop")));
         MailQueue queue = MailQueue.open(queueDirectory);
         queued(queue, QueueName.ACTIVE, '*', entries);

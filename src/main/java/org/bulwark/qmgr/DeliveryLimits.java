@@ -27,8 +27,13 @@ final class DeliveryLimits {
         this.processes = new Semaphore(positive("default_process_limit", PROCESS_LIMIT));
     }
 
+    /** Zero means no limit, as in Postfix. */
     int recipientLimit(String transport) {
-        return perTransport(transport, "_destination_recipient_limit", RECIPIENT_LIMIT);
+        String own = transport + "_destination_recipient_limit";
+        String name = config.isSet(own) ? own : "default_destination_recipient_limit";
+        String value = config.get(name).trim();
+        int limit = value.isEmpty() ? RECIPIENT_LIMIT : Integer.parseInt(value);
+        return limit <= 0 ? Integer.MAX_VALUE : limit;
     }
 
     /** Blocks until this destination and the whole system have room for one more delivery. */
@@ -53,7 +58,7 @@ final class DeliveryLimits {
         return config.isSet(own) ? positive(own, fallback) : positive("default" + suffix, fallback);
     }
 
-    /** Postfix treats a limit of zero as no limit for recipients; a value below one is taken as one here. */
+    /** A value below one is taken as one: a destination always gets at least one delivery at a time. */
     private int positive(String name, int fallback) {
         String value = config.get(name).trim();
         if (value.isEmpty()) {

@@ -64,6 +64,28 @@ class MailqCommandTest {
     }
 
     @Test
+    void failsWithOneLineWhenTheQueueDirectoryIsMissing() throws IOException {
+        Files.writeString(conf.resolve("main.cf"), "queue_directory = " + dir.resolve("missing") + "\n");
+        StringWriter err = new StringWriter();
+        var cl = Bulwark.commandLine();
+        cl.setErr(new PrintWriter(err, true));
+        java.io.ByteArrayOutputStream stderr = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream original = System.err;
+        System.setErr(new java.io.PrintStream(stderr, true, StandardCharsets.UTF_8));
+        int status;
+        try {
+            status = cl.execute("mailq", "-c", conf.toString());
+        } finally {
+            System.setErr(original);
+        }
+
+        assertThat(status).isNotZero();
+        assertThat(stderr.toString(StandardCharsets.UTF_8) + err).contains("bulwark: fatal: ")
+                .contains("no such queue directory").doesNotContain("Exception");
+        assertThat(dir.resolve("missing")).doesNotExist();
+    }
+
+    @Test
     void listsAnActiveMessageWithItsPendingRecipientsOnly() throws IOException {
         QueueId id = enqueue("alice@example.test", "bob@example.test", "carol@example.test");
         queue.markDone(queue.read(QueueName.ACTIVE, id), 0);
