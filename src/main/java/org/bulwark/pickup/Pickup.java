@@ -47,6 +47,8 @@ public final class Pickup {
     private final Condition wakeup = lock.newCondition();
     private boolean wakeRequested;
     private volatile boolean running;
+    /** Set by {@link #stop()}: a pass in progress ends after the current file. */
+    private volatile boolean stopping;
     private Thread poller;
 
     public Pickup(Config config, MailQueue queue, Cleanup cleanup, MailLog log) {
@@ -63,6 +65,7 @@ public final class Pickup {
                 return;
             }
             running = true;
+            stopping = false;
             poller = Thread.ofVirtual().name("pickup").start(this::poll);
         } finally {
             lock.unlock();
@@ -89,6 +92,7 @@ public final class Pickup {
                 return;
             }
             running = false;
+            stopping = true;
             wakeup.signalAll();
             thread = poller;
         } finally {
@@ -135,7 +139,7 @@ public final class Pickup {
         files.sort(null);
         int count = 0;
         for (Path file : files) {
-            if (!running && poller != null) {
+            if (stopping) {
                 break;
             }
             if (pickUp(file)) {
@@ -146,7 +150,6 @@ public final class Pickup {
     }
 
     private boolean pickUp(Path file) {
-        QueueId id;
         MaildropFile drop;
         // As Postfix's pickup, the file's owner is the submitter, not what the file claims.
         Long owner = ownerUid(file);
@@ -158,13 +161,17 @@ public final class Pickup {
                 throw new MaildropFile.MalformedMaildropException("no recipient addresses found");
             }
             try (CleanupSession session = cleanup.open(envelope)) {
+                // Postfix's order: pickup's line comes before cleanup's message-id line.
+                log.info(session.queueId() + ": uid=" + (owner != null ? owner : drop.uid())
+                        + " from=<" + envelope.sender().external() + ">");
                 writeContent(session.content(), drop, headers, envelope.sender(), in);
-                id = session.commit();
+                session.commit();
             }
         } catch (NoSuchFileException e) {
             return false; // another pickup got it
-        } catch (MaildropFile.MalformedMaildropException e) {
-            moveToCorrupt(file, e.getMessage());
+        } catch (MaildropFile.MalformedMaildropException | RuntimeException e) {
+            // Kept for the administrator rather than retried every second forever.
+            moveToCorrupt(file, String.valueOf(e.getMessage()));
             return false;
         } catch (IOException e) {
             log.warning("maildrop/" + file.getFileName() + ": " + e.getMessage() + "; will try again");
@@ -176,7 +183,6 @@ public final class Pickup {
         } catch (IOException e) {
             log.warning("maildrop/" + file.getFileName() + ": cannot remove: " + e.getMessage());
         }
-        log.info(id + ": uid=" + (owner != null ? owner : drop.uid()) + " from=<" + qualify(drop.sender()).external() + ">");
         return true;
     }
 

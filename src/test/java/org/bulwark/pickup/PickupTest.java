@@ -131,6 +131,25 @@ class PickupTest {
     }
 
     @Test
+    void picksUpFilesByItselfOnceStarted() throws Exception {
+        Path file = drop("00000000AAAA06",
+                new MaildropFile(1000, "alice", "alice@example.test", null, false, List.of("bob@example.test")),
+                "Subject: hello\n\nbody\n");
+        pickup.start();
+        try {
+            long deadline = System.nanoTime() + java.time.Duration.ofSeconds(20).toNanos();
+            while (queue.list(QueueName.ACTIVE).isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+        } finally {
+            pickup.stop();
+        }
+
+        assertThat(queue.list(QueueName.ACTIVE)).hasSize(1);
+        assertThat(file).doesNotExist();
+    }
+
+    @Test
     void leavesTemporaryFilesOfTheSendmailCommandAlone() throws IOException {
         Path temporary = queue.maildrop().resolve("tmp.123.drop");
         Files.writeString(temporary, "half written");
