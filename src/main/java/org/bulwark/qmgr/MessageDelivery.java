@@ -16,6 +16,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.bulwark.mail.MailAddress;
 import org.bulwark.mail.QueueId;
 import org.bulwark.queue.CorruptQueueFileException;
@@ -45,6 +47,9 @@ final class MessageDelivery {
             DeliveryLimits limits, ExecutorService executor, QmgrLog log, Backoff backoff,
             Duration maximalQueueLifetime, Duration bounceQueueLifetime, Clock clock) {
     }
+
+    /** {@code 5.1.1 User unknown}: an RFC 3463 code before the text, as error(8) accepts it. */
+    private static final Pattern DSN_PREFIX = Pattern.compile("([245]\\.\\d{1,3}\\.\\d{1,3})\\s+(.*)", Pattern.DOTALL);
 
     private record Destination(String transport, String nexthop) {
     }
@@ -88,16 +93,17 @@ final class MessageDelivery {
         for (Map.Entry<Destination, List<Target>> group : groups.entrySet()) {
             Destination destination = group.getKey();
             List<Target> targets = group.getValue();
-            // Postfix's error(8) in its two roles: the nexthop is the reason.
-            if (destination.transport().equals(AddressResolver.ERROR_TRANSPORT)) {
+            // Postfix's error(8) in its two roles: the nexthop is the reason, perhaps led by a DSN code.
+            boolean error = destination.transport().equals(AddressResolver.ERROR_TRANSPORT);
+            if (error || destination.transport().equals(AddressResolver.RETRY_TRANSPORT)) {
+                Matcher coded = DSN_PREFIX.matcher(destination.nexthop());
+                boolean hasCode = coded.matches() && coded.group(1).charAt(0) == (error ? '5' : '4');
+                String dsn = hasCode ? coded.group(1) : error ? QmgrLog.DSN_UNDELIVERABLE : QmgrLog.DSN_TEMPORARY;
+                String text = hasCode ? coded.group(2) : destination.nexthop();
                 for (Target target : targets) {
-                    finish(destination.transport(), new Outcome(target, Status.BOUNCED, QmgrLog.RELAY_NONE,
-                            QmgrLog.DSN_UNDELIVERABLE, destination.nexthop()), null);
+                    finish(destination.transport(), new Outcome(target, error ? Status.BOUNCED : Status.DEFERRED,
+                            QmgrLog.RELAY_NONE, dsn, text), null);
                 }
-                continue;
-            }
-            if (destination.transport().equals(AddressResolver.RETRY_TRANSPORT)) {
-                deferAll(destination.transport(), targets, destination.nexthop(), null);
                 continue;
             }
             DeliveryAgent agent = context.agents().get(destination.transport());

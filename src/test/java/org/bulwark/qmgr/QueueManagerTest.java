@@ -296,6 +296,17 @@ class QueueManagerTest {
     }
 
     @Test
+    void takesTheStatusCodeLeadingTheErrorTransportsText() throws Exception {
+        resolver = a -> List.of(new Resolution("error", "5.7.1 mail for this address is refused", a));
+        QueueId id = enqueue("closed@example.test");
+        startQueueManager(agent);
+
+        await(() -> log().contains(id + ": removed"));
+
+        assertThat(log()).contains("dsn=5.7.1, status=bounced (mail for this address is refused)");
+    }
+
+    @Test
     void defersRecipientsOfATransportWithoutAnAgent() throws Exception {
         resolver = a -> List.of(new Resolution("smtp", "example.net", a));
         QueueId id = enqueue("someone@example.net");
