@@ -114,6 +114,9 @@ public final class DnsResolver {
         }
         boolean temporary = false;
         for (String name : names.values()) {
+            if (!isHostName(name)) {
+                continue;
+            }
             DnsResult<InetAddress> forward = lookupAddresses(name);
             if (forward.values().contains(address)) {
                 return new DnsResult.Found<>(List.of(name));
@@ -232,6 +235,32 @@ public final class DnsResolver {
         return answers.isEmpty()
                 ? new DnsResult.NotFound<>(DnsResult.Absence.NODATA)
                 : new DnsResult.Found<>(answers);
+    }
+
+    /**
+     * Whether a PTR name may stand as the client's name in logs and Received: headers: letters,
+     * digits, hyphens and underscores in labels of at most 63 characters, and not all numeric
+     * (which would pass for an address), like Postfix's valid_hostname().
+     */
+    static boolean isHostName(String name) {
+        if (name.isEmpty() || name.length() > 255) {
+            return false;
+        }
+        boolean allNumeric = true;
+        for (String label : name.split("\\.", -1)) {
+            if (label.isEmpty() || label.length() > 63 || label.startsWith("-") || label.endsWith("-")) {
+                return false;
+            }
+            for (int i = 0; i < label.length(); i++) {
+                char c = label.charAt(i);
+                boolean digit = c >= '0' && c <= '9';
+                allNumeric &= digit;
+                if (!(digit || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '-' || c == '_')) {
+                    return false;
+                }
+            }
+        }
+        return !allNumeric;
     }
 
     private static String hostName(Name name) {

@@ -1,2 +1,10 @@
-/** The SMTP server: listeners, one session per connection on a virtual thread, verb handlers and limits. Talks to untrusted clients. */
+/**
+ * The SMTP server: listeners, one session per connection on a virtual thread, verb handlers and
+ * limits.
+ *
+ * <p>SECURITY: talks to untrusted clients over the network and needs no privilege beyond its
+ * listening socket. Sessions are capped (master.cf maxproc), every read has smtpd_timeout, error
+ * and recipient counts are bounded, and no 250 is sent for a message before cleanup has committed
+ * it to the queue. Unexpected failures end the session with a 421 and a log line, never a trace.
+ */
 package org.bulwark.smtpd;

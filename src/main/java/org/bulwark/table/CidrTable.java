@@ -35,7 +35,7 @@ final class CidrTable implements LookupTable {
                 throw TableMessages.badLine(file, line.number(), text, "expected format: network/prefix result");
             }
             try {
-                entries.add(new Entry(CidrText.parse(text.substring(0, space)), text.substring(space).strip()));
+                entries.add(new Entry(Cidr.parse(text.substring(0, space)), text.substring(space).strip()));
             } catch (IllegalArgumentException e) {
                 throw TableMessages.badLine(file, line.number(), text, e.getMessage());
             }

@@ -29,12 +29,14 @@ public final class DomainClassifier {
 
     public DomainClassifier(Config config) {
         this.mydestination = MatchList.of(config, "mydestination");
-        this.virtualAliasDomains = domainList(config, "virtual_alias_domains", "virtual_alias_maps");
-        this.virtualMailboxDomains = domainList(config, "virtual_mailbox_domains", "virtual_mailbox_maps");
+        // Their defaults, $virtual_alias_maps and $virtual_mailbox_maps, make a domain virtual when
+        // it is a key in those tables: a table item of a domain list is a lookup of the domain.
+        this.virtualAliasDomains = MatchList.of(config, "virtual_alias_domains");
+        this.virtualMailboxDomains = MatchList.of(config, "virtual_mailbox_domains");
         this.relayDomains = MatchList.of(config, "relay_domains");
         Set<String> addresses = new HashSet<>();
-        addInterfaces(addresses, config, "inet_interfaces", "all");
-        addInterfaces(addresses, config, "proxy_interfaces", "");
+        addInterfaces(addresses, config, "inet_interfaces");
+        addInterfaces(addresses, config, "proxy_interfaces");
         this.interfaceAddresses = Set.copyOf(addresses);
     }
 
@@ -80,25 +82,9 @@ public final class DomainClassifier {
         }
     }
 
-    /**
-     * A virtual_*_domains list; when the placeholder configuration has no value, Postfix's default
-     * ({@code $virtual_alias_maps}, {@code $virtual_mailbox_maps}) applies: the domains that are
-     * keys in those tables.
-     */
-    private static MatchList domainList(Config config, String name, String mapsDefault) {
-        if (!config.isSet(name) && config.get(name).isBlank()) {
-            return MatchList.parse(config.list(mapsDefault), config.configDirectory(),
-                    MatchList.parentMatchesSubdomains(config, name));
-        }
-        return MatchList.of(config, name);
-    }
-
-    private static void addInterfaces(Set<String> out, Config config, String parameter, String defaultValue) {
-        List<String> items = config.isSet(parameter) || !config.get(parameter).isBlank()
-                ? config.list(parameter) : List.of(defaultValue);
-        for (String item : items) {
+    private static void addInterfaces(Set<String> out, Config config, String parameter) {
+        for (String item : config.list(parameter)) {
             switch (item.toLowerCase(Locale.ROOT)) {
-                case "" -> { }
                 case "all" -> out.addAll(allLocalAddresses());
                 case "loopback-only", "localhost" -> out.addAll(List.of("127.0.0.1", "::1"));
                 default -> out.addAll(addressesOf(parameter, item));

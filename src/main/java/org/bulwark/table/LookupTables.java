@@ -1,5 +1,6 @@
 package org.bulwark.table;
 
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Optional;
@@ -136,5 +137,24 @@ public final class LookupTables {
             dot = name.indexOf('.', dot + 1);
         }
         return found;
+    }
+
+    /**
+     * Looks a client address up the way check_client_access does (access(5) "net.work.addr.ess"):
+     * the address, then its prefixes cut at the last {@code .} (IPv4) or {@code :} (IPv6, compressed
+     * form, so {@code 2001:db8::1} tries {@code 2001:db8::1}, {@code 2001:db8:}, {@code 2001:db8},
+     * {@code 2001}, as Postfix does).
+     */
+    public static Optional<String> findNetworkAddress(LookupTable table, InetAddress address) {
+        String text = NetworkList.addressText(address);
+        char delimiter = text.indexOf(':') >= 0 ? ':' : '.';
+        while (true) {
+            Optional<String> found = table.find(text);
+            int cut = text.lastIndexOf(delimiter);
+            if (found.isPresent() || cut <= 0) {
+                return found;
+            }
+            text = text.substring(0, cut);
+        }
     }
 }

@@ -16,10 +16,6 @@ import org.bulwark.config.Config;
  */
 public final class MatchList {
 
-    /** Postfix's default of parent_domain_matches_subdomains. */
-    static final List<String> PARENT_MATCH_DEFAULT = List.of("debug_peer_list", "fast_flush_domains",
-            "mynetworks", "permit_mbox_mail_if_configured", "relay_domains", "smtpd_access_maps");
-
     private sealed interface Item permits Name, Table {
         boolean negated();
     }
@@ -43,11 +39,9 @@ public final class MatchList {
         return parse(config.list(name), config.configDirectory(), parentMatchesSubdomains(config, name));
     }
 
-    /** Whether {@code parent_domain_matches_subdomains} lists the parameter (Postfix's default when unset). */
+    /** Whether {@code parent_domain_matches_subdomains} lists the parameter. */
     public static boolean parentMatchesSubdomains(Config config, String parameter) {
-        String key = "parent_domain_matches_subdomains";
-        List<String> names = config.isSet(key) || !config.get(key).isBlank() ? config.list(key) : PARENT_MATCH_DEFAULT;
-        return names.contains(parameter);
+        return config.list("parent_domain_matches_subdomains").contains(parameter);
     }
 
     public static MatchList parse(List<String> items, Path configDirectory, boolean parentMatchesSubdomains) {

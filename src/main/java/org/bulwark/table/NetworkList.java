@@ -57,7 +57,7 @@ public final class NetworkList {
             return;
         }
         try {
-            out.add(new Network(CidrText.parse(s), negated));
+            out.add(new Network(Cidr.parse(s), negated));
         } catch (IllegalArgumentException e) {
             throw TableMessages.badNetwork(file, line, item, e.getMessage());
         }

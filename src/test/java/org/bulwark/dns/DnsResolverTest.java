@@ -220,4 +220,27 @@ class DnsResolverTest {
 
         assertThat(configured.lookupAddresses("mail.example.com").values()).containsExactly(ip("192.0.2.10"));
     }
+
+    @Test
+    void followsACnameToItsTarget() throws Exception {
+        dns.addCname("www.example.com", "host.example.net").addA("host.example.net", "192.0.2.80");
+
+        assertThat(resolver.lookupAddresses("www.example.com").values()).containsExactly(ip("192.0.2.80"));
+    }
+
+    @Test
+    void ignoresPtrNamesThatAreNotHostNames() throws Exception {
+        dns.addPtr("192.0.2.10", "bad_name!.example.com").addA("bad_name!.example.com", "192.0.2.10");
+
+        assertThat(resolver.verifiedName(ip("192.0.2.10"))).isEmpty();
+    }
+
+    @Test
+    void acceptsOnlyHostNamesAsClientNames() {
+        assertThat(DnsResolver.isHostName("mail-1.example_x.com")).isTrue();
+        assertThat(DnsResolver.isHostName("bad_name!.example.com")).isFalse();
+        assertThat(DnsResolver.isHostName("192.0.2.1")).isFalse();
+        assertThat(DnsResolver.isHostName("-dash.example.com")).isFalse();
+        assertThat(DnsResolver.isHostName("a..b")).isFalse();
+    }
 }

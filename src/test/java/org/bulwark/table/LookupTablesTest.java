@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.bulwark.config.ConfigException;
@@ -171,5 +172,17 @@ class LookupTablesTest {
         assertThat(LookupTables.findAccess(table, MailAddress.of("x@mail.example.com"), false)).isEmpty();
         assertThat(LookupTables.findAccess(table, MailAddress.of("x@example.com"), false)).contains("REJECT");
         assertThat(LookupTables.findAccess(table, MailAddress.of("x@mail.example.net"), false)).contains("REJECT");
+    }
+
+    @Test
+    void findsClientAddressesByTheirPrefixes() throws IOException {
+        LookupTable table = LookupTables.open(
+                "inline:{ 192.0.2=REJECT, 198.51.100.7=OK, { 2001:db8=REJECT v6 }, ::1=OK }", dir);
+
+        assertThat(LookupTables.findNetworkAddress(table, InetAddress.getByName("192.0.2.44"))).contains("REJECT");
+        assertThat(LookupTables.findNetworkAddress(table, InetAddress.getByName("198.51.100.7"))).contains("OK");
+        assertThat(LookupTables.findNetworkAddress(table, InetAddress.getByName("198.51.100.8"))).isEmpty();
+        assertThat(LookupTables.findNetworkAddress(table, InetAddress.getByName("2001:db8::25"))).contains("REJECT v6");
+        assertThat(LookupTables.findNetworkAddress(table, InetAddress.getByName("::1"))).contains("OK");
     }
 }

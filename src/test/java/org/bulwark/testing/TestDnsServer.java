@@ -13,6 +13,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -22,6 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
+import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.MXRecord;
@@ -34,6 +36,7 @@ import org.xbill.DNS.ReverseMap;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.TextParseException;
+import org.xbill.DNS.Type;
 
 /**
  * An authoritative DNS server on 127.0.0.1 (UDP and TCP on the same ephemeral port) that serves
@@ -132,6 +135,10 @@ public final class TestDnsServer implements AutoCloseable {
         return add(new MXRecord(name(domain), DClass.IN, TTL, preference, name(host)));
     }
 
+    public TestDnsServer addCname(String alias, String target) {
+        return add(new CNAMERecord(name(alias), DClass.IN, TTL, name(target)));
+    }
+
     public TestDnsServer addTxt(String name, String... strings) {
         return add(new TXTRecord(name(name), DClass.IN, TTL, List.of(strings)));
     }
@@ -193,7 +200,7 @@ public final class TestDnsServer implements AutoCloseable {
             DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
             try {
                 udp.receive(packet);
-                byte[] query = java.util.Arrays.copyOf(packet.getData(), packet.getLength());
+                byte[] query = Arrays.copyOf(packet.getData(), packet.getLength());
                 Message response = answer(query);
                 if (response != null) {
                     byte[] wire = response.toWire(UDP_LIMIT);
@@ -272,14 +279,32 @@ public final class TestDnsServer implements AutoCloseable {
                 response.getHeader().setRcode(Rcode.NXDOMAIN);
                 return response;
             }
-            for (Record r : known) {
-                if (r.getType() == question.getType()) {
-                    response.addRecord(r, Section.ANSWER);
-                }
-            }
+            addAnswers(response, name, question.getType(), 0);
             return response;
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** The records of the type, or a CNAME and then its target's records (RFC 1034 §4.3.2). */
+    private void addAnswers(Message response, Name name, int type, int depth) {
+        List<Record> known = records.getOrDefault(name, List.of());
+        boolean any = false;
+        for (Record r : known) {
+            if (r.getType() == type) {
+                response.addRecord(r, Section.ANSWER);
+                any = true;
+            }
+        }
+        if (any || type == Type.CNAME || depth > 8) {
+            return;
+        }
+        for (Record r : known) {
+            if (r instanceof CNAMERecord alias) {
+                response.addRecord(alias, Section.ANSWER);
+                addAnswers(response, alias.getTarget(), type, depth + 1);
+                return;
+            }
         }
     }
 

@@ -1,0 +1,229 @@
+package org.bulwark.smtpd;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.bulwark.cleanup.Cleanup;
+import org.bulwark.config.Config;
+import org.bulwark.dns.DnsResolver;
+import org.bulwark.log.MailLog;
+import org.bulwark.protocol.Replies;
+import org.bulwark.restrict.SmtpdRestrictions;
+
+/**
+ * One smtpd listener: accepts connections and runs each session on its own virtual thread, at most
+ * {@code maxproc} at a time (master.cf's process limit); a client beyond that hears {@code 421} and
+ * is let go, as a Postfix master at its limit would leave it waiting.
+ */
+public final class SmtpServer implements AutoCloseable {
+
+    private final SmtpdSettings settings;
+    private final InetSocketAddress listen;
+    private final MessageIntake intake;
+    private final RestrictionCheck restrictions;
+    private final ClientNameLookup names;
+    private final MailLog.Logger log;
+    private final int maxproc;
+    private final Semaphore slots;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition sessionEnded = lock.newCondition();
+    private final Set<Socket> open = new HashSet<>();
+    private volatile ServerSocket server;
+    private volatile boolean stopping;
+    private Thread acceptor;
+
+    /** The service as the composition root builds it; {@code default_process_limit} caps the sessions. */
+    public SmtpServer(Config config, InetSocketAddress listen, Cleanup cleanup, SmtpdRestrictions restrictions,
+            DnsResolver dns, MailLog log) {
+        this(config, listen, cleanup, restrictions, dns, log, processLimit(config));
+    }
+
+    /** @param maxproc the master.cf process limit of this service */
+    public SmtpServer(Config config, InetSocketAddress listen, Cleanup cleanup, SmtpdRestrictions restrictions,
+            DnsResolver dns, MailLog log, int maxproc) {
+        this(config, listen, cleanup::open, restrictions == null ? RestrictionCheck.NONE : restrictions::check,
+                dns == null ? ClientNameLookup.NONE : dns::verifiedName, log, maxproc);
+    }
+
+    /** The same server with its collaborators reduced to the one call each that it makes. */
+    public SmtpServer(Config config, InetSocketAddress listen, MessageIntake intake, RestrictionCheck restrictions,
+            ClientNameLookup names, MailLog log, int maxproc) {
+        if (maxproc < 1) {
+            throw new IllegalArgumentException("process limit must be at least 1, not " + maxproc);
+        }
+        this.settings = SmtpdSettings.from(config);
+        this.listen = listen;
+        this.intake = intake;
+        this.restrictions = restrictions;
+        this.names = settings.peernameLookup() ? names : ClientNameLookup.NONE;
+        this.log = log.program("smtpd");
+        this.maxproc = maxproc;
+        this.slots = new Semaphore(maxproc);
+    }
+
+    private static int processLimit(Config config) {
+        String value = config.get("default_process_limit");
+        return value.isBlank() ? 100 : config.integer("default_process_limit");
+    }
+
+    /** Binds the listening socket (port 0 picks a free port) and starts accepting. */
+    public void start() throws IOException {
+        ServerSocket socket = new ServerSocket();
+        socket.setReuseAddress(true);
+        socket.bind(listen, 100);
+        server = socket;
+        acceptor = Thread.ofVirtual().name("smtpd-accept-" + socket.getLocalPort()).start(this::acceptLoop);
+    }
+
+    /** The bound port. */
+    public int port() {
+        ServerSocket s = server;
+        if (s == null) {
+            throw new IllegalStateException("server not started");
+        }
+        return s.getLocalPort();
+    }
+
+    private void acceptLoop() {
+        while (!stopping) {
+            Socket client;
+            try {
+                client = server.accept();
+            } catch (IOException e) {
+                if (!stopping) {
+                    log.warning("accept failed on port " + server.getLocalPort() + ": " + e.getMessage());
+                    pauseAfterAcceptFailure();
+                }
+                continue;
+            }
+            if (!slots.tryAcquire()) {
+                turnAway(client);
+                continue;
+            }
+            register(client);
+            Thread.ofVirtual().name("smtpd-" + client.getInetAddress().getHostAddress()).start(() -> {
+                try {
+                    new SmtpSession(client, settings, names, restrictions, intake, log).run();
+                } finally {
+                    unregister(client);
+                    slots.release();
+                }
+            });
+        }
+    }
+
+    /** Out of file descriptors, say: give running sessions a moment instead of spinning. */
+    private static void pauseAfterAcceptFailure() {
+        try {
+            Thread.sleep(100);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void turnAway(Socket client) {
+        log.warning("service smtpd on port " + server.getLocalPort() + " has reached its process limit \""
+                + maxproc + "\": refusing " + client.getInetAddress().getHostAddress());
+        try (client) {
+            OutputStream out = client.getOutputStream();
+            out.write(Replies.SERVICE_UNAVAILABLE.wire().getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+        } catch (IOException e) {
+            // The client is gone already.
+        }
+    }
+
+    private void register(Socket client) {
+        lock.lock();
+        try {
+            open.add(client);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void unregister(Socket client) {
+        lock.lock();
+        try {
+            open.remove(client);
+            sessionEnded.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The number of sessions now running. */
+    public int activeSessions() {
+        lock.lock();
+        try {
+            return open.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Stops accepting, lets running sessions finish for up to {@code grace}, then closes the
+     * connections still open.
+     */
+    public void stop(Duration grace) {
+        stopping = true;
+        ServerSocket s = server;
+        if (s != null) {
+            try {
+                s.close();
+            } catch (IOException e) {
+                log.warning("closing port " + s.getLocalPort() + ": " + e.getMessage());
+            }
+        }
+        lock.lock();
+        try {
+            awaitSessions(System.nanoTime() + grace.toNanos());
+            for (Socket client : open) {
+                try {
+                    client.close();
+                } catch (IOException e) {
+                    // Closing is all we wanted.
+                }
+            }
+            // A closed socket ends its session at once; wait for them to log their disconnect.
+            awaitSessions(System.nanoTime() + TimeUnit.SECONDS.toNanos(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            lock.unlock();
+        }
+        if (acceptor != null) {
+            try {
+                acceptor.join(TimeUnit.SECONDS.toMillis(5));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void awaitSessions(long deadline) throws InterruptedException {
+        while (!open.isEmpty()) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return;
+            }
+            sessionEnded.awaitNanos(left);
+        }
+    }
+
+    @Override
+    public void close() {
+        stop(Duration.ZERO);
+    }
+}

@@ -1,0 +1,442 @@
+package org.bulwark.smtpd;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import org.bulwark.log.MailLog;
+import org.bulwark.mail.MailAddress;
+import org.bulwark.mail.SmtpReply;
+import org.bulwark.protocol.BareNewline;
+import org.bulwark.protocol.Command;
+import org.bulwark.protocol.InputLine;
+import org.bulwark.protocol.LineEnding;
+import org.bulwark.protocol.PathArgument;
+import org.bulwark.protocol.Replies;
+import org.bulwark.protocol.SmtpInput;
+import org.bulwark.restrict.Decision;
+import org.bulwark.restrict.SmtpdContext;
+import org.bulwark.restrict.Stage;
+
+/**
+ * One SMTP conversation on one virtual thread: greeting, the command loop, error limits, and the
+ * log lines Postfix writes for it. The mail transaction commands live in {@link MailCommands}.
+ */
+final class SmtpSession implements Runnable {
+
+    /** Where the conversation stands, for "lost connection after X" lines (Postfix's names). */
+    static final String AFTER_CONNECT = "CONNECT";
+    static final String IN_DATA = "DATA";
+    static final String AFTER_DOT = "END-OF-MESSAGE";
+
+    final SmtpdSettings settings;
+    final MailLog.Logger log;
+    final RestrictionCheck restrictions;
+    final MessageIntake intake;
+    private final Socket socket;
+    private final ClientNameLookup names;
+    private final CommandCounts counts = new CommandCounts();
+    private final MailCommands mail;
+
+    OutputStream out;
+    SmtpInput in;
+    InetAddress clientAddress;
+    String clientName = "unknown";
+    String clientIp;
+    String helo;
+    String protocol = "SMTP";
+    Transaction transaction;
+    String where = AFTER_CONNECT;
+    boolean improperPipelining;
+    int errorCount;
+    private int junkCommands;
+    private SmtpReply accessDenied;
+    private String reason;
+    boolean closing;
+
+    SmtpSession(Socket socket, SmtpdSettings settings, ClientNameLookup names, RestrictionCheck restrictions,
+            MessageIntake intake, MailLog.Logger log) {
+        this.socket = socket;
+        this.settings = settings;
+        this.names = names;
+        this.restrictions = restrictions;
+        this.intake = intake;
+        this.log = log;
+        this.mail = new MailCommands(this);
+    }
+
+    String nameAndAddress() {
+        return clientName + "[" + clientIp + "]";
+    }
+
+    @Override
+    public void run() {
+        try (socket) {
+            clientAddress = socket.getInetAddress();
+            clientIp = printable(clientAddress);
+            if (settings.peernameLookup()) {
+                clientName = lookUpName();
+            }
+            log.info("connect from " + nameAndAddress());
+            socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, settings.timeout().toMillis()));
+            out = new BufferedOutputStream(socket.getOutputStream(), 8192);
+            in = new SmtpInput(socket.getInputStream(), out);
+            converse();
+        } catch (IOException e) {
+            // The socket failed before the conversation began; nothing to tell the client.
+        } finally {
+            if (transaction != null) {
+                transaction.abort();
+            }
+            if (reason != null && !(reason.equals("lost connection") && where.equals(AFTER_DOT))) {
+                log.info(reason + " after " + where + " from " + nameAndAddress());
+            }
+            log.info("disconnect from " + nameAndAddress() + counts.summary());
+        }
+    }
+
+    /** The address as Postfix logs it: IPv6 in its compressed form (RFC 5952), without a scope. */
+    static String printable(InetAddress address) {
+        if (!(address instanceof java.net.Inet6Address)) {
+            return address.getHostAddress();
+        }
+        byte[] b = address.getAddress();
+        int[] groups = new int[8];
+        for (int i = 0; i < 8; i++) {
+            groups[i] = ((b[2 * i] & 0xff) << 8) | (b[2 * i + 1] & 0xff);
+        }
+        int bestStart = -1;
+        int bestLength = 1;
+        for (int i = 0; i < 8; i++) {
+            int j = i;
+            while (j < 8 && groups[j] == 0) {
+                j++;
+            }
+            if (j - i > bestLength) {
+                bestStart = i;
+                bestLength = j - i;
+            }
+            i = Math.max(i, j);
+        }
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < 8; i++) {
+            if (i == bestStart) {
+                out.append(i == 0 ? "::" : ":");
+                i += bestLength - 1;
+                continue;
+            }
+            out.append(Integer.toHexString(groups[i]));
+            if (i < 7) {
+                out.append(':');
+            }
+        }
+        return out.toString();
+    }
+
+    private String lookUpName() {
+        try {
+            return names.verifiedName(clientAddress).orElse("unknown");
+        } catch (RuntimeException e) {
+            log.warning("hostname lookup for " + clientIp + " failed: " + e.getMessage());
+            return "unknown";
+        }
+    }
+
+    private void converse() {
+        try {
+            greet();
+            while (!closing) {
+                if (errorCount >= settings.hardErrorLimit()) {
+                    reason = "too many errors";
+                    reply(Replies.tooManyErrors(settings.myhostname()));
+                    break;
+                }
+                InputLine line = in.readLine(settings.lineLengthLimit());
+                if (line == null) {
+                    reason = "lost connection";
+                    break;
+                }
+                handle(line);
+            }
+            out.flush();
+        } catch (SocketTimeoutException e) {
+            reason = "timeout";
+            replyQuietly(Replies.timeout(settings.myhostname()));
+        } catch (IOException e) {
+            reason = "lost connection";
+        } catch (RuntimeException e) {
+            log.warning("unexpected error in session with " + nameAndAddress() + ": " + e);
+            reason = "internal error";
+            replyQuietly(Replies.internalError(settings.myhostname()));
+        }
+    }
+
+    private void greet() throws IOException {
+        Decision decision = restrictions.check(Stage.CONNECT, context(null, null));
+        if (decision instanceof Decision.Refuse refuse) {
+            accessDenied = refuse.reply();
+            logReject(AFTER_CONNECT, refuse.reply(), null, null);
+            reply(refuse.reply());
+            errorCount++;
+        } else {
+            reply(Replies.banner(settings.banner()));
+        }
+    }
+
+    private void handle(InputLine line) throws IOException {
+        if (line.ending() == LineEnding.BARE_LF && refusesBareNewline()) {
+            reply(Replies.bareNewline(settings.bareNewlineRejectCode()));
+            closing = true;
+            return;
+        }
+        if (line.tooLong()) {
+            counts.record("unknown", false);
+            errorCount++;
+            reply(Replies.LINE_TOO_LONG);
+            return;
+        }
+        if (!line.isValidUtf8()) {
+            errorCount++;
+            reply(Replies.BAD_UTF8);
+            return;
+        }
+        Command command = Command.parse(line.text());
+        if (command.verb().isEmpty()) {
+            errorCount++;
+            reply(Replies.BAD_SYNTAX);
+            return;
+        }
+        Verb verb = Verb.lookup(command.verb());
+        if (verb == null) {
+            where = "UNKNOWN";
+            counts.record("unknown", false);
+            errorCount++;
+            reply(Replies.NOT_RECOGNIZED);
+            return;
+        }
+        if (accessDenied != null && verb != Verb.QUIT) {
+            errorCount++;
+            reply(Replies.accessDenied(nameAndAddress()));
+            return;
+        }
+        where = verb.name();
+        if (pipelinedTooEarly(verb) && settings.forbidUnauthPipelining()) {
+            reply(Replies.PROTOCOL_SYNCHRONIZATION);
+            closing = true;
+            return;
+        }
+        boolean ok = execute(verb, command);
+        counts.record(verb.countName(), ok);
+        if (!ok) {
+            errorCount++;
+        }
+        if (verb.limited && junkCommands++ > settings.junkCommandLimit()) {
+            errorCount++;
+        }
+    }
+
+    /**
+     * RFC 2920 §3.1: a client may not send past a command that ends a group before our reply, nor
+     * pipeline at all before EHLO. Logged once, as Postfix does; the flag feeds
+     * reject_unauth_pipelining.
+     */
+    private boolean pipelinedTooEarly(Verb verb) {
+        if (improperPipelining || !(verb.lastInGroup || !protocol.equals("ESMTP")) || !in.hasBufferedInput()) {
+            return false;
+        }
+        improperPipelining = true;
+        log.info("improper command pipelining after " + verb.name() + " from " + nameAndAddress() + ": "
+                + in.peekBuffered(100));
+        return true;
+    }
+
+    private boolean execute(Verb verb, Command command) throws IOException {
+        return switch (verb) {
+            case HELO -> hello(command, false);
+            case EHLO -> hello(command, true);
+            case MAIL -> mail.mail(command);
+            case RCPT -> mail.rcpt(command);
+            case DATA -> mail.data(command);
+            case BDAT -> mail.bdat(command);
+            case RSET -> rset(command);
+            case NOOP -> respond(Replies.OK);
+            case VRFY -> vrfy(command);
+            case ETRN -> etrn(command);
+            case QUIT -> {
+                closing = true;
+                reply(Replies.BYE);
+                yield true;
+            }
+        };
+    }
+
+    private boolean hello(Command command, boolean extended) throws IOException {
+        if (!command.hasArgument()) {
+            return fail(extended ? Replies.EHLO_SYNTAX : Replies.HELO_SYNTAX);
+        }
+        // RFC 5321 §4.1.4: HELO/EHLO resets the state like RSET.
+        resetTransaction();
+        helo = command.argument();
+        Decision decision = restrictions.check(Stage.HELO, context(null, null));
+        if (decision instanceof Decision.Refuse refuse) {
+            logReject("HELO", refuse.reply(), null, null);
+            helo = null;
+            return fail(refuse.reply());
+        }
+        protocol = extended ? "ESMTP" : "SMTP";
+        if (!extended) {
+            return respond(Replies.helo(settings.myhostname()));
+        }
+        if (!settings.discardEhloKeywords().isEmpty() && settings.logDiscardedEhloKeywords()) {
+            log.info("discarding EHLO keywords: " + String.join(" ", settings.discardEhloKeywords()));
+        }
+        return respond(Replies.ehlo(settings.myhostname(), settings.ehloKeywords()));
+    }
+
+    private boolean rset(Command command) throws IOException {
+        if (command.hasArgument()) {
+            return fail(Replies.RSET_SYNTAX);
+        }
+        resetTransaction();
+        return respond(Replies.OK);
+    }
+
+    private boolean vrfy(Command command) throws IOException {
+        if (settings.disableVrfy()) {
+            return fail(Replies.VRFY_DISABLED);
+        }
+        if (!command.hasArgument()) {
+            return fail(Replies.VRFY_SYNTAX);
+        }
+        MailAddress address = PathArgument.parseMailbox(command.argument(), false);
+        if (address == null) {
+            return fail(Replies.BAD_RECIPIENT);
+        }
+        address = qualify(address);
+        MailAddress sender = transaction == null ? null : transaction.sender;
+        Decision decision = restrictions.check(Stage.RCPT, context(sender, address));
+        if (decision instanceof Decision.Refuse refuse) {
+            logReject("VRFY", refuse.reply(), sender, address);
+            return fail(refuse.reply());
+        }
+        return respond(Replies.vrfy(command.argument()));
+    }
+
+    private boolean etrn(Command command) throws IOException {
+        if (settings.heloRequired() && helo == null) {
+            return fail(Replies.SEND_HELO_FIRST);
+        }
+        if (transaction != null) {
+            return fail(Replies.ETRN_IN_TRANSACTION);
+        }
+        String[] words = command.words();
+        if (words.length != 1) {
+            return fail(Replies.ETRN_SYNTAX);
+        }
+        String site = words[0].startsWith("@") || words[0].startsWith("#") ? words[0].substring(1) : words[0];
+        if (!site.matches("[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?|\\[[0-9A-Fa-f:.]+\\]")) {
+            return fail(Replies.ETRN_BAD_PARAMETER);
+        }
+        Decision decision = restrictions.check(Stage.ETRN, context(null, null));
+        if (decision instanceof Decision.Refuse refuse) {
+            logReject("ETRN", refuse.reply(), null, null);
+            return fail(refuse.reply());
+        }
+        // No fast flush service: Postfix answers so when flush(8) is unreachable.
+        return fail(Replies.ETRN_UNABLE);
+    }
+
+    // Shared with MailCommands.
+
+    MailAddress qualify(MailAddress address) {
+        if (address.isNullSender() || address.isQualified() || !settings.appendAtMyorigin()) {
+            return address;
+        }
+        return address.withDomain(settings.myorigin());
+    }
+
+    void resetTransaction() {
+        if (transaction != null) {
+            transaction.abort();
+            transaction = null;
+        }
+    }
+
+    SmtpdContext context(MailAddress sender, MailAddress recipient) {
+        return context(sender, recipient, transaction == null ? 0 : transaction.parameters.size());
+    }
+
+    SmtpdContext context(MailAddress sender, MailAddress recipient, long size) {
+        int count = transaction == null ? 0 : transaction.recipients.size();
+        return new SmtpdContext(clientAddress, clientName, clientName, helo, sender, recipient, null, protocol,
+                count, size, improperPipelining);
+    }
+
+    boolean refusesBareNewline() {
+        if (settings.bareNewline() != BareNewline.REJECT) {
+            return false;
+        }
+        return settings.bareNewlineExclusions().stream().noneMatch(net -> net.contains(clientAddress));
+    }
+
+    /**
+     * Postfix's reject line: {@code NOQUEUE: reject: RCPT from host[ip]: 554 5.7.1 <x@y>: Relay
+     * access denied; from=<a@b> to=<x@y> proto=ESMTP helo=<h>}.
+     */
+    void logReject(String stage, SmtpReply reply, MailAddress sender, MailAddress recipient) {
+        String id = transaction != null && transaction.message != null
+                ? transaction.message.queueId().value() : "NOQUEUE";
+        StringBuilder b = new StringBuilder(id).append(": reject: ").append(stage).append(" from ")
+                .append(nameAndAddress()).append(": ").append(reply).append(';');
+        if (sender != null) {
+            b.append(" from=<").append(sender.external()).append('>');
+        }
+        if (recipient != null) {
+            b.append(" to=<").append(recipient.external()).append('>');
+        }
+        b.append(" proto=").append(protocol);
+        if (helo != null) {
+            b.append(" helo=<").append(helo).append('>');
+        }
+        log.info(b.toString());
+    }
+
+    boolean respond(SmtpReply reply) throws IOException {
+        reply(reply);
+        return true;
+    }
+
+    boolean fail(SmtpReply reply) throws IOException {
+        reply(reply);
+        return false;
+    }
+
+    /**
+     * Queues a reply; it goes out when the client has nothing more waiting (RFC 2920). Past the
+     * soft error limit, error replies are delayed (Postfix's smtpd_error_sleep_time tarpit).
+     */
+    void reply(SmtpReply reply) throws IOException {
+        if (!reply.isPositive() && errorCount >= settings.softErrorLimit() && !settings.errorSleep().isZero()) {
+            out.flush();
+            try {
+                Thread.sleep(settings.errorSleep());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted");
+            }
+        }
+        out.write(reply.wire().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private void replyQuietly(SmtpReply reply) {
+        try {
+            out.write(reply.wire().getBytes(StandardCharsets.UTF_8));
+            out.flush();
+        } catch (IOException | RuntimeException e) {
+            // The client is gone or stuck; the log line says why the session ended.
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package org.bulwark.smtpd;
+
+import java.util.Locale;
+
+/**
+ * The commands the server knows, with Postfix's flags: {@code limited} commands count toward
+ * smtpd_junk_command_limit; {@code lastInGroup} ones must end a pipelined group (RFC 2920 §3.1),
+ * so input already waiting after them is improper pipelining.
+ */
+enum Verb {
+    HELO(true, true),
+    EHLO(true, true),
+    MAIL(false, false),
+    RCPT(false, false),
+    DATA(false, true),
+    BDAT(false, false),
+    RSET(true, false),
+    NOOP(true, true),
+    VRFY(true, true),
+    ETRN(true, false),
+    QUIT(false, false);
+
+    final boolean limited;
+    final boolean lastInGroup;
+
+    Verb(boolean limited, boolean lastInGroup) {
+        this.limited = limited;
+        this.lastInGroup = lastInGroup;
+    }
+
+    /** The name in the disconnect line's counts. */
+    String countName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    static Verb lookup(String verb) {
+        for (Verb v : values()) {
+            if (v.name().equals(verb)) {
+                return v;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,90 @@
+package org.bulwark.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class SmtpInputTest {
+
+    private static SmtpInput input(String wire, AtomicInteger flushes) {
+        return new SmtpInput(new ByteArrayInputStream(wire.getBytes(StandardCharsets.UTF_8)), flushes::incrementAndGet);
+    }
+
+    @Test
+    void tellsCrlfFromBareLf() throws IOException {
+        SmtpInput in = input("EHLO a\r\nNOOP\nQUIT\r\n", new AtomicInteger());
+        InputLine first = in.readLine(100);
+        InputLine second = in.readLine(100);
+        assertThat(first.text()).isEqualTo("EHLO a");
+        assertThat(first.ending()).isEqualTo(LineEnding.CRLF);
+        assertThat(second.text()).isEqualTo("NOOP");
+        assertThat(second.ending()).isEqualTo(LineEnding.BARE_LF);
+        assertThat(in.readLine(100).text()).isEqualTo("QUIT");
+        assertThat(in.readLine(100)).isNull();
+    }
+
+    @Test
+    void reportsTooLongLinesAndSkipsTheirRest() throws IOException {
+        SmtpInput in = input("x".repeat(50) + "\r\nNOOP\r\n", new AtomicInteger());
+        InputLine line = in.readLine(20);
+        assertThat(line.tooLong()).isTrue();
+        assertThat(line.ending()).isEqualTo(LineEnding.CRLF);
+        assertThat(in.readLine(20).text()).isEqualTo("NOOP");
+    }
+
+    @Test
+    void acceptsALineOfExactlyTheLimit() throws IOException {
+        InputLine line = input("x".repeat(20) + "\r\n", new AtomicInteger()).readLine(20);
+        assertThat(line.tooLong()).isFalse();
+        assertThat(line.text()).hasSize(20);
+    }
+
+    @Test
+    void knowsWhenPipelinedInputIsWaiting() throws IOException {
+        SmtpInput in = input("MAIL FROM:<a@b>\r\nRCPT TO:<c@d>\r\n", new AtomicInteger());
+        in.readLine(100);
+        assertThat(in.hasBufferedInput()).isTrue();
+        assertThat(in.peekBuffered(100)).isEqualTo("RCPT TO:<c@d>\\r\\n");
+        in.readLine(100);
+        assertThat(in.hasBufferedInput()).isFalse();
+    }
+
+    @Test
+    void flushesRepliesOnlyBeforeReadingFromAnIdleClient() throws IOException {
+        AtomicInteger flushes = new AtomicInteger();
+        SmtpInput in = new SmtpInput(new ByteArrayInputStream("A\r\nB\r\n".getBytes(StandardCharsets.US_ASCII)) {
+            private boolean first = true;
+
+            @Override
+            public synchronized int available() {
+                // The whole group is already here at the first read, nothing after it.
+                return first ? super.available() : 0;
+            }
+
+            @Override
+            public synchronized int read(byte[] b) throws IOException {
+                first = false;
+                return super.read(b, 0, b.length);
+            }
+        }, flushes::incrementAndGet);
+        in.readLine(10);
+        in.readLine(10);
+        assertThat(flushes).hasValue(0);
+        assertThat(in.readLine(10)).isNull();
+        assertThat(flushes).hasValue(1);
+    }
+
+    @Test
+    void readsExactlyTheChunkSize() throws IOException {
+        SmtpInput in = input("0123456789NOOP\r\n", new AtomicInteger());
+        ByteArrayOutputStream chunk = new ByteArrayOutputStream();
+        in.readExactly(10, chunk::write);
+        assertThat(chunk.toString(StandardCharsets.US_ASCII)).isEqualTo("0123456789");
+        assertThat(in.readLine(100).text()).isEqualTo("NOOP");
+    }
+}
