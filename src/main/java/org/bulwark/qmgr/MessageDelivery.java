@@ -1,0 +1,295 @@
+package org.bulwark.qmgr;
+
+import java.io.IOException;
+import java.nio.file.NoSuchFileException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.bulwark.mail.MailAddress;
+import org.bulwark.mail.QueueId;
+import org.bulwark.queue.CorruptQueueFileException;
+import org.bulwark.queue.DeliveryAgent;
+import org.bulwark.queue.DeliveryReport;
+import org.bulwark.queue.DeliveryReport.Outcome;
+import org.bulwark.queue.DeliveryReport.Status;
+import org.bulwark.queue.DeliveryRequest;
+import org.bulwark.queue.DeliveryRequest.Target;
+import org.bulwark.queue.MailQueue;
+import org.bulwark.queue.QueueName;
+import org.bulwark.queue.QueuedMessage;
+import org.bulwark.queue.RecipientState;
+import org.bulwark.rewrite.AddressResolver;
+import org.bulwark.rewrite.Resolution;
+
+/**
+ * One pass over one message in active/: resolve the recipients that are not done, hand them to
+ * the agents grouped by transport and nexthop, record each result durably, then remove, defer or
+ * expire the message. A recipient that resolves to several addresses (an alias) is done only when
+ * every one of them is sent or bounced, so a retry never skips an address that was not delivered.
+ */
+final class MessageDelivery {
+
+    /** What every message pass shares with the queue manager. */
+    record Context(MailQueue queue, Function<MailAddress, List<Resolution>> resolver, Map<String, DeliveryAgent> agents,
+            DeliveryLimits limits, ExecutorService executor, QmgrLog log, Backoff backoff,
+            Duration maximalQueueLifetime, Duration bounceQueueLifetime, Clock clock) {
+    }
+
+    /** {@code 5.1.1 User unknown}: an RFC 3463 code before the text, as error(8) accepts it. */
+    private static final Pattern DSN_PREFIX = Pattern.compile("([245]\\.\\d{1,3}\\.\\d{1,3})\\s+(.*)", Pattern.DOTALL);
+
+    private record Destination(String transport, String nexthop) {
+    }
+
+    /** How far one queue-file recipient got in this pass. */
+    private static final class Progress {
+        int targets;
+        int finished;
+        boolean deferred;
+    }
+
+    private final Context context;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Map<Integer, Progress> progress = new HashMap<>();
+    private QueuedMessage message;
+    private Instant activeArrival;
+    private String firstDeferReason;
+    /** Set when shutdown interrupted a delivery: nothing more is decided about this message now. */
+    private volatile boolean abandoned;
+
+    MessageDelivery(Context context) {
+        this.context = context;
+    }
+
+    void run(QueueId id) {
+        activeArrival = context.clock().instant();
+        try {
+            message = context.queue().read(QueueName.ACTIVE, id);
+        } catch (NoSuchFileException e) {
+            return; // already deferred or removed by a pass that just finished
+        } catch (CorruptQueueFileException e) {
+            context.log().warning(id + ": corrupt queue file moved to corrupt/: " + e.getMessage());
+            return;
+        } catch (IOException e) {
+            context.log().warning(id + ": cannot read queue file: " + e.getMessage());
+            return;
+        }
+        context.log().queueActive(message);
+        Map<Destination, List<Target>> groups = resolve();
+        List<Future<?>> running = new ArrayList<>();
+        for (Map.Entry<Destination, List<Target>> group : groups.entrySet()) {
+            Destination destination = group.getKey();
+            List<Target> targets = group.getValue();
+            // Postfix's error(8) in its two roles: the nexthop is the reason, perhaps led by a DSN code.
+            boolean error = destination.transport().equals(AddressResolver.ERROR_TRANSPORT);
+            if (error || destination.transport().equals(AddressResolver.RETRY_TRANSPORT)) {
+                Matcher coded = DSN_PREFIX.matcher(destination.nexthop());
+                boolean hasCode = coded.matches() && coded.group(1).charAt(0) == (error ? '5' : '4');
+                String dsn = hasCode ? coded.group(1) : error ? QmgrLog.DSN_UNDELIVERABLE : QmgrLog.DSN_TEMPORARY;
+                String text = hasCode ? coded.group(2) : destination.nexthop();
+                for (Target target : targets) {
+                    finish(destination.transport(), new Outcome(target, error ? Status.BOUNCED : Status.DEFERRED,
+                            QmgrLog.RELAY_NONE, dsn, text), null);
+                }
+                continue;
+            }
+            DeliveryAgent agent = context.agents().get(destination.transport());
+            if (agent == null) {
+                deferAll("qmgr", targets, QmgrLog.TRANSPORT_UNAVAILABLE, null);
+                continue;
+            }
+            int limit = context.limits().recipientLimit(destination.transport());
+            for (int from = 0; from < targets.size(); from += limit) {
+                DeliveryRequest request = new DeliveryRequest(message, destination.nexthop(),
+                        targets.subList(from, Math.min(targets.size(), from + limit)));
+                try {
+                    running.add(context.executor().submit(() -> deliver(destination.transport(), agent, request)));
+                } catch (RejectedExecutionException e) {
+                    return; // stopping: the message stays in active/ for the next start
+                }
+            }
+        }
+        for (Future<?> future : running) {
+            try {
+                future.get();
+            } catch (InterruptedException e) {
+                // Shutting down: the message stays in active/ and is scheduled again at start.
+                Thread.currentThread().interrupt();
+                return;
+            } catch (ExecutionException e) {
+                context.log().warning(id + ": delivery task failed: " + e.getCause());
+            }
+        }
+        if (!abandoned) {
+            conclude();
+        }
+    }
+
+    private Map<Destination, List<Target>> resolve() {
+        Map<Destination, List<Target>> groups = new LinkedHashMap<>();
+        List<Target> unresolved = new ArrayList<>();
+        for (RecipientState recipient : message.recipients()) {
+            if (recipient.done()) {
+                continue;
+            }
+            List<Resolution> resolutions;
+            try {
+                resolutions = context.resolver().apply(recipient.recipient().address());
+            } catch (RuntimeException e) {
+                context.log().warning(message.id() + ": resolving <" + recipient.recipient().address().external()
+                        + ">: " + e.getMessage());
+                resolutions = List.of();
+            }
+            Progress p = new Progress();
+            progress.put(recipient.index(), p);
+            if (resolutions.isEmpty()) {
+                p.targets = 1;
+                unresolved.add(new Target(recipient, recipient.recipient().address()));
+                continue;
+            }
+            p.targets = resolutions.size();
+            for (Resolution r : resolutions) {
+                groups.computeIfAbsent(new Destination(r.transport(), r.nexthop()), k -> new ArrayList<>())
+                        .add(new Target(recipient, r.address()));
+            }
+        }
+        deferAll("qmgr", unresolved, QmgrLog.RESOLVER_FAILURE, null);
+        return groups;
+    }
+
+    private void deliver(String transport, DeliveryAgent agent, DeliveryRequest request) {
+        Instant handoff;
+        DeliveryReport report;
+        try (AutoCloseable slot = context.limits().acquire(transport, request.nexthop())) {
+            handoff = context.clock().instant();
+            report = deliverSafely(transport, agent, request);
+        } catch (InterruptedException e) {
+            // Shutting down: nothing recorded, the message stays in active/.
+            abandoned = true;
+            Thread.currentThread().interrupt();
+            return;
+        } catch (Exception e) {
+            throw new IllegalStateException(e); // releasing a permit does not throw
+        }
+        if (Thread.currentThread().isInterrupted()) {
+            abandoned = true; // shutting down: keep what the agent reported, guess nothing
+        }
+        Map<Target, Outcome> byTarget = new HashMap<>();
+        for (Outcome outcome : report.outcomes()) {
+            byTarget.putIfAbsent(outcome.target(), outcome);
+        }
+        List<Target> unreported = new ArrayList<>();
+        for (Target target : request.targets()) {
+            Outcome outcome = byTarget.get(target);
+            if (outcome == null) {
+                unreported.add(target);
+            } else {
+                finish(transport, outcome, handoff);
+            }
+        }
+        if (!abandoned) {
+            deferAll(transport, unreported, QmgrLog.AGENT_FAILURE, handoff);
+        }
+    }
+
+    private DeliveryReport deliverSafely(String transport, DeliveryAgent agent, DeliveryRequest request) {
+        try {
+            return agent.deliver(request);
+        } catch (RuntimeException e) {
+            context.log().warning(message.id() + ": transport " + transport + " failed: " + e);
+            return new DeliveryReport(List.of());
+        }
+    }
+
+    private void deferAll(String transport, List<Target> targets, String reason, Instant handoff) {
+        for (Target target : targets) {
+            finish(transport, new Outcome(target, Status.DEFERRED, QmgrLog.RELAY_NONE, QmgrLog.DSN_TEMPORARY, reason),
+                    handoff);
+        }
+    }
+
+    /** Records one result: a recipient whose last target is sent or bounced is marked done first. */
+    private void finish(String transport, Outcome outcome, Instant handoff) {
+        RecipientState recipient = outcome.target().recipient();
+        lock.lock();
+        try {
+            Progress p = progress.get(recipient.index());
+            p.finished++;
+            if (outcome.status() == Status.DEFERRED) {
+                p.deferred = true;
+                if (firstDeferReason == null) {
+                    firstDeferReason = outcome.text();
+                }
+            } else if (p.finished == p.targets && !p.deferred) {
+                try {
+                    context.queue().markDone(message, recipient.index());
+                } catch (IOException e) {
+                    // Not durably done: it will be tried again, a duplicate rather than a loss.
+                    context.log().warning(message.id() + ": cannot mark recipient done: " + e.getMessage());
+                    p.deferred = true;
+                    if (firstDeferReason == null) {
+                        firstDeferReason = QmgrLog.AGENT_FAILURE;
+                    }
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        Instant done = context.clock().instant();
+        context.log().delivery(transport, message, outcome,
+                new QmgrLog.Timing(message.envelope().arrival(), activeArrival, handoff, done));
+    }
+
+    private void conclude() {
+        List<Integer> deferred = new ArrayList<>();
+        progress.forEach((index, p) -> {
+            if (p.deferred || p.finished < p.targets) {
+                deferred.add(index);
+            }
+        });
+        try {
+            if (deferred.isEmpty()) {
+                removeMessage();
+                return;
+            }
+            Instant now = context.clock().instant();
+            if (expired(now)) {
+                // Returning the RFC 3464 notice to the sender is the bounce service's part, not wired in yet.
+                for (int index : deferred) {
+                    context.queue().markDone(message, index);
+                }
+                context.log().expired(message);
+                removeMessage();
+                return;
+            }
+            Instant next = context.backoff().nextAttempt(message.envelope().arrival(), now);
+            context.queue().defer(message, next, firstDeferReason == null ? QmgrLog.AGENT_FAILURE : firstDeferReason);
+        } catch (IOException e) {
+            context.log().warning(message.id() + ": cannot update queue file: " + e.getMessage());
+        }
+    }
+
+    private boolean expired(Instant now) {
+        Duration lifetime = message.envelope().sender().isNullSender()
+                ? context.bounceQueueLifetime() : context.maximalQueueLifetime();
+        return !now.isBefore(message.envelope().arrival().plus(lifetime));
+    }
+
+    private void removeMessage() throws IOException {
+        context.queue().remove(QueueName.ACTIVE, message.id());
+        context.log().removed(message);
+    }
+}

@@ -1,0 +1,196 @@
+package org.bulwark.qmgr;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+import org.bulwark.config.Config;
+import org.bulwark.log.MailLog;
+import org.bulwark.mail.MailAddress;
+import org.bulwark.mail.QueueId;
+import org.bulwark.queue.CorruptQueueFileException;
+import org.bulwark.queue.DeliveryAgent;
+import org.bulwark.queue.MailQueue;
+import org.bulwark.queue.QueueName;
+import org.bulwark.queue.QueuedMessage;
+import org.bulwark.rewrite.AddressResolver;
+import org.bulwark.rewrite.Resolution;
+
+/**
+ * The scheduler. Every message in active/ gets one delivery pass on a virtual thread, at most
+ * {@code default_process_limit} agent deliveries run at once, and deferred/ is scanned every
+ * {@code queue_run_delay} for messages whose next attempt is due. Whatever is in active/ when it
+ * starts (a crash, a stop during delivery) is simply delivered: recipients already marked done are
+ * skipped, so a crash repeats at most the deliveries that were not yet recorded.
+ */
+public final class QueueManager {
+
+    /** active/ is looked at this often even without an arrival signal (files moved in by hand, postsuper). */
+    private static final Duration ACTIVE_POLL = Duration.ofSeconds(1);
+
+    private final MailQueue queue;
+    private final QmgrLog log;
+    private final Duration queueRunDelay;
+    private final MessageDelivery.Context context;
+    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+    private final Set<QueueId> inFlight = ConcurrentHashMap.newKeySet();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition wakeup = lock.newCondition();
+    private boolean wakeRequested;
+    private boolean listening;
+    private volatile boolean running;
+    private Thread scheduler;
+
+    public QueueManager(Config config, MailQueue queue, AddressResolver resolver,
+            Map<String, DeliveryAgent> agents, MailLog log) {
+        this(config, queue, resolver::resolve, agents, log, Clock.systemUTC());
+    }
+
+    /** With the resolution as a function, so the scheduler can be exercised on its own. */
+    QueueManager(Config config, MailQueue queue, Function<MailAddress, List<Resolution>> resolver,
+            Map<String, DeliveryAgent> agents, MailLog log, Clock clock) {
+        this.queue = queue;
+        this.log = new QmgrLog(log);
+        this.queueRunDelay = config.time("queue_run_delay");
+        Backoff backoff = new Backoff(config.time("minimal_backoff_time"), config.time("maximal_backoff_time"));
+        this.context = new MessageDelivery.Context(queue, resolver, Map.copyOf(agents),
+                new DeliveryLimits(config), executor, this.log, backoff,
+                config.time("maximal_queue_lifetime"), config.time("bounce_queue_lifetime"), clock);
+    }
+
+    public void start() {
+        lock.lock();
+        try {
+            if (running) {
+                return;
+            }
+            running = true;
+            if (!listening) {
+                queue.onArrival(id -> wake());
+                listening = true;
+            }
+            scheduler = Thread.ofVirtual().name("qmgr").start(this::schedule);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Asks for an immediate scan of active/; the queue's arrival signal calls it. */
+    public void wake() {
+        lock.lock();
+        try {
+            wakeRequested = true;
+            wakeup.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Stops scheduling and waits up to {@code grace} for deliveries in progress; those still
+     * running are interrupted and their messages stay in active/ for the next start.
+     */
+    public void stop(Duration grace) {
+        Thread thread;
+        lock.lock();
+        try {
+            if (!running) {
+                return;
+            }
+            running = false;
+            wakeup.signalAll();
+            thread = scheduler;
+        } finally {
+            lock.unlock();
+        }
+        executor.shutdown();
+        try {
+            thread.join(grace.toMillis() + 1);
+            if (!executor.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+                executor.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            executor.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void schedule() {
+        Instant nextDeferredScan = Instant.MIN;
+        while (running) {
+            Instant now = context.clock().instant();
+            if (!now.isBefore(nextDeferredScan)) {
+                scanDeferred(now);
+                nextDeferredScan = now.plus(queueRunDelay);
+            }
+            scanActive();
+            lock.lock();
+            try {
+                if (running && !wakeRequested) {
+                    wakeup.await(ACTIVE_POLL.toMillis(), TimeUnit.MILLISECONDS);
+                }
+                wakeRequested = false;
+            } catch (InterruptedException e) {
+                return;
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    private void scanActive() {
+        try {
+            for (QueueId id : queue.list(QueueName.ACTIVE)) {
+                if (!running) {
+                    return;
+                }
+                if (inFlight.add(id)) {
+                    try {
+                        executor.execute(() -> {
+                            try {
+                                new MessageDelivery(context).run(id);
+                            } finally {
+                                inFlight.remove(id);
+                            }
+                        });
+                    } catch (java.util.concurrent.RejectedExecutionException e) {
+                        inFlight.remove(id); // stopping
+                        return;
+                    }
+                }
+            }
+        } catch (IOException e) {
+            log.warning("scan active queue: " + e.getMessage());
+        }
+    }
+
+    /** Moves deferred messages whose next attempt has come back to active/. */
+    private void scanDeferred(Instant now) {
+        try {
+            for (QueueId id : queue.list(QueueName.DEFERRED)) {
+                try {
+                    QueuedMessage message = queue.read(QueueName.DEFERRED, id);
+                    if (message.nextAttempt() == null || !message.nextAttempt().isAfter(now)) {
+                        queue.move(id, QueueName.DEFERRED, QueueName.ACTIVE);
+                    }
+                } catch (CorruptQueueFileException e) {
+                    log.warning(id + ": corrupt queue file moved to corrupt/: " + e.getMessage());
+                } catch (java.nio.file.NoSuchFileException e) {
+                    // removed or moved by the administrator meanwhile
+                }
+            }
+        } catch (IOException e) {
+            log.warning("scan deferred queue: " + e.getMessage());
+        }
+    }
+}
