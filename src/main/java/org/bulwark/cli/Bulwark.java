@@ -20,6 +20,9 @@ public final class Bulwark implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    @CommandLine.Option(names = "-c", paramLabel = "DIR", description = "configuration directory, as postfix -c")
+    java.nio.file.Path configDirectory;
+
     @Override
     public void run() {
         spec.commandLine().usage(System.out);

@@ -1,22 +1,33 @@
 package org.bulwark.cli;
 
 import java.nio.file.Path;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
- * The {@code -c DIR} option shared by every subcommand, like {@code postfix -c}: the configuration
- * directory, else {@code BULWARK_CONFIG_DIR}, else {@code conf} in the working directory.
+ * The {@code -c DIR} option, like {@code postfix -c}: accepted before the subcommand
+ * ({@code bulwark -c DIR start-fg}) or after it. Without it: {@code BULWARK_CONFIG_DIR}, else
+ * {@code conf} in the working directory.
  */
 public final class ConfigDirectory {
 
     @Option(names = "-c", paramLabel = "DIR", description = "configuration directory (default: $BULWARK_CONFIG_DIR or ./conf)")
     Path directory;
 
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec mixee;
+
     public Path resolve() {
-        if (directory != null) {
-            return directory.toAbsolutePath().normalize();
+        Path chosen = directory;
+        if (chosen == null && mixee != null && mixee.parent() != null
+                && mixee.parent().userObject() instanceof Bulwark root) {
+            chosen = root.configDirectory;
         }
-        String env = System.getenv("BULWARK_CONFIG_DIR");
-        return Path.of(env != null && !env.isEmpty() ? env : "conf").toAbsolutePath().normalize();
+        if (chosen == null) {
+            String env = System.getenv("BULWARK_CONFIG_DIR");
+            chosen = Path.of(env != null && !env.isEmpty() ? env : "conf");
+        }
+        return chosen.toAbsolutePath().normalize();
     }
 }

@@ -13,6 +13,7 @@ import org.bulwark.config.Config;
 import org.bulwark.config.ConfigLoader;
 import org.bulwark.mail.MailAddress;
 import org.bulwark.pickup.MaildropFile;
+import org.bulwark.queue.MailQueue;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -137,6 +138,8 @@ final class SendmailCommand implements Callable<Integer> {
         Path maildrop = Path.of(config.get("queue_directory")).resolve("maildrop");
         Path temporary;
         try {
+            // The queue directory exists once the server has run; before that, make it as the server would.
+            maildrop = MailQueue.open(Path.of(config.get("queue_directory"))).maildrop();
             temporary = MaildropWriter.createTemporary(maildrop);
         } catch (IOException e) {
             err.println("bulwark: fatal: cannot create file in " + maildrop + ": " + e.getMessage());

@@ -1,18 +1,71 @@
 package org.bulwark.cli;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.bulwark.config.Config;
+import org.bulwark.config.ConfigLoader;
+import org.bulwark.master.PidFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-/** {@code bulwark start}. */
+/**
+ * {@code bulwark start}: runs {@code start-fg} as a background process with the same Java and
+ * class path, and returns once it has written its pid file (or says why it did not start).
+ */
 @Command(name = "start", description = "Start the mail system in the background.")
 final class StartCommand implements Callable<Integer> {
+
+    private static final Duration STARTUP_WAIT = Duration.ofSeconds(60);
 
     @Mixin
     ConfigDirectory configDirectory;
 
     @Override
     public Integer call() throws Exception {
-        throw new UnsupportedOperationException("not built yet");
+        Path directory = configDirectory.resolve();
+        Config config = ConfigLoader.load(directory).main();
+        PidFile pidFile = PidFile.of(config);
+        Optional<ProcessHandle> running = pidFile.running();
+        if (running.isPresent()) {
+            System.err.println(Messages.alreadyRunning(running.get().pid()));
+            return 1;
+        }
+        Path output = Path.of(config.get("data_directory"), "master.out");
+        Files.createDirectories(output.getParent());
+
+        List<String> command = new ArrayList<>();
+        command.add(ProcessHandle.current().info().command().orElse("java"));
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(Bulwark.class.getName());
+        command.add("start-fg");
+        command.add("-c");
+        command.add(directory.toString());
+        Process child = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()))
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .start();
+
+        Instant deadline = Instant.now().plus(STARTUP_WAIT);
+        while (Instant.now().isBefore(deadline)) {
+            if (pidFile.running().filter(p -> p.pid() == child.pid()).isPresent()) {
+                System.err.println(Messages.running(child.pid()));
+                return 0;
+            }
+            if (!child.isAlive()) {
+                break;
+            }
+            Thread.sleep(50);
+        }
+        child.destroy();
+        System.err.println(Messages.didNotStart(output.toString()));
+        return 1;
     }
 }

@@ -1,10 +1,18 @@
 package org.bulwark.cli;
 
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.bulwark.config.Config;
+import org.bulwark.config.ConfigLoader;
+import org.bulwark.master.Master;
+import org.bulwark.master.PidFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-/** {@code bulwark start-fg}. */
+/**
+ * {@code bulwark start-fg}: runs the mail system in the foreground until SIGTERM or SIGINT, like
+ * {@code postfix start-fg}. A signal stops it cleanly: no new mail, work under way finished.
+ */
 @Command(name = "start-fg", description = "Run the mail system in the foreground.")
 final class StartFgCommand implements Callable<Integer> {
 
@@ -13,6 +21,22 @@ final class StartFgCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        throw new UnsupportedOperationException("not built yet");
+        Config config = ConfigLoader.load(configDirectory.resolve()).main();
+        PidFile pidFile = PidFile.of(config);
+        if (pidFile.running().filter(p -> p.pid() != ProcessHandle.current().pid()).isPresent()) {
+            System.err.println(Messages.alreadyRunning(pidFile.running().get().pid()));
+            return 1;
+        }
+        Master master = Master.start(configDirectory.resolve());
+        pidFile.write(ProcessHandle.current().pid());
+        System.err.println(Messages.started(ProcessHandle.current().pid(), master.smtpPorts(), config.get("maillog_file")));
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {
+            master.close();
+            pidFile.remove();
+            stopped.countDown();
+        }));
+        stopped.await();
+        return 0;
     }
 }

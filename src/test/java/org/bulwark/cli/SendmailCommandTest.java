@@ -142,7 +142,8 @@ class SendmailCommandTest {
 
     @Test
     void failsTemporarilyWhenTheMaildropCannotBeWritten() throws IOException {
-        Files.writeString(conf.resolve("main.cf"), "queue_directory = " + dir.resolve("missing") + "\n");
+        Files.writeString(dir.resolve("plain-file"), "not a directory");
+        Files.writeString(conf.resolve("main.cf"), "queue_directory = " + dir.resolve("plain-file/queue") + "\n");
 
         assertThat(sendmail("Subject: x\n\nbody\n", "bob@example.test")).isEqualTo(SendmailCommand.EX_TEMPFAIL);
         assertThat(err.toString()).startsWith("bulwark: fatal: ").doesNotContain("Exception");

@@ -105,7 +105,8 @@ public final class VirtualDelivery implements DeliveryAgent {
     }
 
     private Owner owner(MailAddress address) throws DeliveryFailure {
-        if (!Owner.runningAsRoot()) {
+        // One server process writes every mailbox: without virtual_uid_maps it writes as itself.
+        if (!Owner.runningAsRoot() || uidMaps.isEmpty()) {
             return Owner.CURRENT;
         }
         long uid = number(uidMaps, address, "virtual_uid_maps");

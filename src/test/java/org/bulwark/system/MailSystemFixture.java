@@ -1,0 +1,175 @@
+package org.bulwark.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.bulwark.master.Master;
+
+/**
+ * A whole mail system in a temporary directory: conf/ with main.cf, master.cf and a virtual
+ * mailbox map for example.test, var/ for the queue, the Maildirs and the maillog. Tests change
+ * main.cf lines before starting it, in process ({@link #start()}) or as a daemon process.
+ */
+final class MailSystemFixture implements AutoCloseable {
+
+    final Path root;
+    final Path conf;
+    final Path var;
+    private final Map<String, String> mainCf = new LinkedHashMap<>();
+    private final int port;
+    private Master master;
+
+    MailSystemFixture(Path root) throws IOException {
+        this.root = root;
+        this.conf = Files.createDirectories(root.resolve("conf"));
+        this.var = Files.createDirectories(root.resolve("var"));
+        this.port = freePort();
+        mainCf.put("myhostname", "mail.example.test");
+        mainCf.put("mydomain", "example.test");
+        mainCf.put("mydestination", "localhost");
+        mainCf.put("inet_interfaces", "127.0.0.1");
+        mainCf.put("inet_protocols", "ipv4");
+        mainCf.put("mynetworks", "127.0.0.1/32");
+        mainCf.put("queue_directory", var.resolve("spool").toString());
+        mainCf.put("data_directory", var.resolve("lib").toString());
+        mainCf.put("maillog_file", var.resolve("log/maillog").toString());
+        mainCf.put("virtual_mailbox_domains", "example.test");
+        mainCf.put("virtual_mailbox_base", var.resolve("mail").toString());
+        mainCf.put("virtual_mailbox_maps", "texthash:" + conf.resolve("vmailbox"));
+        mainCf.put("alias_maps", "");
+        mainCf.put("local_recipient_maps", "");
+        mainCf.put("smtpd_relay_restrictions", "permit_mynetworks, reject_unauth_destination");
+        mainCf.put("dns_servers", "127.0.0.1:1");
+        Files.writeString(conf.resolve("vmailbox"), """
+                alice@example.test   example.test/alice/
+                bob@example.test     example.test/bob/
+                """);
+    }
+
+    /** Sets (or, with null, removes) a main.cf parameter before start. */
+    MailSystemFixture set(String name, String value) {
+        if (value == null) {
+            mainCf.remove(name);
+        } else {
+            mainCf.put(name, value);
+        }
+        return this;
+    }
+
+    int port() {
+        return port;
+    }
+
+    void writeConfig() throws IOException {
+        writeConfig(true);
+    }
+
+    /** Writes main.cf and master.cf; without a qmgr service, mail is accepted but stays queued. */
+    void writeConfig(boolean withQueueManager) throws IOException {
+        StringBuilder main = new StringBuilder("# written by the test\n");
+        mainCf.forEach((k, v) -> main.append(k).append(" = ").append(v).append('\n'));
+        Files.writeString(conf.resolve("main.cf"), main);
+        Files.writeString(conf.resolve("master.cf"), """
+                127.0.0.1:%d inet n - n - - smtpd
+                pickup    unix  n       -       n       60      1       pickup
+                cleanup   unix  n       -       n       -       0       cleanup
+                %s
+                local     unix  -       n       n       -       -       local
+                virtual   unix  -       n       n       -       -       virtual
+                """.formatted(port, withQueueManager ? "qmgr      unix  n       -       n       300     1       qmgr" : "#qmgr"));
+    }
+
+    MailSystemFixture start() throws IOException {
+        writeConfig();
+        master = Master.start(conf);
+        return this;
+    }
+
+    void stop() {
+        if (master != null) {
+            master.close();
+            master = null;
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    Path maildir(String user) {
+        return var.resolve("mail/example.test").resolve(user);
+    }
+
+    /** The files in a Maildir's new/ directory. */
+    List<Path> delivered(String user) throws IOException {
+        Path dir = maildir(user).resolve("new");
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.sorted().toList();
+        }
+    }
+
+    /** Waits until the user's Maildir holds {@code count} messages; fails after a generous limit. */
+    List<Path> awaitDelivered(String user, int count) throws Exception {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
+        List<Path> files = delivered(user);
+        while (files.size() < count && Instant.now().isBefore(deadline)) {
+            Thread.sleep(20);
+            files = delivered(user);
+        }
+        assertThat(files).as("messages in %s's Maildir (log:%n%s)", user, maillog()).hasSize(count);
+        return files;
+    }
+
+    String maillog() throws IOException {
+        Path log = var.resolve("log/maillog");
+        return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
+    }
+
+    /** Waits until a maillog line contains the text. */
+    String awaitLog(String text) throws Exception {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
+        while (Instant.now().isBefore(deadline)) {
+            String log = maillog();
+            if (log.contains(text)) {
+                return log;
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("no log line with \"" + text + "\" in:\n" + maillog());
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /** Runs a command, returning its exit code and combined output. */
+    static ProcessResult run(List<String> command, String input) throws Exception {
+        Process process = new ProcessBuilder(new ArrayList<>(command)).redirectErrorStream(true).start();
+        if (input != null) {
+            process.getOutputStream().write(input.getBytes(StandardCharsets.UTF_8));
+        }
+        process.getOutputStream().close();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        return new ProcessResult(process.waitFor(), output);
+    }
+
+    record ProcessResult(int exitCode, String output) {
+    }
+}
