@@ -37,13 +37,14 @@ final class MessageCleanup implements CleanupSession {
         }
         try {
             content.finish();
+            // Logged before the commit, as Postfix's cleanup does, so it precedes the queue manager's lines.
+            log.info(CleanupTexts.logMessageId(writer.id(), content.messageId()));
             writer.commit();
         } catch (IOException | RuntimeException e) {
             writer.abort();
             throw e;
         }
         committed = true;
-        log.info(CleanupTexts.logMessageId(writer.id(), content.messageId()));
         return writer.id();
     }
 

@@ -70,7 +70,8 @@ class EndToEndTest {
             assertThat(smtp.command("QUIT")).startsWith("221 2.0.0");
         }
         system.awaitDelivered("bob", 1);
-        String log = system.awaitLog(": removed");
+        system.awaitLog(": removed");
+        String log = system.awaitLog("disconnect from");
         assertThat(log)
                 .containsPattern("bulwark/smtpd\\[\\d+\\]: connect from localhost\\[127\\.0\\.0\\.1\\]")
                 .containsPattern("bulwark/smtpd\\[\\d+\\]: [0-9A-F]+: client=localhost\\[127\\.0\\.0\\.1\\]")
