@@ -1,0 +1,46 @@
+package org.bulwark.tls;
+
+import java.nio.file.Path;
+
+/** What the TLS layer says in log lines and errors, worded in one place. */
+final class TlsTexts {
+
+    private TlsTexts() {
+    }
+
+    static String noKeyInFile(Path file) {
+        return "no private key found in " + file;
+    }
+
+    static String noCertificateInFile(Path file) {
+        return "no certificate found in " + file;
+    }
+
+    static String cannotRead(Path file, String why) {
+        return "cannot load TLS key or certificate from " + file + ": " + why;
+    }
+
+    static String keyDoesNotMatch(Path file) {
+        return "the private key in " + file + " does not match its certificate";
+    }
+
+    static String encryptedKey(Path file) {
+        return "the private key in " + file + " is encrypted; Postfix-style servers need an unencrypted key";
+    }
+
+    static String noCredentials() {
+        return "TLS is enabled but neither smtpd_tls_chain_files nor smtpd_tls_cert_file names a certificate";
+    }
+
+    static String unknownProtocol(String item) {
+        return "unknown TLS protocol \"" + item + "\" in a *_tls_protocols setting";
+    }
+
+    static String noProtocolLeft(String setting) {
+        return "no TLS protocol of 1.2 or later is left enabled by \"" + setting + "\"";
+    }
+
+    static String unknownCipherGrade(String grade) {
+        return "unknown cipher grade \"" + grade + "\": use medium or high";
+    }
+}
