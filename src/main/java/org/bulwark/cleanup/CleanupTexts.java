@@ -35,8 +35,15 @@ final class CleanupTexts {
         String address = client.address().indexOf(':') >= 0 ? "IPv6:" + client.address() : client.address();
         StringBuilder b = new StringBuilder()
                 .append("Received: from ").append(helo).append(" (").append(client.name())
-                .append(" [").append(address).append("])\n")
-                .append("\tby ").append(myhostname).append(" (").append(mailName).append(") with ")
+                .append(" [").append(address).append("])\n");
+        if (client.tls() != null) {
+            // Postfix's smtpd_tls_received_header form; we never request client certificates.
+            b.append("\t(using ").append(client.tls()).append(")\n\t(No client certificate requested)\n");
+        }
+        if (client.authenticatedHeader() && client.saslUsername() != null) {
+            b.append("\t(Authenticated sender: ").append(client.saslUsername()).append(")\n");
+        }
+        b.append("\tby ").append(myhostname).append(" (").append(mailName).append(") with ")
                 .append(client.protocol()).append(" id ").append(id);
         if (envelope.recipients().size() == 1) {
             b.append("\n\tfor <").append(envelope.recipients().get(0).address().external()).append(">; ").append(date);
@@ -66,6 +73,9 @@ final class CleanupTexts {
 
     static String logClient(QueueId id, ClientInfo client) {
         String line = id + ": client=" + client.nameAndAddress();
+        if (client.saslMethod() != null) {
+            line += ", sasl_method=" + client.saslMethod();
+        }
         return client.saslUsername() == null ? line : line + ", sasl_username=" + client.saslUsername();
     }
 

@@ -155,8 +155,8 @@ public final class Parameters {
 
         // SASL.
         bool("smtpd_sasl_auth_enable", "no", "offer SMTP AUTH (RFC 4954)");
-        str("smtpd_sasl_type", "cyrus", "the SASL backend: dovecot or cyrus");
-        str("smtpd_sasl_path", "smtpd", "the SASL backend's socket or configuration name");
+        str("smtpd_sasl_type", "builtin", "the SASL backend: builtin (a passwd-file), dovecot or cyrus (saslauthd)");
+        str("smtpd_sasl_path", "smtpd", "builtin: the passwd-file; dovecot: the auth socket; cyrus: saslauthd's socket");
         list("smtpd_sasl_security_options", "noanonymous", "SASL mechanism properties required");
         list("smtpd_sasl_tls_security_options", "$smtpd_sasl_security_options", "SASL properties required over TLS");
         str("smtpd_sasl_local_domain", "", "the SASL realm");
@@ -181,6 +181,8 @@ public final class Parameters {
         str("smtpd_tls_ciphers", "medium", "cipher grade for opportunistic TLS");
         str("smtpd_tls_mandatory_ciphers", "medium", "cipher grade when TLS is required");
         bool("smtpd_tls_wrappermode", "no", "TLS from the first byte (port 465, RFC 8314)");
+        str("smtpd_tls_eccert_file", "", "the server's ECDSA certificate (PEM), beside the RSA one");
+        str("smtpd_tls_eckey_file", "$smtpd_tls_eccert_file", "the server's ECDSA private key (PEM)");
         str("smtp_tls_security_level", "", "SMTP client TLS: none, may, encrypt, dane, verify, secure");
         bool("smtp_use_tls", "no", "use STARTTLS when offered (older form of smtp_tls_security_level = may)");
         integer("smtp_tls_loglevel", "0", "how much the SMTP client logs about TLS");
@@ -227,7 +229,7 @@ public final class Parameters {
         choices("smtpd_tls_security_level", "", "none", "may", "encrypt");
         choices("smtp_tls_security_level", "", "none", "may", "encrypt", "dane", "dane-only", "fingerprint",
                 "verify", "secure");
-        choices("smtpd_sasl_type", "dovecot", "cyrus");
+        choices("smtpd_sasl_type", "builtin", "dovecot", "cyrus");
         choices("smtpd_forbid_bare_newline", "normalize", "yes", "reject", "no");
         choices("milter_default_action", "accept", "reject", "tempfail", "quarantine");
     }

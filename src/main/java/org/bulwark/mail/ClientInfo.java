@@ -4,9 +4,18 @@ package org.bulwark.mail;
  * Who handed us a message: the client's verified host name ({@code unknown} when it has none), its
  * address, the HELO/EHLO argument, the protocol name for the Received header and log
  * ({@code SMTP}, {@code ESMTP}, {@code ESMTPA}, {@code ESMTPS}, {@code ESMTPSA}) and the SASL user
- * name or {@code null}.
+ * name or {@code null}; the SASL mechanism used, or {@code null}; the TLS details for the
+ * Received header ({@code TLSv1.3 with cipher ... (256/256 bits)}), or {@code null} when the
+ * session was not encrypted or smtpd_tls_received_header is off; and whether the Received header
+ * names the SASL user (smtpd_sasl_authenticated_header).
  */
-public record ClientInfo(String name, String address, String helo, String protocol, String saslUsername) {
+public record ClientInfo(String name, String address, String helo, String protocol, String saslUsername,
+        String saslMethod, String tls, boolean authenticatedHeader) {
+
+    /** A client without TLS details or a SASL mechanism (queue files store only these fields). */
+    public ClientInfo(String name, String address, String helo, String protocol, String saslUsername) {
+        this(name, address, helo, protocol, saslUsername, null, null, false);
+    }
 
     /** A message submitted on this host by the sendmail command. */
     public static ClientInfo local(String user) {

@@ -107,6 +107,29 @@ public final class Replies {
         return SmtpReply.of(503, "5.7.0", "Error: access denied for " + nameAndAddress);
     }
 
+    // STARTTLS (RFC 3207) and AUTH (RFC 4954), in Postfix's words.
+    public static final SmtpReply READY_TO_START_TLS = SmtpReply.of(220, "2.0.0", "Ready to start TLS");
+    public static final SmtpReply STARTTLS_SYNTAX = SmtpReply.of(501, "5.5.4", "Syntax: STARTTLS");
+    public static final SmtpReply NOT_IMPLEMENTED = SmtpReply.of(502, "5.5.1", "Error: command not implemented");
+    public static final SmtpReply TLS_ALREADY_ACTIVE = SmtpReply.of(554, "5.5.1", "Error: TLS already active");
+    public static final SmtpReply MUST_STARTTLS = SmtpReply.of(530, "5.7.0", "Must issue a STARTTLS command first");
+    public static final SmtpReply AUTH_NOT_ENABLED = SmtpReply.of(503, "5.5.1", "Error: authentication not enabled");
+    public static final SmtpReply ALREADY_AUTHENTICATED = SmtpReply.of(503, "5.5.1", "Error: already authenticated");
+    public static final SmtpReply AUTH_IN_TRANSACTION = SmtpReply.of(503, "5.5.1", "Error: MAIL transaction in progress");
+    public static final SmtpReply AUTH_SYNTAX = SmtpReply.of(501, "5.5.4", "Syntax: AUTH mechanism");
+    public static final SmtpReply AUTH_UNSUPPORTED = SmtpReply.of(504, "5.5.4", "Unsupported authentication mechanism");
+    public static final SmtpReply AUTH_CANNOT_DECODE = SmtpReply.of(501, "5.5.2", "Cannot decode response");
+    public static final SmtpReply AUTH_ABORTED = SmtpReply.of(501, "5.7.0", "Authentication aborted");
+    public static final SmtpReply AUTH_SUCCESSFUL = SmtpReply.of(235, "2.7.0", "Authentication successful");
+    /** RFC 4954 §6: 535 5.7.8 for bad credentials; the text never says whether the user exists. */
+    public static final SmtpReply AUTH_FAILED = SmtpReply.of(535, "5.7.8", "Error: authentication failed: authentication failure");
+    public static final SmtpReply AUTH_TEMPORARY_FAILURE = SmtpReply.of(454, "4.7.0", "Temporary authentication failure");
+
+    /** A SASL challenge, base64 (RFC 4954 §4); empty asks for an initial response. */
+    public static SmtpReply saslChallenge(String base64) {
+        return SmtpReply.of(334, null, base64);
+    }
+
     // Limits and failures.
     public static final SmtpReply TOO_MANY_RECIPIENTS = SmtpReply.of(452, "4.5.3", "Error: too many recipients");
     public static final SmtpReply MESSAGE_FILE_TOO_BIG = SmtpReply.of(552, "5.3.4", "Error: message file too big");

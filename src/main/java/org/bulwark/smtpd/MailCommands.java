@@ -169,7 +169,11 @@ final class MailCommands {
             session.logReject("DATA", refuse.reply(), tx.sender, tx.firstRecipient());
             return session.fail(refuse.reply());
         }
-        ClientInfo client = new ClientInfo(session.clientName, session.clientIp, session.helo, session.protocol, null);
+        SecuritySettings security = session.security;
+        String tls = session.tls != null && security.tlsReceivedHeader() ? session.tls.describe() : null;
+        ClientInfo client = new ClientInfo(session.clientName, session.clientIp, session.helo,
+                session.receivedProtocol(), session.saslUsername, session.saslMethod, tls,
+                security.saslAuthenticatedHeader());
         MailParameters p = tx.parameters;
         Envelope envelope = new Envelope(tx.sender, tx.recipients, tx.arrival, client, p.body(), p.ret(), p.envid(),
                 p.smtputf8());

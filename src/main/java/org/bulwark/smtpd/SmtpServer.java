@@ -28,6 +28,7 @@ import org.bulwark.restrict.SmtpdRestrictions;
 public final class SmtpServer implements AutoCloseable {
 
     private final SmtpdSettings settings;
+    private final SecuritySettings security;
     private final InetSocketAddress listen;
     private final MessageIntake intake;
     private final RestrictionCheck restrictions;
@@ -67,6 +68,7 @@ public final class SmtpServer implements AutoCloseable {
         this.restrictions = restrictions;
         this.names = settings.peernameLookup() ? names : ClientNameLookup.NONE;
         this.log = log.program("smtpd");
+        this.security = SecuritySettings.from(config, this.log);
         this.maxproc = maxproc;
         this.slots = new Semaphore(maxproc);
     }
@@ -113,7 +115,7 @@ public final class SmtpServer implements AutoCloseable {
             register(client);
             Thread.ofVirtual().name("smtpd-" + client.getInetAddress().getHostAddress()).start(() -> {
                 try {
-                    new SmtpSession(client, settings, names, restrictions, intake, log).run();
+                    new SmtpSession(client, settings, security, names, restrictions, intake, log).run();
                 } finally {
                     unregister(client);
                     slots.release();
@@ -159,6 +161,22 @@ public final class SmtpServer implements AutoCloseable {
             sessionEnded.signalAll();
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * Reads this service's TLS keys and certificates again ({@code bulwark reload}); sessions
+     * already running keep theirs. On failure the old ones stay in use and the error is returned.
+     */
+    public java.util.Optional<String> reloadTls() {
+        if (security.tls() == null) {
+            return java.util.Optional.empty();
+        }
+        try {
+            security.tls().reload();
+            return java.util.Optional.empty();
+        } catch (org.bulwark.tls.TlsException e) {
+            return java.util.Optional.of(e.getMessage());
         }
     }
 

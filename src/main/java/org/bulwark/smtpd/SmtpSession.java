@@ -36,11 +36,16 @@ final class SmtpSession implements Runnable {
     final MailLog.Logger log;
     final RestrictionCheck restrictions;
     final MessageIntake intake;
+    final SecuritySettings security;
     private final Socket socket;
     private final ClientNameLookup names;
     private final CommandCounts counts = new CommandCounts();
     private final MailCommands mail;
+    private final StartTlsCommand startTls;
+    private final AuthCommand auth;
 
+    /** The connection in use: the accepted socket, or the TLS socket layered on it. */
+    Socket connection;
     OutputStream out;
     SmtpInput in;
     InetAddress clientAddress;
@@ -56,16 +61,29 @@ final class SmtpSession implements Runnable {
     private SmtpReply accessDenied;
     private String reason;
     boolean closing;
+    /** What TLS agreed on, or {@code null} while the session is in plaintext. */
+    org.bulwark.tls.TlsSummary tls;
+    String saslUsername;
+    String saslMethod;
 
     SmtpSession(Socket socket, SmtpdSettings settings, ClientNameLookup names, RestrictionCheck restrictions,
             MessageIntake intake, MailLog.Logger log) {
+        this(socket, settings, SecuritySettings.NONE, names, restrictions, intake, log);
+    }
+
+    SmtpSession(Socket socket, SmtpdSettings settings, SecuritySettings security, ClientNameLookup names,
+            RestrictionCheck restrictions, MessageIntake intake, MailLog.Logger log) {
         this.socket = socket;
+        this.connection = socket;
+        this.security = security;
         this.settings = settings;
         this.names = names;
         this.restrictions = restrictions;
         this.intake = intake;
         this.log = log;
         this.mail = new MailCommands(this);
+        this.startTls = new StartTlsCommand(this);
+        this.auth = new AuthCommand(this);
     }
 
     String nameAndAddress() {
@@ -82,12 +100,20 @@ final class SmtpSession implements Runnable {
             }
             log.info("connect from " + nameAndAddress());
             socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, settings.timeout().toMillis()));
-            out = new BufferedOutputStream(socket.getOutputStream(), 8192);
-            in = new SmtpInput(socket.getInputStream(), out);
+            // RFC 8314 §3.3: in wrapper mode TLS starts before the greeting.
+            if (security.wrapperMode() && !startTls.encrypt()) {
+                return;
+            }
+            if (tls == null) {
+                useConnection(socket);
+            }
             converse();
         } catch (IOException e) {
             // The socket failed before the conversation began; nothing to tell the client.
         } finally {
+            if (connection != socket) {
+                closeQuietly(connection);
+            }
             if (transaction != null) {
                 transaction.abort();
             }
@@ -95,6 +121,40 @@ final class SmtpSession implements Runnable {
                 log.info(reason + " after " + where + " from " + nameAndAddress());
             }
             log.info("disconnect from " + nameAndAddress() + counts.summary());
+        }
+    }
+
+    /** Reads and writes through this connection from now on (after a TLS handshake, the TLS socket). */
+    void useConnection(Socket newConnection) throws IOException {
+        connection = newConnection;
+        out = new BufferedOutputStream(newConnection.getOutputStream(), 8192);
+        in = new SmtpInput(newConnection.getInputStream(), out);
+    }
+
+    void endReason(String why) {
+        reason = why;
+    }
+
+    String localIp() {
+        return socket.getLocalAddress() == null ? null : printable(socket.getLocalAddress());
+    }
+
+    /**
+     * The protocol name for the Received header and queue file: ESMTP with S for TLS and A for
+     * SASL (RFC 3848), as Postfix writes it.
+     */
+    String receivedProtocol() {
+        if (!protocol.equals("ESMTP")) {
+            return protocol;
+        }
+        return protocol + (tls != null ? "S" : "") + (saslUsername != null ? "A" : "");
+    }
+
+    private static void closeQuietly(Socket s) {
+        try {
+            s.close();
+        } catch (IOException e) {
+            // The connection is ending either way.
         }
     }
 
@@ -223,6 +283,12 @@ final class SmtpSession implements Runnable {
             return;
         }
         where = verb.name();
+        if (security.requireTls() && tls == null && verb.needsTlsFirst()) {
+            counts.record(verb.countName(), false);
+            errorCount++;
+            reply(Replies.MUST_STARTTLS);
+            return;
+        }
         if (pipelinedTooEarly(verb) && settings.forbidUnauthPipelining()) {
             reply(Replies.PROTOCOL_SYNCHRONIZATION);
             closing = true;
@@ -257,6 +323,8 @@ final class SmtpSession implements Runnable {
         return switch (verb) {
             case HELO -> hello(command, false);
             case EHLO -> hello(command, true);
+            case STARTTLS -> startTls.execute(command);
+            case AUTH -> auth.execute(command);
             case MAIL -> mail.mail(command);
             case RCPT -> mail.rcpt(command);
             case DATA -> mail.data(command);
@@ -293,7 +361,39 @@ final class SmtpSession implements Runnable {
         if (!settings.discardEhloKeywords().isEmpty() && settings.logDiscardedEhloKeywords()) {
             log.info("discarding EHLO keywords: " + String.join(" ", settings.discardEhloKeywords()));
         }
-        return respond(Replies.ehlo(settings.myhostname(), settings.ehloKeywords()));
+        return respond(Replies.ehlo(settings.myhostname(), ehloKeywords()));
+    }
+
+    /**
+     * The EHLO keywords with STARTTLS (RFC 3207) before TLS and AUTH (RFC 4954) where allowed, in
+     * Postfix's place after ETRN; {@code AUTH=} too for old clients with broken_sasl_auth_clients.
+     */
+    private java.util.List<String> ehloKeywords() {
+        java.util.List<String> keywords = new java.util.ArrayList<>(settings.ehloKeywords());
+        java.util.List<String> added = new java.util.ArrayList<>();
+        if (security.offersStartTls() && tls == null && settings.offers("STARTTLS")) {
+            added.add("STARTTLS");
+        }
+        if (security.sasl() != null && settings.offers("AUTH") && (tls != null || !security.tlsAuthOnly())
+                && saslUsername == null) {
+            java.util.List<String> mechanisms = security.sasl().offered(tls != null);
+            if (!mechanisms.isEmpty()) {
+                added.add("AUTH " + String.join(" ", mechanisms));
+                if (security.brokenSaslAuthClients()) {
+                    added.add("AUTH=" + String.join(" ", mechanisms));
+                }
+            }
+        }
+        int at = keywords.size();
+        for (int i = 0; i < keywords.size(); i++) {
+            if (java.util.List.of("ENHANCEDSTATUSCODES", "8BITMIME", "DSN", "SMTPUTF8", "CHUNKING")
+                    .contains(keywords.get(i))) {
+                at = i;
+                break;
+            }
+        }
+        keywords.addAll(at, added);
+        return keywords;
     }
 
     private boolean rset(Command command) throws IOException {
@@ -371,7 +471,7 @@ final class SmtpSession implements Runnable {
 
     SmtpdContext context(MailAddress sender, MailAddress recipient, long size) {
         int count = transaction == null ? 0 : transaction.recipients.size();
-        return new SmtpdContext(clientAddress, clientName, clientName, helo, sender, recipient, null, protocol,
+        return new SmtpdContext(clientAddress, clientName, clientName, helo, sender, recipient, saslUsername, protocol,
                 count, size, improperPipelining);
     }
 

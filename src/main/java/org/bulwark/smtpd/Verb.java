@@ -10,6 +10,8 @@ import java.util.Locale;
 enum Verb {
     HELO(true, true),
     EHLO(true, true),
+    STARTTLS(false, true),
+    AUTH(false, true),
     MAIL(false, false),
     RCPT(false, false),
     DATA(false, true),
@@ -31,6 +33,14 @@ enum Verb {
     /** The name in the disconnect line's counts. */
     String countName() {
         return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** With smtpd_tls_security_level = encrypt, these wait for STARTTLS (RFC 3207 §4). */
+    boolean needsTlsFirst() {
+        return switch (this) {
+            case MAIL, RCPT, DATA, BDAT, AUTH, VRFY, ETRN -> true;
+            default -> false;
+        };
     }
 
     static Verb lookup(String verb) {

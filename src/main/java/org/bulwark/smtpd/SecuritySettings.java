@@ -1,0 +1,57 @@
+package org.bulwark.smtpd;
+
+import org.bulwark.config.Config;
+import org.bulwark.config.ConfigException;
+import org.bulwark.log.MailLog;
+import org.bulwark.sasl.SaslService;
+import org.bulwark.tls.ServerTls;
+import org.bulwark.tls.TlsException;
+import org.bulwark.tls.TlsLevel;
+
+/**
+ * One service's TLS and SMTP AUTH: the TLS context (null without TLS), the SASL service (null
+ * without AUTH) and the smtpd_tls_* and smtpd_sasl_* switches smtpd itself applies.
+ */
+record SecuritySettings(
+        ServerTls tls,
+        SaslService sasl,
+        boolean wrapperMode,
+        boolean requireTls,
+        boolean tlsAuthOnly,
+        int tlsLoglevel,
+        boolean tlsReceivedHeader,
+        boolean saslAuthenticatedHeader,
+        boolean brokenSaslAuthClients) {
+
+    static final SecuritySettings NONE = new SecuritySettings(null, null, false, false, false, 0, false, false, false);
+
+    /** @throws ConfigException when TLS is asked for but its keys or settings are unusable */
+    static SecuritySettings from(Config config, MailLog.Logger log) {
+        ServerTls tls;
+        try {
+            tls = ServerTls.forService(config);
+        } catch (TlsException e) {
+            throw new ConfigException(e.getMessage());
+        }
+        boolean wrapper = flag(config, "smtpd_tls_wrappermode");
+        return new SecuritySettings(
+                tls,
+                SaslService.forService(config, log),
+                wrapper,
+                tls != null && tls.level() == TlsLevel.ENCRYPT && !wrapper,
+                flag(config, "smtpd_tls_auth_only"),
+                config.get("smtpd_tls_loglevel").isBlank() ? 0 : config.integer("smtpd_tls_loglevel"),
+                flag(config, "smtpd_tls_received_header"),
+                flag(config, "smtpd_sasl_authenticated_header"),
+                flag(config, "broken_sasl_auth_clients"));
+    }
+
+    /** STARTTLS is offered in plaintext sessions of a service with TLS, never in wrapper mode. */
+    boolean offersStartTls() {
+        return tls != null && !wrapperMode;
+    }
+
+    private static boolean flag(Config config, String name) {
+        return !config.get(name).isBlank() && config.bool(name);
+    }
+}
