@@ -98,8 +98,8 @@ public enum PasswordScheme {
                         password.getBytes(StandardCharsets.UTF_8));
                 default -> false;
             };
-        } catch (IllegalArgumentException e) {
-            return false; // a malformed stored hash matches nothing
+        } catch (RuntimeException e) {
+            return false; // a malformed stored hash matches nothing (Bouncy Castle throws its own kinds)
         }
     }
 

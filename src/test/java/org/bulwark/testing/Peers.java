@@ -1,0 +1,47 @@
+package org.bulwark.testing;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** The outside programs the TLS and SASL tests talk to; a missing one fails with how to install it. */
+public final class Peers {
+
+    private Peers() {
+    }
+
+    public static String doveadm() {
+        return require("/usr/bin/doveadm", "doveadm", "dovecot-core");
+    }
+
+    public static String dovecot() {
+        return require("/usr/sbin/dovecot", "dovecot", "dovecot-core");
+    }
+
+    public static String saslauthd() {
+        return require("/usr/sbin/saslauthd", "saslauthd", "sasl2-bin");
+    }
+
+    public static String saslpasswd2() {
+        return require("/usr/sbin/saslpasswd2", "saslpasswd2", "sasl2-bin");
+    }
+
+    public static String swaks() {
+        return require("/usr/bin/swaks", "swaks", "swaks");
+    }
+
+    public static String python3() {
+        return require("/usr/bin/python3", "python3", "python3");
+    }
+
+    public static String openssl() {
+        return require("/usr/bin/openssl", "openssl", "openssl");
+    }
+
+    private static String require(String path, String name, String pkg) {
+        if (Files.isExecutable(Path.of(path))) {
+            return path;
+        }
+        throw new AssertionError(name + " is needed by this test but is not installed; run: apt-get install " + pkg
+                + " (.ci/run installs it)");
+    }
+}
