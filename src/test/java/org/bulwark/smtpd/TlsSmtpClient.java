@@ -1,0 +1,93 @@
+package org.bulwark.smtpd;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import org.bulwark.testing.TestCertificates;
+
+/** An SMTP client for tests that can switch to TLS (STARTTLS) or start in it (wrapper mode). */
+final class TlsSmtpClient implements AutoCloseable {
+
+    final List<X509Certificate> serverCertificates = new ArrayList<>();
+    private final Socket plain;
+    private Socket socket;
+    private BufferedReader in;
+    private OutputStream out;
+
+    TlsSmtpClient(int port, String localAddress) throws IOException {
+        plain = new Socket();
+        plain.bind(new InetSocketAddress(InetAddress.getByName(localAddress), 0));
+        plain.connect(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port), 5000);
+        plain.setSoTimeout(20_000);
+        use(plain);
+    }
+
+    TlsSmtpClient(int port) throws IOException {
+        this(port, "127.0.0.1");
+    }
+
+    private void use(Socket s) throws IOException {
+        socket = s;
+        in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
+        out = s.getOutputStream();
+    }
+
+    /** The TLS handshake on the connection as it is now, with the given protocols (none: the JDK's). */
+    SSLSocket handshake(String... protocols) throws Exception {
+        SSLContext context = TestCertificates.trustingClient(serverCertificates);
+        SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(plain, "mx.example.org", plain.getPort(), true);
+        tls.setUseClientMode(true);
+        if (protocols.length > 0) {
+            tls.setEnabledProtocols(protocols);
+        }
+        tls.startHandshake();
+        use(tls);
+        return tls;
+    }
+
+    String reply() throws IOException {
+        StringBuilder b = new StringBuilder();
+        while (true) {
+            String line = in.readLine();
+            if (line == null) {
+                return b.isEmpty() ? null : b.toString();
+            }
+            if (!b.isEmpty()) {
+                b.append('\n');
+            }
+            b.append(line);
+            if (line.length() < 4 || line.charAt(3) != '-') {
+                return b.toString();
+            }
+        }
+    }
+
+    void write(String raw) throws IOException {
+        out.write(raw.getBytes(StandardCharsets.UTF_8));
+        out.flush();
+    }
+
+    String send(String line) throws IOException {
+        write(line + "\r\n");
+        return reply();
+    }
+
+    static String base64(String text) {
+        return java.util.Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+}
