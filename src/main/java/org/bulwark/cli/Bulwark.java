@@ -14,6 +14,9 @@ import picocli.CommandLine.Command;
             PostconfCommand.class,
             MailqCommand.class,
             SendmailCommand.class,
+            ReloadCommand.class,
+            TlsCommand.class,
+            PasswdCommand.class,
         })
 public final class Bulwark implements Runnable {
 

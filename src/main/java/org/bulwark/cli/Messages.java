@@ -38,4 +38,47 @@ final class Messages {
     static String didNotStop(long pid) {
         return "bulwark: fatal: the mail system did not stop in time: PID: " + pid;
     }
+
+    static String reloading(long pid) {
+        return "bulwark: reloading TLS keys and certificates: PID: " + pid;
+    }
+
+    static String cannotSignal(long pid) {
+        return "bulwark: fatal: cannot signal the mail system: PID: " + pid;
+    }
+
+    static String certificateWritten(java.nio.file.Path key, java.nio.file.Path cert) {
+        return "bulwark: wrote private key " + key + " (mode 0600) and certificate " + cert + "\n"
+                + "bulwark: in main.cf: smtpd_tls_cert_file = " + cert + "\n"
+                + "bulwark: in main.cf: smtpd_tls_key_file = " + key;
+    }
+
+    static String badDays(int days) {
+        return "--days must be at least 1, not " + days;
+    }
+
+    static String badRsaSize(int bits) {
+        return "--rsa takes 2048 to 16384 bits, not " + bits;
+    }
+
+    static String unknownScheme(String scheme) {
+        return "unknown password scheme " + scheme
+                + ": use SHA512-CRYPT, SHA256-CRYPT, BLF-CRYPT, ARGON2ID, SCRAM-SHA-256 or PLAIN";
+    }
+
+    static String emptyPassword() {
+        return "empty password";
+    }
+
+    static String enterPassword() {
+        return "Enter new password: ";
+    }
+
+    static String retypePassword() {
+        return "Retype new password: ";
+    }
+
+    static String passwordsDiffer() {
+        return "passwords do not match";
+    }
 }

@@ -28,6 +28,7 @@ final class StartFgCommand implements Callable<Integer> {
             return 1;
         }
         Master master = Master.start(configDirectory.resolve());
+        master.reloadOnHangup();
         pidFile.write(ProcessHandle.current().pid());
         System.err.println(Messages.started(ProcessHandle.current().pid(), master.smtpPorts(), config.get("maillog_file")));
         CountDownLatch stopped = new CountDownLatch(1);

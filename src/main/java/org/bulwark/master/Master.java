@@ -141,6 +141,29 @@ public final class Master implements AutoCloseable {
         return smtpServers.stream().map(SmtpServer::port).toList();
     }
 
+    /**
+     * {@code bulwark reload}: reads the TLS keys and certificates of every SMTP service again;
+     * connections stay up, new handshakes use the new files. A service whose files fail to load
+     * keeps its old ones, with a warning. Returns those warnings.
+     */
+    public List<String> reload() {
+        List<String> problems = new ArrayList<>();
+        for (SmtpServer server : smtpServers) {
+            server.reloadTls().ifPresent(problem -> {
+                problems.add(problem);
+                logger.warning("reload: keeping the old TLS keys: " + problem);
+            });
+        }
+        logger.info("reload -- version " + VERSION + ", configuration " + configDirectory);
+        return problems;
+    }
+
+    /** Makes SIGHUP reload this system, as Postfix's master does; for the daemon's process only. */
+    @SuppressWarnings("sunapi")
+    public void reloadOnHangup() {
+        sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> reload());
+    }
+
     /** Stops accepting mail, lets sessions and deliveries under way finish, then closes the log. */
     @Override
     public void close() {

@@ -1,0 +1,37 @@
+package org.bulwark.cli;
+
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.bulwark.config.ConfigLoader;
+import org.bulwark.master.PidFile;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/**
+ * {@code bulwark reload}: SIGHUP to the daemon, as {@code postfix reload} signals its master; the
+ * daemon reads its TLS keys and certificates again without dropping a connection.
+ */
+@Command(name = "reload", description = "Re-read TLS keys and certificates without dropping connections.")
+final class ReloadCommand implements Callable<Integer> {
+
+    @Mixin
+    ConfigDirectory configDirectory;
+
+    @Override
+    public Integer call() throws Exception {
+        PidFile pidFile = PidFile.of(ConfigLoader.load(configDirectory.resolve()).main());
+        Optional<ProcessHandle> running = pidFile.running();
+        if (running.isEmpty()) {
+            System.err.println(Messages.notRunning());
+            return 1;
+        }
+        long pid = running.get().pid();
+        Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(pid)).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            System.err.println(Messages.cannotSignal(pid));
+            return 1;
+        }
+        System.err.println(Messages.reloading(pid));
+        return 0;
+    }
+}
