@@ -38,6 +38,15 @@ public final class SmtpInput {
         }
     }
 
+    /**
+     * Whether this reader has already taken in bytes it has not handed out: after STARTTLS those
+     * were sent in plaintext and must be thrown away with this reader (RFC 3207 §4.2). Bytes
+     * still in the socket are not counted: the TLS layer reads them as records and fails.
+     */
+    public boolean hasReadAhead() {
+        return position < limit;
+    }
+
     /** Up to {@code max} bytes that are already buffered, printable, for a log line; not consumed. */
     public String peekBuffered(int max) {
         StringBuilder b = new StringBuilder();

@@ -32,7 +32,7 @@ final class StartTlsCommand {
         }
         session.reply(Replies.READY_TO_START_TLS);
         session.out.flush();
-        if (session.in.hasBufferedInput()) {
+        if (session.in.hasReadAhead()) {
             session.log.info(SmtpdTexts.discardedAfterStartTls(session.nameAndAddress(), session.in.peekBuffered(100)));
         }
         return encrypt();
