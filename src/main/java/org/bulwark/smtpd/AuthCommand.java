@@ -30,8 +30,8 @@ final class AuthCommand {
 
     boolean execute(Command command) throws IOException {
         SecuritySettings security = session.security;
-        if (security.sasl() == null) {
-            return session.fail(Replies.NOT_RECOGNIZED);
+        if (security.sasl() == null || !session.settings.offers("AUTH")) {
+            return session.fail(Replies.AUTH_NOT_ENABLED);
         }
         if (session.helo == null || !session.protocol.equals("ESMTP")) {
             return session.fail(Replies.SEND_HELO_FIRST);

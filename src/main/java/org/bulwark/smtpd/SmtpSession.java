@@ -361,39 +361,8 @@ final class SmtpSession implements Runnable {
         if (!settings.discardEhloKeywords().isEmpty() && settings.logDiscardedEhloKeywords()) {
             log.info("discarding EHLO keywords: " + String.join(" ", settings.discardEhloKeywords()));
         }
-        return respond(Replies.ehlo(settings.myhostname(), ehloKeywords()));
-    }
-
-    /**
-     * The EHLO keywords with STARTTLS (RFC 3207) before TLS and AUTH (RFC 4954) where allowed, in
-     * Postfix's place after ETRN; {@code AUTH=} too for old clients with broken_sasl_auth_clients.
-     */
-    private java.util.List<String> ehloKeywords() {
-        java.util.List<String> keywords = new java.util.ArrayList<>(settings.ehloKeywords());
-        java.util.List<String> added = new java.util.ArrayList<>();
-        if (security.offersStartTls() && tls == null && settings.offers("STARTTLS")) {
-            added.add("STARTTLS");
-        }
-        if (security.sasl() != null && settings.offers("AUTH") && (tls != null || !security.tlsAuthOnly())
-                && saslUsername == null) {
-            java.util.List<String> mechanisms = security.sasl().offered(tls != null);
-            if (!mechanisms.isEmpty()) {
-                added.add("AUTH " + String.join(" ", mechanisms));
-                if (security.brokenSaslAuthClients()) {
-                    added.add("AUTH=" + String.join(" ", mechanisms));
-                }
-            }
-        }
-        int at = keywords.size();
-        for (int i = 0; i < keywords.size(); i++) {
-            if (java.util.List.of("ENHANCEDSTATUSCODES", "8BITMIME", "DSN", "SMTPUTF8", "CHUNKING")
-                    .contains(keywords.get(i))) {
-                at = i;
-                break;
-            }
-        }
-        keywords.addAll(at, added);
-        return keywords;
+        return respond(Replies.ehlo(settings.myhostname(),
+                EhloKeywords.of(settings, security, tls != null, saslUsername != null)));
     }
 
     private boolean rset(Command command) throws IOException {

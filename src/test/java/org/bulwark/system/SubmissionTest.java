@@ -242,6 +242,21 @@ class SubmissionTest {
     }
 
     @Test
+    void senderLoginMapsKeepAUserToHerOwnAddresses() throws Exception {
+        Files.writeString(system.conf.resolve("sender-logins.pcre"), "/^(.*)$/ ${1}\n");
+        system.set("smtpd_sender_login_maps", "pcre:" + system.conf.resolve("sender-logins.pcre"))
+                .set("smtpd_sender_restrictions", "reject_sender_login_mismatch");
+        start();
+        var own = swaks(submission, "--tls", "--auth", "PLAIN", "--auth-user", "alice@example.test",
+                "--auth-password", "wonderland");
+        assertThat(own.exitCode()).as(own.output()).isZero();
+        var forged = swaks(submission, "--tls", "--auth", "PLAIN", "--auth-user", "alice@example.test",
+                "--auth-password", "wonderland", "--from", "bob@example.test");
+        assertThat(forged.output()).contains("<~* 553 5.7.1 <bob@example.test>: Sender address rejected: "
+                + "not owned by user alice@example.test");
+    }
+
+    @Test
     void reloadServesANewCertificateToNewConnections() throws Exception {
         start();
         Path tls = root.resolve("tls");
