@@ -1,0 +1,99 @@
+package org.bulwark.mailauth;
+
+import java.net.InetAddress;
+
+/** Every text this package writes into headers, replies and logs, worded in one place. */
+final class MailAuthTexts {
+
+    private MailAuthTexts() {
+    }
+
+    // SPF (RFC 7208)
+
+    /** The explanation of a fail whose domain gives none; postfix-policyd-spf's wording. */
+    static String spfDefaultExplanation(String domain) {
+        return "Please see http://www.open-spf.org/Why?s=mfrom;id=" + domain;
+    }
+
+    static String spfBadDomain(String domain) {
+        return "no valid domain to check (" + domain + ")";
+    }
+
+    static String spfDnsFailure(String name) {
+        return "DNS lookup of " + name + " failed";
+    }
+
+    static String spfNoRecord(String domain) {
+        return "domain " + domain + " publishes no SPF record";
+    }
+
+    static String spfTwoRecords(String domain) {
+        return "domain " + domain + " publishes more than one SPF record";
+    }
+
+    static String spfSyntax(String domain, String problem) {
+        return "SPF record of " + domain + " is invalid: " + problem;
+    }
+
+    static String spfMatched(String domain, SpfRecord.Mechanism mechanism) {
+        return "matched " + mechanism.name().toLowerCase(java.util.Locale.ROOT) + " in the SPF record of " + domain;
+    }
+
+    static String spfRedirectNone(String target) {
+        return "redirect to " + target + ", which has no SPF record";
+    }
+
+    static String spfIncludeNone(String target) {
+        return "include of " + target + ", which has no SPF record";
+    }
+
+    static String spfDefaultNeutral(String domain) {
+        return "no mechanism matched in the SPF record of " + domain;
+    }
+
+    static String spfTooManyNames(String name) {
+        return "more than 10 names for " + name;
+    }
+
+    static String spfTooManyLookups() {
+        return "more than 10 DNS lookups";
+    }
+
+    static String spfTooManyVoidLookups() {
+        return "more than 2 void DNS lookups";
+    }
+
+    /** RFC 7208 §9.1, with the comment first and the key-value pairs after it. */
+    static String receivedSpf(SpfResult.Result result, String receiver, String identity, String sender,
+                              InetAddress client, String helo, String detail) {
+        String comment = switch (result) {
+            case PASS -> receiver + ": domain of " + sender + " designates " + client.getHostAddress()
+                    + " as permitted sender";
+            case FAIL -> receiver + ": domain of " + sender + " does not designate " + client.getHostAddress()
+                    + " as permitted sender";
+            case SOFTFAIL -> receiver + ": domain of transitioning " + sender + " does not designate "
+                    + client.getHostAddress() + " as permitted sender";
+            case NEUTRAL -> receiver + ": " + client.getHostAddress() + " is neither permitted nor denied by domain of "
+                    + sender;
+            case NONE -> receiver + ": domain of " + sender + " does not designate permitted sender hosts";
+            case TEMPERROR, PERMERROR -> receiver + ": " + detail;
+        };
+        return "Received-SPF: " + result.keyword() + " (" + clean(comment) + ") identity=" + identity
+                + "; client-ip=" + client.getHostAddress() + "; helo=" + quoted(helo)
+                + "; envelope-from=" + quoted(sender) + "; receiver=" + quoted(receiver) + ";";
+    }
+
+    /** RFC 5322 §3.2.4 quoted-string. */
+    static String quoted(String value) {
+        return "\"" + clean(value).replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+
+    /** Keeps header text to printable ASCII without parentheses, which would end a comment. */
+    static String clean(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        for (char c : text.toCharArray()) {
+            out.append(c < 0x20 || c > 0x7e || c == '(' || c == ')' ? '?' : c);
+        }
+        return out.toString();
+    }
+}
