@@ -96,4 +96,34 @@ final class MailAuthTexts {
         }
         return out.toString();
     }
+
+    // DKIM (RFC 6376)
+
+    static String dkimBadSignature(String problem) {
+        return "bad signature: " + problem;
+    }
+
+    static String dkimExpired() {
+        return "signature expired";
+    }
+
+    static String dkimBodyHash() {
+        return "body hash did not verify";
+    }
+
+    static String dkimBadSignatureData() {
+        return "signature did not verify";
+    }
+
+    static String dkimKeyUnavailable(String name) {
+        return "key lookup of " + name + " failed";
+    }
+
+    static String dkimNoKey(String name) {
+        return "no key for signature at " + name;
+    }
+
+    static String dkimNotAKeyFile(java.nio.file.Path file) {
+        return file + ": no PEM private key found";
+    }
 }
