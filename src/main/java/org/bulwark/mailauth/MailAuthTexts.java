@@ -126,4 +126,31 @@ final class MailAuthTexts {
     static String dkimNotAKeyFile(java.nio.file.Path file) {
         return file + ": no PEM private key found";
     }
+
+    // DMARC (RFC 7489)
+
+    static String pslMissing(java.nio.file.Path file) {
+        return "public suffix list " + file + " is missing; install Debian's publicsuffix package"
+                + " (apt-get install publicsuffix) or set public_suffix_list";
+    }
+
+    static String dmarcFromCount(int count) {
+        return count == 0 ? "no From header" : "more than one From header";
+    }
+
+    static String dmarcFromUnreadable() {
+        return "no single address with a domain in From";
+    }
+
+    static String dmarcNoRecord(String domain) {
+        return "no DMARC record for " + domain;
+    }
+
+    static String dmarcNotAligned() {
+        return "neither SPF nor DKIM passed aligned with the From domain";
+    }
+
+    static String dmarcDnsFailure(String domain) {
+        return "DNS lookup of the DMARC record of " + domain + " failed";
+    }
 }
