@@ -153,4 +153,44 @@ final class MailAuthTexts {
     static String dmarcDnsFailure(String domain) {
         return "DNS lookup of the DMARC record of " + domain + " failed";
     }
+
+    // Configuration
+
+    static String dkimNoKeyTable() {
+        return "dkim_signing_table is set but dkim_key_table is empty: name the table of keys";
+    }
+
+    static String dkimUnknownKey(String name) {
+        return "dkim_signing_table names key \"" + name + "\", which dkim_key_table does not list";
+    }
+
+    static String dkimBadKeyTableEntry(String name, String entry) {
+        return "dkim_key_table: entry for \"" + name + "\" is \"" + entry + "\"; expected domain:selector:/path/to/key.pem";
+    }
+
+    static String dkimKeyUnreadable(String parameter, java.nio.file.Path file, String problem) {
+        return parameter + ": cannot read the private key " + file + " (" + problem
+                + "); create one with: bulwark dkim keygen -d DOMAIN -s SELECTOR";
+    }
+
+    static String badCanonicalization(String value) {
+        return "dkim_canonicalization: \"" + value + "\" is not header/body with simple or relaxed, e.g. relaxed/relaxed";
+    }
+
+    static String dmarcDisabled(String problem) {
+        return "DMARC is not evaluated: " + problem;
+    }
+
+    /** The reply at end of data when DMARC says reject (RFC 7489 §10.3, RFC 7372 §3.2 code 5.7.1). */
+    static String dmarcRejectText(String domain) {
+        return "Rejected by DMARC policy for " + domain;
+    }
+
+    static String badRsaSize(int bits) {
+        return "RSA keys for DKIM have 1024, 2048 or 4096 bits, not " + bits;
+    }
+
+    static String keyFileExists(java.nio.file.Path file) {
+        return file + " exists already; move it away or choose another selector";
+    }
 }
