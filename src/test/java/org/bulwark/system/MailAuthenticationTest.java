@@ -30,7 +30,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class MailAuthenticationTest {
 
-    private static final String PYTHON = "/usr/bin/python3";
     /** dkimverify's own steps (dkim.DKIM(message).verify(index)), with DNS asked of the test server, not the machine's resolver. */
     private static final String DKIMVERIFY = """
             import sys, dkim, dns.resolver
@@ -88,7 +87,9 @@ class MailAuthenticationTest {
 
     @Test
     void mailFromMynetworksIsSignedWithBothKeysAndDkimpyVerifiesIt() throws Exception {
-        assertThat(Path.of(PYTHON)).as("python3-dkim is needed: apt-get install python3-dkim python3-nacl").isExecutable();
+        var modules = MailSystemFixture.run(List.of(Tools.python3(), "-c", "import dkim, nacl, dns.resolver"), null);
+        assertThat(modules.exitCode()).as("python3-dkim is needed by this test but is not installed; run: "
+                + "apt-get install python3-dkim python3-nacl python3-dnspython (.ci/run installs them)%n%s", modules.output()).isZero();
         KeyPair rsa = DkimKeyGenerator.generate(DkimAlgorithm.RSA_SHA256, 2048);
         KeyPair ed = DkimKeyGenerator.generate(DkimAlgorithm.ED25519_SHA256, 0);
         system = new MailSystemFixture(root);
@@ -114,7 +115,7 @@ class MailAuthenticationTest {
         byte[] crlf = text.replace("\n", "\r\n").getBytes(StandardCharsets.ISO_8859_1);
 
         for (int index = 0; index < 2; index++) {
-            var result = MailSystemFixture.run(List.of(PYTHON, "-c", DKIMVERIFY, Integer.toString(dns.port()),
+            var result = MailSystemFixture.run(List.of(Tools.python3(), "-c", DKIMVERIFY, Integer.toString(dns.port()),
                     Integer.toString(index)), new String(crlf, StandardCharsets.ISO_8859_1));
             assertThat(result.output()).as("signature %d", index).contains("signature ok");
         }
