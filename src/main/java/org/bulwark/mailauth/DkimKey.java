@@ -5,7 +5,6 @@ import java.security.KeyFactory;
 import java.security.PublicKey;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Base64;
-import java.util.Locale;
 import java.util.Map;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
@@ -76,10 +75,5 @@ record DkimKey(PublicKey key, boolean testing, String problem) {
 
     boolean usable() {
         return key != null;
-    }
-
-    @Override
-    public String toString() {
-        return "DkimKey[" + (key == null ? problem : key.getAlgorithm()) + "]".toLowerCase(Locale.ROOT);
     }
 }
