@@ -15,6 +15,9 @@ import org.bouncycastle.asn1.edec.EdECObjectIdentifiers;
 /** A DKIM key record (RFC 6376 §3.6.1, RFC 8463 §4): the key, or the reason it cannot be used. */
 record DkimKey(PublicKey key, boolean testing, String problem) {
 
+    /** RFC 8301 §3.2: signatures by shorter RSA keys are not valid. */
+    static final int MIN_RSA_BITS = 1024;
+
     static DkimKey parse(String txt, DkimAlgorithm algorithm) {
         Map<String, String> tags;
         try {
@@ -45,7 +48,11 @@ record DkimKey(PublicKey key, boolean testing, String problem) {
         boolean testing = tags.containsKey("t") && TagList.lower(tags.get("t")).matches("(.*:)?\\s*y\\s*(:.*)?");
         try {
             byte[] bytes = Base64.getDecoder().decode(data);
-            return new DkimKey(publicKey(bytes, algorithm), testing, null);
+            PublicKey key = publicKey(bytes, algorithm);
+            if (key instanceof java.security.interfaces.RSAPublicKey rsa && rsa.getModulus().bitLength() < MIN_RSA_BITS) {
+                return bad("RSA key shorter than 1024 bits");
+            }
+            return new DkimKey(key, testing, null);
         } catch (IllegalArgumentException | GeneralSecurityException | java.io.IOException e) {
             return bad("key data unusable");
         }

@@ -1,6 +1,7 @@
 package org.bulwark.cleanup;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
@@ -12,6 +13,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import org.bulwark.config.Config;
+import org.bulwark.config.ConfigException;
 import org.bulwark.dns.DnsResolver;
 import org.bulwark.log.MailLog;
 import org.bulwark.mail.ClientInfo;
@@ -101,5 +103,16 @@ class CleanupSigningTest {
                 .doesNotContain("DKIM-Signature");
         assertThat(pass(CleanupTest.envelope(CleanupTest.outsider(), "rcpt@example.com"), "From: x@example.com\n\nbody\n"))
                 .doesNotContain("DKIM-Signature");
+    }
+
+    @Test
+    void anUnreadableKeyStopsCleanupWithAHint() {
+        params.put("dkim_private_key", dir.resolve("missing.private").toString());
+        MailLog log = MailLog.to(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), "mail.example.com", "bulwark");
+
+        assertThatThrownBy(() -> new Cleanup(Config.of(params), queue, log, a -> true))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("dkim_private_key")
+                .hasMessageContaining("bulwark dkim keygen");
     }
 }

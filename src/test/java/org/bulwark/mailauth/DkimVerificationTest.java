@@ -154,4 +154,15 @@ class DkimVerificationTest {
         assertThat(txt).startsWith("v=DKIM1; k=ed25519; p=");
         assertThat(Base64.getDecoder().decode(txt.substring(txt.indexOf("p=") + 2))).hasSize(32);
     }
+
+    @Test
+    void anRsaKeyShorterThan1024BitsIsRefused() throws Exception {
+        KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
+        g.initialize(512);
+        KeyPair weak = g.generateKeyPair();
+        publish("weak", weak);
+        DkimResult r = verify(signed(DkimCanonicalization.RELAXED, "weak", weak));
+        assertThat(r.result()).isEqualTo(DkimResult.Result.PERMERROR);
+        assertThat(r.reason()).contains("1024");
+    }
 }
