@@ -58,7 +58,7 @@ public final class AddressResolver {
             Function<String, AddressClass> classifier) {
         this.classifier = classifier;
         this.myhostname = Params.get(config, "myhostname", "localhost");
-        this.myorigin = originDomain(Params.get(config, "myorigin", myhostname).strip(), myhostname);
+        this.myorigin = Params.get(config, "myorigin", myhostname).strip();
         this.localTransport = Params.get(config, "local_transport", "local:" + myhostname);
         this.virtualTransport = Params.get(config, "virtual_transport", "virtual");
         this.relayTransport = Params.get(config, "relay_transport", "relay");
@@ -218,22 +218,6 @@ public final class AddressResolver {
             nexthop = defaultNexthop == null ? "" : defaultNexthop;
         }
         return new Resolution(transport, nexthop, address);
-    }
-
-    /**
-     * Debian's Postfix reads myorigin from a file when the value is a path ({@code /etc/mailname},
-     * as the guides set it): its first line; this host's name if the file cannot be read.
-     */
-    static String originDomain(String value, String myhostname) {
-        if (!value.startsWith("/")) {
-            return value;
-        }
-        try (java.io.BufferedReader in = java.nio.file.Files.newBufferedReader(Path.of(value))) {
-            String line = in.readLine();
-            return line == null || line.isBlank() ? myhostname : line.strip();
-        } catch (java.io.IOException | RuntimeException e) {
-            return myhostname;
-        }
     }
 
     private String relayhostOr(String domain) {
