@@ -1,0 +1,52 @@
+package org.bulwark.restrict;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.bulwark.config.Config;
+import org.bulwark.config.ConfigException;
+
+/**
+ * Where in main.cf a parameter is set, so that a bad restriction list is reported as Postfix
+ * reports configuration errors: {@code /etc/postfix/main.cf, line 12: unknown restriction ...}.
+ * The last assignment wins in main.cf, so it is the one named.
+ */
+final class ConfigLines {
+
+    private ConfigLines() {
+    }
+
+    /** The same error with the file and line of {@code parameter}'s assignment, when it can be found. */
+    static ConfigException locate(Config config, String parameter, ConfigException error) {
+        if (error.file() != null || config.configDirectory() == null) {
+            return error;
+        }
+        Path mainCf = config.configDirectory().resolve("main.cf");
+        int line = lineOf(mainCf, parameter);
+        return line > 0 ? new ConfigException(mainCf, line, rawMessage(error)) : error;
+    }
+
+    static int lineOf(Path mainCf, String parameter) {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(mainCf, StandardCharsets.UTF_8);
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+        Pattern assignment = Pattern.compile("^" + Pattern.quote(parameter) + "\\s*=.*");
+        int found = 0;
+        for (int i = 0; i < lines.size(); i++) {
+            if (assignment.matcher(lines.get(i)).matches()) {
+                found = i + 1;
+            }
+        }
+        return found;
+    }
+
+    private static String rawMessage(ConfigException error) {
+        return error.getMessage();
+    }
+}
