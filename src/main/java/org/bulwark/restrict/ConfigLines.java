@@ -21,21 +21,55 @@ final class ConfigLines {
 
     /** The same error with the file and line of {@code parameter}'s assignment, when it can be found. */
     static ConfigException locate(Config config, String parameter, ConfigException error) {
-        if (error.file() != null || config.configDirectory() == null) {
+        if (error.file() != null) {
+            return locateTable(config, error);
+        }
+        if (config.configDirectory() == null) {
             return error;
         }
         Path mainCf = config.configDirectory().resolve("main.cf");
         int line = lineOf(mainCf, parameter);
-        return line > 0 ? new ConfigException(mainCf, line, rawMessage(error)) : error;
+        return line > 0 ? new ConfigException(mainCf, line, error.getMessage()) : error;
+    }
+
+    /**
+     * A table's own error (a missing or bad file) also names the main.cf line that mentions the
+     * table, so the operator sees both where it is used and what is wrong with it.
+     */
+    static ConfigException locateTable(Config config, ConfigException error) {
+        if (error.file() == null || config.configDirectory() == null) {
+            return error;
+        }
+        Path mainCf = config.configDirectory().resolve("main.cf");
+        if (error.file().equals(mainCf)) {
+            return error;
+        }
+        int line = lineMentioning(mainCf, error.file().toString());
+        return line > 0 ? new ConfigException(mainCf, line, error.getMessage()) : error;
+    }
+
+    private static int lineMentioning(Path mainCf, String text) {
+        List<String> lines = read(mainCf);
+        int found = 0;
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i);
+            if (!line.stripLeading().startsWith("#") && line.contains(text)) {
+                found = i + 1;
+            }
+        }
+        return found;
+    }
+
+    private static List<String> read(Path mainCf) {
+        try {
+            return Files.readAllLines(mainCf, StandardCharsets.UTF_8);
+        } catch (IOException | RuntimeException e) {
+            return List.of();
+        }
     }
 
     static int lineOf(Path mainCf, String parameter) {
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(mainCf, StandardCharsets.UTF_8);
-        } catch (IOException | RuntimeException e) {
-            return 0;
-        }
+        List<String> lines = read(mainCf);
         Pattern assignment = Pattern.compile("^" + Pattern.quote(parameter) + "\\s*=.*");
         int found = 0;
         for (int i = 0; i < lines.size(); i++) {
@@ -44,9 +78,5 @@ final class ConfigLines {
             }
         }
         return found;
-    }
-
-    private static String rawMessage(ConfigException error) {
-        return error.getMessage();
     }
 }

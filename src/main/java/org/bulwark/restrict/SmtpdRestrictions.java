@@ -95,7 +95,11 @@ public final class SmtpdRestrictions {
             throw new ConfigException(Replies.relayCheckRequired(String.join(", ", RELAY_CHECKS.stream().sorted()
                     .toList())));
         }
-        engine = new Engine(Settings.from(config), environment, Map.copyOf(classes), parser, logger);
+        try {
+            engine = new Engine(Settings.from(config), environment, Map.copyOf(classes), parser, logger);
+        } catch (ConfigException e) {
+            throw ConfigLines.locateTable(config, e);
+        }
     }
 
     private static List<Restriction> parse(Config config, RestrictionParser parser, String parameter, String value) {
