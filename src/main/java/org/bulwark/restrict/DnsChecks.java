@@ -33,16 +33,17 @@ final class DnsChecks {
 
     /** The HELO name must have an A, AAAA or MX record; address literals are not asked about. */
     static Decision unknownHelo(Evaluation e) {
-        String helo = e.context().helo();
-        if (helo == null || helo.startsWith("[") || HostnameChecks.validHostAddress(helo)) {
+        String helo = HostnameChecks.heloDomain(e.context().helo());
+        if (helo == null) {
             return Decision.DUNNO;
         }
         Subject subject = Subject.helo(e.context());
         Settings.Dns settings = e.settings().dns();
-        return switch (hostExists(e, HostnameChecks.truncateDot(helo))) {
+        return switch (hostExists(e, helo)) {
             case FOUND -> Decision.DUNNO;
             case ABSENT -> e.reject(Replies.heloHostNotFound(settings.unknownHostnameCode(), subject));
-            case TEMPORARY -> temporary(e, settings.heloTempfailDeferIfPermit(), Replies.heloHostNotFound(450, subject));
+            case TEMPORARY -> temporary(e, settings.heloTempfailDeferIfPermit(),
+                    Replies.heloHostNotFound(450, subject));
         };
     }
 
@@ -69,7 +70,8 @@ final class DnsChecks {
         return switch (exists) {
             case FOUND -> Decision.DUNNO;
             case ABSENT -> e.reject(Replies.domainNotFound(settings.unknownAddressCode(), subject));
-            case TEMPORARY -> temporary(e, settings.addressTempfailDeferIfPermit(), Replies.domainNotFound(450, subject));
+            case TEMPORARY -> temporary(e, settings.addressTempfailDeferIfPermit(),
+                    Replies.domainNotFound(450, subject));
         };
     }
 

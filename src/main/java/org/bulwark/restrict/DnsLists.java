@@ -135,8 +135,8 @@ final class DnsLists {
         DnsResult<InetAddress> answer = target == Target.CLIENT_ADDRESS
                 ? e.environment().dns().lookupDnsbl(context.clientAddress(), list.domain())
                 : e.environment().dns().lookupAddresses(query(target, context) + "." + list.domain());
-        if (answer.isTemporaryFailure()) {
-            e.warn(Replies.rblTemporaryFailure(list.domain(), ((DnsResult.TemporaryFailure<InetAddress>) answer).reason()));
+        if (answer instanceof DnsResult.TemporaryFailure<InetAddress> failure) {
+            e.warn(Replies.rblTemporaryFailure(list.domain(), failure.reason()));
             SmtpReply deferred = Replies.rblLookupFailed(target.replyClass, what, list.domain());
             return permit ? e.deferIfReject(deferred) : e.deferIfPermit(deferred);
         }
@@ -159,8 +159,7 @@ final class DnsLists {
             case CLIENT_ADDRESS -> Subject.hostAddress(context.clientAddress());
             case CLIENT_NAME -> known(context.clientName());
             case REVERSE_CLIENT_NAME -> known(context.reverseName());
-            case HELO -> context.helo() == null || context.helo().startsWith("[")
-                    || HostnameChecks.validHostAddress(context.helo()) ? null : HostnameChecks.truncateDot(context.helo());
+            case HELO -> HostnameChecks.heloDomain(context.helo());
             case SENDER -> domainOf(context.sender()) == null ? null : Subject.name(context.sender());
             case RECIPIENT -> domainOf(context.recipient()) == null ? null : Subject.name(context.recipient());
         };

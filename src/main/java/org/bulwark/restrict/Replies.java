@@ -120,11 +120,6 @@ final class Replies {
         return rejected(450, "4.4.3", subject, "unable to look up " + type + " host for " + domain);
     }
 
-    /** An access table action that needs the message path, which smtpd cannot honour yet. */
-    static SmtpReply actionNotAvailable() {
-        return serverConfigurationError();
-    }
-
     static SmtpReply serverConfigurationError() {
         return reply(451, "4.3.5", "Server configuration error");
     }

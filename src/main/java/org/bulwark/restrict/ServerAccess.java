@@ -111,8 +111,7 @@ final class ServerAccess {
         return switch (target) {
             case CLIENT -> known(context.clientName());
             case REVERSE_CLIENT -> known(context.reverseName());
-            case HELO -> context.helo() == null || context.helo().startsWith("[")
-                    || HostnameChecks.validHostAddress(context.helo()) ? null : HostnameChecks.truncateDot(context.helo());
+            case HELO -> HostnameChecks.heloDomain(context.helo());
             case SENDER -> domainOf(context.sender());
             case RECIPIENT -> domainOf(context.recipient());
         };

@@ -55,8 +55,8 @@ record Settings(
     }
 
     /** Postfix's default_rbl_reply. */
-    static final String DEFAULT_RBL_REPLY =
-            "$rbl_code Service unavailable; $rbl_class [$rbl_what] blocked using $rbl_domain${rbl_reason?; $rbl_reason}";
+    static final String DEFAULT_RBL_REPLY = "$rbl_code Service unavailable; $rbl_class [$rbl_what] blocked using"
+            + " $rbl_domain${rbl_reason?; $rbl_reason}";
 
     static Settings from(Config config) {
         return new Settings(
