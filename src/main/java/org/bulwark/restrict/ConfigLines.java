@@ -24,6 +24,13 @@ final class ConfigLines {
         if (error.file() != null) {
             return locateTable(config, error);
         }
+        java.util.Optional<String> where = config.whereSet(parameter);
+        if (where.isPresent()) {
+            java.util.regex.Matcher m = WHERE.matcher(where.get());
+            if (m.matches()) {
+                return new ConfigException(Path.of(m.group(1)), Integer.parseInt(m.group(2)), error.getMessage());
+            }
+        }
         if (config.configDirectory() == null) {
             return error;
         }
@@ -31,6 +38,9 @@ final class ConfigLines {
         int line = lineOf(mainCf, parameter);
         return line > 0 ? new ConfigException(mainCf, line, error.getMessage()) : error;
     }
+
+    /** How the configuration says where it read a parameter: {@code /etc/postfix/main.cf, line 12}. */
+    private static final Pattern WHERE = Pattern.compile("(.+), line (\\d+)");
 
     /**
      * A table's own error (a missing or bad file) also names the main.cf line that mentions the
