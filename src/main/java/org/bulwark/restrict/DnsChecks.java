@@ -28,7 +28,7 @@ final class DnsChecks {
             return Decision.DUNNO;
         }
         int code = status == ClientNames.Status.TEMPORARY ? 450 : e.settings().dns().unknownClientCode();
-        return e.reject(Replies.cannotFindHostname(code, Subject.hostAddress(context.clientAddress())));
+        return e.reject(Replies.cannotFindHostname(code, Subject.hostAddress(context.clientAddress()), reverse));
     }
 
     /** The HELO name must have an A, AAAA or MX record; address literals are not asked about. */
@@ -57,8 +57,9 @@ final class DnsChecks {
             return Decision.DUNNO;
         }
         String domain = HostnameChecks.truncateDot(address.domain());
-        if (e.destinations().classify(domain) != AddressClass.DEFAULT) {
-            return Decision.DUNNO;
+        AddressClass c = e.destinations().classify(domain);
+        if (c != AddressClass.DEFAULT && c != AddressClass.RELAY) {
+            return Decision.DUNNO; // Postfix's RESOLVE_CLASS_FINAL: we are the destination
         }
         Settings.Dns settings = e.settings().dns();
         DnsResult<MxHost> mx = e.environment().dns().lookupMx(domain);

@@ -117,6 +117,9 @@ final class DnsLists {
         }
     }
 
+    /** Postfix keeps at most this much of a list's TXT records for $rbl_reason. */
+    private static final int MAX_REASON = 500;
+
     private DnsLists() {
     }
 
@@ -129,7 +132,7 @@ final class DnsLists {
     static Decision check(Evaluation e, Subject subject, Target target, boolean permit, ListSpec list) {
         SmtpdContext context = e.context();
         String what = what(context, target);
-        if (what == null) {
+        if (what == null || target != Target.CLIENT_ADDRESS && !askable(query(target, context))) {
             return Decision.DUNNO;
         }
         DnsResult<InetAddress> answer = target == Target.CLIENT_ADDRESS
@@ -137,16 +140,18 @@ final class DnsLists {
                 : e.environment().dns().lookupAddresses(query(target, context) + "." + list.domain());
         if (answer instanceof DnsResult.TemporaryFailure<InetAddress> failure) {
             e.warn(Replies.rblTemporaryFailure(list.domain(), failure.reason()));
-            SmtpReply deferred = Replies.rblLookupFailed(target.replyClass, what, list.domain());
-            return permit ? e.deferIfReject(deferred) : e.deferIfPermit(deferred);
+            // Postfix gives a block list "the benefit of the doubt" here and passes; a pass this
+            // server cannot justify is a false accept, so the permit is deferred instead.
+            return permit ? e.deferIfReject(Replies.allowListUnavailable(target.replyClass, what))
+                    : e.deferIfPermit(Replies.rblLookupFailed(target.replyClass, what, list.domain()));
         }
         Optional<InetAddress> hit = answer.values().stream().filter(list::accepts).findFirst();
         if (hit.isEmpty()) {
             return Decision.DUNNO;
         }
         if (permit) {
-            // Postfix: an allow list never overrides reject_unauth_destination.
-            boolean relayDecision = context.recipient() != null && Replies.RECIPIENT.equals(subject.replyClass())
+            // Postfix: an allow list never lets a RCPT through to a destination we do not serve.
+            boolean relayDecision = e.stage() == Stage.RCPT && context.recipient() != null
                     && !e.destinations().authorized(context.recipient());
             return relayDecision ? Decision.DUNNO : Decision.PERMIT;
         }
@@ -171,6 +176,15 @@ final class DnsLists {
             case RECIPIENT -> domainOf(context.recipient());
             default -> what(context, target);
         };
+    }
+
+    /**
+     * Postfix skips names whose last label is all digits: some lists refuse what looks like an
+     * address query, and such a name is no domain anyway.
+     */
+    private static boolean askable(String domain) {
+        String last = domain.substring(domain.lastIndexOf('.') + 1);
+        return !last.isEmpty() && !last.chars().allMatch(Character::isDigit) && HostnameChecks.validHostname(domain);
     }
 
     private static String known(String name) {
@@ -221,7 +235,7 @@ final class DnsLists {
         SmtpReply reply = ReplyTemplate.toReply(expanded, "5.7.1");
         if (reply == null) {
             e.warnOnce(Replies.badRblReply(list.domain(), template));
-            return Replies.reply(dns.rblCode(), "5.7.1", Replies.SERVICE_UNAVAILABLE);
+            return Replies.reply(450, "4.7.1", Replies.SERVICE_UNAVAILABLE);
         }
         return reply;
     }
@@ -231,7 +245,7 @@ final class DnsLists {
         DnsResult<String> txt = target == Target.CLIENT_ADDRESS
                 ? e.environment().dns().lookupDnsblText(context.clientAddress(), list.domain())
                 : e.environment().dns().lookupTxt(query(target, context) + "." + list.domain());
-        List<String> values = txt.values();
-        return values.isEmpty() || values.get(0).isBlank() ? null : values.get(0);
+        String joined = String.join(" / ", txt.values());
+        return joined.isBlank() ? null : joined.substring(0, Math.min(joined.length(), MAX_REASON));
     }
 }

@@ -90,9 +90,10 @@ final class Replies {
 
     // The DNS-based restrictions.
 
-    /** reject_unknown_client_hostname and reject_unknown_reverse_client_hostname: no {@code <name>:} prefix. */
-    static SmtpReply cannotFindHostname(int code, String address) {
-        return reply(code, "4.7.1", "Client host rejected: cannot find your hostname, [" + address + "]");
+    /** reject_unknown_client_hostname (or, with {@code reverse}, _reverse_): no {@code <name>:} prefix. */
+    static SmtpReply cannotFindHostname(int code, String address, boolean reverse) {
+        return reply(code, "4.7.1", "Client host rejected: cannot find your " + (reverse ? "reverse " : "")
+                + "hostname, [" + address + "]");
     }
 
     static SmtpReply heloHostNotFound(int code, Subject subject) {
@@ -104,15 +105,22 @@ final class Replies {
         return rejected(code, subject.replyClass().equals(SENDER) ? "4.1.8" : "4.1.2", subject, "Domain not found");
     }
 
-    /** RFC 7505 §4.2: a domain with a null MX accepts no mail. */
+    /** RFC 7505 §4.2 and §4.3: a domain with a null MX accepts no mail, nor sends any. */
     static SmtpReply nullMx(Subject subject, String domain) {
-        return rejected(550, "5.7.27", subject, "Domain " + domain + " does not accept mail (nullMX)");
+        boolean sender = subject.replyClass().equals(SENDER);
+        return rejected(sender ? 550 : 556, sender ? "5.7.27" : "5.1.10", subject,
+                "Domain " + domain + " does not accept mail (nullMX)");
     }
 
     /** A DNS list could not be asked; the check is deferred rather than passed. */
     static SmtpReply rblLookupFailed(String replyClass, String what, String domain) {
         return reply(450, "4.7.1", "Service unavailable; " + replyClass + " [" + what + "] not checked: DNS lookup in "
                 + domain + " failed temporarily");
+    }
+
+    /** An allow list that could not be asked: a later 5xx becomes this (Postfix's defer_if_reject). */
+    static SmtpReply allowListUnavailable(String replyClass, String what) {
+        return rejected(450, "4.7.1", new Subject(what, replyClass), SERVICE_UNAVAILABLE);
     }
 
     /** check_*_mx_access and kin when the servers cannot be looked up (Postfix: 4.4.3). */
