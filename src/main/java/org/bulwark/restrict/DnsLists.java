@@ -34,8 +34,18 @@ final class DnsLists {
         }
     }
 
-    /** A list as written: {@code zen.spamhaus.org} or {@code zen.spamhaus.org=127.0.0.[2..11]}. */
-    record ListSpec(String written, String domain, List<List<int[]>> filter) {
+    /** One octet's allowed values in a reply filter, {@code low..high} inclusive. */
+    record Range(int low, int high) {
+        boolean contains(int octet) {
+            return octet >= low && octet <= high;
+        }
+    }
+
+    /**
+     * A list as written: {@code zen.spamhaus.org} or {@code zen.spamhaus.org=127.0.0.[2..11]};
+     * {@code filter} holds each of the four octets' ranges, or is null for any answer.
+     */
+    record ListSpec(String written, String domain, List<List<Range>> filter) {
 
         static ListSpec parse(String name, String argument) {
             int eq = argument.indexOf('=');
@@ -50,7 +60,7 @@ final class DnsLists {
         }
 
         /** Each of the four octets: a list of inclusive ranges. */
-        private static List<List<int[]>> filter(String name, String argument, String text) {
+        private static List<List<Range>> filter(String name, String argument, String text) {
             List<String> octets = splitOctets(text);
             if (octets == null || octets.size() != 4) {
                 throw new ConfigException(Replies.badRblFilter(name, argument));
@@ -79,9 +89,9 @@ final class DnsLists {
             return depth == 0 ? out : null;
         }
 
-        private static List<int[]> ranges(String name, String argument, String octet) {
+        private static List<Range> ranges(String name, String argument, String octet) {
             String body = octet.startsWith("[") && octet.endsWith("]") ? octet.substring(1, octet.length() - 1) : octet;
-            List<int[]> out = new java.util.ArrayList<>();
+            List<Range> out = new java.util.ArrayList<>();
             for (String part : body.split(";")) {
                 String[] bounds = part.split("\\.\\.", -1);
                 try {
@@ -91,7 +101,7 @@ final class DnsLists {
                             || bounds.length > 1 && !octet.startsWith("[")) {
                         throw new NumberFormatException(part);
                     }
-                    out.add(new int[] {low, high});
+                    out.add(new Range(low, high));
                 } catch (NumberFormatException e) {
                     throw new ConfigException(Replies.badRblFilter(name, argument));
                 }
@@ -109,7 +119,7 @@ final class DnsLists {
             }
             for (int i = 0; i < 4; i++) {
                 int octet = b[i] & 0xff;
-                if (filter.get(i).stream().noneMatch(r -> octet >= r[0] && octet <= r[1])) {
+                if (filter.get(i).stream().noneMatch(r -> r.contains(octet))) {
                     return false;
                 }
             }
