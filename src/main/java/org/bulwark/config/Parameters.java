@@ -151,6 +151,14 @@ public final class Parameters {
         integer("invalid_hostname_reject_code", "501", "reply code for reject_invalid_helo_hostname");
         integer("non_fqdn_reject_code", "504", "reply code for the reject_non_fqdn_* restrictions");
         integer("maps_rbl_reject_code", "554", "reply code for reject_rbl_client and kin");
+        list("rbl_reply_maps", "", "tables of reply templates for DNS lists, indexed by list domain");
+        str("default_rbl_reply", "$rbl_code Service unavailable; $rbl_class [$rbl_what] blocked using"
+                + " $rbl_domain${rbl_reason?; $rbl_reason}", "reply template for a DNS list hit");
+        str("reject_tempfail_action", "defer_if_permit", "what a temporary DNS failure in a reject_* check becomes");
+        str("unknown_helo_hostname_tempfail_action", "$reject_tempfail_action",
+                "what a temporary DNS failure in reject_unknown_helo_hostname becomes");
+        str("unknown_address_tempfail_action", "$reject_tempfail_action",
+                "what a temporary DNS failure in reject_unknown_sender/recipient_domain becomes");
         integer("plaintext_reject_code", "450", "reply code for an unencrypted AUTH when TLS is required");
 
         // SASL.
@@ -220,6 +228,8 @@ public final class Parameters {
 
         // Bulwark's own parameters.
         extension("dns_servers", LIST, "", "resolvers to query as ip:port; empty means the system's");
+        extension("dns_timeout", TIME, "3s", "time to wait for one DNS server's answer to one query");
+        extension("dns_attempts", INTEGER, "2", "how many times each DNS server is asked before a query fails");
 
         // Email authentication: DKIM signing and verification, DMARC, Authentication-Results.
         extension("dkim_private_key", STRING, "", "PEM key that signs mail of $dkim_domain; empty: no default key");

@@ -63,7 +63,7 @@ public final class Master implements AutoCloseable {
                 logger.info(line);
             }
             Cleanup cleanup = new Cleanup(main, queue, log);
-            DnsResolver dns = DnsResolver.create(main.list("dns_servers"));
+            DnsResolver dns = DnsResolver.create(main);
 
             Map<String, DeliveryAgent> agents = new HashMap<>();
             ServiceEntry qmgrService = null;
@@ -93,7 +93,7 @@ public final class Master implements AutoCloseable {
                     : new Pickup(main.with(pickupService.overrides()), queue, cleanup, log);
             for (ServiceEntry service : smtpdServices) {
                 Config config = main.with(service.overrides());
-                SmtpdRestrictions restrictions = new SmtpdRestrictions(config, log.program("smtpd"));
+                SmtpdRestrictions restrictions = new SmtpdRestrictions(config, dns, log.program("smtpd"));
                 int maxproc = service.maxproc().equals("-")
                         ? config.integer("default_process_limit") : Integer.parseInt(service.maxproc());
                 for (InetSocketAddress address : ListenAddresses.of(service, config)) {
