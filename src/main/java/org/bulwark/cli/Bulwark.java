@@ -17,6 +17,8 @@ import picocli.CommandLine.Command;
             ReloadCommand.class,
             TlsCommand.class,
             PasswdCommand.class,
+            NewaliasesCommand.class,
+            DkimCommand.class,
         })
 public final class Bulwark implements Runnable {
 

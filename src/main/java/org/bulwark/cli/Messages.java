@@ -81,4 +81,9 @@ final class Messages {
     static String passwordsDiffer() {
         return "passwords do not match";
     }
+
+    static String dkimKeyWritten(java.nio.file.Path key, String selector, String domain) {
+        return "; private key in " + key + "; main.cf: dkim_private_key = " + key.toAbsolutePath()
+                + ", dkim_selector = " + selector + ", dkim_domain = " + domain;
+    }
 }
