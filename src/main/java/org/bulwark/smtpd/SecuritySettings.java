@@ -25,15 +25,24 @@ record SecuritySettings(
 
     static final SecuritySettings NONE = new SecuritySettings(null, null, false, false, false, 0, false, false, false);
 
-    /** @throws ConfigException when TLS is asked for but its keys or settings are unusable */
+    /**
+     * With opportunistic TLS (level may), unusable keys cost only STARTTLS, as in Postfix: a
+     * warning, and the service runs in plaintext.
+     *
+     * @throws ConfigException when TLS is required (encrypt, wrapper mode) but unusable
+     */
     static SecuritySettings from(Config config, MailLog.Logger log) {
+        boolean wrapper = flag(config, "smtpd_tls_wrappermode");
         ServerTls tls;
         try {
             tls = ServerTls.forService(config);
         } catch (TlsException e) {
-            throw new ConfigException(e.getMessage());
+            if (wrapper || TlsLevel.of(config) == TlsLevel.ENCRYPT) {
+                throw new ConfigException(e.getMessage());
+            }
+            log.warning(SmtpdTexts.tlsDisabled(e.getMessage()));
+            tls = null;
         }
-        boolean wrapper = flag(config, "smtpd_tls_wrappermode");
         return new SecuritySettings(
                 tls,
                 SaslService.forService(config, log),

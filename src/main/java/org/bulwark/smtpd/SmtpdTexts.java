@@ -6,6 +6,10 @@ final class SmtpdTexts {
     private SmtpdTexts() {
     }
 
+    static String tlsDisabled(String why) {
+        return why + "; STARTTLS is not offered";
+    }
+
     static String handshakeFailed(String nameAndAddress, String why) {
         return "SSL_accept error from " + nameAndAddress + ": " + why;
     }

@@ -247,6 +247,23 @@ class TlsAndAuthTest {
     }
 
     @Test
+    void unusableKeysCostOnlyStartTlsAtLevelMay() throws Exception {
+        try (ServerFixture s = server(submission("smtpd_tls_chain_files", dir.resolve("missing.pem").toString()));
+                TlsSmtpClient c = new TlsSmtpClient(s.port())) {
+            c.reply();
+            assertThat(c.send("EHLO client.example.net")).doesNotContain("STARTTLS");
+            assertThat(s.log()).contains("warning: cannot load TLS key or certificate from " + dir.resolve("missing.pem"));
+        }
+    }
+
+    @Test
+    void unusableKeysStopAServiceThatRequiresTls() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> server(submission(
+                "smtpd_tls_chain_files", dir.resolve("missing.pem").toString(), "smtpd_tls_wrappermode", "yes")))
+                .isInstanceOf(org.bulwark.config.ConfigException.class).hasMessageContaining("missing.pem");
+    }
+
+    @Test
     void reloadedCertificatesServeNewConnections() throws Exception {
         try (ServerFixture s = server(submission())) {
             try (TlsSmtpClient c = new TlsSmtpClient(s.port())) {
