@@ -18,6 +18,14 @@ public final class BuiltinBackend implements SaslBackend {
             new Mechanism("PLAIN", true, false),
             new Mechanism("LOGIN", true, false));
 
+    /**
+     * Password hashes are slow on purpose (ARGON2ID takes 64 MiB and a fifth of a second):
+     * verify no more at once than there are processors, so that a crowd of AUTH attempts queues
+     * instead of exhausting memory.
+     */
+    private static final java.util.concurrent.Semaphore HASHING =
+            new java.util.concurrent.Semaphore(Runtime.getRuntime().availableProcessors(), true);
+
     private static final byte[] SALT_KEY = new java.security.SecureRandom().generateSeed(32);
 
     private final PasswdFile passwords;
@@ -54,13 +62,25 @@ public final class BuiltinBackend implements SaslBackend {
         String user = qualified(username);
         try {
             Optional<String> stored = passwords.password(user);
-            if (stored.isPresent() && PasswordScheme.verify(stored.get(), password)) {
+            if (stored.isPresent() && verify(stored.get(), password)) {
                 return new SaslStep.Success(user, null);
             }
             return new SaslStep.Failure(SaslTexts.AUTHENTICATION_FAILURE);
         } catch (IOException e) {
             log.warning(SaslTexts.cannotRead(passwords.path().toString(), e.getMessage()));
             return new SaslStep.Unavailable(e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new SaslStep.Unavailable(e.toString());
+        }
+    }
+
+    private static boolean verify(String stored, String password) throws InterruptedException {
+        HASHING.acquire();
+        try {
+            return PasswordScheme.verify(stored, password);
+        } finally {
+            HASHING.release();
         }
     }
 
