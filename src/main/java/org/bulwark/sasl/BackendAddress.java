@@ -38,7 +38,19 @@ record BackendAddress(Path socket, String host, int port) {
                 channel.close();
                 throw e;
             }
-            return new Connection(Channels.newInputStream(channel), Channels.newOutputStream(channel), channel);
+            // A unix channel has no read timeout: a watchdog closes it, which ends a blocked read.
+            Thread watchdog = Thread.ofVirtual().start(() -> {
+                try {
+                    Thread.sleep(timeout);
+                    channel.close();
+                } catch (InterruptedException | IOException e) {
+                    // Closed in time, or closing anyway.
+                }
+            });
+            return new Connection(Channels.newInputStream(channel), Channels.newOutputStream(channel), () -> {
+                watchdog.interrupt();
+                channel.close();
+            });
         }
         Socket s = new Socket();
         try {
