@@ -22,8 +22,9 @@ class RouteFinderTest {
                     .addA("backup.remote.test", "192.0.2.3");
             DnsResolver resolver = DnsResolver.create(List.of(dns.address()));
             Set<String> firsts = new HashSet<>();
-            for (int seed = 0; seed < 20; seed++) {
-                Route route = new RouteFinder(resolver, "ipv4", 5, new Random(seed))
+            RouteFinder finder = new RouteFinder(resolver, "ipv4", 5, new Random(42));
+            for (int i = 0; i < 20; i++) {
+                Route route = finder
                         .find(Nexthop.parse("remote.test").withDefaultPort(25));
                 List<String> hosts = ((Route.Servers) route).servers().stream().map(Route.Server::host).toList();
                 assertThat(hosts).hasSize(3);
