@@ -97,7 +97,8 @@ public final class Master implements AutoCloseable {
                 }
             }
             queueManager = qmgrService == null ? null
-                    : new QueueManager(main.with(qmgrService.overrides()), queue, new AddressResolver(main), agents, log);
+                    : new QueueManager(main.with(qmgrService.overrides()), queue, new AddressResolver(main), agents, log,
+                            cleanup);
             pickup = pickupService == null ? null
                     : new Pickup(main.with(pickupService.overrides()), queue, cleanup, log);
             for (ServiceEntry service : smtpdServices) {

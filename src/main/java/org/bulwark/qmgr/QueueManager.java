@@ -14,6 +14,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
+import org.bulwark.bounce.Notices;
+import org.bulwark.cleanup.Cleanup;
 import org.bulwark.config.Config;
 import org.bulwark.log.MailLog;
 import org.bulwark.mail.MailAddress;
@@ -56,16 +58,30 @@ public final class QueueManager {
         this(config, queue, resolver::resolve, agents, log, Clock.systemUTC());
     }
 
+    /** With cleanup, through which bounces, delay warnings and success notices are queued. */
+    public QueueManager(Config config, MailQueue queue, AddressResolver resolver,
+            Map<String, DeliveryAgent> agents, MailLog log, Cleanup cleanup) {
+        this(config, queue, resolver::resolve, agents, log, Clock.systemUTC(), cleanup);
+    }
+
     /** With the resolution as a function, so the scheduler can be exercised on its own. */
     QueueManager(Config config, MailQueue queue, Function<MailAddress, List<Resolution>> resolver,
             Map<String, DeliveryAgent> agents, MailLog log, Clock clock) {
+        this(config, queue, resolver, agents, log, clock, null);
+    }
+
+    QueueManager(Config config, MailQueue queue, Function<MailAddress, List<Resolution>> resolver,
+            Map<String, DeliveryAgent> agents, MailLog log, Clock clock, Cleanup cleanup) {
         this.queue = queue;
         this.log = new QmgrLog(log);
         this.queueRunDelay = config.time("queue_run_delay");
         Backoff backoff = new Backoff(config.time("minimal_backoff_time"), config.time("maximal_backoff_time"));
-        this.context = new MessageDelivery.Context(queue, resolver, Map.copyOf(agents),
+        Notices notices = new Notices(config);
+        this.context = new MessageDelivery.Context(queue, TransportMaps.around(resolver, config), Map.copyOf(agents),
                 new DeliveryLimits(config), executor, this.log, backoff,
-                config.time("maximal_queue_lifetime"), config.time("bounce_queue_lifetime"), clock);
+                config.time("maximal_queue_lifetime"), config.time("bounce_queue_lifetime"), clock,
+                new NoticeSender(notices, cleanup, this.log, clock),
+                new DelayWarnings(queue.directory(), notices.delayWarningTime()));
     }
 
     public void start() {
