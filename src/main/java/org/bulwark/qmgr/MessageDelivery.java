@@ -119,6 +119,11 @@ final class MessageDelivery {
                 deferAll("qmgr", targets, QmgrLog.TRANSPORT_UNAVAILABLE, null);
                 continue;
             }
+            String suspended = context.limits().suspended(destination.transport(), destination.nexthop());
+            if (suspended != null) {
+                deferAll(destination.transport(), targets, QmgrLog.suspended(suspended), null);
+                continue;
+            }
             int limit = context.limits().recipientLimit(destination.transport());
             for (int from = 0; from < targets.size(); from += limit) {
                 DeliveryRequest request = new DeliveryRequest(message, destination.nexthop(),
@@ -181,16 +186,16 @@ final class MessageDelivery {
     private void deliver(String transport, DeliveryAgent agent, DeliveryRequest request) {
         Instant handoff;
         DeliveryReport report;
-        try (AutoCloseable slot = context.limits().acquire(transport, request.nexthop())) {
+        try (DeliveryLimits.Slot slot = context.limits().acquire(transport, request.nexthop())) {
             handoff = context.clock().instant();
             report = deliverSafely(transport, agent, request);
+            context.limits().feedback(transport, request.nexthop(), reachedDestination(report),
+                    report.outcomes().isEmpty() ? QmgrLog.AGENT_FAILURE : report.outcomes().get(0).text());
         } catch (InterruptedException e) {
             // Shutting down: nothing recorded, the message stays in active/.
             abandoned = true;
             Thread.currentThread().interrupt();
             return;
-        } catch (Exception e) {
-            throw new IllegalStateException(e); // releasing a permit does not throw
         }
         if (Thread.currentThread().isInterrupted()) {
             abandoned = true; // shutting down: keep what the agent reported, guess nothing
@@ -211,6 +216,15 @@ final class MessageDelivery {
         if (!abandoned) {
             deferAll(transport, unreported, QmgrLog.AGENT_FAILURE, handoff);
         }
+    }
+
+    /**
+     * Postfix's feedback rule: a delivery that reached the destination (any result other than
+     * "every recipient deferred with no server to blame") counts as success.
+     */
+    private static boolean reachedDestination(DeliveryReport report) {
+        return report.outcomes().stream().anyMatch(o -> o.status() != Status.DEFERRED
+                || !QmgrLog.RELAY_NONE.equals(o.relay()));
     }
 
     private DeliveryReport deliverSafely(String transport, DeliveryAgent agent, DeliveryRequest request) {
