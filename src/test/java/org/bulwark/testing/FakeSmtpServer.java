@@ -35,6 +35,11 @@ public final class FakeSmtpServer implements AutoCloseable {
 
     /** A message as received: envelope lines as the client sent them and the content (CRLF, unstuffed). */
     public record Message(String mailFrom, List<String> rcptTo, String content, boolean tls) {
+
+        /** The recipient addresses alone, without brackets or parameters. */
+        public List<String> recipients() {
+            return rcptTo.stream().map(r -> r.substring(r.indexOf('<') + 1, r.indexOf('>'))).toList();
+        }
     }
 
     /** What the server says and offers; every field has a plain default. */
