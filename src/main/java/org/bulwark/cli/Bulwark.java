@@ -13,6 +13,9 @@ import picocli.CommandLine.Command;
             StatusCommand.class,
             PostconfCommand.class,
             MailqCommand.class,
+            PostqueueCommand.class,
+            PostsuperCommand.class,
+            PostcatCommand.class,
             SendmailCommand.class,
         })
 public final class Bulwark implements Runnable {
