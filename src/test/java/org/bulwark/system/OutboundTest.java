@@ -155,7 +155,13 @@ class OutboundTest {
 
         assertThat(mail.awaitLog("status=deferred")).contains("to=<bob@remote.test>, relay=none")
                 .contains("(connect to mx.remote.test[127.0.0.1]:");
-        assertThat(Files.list(dir.resolve("sender/var/spool/deferred")).count()).isEqualTo(1);
+        // The log line comes first, the move to deferred/ right after it.
+        Path deferred = dir.resolve("sender/var/spool/deferred");
+        java.time.Instant deadline = java.time.Instant.now().plusSeconds(30);
+        while (countFiles(deferred) == 0 && java.time.Instant.now().isBefore(deadline)) {
+            Thread.sleep(20);
+        }
+        assertThat(countFiles(deferred)).isEqualTo(1);
     }
 
     @Test
@@ -255,6 +261,12 @@ class OutboundTest {
         assertThat(remote.awaitMessages(1).get(0).recipients()).containsExactly("bob@remote.test");
         assertThat(mail.maillog()).doesNotContain("to=<user0@dead.test>");
         silent.close(); // the waiting connections are reset, so the stop need not wait for them
+    }
+
+    private static long countFiles(Path directory) throws Exception {
+        try (var files = Files.list(directory)) {
+            return files.count();
+        }
     }
 
     private static String python(String script, Path file) throws Exception {
