@@ -256,7 +256,12 @@ final class MessageDelivery {
                     bouncedOutcomes.add(outcome);
                     p.bounced = true;
                 }
-                case SENT -> sentOutcomes.add(outcome);
+                case SENT -> {
+                    // RFC 3461 §4.2: a remote server that took NOTIFY=SUCCESS on reports itself.
+                    if (!outcome.relay().contains("[")) {
+                        sentOutcomes.add(outcome);
+                    }
+                }
             }
             if (outcome.status() == Status.DEFERRED) {
                 p.deferred = true;

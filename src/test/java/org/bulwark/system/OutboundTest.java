@@ -263,6 +263,57 @@ class OutboundTest {
         silent.close(); // the waiting connections are reset, so the stop need not wait for them
     }
 
+    @Test
+    void theQueueToolsHoldReleaseAndFlushOnARunningServer() throws Exception {
+        int port = MailSystemFixture.freePort();
+        mail.set("smtp_tcp_port", String.valueOf(port));
+        mail.set("minimal_backoff_time", "1h").set("maximal_backoff_time", "1h");
+        mail.start();
+        send("alice@example.test", "bob@remote.test");
+        send("alice@example.test", "carol@remote.test");
+        Path spool = dir.resolve("sender/var/spool");
+        awaitFiles(spool.resolve("deferred"), 2);
+
+        String id = queueIds(spool.resolve("deferred")).get(0);
+        assertThat(tool("postsuper", "-h", id)).contains("postsuper: Placed on hold: 1 message");
+        assertThat(tool("postqueue", "-p")).contains(id + "!").contains("-- 0 Kbytes in 2 Requests.");
+        assertThat(tool("postcat", "-q", id)).contains("*** ENVELOPE RECORDS hold/" + id + " ***");
+
+        FakeSmtpServer remote = FakeSmtpServer.start(FakeSmtpServer.options(), port);
+        closing.add(remote);
+        tool("postqueue", "-f");
+        assertThat(remote.awaitMessages(1)).hasSize(1);
+        assertThat(tool("postsuper", "-H", id)).contains("postsuper: Released from hold: 1 message");
+        tool("postqueue", "-i", id);
+        assertThat(remote.awaitMessages(2)).extracting(m -> m.recipients().get(0))
+                .containsExactlyInAnyOrder("bob@remote.test", "carol@remote.test");
+    }
+
+    private String tool(String... args) {
+        java.io.StringWriter out = new java.io.StringWriter();
+        var cl = org.bulwark.cli.Bulwark.commandLine();
+        cl.setOut(new java.io.PrintWriter(out, true));
+        cl.setErr(new java.io.PrintWriter(out, true));
+        List<String> all = new java.util.ArrayList<>(List.of(args));
+        all.addAll(List.of("-c", mail.conf.toString()));
+        assertThat(cl.execute(all.toArray(String[]::new))).as(out.toString()).isZero();
+        return out.toString();
+    }
+
+    private static List<String> queueIds(Path directory) throws Exception {
+        try (var files = Files.list(directory)) {
+            return files.map(f -> f.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    private static void awaitFiles(Path directory, int count) throws Exception {
+        java.time.Instant deadline = java.time.Instant.now().plusSeconds(30);
+        while (countFiles(directory) < count && java.time.Instant.now().isBefore(deadline)) {
+            Thread.sleep(20);
+        }
+        assertThat(countFiles(directory)).isEqualTo(count);
+    }
+
     private static long countFiles(Path directory) throws Exception {
         try (var files = Files.list(directory)) {
             return files.count();

@@ -120,7 +120,14 @@ public final class FakeSmtpServer implements AutoCloseable {
     }
 
     public static FakeSmtpServer start(Options options) throws IOException {
-        ServerSocket listener = new ServerSocket(0, 100, InetAddress.getByName("127.0.0.1"));
+        return start(options, 0);
+    }
+
+    /** On a chosen port (0: any free one), e.g. to bring up a remote that was down. */
+    public static FakeSmtpServer start(Options options, int port) throws IOException {
+        ServerSocket listener = new ServerSocket();
+        listener.setReuseAddress(true);
+        listener.bind(new java.net.InetSocketAddress(InetAddress.getByName("127.0.0.1"), port), 100);
         FakeSmtpServer server = new FakeSmtpServer(listener, options);
         Thread.ofVirtual().name("fake-smtp-accept").start(server::accept);
         return server;
