@@ -244,6 +244,21 @@ class OutboundTest {
     }
 
     @Test
+    void theSeedsHighLoadSettingsDeliverInParallelWithinTheLimits() throws Exception {
+        FakeSmtpServer remote = remote(FakeSmtpServer.options().hold(java.time.Duration.ofMillis(200)));
+        mail.set("default_process_limit", "200").set("queue_run_delay", "120s").set("minimal_backoff_time", "180s")
+                .set("initial_destination_concurrency", "5").set("default_destination_concurrency_limit", "20");
+        mail.start();
+        for (int i = 0; i < 30; i++) {
+            send("alice@example.test", "user" + i + "@remote.test");
+        }
+        remote.awaitMessages(30);
+        System.out.println("high-load settings: most parallel sessions to one destination: "
+                + remote.maxConcurrentSessions() + ", connections: " + remote.connections());
+        assertThat(remote.maxConcurrentSessions()).isBetween(2, 20);
+    }
+
+    @Test
     void aDeadDestinationDoesNotHoldUpOthers() throws Exception {
         FakeSmtpServer remote = remote(FakeSmtpServer.options());
         // The dead site accepts connections and never greets; its deliveries wait for smtp_helo_timeout.
