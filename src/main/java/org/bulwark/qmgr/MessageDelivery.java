@@ -348,9 +348,9 @@ final class MessageDelivery {
     private static List<RecipientReport> reports(List<Outcome> outcomes, String prefix) {
         List<RecipientReport> out = new ArrayList<>();
         for (Outcome o : outcomes) {
-            String dsn = prefix != null && o.dsn().startsWith("4") ? "5" + o.dsn().substring(1) : o.dsn();
-            out.add(new RecipientReport(o.target().recipient().recipient(), o.target().address(),
-                    prefix == null ? o.dsn() : dsn, o.relay(), prefix == null ? o.text() : prefix + o.text()));
+            // An expired recipient keeps its last 4.x.x status with Action: failed, as Postfix reports it.
+            out.add(new RecipientReport(o.target().recipient().recipient(), o.target().address(), o.dsn(), o.relay(),
+                    prefix == null ? o.text() : prefix + o.text()));
         }
         return out;
     }

@@ -86,8 +86,7 @@ final class ClientTls {
     /**
      * Wraps a connected socket and completes the handshake (the caller has had 220 to STARTTLS).
      *
-     * @param sniHost       the name sent as SNI and matched by {@code verify}
-     * @param expectedNames names the certificate must carry for the level to be satisfied
+     * @param sniHost the name sent as SNI (RFC 6066 §3); an address literal sends none
      */
     SSLSocket handshake(Socket plain, String sniHost, int timeoutMillis) throws IOException {
         SSLSocket socket = (SSLSocket) context.getSocketFactory()

@@ -10,12 +10,27 @@ final class SessionFailure extends Exception {
     private final boolean temporary;
     private final String dsn;
     private final boolean tryNextServer;
+    private final boolean connected;
 
     SessionFailure(boolean temporary, String dsn, String text, boolean tryNextServer) {
+        this(temporary, dsn, text, tryNextServer, true);
+    }
+
+    private SessionFailure(boolean temporary, String dsn, String text, boolean tryNextServer, boolean connected) {
         super(text, null, false, false);
         this.temporary = temporary;
         this.dsn = dsn;
         this.tryNextServer = tryNextServer;
+        this.connected = connected;
+    }
+
+    /** No TCP connection came about: the log shows {@code relay=none}, and the next server is tried. */
+    static SessionFailure notConnected(String text) {
+        return new SessionFailure(true, "4.4.1", text, true, false);
+    }
+
+    boolean connected() {
+        return connected;
     }
 
     static SessionFailure deferred(String text, boolean tryNextServer) {

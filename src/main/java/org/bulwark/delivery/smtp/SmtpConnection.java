@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLException;
@@ -54,7 +55,7 @@ final class SmtpConnection implements AutoCloseable {
 
     /** Connects, reads the greeting and says EHLO, with STARTTLS when the level asks for it. */
     static SmtpConnection open(Route.Server server, SmtpSettings settings, ClientTls tlsEngine,
-            List<String> expectedNames, java.util.function.Consumer<String> log) throws SessionFailure {
+            List<String> expectedNames, Consumer<String> log) throws SessionFailure {
         SmtpConnection c = new SmtpConnection(server, settings);
         try {
             c.connect();
@@ -62,7 +63,8 @@ final class SmtpConnection implements AutoCloseable {
             return c;
         } catch (SessionFailure f) {
             c.closeQuietly();
-            throw f;
+            // Trouble before MAIL FROM is this server's: another MX may do better (RFC 5321 §5.1).
+            throw f.temporary() && !f.tryNextServer() ? new SessionFailure(true, f.dsn(), f.text(), true) : f;
         }
     }
 
@@ -118,15 +120,14 @@ final class SmtpConnection implements AutoCloseable {
             socket.setTcpNoDelay(true);
             streams();
         } catch (SocketTimeoutException e) {
-            throw SessionFailure.deferred(SmtpTexts.connectFailed(server.host(), server.address(), server.port(),
-                    "Connection timed out"), true);
+            throw SessionFailure.notConnected(SmtpTexts.connectFailed(server.host(), server.address(), server.port(),
+                    "Connection timed out"));
         } catch (IOException e) {
             String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             if (why.toLowerCase(Locale.ROOT).contains("refused")) {
                 why = "Connection refused";
             }
-            throw SessionFailure.deferred(SmtpTexts.connectFailed(server.host(), server.address(), server.port(), why),
-                    true);
+            throw SessionFailure.notConnected(SmtpTexts.connectFailed(server.host(), server.address(), server.port(), why));
         }
     }
 
@@ -135,7 +136,7 @@ final class SmtpConnection implements AutoCloseable {
         out = new BufferedOutputStream(socket.getOutputStream(), 64 * 1024);
     }
 
-    private void greet(ClientTls tlsEngine, List<String> expectedNames, java.util.function.Consumer<String> log)
+    private void greet(ClientTls tlsEngine, List<String> expectedNames, Consumer<String> log)
             throws SessionFailure {
         SmtpReply greeting = read(settings.timeouts().helo(), SmtpTexts.STAGE_GREETING);
         if (!greeting.isPositive()) {

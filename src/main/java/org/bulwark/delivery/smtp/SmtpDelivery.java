@@ -37,12 +37,7 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
      */
     public SmtpDelivery(Config config, String transport, DnsResolver dns, MailLog log) {
         this.transport = transport;
-        SmtpSettings s = SmtpSettings.of(config);
-        String helo = s.heloName().isEmpty() ? config.get("myhostname") : s.heloName();
-        this.settings = new SmtpSettings(helo, s.defaultPort(), s.bindAddress(), s.bindAddress6(), s.inetProtocols(),
-                s.mxAddressLimit(), s.mxSessionLimit(), s.neverSendEhlo(), s.skip5xxGreeting(), s.tlsLevel(),
-                s.tlsCaFile(), s.connectionCache(), s.connectionCacheTimeLimit(), s.connectionReuseTimeLimit(),
-                s.timeouts());
+        this.settings = SmtpSettings.of(config);
         this.routes = new RouteFinder(dns, settings.inetProtocols(), settings.mxAddressLimit(), new Random());
         this.tls = settings.tlsLevel() == TlsLevel.NONE ? null : ClientTls.create(settings.tlsCaFile());
         this.cache = new ConnectionCache(settings.connectionCacheTimeLimit(), settings.connectionReuseTimeLimit(),
@@ -96,7 +91,7 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
                         settings.tlsLevel() == TlsLevel.VERIFY ? List.of(server.host()) : expected, log::info);
             } catch (SessionFailure f) {
                 last = f;
-                if (f.text().startsWith("connect to")) {
+                if (!f.connected()) {
                     lastRelay = RELAY_NONE;
                 } else {
                     lastRelay = SmtpTexts.relay(server.host(), server.address(), server.port());
