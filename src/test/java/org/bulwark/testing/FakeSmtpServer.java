@@ -44,7 +44,7 @@ public final class FakeSmtpServer implements AutoCloseable {
 
     /** What the server says and offers; every field has a plain default. */
     public static final class Options {
-        String greeting = "220 fake.remote.test ESMTP";
+        java.util.function.IntFunction<String> greeting = n -> "220 fake.remote.test ESMTP";
         boolean ehlo = true;
         List<String> extensions = new ArrayList<>(List.of("PIPELINING", "SIZE 10240000", "8BITMIME", "DSN",
                 "SMTPUTF8", "ENHANCEDSTATUSCODES"));
@@ -53,8 +53,15 @@ public final class FakeSmtpServer implements AutoCloseable {
         Function<String, String> rcptReply = to -> "250 2.1.5 Ok";
         Function<String, String> dataReply = content -> "250 2.0.0 Ok: queued as FAKE";
         Duration holdBeforeDataReply = Duration.ZERO;
+        boolean brokenTls;
 
         public Options greeting(String reply) {
+            greeting = n -> reply;
+            return this;
+        }
+
+        /** The greeting as a function of the connection's number (1 for the first). */
+        public Options greeting(java.util.function.IntFunction<String> reply) {
             greeting = reply;
             return this;
         }
@@ -90,6 +97,12 @@ public final class FakeSmtpServer implements AutoCloseable {
         /** The reply after the end of data, given the content. */
         public Options dataReply(Function<String, String> reply) {
             dataReply = reply;
+            return this;
+        }
+
+        /** Offers STARTTLS but answers the handshake with plain text, as a misconfigured server does. */
+        public Options brokenStarttls() {
+            brokenTls = true;
             return this;
         }
 
@@ -173,20 +186,20 @@ public final class FakeSmtpServer implements AutoCloseable {
         while (!closed) {
             try {
                 Socket socket = listener.accept();
-                connections.incrementAndGet();
+                int number = connections.incrementAndGet();
                 open.add(socket);
-                Thread.ofVirtual().start(() -> serve(socket));
+                Thread.ofVirtual().start(() -> serve(socket, number));
             } catch (IOException e) {
                 return;
             }
         }
     }
 
-    private void serve(Socket socket) {
+    private void serve(Socket socket, int number) {
         int now = active.incrementAndGet();
         maxActive.accumulateAndGet(now, Math::max);
         try {
-            new Dialogue(socket).run();
+            new Dialogue(socket).run(options.greeting.apply(number));
         } catch (IOException e) {
             // the client went away
         } finally {
@@ -219,9 +232,9 @@ public final class FakeSmtpServer implements AutoCloseable {
             out = socket.getOutputStream();
         }
 
-        void run() throws IOException {
-            reply(options.greeting);
-            if (!options.greeting.startsWith("2")) {
+        void run(String greeting) throws IOException {
+            reply(greeting);
+            if (!greeting.startsWith("2")) {
                 String line = in.readLine();
                 if (line != null) {
                     commands.add(line);
@@ -240,12 +253,16 @@ public final class FakeSmtpServer implements AutoCloseable {
                     }
                     List<String> lines = new ArrayList<>(List.of("fake.remote.test"));
                     lines.addAll(options.extensions);
-                    if (options.tls != null && !tls) {
+                    if ((options.tls != null || options.brokenTls) && !tls) {
                         lines.add("STARTTLS");
                     }
                     multiline(250, lines);
                 } else if (upper.startsWith("HELO")) {
                     reply("250 fake.remote.test");
+                } else if (upper.equals("STARTTLS") && options.brokenTls) {
+                    reply("220 2.0.0 Ready to start TLS");
+                    reply("this is not TLS at all");
+                    return;
                 } else if (upper.equals("STARTTLS") && options.tls != null && !tls) {
                     reply("220 2.0.0 Ready to start TLS");
                     SSLSocket secure = (SSLSocket) options.tls.getSocketFactory()

@@ -29,6 +29,19 @@ final class SessionFailure extends Exception {
         return new SessionFailure(true, "4.4.1", text, true, false);
     }
 
+    private boolean tlsHandshake;
+
+    /** The TLS handshake failed: at level {@code may} the server is tried again without TLS. */
+    static SessionFailure tlsHandshake(String text) {
+        SessionFailure f = new SessionFailure(true, "4.7.5", text, true);
+        f.tlsHandshake = true;
+        return f;
+    }
+
+    boolean tlsHandshakeFailed() {
+        return tlsHandshake;
+    }
+
     boolean connected() {
         return connected;
     }

@@ -169,8 +169,8 @@ final class SmtpConnection implements AutoCloseable {
             streams();
             tls = tlsEngine.judge(secure.getSession(), level.authenticates() ? expectedNames : List.of());
         } catch (SSLException e) {
-            // Opportunistic TLS that failed leaves the connection unusable; the retry will see the same.
-            throw new SessionFailure(true, "4.7.5", SmtpTexts.tlsFailed(peer(), e.getMessage()), true);
+            // A failed handshake leaves the connection unusable; the caller decides about plaintext.
+            throw SessionFailure.tlsHandshake(SmtpTexts.tlsFailed(peer(), e.getMessage()));
         } catch (IOException e) {
             throw SessionFailure.deferred(SmtpTexts.lostConnection(peer(), SmtpTexts.STAGE_STARTTLS), true);
         }

@@ -87,8 +87,7 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
             }
             SmtpConnection connection;
             try {
-                connection = SmtpConnection.open(server, settings, tls,
-                        settings.tlsLevel() == TlsLevel.VERIFY ? List.of(server.host()) : expected, log::info);
+                connection = open(server, expected);
             } catch (SessionFailure f) {
                 last = f;
                 if (!f.connected()) {
@@ -112,6 +111,24 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
         }
         return all(request.targets(), last == null || last.temporary() ? Status.DEFERRED : Status.BOUNCED, lastRelay,
                 last == null ? "4.4.1" : last.dsn(), last == null ? SmtpTexts.noUsableAddress(nexthop.host()) : last.text());
+    }
+
+    /**
+     * Connects with the TLS the level asks for. At {@code may} a failed handshake is followed by a
+     * plaintext connection to the same server, as Postfix does: opportunistic TLS must never make
+     * mail undeliverable (RFC 7435 §3).
+     */
+    private SmtpConnection open(Route.Server server, List<String> expected) throws SessionFailure {
+        List<String> names = settings.tlsLevel() == TlsLevel.VERIFY ? List.of(server.host()) : expected;
+        try {
+            return SmtpConnection.open(server, settings, tls, names, log::info);
+        } catch (SessionFailure f) {
+            if (!f.tlsHandshakeFailed() || settings.tlsLevel().mandatory()) {
+                throw f;
+            }
+            log.info(SmtpTexts.plaintextFallback(SmtpTexts.relay(server.host(), server.address(), server.port()), f.text()));
+            return SmtpConnection.open(server, settings, null, names, log::info);
+        }
     }
 
     /** {@code secure}'s default {@code smtp_tls_secure_cert_match = nexthop, dot-nexthop}. */

@@ -98,6 +98,10 @@ final class SmtpTexts {
         return "cannot load smtp_tls_CAfile " + file + ": " + why;
     }
 
+    static String plaintextFallback(String relay, String why) {
+        return relay + ": " + why + "; trying again without TLS";
+    }
+
     static String daneNotSupported() {
         return "smtp_tls_security_level dane is not supported yet; using may";
     }

@@ -281,6 +281,29 @@ class SmtpDeliveryTest {
     }
 
     @Test
+    void opportunisticTlsFallsBackToPlaintextWhenTheHandshakeFails() throws Exception {
+        FakeSmtpServer remote = remote(FakeSmtpServer.options().brokenStarttls());
+        DeliveryReport report = agent(remote.port(), "smtp_tls_security_level", "may")
+                .deliver(TestMessage.of("alice@example.test", BODY, "bob@remote.test").request("[127.0.0.1]"));
+
+        assertThat(report.outcomes().get(0).status()).isEqualTo(Status.SENT);
+        assertThat(remote.awaitMessages(1).get(0).tls()).isFalse();
+        assertThat(remote.connections()).isEqualTo(2);
+        assertThat(log()).contains("trying again without TLS");
+    }
+
+    @Test
+    void encryptDoesNotFallBackToPlaintext() throws Exception {
+        FakeSmtpServer remote = remote(FakeSmtpServer.options().brokenStarttls());
+        DeliveryReport report = agent(remote.port(), "smtp_tls_security_level", "encrypt")
+                .deliver(TestMessage.of("alice@example.test", BODY, "bob@remote.test").request("[127.0.0.1]"));
+
+        assertThat(report.outcomes().get(0).status()).isEqualTo(Status.DEFERRED);
+        assertThat(report.outcomes().get(0).dsn()).isEqualTo("4.7.5");
+        assertThat(remote.messages()).isEmpty();
+    }
+
+    @Test
     void encryptRefusesAServerWithoutStarttls() throws Exception {
         FakeSmtpServer remote = remote(FakeSmtpServer.options());
         DeliveryReport report = agent(remote.port(), "smtp_tls_security_level", "encrypt")
@@ -299,6 +322,31 @@ class SmtpDeliveryTest {
                 TestMessage.of("alice@example.test", BODY, "a@remote.test", "b@remote.test").request("[127.0.0.1]"));
         assertThat(report.outcomes()).extracting(Outcome::status).containsExactly(Status.BOUNCED, Status.BOUNCED);
         assertThat(report.outcomes().get(0).text()).endsWith("(in reply to end of DATA command)");
+    }
+
+    @Test
+    void aServerThatRefusesToTalkMakesWayForTheNextMx() throws Exception {
+        FakeSmtpServer remote = remote(FakeSmtpServer.options()
+                .greeting(n -> n == 1 ? "421 4.3.2 Service shutting down" : "220 fake.remote.test ESMTP"));
+        dns.addMx("remote.test", 10, "mx1.remote.test").addMx("remote.test", 20, "mx2.remote.test")
+                .addA("mx1.remote.test", "127.0.0.1").addA("mx2.remote.test", "127.0.0.1");
+        DeliveryReport report = agent(remote.port()).deliver(
+                TestMessage.of("alice@example.test", BODY, "bob@remote.test").request("remote.test"));
+
+        assertThat(report.outcomes().get(0).status()).isEqualTo(Status.SENT);
+        assertThat(report.outcomes().get(0).relay()).startsWith("mx2.remote.test[127.0.0.1]");
+        assertThat(remote.connections()).isEqualTo(2);
+    }
+
+    @Test
+    void aSilentServerTimesOutAtTheGreeting() throws Exception {
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 5, java.net.InetAddress.getByName("127.0.0.1"))) {
+            DeliveryReport report = agent(silent.getLocalPort(), "smtp_helo_timeout", "1s").deliver(
+                    TestMessage.of("alice@example.test", BODY, "bob@remote.test").request("[127.0.0.1]"));
+            assertThat(report.outcomes().get(0).status()).isEqualTo(Status.DEFERRED);
+            assertThat(report.outcomes().get(0).text()).isEqualTo(
+                    "conversation with 127.0.0.1[127.0.0.1] timed out while receiving the initial server greeting");
+        }
     }
 
     static int freePort() throws Exception {
