@@ -17,6 +17,8 @@ import picocli.CommandLine.Command;
             PostsuperCommand.class,
             PostcatCommand.class,
             SendmailCommand.class,
+            NewaliasesCommand.class,
+            DkimCommand.class,
         })
 public final class Bulwark implements Runnable {
 

@@ -262,6 +262,21 @@ public final class Parameters {
         // Bulwark's own parameters.
         extension("dns_servers", LIST, "", "resolvers to query as ip:port; empty means the system's");
 
+        // Email authentication: DKIM signing and verification, DMARC, Authentication-Results.
+        extension("dkim_private_key", STRING, "", "PEM key that signs mail of $dkim_domain; empty: no default key");
+        extension("dkim_domain", STRING, "$mydomain", "the d= domain of dkim_private_key");
+        extension("dkim_selector", STRING, "default", "the s= selector of dkim_private_key");
+        extension("dkim_signing_table", STRING, "", "table: From address or domain -> key names (OpenDKIM SigningTable)");
+        extension("dkim_key_table", STRING, "", "table: key name -> domain:selector:/path/to/key.pem (OpenDKIM KeyTable)");
+        extension("dkim_canonicalization", STRING, "relaxed/relaxed", "header/body canonicalization of signatures");
+        extension("dkim_signed_headers", LIST, "from, reply-to, subject, date, to, cc, message-id, in-reply-to, "
+                + "references, mime-version, content-type, content-transfer-encoding", "header fields DKIM signs");
+        extension("authentication_results", BOOLEAN, "no", "check SPF, DKIM and DMARC of mail from outside and add Authentication-Results");
+        extension("authserv_id", STRING, "$myhostname", "the authserv-id of Authentication-Results headers");
+        extension("dmarc_enforcement", STRING, "reject", "DMARC fail under p=reject: reject, quarantine (hold) or report");
+        extension("public_suffix_list", STRING, "/usr/share/publicsuffix/public_suffix_list.dat", "the Public Suffix List for DMARC");
+        choices("dmarc_enforcement", "reject", "quarantine", "report");
+
         // Parameters with a closed set of values: a typo is caught at load, not at the first mail.
         choices("mynetworks_style", "host", "subnet", "class");
         choices("inet_protocols", "all", "ipv4", "ipv6");

@@ -62,6 +62,7 @@ public final class TestDnsServer implements AutoCloseable {
     private final Map<Name, List<Record>> records = new HashMap<>();
     private final Set<Name> servfail = new HashSet<>();
     private final Set<Name> silent = new HashSet<>();
+    private final Set<Name> silentWhenEmpty = new HashSet<>();
     private final AtomicInteger queries = new AtomicInteger();
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean closed;
@@ -159,6 +160,20 @@ public final class TestDnsServer implements AutoCloseable {
         lock.lock();
         try {
             silent.add(name(name));
+        } finally {
+            lock.unlock();
+        }
+        return this;
+    }
+
+    /**
+     * Queries for this name that would find no records of the asked type go unanswered (the
+     * OpenSPF suite's TIMEOUT); queries that find records are answered.
+     */
+    public TestDnsServer silenceWhenEmpty(String name) {
+        lock.lock();
+        try {
+            silentWhenEmpty.add(name(name));
         } finally {
             lock.unlock();
         }
@@ -275,6 +290,10 @@ public final class TestDnsServer implements AutoCloseable {
                 return response;
             }
             List<Record> known = records.get(name);
+            if (silentWhenEmpty.contains(name) && (known == null
+                    || known.stream().noneMatch(r -> r.getType() == question.getType()))) {
+                return null;
+            }
             if (known == null) {
                 response.getHeader().setRcode(Rcode.NXDOMAIN);
                 return response;
