@@ -92,7 +92,7 @@ public final class Master implements AutoCloseable {
                     case "qmgr", "oqmgr" -> qmgrService = service;
                     case "pickup" -> pickupService = service;
                     default -> {
-                        // services of later work (smtp, bounce, spawn, ...) are not run yet
+                        // bounce, defer and trace run inside qmgr; spawn, lmtp, pipe ... are later work
                     }
                 }
             }
