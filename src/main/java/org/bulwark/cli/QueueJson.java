@@ -12,8 +12,8 @@ final class QueueJson {
 
     static String line(QueueName queue, QueuedMessage m) {
         StringBuilder b = new StringBuilder("{");
-        field(b, "queue_name", queue.directoryName()).append(',');
-        field(b, "queue_id", m.id().value()).append(',');
+        field(b, "queue_name", queue.directoryName()).append(", ");
+        field(b, "queue_id", m.id().value()).append(", ");
         b.append("\"arrival_time\": ").append(m.envelope().arrival().getEpochSecond()).append(", ");
         b.append("\"message_size\": ").append(m.contentSize()).append(", ");
         b.append("\"forced_expire\": false, ");

@@ -88,7 +88,7 @@ class QueueToolsTest {
         Run r = run("postqueue", "-j");
         List<String> lines = r.out().lines().toList();
         assertThat(lines).hasSize(3);
-        assertThat(lines.get(1)).startsWith("{\"queue_name\": \"deferred\",\"queue_id\": \"" + deferred.value() + "\"")
+        assertThat(lines.get(1)).startsWith("{\"queue_name\": \"deferred\", \"queue_id\": \"" + deferred.value() + "\"")
                 .contains("\"recipients\": [{\"address\": \"carol@other.test\", \"delay_reason\": "
                         + "\"connect to mx.other.test[192.0.2.1]:25: Connection refused\"}]");
         // Python's json module reads every line.
