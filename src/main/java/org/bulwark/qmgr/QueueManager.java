@@ -43,6 +43,8 @@ public final class QueueManager {
     private final MailQueue queue;
     private final QmgrLog log;
     private final Duration queueRunDelay;
+    /** {@code qmgr_message_active_limit}: messages in delivery at once; the rest wait in their queue. */
+    private final int activeLimit;
     private final MessageDelivery.Context context;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final Set<QueueId> inFlight = ConcurrentHashMap.newKeySet();
@@ -75,6 +77,8 @@ public final class QueueManager {
         this.queue = queue;
         this.log = new QmgrLog(log);
         this.queueRunDelay = config.time("queue_run_delay");
+        String limit = config.get("qmgr_message_active_limit").trim();
+        this.activeLimit = limit.isEmpty() || Integer.parseInt(limit) <= 0 ? Integer.MAX_VALUE : Integer.parseInt(limit);
         Backoff backoff = new Backoff(config.time("minimal_backoff_time"), config.time("maximal_backoff_time"));
         Notices notices = new Notices(config);
         this.context = new MessageDelivery.Context(queue, TransportMaps.around(resolver, config), Map.copyOf(agents),
@@ -167,8 +171,8 @@ public final class QueueManager {
     private void scanActive() {
         try {
             for (QueueId id : queue.list(QueueName.ACTIVE)) {
-                if (!running) {
-                    return;
+                if (!running || inFlight.size() >= activeLimit) {
+                    return; // the rest is taken when a pass ends (each end wakes the scheduler)
                 }
                 if (inFlight.add(id)) {
                     try {
@@ -177,6 +181,7 @@ public final class QueueManager {
                                 new MessageDelivery(context).run(id);
                             } finally {
                                 inFlight.remove(id);
+                                wake();
                             }
                         });
                     } catch (java.util.concurrent.RejectedExecutionException e) {
@@ -193,11 +198,16 @@ public final class QueueManager {
     /** Moves deferred messages whose next attempt has come back to active/. */
     private void scanDeferred(Instant now) {
         try {
+            int active = queue.list(QueueName.ACTIVE).size();
             for (QueueId id : queue.list(QueueName.DEFERRED)) {
+                if (active >= activeLimit) {
+                    return; // Postfix leaves them deferred until the active queue has room
+                }
                 try {
                     QueuedMessage message = queue.read(QueueName.DEFERRED, id);
                     if (message.nextAttempt() == null || !message.nextAttempt().isAfter(now)) {
                         queue.move(id, QueueName.DEFERRED, QueueName.ACTIVE);
+                        active++;
                     }
                 } catch (CorruptQueueFileException e) {
                     log.warning(id + ": corrupt queue file moved to corrupt/: " + e.getMessage());
