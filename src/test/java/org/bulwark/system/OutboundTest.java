@@ -81,6 +81,35 @@ class OutboundTest {
     }
 
     @Test
+    void relayhostSendsEverythingToOneServerWithoutAnMxLookup() throws Exception {
+        FakeSmtpServer remote = remote(FakeSmtpServer.options());
+        mail.set("relayhost", "[127.0.0.1]:" + remote.port());
+        mail.start();
+        send("alice@example.test", "someone@unknown-domain.test");
+
+        assertThat(remote.awaitMessages(1).get(0).recipients()).containsExactly("someone@unknown-domain.test");
+        assertThat(mail.awaitLog("status=sent")).contains("relay=127.0.0.1[127.0.0.1]:" + remote.port());
+    }
+
+    @Test
+    void relayDomainsLeaveThroughTheRelayTransport() throws Exception {
+        FakeSmtpServer remote = remote(FakeSmtpServer.options());
+        dns.addMx("relayed.test", 10, "mx.remote.test");
+        mail.set("relay_domains", "relayed.test");
+        mail.start();
+        try (SmtpDialogue c = new SmtpDialogue(mail.port(), "127.0.0.1")) {
+            c.reply();
+            c.command("EHLO outside.example");
+            assertThat(c.command("MAIL FROM:<someone@outside.example>")).startsWith("250");
+            assertThat(c.command("RCPT TO:<bob@relayed.test>")).startsWith("250");
+            assertThat(c.command("DATA")).startsWith("354");
+            assertThat(c.command("Subject: relayed\r\n\r\nhi\r\n.")).startsWith("250");
+        }
+        assertThat(remote.awaitMessages(1).get(0).recipients()).containsExactly("bob@relayed.test");
+        assertThat(mail.awaitLog("status=sent")).containsPattern("bulwark/relay\\[\\d+\\]: [0-9A-F]+: to=<bob@relayed.test>");
+    }
+
+    @Test
     void deliversToASecondBulwarkInstance() throws Exception {
         MailSystemFixture receiver = new MailSystemFixture(dir.resolve("receiver"));
         closing.add(receiver);
