@@ -221,6 +221,47 @@ public final class Parameters {
         list("debug_peer_list", "", "clients and servers logged in more detail");
         integer("debug_peer_level", "2", "the extra detail for debug_peer_list");
 
+        // SMTP client (smtp and relay transports), destination feedback and bounces.
+        extension("smtp_tcp_port", STRING, "smtp", "the port the SMTP client connects to when the nexthop names none");
+        str("smtp_helo_name", "$myhostname", "the host name the SMTP client sends in EHLO or HELO");
+        str("smtp_bind_address", "", "the local IPv4 address for outgoing SMTP connections");
+        str("smtp_bind_address6", "", "the local IPv6 address for outgoing SMTP connections");
+        integer("smtp_mx_address_limit", "5", "the most MX addresses to try per delivery");
+        integer("smtp_mx_session_limit", "2", "the most SMTP sessions per delivery");
+        bool("smtp_never_send_ehlo", "no", "always send HELO instead of EHLO");
+        bool("smtp_skip_5xx_greeting", "yes", "try the next server when one greets with 5xx");
+        bool("smtp_connection_cache_on_demand", "yes", "keep idle connections for the next message");
+        time("smtp_connection_cache_time_limit", "2s", 's', "how long an idle connection is kept");
+        time("smtp_connection_reuse_time_limit", "300s", 's', "how long one connection is reused");
+        time("smtp_connect_timeout", "30s", 's', "time limit to connect to a server");
+        time("smtp_helo_timeout", "300s", 's', "time limit for the greeting and the EHLO reply");
+        time("smtp_starttls_timeout", "300s", 's', "time limit for the TLS handshake");
+        time("smtp_mail_timeout", "300s", 's', "time limit for the MAIL FROM reply");
+        time("smtp_rcpt_timeout", "300s", 's', "time limit for a RCPT TO reply");
+        time("smtp_data_init_timeout", "120s", 's', "time limit for the DATA reply");
+        time("smtp_data_xfer_timeout", "180s", 's', "time limit for sending the message content");
+        time("smtp_data_done_timeout", "600s", 's', "time limit for the reply to the end of data");
+        time("smtp_rset_timeout", "20s", 's', "time limit for the RSET reply");
+        time("smtp_quit_timeout", "300s", 's', "time limit for the QUIT reply");
+        integer("smtp_destination_concurrency_limit", "$default_destination_concurrency_limit",
+                "the most parallel deliveries per destination for the smtp transport");
+        integer("smtp_destination_recipient_limit", "$default_destination_recipient_limit",
+                "the most recipients per smtp delivery");
+        integer("relay_destination_concurrency_limit", "$default_destination_concurrency_limit",
+                "the most parallel deliveries per destination for the relay transport");
+        integer("relay_destination_recipient_limit", "$default_destination_recipient_limit",
+                "the most recipients per relay delivery");
+        str("default_destination_concurrency_positive_feedback", "1",
+                "concurrency increase per delivery without failure (1 or 1/concurrency)");
+        str("default_destination_concurrency_negative_feedback", "1",
+                "concurrency decrease per failed delivery (1 or 1/concurrency)");
+        integer("default_destination_concurrency_failed_cohort_limit", "1",
+                "failed pseudo-cohorts after which a destination counts as dead");
+        str("2bounce_notice_recipient", "postmaster", "who receives undeliverable bounces");
+        str("delay_notice_recipient", "postmaster", "who receives postmaster copies of delay notices");
+        str("double_bounce_sender", "double-bounce", "the sender of double-bounce notices; mail to it is discarded");
+        integer("bounce_size_limit", "50000", "the most original content returned in a bounce");
+
         // Content inspection.
         list("header_checks", "", "tables of patterns applied to headers");
         list("body_checks", "", "tables of patterns applied to body lines");

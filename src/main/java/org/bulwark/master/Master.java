@@ -17,6 +17,7 @@ import org.bulwark.config.LoadedConfig;
 import org.bulwark.config.ServiceEntry;
 import org.bulwark.delivery.local.Forwarder;
 import org.bulwark.delivery.local.LocalDelivery;
+import org.bulwark.delivery.smtp.SmtpDelivery;
 import org.bulwark.delivery.virtual.VirtualDelivery;
 import org.bulwark.dns.DnsResolver;
 import org.bulwark.log.MailLog;
@@ -45,6 +46,7 @@ public final class Master implements AutoCloseable {
     private final MailLog.Logger logger;
     private final List<SmtpServer> smtpServers = new ArrayList<>();
     private final QueueManager queueManager;
+    private final List<SmtpDelivery> smtpAgents = new ArrayList<>();
     private final Pickup pickup;
     private final ReentrantLock stopLock = new ReentrantLock();
     private boolean stopped;
@@ -80,15 +82,23 @@ public final class Master implements AutoCloseable {
                     }
                     case "local" -> agents.put(service.service(), new LocalDelivery(config, Forwarder.through(cleanup)));
                     case "virtual" -> agents.put(service.service(), new VirtualDelivery(config));
+                    case "smtp" -> {
+                        if (service.type().equals("unix")) { // the smtp and relay transports; inet smtp is the server
+                            SmtpDelivery smtp = new SmtpDelivery(config, service.service(), dns, log);
+                            smtpAgents.add(smtp);
+                            agents.put(service.service(), smtp);
+                        }
+                    }
                     case "qmgr", "oqmgr" -> qmgrService = service;
                     case "pickup" -> pickupService = service;
                     default -> {
-                        // services of later work (smtp, bounce, spawn, ...) are not run yet
+                        // bounce, defer and trace run inside qmgr; spawn, lmtp, pipe ... are later work
                     }
                 }
             }
             queueManager = qmgrService == null ? null
-                    : new QueueManager(main.with(qmgrService.overrides()), queue, new AddressResolver(main), agents, log);
+                    : new QueueManager(main.with(qmgrService.overrides()), queue, new AddressResolver(main), agents, log,
+                            cleanup);
             pickup = pickupService == null ? null
                     : new Pickup(main.with(pickupService.overrides()), queue, cleanup, log);
             for (ServiceEntry service : smtpdServices) {
@@ -188,6 +198,7 @@ public final class Master implements AutoCloseable {
             if (queueManager != null) {
                 queueManager.stop(STOP_GRACE);
             }
+            smtpAgents.forEach(SmtpDelivery::close);
             logger.info("terminating on signal 15");
             log.close();
         } finally {

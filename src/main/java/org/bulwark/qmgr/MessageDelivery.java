@@ -18,6 +18,8 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.bulwark.bounce.NoticeKind;
+import org.bulwark.bounce.RecipientReport;
 import org.bulwark.mail.MailAddress;
 import org.bulwark.mail.QueueId;
 import org.bulwark.queue.CorruptQueueFileException;
@@ -45,7 +47,8 @@ final class MessageDelivery {
     /** What every message pass shares with the queue manager. */
     record Context(MailQueue queue, Function<MailAddress, List<Resolution>> resolver, Map<String, DeliveryAgent> agents,
             DeliveryLimits limits, ExecutorService executor, QmgrLog log, Backoff backoff,
-            Duration maximalQueueLifetime, Duration bounceQueueLifetime, Clock clock) {
+            Duration maximalQueueLifetime, Duration bounceQueueLifetime, Clock clock, NoticeSender notices,
+            DelayWarnings warnings) {
     }
 
     /** {@code 5.1.1 User unknown}: an RFC 3463 code before the text, as error(8) accepts it. */
@@ -59,6 +62,8 @@ final class MessageDelivery {
         int targets;
         int finished;
         boolean deferred;
+        /** A target bounced: the recipient is marked done only once the notice is queued. */
+        boolean bounced;
     }
 
     private final Context context;
@@ -67,6 +72,9 @@ final class MessageDelivery {
     private QueuedMessage message;
     private Instant activeArrival;
     private String firstDeferReason;
+    private final List<Outcome> bouncedOutcomes = new ArrayList<>();
+    private final List<Outcome> deferredOutcomes = new ArrayList<>();
+    private final List<Outcome> sentOutcomes = new ArrayList<>();
     /** Set when shutdown interrupted a delivery: nothing more is decided about this message now. */
     private volatile boolean abandoned;
 
@@ -109,6 +117,11 @@ final class MessageDelivery {
             DeliveryAgent agent = context.agents().get(destination.transport());
             if (agent == null) {
                 deferAll("qmgr", targets, QmgrLog.TRANSPORT_UNAVAILABLE, null);
+                continue;
+            }
+            String suspended = context.limits().suspended(destination.transport(), destination.nexthop());
+            if (suspended != null) {
+                deferAll(destination.transport(), targets, QmgrLog.suspended(suspended), null);
                 continue;
             }
             int limit = context.limits().recipientLimit(destination.transport());
@@ -173,16 +186,16 @@ final class MessageDelivery {
     private void deliver(String transport, DeliveryAgent agent, DeliveryRequest request) {
         Instant handoff;
         DeliveryReport report;
-        try (AutoCloseable slot = context.limits().acquire(transport, request.nexthop())) {
+        try (DeliveryLimits.Slot slot = context.limits().acquire(transport, request.nexthop())) {
             handoff = context.clock().instant();
             report = deliverSafely(transport, agent, request);
+            context.limits().feedback(transport, request.nexthop(), reachedDestination(report),
+                    report.outcomes().isEmpty() ? QmgrLog.AGENT_FAILURE : report.outcomes().get(0).text());
         } catch (InterruptedException e) {
             // Shutting down: nothing recorded, the message stays in active/.
             abandoned = true;
             Thread.currentThread().interrupt();
             return;
-        } catch (Exception e) {
-            throw new IllegalStateException(e); // releasing a permit does not throw
         }
         if (Thread.currentThread().isInterrupted()) {
             abandoned = true; // shutting down: keep what the agent reported, guess nothing
@@ -203,6 +216,15 @@ final class MessageDelivery {
         if (!abandoned) {
             deferAll(transport, unreported, QmgrLog.AGENT_FAILURE, handoff);
         }
+    }
+
+    /**
+     * Postfix's feedback rule: a delivery that reached the destination (any result other than
+     * "every recipient deferred with no server to blame") counts as success.
+     */
+    private static boolean reachedDestination(DeliveryReport report) {
+        return report.outcomes().stream().anyMatch(o -> o.status() != Status.DEFERRED
+                || !QmgrLog.RELAY_NONE.equals(o.relay()));
     }
 
     private DeliveryReport deliverSafely(String transport, DeliveryAgent agent, DeliveryRequest request) {
@@ -228,12 +250,25 @@ final class MessageDelivery {
         try {
             Progress p = progress.get(recipient.index());
             p.finished++;
+            switch (outcome.status()) {
+                case DEFERRED -> deferredOutcomes.add(outcome);
+                case BOUNCED -> {
+                    bouncedOutcomes.add(outcome);
+                    p.bounced = true;
+                }
+                case SENT -> {
+                    // RFC 3461 §4.2: a remote server that took NOTIFY=SUCCESS on reports itself.
+                    if (!outcome.relay().contains("[")) {
+                        sentOutcomes.add(outcome);
+                    }
+                }
+            }
             if (outcome.status() == Status.DEFERRED) {
                 p.deferred = true;
                 if (firstDeferReason == null) {
                     firstDeferReason = outcome.text();
                 }
-            } else if (p.finished == p.targets && !p.deferred) {
+            } else if (p.finished == p.targets && !p.deferred && !p.bounced) {
                 try {
                     context.queue().markDone(message, recipient.index());
                 } catch (IOException e) {
@@ -253,21 +288,44 @@ final class MessageDelivery {
                 new QmgrLog.Timing(message.envelope().arrival(), activeArrival, handoff, done));
     }
 
+    /**
+     * After every result is in: notices first (so a crash repeats a notice rather than losing
+     * one), then the done marks of bounced recipients, then remove, expire or defer the message.
+     */
     private void conclude() {
+        Instant now = context.clock().instant();
         List<Integer> deferred = new ArrayList<>();
+        List<Integer> bounced = new ArrayList<>();
         progress.forEach((index, p) -> {
             if (p.deferred || p.finished < p.targets) {
                 deferred.add(index);
+            } else if (p.bounced) {
+                bounced.add(index);
             }
         });
+        boolean expired = !deferred.isEmpty() && expired(now);
+        List<RecipientReport> failures = reports(bouncedOutcomes, null);
+        if (expired) {
+            failures.addAll(reports(deferredOutcomes, QmgrLog.EXPIRED_PREFIX));
+        }
         try {
+            if (context.notices().send(NoticeKind.FAILURE, message, failures)) {
+                for (int index : bounced) {
+                    context.queue().markDone(message, index);
+                }
+            } else {
+                deferred.addAll(bounced);
+                expired = false;
+                if (firstDeferReason == null) {
+                    firstDeferReason = QmgrLog.AGENT_FAILURE;
+                }
+            }
+            context.notices().send(NoticeKind.SUCCESS, message, reports(sentOutcomes, null));
             if (deferred.isEmpty()) {
                 removeMessage();
                 return;
             }
-            Instant now = context.clock().instant();
-            if (expired(now)) {
-                // Returning the RFC 3464 notice to the sender is the bounce service's part, not wired in yet.
+            if (expired) {
                 for (int index : deferred) {
                     context.queue().markDone(message, index);
                 }
@@ -275,11 +333,26 @@ final class MessageDelivery {
                 removeMessage();
                 return;
             }
+            if (context.warnings().due(message, now)) {
+                if (context.notices().send(NoticeKind.DELAY, message, reports(deferredOutcomes, null))) {
+                    context.warnings().mark(message.id());
+                }
+            }
             Instant next = context.backoff().nextAttempt(message.envelope().arrival(), now);
             context.queue().defer(message, next, firstDeferReason == null ? QmgrLog.AGENT_FAILURE : firstDeferReason);
         } catch (IOException e) {
             context.log().warning(message.id() + ": cannot update queue file: " + e.getMessage());
         }
+    }
+
+    private static List<RecipientReport> reports(List<Outcome> outcomes, String prefix) {
+        List<RecipientReport> out = new ArrayList<>();
+        for (Outcome o : outcomes) {
+            // An expired recipient keeps its last 4.x.x status with Action: failed, as Postfix reports it.
+            out.add(new RecipientReport(o.target().recipient().recipient(), o.target().address(), o.dsn(), o.relay(),
+                    prefix == null ? o.text() : prefix + o.text()));
+        }
+        return out;
     }
 
     private boolean expired(Instant now) {
@@ -290,6 +363,7 @@ final class MessageDelivery {
 
     private void removeMessage() throws IOException {
         context.queue().remove(QueueName.ACTIVE, message.id());
+        context.warnings().forget(message.id());
         context.log().removed(message);
     }
 }

@@ -23,6 +23,13 @@ final class QmgrLog {
     static final String DSN_TEMPORARY = "4.3.0";
     static final String DSN_UNDELIVERABLE = "5.1.1";
     static final String RELAY_NONE = "none";
+    static String suspended(String reason) {
+        return "delivery temporarily suspended: " + reason;
+    }
+
+    static final String DOUBLE_BOUNCE_DISCARDED = "postmaster non-delivery notification discarded";
+    /** Postfix's reason for the recipients of a message that stayed too long in the queue. */
+    static final String EXPIRED_PREFIX = "message delivery time expired: ";
 
     private final MailLog log;
     private final MailLog.Logger qmgr;
@@ -45,6 +52,11 @@ final class QmgrLog {
     void expired(QueuedMessage message) {
         qmgr.info(message.id() + ": from=<" + message.envelope().sender().external()
                 + ">, status=expired, returned to sender");
+    }
+
+    /** Notices are the bounce service's lines, as in Postfix. */
+    void bounceInfo(String text) {
+        log.program("bounce").info(text);
     }
 
     void warning(String text) {

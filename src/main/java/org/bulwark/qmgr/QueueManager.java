@@ -14,6 +14,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
+import org.bulwark.bounce.Notices;
+import org.bulwark.cleanup.Cleanup;
 import org.bulwark.config.Config;
 import org.bulwark.log.MailLog;
 import org.bulwark.mail.MailAddress;
@@ -41,6 +43,8 @@ public final class QueueManager {
     private final MailQueue queue;
     private final QmgrLog log;
     private final Duration queueRunDelay;
+    /** {@code qmgr_message_active_limit}: messages in delivery at once; the rest wait in their queue. */
+    private final int activeLimit;
     private final MessageDelivery.Context context;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final Set<QueueId> inFlight = ConcurrentHashMap.newKeySet();
@@ -56,16 +60,32 @@ public final class QueueManager {
         this(config, queue, resolver::resolve, agents, log, Clock.systemUTC());
     }
 
+    /** With cleanup, through which bounces, delay warnings and success notices are queued. */
+    public QueueManager(Config config, MailQueue queue, AddressResolver resolver,
+            Map<String, DeliveryAgent> agents, MailLog log, Cleanup cleanup) {
+        this(config, queue, resolver::resolve, agents, log, Clock.systemUTC(), cleanup);
+    }
+
     /** With the resolution as a function, so the scheduler can be exercised on its own. */
     QueueManager(Config config, MailQueue queue, Function<MailAddress, List<Resolution>> resolver,
             Map<String, DeliveryAgent> agents, MailLog log, Clock clock) {
+        this(config, queue, resolver, agents, log, clock, null);
+    }
+
+    QueueManager(Config config, MailQueue queue, Function<MailAddress, List<Resolution>> resolver,
+            Map<String, DeliveryAgent> agents, MailLog log, Clock clock, Cleanup cleanup) {
         this.queue = queue;
         this.log = new QmgrLog(log);
         this.queueRunDelay = config.time("queue_run_delay");
+        String limit = config.get("qmgr_message_active_limit").trim();
+        this.activeLimit = limit.isEmpty() || Integer.parseInt(limit) <= 0 ? Integer.MAX_VALUE : Integer.parseInt(limit);
         Backoff backoff = new Backoff(config.time("minimal_backoff_time"), config.time("maximal_backoff_time"));
-        this.context = new MessageDelivery.Context(queue, resolver, Map.copyOf(agents),
+        Notices notices = new Notices(config);
+        this.context = new MessageDelivery.Context(queue, TransportMaps.around(resolver, config), Map.copyOf(agents),
                 new DeliveryLimits(config), executor, this.log, backoff,
-                config.time("maximal_queue_lifetime"), config.time("bounce_queue_lifetime"), clock);
+                config.time("maximal_queue_lifetime"), config.time("bounce_queue_lifetime"), clock,
+                new NoticeSender(notices, cleanup, this.log, clock),
+                new DelayWarnings(queue.directory(), notices.delayWarningTime()));
     }
 
     public void start() {
@@ -151,8 +171,8 @@ public final class QueueManager {
     private void scanActive() {
         try {
             for (QueueId id : queue.list(QueueName.ACTIVE)) {
-                if (!running) {
-                    return;
+                if (!running || inFlight.size() >= activeLimit) {
+                    return; // the rest is taken when a pass ends (each end wakes the scheduler)
                 }
                 if (inFlight.add(id)) {
                     try {
@@ -161,6 +181,7 @@ public final class QueueManager {
                                 new MessageDelivery(context).run(id);
                             } finally {
                                 inFlight.remove(id);
+                                wake();
                             }
                         });
                     } catch (java.util.concurrent.RejectedExecutionException e) {
@@ -177,11 +198,16 @@ public final class QueueManager {
     /** Moves deferred messages whose next attempt has come back to active/. */
     private void scanDeferred(Instant now) {
         try {
+            int active = queue.list(QueueName.ACTIVE).size();
             for (QueueId id : queue.list(QueueName.DEFERRED)) {
+                if (active >= activeLimit) {
+                    return; // Postfix leaves them deferred until the active queue has room
+                }
                 try {
                     QueuedMessage message = queue.read(QueueName.DEFERRED, id);
                     if (message.nextAttempt() == null || !message.nextAttempt().isAfter(now)) {
                         queue.move(id, QueueName.DEFERRED, QueueName.ACTIVE);
+                        active++;
                     }
                 } catch (CorruptQueueFileException e) {
                     log.warning(id + ": corrupt queue file moved to corrupt/: " + e.getMessage());

@@ -11,7 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import org.bulwark.testing.Peers;
-import org.bulwark.testing.TestCertificates;
+import org.bulwark.testing.OpensslCertificates;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -52,11 +52,11 @@ class TlsAndPasswdCommandTest {
                 "--rsa", "2048", "--key", key.toString(), "--cert", cert.toString());
         assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(key))).isEqualTo("rw-------");
-        String text = TestCertificates.run(Peers.openssl(), "x509", "-in", cert.toString(), "-noout", "-subject",
+        String text = OpensslCertificates.run(Peers.openssl(), "x509", "-in", cert.toString(), "-noout", "-subject",
                 "-ext", "subjectAltName");
         assertThat(text).contains("CN = mail.example.no").contains("DNS:mail.example.no");
-        String modulusCert = TestCertificates.run(Peers.openssl(), "x509", "-in", cert.toString(), "-noout", "-modulus");
-        String modulusKey = TestCertificates.run(Peers.openssl(), "rsa", "-in", key.toString(), "-noout", "-modulus");
+        String modulusCert = OpensslCertificates.run(Peers.openssl(), "x509", "-in", cert.toString(), "-noout", "-modulus");
+        String modulusKey = OpensslCertificates.run(Peers.openssl(), "rsa", "-in", key.toString(), "-noout", "-modulus");
         assertThat(modulusKey).isEqualTo(modulusCert);
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("smtpd_tls_cert_file = " + cert);
     }
@@ -67,7 +67,7 @@ class TlsAndPasswdCommandTest {
         Path cert = dir.resolve("ec.crt");
         assertThat(Bulwark.commandLine().execute("tls", "selfsigned", "--host", "mail.example.no", "--ec",
                 "--key", key.toString(), "--cert", cert.toString())).isZero();
-        assertThat(TestCertificates.run(Peers.openssl(), "x509", "-in", cert.toString(), "-noout", "-text"))
+        assertThat(OpensslCertificates.run(Peers.openssl(), "x509", "-in", cert.toString(), "-noout", "-text"))
                 .contains("id-ecPublicKey").contains("prime256v1");
     }
 
@@ -76,7 +76,7 @@ class TlsAndPasswdCommandTest {
         assertThat(Bulwark.commandLine().execute("passwd", "hash", "-s", "ARGON2ID", "-p", "s3cret")).isZero();
         String hash = out.toString(StandardCharsets.UTF_8).strip();
         assertThat(hash).startsWith("{ARGON2ID}$argon2id$v=19$m=65536,t=3,p=1$");
-        assertThat(TestCertificates.run(Peers.doveadm(), "pw", "-t", hash, "-p", "s3cret")).contains("(verified)");
+        assertThat(OpensslCertificates.run(Peers.doveadm(), "pw", "-t", hash, "-p", "s3cret")).contains("(verified)");
     }
 
     @Test
@@ -85,7 +85,7 @@ class TlsAndPasswdCommandTest {
         assertThat(Bulwark.commandLine().execute("passwd", "hash")).isZero();
         String hash = out.toString(StandardCharsets.UTF_8).strip();
         assertThat(hash).startsWith("{SHA512-CRYPT}$6$");
-        assertThat(TestCertificates.run(Peers.doveadm(), "pw", "-t", hash, "-p", "from stdin")).contains("(verified)");
+        assertThat(OpensslCertificates.run(Peers.doveadm(), "pw", "-t", hash, "-p", "from stdin")).contains("(verified)");
     }
 
     @Test

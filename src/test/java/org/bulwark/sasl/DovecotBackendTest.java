@@ -13,7 +13,7 @@ import org.bulwark.config.Config;
 import org.bulwark.log.MailLog;
 import org.bulwark.testing.DovecotPeer;
 import org.bulwark.testing.Peers;
-import org.bulwark.testing.TestCertificates;
+import org.bulwark.testing.OpensslCertificates;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -31,7 +31,7 @@ class DovecotBackendTest {
     @BeforeAll
     static void startDovecot() throws Exception {
         Path passwd = dir.resolve("users");
-        String hash = TestCertificates.run(Peers.doveadm(), "pw", "-s", "SHA512-CRYPT", "-p", "wonderland").strip();
+        String hash = OpensslCertificates.run(Peers.doveadm(), "pw", "-s", "SHA512-CRYPT", "-p", "wonderland").strip();
         Files.writeString(passwd, "alice@example.org:" + hash + "\n");
         Path queue = dir.resolve("spool");
         dovecot = DovecotPeer.start(dir, passwd, queue.resolve("private/auth"));

@@ -3,7 +3,7 @@ package org.bulwark.sasl;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.bulwark.testing.Peers;
-import org.bulwark.testing.TestCertificates;
+import org.bulwark.testing.OpensslCertificates;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -14,7 +14,7 @@ class PasswordSchemeTest {
     @ParameterizedTest
     @ValueSource(strings = {"SHA512-CRYPT", "SHA256-CRYPT", "BLF-CRYPT", "ARGON2ID", "SCRAM-SHA-256", "PLAIN"})
     void verifiesHashesMadeByDoveadm(String scheme) throws Exception {
-        String hash = TestCertificates.run(Peers.doveadm(), "pw", "-s", scheme, "-p", "s3cret word").strip();
+        String hash = OpensslCertificates.run(Peers.doveadm(), "pw", "-s", scheme, "-p", "s3cret word").strip();
         assertThat(hash).startsWith("{" + scheme + "}");
         assertThat(PasswordScheme.verify(hash, "s3cret word")).isTrue();
         assertThat(PasswordScheme.verify(hash, "s3cret wore")).isFalse();
@@ -25,7 +25,7 @@ class PasswordSchemeTest {
     void doveadmVerifiesOurHashes(PasswordScheme scheme) throws Exception {
         String hash = scheme.hash("s3cret word");
         assertThat(hash).startsWith("{" + scheme.dovecotName() + "}");
-        String out = TestCertificates.run(Peers.doveadm(), "pw", "-t", hash, "-p", "s3cret word");
+        String out = OpensslCertificates.run(Peers.doveadm(), "pw", "-t", hash, "-p", "s3cret word");
         assertThat(out).contains("(verified)");
         assertThat(PasswordScheme.verify(hash, "s3cret word")).isTrue();
         assertThat(PasswordScheme.verify(hash, "other")).isFalse();

@@ -14,8 +14,8 @@ import org.bulwark.mail.SmtpReply;
 import org.bulwark.restrict.Decision;
 import org.bulwark.restrict.Stage;
 import org.bulwark.sasl.PasswordScheme;
-import org.bulwark.testing.TestCertificates;
-import org.bulwark.testing.TestCertificates.KeyForm;
+import org.bulwark.testing.OpensslCertificates;
+import org.bulwark.testing.OpensslCertificates.KeyForm;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,7 +37,7 @@ class TlsAndAuthTest {
 
     @BeforeEach
     void files() throws Exception {
-        chain = TestCertificates.chainFile(dir, "server", KeyForm.RSA_PKCS1, "mx.example.org");
+        chain = OpensslCertificates.chainFile(dir, "server", KeyForm.RSA_PKCS1, "mx.example.org");
         passwd = dir.resolve("passwd");
         Files.writeString(passwd, "alice@example.org:" + PasswordScheme.SHA512_CRYPT.hash("wonderland") + "\n"
                 + "bob@example.org:" + PasswordScheme.BLF_CRYPT.hash("builder") + "::::::\n");
@@ -273,7 +273,7 @@ class TlsAndAuthTest {
                 c.handshake();
                 assertThat(c.serverCertificates.get(0).getSubjectX500Principal().getName()).isEqualTo("CN=mx.example.org");
             }
-            Path renewed = TestCertificates.chainFile(dir, "renewed", KeyForm.EC, "renewed.example.org");
+            Path renewed = OpensslCertificates.chainFile(dir, "renewed", KeyForm.EC, "renewed.example.org");
             Files.copy(renewed, chain, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             try (TlsSmtpClient open = new TlsSmtpClient(s.port())) {
                 open.reply();

@@ -13,7 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import org.bulwark.testing.TestCertificates;
+import org.bulwark.testing.OpensslCertificates;
 
 /** An SMTP client for tests that can switch to TLS (STARTTLS) or start in it (wrapper mode). */
 final class TlsSmtpClient implements AutoCloseable {
@@ -44,7 +44,7 @@ final class TlsSmtpClient implements AutoCloseable {
 
     /** The TLS handshake on the connection as it is now, with the given protocols (none: the JDK's). */
     SSLSocket handshake(String... protocols) throws Exception {
-        SSLContext context = TestCertificates.trustingClient(serverCertificates);
+        SSLContext context = OpensslCertificates.trustingClient(serverCertificates);
         SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(plain, "mx.example.org", plain.getPort(), true);
         tls.setUseClientMode(true);
         if (protocols.length > 0) {

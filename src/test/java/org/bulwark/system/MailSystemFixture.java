@@ -87,6 +87,8 @@ final class MailSystemFixture implements AutoCloseable {
                 %s
                 local     unix  -       n       n       -       -       local
                 virtual   unix  -       n       n       -       -       virtual
+                smtp      unix  -       -       n       -       -       smtp
+                relay     unix  -       -       n       -       -       smtp
                 """.formatted(port, withQueueManager ? "qmgr      unix  n       -       n       300     1       qmgr" : "#qmgr"));
     }
 

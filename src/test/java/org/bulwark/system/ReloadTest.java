@@ -12,8 +12,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.bulwark.cli.Bulwark;
 import org.bulwark.testing.Peers;
-import org.bulwark.testing.TestCertificates;
-import org.bulwark.testing.TestCertificates.KeyForm;
+import org.bulwark.testing.OpensslCertificates;
+import org.bulwark.testing.OpensslCertificates.KeyForm;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,7 +37,7 @@ class ReloadTest {
     void reloadSwapsTheCertificateWithoutDroppingConnections() throws Exception {
         MailSystemFixture system = new MailSystemFixture(root);
         Path tls = Files.createDirectories(root.resolve("tls"));
-        Path[] first = TestCertificates.make(tls, "mail", KeyForm.RSA_PKCS1, "mail.example.test");
+        Path[] first = OpensslCertificates.make(tls, "mail", KeyForm.RSA_PKCS1, "mail.example.test");
         system.set("smtpd_tls_security_level", "may")
                 .set("smtpd_tls_cert_file", first[1].toString())
                 .set("smtpd_tls_key_file", first[0].toString());
@@ -45,7 +45,7 @@ class ReloadTest {
         daemon = startDaemon(system);
         try (SmtpDialogue open = awaitBanner(system)) {
             assertThat(subject(system)).contains("CN = mail.example.test");
-            Path[] renewed = TestCertificates.make(tls, "renewed", KeyForm.EC, "renewed.example.test");
+            Path[] renewed = OpensslCertificates.make(tls, "renewed", KeyForm.EC, "renewed.example.test");
             Files.copy(renewed[1], first[1], StandardCopyOption.REPLACE_EXISTING);
             Files.copy(renewed[0], first[0], StandardCopyOption.REPLACE_EXISTING);
             assertThat(Bulwark.commandLine().execute("-c", system.conf.toString(), "reload")).isZero();

@@ -11,8 +11,8 @@ import org.bulwark.master.Master;
 import org.bulwark.sasl.PasswordScheme;
 import org.bulwark.testing.DovecotPeer;
 import org.bulwark.testing.Peers;
-import org.bulwark.testing.TestCertificates;
-import org.bulwark.testing.TestCertificates.KeyForm;
+import org.bulwark.testing.OpensslCertificates;
+import org.bulwark.testing.OpensslCertificates.KeyForm;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,10 +38,10 @@ class SubmissionTest {
     void setUp() throws Exception {
         system = new MailSystemFixture(root);
         Path tls = Files.createDirectories(root.resolve("tls"));
-        Path[] files = TestCertificates.make(tls, "mail", KeyForm.RSA_PKCS8, "mail.example.test");
+        Path[] files = OpensslCertificates.make(tls, "mail", KeyForm.RSA_PKCS8, "mail.example.test");
         certFile = files[1];
         Files.writeString(system.conf.resolve("sasl-passwd"),
-                "alice@example.test:" + TestCertificates.run(Peers.doveadm(), "pw", "-s", "SHA512-CRYPT", "-p",
+                "alice@example.test:" + OpensslCertificates.run(Peers.doveadm(), "pw", "-s", "SHA512-CRYPT", "-p",
                         "wonderland").strip() + "\n"
                 + "bob@example.test:" + PasswordScheme.ARGON2ID.hash("builder") + "\n");
         system.set("smtpd_tls_security_level", "may")
@@ -226,7 +226,7 @@ class SubmissionTest {
     @Test
     void dovecotAsTheBackend() throws Exception {
         Path passwd = root.resolve("dovecot-users");
-        Files.writeString(passwd, "carol@example.test:" + TestCertificates.run(Peers.doveadm(), "pw", "-s",
+        Files.writeString(passwd, "carol@example.test:" + OpensslCertificates.run(Peers.doveadm(), "pw", "-s",
                 "BLF-CRYPT", "-p", "chess").strip() + "\n");
         Path socket = system.var.resolve("spool/private/auth");
         try (DovecotPeer dovecot = DovecotPeer.start(root.resolve("dovecot"), passwd, socket)) {
@@ -260,7 +260,7 @@ class SubmissionTest {
     void reloadServesANewCertificateToNewConnections() throws Exception {
         start();
         Path tls = root.resolve("tls");
-        Path[] renewed = TestCertificates.make(tls, "renewed", KeyForm.EC, "renewed.example.test");
+        Path[] renewed = OpensslCertificates.make(tls, "renewed", KeyForm.EC, "renewed.example.test");
         Files.copy(renewed[1], certFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         Files.copy(renewed[0], tls.resolve("mail.key"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         assertThat(master.reload()).isEmpty();

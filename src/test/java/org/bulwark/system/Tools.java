@@ -18,6 +18,11 @@ final class Tools {
         return require("/usr/bin/python3", "python3", "apt-get install python3");
     }
 
+    /** Postfix's smtp-sink, a real SMTP receiver for the client's tests. */
+    static String smtpSink() {
+        return require("/usr/sbin/smtp-sink", "smtp-sink", "apt-get install postfix");
+    }
+
     private static String require(String path, String name, String install) {
         if (Files.isExecutable(Path.of(path))) {
             return path;

@@ -1,92 +1,71 @@
 package org.bulwark.testing;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.KeyStore;
 import java.security.cert.X509Certificate;
-import java.util.ArrayList;
-import java.util.List;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Date;
+import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
- * Keys and self-signed certificates made by the openssl command, as the guides make them, in the
- * three PEM key forms servers meet: PKCS#1, PKCS#8 and SEC 1 (EC). Plus a client context that
- * trusts any certificate, since the tests check the handshake, not a CA.
+ * A self-signed server certificate made in memory (Bouncy Castle), for TLS tests: an SSLContext
+ * that serves it, and its PEM form to use as a CA file that trusts it.
  */
-public final class TestCertificates {
+public record TestCertificates(X509Certificate certificate, SSLContext serverContext) {
 
-    private TestCertificates() {
-    }
-
-    /** The key forms. */
-    public enum KeyForm { RSA_PKCS1, RSA_PKCS8, EC }
-
-    public static String openssl() {
-        if (!Files.isExecutable(Path.of("/usr/bin/openssl"))) {
-            throw new AssertionError("openssl is needed by this test but is not installed; run: apt-get install openssl");
+    /** A certificate for {@code dnsName} (also its subject CN), valid from an hour ago for a day. */
+    public static TestCertificates selfSigned(String dnsName) {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+            generator.initialize(256);
+            KeyPair keys = generator.generateKeyPair();
+            X500Name subject = new X500Name("CN=" + dnsName);
+            Instant now = Instant.now();
+            JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(subject,
+                    BigInteger.valueOf(now.toEpochMilli()), Date.from(now.minus(Duration.ofHours(1))),
+                    Date.from(now.plus(Duration.ofDays(1))), subject, keys.getPublic());
+            builder.addExtension(Extension.subjectAlternativeName, false,
+                    new GeneralNames(new GeneralName(GeneralName.dNSName, dnsName)));
+            X509Certificate certificate = new JcaX509CertificateConverter().getCertificate(
+                    builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate())));
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            char[] password = "test".toCharArray();
+            store.setKeyEntry("server", keys.getPrivate(), password, new X509Certificate[] {certificate});
+            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(store, password);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(kmf.getKeyManagers(), null, null);
+            return new TestCertificates(certificate, context);
+        } catch (GeneralSecurityException | IOException | org.bouncycastle.operator.OperatorCreationException e) {
+            throw new IllegalStateException(e);
         }
-        return "/usr/bin/openssl";
     }
 
-    /** Writes {@code name.key} and {@code name.crt} into {@code dir}; returns {key, cert}. */
-    public static Path[] make(Path dir, String name, KeyForm form, String host) throws IOException, InterruptedException {
-        Path key = dir.resolve(name + ".key");
-        Path cert = dir.resolve(name + ".crt");
-        switch (form) {
-            case RSA_PKCS1 -> run(openssl(), "genrsa", "-traditional", "-out", key.toString(), "2048");
-            case RSA_PKCS8 -> run(openssl(), "genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048",
-                    "-out", key.toString());
-            case EC -> run(openssl(), "ecparam", "-name", "prime256v1", "-genkey", "-out", key.toString());
+    /** Writes the certificate as PEM (for {@code smtp_tls_CAfile}) and returns the file. */
+    public Path writePem(Path file) throws IOException {
+        try {
+            String body = Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(certificate.getEncoded());
+            Files.writeString(file, "-----BEGIN CERTIFICATE-----\n" + body + "\n-----END CERTIFICATE-----\n");
+            return file;
+        } catch (java.security.cert.CertificateEncodingException e) {
+            throw new IOException(e);
         }
-        run(openssl(), "req", "-new", "-x509", "-key", key.toString(), "-out", cert.toString(), "-days", "30",
-                "-subj", "/CN=" + host, "-addext", "subjectAltName=DNS:" + host);
-        return new Path[] {key, cert};
-    }
-
-    /** A chain file as smtpd_tls_chain_files wants it: the key, then the certificate. */
-    public static Path chainFile(Path dir, String name, KeyForm form, String host) throws IOException, InterruptedException {
-        Path[] files = make(dir, name, form, host);
-        Path chain = dir.resolve(name + ".pem");
-        Files.writeString(chain, Files.readString(files[0]) + Files.readString(files[1]));
-        return chain;
-    }
-
-    public static String run(String... command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        p.getOutputStream().close();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (p.waitFor() != 0) {
-            throw new IOException(String.join(" ", command) + " failed: " + out);
-        }
-        return out;
-    }
-
-    /** A client context that accepts any server certificate and records the ones it saw. */
-    public static SSLContext trustingClient(List<X509Certificate> seen) throws Exception {
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, new TrustManager[] {new X509TrustManager() {
-            @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType) {
-            }
-
-            @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType) {
-                seen.addAll(List.of(chain));
-            }
-
-            @Override
-            public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-            }
-        }}, new SecureRandom());
-        return context;
-    }
-
-    public static SSLContext trustingClient() throws Exception {
-        return trustingClient(new ArrayList<>());
     }
 }

@@ -8,8 +8,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.bulwark.config.Config;
-import org.bulwark.testing.TestCertificates;
-import org.bulwark.testing.TestCertificates.KeyForm;
+import org.bulwark.testing.OpensslCertificates;
+import org.bulwark.testing.OpensslCertificates.KeyForm;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,7 +20,7 @@ class PemCredentialsTest {
 
     @Test
     void readsAPkcs1RsaKey() throws Exception {
-        Path[] files = TestCertificates.make(dir, "rsa1", KeyForm.RSA_PKCS1, "mx.example.org");
+        Path[] files = OpensslCertificates.make(dir, "rsa1", KeyForm.RSA_PKCS1, "mx.example.org");
         assertThat(Files.readString(files[0])).contains("BEGIN RSA PRIVATE KEY");
         ServerCredential c = PemCredentials.certAndKey(files[1], files[0]);
         assertThat(c.algorithm()).isEqualTo("RSA");
@@ -29,43 +29,43 @@ class PemCredentialsTest {
 
     @Test
     void readsAPkcs8RsaKey() throws Exception {
-        Path[] files = TestCertificates.make(dir, "rsa8", KeyForm.RSA_PKCS8, "mx.example.org");
+        Path[] files = OpensslCertificates.make(dir, "rsa8", KeyForm.RSA_PKCS8, "mx.example.org");
         assertThat(Files.readString(files[0])).contains("BEGIN PRIVATE KEY");
         assertThat(PemCredentials.certAndKey(files[1], files[0]).algorithm()).isEqualTo("RSA");
     }
 
     @Test
     void readsAnEcKeyWithItsParametersBlock() throws Exception {
-        Path[] files = TestCertificates.make(dir, "ec", KeyForm.EC, "mx.example.org");
+        Path[] files = OpensslCertificates.make(dir, "ec", KeyForm.EC, "mx.example.org");
         assertThat(Files.readString(files[0])).contains("BEGIN EC PARAMETERS").contains("BEGIN EC PRIVATE KEY");
         assertThat(PemCredentials.certAndKey(files[1], files[0]).algorithm()).isEqualTo("EC");
     }
 
     @Test
     void readsAChainFileWithKeyAndCertificate() throws Exception {
-        Path chain = TestCertificates.chainFile(dir, "chain", KeyForm.RSA_PKCS8, "mx.example.org");
+        Path chain = OpensslCertificates.chainFile(dir, "chain", KeyForm.RSA_PKCS8, "mx.example.org");
         assertThat(PemCredentials.chainFile(chain).chain()).hasSize(1);
     }
 
     @Test
     void refusesAKeyThatDoesNotMatchTheCertificate() throws Exception {
-        Path[] a = TestCertificates.make(dir, "a", KeyForm.RSA_PKCS1, "a.example.org");
-        Path[] b = TestCertificates.make(dir, "b", KeyForm.RSA_PKCS1, "b.example.org");
+        Path[] a = OpensslCertificates.make(dir, "a", KeyForm.RSA_PKCS1, "a.example.org");
+        Path[] b = OpensslCertificates.make(dir, "b", KeyForm.RSA_PKCS1, "b.example.org");
         assertThatThrownBy(() -> PemCredentials.certAndKey(a[1], b[0]))
                 .isInstanceOf(TlsException.class).hasMessageContaining("does not match");
     }
 
     @Test
     void refusesAFileWithoutAKey() throws Exception {
-        Path[] a = TestCertificates.make(dir, "a", KeyForm.EC, "a.example.org");
+        Path[] a = OpensslCertificates.make(dir, "a", KeyForm.EC, "a.example.org");
         assertThatThrownBy(() -> PemCredentials.chainFile(a[1]))
                 .isInstanceOf(TlsException.class).hasMessageContaining("no private key");
     }
 
     @Test
     void holdsRsaAndEcdsaSideBySide() throws Exception {
-        Path rsa = TestCertificates.chainFile(dir, "rsa", KeyForm.RSA_PKCS1, "mx.example.org");
-        Path ec = TestCertificates.chainFile(dir, "ec", KeyForm.EC, "mx.example.org");
+        Path rsa = OpensslCertificates.chainFile(dir, "rsa", KeyForm.RSA_PKCS1, "mx.example.org");
+        Path ec = OpensslCertificates.chainFile(dir, "ec", KeyForm.EC, "mx.example.org");
         ServerTls tls = ServerTls.forService(Config.of(Map.of("smtpd_tls_security_level", "may",
                 "smtpd_tls_chain_files", rsa + ", " + ec)));
         assertThat(tls.credentials()).extracting(ServerCredential::algorithm).containsExactly("RSA", "EC");

@@ -1,0 +1,193 @@
+package org.bulwark.delivery.smtp;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.CertificateParsingException;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
+
+/**
+ * STARTTLS for the SMTP client with the JDK's JSSE. The handshake itself accepts any chain, as
+ * opportunistic TLS must (RFC 7435); the chain is then judged against {@code smtp_tls_CAfile} (or
+ * the JDK's CAs) and, for {@code verify} and {@code secure}, the expected names, which gives the
+ * log's Verified / Trusted / Untrusted. Kept local to this agent; the shared {@code tls} package
+ * can take it over.
+ */
+final class ClientTls {
+
+    /** The handshake's result as the log and the policy need it. */
+    record Established(String trust, String protocol, String cipher, int bits, boolean chainTrusted,
+            boolean nameMatched) {
+    }
+
+    private final SSLContext context;
+    private final X509TrustManager trust;
+
+    private ClientTls(SSLContext context, X509TrustManager trust) {
+        this.context = context;
+        this.trust = trust;
+    }
+
+    /** @param caFile {@code smtp_tls_CAfile}: PEM certificates; empty means the JDK's default CAs */
+    static ClientTls create(String caFile) {
+        try {
+            X509TrustManager trust = trustManager(caFile);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, new TrustManager[] {new AcceptAny()}, null);
+            return new ClientTls(context, trust);
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalArgumentException(SmtpTexts.tlsSetupFailed(caFile, e.getMessage()), e);
+        }
+    }
+
+    private static X509TrustManager trustManager(String caFile) throws GeneralSecurityException, IOException {
+        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        if (caFile == null || caFile.isBlank()) {
+            factory.init((KeyStore) null);
+        } else {
+            KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+            store.load(null, null);
+            Collection<? extends Certificate> certificates;
+            try (InputStream in = Files.newInputStream(Path.of(caFile.trim()))) {
+                certificates = CertificateFactory.getInstance("X.509").generateCertificates(in);
+            }
+            int i = 0;
+            for (Certificate c : certificates) {
+                store.setCertificateEntry("ca" + i++, c);
+            }
+            factory.init(store);
+        }
+        for (TrustManager m : factory.getTrustManagers()) {
+            if (m instanceof X509TrustManager x) {
+                return x;
+            }
+        }
+        throw new GeneralSecurityException("no X.509 trust manager");
+    }
+
+    /**
+     * Wraps a connected socket and completes the handshake (the caller has had 220 to STARTTLS).
+     *
+     * @param sniHost the name sent as SNI (RFC 6066 §3); an address literal sends none
+     */
+    SSLSocket handshake(Socket plain, String sniHost, int timeoutMillis) throws IOException {
+        SSLSocket socket = (SSLSocket) context.getSocketFactory()
+                .createSocket(plain, sniHost, plain.getPort(), true);
+        socket.setUseClientMode(true);
+        SSLParameters parameters = socket.getSSLParameters();
+        if (sniHost != null && sniHost.indexOf('.') > 0 && !Character.isDigit(sniHost.charAt(sniHost.length() - 1))) {
+            parameters.setServerNames(List.of(new javax.net.ssl.SNIHostName(sniHost)));
+        }
+        socket.setSSLParameters(parameters);
+        socket.setSoTimeout(timeoutMillis);
+        socket.startHandshake();
+        return socket;
+    }
+
+    /** Judges the peer's chain; {@code expectedNames} empty means any name. */
+    Established judge(SSLSession session, List<String> expectedNames) {
+        boolean trusted = false;
+        boolean matched = false;
+        X509Certificate[] chain = null;
+        try {
+            Certificate[] certs = session.getPeerCertificates();
+            chain = new X509Certificate[certs.length];
+            for (int i = 0; i < certs.length; i++) {
+                chain[i] = (X509Certificate) certs[i];
+            }
+            trust.checkServerTrusted(chain, "UNKNOWN");
+            trusted = true;
+        } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
+            chain = null;
+        } catch (CertificateException | ClassCastException | IllegalArgumentException e) {
+            trusted = false;
+        }
+        if (trusted && chain != null && chain.length > 0) {
+            matched = expectedNames.isEmpty() || matches(chain[0], expectedNames);
+        }
+        String word = chain == null ? "Anonymous" : trusted && matched && !expectedNames.isEmpty() ? "Verified"
+                : trusted ? "Trusted" : "Untrusted";
+        return new Established(word, session.getProtocol(), session.getCipherSuite(), bits(session.getCipherSuite()),
+                trusted, matched);
+    }
+
+    /** RFC 6125 §6.4: DNS-ID subjectAltNames, a left-most {@code *} label matching one label. */
+    static boolean matches(X509Certificate certificate, List<String> expectedNames) {
+        List<String> names = new ArrayList<>();
+        try {
+            Collection<List<?>> alt = certificate.getSubjectAlternativeNames();
+            if (alt != null) {
+                for (List<?> entry : alt) {
+                    if (entry.size() >= 2 && Integer.valueOf(2).equals(entry.get(0))) {
+                        names.add(entry.get(1).toString().toLowerCase(Locale.ROOT));
+                    }
+                }
+            }
+        } catch (CertificateParsingException e) {
+            return false;
+        }
+        for (String expected : expectedNames) {
+            String e = expected.toLowerCase(Locale.ROOT);
+            boolean subdomains = e.startsWith(".");
+            for (String name : names) {
+                if (subdomains ? name.endsWith(e) : name.equals(e) || wildcard(name, e)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static boolean wildcard(String pattern, String host) {
+        if (!pattern.startsWith("*.")) {
+            return false;
+        }
+        int dot = host.indexOf('.');
+        return dot > 0 && host.substring(dot + 1).equals(pattern.substring(2));
+    }
+
+    private static int bits(String cipher) {
+        String c = cipher.toUpperCase(Locale.ROOT);
+        if (c.contains("_256_") || c.contains("CHACHA20")) {
+            return 256;
+        }
+        if (c.contains("_128_")) {
+            return 128;
+        }
+        return 0;
+    }
+
+    /** The handshake's trust manager: the chain is judged afterwards, by the policy. */
+    private static final class AcceptAny implements X509TrustManager {
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) {
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) {
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return new X509Certificate[0];
+        }
+    }
+}

@@ -1,0 +1,249 @@
+package org.bulwark.delivery.smtp;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.bulwark.mail.Envelope;
+import org.bulwark.mail.MailAddress;
+import org.bulwark.mail.Recipient;
+import org.bulwark.mail.SmtpReply;
+import org.bulwark.protocol.Xtext;
+import org.bulwark.queue.DeliveryReport.Outcome;
+import org.bulwark.queue.DeliveryReport.Status;
+import org.bulwark.queue.DeliveryRequest;
+import org.bulwark.queue.DeliveryRequest.Target;
+import org.bulwark.queue.QueuedMessage;
+
+/**
+ * One MAIL / RCPT / DATA transaction on an open connection, with every recipient's own result:
+ * a 2xx after the data is {@code sent}, a 4xx at any stage {@code deferred}, a 5xx
+ * {@code bounced}. With PIPELINING (RFC 2920) MAIL, the RCPTs and DATA go out in one write.
+ */
+final class MailTransaction {
+
+    /** What happened: each target's outcome, and whether the connection may carry another message. */
+    record Result(List<Outcome> outcomes, boolean reusable) {
+    }
+
+    private final SmtpConnection connection;
+    private final SmtpSettings settings;
+
+    MailTransaction(SmtpConnection connection, SmtpSettings settings) {
+        this.connection = connection;
+        this.settings = settings;
+    }
+
+    Result run(DeliveryRequest request) throws SessionFailure {
+        QueuedMessage message = request.message();
+        Envelope envelope = message.envelope();
+        List<Target> targets = request.targets();
+        String relay = connection.relay();
+        String peer = connection.peer();
+
+        long limit = connection.sizeLimit();
+        if (limit > 0 && message.contentSize() > limit) {
+            // RFC 1870 §6: do not send what the server said it will refuse.
+            return new Result(all(targets, Status.BOUNCED, relay, "5.3.4",
+                    SmtpTexts.sizeExceeded(message.contentSize(), limit, peer)), true);
+        }
+        boolean utf8 = envelope.smtputf8() && connection.supports("SMTPUTF8");
+        if (!utf8 && needsUtf8(envelope, targets)) {
+            // RFC 6531 §3.2: without the extension, such addresses cannot be sent.
+            return new Result(all(targets, Status.BOUNCED, relay, "5.6.7", SmtpTexts.smtputf8Required(peer)), true);
+        }
+        boolean pipelining = connection.supports("PIPELINING");
+        boolean dsn = connection.supports("DSN");
+
+        connection.write(mailCommand(envelope, message.contentSize(), utf8, dsn));
+        if (!pipelining) {
+            connection.flush(SmtpTexts.STAGE_MAIL);
+            SmtpReply mail = connection.read(settings.timeouts().mail(), SmtpTexts.STAGE_MAIL);
+            if (!mail.isPositive()) {
+                return new Result(all(targets, status(mail), relay, SmtpConnection.dsn(mail),
+                        SmtpTexts.hostSaid(peer, mail.toString(), "MAIL FROM")), connection.reset());
+            }
+        }
+        for (Target target : targets) {
+            connection.write(rcptCommand(target, dsn));
+        }
+        if (pipelining) {
+            connection.write("DATA");
+            connection.flush(SmtpTexts.STAGE_MAIL);
+            SmtpReply mail = connection.read(settings.timeouts().mail(), SmtpTexts.STAGE_MAIL);
+            List<SmtpReply> rcpts = new ArrayList<>();
+            for (int i = 0; i < targets.size(); i++) {
+                rcpts.add(connection.read(settings.timeouts().rcpt(), SmtpTexts.STAGE_RCPT));
+            }
+            SmtpReply data = connection.read(settings.timeouts().dataInit(), SmtpTexts.STAGE_DATA);
+            if (!mail.isPositive()) {
+                boolean synced = data.code() != 354;
+                return new Result(all(targets, status(mail), relay, SmtpConnection.dsn(mail),
+                        SmtpTexts.hostSaid(peer, mail.toString(), "MAIL FROM")), synced && connection.reset());
+            }
+            return afterRecipients(message, targets, rcpts, data, relay, peer);
+        }
+        connection.flush(SmtpTexts.STAGE_RCPT);
+        List<SmtpReply> rcpts = new ArrayList<>();
+        for (int i = 0; i < targets.size(); i++) {
+            rcpts.add(connection.read(settings.timeouts().rcpt(), SmtpTexts.STAGE_RCPT));
+        }
+        if (rcpts.stream().noneMatch(SmtpReply::isPositive)) {
+            return afterRecipients(message, targets, rcpts, null, relay, peer);
+        }
+        SmtpReply data = connection.command("DATA", settings.timeouts().dataInit(), SmtpTexts.STAGE_DATA);
+        return afterRecipients(message, targets, rcpts, data, relay, peer);
+    }
+
+    private Result afterRecipients(QueuedMessage message, List<Target> targets, List<SmtpReply> rcpts,
+            SmtpReply data, String relay, String peer) throws SessionFailure {
+        Map<Target, Outcome> outcomes = new LinkedHashMap<>();
+        List<Target> accepted = new ArrayList<>();
+        for (int i = 0; i < targets.size(); i++) {
+            SmtpReply r = rcpts.get(i);
+            if (r.isPositive()) {
+                accepted.add(targets.get(i));
+            } else {
+                outcomes.put(targets.get(i), new Outcome(targets.get(i), status(r), relay, SmtpConnection.dsn(r),
+                        SmtpTexts.hostSaid(peer, r.toString(), "RCPT TO")));
+            }
+        }
+        if (accepted.isEmpty()) {
+            boolean synced = data == null || data.code() != 354;
+            return new Result(ordered(targets, outcomes), synced && connection.reset());
+        }
+        if (data.code() != 354) {
+            for (Target t : accepted) {
+                outcomes.put(t, new Outcome(t, status(data), relay, SmtpConnection.dsn(data),
+                        SmtpTexts.hostSaid(peer, data.toString(), "DATA")));
+            }
+            return new Result(ordered(targets, outcomes), connection.reset());
+        }
+        sendContent(message);
+        SmtpReply done = connection.read(settings.timeouts().dataDone(), SmtpTexts.STAGE_DATA_DONE);
+        for (Target t : accepted) {
+            outcomes.put(t, done.isPositive()
+                    ? new Outcome(t, Status.SENT, relay, SmtpConnection.dsn(done), done.toString())
+                    : new Outcome(t, status(done), relay, SmtpConnection.dsn(done),
+                            SmtpTexts.hostSaid(peer, done.toString(), "end of DATA")));
+        }
+        return new Result(ordered(targets, outcomes), true);
+    }
+
+    /** The content with CRLF line ends and RFC 5321 §4.5.2 dot-stuffing, then the end-of-data line. */
+    private void sendContent(QueuedMessage message) throws SessionFailure {
+        OutputStream out = connection.output();
+        try (InputStream in = message.openContent()) {
+            byte[] buffer = new byte[64 * 1024];
+            boolean lineStart = true;
+            int n;
+            while ((n = in.read(buffer)) > 0) {
+                for (int i = 0; i < n; i++) {
+                    byte b = buffer[i];
+                    if (lineStart && b == '.') {
+                        out.write('.');
+                    }
+                    if (b == '\n') {
+                        out.write('\r');
+                    }
+                    out.write(b);
+                    lineStart = b == '\n';
+                }
+            }
+            if (!lineStart) {
+                out.write('\r');
+                out.write('\n');
+            }
+            out.write(".\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+        } catch (SocketTimeoutException e) {
+            throw SessionFailure.deferred(SmtpTexts.timedOut(connection.peer(), SmtpTexts.STAGE_MESSAGE), false);
+        } catch (IOException e) {
+            throw SessionFailure.deferred(SmtpTexts.lostConnection(connection.peer(), SmtpTexts.STAGE_MESSAGE), false);
+        }
+    }
+
+    private String mailCommand(Envelope envelope, long size, boolean utf8, boolean dsn) {
+        StringBuilder b = new StringBuilder("MAIL FROM:<").append(envelope.sender().external()).append('>');
+        if (connection.supports("SIZE")) {
+            b.append(" SIZE=").append(size);
+        }
+        if (envelope.body() != null && connection.supports("8BITMIME")) {
+            b.append(" BODY=").append(envelope.body());
+        }
+        if (utf8) {
+            b.append(" SMTPUTF8");
+        }
+        if (dsn) {
+            // RFC 3461 §4.3, §4.4: passed on as received.
+            if (envelope.ret() != null) {
+                b.append(" RET=").append(envelope.ret());
+            }
+            if (envelope.envid() != null) {
+                b.append(" ENVID=").append(Xtext.encode(envelope.envid()));
+            }
+        }
+        return b.toString();
+    }
+
+    private static String rcptCommand(Target target, boolean dsn) {
+        StringBuilder b = new StringBuilder("RCPT TO:<").append(target.address().external()).append('>');
+        Recipient r = target.recipient().recipient();
+        if (dsn) {
+            if (r.dsnNotify() != null) {
+                b.append(" NOTIFY=").append(r.dsnNotify());
+            }
+            if (r.originalRecipient() != null && !r.originalRecipient().isEmpty()) {
+                String orcpt = r.originalRecipient();
+                int semi = orcpt.indexOf(';');
+                b.append(" ORCPT=").append(semi > 0 ? orcpt.substring(0, semi) + ";" + Xtext.encode(orcpt.substring(semi + 1))
+                        : "rfc822;" + Xtext.encode(orcpt));
+            }
+        }
+        return b.toString();
+    }
+
+    private static boolean needsUtf8(Envelope envelope, List<Target> targets) {
+        if (!ascii(envelope.sender())) {
+            return true;
+        }
+        for (Target t : targets) {
+            if (!ascii(t.address())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean ascii(MailAddress a) {
+        return a.internal().chars().allMatch(c -> c < 128);
+    }
+
+    private static Status status(SmtpReply reply) {
+        return reply.isPositive() ? Status.SENT : reply.isTransient() ? Status.DEFERRED : Status.BOUNCED;
+    }
+
+    private static List<Outcome> all(List<Target> targets, Status status, String relay, String dsn, String text) {
+        List<Outcome> out = new ArrayList<>();
+        for (Target t : targets) {
+            out.add(new Outcome(t, status, relay, dsn, text));
+        }
+        return out;
+    }
+
+    private static List<Outcome> ordered(List<Target> targets, Map<Target, Outcome> outcomes) {
+        List<Outcome> out = new ArrayList<>();
+        for (Target t : targets) {
+            Outcome o = outcomes.get(t);
+            if (o != null) {
+                out.add(o);
+            }
+        }
+        return out;
+    }
+}

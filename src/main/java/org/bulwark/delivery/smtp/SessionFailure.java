@@ -1,0 +1,68 @@
+package org.bulwark.delivery.smtp;
+
+/**
+ * Why a connection could not carry the mail: every recipient still open gets this status.
+ * {@code tryNextServer} says whether another MX might do better (a refused connection or a
+ * greeting refusal), as opposed to a problem with this message.
+ */
+final class SessionFailure extends Exception {
+
+    private final boolean temporary;
+    private final String dsn;
+    private final boolean tryNextServer;
+    private final boolean connected;
+
+    SessionFailure(boolean temporary, String dsn, String text, boolean tryNextServer) {
+        this(temporary, dsn, text, tryNextServer, true);
+    }
+
+    private SessionFailure(boolean temporary, String dsn, String text, boolean tryNextServer, boolean connected) {
+        super(text, null, false, false);
+        this.temporary = temporary;
+        this.dsn = dsn;
+        this.tryNextServer = tryNextServer;
+        this.connected = connected;
+    }
+
+    /** No TCP connection came about: the log shows {@code relay=none}, and the next server is tried. */
+    static SessionFailure notConnected(String text) {
+        return new SessionFailure(true, "4.4.1", text, true, false);
+    }
+
+    private boolean tlsHandshake;
+
+    /** The TLS handshake failed: at level {@code may} the server is tried again without TLS. */
+    static SessionFailure tlsHandshake(String text) {
+        SessionFailure f = new SessionFailure(true, "4.7.5", text, true);
+        f.tlsHandshake = true;
+        return f;
+    }
+
+    boolean tlsHandshakeFailed() {
+        return tlsHandshake;
+    }
+
+    boolean connected() {
+        return connected;
+    }
+
+    static SessionFailure deferred(String text, boolean tryNextServer) {
+        return new SessionFailure(true, "4.4.2", text, tryNextServer);
+    }
+
+    boolean temporary() {
+        return temporary;
+    }
+
+    String dsn() {
+        return dsn;
+    }
+
+    String text() {
+        return getMessage();
+    }
+
+    boolean tryNextServer() {
+        return tryNextServer;
+    }
+}

@@ -1,0 +1,367 @@
+package org.bulwark.delivery.smtp;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSocket;
+import org.bulwark.mail.SmtpReply;
+import org.bulwark.util.Cidr;
+
+/**
+ * One connection to one SMTP server: greeting, EHLO (HELO when EHLO is refused), STARTTLS per the
+ * TLS level, and the command/reply primitives the transaction uses. Not thread-safe: a connection
+ * serves one delivery at a time (the cache hands it to the next).
+ */
+final class SmtpConnection implements AutoCloseable {
+
+    /** RFC 5321 §4.5.3.1.5: a reply line is at most 512 octets; we allow slack, and bound the count. */
+    private static final int MAX_LINE = 4096;
+    private static final int MAX_LINES = 200;
+    private static final Pattern ENHANCED = Pattern.compile("^([245]\\.\\d{1,3}\\.\\d{1,3})(?:\\s+(.*))?$");
+
+    private final Route.Server server;
+    private final SmtpSettings settings;
+    private final Instant opened = Instant.now();
+    private Socket socket;
+    private InputStream in;
+    private OutputStream out;
+    private Map<String, String> extensions = Map.of();
+    private boolean esmtp;
+    private ClientTls.Established tls;
+
+    private SmtpConnection(Route.Server server, SmtpSettings settings) {
+        this.server = server;
+        this.settings = settings;
+    }
+
+    /** Connects, reads the greeting and says EHLO, with STARTTLS when the level asks for it. */
+    static SmtpConnection open(Route.Server server, SmtpSettings settings, ClientTls tlsEngine,
+            List<String> expectedNames, Consumer<String> log) throws SessionFailure {
+        SmtpConnection c = new SmtpConnection(server, settings);
+        try {
+            c.connect();
+            c.greet(tlsEngine, expectedNames, log);
+            return c;
+        } catch (SessionFailure f) {
+            c.closeQuietly();
+            // Trouble before MAIL FROM is this server's: another MX may do better (RFC 5321 §5.1).
+            throw f.temporary() && !f.tryNextServer() ? new SessionFailure(true, f.dsn(), f.text(), true) : f;
+        }
+    }
+
+    Route.Server server() {
+        return server;
+    }
+
+    String peer() {
+        return SmtpTexts.peer(server.host(), server.address());
+    }
+
+    String relay() {
+        return SmtpTexts.relay(server.host(), server.address(), server.port());
+    }
+
+    Instant opened() {
+        return opened;
+    }
+
+    boolean supports(String keyword) {
+        return extensions.containsKey(keyword);
+    }
+
+    /** The SIZE limit the server announced; 0 when none. */
+    long sizeLimit() {
+        String v = extensions.get("SIZE");
+        if (v == null || v.isBlank()) {
+            return 0;
+        }
+        try {
+            return Long.parseLong(v.trim());
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    boolean encrypted() {
+        return tls != null;
+    }
+
+    private void connect() throws SessionFailure {
+        socket = new Socket();
+        try {
+            String bind = server.address() instanceof java.net.Inet6Address ? settings.bindAddress6() : settings.bindAddress();
+            if (!bind.isEmpty()) {
+                byte[] b = Cidr.literalBytes(bind);
+                if (b != null) {
+                    socket.bind(new InetSocketAddress(InetAddress.getByAddress(b), 0));
+                }
+            }
+            socket.connect(new InetSocketAddress(server.address(), server.port()),
+                    millis(settings.timeouts().connect()));
+            socket.setTcpNoDelay(true);
+            streams();
+        } catch (SocketTimeoutException e) {
+            throw SessionFailure.notConnected(SmtpTexts.connectFailed(server.host(), server.address(), server.port(),
+                    "Connection timed out"));
+        } catch (IOException e) {
+            String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            if (why.toLowerCase(Locale.ROOT).contains("refused")) {
+                why = "Connection refused";
+            }
+            throw SessionFailure.notConnected(SmtpTexts.connectFailed(server.host(), server.address(), server.port(), why));
+        }
+    }
+
+    private void streams() throws IOException {
+        in = new BufferedInputStream(socket.getInputStream());
+        out = new BufferedOutputStream(socket.getOutputStream(), 64 * 1024);
+    }
+
+    private void greet(ClientTls tlsEngine, List<String> expectedNames, Consumer<String> log)
+            throws SessionFailure {
+        SmtpReply greeting = read(settings.timeouts().helo(), SmtpTexts.STAGE_GREETING);
+        if (!greeting.isPositive()) {
+            // Postfix (smtp_skip_5xx_greeting) treats a refusing server as unavailable and tries the next.
+            boolean permanent = greeting.isPermanent() && !settings.skip5xxGreeting();
+            throw new SessionFailure(!permanent, dsn(greeting), SmtpTexts.refusedGreeting(peer(), greeting.toString()),
+                    true);
+        }
+        hello();
+        TlsLevel level = settings.tlsLevel();
+        if (level == TlsLevel.NONE || tlsEngine == null) {
+            return;
+        }
+        if (!supports("STARTTLS")) {
+            if (level.mandatory()) {
+                throw new SessionFailure(true, "4.7.4", SmtpTexts.tlsNotOffered(peer()), true);
+            }
+            return;
+        }
+        SmtpReply reply = command("STARTTLS", settings.timeouts().starttls(), SmtpTexts.STAGE_STARTTLS);
+        if (!reply.isPositive()) {
+            if (level.mandatory()) {
+                throw new SessionFailure(true, "4.7.4", SmtpTexts.starttlsRefused(peer(), reply.toString()), true);
+            }
+            return;
+        }
+        try {
+            SSLSocket secure = tlsEngine.handshake(socket, server.host(), millis(settings.timeouts().starttls()));
+            socket = secure;
+            streams();
+            tls = tlsEngine.judge(secure.getSession(), level.authenticates() ? expectedNames : List.of());
+        } catch (SSLException e) {
+            // A failed handshake leaves the connection unusable; the caller decides about plaintext.
+            throw SessionFailure.tlsHandshake(SmtpTexts.tlsFailed(peer(), e.getMessage()));
+        } catch (IOException e) {
+            throw SessionFailure.deferred(SmtpTexts.lostConnection(peer(), SmtpTexts.STAGE_STARTTLS), true);
+        }
+        if (level.authenticates() && !tls.chainTrusted()) {
+            throw new SessionFailure(true, "4.7.5", SmtpTexts.certificateUntrusted(peer(), "untrusted issuer"), true);
+        }
+        if (level.authenticates() && !tls.nameMatched()) {
+            throw new SessionFailure(true, "4.7.5",
+                    SmtpTexts.certificateNameMismatch(peer(), String.join(", ", expectedNames)), true);
+        }
+        log.accept(SmtpTexts.tlsEstablished(tls.trust(), relay(), tls.protocol(), tls.cipher(), tls.bits()));
+        // RFC 3207 §4.2: forget what was learned before TLS and say EHLO again.
+        hello();
+    }
+
+    private void hello() throws SessionFailure {
+        if (!settings.neverSendEhlo()) {
+            SmtpReply ehlo = command("EHLO " + settings.heloName(), settings.timeouts().helo(), SmtpTexts.STAGE_EHLO);
+            if (ehlo.isPositive()) {
+                esmtp = true;
+                extensions = parseExtensions(ehlo);
+                return;
+            }
+        }
+        SmtpReply helo = command("HELO " + settings.heloName(), settings.timeouts().helo(), SmtpTexts.STAGE_HELO);
+        if (!helo.isPositive()) {
+            throw new SessionFailure(helo.isTransient(), dsn(helo),
+                    SmtpTexts.hostSaid(peer(), helo.toString(), "HELO"), false);
+        }
+        esmtp = false;
+        extensions = Map.of();
+    }
+
+    private static Map<String, String> parseExtensions(SmtpReply ehlo) {
+        Map<String, String> map = new HashMap<>();
+        for (int i = 1; i < ehlo.lines().size(); i++) {
+            String line = ehlo.lines().get(i).trim();
+            int space = line.indexOf(' ');
+            String keyword = (space < 0 ? line : line.substring(0, space)).toUpperCase(Locale.ROOT);
+            map.put(keyword, space < 0 ? "" : line.substring(space + 1));
+        }
+        return Map.copyOf(map);
+    }
+
+    /** Sends one command and reads its reply. */
+    SmtpReply command(String line, Duration timeout, String stage) throws SessionFailure {
+        write(line);
+        flush(stage);
+        return read(timeout, stage);
+    }
+
+    /** Queues a command line without flushing (PIPELINING, RFC 2920 §3.1). */
+    void write(String line) throws SessionFailure {
+        try {
+            out.write((line + "\r\n").getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw SessionFailure.deferred(SmtpTexts.lostConnection(peer(), "sending " + verb(line)), false);
+        }
+    }
+
+    void flush(String stage) throws SessionFailure {
+        try {
+            out.flush();
+        } catch (IOException e) {
+            throw SessionFailure.deferred(SmtpTexts.lostConnection(peer(), stage), false);
+        }
+    }
+
+    OutputStream output() {
+        return out;
+    }
+
+    /** Reads one whole reply, with the stage's time limit. */
+    SmtpReply read(Duration timeout, String stage) throws SessionFailure {
+        try {
+            socket.setSoTimeout(millis(timeout));
+            List<String> lines = new ArrayList<>();
+            int code = -1;
+            while (true) {
+                String line = readLine();
+                if (line == null) {
+                    throw SessionFailure.deferred(SmtpTexts.lostConnection(peer(), stage), false);
+                }
+                if (line.length() < 3 || !Character.isDigit(line.charAt(0)) || lines.size() >= MAX_LINES) {
+                    throw SessionFailure.deferred(SmtpTexts.lostConnection(peer(), stage), false);
+                }
+                int c = Integer.parseInt(line.substring(0, 3));
+                if (code < 0) {
+                    code = c;
+                }
+                lines.add(line.length() > 4 ? line.substring(4) : "");
+                if (line.length() == 3 || line.charAt(3) != '-') {
+                    break;
+                }
+            }
+            if (code < 200 || code > 599) {
+                throw SessionFailure.deferred(SmtpTexts.lostConnection(peer(), stage), false);
+            }
+            return withEnhanced(code, lines);
+        } catch (SocketTimeoutException e) {
+            throw SessionFailure.deferred(SmtpTexts.timedOut(peer(), stage), false);
+        } catch (IOException e) {
+            throw SessionFailure.deferred(SmtpTexts.lostConnection(peer(), stage), false);
+        }
+    }
+
+    /** Splits an RFC 2034 enhanced status code off the first line, when the reply carries one. */
+    private static SmtpReply withEnhanced(int code, List<String> lines) {
+        Matcher m = ENHANCED.matcher(lines.get(0));
+        if (m.matches() && m.group(1).charAt(0) == Character.forDigit(code / 100, 10)) {
+            List<String> rest = new ArrayList<>(lines);
+            rest.set(0, m.group(2) == null ? "" : m.group(2));
+            for (int i = 1; i < rest.size(); i++) {
+                Matcher n = ENHANCED.matcher(rest.get(i));
+                if (n.matches()) {
+                    rest.set(i, n.group(2) == null ? "" : n.group(2));
+                }
+            }
+            return new SmtpReply(code, m.group(1), rest);
+        }
+        return new SmtpReply(code, null, lines);
+    }
+
+    private String readLine() throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        int b;
+        while ((b = in.read()) >= 0) {
+            if (b == '\n') {
+                byte[] bytes = line.toByteArray();
+                int len = bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
+                return new String(bytes, 0, len, StandardCharsets.UTF_8);
+            }
+            if (line.size() < MAX_LINE) {
+                line.write(b);
+            }
+        }
+        return null;
+    }
+
+    /** The reply's RFC 3463 code, or one derived from the reply class. */
+    static String dsn(SmtpReply reply) {
+        return reply.enhanced() != null ? reply.enhanced() : (reply.code() / 100) + ".0.0";
+    }
+
+    /** Whether the connection can be handed to the next delivery: RSET answered 250 (RFC 5321 §4.1.1.5). */
+    boolean reset() {
+        try {
+            return command("RSET", settings.timeouts().rset(), "sending RSET").isPositive();
+        } catch (SessionFailure e) {
+            return false;
+        }
+    }
+
+    /** Says QUIT (best effort) and closes. */
+    @Override
+    public void close() {
+        if (socket != null && !socket.isClosed()) {
+            try {
+                write("QUIT");
+                flush("sending QUIT");
+                read(settings.timeouts().quit().compareTo(Duration.ofSeconds(5)) > 0 ? Duration.ofSeconds(5)
+                        : settings.timeouts().quit(), "sending QUIT");
+            } catch (SessionFailure e) {
+                // The server is gone or slow; nothing is left to tell it.
+            }
+        }
+        closeQuietly();
+    }
+
+    void closeQuietly() {
+        try {
+            if (socket != null) {
+                socket.close();
+            }
+        } catch (IOException e) {
+            // closing
+        }
+    }
+
+    boolean isEsmtp() {
+        return esmtp;
+    }
+
+    private static String verb(String line) {
+        int space = line.indexOf(' ');
+        String v = space < 0 ? line : line.substring(0, space);
+        return v.equals("MAIL") ? "MAIL FROM" : v.equals("RCPT") ? "RCPT TO" : v;
+    }
+
+    static int millis(Duration d) {
+        long ms = d.toMillis();
+        return ms <= 0 ? 0 : (int) Math.min(Integer.MAX_VALUE, ms);
+    }
+}

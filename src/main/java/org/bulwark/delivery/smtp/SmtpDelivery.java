@@ -1,0 +1,166 @@
+package org.bulwark.delivery.smtp;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import org.bulwark.config.Config;
+import org.bulwark.dns.DnsResolver;
+import org.bulwark.log.MailLog;
+import org.bulwark.queue.DeliveryAgent;
+import org.bulwark.queue.DeliveryReport;
+import org.bulwark.queue.DeliveryReport.Outcome;
+import org.bulwark.queue.DeliveryReport.Status;
+import org.bulwark.queue.DeliveryRequest;
+import org.bulwark.queue.DeliveryRequest.Target;
+
+/**
+ * Postfix's smtp(8) as a delivery agent, for the {@code smtp} and {@code relay} transports: finds
+ * the servers for the nexthop, tries them in order until one takes the transaction (at most
+ * {@code smtp_mx_session_limit} sessions), and reports each recipient. Idle connections are cached
+ * per nexthop for the next message. Thread-safe: one instance serves every parallel delivery.
+ */
+public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
+
+    private static final String RELAY_NONE = "none";
+
+    private final String transport;
+    private final SmtpSettings settings;
+    private final RouteFinder routes;
+    private final ClientTls tls;
+    private final ConnectionCache cache;
+    private final MailLog.Logger log;
+
+    /**
+     * @param transport the master.cf service name this instance runs as ({@code smtp}, {@code relay})
+     */
+    public SmtpDelivery(Config config, String transport, DnsResolver dns, MailLog log) {
+        this.transport = transport;
+        this.settings = SmtpSettings.of(config);
+        this.routes = new RouteFinder(dns, settings.inetProtocols(), settings.mxAddressLimit(), new Random());
+        this.tls = settings.tlsLevel() == TlsLevel.NONE ? null : ClientTls.create(settings.tlsCaFile());
+        this.cache = new ConnectionCache(settings.connectionCacheTimeLimit(), settings.connectionReuseTimeLimit(),
+                Clock.systemUTC());
+        this.log = log.program(transport);
+        if (config.get("smtp_tls_security_level").trim().toLowerCase(Locale.ROOT).startsWith("dane")) {
+            this.log.warning(SmtpTexts.daneNotSupported());
+        }
+    }
+
+    @Override
+    public String transport() {
+        return transport;
+    }
+
+    @Override
+    public DeliveryReport deliver(DeliveryRequest request) {
+        Nexthop nexthop;
+        try {
+            nexthop = Nexthop.parse(request.nexthop()).withDefaultPort(settings.defaultPort());
+        } catch (IllegalArgumentException e) {
+            return all(request.targets(), Status.DEFERRED, RELAY_NONE, "4.3.5", e.getMessage());
+        }
+        String destination = nexthop.host().toLowerCase(Locale.ROOT) + ":" + nexthop.port() + (nexthop.mxLookup() ? "" : "!");
+        SmtpConnection cached = settings.connectionCache() ? cache.take(destination) : null;
+        if (cached != null) {
+            try {
+                return finish(destination, cached, new MailTransaction(cached, settings).run(request));
+            } catch (SessionFailure f) {
+                cached.closeQuietly();
+                // A cached connection that broke says nothing about the destination: try afresh.
+            }
+        }
+        Route route = routes.find(nexthop);
+        if (route instanceof Route.Failure failure) {
+            return all(request.targets(), failure.temporary() ? Status.DEFERRED : Status.BOUNCED, RELAY_NONE,
+                    failure.dsn(), failure.text());
+        }
+        List<Route.Server> servers = ((Route.Servers) route).servers();
+        List<String> expected = expectedNames(nexthop);
+        SessionFailure last = null;
+        String lastRelay = RELAY_NONE;
+        int sessions = 0;
+        for (Route.Server server : servers) {
+            if (settings.mxSessionLimit() > 0 && sessions >= settings.mxSessionLimit()) {
+                break;
+            }
+            SmtpConnection connection;
+            try {
+                connection = open(server, expected);
+            } catch (SessionFailure f) {
+                last = f;
+                if (!f.connected()) {
+                    lastRelay = RELAY_NONE;
+                } else {
+                    lastRelay = SmtpTexts.relay(server.host(), server.address(), server.port());
+                    sessions++;
+                }
+                if (!f.tryNextServer()) {
+                    break;
+                }
+                continue;
+            }
+            try {
+                return finish(destination, connection, new MailTransaction(connection, settings).run(request));
+            } catch (SessionFailure f) {
+                connection.closeQuietly();
+                return all(request.targets(), f.temporary() ? Status.DEFERRED : Status.BOUNCED, connection.relay(),
+                        f.dsn(), f.text());
+            }
+        }
+        return all(request.targets(), last == null || last.temporary() ? Status.DEFERRED : Status.BOUNCED, lastRelay,
+                last == null ? "4.4.1" : last.dsn(), last == null ? SmtpTexts.noUsableAddress(nexthop.host()) : last.text());
+    }
+
+    /**
+     * Connects with the TLS the level asks for. At {@code may} a failed handshake is followed by a
+     * plaintext connection to the same server, as Postfix does: opportunistic TLS must never make
+     * mail undeliverable (RFC 7435 §3).
+     */
+    private SmtpConnection open(Route.Server server, List<String> expected) throws SessionFailure {
+        List<String> names = settings.tlsLevel() == TlsLevel.VERIFY ? List.of(server.host()) : expected;
+        try {
+            return SmtpConnection.open(server, settings, tls, names, log::info);
+        } catch (SessionFailure f) {
+            if (!f.tlsHandshakeFailed() || settings.tlsLevel().mandatory()) {
+                throw f;
+            }
+            log.info(SmtpTexts.plaintextFallback(SmtpTexts.relay(server.host(), server.address(), server.port()), f.text()));
+            return SmtpConnection.open(server, settings, null, names, log::info);
+        }
+    }
+
+    /** {@code secure}'s default {@code smtp_tls_secure_cert_match = nexthop, dot-nexthop}. */
+    private static List<String> expectedNames(Nexthop nexthop) {
+        return List.of(nexthop.host(), "." + nexthop.host());
+    }
+
+    private DeliveryReport finish(String destination, SmtpConnection connection, MailTransaction.Result result) {
+        if (result.reusable() && settings.connectionCache()) {
+            cache.put(destination, connection);
+        } else {
+            connection.close();
+        }
+        return new DeliveryReport(result.outcomes());
+    }
+
+    private static DeliveryReport all(List<Target> targets, Status status, String relay, String dsn, String text) {
+        List<Outcome> outcomes = new ArrayList<>();
+        for (Target t : targets) {
+            outcomes.add(new Outcome(t, status, relay, dsn, text));
+        }
+        return new DeliveryReport(outcomes);
+    }
+
+    /** How many connections wait in the cache (for tests and status). */
+    public int idleConnections() {
+        return cache.idleCount();
+    }
+
+    /** Closes the cached connections with QUIT. */
+    @Override
+    public void close() {
+        cache.close();
+    }
+}

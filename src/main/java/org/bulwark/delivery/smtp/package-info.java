@@ -1,0 +1,10 @@
+/**
+ * The SMTP client delivery agent, Postfix's smtp(8), also serving the {@code relay} transport: MX
+ * selection, the ESMTP dialogue with PIPELINING, SIZE, 8BITMIME, SMTPUTF8 and DSN, STARTTLS per
+ * {@code smtp_tls_security_level}, per-stage timeouts and a cache of idle connections.
+ *
+ * <p>SECURITY: talks to remote SMTP servers chosen by DNS; everything they send is untrusted and
+ * only parsed as SMTP replies (line length and count bounded). Reads queue files; needs no
+ * privilege. Certificates are checked against {@code smtp_tls_CAfile} when the level asks for it.
+ */
+package org.bulwark.delivery.smtp;

@@ -1,0 +1,92 @@
+package org.bulwark.testing;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
+
+/**
+ * Keys and self-signed certificates made by the openssl command (files on disk, unlike {@link TestCertificates}), as the guides make them, in the
+ * three PEM key forms servers meet: PKCS#1, PKCS#8 and SEC 1 (EC). Plus a client context that
+ * trusts any certificate, since the tests check the handshake, not a CA.
+ */
+public final class OpensslCertificates {
+
+    private OpensslCertificates() {
+    }
+
+    /** The key forms. */
+    public enum KeyForm { RSA_PKCS1, RSA_PKCS8, EC }
+
+    public static String openssl() {
+        if (!Files.isExecutable(Path.of("/usr/bin/openssl"))) {
+            throw new AssertionError("openssl is needed by this test but is not installed; run: apt-get install openssl");
+        }
+        return "/usr/bin/openssl";
+    }
+
+    /** Writes {@code name.key} and {@code name.crt} into {@code dir}; returns {key, cert}. */
+    public static Path[] make(Path dir, String name, KeyForm form, String host) throws IOException, InterruptedException {
+        Path key = dir.resolve(name + ".key");
+        Path cert = dir.resolve(name + ".crt");
+        switch (form) {
+            case RSA_PKCS1 -> run(openssl(), "genrsa", "-traditional", "-out", key.toString(), "2048");
+            case RSA_PKCS8 -> run(openssl(), "genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048",
+                    "-out", key.toString());
+            case EC -> run(openssl(), "ecparam", "-name", "prime256v1", "-genkey", "-out", key.toString());
+        }
+        run(openssl(), "req", "-new", "-x509", "-key", key.toString(), "-out", cert.toString(), "-days", "30",
+                "-subj", "/CN=" + host, "-addext", "subjectAltName=DNS:" + host);
+        return new Path[] {key, cert};
+    }
+
+    /** A chain file as smtpd_tls_chain_files wants it: the key, then the certificate. */
+    public static Path chainFile(Path dir, String name, KeyForm form, String host) throws IOException, InterruptedException {
+        Path[] files = make(dir, name, form, host);
+        Path chain = dir.resolve(name + ".pem");
+        Files.writeString(chain, Files.readString(files[0]) + Files.readString(files[1]));
+        return chain;
+    }
+
+    public static String run(String... command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) {
+            throw new IOException(String.join(" ", command) + " failed: " + out);
+        }
+        return out;
+    }
+
+    /** A client context that accepts any server certificate and records the ones it saw. */
+    public static SSLContext trustingClient(List<X509Certificate> seen) throws Exception {
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, new TrustManager[] {new X509TrustManager() {
+            @Override
+            public void checkClientTrusted(X509Certificate[] chain, String authType) {
+            }
+
+            @Override
+            public void checkServerTrusted(X509Certificate[] chain, String authType) {
+                seen.addAll(List.of(chain));
+            }
+
+            @Override
+            public X509Certificate[] getAcceptedIssuers() {
+                return new X509Certificate[0];
+            }
+        }}, new SecureRandom());
+        return context;
+    }
+
+    public static SSLContext trustingClient() throws Exception {
+        return trustingClient(new ArrayList<>());
+    }
+}
