@@ -13,9 +13,10 @@ import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
 
 /**
- * Keys and self-signed certificates made by the openssl command (files on disk, unlike {@link TestCertificates}), as the guides make them, in the
- * three PEM key forms servers meet: PKCS#1, PKCS#8 and SEC 1 (EC). Plus a client context that
- * trusts any certificate, since the tests check the handshake, not a CA.
+ * Key and certificate files made by the openssl command, as the guides make them, in the three
+ * PEM key forms servers meet: PKCS#1, PKCS#8 and SEC 1 (EC); {@link TestCertificates} makes them
+ * in memory instead. Plus a client context that trusts any certificate, since the tests check
+ * the handshake, not a CA.
  */
 public final class OpensslCertificates {
 
