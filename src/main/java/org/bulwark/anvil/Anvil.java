@@ -57,7 +57,8 @@ public final class Anvil implements AutoCloseable {
                 ? config.get("smtpd_client_event_limit_exceptions")
                 : config.isSet("smtpd_client_connection_limit_exceptions")
                         ? config.get("smtpd_client_connection_limit_exceptions") : config.get("mynetworks");
-        NetworkList networks = NetworkList.parse(java.util.List.of(exceptions.split("[,\\s]+")),
+        NetworkList networks = NetworkList.parse(java.util.Arrays.stream(exceptions.split("[,\\s]+"))
+                .filter(item -> !item.isEmpty()).toList(),
                 config.configDirectory());
         String host = config.get("myhostname").isBlank() ? "localhost" : config.get("myhostname").trim();
         return new Anvil(limits, store, networks::matches, host, service, log);

@@ -9,6 +9,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
+import org.bulwark.anvil.Anvil;
+import org.bulwark.anvil.CounterStore;
 import org.bulwark.cleanup.Cleanup;
 import org.bulwark.config.Config;
 import org.bulwark.config.ConfigException;
@@ -46,6 +48,7 @@ public final class Master implements AutoCloseable {
     private final List<SmtpServer> smtpServers = new ArrayList<>();
     private final QueueManager queueManager;
     private final Pickup pickup;
+    private CounterStore counters;
     private final ReentrantLock stopLock = new ReentrantLock();
     private boolean stopped;
 
@@ -91,13 +94,16 @@ public final class Master implements AutoCloseable {
                     : new QueueManager(main.with(qmgrService.overrides()), queue, new AddressResolver(main), agents, log);
             pickup = pickupService == null ? null
                     : new Pickup(main.with(pickupService.overrides()), queue, cleanup, log);
+            // One counter store for every smtpd service, so that limits count the whole node.
+            counters = CounterStore.open(main.get("anvil_database"));
             for (ServiceEntry service : smtpdServices) {
                 Config config = main.with(service.overrides());
+                Anvil anvil = Anvil.from(config, counters, service.service(), log.program("smtpd"));
                 SmtpdRestrictions restrictions = new SmtpdRestrictions(config, log.program("smtpd"));
                 int maxproc = service.maxproc().equals("-")
                         ? config.integer("default_process_limit") : Integer.parseInt(service.maxproc());
                 for (InetSocketAddress address : ListenAddresses.of(service, config)) {
-                    smtpServers.add(new SmtpServer(config, address, cleanup, restrictions, dns, log, maxproc));
+                    smtpServers.add(new SmtpServer(config, address, cleanup, restrictions, dns, log, maxproc, anvil));
                 }
             }
         } catch (IOException | RuntimeException e) {
@@ -158,6 +164,9 @@ public final class Master implements AutoCloseable {
             }
             if (queueManager != null) {
                 queueManager.stop(STOP_GRACE);
+            }
+            if (counters != null) {
+                counters.close();
             }
             logger.info("terminating on signal 15");
             log.close();

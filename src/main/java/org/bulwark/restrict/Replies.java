@@ -167,6 +167,14 @@ final class Replies {
         return "access table " + table + ": action " + action + " is not implemented yet; it is skipped";
     }
 
+    static String policyProblem(String server, String why) {
+        return why.startsWith("problem talking") ? why : "problem talking to server " + server + ": " + why;
+    }
+
+    static String unknownBuiltinPolicy(String name) {
+        return "unknown built-in policy \"builtin:" + name + "\": expected builtin:greylist";
+    }
+
     static String badNumber(String parameter, String value) {
         return "bad numerical configuration: " + parameter + " = " + value;
     }

@@ -30,7 +30,7 @@ final class RestrictionParser {
     private static final Set<String> LATER_WITH_ARGUMENT = Set.of(
             "reject_rbl_client", "reject_rbl", "reject_rhsbl_client", "reject_rhsbl_reverse_client",
             "reject_rhsbl_sender", "reject_rhsbl_helo", "reject_rhsbl_recipient", "permit_dnswl_client",
-            "permit_rhswl_client", "check_policy_service", "check_client_mx_access", "check_client_ns_access",
+            "permit_rhswl_client", "check_client_mx_access", "check_client_ns_access",
             "check_client_a_access", "check_reverse_client_access", "check_reverse_client_mx_access",
             "check_reverse_client_ns_access", "check_reverse_client_a_access", "check_helo_mx_access",
             "check_helo_ns_access", "check_helo_a_access", "check_sender_mx_access", "check_sender_ns_access",
@@ -46,6 +46,8 @@ final class RestrictionParser {
             "permit_naked_ip_address", "check_relay_domains");
 
     private final Function<String, LookupTable> tables;
+    /** Builds check_policy_service from its argument; null where policies are not wired. */
+    private Function<String, Restriction> policies;
     private final Set<String> classNames;
     private final Consumer<String> warnings;
     private final Map<String, LookupTable> opened = new HashMap<>();
@@ -55,6 +57,11 @@ final class RestrictionParser {
         this.tables = tables;
         this.classNames = classNames;
         this.warnings = warnings;
+    }
+
+    RestrictionParser withPolicies(Function<String, Restriction> factory) {
+        this.policies = factory;
+        return this;
     }
 
     /**
@@ -76,7 +83,10 @@ final class RestrictionParser {
                 }
                 out.add(new Restriction.CheckAccess(access, open(argument)));
                 i++;
-            } else if (LATER_WITH_ARGUMENT.contains(name)) {
+            } else if (name.equals("check_policy_service") && policies != null && argument != null) {
+                out.add(policies.apply(argument));
+                i++;
+            } else if (LATER_WITH_ARGUMENT.contains(name) || name.equals("check_policy_service")) {
                 if (argument == null) {
                     throw new ConfigException(Replies.needsArgument(name, parameter));
                 }

@@ -61,6 +61,9 @@ public final class SmtpdRestrictions {
                 logger.warning(message);
             }
         });
+        var builtinPolicies = PolicyCheck.builtins();
+        parser.withPolicies(argument -> new Restriction.CheckPolicyService(
+                PolicyCheck.create(argument, config, builtinPolicies, logger)));
         Map<String, List<Restriction>> classes = new LinkedHashMap<>();
         for (String name : config.list("smtpd_restriction_classes")) {
             String definition = config.get(name);

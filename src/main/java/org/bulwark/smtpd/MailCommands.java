@@ -2,6 +2,7 @@ package org.bulwark.smtpd;
 
 import java.io.IOException;
 import org.bulwark.cleanup.CleanupSession;
+import org.bulwark.mail.SmtpReply;
 import org.bulwark.mail.ClientInfo;
 import org.bulwark.mail.Envelope;
 import org.bulwark.mail.MailAddress;
@@ -56,6 +57,10 @@ final class MailCommands {
         if (settings.messageSizeLimit() > 0 && parameters.size() > settings.messageSizeLimit()) {
             return session.fail(Replies.SIZE_EXCEEDS_LIMIT);
         }
+        SmtpReply tooMuchMail = session.anvil.message(session.clientAddress, session.nameAndAddress());
+        if (tooMuchMail != null) {
+            return session.fail(tooMuchMail);
+        }
         Transaction pending = new Transaction(sender, parameters);
         session.transaction = pending;
         Decision decision = session.restrictions.check(Stage.MAIL, session.context(sender, null));
@@ -87,6 +92,10 @@ final class MailCommands {
             session.reply(Replies.TOO_MANY_RECIPIENTS);
             // Postfix forgives a few recipients over the limit before it counts them as errors.
             return tx.overshoot++ < settings.recipientOvershootLimit();
+        }
+        SmtpReply tooManyRecipients = session.anvil.recipient(session.clientAddress, session.nameAndAddress());
+        if (tooManyRecipients != null) {
+            return session.fail(tooManyRecipients);
         }
         MailAddress recipient = session.qualify(path.address());
         Decision decision = session.restrictions.check(Stage.RCPT, session.context(tx.sender, recipient));

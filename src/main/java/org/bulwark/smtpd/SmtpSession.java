@@ -7,6 +7,7 @@ import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import org.bulwark.anvil.Anvil;
 import org.bulwark.log.MailLog;
 import org.bulwark.mail.MailAddress;
 import org.bulwark.mail.SmtpReply;
@@ -36,6 +37,7 @@ final class SmtpSession implements Runnable {
     final MailLog.Logger log;
     final RestrictionCheck restrictions;
     final MessageIntake intake;
+    final Anvil anvil;
     private final Socket socket;
     private final ClientNameLookup names;
     private final CommandCounts counts = new CommandCounts();
@@ -58,8 +60,9 @@ final class SmtpSession implements Runnable {
     boolean closing;
 
     SmtpSession(Socket socket, SmtpdSettings settings, ClientNameLookup names, RestrictionCheck restrictions,
-            MessageIntake intake, MailLog.Logger log) {
+            MessageIntake intake, MailLog.Logger log, Anvil anvil) {
         this.socket = socket;
+        this.anvil = anvil;
         this.settings = settings;
         this.names = names;
         this.restrictions = restrictions;
@@ -84,7 +87,16 @@ final class SmtpSession implements Runnable {
             socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, settings.timeout().toMillis()));
             out = new BufferedOutputStream(socket.getOutputStream(), 8192);
             in = new SmtpInput(socket.getInputStream(), out);
-            converse();
+            SmtpReply overLimit = anvil.connect(clientAddress, nameAndAddress());
+            try {
+                if (overLimit != null) {
+                    replyQuietly(overLimit);
+                } else {
+                    converse();
+                }
+            } finally {
+                anvil.disconnect(clientAddress);
+            }
         } catch (IOException e) {
             // The socket failed before the conversation began; nothing to tell the client.
         } finally {
