@@ -192,8 +192,7 @@ class ConfigurationTest {
 
         assertThat(build(values).warnings()).containsExactlyInAnyOrder(
                 "restriction reject_unknown_sender_domain is not implemented yet; it is skipped",
-                "restriction reject_rbl_client is not implemented yet; it is skipped",
-                "restriction check_policy_service is not implemented yet; it is skipped");
+                "restriction reject_rbl_client is not implemented yet; it is skipped");
     }
 
     @Test
