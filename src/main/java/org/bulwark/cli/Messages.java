@@ -38,4 +38,21 @@ final class Messages {
     static String didNotStop(long pid) {
         return "bulwark: fatal: the mail system did not stop in time: PID: " + pid;
     }
+
+    static String policydListening(String host, int port, java.time.Duration delay) {
+        return "bulwark: policy server on " + host + ":" + port + ": greylisting with a delay of "
+                + delay.toSeconds() + "s";
+    }
+
+    static String policydNoSpf() {
+        return "bulwark: fatal: policyd --spf: the built-in SPF check is not available yet";
+    }
+
+    static String policydNothingToServe() {
+        return "bulwark: fatal: policyd: name a policy to serve, e.g. --greylist";
+    }
+
+    static String policydBadListen(String text) {
+        return "bad --listen address \"" + text + "\": expected host:port";
+    }
 }
