@@ -69,7 +69,7 @@ final class PolicydCommand implements Callable<Integer> {
         MailLog log = MailLog.open(config.get("maillog_file"), config.get("myhostname"), config.get("syslog_name"));
         GreylistStore store = GreylistStore.open(spec, dir);
         PolicyServer server = new PolicyServer(address,
-                new Greylist(settings, store, Clock.systemUTC(), log.program("policyd")), log.program("policyd"));
+                new Greylist(settings, store, Clock.systemDefaultZone(), log.program("policyd")), log.program("policyd"));
         server.start();
         System.err.println(Messages.policydListening(address.getAddress().getHostAddress(), server.port(),
                 settings.delay()));

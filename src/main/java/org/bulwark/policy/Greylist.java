@@ -127,7 +127,10 @@ public final class Greylist implements PolicyService {
     }
 
     private String header(long delay) {
-        String date = DATE.format(ZonedDateTime.now(clock));
+        // postgrey writes local time with strftime's %Z, which names UTC "UTC", not "Z".
+        java.time.ZoneId zone = clock.getZone().normalized().equals(java.time.ZoneOffset.UTC)
+                ? java.time.ZoneId.of("UTC") : clock.getZone();
+        String date = DATE.format(ZonedDateTime.ofInstant(clock.instant(), zone));
         return settings.header().replaceFirst("%t", Long.toString(delay))
                 .replaceFirst("%v", PolicyTexts.VERSION)
                 .replaceFirst("%d", Matcher.quoteReplacement(date))

@@ -91,7 +91,7 @@ final class PolicyCheck {
         }
         String database = Settings.value(config, "greylist_database", "$data_directory/greylist.db");
         return new Greylist(GreylistSettings.from(config),
-                GreylistStores.shared(config.expand(database), config.configDirectory()), java.time.Clock.systemUTC(),
+                GreylistStores.shared(config.expand(database), config.configDirectory()), java.time.Clock.systemDefaultZone(),
                 log);
     }
 
