@@ -74,13 +74,20 @@ final class PolicydCommand implements Callable<Integer> {
         System.err.println(Messages.policydListening(address.getAddress().getHostAddress(), server.port(),
                 settings.delay()));
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {
+        Thread stop = Thread.ofPlatform().unstarted(() -> {
             server.close();
             store.close();
             log.close();
             stopped.countDown();
-        }));
-        stopped.await();
+        });
+        Runtime.getRuntime().addShutdownHook(stop);
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            // Stopped from within the process (an embedding program or a test): the same clean stop.
+            Runtime.getRuntime().removeShutdownHook(stop);
+            stop.run();
+        }
         return 0;
     }
 
