@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
             PostconfCommand.class,
             MailqCommand.class,
             SendmailCommand.class,
+            NewaliasesCommand.class,
             PolicydCommand.class,
         })
 public final class Bulwark implements Runnable {

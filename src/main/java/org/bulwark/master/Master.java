@@ -119,7 +119,13 @@ public final class Master implements AutoCloseable {
      * @throws IOException when a listener cannot bind or the queue cannot be opened
      */
     public static Master start(Path configDirectory) throws IOException {
-        Master master = new Master(ConfigLoader.load(configDirectory));
+        LoadedConfig loaded = ConfigLoader.load(configDirectory);
+        Master master;
+        try {
+            master = new Master(loaded);
+        } catch (ConfigException e) {
+            throw e.locatedIn(loaded.main());
+        }
         master.startServices();
         return master;
     }

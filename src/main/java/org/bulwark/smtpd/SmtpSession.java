@@ -1,5 +1,6 @@
 package org.bulwark.smtpd;
 
+import org.bulwark.util.IpAddresses;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -112,40 +113,7 @@ final class SmtpSession implements Runnable {
 
     /** The address as Postfix logs it: IPv6 in its compressed form (RFC 5952), without a scope. */
     static String printable(InetAddress address) {
-        if (!(address instanceof java.net.Inet6Address)) {
-            return address.getHostAddress();
-        }
-        byte[] b = address.getAddress();
-        int[] groups = new int[8];
-        for (int i = 0; i < 8; i++) {
-            groups[i] = ((b[2 * i] & 0xff) << 8) | (b[2 * i + 1] & 0xff);
-        }
-        int bestStart = -1;
-        int bestLength = 1;
-        for (int i = 0; i < 8; i++) {
-            int j = i;
-            while (j < 8 && groups[j] == 0) {
-                j++;
-            }
-            if (j - i > bestLength) {
-                bestStart = i;
-                bestLength = j - i;
-            }
-            i = Math.max(i, j);
-        }
-        StringBuilder out = new StringBuilder();
-        for (int i = 0; i < 8; i++) {
-            if (i == bestStart) {
-                out.append(i == 0 ? "::" : ":");
-                i += bestLength - 1;
-                continue;
-            }
-            out.append(Integer.toHexString(groups[i]));
-            if (i < 7) {
-                out.append(':');
-            }
-        }
-        return out.toString();
+        return IpAddresses.format(address);
     }
 
     private String lookUpName() {
