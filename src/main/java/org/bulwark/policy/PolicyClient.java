@@ -192,7 +192,11 @@ public final class PolicyClient implements AutoCloseable {
          * so a watchdog closes the connection when the exchange overruns.
          */
         String exchange(byte[] request, long timeoutMillis) throws IOException {
-            ScheduledFuture<?> watchdog = WATCHDOG.schedule(this::close, timeoutMillis, TimeUnit.MILLISECONDS);
+            java.util.concurrent.atomic.AtomicBoolean expired = new java.util.concurrent.atomic.AtomicBoolean();
+            ScheduledFuture<?> watchdog = WATCHDOG.schedule(() -> {
+                expired.set(true);
+                close();
+            }, timeoutMillis, TimeUnit.MILLISECONDS);
             try {
                 out.write(request);
                 out.flush();
@@ -208,7 +212,7 @@ public final class PolicyClient implements AutoCloseable {
                 lastUsed = System.nanoTime();
                 return action.strip();
             } catch (IOException e) {
-                if (watchdog.isDone()) {
+                if (expired.get() || e instanceof java.net.SocketTimeoutException) {
                     throw new IOException(PolicyTexts.timedOut(), e);
                 }
                 throw e;

@@ -159,14 +159,15 @@ final class PolicyCheck {
     }
 
     /**
-     * Postfix's instance names one mail transaction, so that a policy (postgrey's X-Greylist)
-     * acts once per message. The context has no transaction number; client, HELO and sender
-     * stand in for it.
+     * Postfix's instance names one mail transaction, so that a policy acts once per message
+     * (postgrey's X-Greylist, policyd-spf's result cache). The context carries no transaction
+     * number, but its sender is one object from MAIL FROM to the end of the transaction, made anew
+     * by the next MAIL FROM; its identity stands in for the number.
      */
     private static String instance(SmtpdContext c) {
-        String key = Subject.hostAddress(c.clientAddress()) + "/" + c.helo() + "/"
-                + (c.sender() == null ? "" : c.sender().internal());
-        return Integer.toHexString(key.hashCode()).toLowerCase(Locale.ROOT);
+        String key = Subject.hostAddress(c.clientAddress()) + "/" + c.helo();
+        int transaction = c.sender() == null ? 0 : System.identityHashCode(c.sender());
+        return Integer.toHexString(key.hashCode()) + "." + Integer.toHexString(transaction).toLowerCase(Locale.ROOT);
     }
 
     /** A policy server that could not be asked. */

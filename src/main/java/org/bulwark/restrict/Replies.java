@@ -167,6 +167,10 @@ final class Replies {
         return "access table " + table + ": action " + action + " is not implemented yet; it is skipped";
     }
 
+    static String prependNeedsHeader(String table, String value) {
+        return "access table " + table + " entry \"" + value + "\" requires header: text";
+    }
+
     static String policyProblem(String server, String why) {
         return why.startsWith("problem talking") ? why : "problem talking to server " + server + ": " + why;
     }

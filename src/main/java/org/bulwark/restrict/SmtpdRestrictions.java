@@ -96,7 +96,15 @@ public final class SmtpdRestrictions {
      * unlisted-recipient check (User unknown in local/virtual recipient table).
      */
     public Decision check(Stage stage, SmtpdContext context) {
-        Evaluation e = new Evaluation(engine, stage, context);
+        return check(stage, context, header -> { });
+    }
+
+    /**
+     * The same, with PREPEND actions (of access tables and policy servers, e.g. postgrey's
+     * X-Greylist or policyd-spf's Received-SPF) handed to {@code headers} as header lines.
+     */
+    public Decision check(Stage stage, SmtpdContext context, java.util.function.Consumer<String> headers) {
+        Evaluation e = new Evaluation(engine, stage, context).headers(headers);
         boolean delay = engine.settings.delayReject();
         return switch (stage) {
             case CONNECT, HELO, MAIL -> delay ? Decision.PERMIT : early(e, stage, stage);

@@ -63,7 +63,7 @@ final class MailCommands {
         }
         Transaction pending = new Transaction(sender, parameters);
         session.transaction = pending;
-        Decision decision = session.restrictions.check(Stage.MAIL, session.context(sender, null));
+        Decision decision = session.restrictions.check(Stage.MAIL, session.context(sender, null), pending::prepend);
         if (decision instanceof Decision.Refuse refuse) {
             session.transaction = null;
             session.logReject("MAIL", refuse.reply(), sender, null);
@@ -98,7 +98,7 @@ final class MailCommands {
             return session.fail(tooManyRecipients);
         }
         MailAddress recipient = session.qualify(path.address());
-        Decision decision = session.restrictions.check(Stage.RCPT, session.context(tx.sender, recipient));
+        Decision decision = session.restrictions.check(Stage.RCPT, session.context(tx.sender, recipient), tx::prepend);
         if (decision instanceof Decision.Refuse refuse) {
             session.logReject("RCPT", refuse.reply(), tx.sender, recipient);
             return session.fail(refuse.reply());
@@ -173,7 +173,8 @@ final class MailCommands {
 
     /** The DATA stage check and the queue file; false (with the reply sent) when either refuses. */
     private boolean startContent(Transaction tx) throws IOException {
-        Decision decision = session.restrictions.check(Stage.DATA, session.context(tx.sender, tx.firstRecipient()));
+        Decision decision = session.restrictions.check(Stage.DATA, session.context(tx.sender, tx.firstRecipient()),
+                tx::prepend);
         if (decision instanceof Decision.Refuse refuse) {
             session.logReject("DATA", refuse.reply(), tx.sender, tx.firstRecipient());
             return session.fail(refuse.reply());
@@ -184,6 +185,9 @@ final class MailCommands {
                 p.smtputf8());
         try {
             tx.message = session.intake.open(envelope);
+            for (String header : tx.prepended) {
+                tx.message.content().write((header + "\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
             tx.content = new ContentSink(tx.message.content(), settings.messageSizeLimit());
             return true;
         } catch (IOException | RuntimeException e) {

@@ -54,14 +54,16 @@ public final class SmtpServer implements AutoCloseable {
     /** @param maxproc the master.cf process limit of this service */
     public SmtpServer(Config config, InetSocketAddress listen, Cleanup cleanup, SmtpdRestrictions restrictions,
             DnsResolver dns, MailLog log, int maxproc) {
-        this(config, listen, cleanup::open, restrictions == null ? RestrictionCheck.NONE : restrictions::check,
+        this(config, listen, cleanup::open,
+                restrictions == null ? RestrictionCheck.NONE : RestrictionCheck.of(restrictions),
                 dns == null ? ClientNameLookup.NONE : dns::verifiedName, log, maxproc);
     }
 
     /** As the composition root builds it, with the client limits ({@code anvil}) shared between services. */
     public SmtpServer(Config config, InetSocketAddress listen, Cleanup cleanup, SmtpdRestrictions restrictions,
             DnsResolver dns, MailLog log, int maxproc, Anvil anvil) {
-        this(config, listen, cleanup::open, restrictions == null ? RestrictionCheck.NONE : restrictions::check,
+        this(config, listen, cleanup::open,
+                restrictions == null ? RestrictionCheck.NONE : RestrictionCheck.of(restrictions),
                 dns == null ? ClientNameLookup.NONE : dns::verifiedName, log, maxproc, anvil);
     }
 

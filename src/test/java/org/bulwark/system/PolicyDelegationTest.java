@@ -92,7 +92,9 @@ class PolicyDelegationTest {
                     + "Recipient address rejected: Greylisted");
             Thread.sleep((DELAY + 1) * 1000L);
             assertThat(send("sender@remote.example", "alice@example.test")).startsWith("250 2.0.0 Ok: queued as ");
-            system.awaitDelivered("alice", 1);
+            Path message = system.awaitDelivered("alice", 1).get(0);
+            assertThat(java.nio.file.Files.readString(message))
+                    .containsPattern("\nX-Greylist: delayed \\d+ seconds by postgrey-[\\d.]+ at postgrey\\.example\\.test; ");
             assertThat(postgrey.log()).contains("action=greylist, reason=new")
                     .contains("action=pass, reason=triplet found");
         }
@@ -107,7 +109,10 @@ class PolicyDelegationTest {
         assertThat(rcpt("sender@remote.example", "bob@example.test")).startsWith("450 4.2.0");
         Thread.sleep((DELAY + 1) * 1000L);
         assertThat(send("sender@remote.example", "bob@example.test")).startsWith("250 2.0.0 Ok: queued as ");
-        system.awaitDelivered("bob", 1);
+        Path message = system.awaitDelivered("bob", 1).get(0);
+        assertThat(java.nio.file.Files.readString(message))
+                .containsPattern("\nX-Greylist: delayed \\d+ seconds by postgrey-bulwark at mail\\.example\\.test; ")
+                .containsOnlyOnce("X-Greylist:");
 
         system.stop();
         system.start();
@@ -139,6 +144,9 @@ class PolicyDelegationTest {
 
                 // Over SMTP from a loopback address, which policyd-spf exempts (its exempt_localhost).
                 assertThat(send("sender@spf-fail.example", "alice@example.test")).startsWith("250 2.0.0 Ok: queued");
+                Path message = system.awaitDelivered("alice", 1).get(0);
+                assertThat(java.nio.file.Files.readString(message))
+                        .contains("\nAuthentication-Results: ").contains("; none (SPF not checked for localhost)");
 
                 // The same restriction list for a client on the internet.
                 Map<String, String> values = new HashMap<>(Map.of("mynetworks", "127.0.0.1/32",
@@ -158,6 +166,11 @@ class PolicyDelegationTest {
                         + "Recipient address rejected: Please see http://www.openspf.org/Why?s=mfrom;"
                         + "id=sender%40spf-fail.example;ip=192.0.2.25;");
                 assertThat(pass.accepted()).isTrue();
+                List<String> headers = new java.util.ArrayList<>();
+                restrictions.check(Stage.RCPT, internetClient("sender@spf-pass.example"), headers::add);
+                assertThat(headers).singleElement().asString()
+                        .startsWith("Received-SPF: pass (spf-pass.example: 192.0.2.25 is authorized to use "
+                                + "'sender@spf-pass.example' in 'mfrom' identity (mechanism 'ip4:192.0.2.0/24' matched))");
                 assertThat(dns.queryCount()).isPositive();
             }
         }
