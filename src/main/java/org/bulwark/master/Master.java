@@ -49,6 +49,7 @@ public final class Master implements AutoCloseable {
     private final QueueManager queueManager;
     private final Pickup pickup;
     private CounterStore counters;
+    private final List<SmtpdRestrictions> restrictionSets = new ArrayList<>();
     private final ReentrantLock stopLock = new ReentrantLock();
     private boolean stopped;
 
@@ -100,6 +101,7 @@ public final class Master implements AutoCloseable {
                 Config config = main.with(service.overrides());
                 Anvil anvil = Anvil.from(config, counters, service.service(), log.program("smtpd"));
                 SmtpdRestrictions restrictions = new SmtpdRestrictions(config, log.program("smtpd"));
+                restrictionSets.add(restrictions);
                 int maxproc = service.maxproc().equals("-")
                         ? config.integer("default_process_limit") : Integer.parseInt(service.maxproc());
                 for (InetSocketAddress address : ListenAddresses.of(service, config)) {
@@ -174,6 +176,7 @@ public final class Master implements AutoCloseable {
             if (counters != null) {
                 counters.close();
             }
+            restrictionSets.forEach(SmtpdRestrictions::close);
             logger.info("terminating on signal 15");
             log.close();
         } finally {

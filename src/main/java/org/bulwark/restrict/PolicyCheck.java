@@ -11,6 +11,7 @@ import org.bulwark.config.ConfigException;
 import org.bulwark.log.MailLog;
 import org.bulwark.policy.Greylist;
 import org.bulwark.policy.GreylistSettings;
+import org.bulwark.policy.GreylistStore;
 import org.bulwark.policy.GreylistStores;
 import org.bulwark.policy.PolicyClient;
 import org.bulwark.policy.PolicyEndpoint;
@@ -59,16 +60,17 @@ final class PolicyCheck {
      *
      * @throws ConfigException for a malformed argument or an unknown built-in policy
      */
-    static PolicyCheck create(String argument, Config config, Map<String, PolicyService> builtins,
-            MailLog.Logger log) {
+    static PolicyCheck create(String argument, Config config, Resources resources, MailLog.Logger log) {
         try {
             PolicySpec parsed = PolicySpec.parse(argument, PolicyOptions.from(config));
             PolicyEndpoint endpoint = PolicyEndpoint.parse(parsed.endpoint(), queueDirectory(config));
             PolicyOptions options = parsed.options();
             PolicyService service = switch (endpoint) {
-                case PolicyEndpoint.Builtin b -> builtins.computeIfAbsent(b.name(), name -> builtin(name, config, log));
+                case PolicyEndpoint.Builtin b -> resources.builtins.computeIfAbsent(b.name(),
+                        name -> builtin(name, config, log, resources));
                 default -> {
                     PolicyClient client = new PolicyClient(endpoint, options);
+                    resources.closeables.add(client);
                     yield request -> {
                         try {
                             return client.query(request);
@@ -85,14 +87,14 @@ final class PolicyCheck {
     }
 
     /** The built-in policies; one instance per configuration, shared by every list that names it. */
-    private static PolicyService builtin(String name, Config config, MailLog.Logger log) {
+    private static PolicyService builtin(String name, Config config, MailLog.Logger log, Resources resources) {
         if (!name.equals("greylist")) {
             throw new IllegalArgumentException(Replies.unknownBuiltinPolicy(name));
         }
         String database = Settings.value(config, "greylist_database", "$data_directory/greylist.db");
-        return new Greylist(GreylistSettings.from(config),
-                GreylistStores.shared(config.expand(database), config.configDirectory()), java.time.Clock.systemDefaultZone(),
-                log);
+        GreylistStore store = GreylistStores.acquire(config.expand(database), config.configDirectory());
+        resources.closeables.add(store);
+        return new Greylist(GreylistSettings.from(config), store, java.time.Clock.systemDefaultZone(), log);
     }
 
     private static Path queueDirectory(Config config) {
@@ -177,8 +179,25 @@ final class PolicyCheck {
         }
     }
 
-    /** The built-in policies of one configuration. */
-    static Map<String, PolicyService> builtins() {
-        return new ConcurrentHashMap<>();
+    /**
+     * What the policy checks of one configuration share and hold open: the built-in policies
+     * (one instance each, whichever lists name them) and the connections and stores to close.
+     */
+    static final class Resources implements AutoCloseable {
+        private final Map<String, PolicyService> builtins = new ConcurrentHashMap<>();
+        private final java.util.List<AutoCloseable> closeables = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        @Override
+        public void close() {
+            for (AutoCloseable c : closeables) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    // Closing is all we wanted.
+                }
+            }
+            closeables.clear();
+            builtins.clear();
+        }
     }
 }

@@ -23,7 +23,7 @@ import org.bulwark.mail.SmtpReply;
  * (warn_if_reject) and access-table {@code warn} lines itself; the {@code reject} line for a
  * refusal it returns is the session's to write (see {@link #describe}).
  */
-public final class SmtpdRestrictions {
+public final class SmtpdRestrictions implements AutoCloseable {
 
     /** Postfix 3.7's default for smtpd_relay_restrictions. */
     static final String DEFAULT_RELAY_RESTRICTIONS =
@@ -38,6 +38,7 @@ public final class SmtpdRestrictions {
     private final List<Restriction> relay;
     private final boolean relayFirst;
     private final List<String> warnings = new CopyOnWriteArrayList<>();
+    private final PolicyCheck.Resources policies = new PolicyCheck.Resources();
 
     /** @throws ConfigException for an unknown restriction or bad table */
     public SmtpdRestrictions(Config config) {
@@ -61,9 +62,8 @@ public final class SmtpdRestrictions {
                 logger.warning(message);
             }
         });
-        var builtinPolicies = PolicyCheck.builtins();
         parser.withPolicies(argument -> new Restriction.CheckPolicyService(
-                PolicyCheck.create(argument, config, builtinPolicies, logger)));
+                PolicyCheck.create(argument, config, policies, logger)));
         Map<String, List<Restriction>> classes = new LinkedHashMap<>();
         for (String name : config.list("smtpd_restriction_classes")) {
             String definition = config.get(name);
@@ -83,6 +83,12 @@ public final class SmtpdRestrictions {
                     .toList())));
         }
         engine = new Engine(Settings.from(config), environment, Map.copyOf(classes), parser, logger);
+    }
+
+    /** Closes policy server connections and built-in policies' stores. */
+    @Override
+    public void close() {
+        policies.close();
     }
 
     /** Warnings from reading the configuration, e.g. restrictions recognised but not built yet. */

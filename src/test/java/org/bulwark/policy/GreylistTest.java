@@ -165,6 +165,23 @@ class GreylistTest {
     }
 
     @Test
+    void servicesShareOneFileStoreWhichClosesWithItsLastUser() throws Exception {
+        GreylistStore first = GreylistStores.acquire("file:greylist.db", dir);
+        GreylistStore second = GreylistStores.acquire(dir.resolve("greylist.db").toString(), dir);
+        first.put("k", "v", Duration.ofMinutes(1));
+        assertThat(second.get("k")).contains("v");
+
+        first.close();
+        second.put("k2", "v2", Duration.ofMinutes(1));
+        second.close();
+
+        try (GreylistStore reopened = GreylistStores.acquire("greylist.db", dir)) {
+            assertThat(reopened.get("k")).contains("v");
+            assertThat(reopened.get("k2")).contains("v2");
+        }
+    }
+
+    @Test
     void aFailingStoreIsAnErrorNotAPass() {
         GreylistStore broken = new GreylistStore() {
             public Optional<String> get(String key) {
