@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
             MailqCommand.class,
             SendmailCommand.class,
             NewaliasesCommand.class,
+            DkimCommand.class,
             PolicydCommand.class,
         })
 public final class Bulwark implements Runnable {

@@ -55,4 +55,9 @@ final class Messages {
     static String policydBadListen(String text) {
         return "bad --listen address \"" + text + "\": expected host:port";
     }
+
+    static String dkimKeyWritten(java.nio.file.Path key, String selector, String domain) {
+        return "; private key in " + key + "; main.cf: dkim_private_key = " + key.toAbsolutePath()
+                + ", dkim_selector = " + selector + ", dkim_domain = " + domain;
+    }
 }

@@ -67,7 +67,7 @@ public final class Master implements AutoCloseable {
                 logger.info(line);
             }
             Cleanup cleanup = new Cleanup(main, queue, log);
-            DnsResolver dns = DnsResolver.create(main.list("dns_servers"));
+            DnsResolver dns = DnsResolver.create(main);
 
             Map<String, DeliveryAgent> agents = new HashMap<>();
             ServiceEntry qmgrService = null;
@@ -100,7 +100,7 @@ public final class Master implements AutoCloseable {
             for (ServiceEntry service : smtpdServices) {
                 Config config = main.with(service.overrides());
                 Anvil anvil = Anvil.from(config, counters, service.service(), log.program("smtpd"));
-                SmtpdRestrictions restrictions = new SmtpdRestrictions(config, log.program("smtpd"));
+                SmtpdRestrictions restrictions = new SmtpdRestrictions(config, dns, log.program("smtpd"));
                 restrictionSets.add(restrictions);
                 int maxproc = service.maxproc().equals("-")
                         ? config.integer("default_process_limit") : Integer.parseInt(service.maxproc());

@@ -42,6 +42,10 @@ final class Evaluation {
         }
     }
 
+    Engine engine() {
+        return engine;
+    }
+
     Settings settings() {
         return engine.settings;
     }

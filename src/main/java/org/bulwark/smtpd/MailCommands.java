@@ -2,12 +2,13 @@ package org.bulwark.smtpd;
 
 import java.io.IOException;
 import org.bulwark.cleanup.CleanupSession;
-import org.bulwark.mail.SmtpReply;
+import org.bulwark.cleanup.MessageRejectedException;
 import org.bulwark.mail.ClientInfo;
 import org.bulwark.mail.Envelope;
 import org.bulwark.mail.MailAddress;
 import org.bulwark.mail.QueueId;
 import org.bulwark.mail.Recipient;
+import org.bulwark.mail.SmtpReply;
 import org.bulwark.protocol.BareNewline;
 import org.bulwark.protocol.BdatArguments;
 import org.bulwark.protocol.Command;
@@ -222,6 +223,10 @@ final class MailCommands {
         QueueId queued;
         try {
             queued = message.commit();
+        } catch (MessageRejectedException e) {
+            session.logReject(SmtpSession.AFTER_DOT, e.reply(), tx.sender, tx.firstRecipient());
+            session.resetTransaction();
+            return session.fail(e.reply());
         } catch (IOException | RuntimeException e) {
             session.log.warning(id + ": queue file write error: " + e.getMessage());
             session.resetTransaction();

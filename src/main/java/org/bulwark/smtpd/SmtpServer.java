@@ -56,7 +56,7 @@ public final class SmtpServer implements AutoCloseable {
             DnsResolver dns, MailLog log, int maxproc) {
         this(config, listen, cleanup::open,
                 restrictions == null ? RestrictionCheck.NONE : RestrictionCheck.of(restrictions),
-                dns == null ? ClientNameLookup.NONE : dns::verifiedName, log, maxproc);
+                dns == null ? ClientNameLookup.NONE : ClientNameLookup.of(dns), log, maxproc);
     }
 
     /** As the composition root builds it, with the client limits ({@code anvil}) shared between services. */
@@ -64,7 +64,7 @@ public final class SmtpServer implements AutoCloseable {
             DnsResolver dns, MailLog log, int maxproc, Anvil anvil) {
         this(config, listen, cleanup::open,
                 restrictions == null ? RestrictionCheck.NONE : RestrictionCheck.of(restrictions),
-                dns == null ? ClientNameLookup.NONE : dns::verifiedName, log, maxproc, anvil);
+                dns == null ? ClientNameLookup.NONE : ClientNameLookup.of(dns), log, maxproc, anvil);
     }
 
     /** The same server with its collaborators reduced to the one call each that it makes. */

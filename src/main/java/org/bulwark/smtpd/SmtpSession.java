@@ -9,6 +9,7 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import org.bulwark.anvil.Anvil;
+import org.bulwark.dns.ClientNames;
 import org.bulwark.log.MailLog;
 import org.bulwark.mail.MailAddress;
 import org.bulwark.mail.SmtpReply;
@@ -48,6 +49,7 @@ final class SmtpSession implements Runnable {
     SmtpInput in;
     InetAddress clientAddress;
     String clientName = "unknown";
+    ClientNames clientNames = ClientNames.NONE;
     String clientIp;
     String helo;
     String protocol = "SMTP";
@@ -118,11 +120,13 @@ final class SmtpSession implements Runnable {
 
     private String lookUpName() {
         try {
-            return names.verifiedName(clientAddress).orElse("unknown");
+            clientNames = names.names(clientAddress);
         } catch (RuntimeException e) {
             log.warning("hostname lookup for " + clientIp + " failed: " + e.getMessage());
-            return "unknown";
+            clientNames = new ClientNames(ClientNames.UNKNOWN, ClientNames.Status.TEMPORARY, ClientNames.UNKNOWN,
+                    ClientNames.Status.TEMPORARY);
         }
+        return clientNames.name();
     }
 
     private void converse() {
@@ -352,7 +356,7 @@ final class SmtpSession implements Runnable {
     SmtpdContext context(MailAddress sender, MailAddress recipient, long size) {
         int count = transaction == null ? 0 : transaction.recipients.size();
         return new SmtpdContext(clientAddress, clientName, clientName, helo, sender, recipient, null, protocol,
-                count, size, improperPipelining);
+                count, size, improperPipelining).withClientNames(clientNames);
     }
 
     boolean refusesBareNewline() {
