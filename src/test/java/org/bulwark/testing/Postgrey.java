@@ -29,8 +29,20 @@ public final class Postgrey implements AutoCloseable {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
         }
+        return start(directory, delaySeconds, "--inet=127.0.0.1:" + port, port, null);
+    }
+
+    /** postgrey on a UNIX socket, as the guides' {@code unix:postgrey/socket}. */
+    public static Postgrey startUnix(Path directory, Path socket, int delaySeconds)
+            throws IOException, InterruptedException {
+        Files.createDirectories(socket.getParent());
+        return start(directory, delaySeconds, "--unix=" + socket, 0, socket);
+    }
+
+    private static Postgrey start(Path directory, int delaySeconds, String listen, int port, Path socket)
+            throws IOException, InterruptedException {
         Files.createDirectories(directory);
-        List<String> command = new ArrayList<>(List.of(Peers.postgrey(), "--inet=127.0.0.1:" + port,
+        List<String> command = new ArrayList<>(List.of(Peers.postgrey(), listen,
                 "--delay=" + delaySeconds, "--dbdir=" + directory, "--pidfile=" + directory.resolve("postgrey.pid"),
                 "--hostname=postgrey.example.test"));
         if (System.getProperty("user.name").equals("root")) {
@@ -41,6 +53,13 @@ public final class Postgrey implements AutoCloseable {
         Postgrey postgrey = new Postgrey(process, port, directory);
         Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
         while (Instant.now().isBefore(deadline) && process.isAlive()) {
+            if (socket != null) {
+                if (Files.exists(socket)) {
+                    return postgrey;
+                }
+                Thread.sleep(100);
+                continue;
+            }
             try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
                 return postgrey;
             } catch (IOException e) {
