@@ -39,17 +39,20 @@ final class Messages {
         return "bulwark: fatal: the mail system did not stop in time: PID: " + pid;
     }
 
-    static String policydListening(String host, int port, java.time.Duration delay) {
-        return "bulwark: policy server on " + host + ":" + port + ": greylisting with a delay of "
-                + delay.toSeconds() + "s";
-    }
-
-    static String policydNoSpf() {
-        return "bulwark: fatal: policyd --spf: the built-in SPF check is not available yet";
+    static String policydListening(String host, int port, java.time.Duration greylistDelay, boolean spf) {
+        StringBuilder b = new StringBuilder("bulwark: policy server on ").append(host).append(':').append(port)
+                .append(':');
+        if (spf) {
+            b.append(" SPF");
+        }
+        if (greylistDelay != null) {
+            b.append(spf ? "," : "").append(" greylisting with a delay of ").append(greylistDelay.toSeconds()).append('s');
+        }
+        return b.toString();
     }
 
     static String policydNothingToServe() {
-        return "bulwark: fatal: policyd: name a policy to serve, e.g. --greylist";
+        return "bulwark: fatal: policyd: name a policy to serve: --greylist, --spf or both";
     }
 
     static String policydBadListen(String text) {

@@ -10,11 +10,14 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.bulwark.config.Config;
 import org.bulwark.config.ConfigLoader;
+import org.bulwark.dns.DnsResolver;
 import org.bulwark.log.MailLog;
 import org.bulwark.policy.Greylist;
 import org.bulwark.policy.GreylistSettings;
 import org.bulwark.policy.GreylistStore;
 import org.bulwark.policy.PolicyServer;
+import org.bulwark.policy.PolicyService;
+import org.bulwark.restrict.SpfPolicy;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -24,7 +27,7 @@ import picocli.CommandLine.Option;
  * ({@code check_policy_service inet:127.0.0.1:10023}), so Postfix users can adopt them piece by
  * piece. The greylist parameters come from main.cf when the configuration directory exists.
  */
-@Command(name = "policyd", description = "Serve the built-in policies (greylisting) to Postfix over the policy protocol.")
+@Command(name = "policyd", description = "Serve the built-in policies (greylisting, SPF) to Postfix over the policy protocol.")
 final class PolicydCommand implements Callable<Integer> {
 
     @Mixin
@@ -37,7 +40,7 @@ final class PolicydCommand implements Callable<Integer> {
     @Option(names = "--greylist", description = "greylist, with postgrey's semantics")
     boolean greylist;
 
-    @Option(names = "--spf", description = "check SPF (not available yet)")
+    @Option(names = "--spf", description = "check SPF (RFC 7208) as postfix-policyd-spf does")
     boolean spf;
 
     @Option(names = "--delay", paramLabel = "TIME", description = "greylist delay, e.g. 60s (default: greylist_delay)")
@@ -49,17 +52,15 @@ final class PolicydCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (spf) {
-            System.err.println(Messages.policydNoSpf());
-            return 1;
-        }
-        if (!greylist) {
+        if (!greylist && !spf) {
             System.err.println(Messages.policydNothingToServe());
             return 1;
         }
         Path dir = configDirectory.resolve();
         Config config = Files.isRegularFile(dir.resolve("main.cf")) ? ConfigLoader.load(dir).main() : Config.of(Map.of());
         GreylistSettings settings = GreylistSettings.from(config);
+        SpfPolicy spfPolicy = spf ? new SpfPolicy(DnsResolver.create(config),
+                config.get("myhostname").isBlank() ? "localhost" : config.get("myhostname").trim()) : null;
         if (delay != null) {
             settings = settings.withDelay(Config.of(Map.of("greylist_delay", delay)).time("greylist_delay"));
         }
@@ -67,12 +68,13 @@ final class PolicydCommand implements Callable<Integer> {
                 : config.isSet("greylist_database") ? config.get("greylist_database") : "memory:";
         InetSocketAddress address = address(listen);
         MailLog log = MailLog.open(config.get("maillog_file"), config.get("myhostname"), config.get("syslog_name"));
-        GreylistStore store = GreylistStore.open(spec, dir);
-        PolicyServer server = new PolicyServer(address,
-                new Greylist(settings, store, Clock.systemDefaultZone(), log.program("policyd")), log.program("policyd"));
+        GreylistStore store = greylist ? GreylistStore.open(spec, dir) : GreylistStore.open("memory:", dir);
+        PolicyService greylisting = greylist
+                ? new Greylist(settings, store, Clock.systemDefaultZone(), log.program("policyd")) : null;
+        PolicyServer server = new PolicyServer(address, combine(spfPolicy, greylisting), log.program("policyd"));
         server.start();
         System.err.println(Messages.policydListening(address.getAddress().getHostAddress(), server.port(),
-                settings.delay()));
+                greylist ? settings.delay() : null, spf));
         CountDownLatch stopped = new CountDownLatch(1);
         Thread stop = Thread.ofPlatform().unstarted(() -> {
             server.close();
@@ -89,6 +91,27 @@ final class PolicydCommand implements Callable<Integer> {
             stop.run();
         }
         return 0;
+    }
+
+    /**
+     * One answer for both policies (the protocol has one action per request): an SPF refusal
+     * first, then the greylist's answer, then SPF's Received-SPF header.
+     */
+    private static PolicyService combine(SpfPolicy spf, PolicyService greylisting) {
+        if (spf == null) {
+            return greylisting;
+        }
+        if (greylisting == null) {
+            return spf::decide;
+        }
+        return request -> {
+            String spfAction = spf.decide(request);
+            if (!spfAction.startsWith("PREPEND ") && !spfAction.equals("DUNNO")) {
+                return spfAction;
+            }
+            String greylistAction = greylisting.decide(request);
+            return greylistAction.equals("DUNNO") ? spfAction : greylistAction;
+        };
     }
 
     private static InetSocketAddress address(String text) throws java.net.UnknownHostException {

@@ -32,10 +32,6 @@ final class PolicyTexts {
         return "missing \"}\" in policy service \"" + argument + "\"";
     }
 
-    static String unknownBuiltin(String name) {
-        return "unknown built-in policy \"" + name + "\": expected builtin:greylist";
-    }
-
     static String serverFailed(String spec, String why) {
         return "problem talking to server " + spec + ": " + why;
     }

@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.bulwark.config.Config;
 import org.bulwark.config.ConfigException;
+import org.bulwark.dns.DnsResolver;
 import org.bulwark.log.MailLog;
 import org.bulwark.policy.Greylist;
 import org.bulwark.policy.GreylistSettings;
@@ -60,14 +61,15 @@ final class PolicyCheck {
      *
      * @throws ConfigException for a malformed argument or an unknown built-in policy
      */
-    static PolicyCheck create(String argument, Config config, Resources resources, MailLog.Logger log) {
+    static PolicyCheck create(String argument, Config config, Resources resources, DnsResolver dns,
+            MailLog.Logger log) {
         try {
             PolicySpec parsed = PolicySpec.parse(argument, PolicyOptions.from(config));
             PolicyEndpoint endpoint = PolicyEndpoint.parse(parsed.endpoint(), queueDirectory(config));
             PolicyOptions options = parsed.options();
             PolicyService service = switch (endpoint) {
                 case PolicyEndpoint.Builtin b -> resources.builtins.computeIfAbsent(b.name(),
-                        name -> builtin(name, config, log, resources));
+                        name -> builtin(name, config, dns, log, resources));
                 default -> {
                     PolicyClient client = new PolicyClient(endpoint, options);
                     resources.closeables.add(client);
@@ -87,7 +89,12 @@ final class PolicyCheck {
     }
 
     /** The built-in policies; one instance per configuration, shared by every list that names it. */
-    private static PolicyService builtin(String name, Config config, MailLog.Logger log, Resources resources) {
+    private static PolicyService builtin(String name, Config config, DnsResolver dns, MailLog.Logger log,
+            Resources resources) {
+        if (name.equals("spf")) {
+            String myhostname = config.get("myhostname").isBlank() ? "localhost" : config.get("myhostname").trim();
+            return new SpfPolicy(dns != null ? dns : DnsResolver.create(config), myhostname)::decide;
+        }
         if (!name.equals("greylist")) {
             throw new IllegalArgumentException(Replies.unknownBuiltinPolicy(name));
         }

@@ -73,7 +73,7 @@ public final class SmtpdRestrictions implements AutoCloseable {
             }
         });
         parser.withPolicies(argument -> new Restriction.CheckPolicyService(
-                PolicyCheck.create(argument, config, policies, logger)));
+                PolicyCheck.create(argument, config, policies, environment.dns(), logger)));
         Map<String, List<Restriction>> classes = new LinkedHashMap<>();
         for (String name : config.list("smtpd_restriction_classes")) {
             String definition = config.get(name);

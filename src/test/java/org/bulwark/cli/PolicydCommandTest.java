@@ -15,6 +15,7 @@ import org.bulwark.config.Config;
 import org.bulwark.policy.PolicyClient;
 import org.bulwark.policy.PolicyEndpoint;
 import org.bulwark.policy.PolicyOptions;
+import org.bulwark.testing.TestDnsServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -56,8 +57,39 @@ class PolicydCommandTest {
     }
 
     @Test
-    void refusesSpfUntilItIsBuiltAndAsksForAPolicy() {
-        assertThat(Bulwark.commandLine().execute("-c", dir.toString(), "policyd", "--spf")).isEqualTo(1);
+    void servesSpfAsPostfixPolicydSpfAnswers() throws Exception {
+        try (TestDnsServer dns = TestDnsServer.start()) {
+            dns.addTxt("spf-fail.example", "v=spf1 -all");
+            dns.addTxt("spf-pass.example", "v=spf1 ip4:192.0.2.0/24 -all");
+            Files.writeString(dir.resolve("main.cf"), "myhostname = policy.example.org\ndns_servers = "
+                    + dns.address() + "\n");
+            int port = freePort();
+            Thread daemon = Thread.ofVirtual().start(() -> Bulwark.commandLine().execute("-c", dir.toString(),
+                    "policyd", "--listen", "127.0.0.1:" + port, "--spf"));
+            try {
+                awaitListening(port);
+                try (PolicyClient client = new PolicyClient(PolicyEndpoint.parse("inet:127.0.0.1:" + port, dir),
+                        PolicyOptions.from(Config.of(Map.of())))) {
+                    Map<String, String> fail = new java.util.HashMap<>(REQUEST);
+                    fail.put("client_address", "192.0.2.25");
+                    fail.put("sender", "someone@spf-fail.example");
+                    fail.put("helo_name", "mail.sender.example");
+                    Map<String, String> pass = new java.util.HashMap<>(fail);
+                    pass.put("sender", "someone@spf-pass.example");
+
+                    assertThat(client.query(fail)).startsWith(
+                            "550 5.7.23 Message rejected due to: SPF fail - not authorized. ");
+                    assertThat(client.query(pass)).startsWith("PREPEND Received-SPF: pass (");
+                }
+            } finally {
+                daemon.interrupt();
+                daemon.join();
+            }
+        }
+    }
+
+    @Test
+    void asksForAPolicyToServe() {
         assertThat(Bulwark.commandLine().execute("-c", dir.toString(), "policyd")).isEqualTo(1);
     }
 

@@ -176,6 +176,27 @@ class PolicyDelegationTest {
         }
     }
 
+    @Test
+    void builtinSpfRefusesAFailWith5723AndMarksOtherMailWithReceivedSpf() throws Exception {
+        try (TestDnsServer dns = TestDnsServer.start()) {
+            dns.addTxt("spf-fail.example", "v=spf1 -all");
+            dns.addTxt("spf-pass.example", "v=spf1 ip4:127.0.0.2 -all");
+            system = new MailSystemFixture(root.resolve("node"))
+                    .set("dns_servers", dns.address())
+                    .set("smtpd_recipient_restrictions",
+                            "permit_mynetworks, reject_unauth_destination, check_policy_service builtin:spf")
+                    .start();
+
+            assertThat(rcpt("sender@spf-fail.example", "alice@example.test")).startsWith("550 5.7.23 "
+                    + "<alice@example.test>: Recipient address rejected: Message rejected due to: SPF fail - not "
+                    + "authorized. ");
+            assertThat(send("sender@spf-pass.example", "alice@example.test")).startsWith("250 2.0.0 Ok: queued as ");
+            Path message = system.awaitDelivered("alice", 1).get(0);
+            assertThat(java.nio.file.Files.readString(message)).containsOnlyOnce("Received-SPF: pass (")
+                    .contains("client-ip=127.0.0.2");
+        }
+    }
+
     private static SmtpdContext internetClient(String sender) throws Exception {
         return new SmtpdContext(InetAddress.getByName("192.0.2.25"), "unknown", "unknown", "mail.sender.example",
                 MailAddress.of(sender), MailAddress.of("alice@example.test"), null, "ESMTP", 0, 0, false);
