@@ -83,7 +83,10 @@ public final class Postgrey implements AutoCloseable {
     public void close() throws IOException {
         process.destroy();
         try {
-            process.waitFor();
+            // postgrey may wait for a client that keeps its connection open (a reused policy connection).
+            if (!process.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor();
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -80,7 +80,9 @@ public final class RedisServer implements AutoCloseable {
     public void stop() throws InterruptedException {
         if (process != null) {
             process.destroy();
-            process.waitFor();
+            if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor();
+            }
             process = null;
         }
     }
