@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
             PasswdCommand.class,
             NewaliasesCommand.class,
             DkimCommand.class,
+            PolicydCommand.class,
         })
 public final class Bulwark implements Runnable {
 

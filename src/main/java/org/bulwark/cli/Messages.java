@@ -82,6 +82,26 @@ final class Messages {
         return "passwords do not match";
     }
 
+    static String policydListening(String host, int port, java.time.Duration greylistDelay, boolean spf) {
+        StringBuilder b = new StringBuilder("bulwark: policy server on ").append(host).append(':').append(port)
+                .append(':');
+        if (spf) {
+            b.append(" SPF");
+        }
+        if (greylistDelay != null) {
+            b.append(spf ? "," : "").append(" greylisting with a delay of ").append(greylistDelay.toSeconds()).append('s');
+        }
+        return b.toString();
+    }
+
+    static String policydNothingToServe() {
+        return "bulwark: fatal: policyd: name a policy to serve: --greylist, --spf or both";
+    }
+
+    static String policydBadListen(String text) {
+        return "bad --listen address \"" + text + "\": expected host:port";
+    }
+
     static String dkimKeyWritten(java.nio.file.Path key, String selector, String domain) {
         return "; private key in " + key + "; main.cf: dkim_private_key = " + key.toAbsolutePath()
                 + ", dkim_selector = " + selector + ", dkim_domain = " + domain;

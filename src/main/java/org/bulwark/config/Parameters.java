@@ -120,6 +120,34 @@ public final class Parameters {
         time("smtpd_policy_service_timeout", "100s", 's', "time limit for a policy server to answer");
         time("command_time_limit", "1000s", 's', "time limit for delivery to an external command");
         time("policy_time_limit", "$command_time_limit", 's', "time limit of a spawned policy server named policy");
+        time("smtpd_policy_service_max_idle", "300s", 's', "an idle policy server connection is closed after this");
+        time("smtpd_policy_service_max_ttl", "1000s", 's', "a policy server connection is not reused after this age");
+        integer("smtpd_policy_service_try_limit", "2", "attempts to ask a policy server before default_action");
+        time("smtpd_policy_service_retry_delay", "1s", 's', "pause between attempts to ask a policy server");
+        integer("smtpd_policy_service_request_limit", "0", "requests per policy server connection; 0 for no limit");
+        str("smtpd_policy_service_default_action", "451 4.3.5 Server configuration problem",
+                "the action when a policy server cannot be asked");
+        str("smtpd_policy_service_policy_context", "", "sent to policy servers as policy_context");
+        list("smtpd_client_event_limit_exceptions", "${smtpd_client_connection_limit_exceptions:$mynetworks}",
+                "clients exempt from the smtpd_client_*_limit rate and count limits");
+        integer("smtpd_client_new_tls_session_rate_limit", "0", "new TLS sessions per client per anvil_rate_time_unit");
+        extension("anvil_database", STRING, "memory:", "anvil counters: memory: or redis://host:port/db for several nodes");
+        extension("greylist_database", STRING, "$data_directory/greylist.db",
+                "builtin:greylist state: a file, memory:, or redis://host:port/db for several nodes");
+        extension("greylist_delay", TIME, "300s", "builtin:greylist refuses a new triplet this long (postgrey --delay)");
+        extension("greylist_max_age", TIME, "35d", "builtin:greylist forgets entries unseen this long (postgrey --max-age)");
+        extension("greylist_retry_window", TIME, "2d", "a first retry later than this starts over (postgrey --retry-window)");
+        extension("greylist_auto_whitelist_clients", INTEGER, "5",
+                "passes after which builtin:greylist whitelists a client; 0 for never");
+        extension("greylist_ipv4_cidr", INTEGER, "24", "the client network of a greylist triplet, IPv4");
+        extension("greylist_ipv6_cidr", INTEGER, "64", "the client network of a greylist triplet, IPv6");
+        extension("greylist_action", STRING, "DEFER_IF_PERMIT", "the access(5) action of a greylist refusal");
+        extension("greylist_text", STRING, "Greylisted, see http://postgrey.schweikert.ch/help/%r.html",
+                "the text of a greylist refusal (%r recipient domain, %s seconds left)");
+        extension("greylist_header", STRING, "X-Greylist: delayed %t seconds by postgrey-%v at %h; %d",
+                "the header added after a greylist delay");
+        extension("greylist_whitelist_clients", LIST, "", "postgrey-format client whitelist files");
+        extension("greylist_whitelist_recipients", LIST, "", "postgrey-format recipient whitelist files");
 
         // SMTP server: access restrictions.
         list("smtpd_client_restrictions", "", "restrictions when a client connects");

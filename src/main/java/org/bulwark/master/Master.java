@@ -9,6 +9,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
+import org.bulwark.anvil.Anvil;
+import org.bulwark.anvil.CounterStore;
 import org.bulwark.cleanup.Cleanup;
 import org.bulwark.config.Config;
 import org.bulwark.config.ConfigException;
@@ -48,6 +50,8 @@ public final class Master implements AutoCloseable {
     private final QueueManager queueManager;
     private final List<SmtpDelivery> smtpAgents = new ArrayList<>();
     private final Pickup pickup;
+    private CounterStore counters;
+    private final List<SmtpdRestrictions> restrictionSets = new ArrayList<>();
     private final ReentrantLock stopLock = new ReentrantLock();
     private boolean stopped;
 
@@ -101,13 +105,17 @@ public final class Master implements AutoCloseable {
                             cleanup);
             pickup = pickupService == null ? null
                     : new Pickup(main.with(pickupService.overrides()), queue, cleanup, log);
+            // One counter store for every smtpd service, so that limits count the whole node.
+            counters = CounterStore.open(main.get("anvil_database"));
             for (ServiceEntry service : smtpdServices) {
                 Config config = main.with(service.overrides());
+                Anvil anvil = Anvil.from(config, counters, service.service(), log.program("smtpd"));
                 SmtpdRestrictions restrictions = new SmtpdRestrictions(config, dns, log.program("smtpd"));
+                restrictionSets.add(restrictions);
                 int maxproc = service.maxproc().equals("-")
                         ? config.integer("default_process_limit") : Integer.parseInt(service.maxproc());
                 for (InetSocketAddress address : ListenAddresses.of(service, config)) {
-                    smtpServers.add(new SmtpServer(config, address, cleanup, restrictions, dns, log, maxproc));
+                    smtpServers.add(new SmtpServer(config, address, cleanup, restrictions, dns, log, maxproc, anvil));
                 }
             }
         } catch (IOException | RuntimeException e) {
@@ -199,6 +207,10 @@ public final class Master implements AutoCloseable {
                 queueManager.stop(STOP_GRACE);
             }
             smtpAgents.forEach(SmtpDelivery::close);
+            if (counters != null) {
+                counters.close();
+            }
+            restrictionSets.forEach(SmtpdRestrictions::close);
             logger.info("terminating on signal 15");
             log.close();
         } finally {

@@ -18,6 +18,7 @@ final class AccessCheck {
     /** An RFC 3463 status code at the start of an action's text. */
     private static final Pattern DSN = Pattern.compile("[245]\\.\\d{1,3}\\.\\d{1,3}");
     private static final int MAX_RECURSION = 100;
+    private static final Pattern HEADER = Pattern.compile("[!-9;-~]+:.*");
 
     private AccessCheck() {
     }
@@ -201,7 +202,15 @@ final class AccessCheck {
             case "WARN", "INFO":
                 e.logAction(upper.toLowerCase(Locale.ROOT), text);
                 return Decision.DUNNO;
-            case "HANGUP", "FILTER", "HOLD", "DISCARD", "REDIRECT", "BCC", "PREPEND":
+            case "PREPEND":
+                // RFC 5322 §2.2: a header field is a name of printable characters, a colon, a body.
+                if (!HEADER.matcher(text).matches()) {
+                    e.warn(Replies.prependNeedsHeader(table.spec(), trimmed));
+                    return e.serverError();
+                }
+                e.prepend(text);
+                return Decision.DUNNO;
+            case "HANGUP", "FILTER", "HOLD", "DISCARD", "REDIRECT", "BCC":
                 // These act on the message or the connection, which smtpd cannot do yet. Passing
                 // the mail on as if the action were not there would deliver what the operator
                 // meant to hold or drop, so the request is refused, and the log says why.

@@ -21,11 +21,25 @@ final class Evaluation {
     private SmtpReply deferIfPermit;
     private boolean quiet;
     private boolean recipientListed;
+    private java.util.function.Consumer<String> headers = header -> { };
 
     Evaluation(Engine engine, Stage stage, SmtpdContext context) {
         this.engine = engine;
         this.stage = stage;
         this.context = context;
+    }
+
+    /** Where PREPEND actions put their header (the session's current message). */
+    Evaluation headers(java.util.function.Consumer<String> sink) {
+        this.headers = sink;
+        return this;
+    }
+
+    /** A PREPEND action: the header goes on the message, unless this is only a warn_if_reject replay. */
+    void prepend(String header) {
+        if (warnIfReject == 0 && !quiet) {
+            headers.accept(header);
+        }
     }
 
     Engine engine() {

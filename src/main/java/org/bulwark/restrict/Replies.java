@@ -241,6 +241,27 @@ final class Replies {
         return "DNS lookup in " + domain + " failed: " + reason;
     }
 
+    /** postfix-policyd-spf's refusal for an SPF fail; the code goes through access(5) like any action. */
+    static String spfFail(String explanation) {
+        return "550 5.7.23 Message rejected due to: SPF fail - not authorized. " + explanation;
+    }
+
+    static String spfTemporaryError(String domain) {
+        return "451 4.4.3 SPF temporary error while checking " + domain + "; try again later";
+    }
+
+    static String prependNeedsHeader(String table, String value) {
+        return "access table " + table + " entry \"" + value + "\" requires header: text";
+    }
+
+    static String policyProblem(String server, String why) {
+        return why.startsWith("problem talking") ? why : "problem talking to server " + server + ": " + why;
+    }
+
+    static String unknownBuiltinPolicy(String name) {
+        return "unknown built-in policy \"builtin:" + name + "\": expected builtin:greylist or builtin:spf";
+    }
+
     static String badNumber(String parameter, String value) {
         return "bad numerical configuration: " + parameter + " = " + value;
     }

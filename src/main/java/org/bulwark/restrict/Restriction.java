@@ -296,6 +296,17 @@ sealed interface Restriction {
         }
     }
 
+    /** check_policy_service: a policy server's (or a built-in policy's) action, as access(5). */
+    record CheckPolicyService(PolicyCheck check) implements Restriction {
+        public Decision evaluate(Evaluation e, Subject subject, AccessKind defaultAccess) {
+            return check.evaluate(e, subject);
+        }
+
+        public String name() {
+            return "check_policy_service";
+        }
+    }
+
     /** A restriction Postfix has that this server does not do yet: always DUNNO. */
     record NotImplemented(String name) implements Restriction {
         public Decision evaluate(Evaluation e, Subject subject, AccessKind defaultAccess) {

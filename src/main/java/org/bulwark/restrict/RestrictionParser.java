@@ -47,7 +47,7 @@ final class RestrictionParser {
 
     /** Postfix restrictions that need a policy server, client certificates or the verify service: not yet built. */
     private static final Set<String> LATER_WITH_ARGUMENT = Set.of(
-            "check_policy_service", "check_ccert_access", "check_sasl_access", "sleep");
+            "check_ccert_access", "check_sasl_access", "sleep");
 
     private static final Set<String> LATER = Set.of(
             "reject_unknown_address", "reject_unverified_sender", "reject_unverified_recipient", "permit_mx_backup",
@@ -69,6 +69,8 @@ final class RestrictionParser {
     }
 
     private final Function<String, LookupTable> tables;
+    /** Builds check_policy_service from its argument; null where policies are not wired. */
+    private Function<String, Restriction> policies;
     private final Set<String> classNames;
     private final Consumer<String> warnings;
     private final Map<String, LookupTable> opened = new HashMap<>();
@@ -78,6 +80,11 @@ final class RestrictionParser {
         this.tables = tables;
         this.classNames = classNames;
         this.warnings = warnings;
+    }
+
+    RestrictionParser withPolicies(Function<String, Restriction> factory) {
+        this.policies = factory;
+        return this;
     }
 
     /**
@@ -99,6 +106,9 @@ final class RestrictionParser {
                 }
                 out.add(new Restriction.CheckAccess(access, open(argument)));
                 i++;
+            } else if (name.equals("check_policy_service") && policies != null && argument != null) {
+                out.add(policies.apply(argument));
+                i++;
             } else if (SERVER_ACCESS.containsKey(name)) {
                 if (argument == null || argument.indexOf(':') < 0) {
                     throw new ConfigException(Replies.needsTable(name, parameter, argument));
@@ -116,7 +126,7 @@ final class RestrictionParser {
                 i++;
             } else if (NEEDS_TLS.contains(name)) {
                 throw new ConfigException(Replies.needsTls(name, parameter));
-            } else if (LATER_WITH_ARGUMENT.contains(name)) {
+            } else if (LATER_WITH_ARGUMENT.contains(name) || name.equals("check_policy_service")) {
                 if (argument == null) {
                     throw new ConfigException(Replies.needsArgument(name, parameter));
                 }

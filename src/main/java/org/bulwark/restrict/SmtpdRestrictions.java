@@ -24,7 +24,7 @@ import org.bulwark.mail.SmtpReply;
  * (warn_if_reject) and access-table {@code warn} lines itself; the {@code reject} line for a
  * refusal it returns is the session's to write (see {@link #describe}).
  */
-public final class SmtpdRestrictions {
+public final class SmtpdRestrictions implements AutoCloseable {
 
     /** Postfix 3.7's default for smtpd_relay_restrictions. */
     static final String DEFAULT_RELAY_RESTRICTIONS =
@@ -39,6 +39,7 @@ public final class SmtpdRestrictions {
     private final List<Restriction> relay;
     private final boolean relayFirst;
     private final List<String> warnings = new CopyOnWriteArrayList<>();
+    private final PolicyCheck.Resources policies = new PolicyCheck.Resources();
 
     /** @throws ConfigException for an unknown restriction or bad table */
     public SmtpdRestrictions(Config config) {
@@ -71,6 +72,8 @@ public final class SmtpdRestrictions {
                 logger.warning(message);
             }
         });
+        parser.withPolicies(argument -> new Restriction.CheckPolicyService(
+                PolicyCheck.create(argument, config, policies, environment.dns(), logger)));
         Map<String, List<Restriction>> classes = new LinkedHashMap<>();
         for (String name : config.list("smtpd_restriction_classes")) {
             String definition = config.get(name);
@@ -110,6 +113,12 @@ public final class SmtpdRestrictions {
         }
     }
 
+    /** Closes policy server connections and built-in policies' stores. */
+    @Override
+    public void close() {
+        policies.close();
+    }
+
     /** Warnings from reading the configuration, e.g. restrictions recognised but not built yet. */
     public List<String> warnings() {
         return List.copyOf(warnings);
@@ -121,7 +130,15 @@ public final class SmtpdRestrictions {
      * unlisted-recipient check (User unknown in local/virtual recipient table).
      */
     public Decision check(Stage stage, SmtpdContext context) {
-        Evaluation e = new Evaluation(engine, stage, context);
+        return check(stage, context, header -> { });
+    }
+
+    /**
+     * The same, with PREPEND actions (of access tables and policy servers, e.g. postgrey's
+     * X-Greylist or policyd-spf's Received-SPF) handed to {@code headers} as header lines.
+     */
+    public Decision check(Stage stage, SmtpdContext context, java.util.function.Consumer<String> headers) {
+        Evaluation e = new Evaluation(engine, stage, context).headers(headers);
         boolean delay = engine.settings.delayReject();
         return switch (stage) {
             case CONNECT, HELO, MAIL -> delay ? Decision.PERMIT : early(e, stage, stage);

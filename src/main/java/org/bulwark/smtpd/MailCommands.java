@@ -8,6 +8,7 @@ import org.bulwark.mail.Envelope;
 import org.bulwark.mail.MailAddress;
 import org.bulwark.mail.QueueId;
 import org.bulwark.mail.Recipient;
+import org.bulwark.mail.SmtpReply;
 import org.bulwark.protocol.BareNewline;
 import org.bulwark.protocol.BdatArguments;
 import org.bulwark.protocol.Command;
@@ -57,9 +58,13 @@ final class MailCommands {
         if (settings.messageSizeLimit() > 0 && parameters.size() > settings.messageSizeLimit()) {
             return session.fail(Replies.SIZE_EXCEEDS_LIMIT);
         }
+        SmtpReply tooMuchMail = session.anvil.message(session.clientAddress, session.nameAndAddress());
+        if (tooMuchMail != null) {
+            return session.fail(tooMuchMail);
+        }
         Transaction pending = new Transaction(sender, parameters);
         session.transaction = pending;
-        Decision decision = session.restrictions.check(Stage.MAIL, session.context(sender, null));
+        Decision decision = session.restrictions.check(Stage.MAIL, session.context(sender, null), pending::prepend);
         if (decision instanceof Decision.Refuse refuse) {
             session.transaction = null;
             session.logReject("MAIL", refuse.reply(), sender, null);
@@ -89,8 +94,12 @@ final class MailCommands {
             // Postfix forgives a few recipients over the limit before it counts them as errors.
             return tx.overshoot++ < settings.recipientOvershootLimit();
         }
+        SmtpReply tooManyRecipients = session.anvil.recipient(session.clientAddress, session.nameAndAddress());
+        if (tooManyRecipients != null) {
+            return session.fail(tooManyRecipients);
+        }
         MailAddress recipient = session.qualify(path.address());
-        Decision decision = session.restrictions.check(Stage.RCPT, session.context(tx.sender, recipient));
+        Decision decision = session.restrictions.check(Stage.RCPT, session.context(tx.sender, recipient), tx::prepend);
         if (decision instanceof Decision.Refuse refuse) {
             session.logReject("RCPT", refuse.reply(), tx.sender, recipient);
             return session.fail(refuse.reply());
@@ -165,7 +174,8 @@ final class MailCommands {
 
     /** The DATA stage check and the queue file; false (with the reply sent) when either refuses. */
     private boolean startContent(Transaction tx) throws IOException {
-        Decision decision = session.restrictions.check(Stage.DATA, session.context(tx.sender, tx.firstRecipient()));
+        Decision decision = session.restrictions.check(Stage.DATA, session.context(tx.sender, tx.firstRecipient()),
+                tx::prepend);
         if (decision instanceof Decision.Refuse refuse) {
             session.logReject("DATA", refuse.reply(), tx.sender, tx.firstRecipient());
             return session.fail(refuse.reply());
@@ -180,6 +190,9 @@ final class MailCommands {
                 p.smtputf8());
         try {
             tx.message = session.intake.open(envelope);
+            for (String header : tx.prepended) {
+                tx.message.content().write((header + "\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
             tx.content = new ContentSink(tx.message.content(), settings.messageSizeLimit());
             return true;
         } catch (IOException | RuntimeException e) {

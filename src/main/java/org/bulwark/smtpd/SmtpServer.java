@@ -13,6 +13,8 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import org.bulwark.anvil.Anvil;
+import org.bulwark.anvil.CounterStore;
 import org.bulwark.cleanup.Cleanup;
 import org.bulwark.config.Config;
 import org.bulwark.dns.DnsResolver;
@@ -35,6 +37,7 @@ public final class SmtpServer implements AutoCloseable {
     private final ClientNameLookup names;
     private final MailLog.Logger log;
     private final int maxproc;
+    private final Anvil anvil;
     private final Semaphore slots;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition sessionEnded = lock.newCondition();
@@ -52,13 +55,28 @@ public final class SmtpServer implements AutoCloseable {
     /** @param maxproc the master.cf process limit of this service */
     public SmtpServer(Config config, InetSocketAddress listen, Cleanup cleanup, SmtpdRestrictions restrictions,
             DnsResolver dns, MailLog log, int maxproc) {
-        this(config, listen, cleanup::open, restrictions == null ? RestrictionCheck.NONE : restrictions::check,
+        this(config, listen, cleanup::open,
+                restrictions == null ? RestrictionCheck.NONE : RestrictionCheck.of(restrictions),
                 dns == null ? ClientNameLookup.NONE : ClientNameLookup.of(dns), log, maxproc);
+    }
+
+    /** As the composition root builds it, with the client limits ({@code anvil}) shared between services. */
+    public SmtpServer(Config config, InetSocketAddress listen, Cleanup cleanup, SmtpdRestrictions restrictions,
+            DnsResolver dns, MailLog log, int maxproc, Anvil anvil) {
+        this(config, listen, cleanup::open,
+                restrictions == null ? RestrictionCheck.NONE : RestrictionCheck.of(restrictions),
+                dns == null ? ClientNameLookup.NONE : ClientNameLookup.of(dns), log, maxproc, anvil);
     }
 
     /** The same server with its collaborators reduced to the one call each that it makes. */
     public SmtpServer(Config config, InetSocketAddress listen, MessageIntake intake, RestrictionCheck restrictions,
             ClientNameLookup names, MailLog log, int maxproc) {
+        this(config, listen, intake, restrictions, names, log, maxproc, null);
+    }
+
+    /** @param anvil the client limits; null for this service's own, counted in memory */
+    public SmtpServer(Config config, InetSocketAddress listen, MessageIntake intake, RestrictionCheck restrictions,
+            ClientNameLookup names, MailLog log, int maxproc, Anvil anvil) {
         if (maxproc < 1) {
             throw new IllegalArgumentException("process limit must be at least 1, not " + maxproc);
         }
@@ -71,6 +89,7 @@ public final class SmtpServer implements AutoCloseable {
         this.security = SecuritySettings.from(config, this.log);
         this.maxproc = maxproc;
         this.slots = new Semaphore(maxproc);
+        this.anvil = anvil != null ? anvil : Anvil.from(config, CounterStore.open("memory:"), "smtp", this.log);
     }
 
     private static int processLimit(Config config) {
@@ -115,7 +134,7 @@ public final class SmtpServer implements AutoCloseable {
             register(client);
             Thread.ofVirtual().name("smtpd-" + client.getInetAddress().getHostAddress()).start(() -> {
                 try {
-                    new SmtpSession(client, settings, security, names, restrictions, intake, log).run();
+                    new SmtpSession(client, settings, security, names, restrictions, intake, log, anvil).run();
                 } finally {
                     unregister(client);
                     slots.release();

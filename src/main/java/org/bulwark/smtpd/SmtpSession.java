@@ -8,6 +8,7 @@ import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import org.bulwark.anvil.Anvil;
 import org.bulwark.dns.ClientNames;
 import org.bulwark.log.MailLog;
 import org.bulwark.mail.MailAddress;
@@ -39,6 +40,7 @@ final class SmtpSession implements Runnable {
     final RestrictionCheck restrictions;
     final MessageIntake intake;
     final SecuritySettings security;
+    final Anvil anvil;
     private final Socket socket;
     private final ClientNameLookup names;
     private final CommandCounts counts = new CommandCounts();
@@ -69,16 +71,12 @@ final class SmtpSession implements Runnable {
     String saslUsername;
     String saslMethod;
 
-    SmtpSession(Socket socket, SmtpdSettings settings, ClientNameLookup names, RestrictionCheck restrictions,
-            MessageIntake intake, MailLog.Logger log) {
-        this(socket, settings, SecuritySettings.NONE, names, restrictions, intake, log);
-    }
-
     SmtpSession(Socket socket, SmtpdSettings settings, SecuritySettings security, ClientNameLookup names,
-            RestrictionCheck restrictions, MessageIntake intake, MailLog.Logger log) {
+            RestrictionCheck restrictions, MessageIntake intake, MailLog.Logger log, Anvil anvil) {
         this.socket = socket;
         this.connection = socket;
         this.security = security;
+        this.anvil = anvil;
         this.settings = settings;
         this.names = names;
         this.restrictions = restrictions;
@@ -103,14 +101,23 @@ final class SmtpSession implements Runnable {
             }
             log.info("connect from " + nameAndAddress());
             socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, settings.timeout().toMillis()));
-            // RFC 8314 §3.3: in wrapper mode TLS starts before the greeting.
-            if (security.wrapperMode() && !startTls.encrypt()) {
-                return;
+            SmtpReply overLimit = anvil.connect(clientAddress, nameAndAddress());
+            try {
+                // RFC 8314 §3.3: in wrapper mode TLS starts before the greeting.
+                if (security.wrapperMode() && !startTls.encrypt()) {
+                    return;
+                }
+                if (tls == null) {
+                    useConnection(socket);
+                }
+                if (overLimit != null) {
+                    replyQuietly(overLimit);
+                } else {
+                    converse();
+                }
+            } finally {
+                anvil.disconnect(clientAddress);
             }
-            if (tls == null) {
-                useConnection(socket);
-            }
-            converse();
         } catch (IOException e) {
             // The socket failed before the conversation began; nothing to tell the client.
         } finally {

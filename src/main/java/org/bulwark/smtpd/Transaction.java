@@ -18,6 +18,8 @@ final class Transaction {
     final MailParameters parameters;
     final List<Recipient> recipients = new ArrayList<>();
     int overshoot;
+    /** Header lines from PREPEND actions, once each, put at the top of the message's headers. */
+    final List<String> prepended = new ArrayList<>();
     /** Set once BDAT has started the content (RFC 3030 §2 forbids mixing it with DATA). */
     boolean chunking;
     CleanupSession message;
@@ -26,6 +28,12 @@ final class Transaction {
     Transaction(MailAddress sender, MailParameters parameters) {
         this.sender = sender;
         this.parameters = parameters;
+    }
+
+    void prepend(String header) {
+        if (!prepended.contains(header)) {
+            prepended.add(header);
+        }
     }
 
     MailAddress firstRecipient() {

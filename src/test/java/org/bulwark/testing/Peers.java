@@ -3,7 +3,7 @@ package org.bulwark.testing;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** The outside programs the TLS and SASL tests talk to; a missing one fails with how to install it. */
+/** The Debian programs the tests talk to; a missing one fails with how to install it. */
 public final class Peers {
 
     private Peers() {
@@ -35,6 +35,18 @@ public final class Peers {
 
     public static String openssl() {
         return require("/usr/bin/openssl", "openssl", "openssl");
+    }
+
+    public static String redisServer() {
+        return require("/usr/bin/redis-server", "redis-server", "redis-server");
+    }
+
+    public static String postgrey() {
+        return require("/usr/sbin/postgrey", "postgrey", "postgrey");
+    }
+
+    public static String policydSpf() {
+        return require("/usr/sbin/postfix-policyd-spf-perl", "postfix-policyd-spf-perl", "postfix-policyd-spf-perl");
     }
 
     private static String require(String path, String name, String pkg) {

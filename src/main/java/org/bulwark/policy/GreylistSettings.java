@@ -1,0 +1,86 @@
+package org.bulwark.policy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.bulwark.config.Config;
+
+/**
+ * postgrey's options as Bulwark parameters ({@code greylist_delay} is postgrey's {@code --delay},
+ * and so on), with postgrey's defaults.
+ *
+ * @param delay            how long a new triplet is refused
+ * @param maxAge           a triplet or auto-whitelisted client unseen this long is forgotten
+ * @param retryWindow      a first retry later than this starts over
+ * @param autoWhitelist    passes after which a client is whitelisted; 0 turns it off
+ * @param ipv4Prefix       the client network of a triplet (postgrey's --ipv4cidr)
+ * @param ipv6Prefix       the same for IPv6
+ * @param action           the access(5) action of a refusal
+ * @param text             the refusal's text, with postgrey's %r and %s
+ * @param header           the header prepended after a delay, with postgrey's %t, %v, %h, %d
+ * @param hostname         the %h of the header
+ * @param whitelistClients postgrey-format whitelist files of client names and addresses
+ * @param whitelistRecipients postgrey-format whitelist files of recipients
+ */
+public record GreylistSettings(Duration delay, Duration maxAge, Duration retryWindow, int autoWhitelist,
+        int ipv4Prefix, int ipv6Prefix, String action, String text, String header, String hostname,
+        List<Path> whitelistClients, List<Path> whitelistRecipients) {
+
+    /** postgrey's defaults with the given delay. */
+    public static GreylistSettings defaults(Duration delay, String hostname) {
+        return new GreylistSettings(delay, Duration.ofDays(35), Duration.ofDays(2), 5, 24, 64, "DEFER_IF_PERMIT",
+                PolicyTexts.GREYLIST_TEXT, PolicyTexts.GREYLIST_HEADER, hostname, List.of(), List.of());
+    }
+
+    public static GreylistSettings from(Config config) {
+        return new GreylistSettings(
+                time(config, "greylist_delay", "300s"),
+                time(config, "greylist_max_age", "35d"),
+                time(config, "greylist_retry_window", "2d"),
+                integer(config, "greylist_auto_whitelist_clients", 5),
+                integer(config, "greylist_ipv4_cidr", 24),
+                integer(config, "greylist_ipv6_cidr", 64),
+                text(config, "greylist_action", "DEFER_IF_PERMIT"),
+                text(config, "greylist_text", PolicyTexts.GREYLIST_TEXT),
+                text(config, "greylist_header", PolicyTexts.GREYLIST_HEADER),
+                text(config, "myhostname", "localhost"),
+                paths(config, "greylist_whitelist_clients"),
+                paths(config, "greylist_whitelist_recipients"));
+    }
+
+    public GreylistSettings withDelay(Duration newDelay) {
+        return new GreylistSettings(newDelay, maxAge, retryWindow, autoWhitelist, ipv4Prefix, ipv6Prefix, action,
+                text, header, hostname, whitelistClients, whitelistRecipients);
+    }
+
+    private static Duration time(Config config, String name, String fallback) {
+        String v = config.get(name);
+        return PolicyOptions.duration(name, v.isBlank() ? fallback : v);
+    }
+
+    private static int integer(Config config, String name, int fallback) {
+        String v = config.get(name).trim();
+        if (v.isEmpty()) {
+            return fallback;
+        }
+        try {
+            return Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(PolicyTexts.badValue(name, v));
+        }
+    }
+
+    private static String text(Config config, String name, String fallback) {
+        String v = config.get(name).trim();
+        return v.isEmpty() ? fallback : v;
+    }
+
+    private static List<Path> paths(Config config, String name) {
+        List<Path> out = new ArrayList<>();
+        for (String item : config.list(name)) {
+            out.add(config.configDirectory().resolve(item));
+        }
+        return out;
+    }
+}

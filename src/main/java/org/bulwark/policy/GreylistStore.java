@@ -1,0 +1,37 @@
+package org.bulwark.policy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Where greylist state lives: short text values under text keys, each with a time to live.
+ * Implementations are safe for concurrent use; a failing one throws a RuntimeException, which the
+ * greylist turns into a temporary refusal.
+ */
+public interface GreylistStore extends AutoCloseable {
+
+    Optional<String> get(String key);
+
+    void put(String key, String value, Duration timeToLive);
+
+    @Override
+    void close();
+
+    /**
+     * The store a {@code greylist_database} value names: {@code redis://host:port/db} (shared by
+     * several nodes), {@code memory:} (lost at restart), or a file path, optionally written
+     * {@code file:/path} (memory, with a file that survives restarts).
+     */
+    static GreylistStore open(String spec, Path relativeTo) {
+        String s = spec.strip();
+        if (s.startsWith("redis://") || s.startsWith("rediss://")) {
+            return new RedisGreylistStore(s);
+        }
+        if (s.equals("memory:")) {
+            return new FileGreylistStore(null);
+        }
+        String file = s.startsWith("file:") ? s.substring("file:".length()) : s;
+        return new FileGreylistStore(relativeTo.resolve(file));
+    }
+}
