@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Locale;
+import org.bulwark.mail.SmtpReply;
 import org.bulwark.protocol.Command;
 import org.bulwark.protocol.InputLine;
 import org.bulwark.protocol.Replies;
@@ -48,6 +49,11 @@ final class AuthCommand {
         String[] words = command.words();
         if (words.length < 1 || words.length > 2) {
             return session.fail(Replies.AUTH_SYNTAX);
+        }
+        // smtpd_client_auth_rate_limit: counted per attempt, so brute force slows to the limit.
+        SmtpReply tooManyAuth = session.anvil.auth(session.clientAddress, session.nameAndAddress());
+        if (tooManyAuth != null) {
+            return session.fail(tooManyAuth);
         }
         String mechanism = words[0].toUpperCase(Locale.ROOT);
         SaslExchange exchange = security.sasl().start(mechanism, session.tls != null,

@@ -145,6 +145,20 @@ class SubmissionTest {
     }
 
     @Test
+    void authAttemptsBeyondTheClientAuthRateLimitAreRefused() throws Exception {
+        system.set("smtpd_client_auth_rate_limit", "2");
+        start();
+        for (int attempt = 1; attempt <= 2; attempt++) {
+            var result = swaks(submission, "--tls", "--auth", "PLAIN", "--auth-user", "alice@example.test",
+                    "--auth-password", "guess-" + attempt);
+            assertThat(result.output()).contains("<~* 535 5.7.8 Error: authentication failed");
+        }
+        var third = swaks(submission, "--tls", "--auth", "PLAIN", "--auth-user", "alice@example.test",
+                "--auth-password", "wonderland");
+        assertThat(third.output()).contains("<~* 450 4.7.1 Error: too many AUTH commands from 127.0.0.2");
+    }
+
+    @Test
     void opensslCompletesTls13OverStartTlsAndOnTheWrapperPort() throws Exception {
         start();
         var starttls = MailSystemFixture.run(List.of(Peers.openssl(), "s_client", "-brief", "-starttls", "smtp",
