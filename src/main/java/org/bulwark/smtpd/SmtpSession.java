@@ -82,7 +82,8 @@ final class SmtpSession implements Runnable {
             }
             log.info("connect from " + nameAndAddress());
             socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, settings.timeout().toMillis()));
-            out = new BufferedOutputStream(socket.getOutputStream(), 8192);
+            // Replies are small: the default buffer starts small and grows only for a long one.
+            out = new BufferedOutputStream(socket.getOutputStream());
             in = new SmtpInput(socket.getInputStream(), out);
             converse();
         } catch (IOException e) {
