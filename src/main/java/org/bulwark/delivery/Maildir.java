@@ -60,7 +60,7 @@ public final class Maildir {
                     java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
                 owner.apply(tmpFile);
-                OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 65536);
+                OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), MessageCopy.BUFFER);
                 MessageCopy.write(message, recipient, MessageCopy.Format.MAILDIR, out);
                 channel.force(true);
             }

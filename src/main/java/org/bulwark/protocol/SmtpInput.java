@@ -20,7 +20,7 @@ public final class SmtpInput {
     /** Commands are short: an idle session holds only this much (10,000 of them stay small). */
     private static final int COMMAND_BUFFER = 2 * 1024;
     /** Message content is read in large pieces: fewer reads, and whole lines mostly within one. */
-    private static final int CONTENT_BUFFER = 64 * 1024;
+    private static final int CONTENT_BUFFER = 16 * 1024;
 
     private byte[] buffer = new byte[COMMAND_BUFFER];
     private boolean content;

@@ -89,7 +89,7 @@ final class MessageDelivery {
         }
         context.log().queueActive(message);
         Map<Destination, List<Target>> groups = resolve();
-        List<Future<?>> running = new ArrayList<>();
+        List<Runnable> tasks = new ArrayList<>();
         for (Map.Entry<Destination, List<Target>> group : groups.entrySet()) {
             Destination destination = group.getKey();
             List<Target> targets = group.getValue();
@@ -115,11 +115,27 @@ final class MessageDelivery {
             for (int from = 0; from < targets.size(); from += limit) {
                 DeliveryRequest request = new DeliveryRequest(message, destination.nexthop(),
                         targets.subList(from, Math.min(targets.size(), from + limit)));
-                try {
-                    running.add(context.executor().submit(() -> deliver(destination.transport(), agent, request)));
-                } catch (RejectedExecutionException e) {
-                    return; // stopping: the message stays in active/ for the next start
-                }
+                tasks.add(() -> deliver(destination.transport(), agent, request));
+            }
+        }
+        if (tasks.size() == 1) {
+            // The usual message: one destination, delivered on this thread without a handoff.
+            try {
+                tasks.get(0).run();
+            } catch (RuntimeException e) {
+                context.log().warning(id + ": delivery task failed: " + e);
+            }
+            if (!abandoned) {
+                conclude();
+            }
+            return;
+        }
+        List<Future<?>> running = new ArrayList<>();
+        for (Runnable task : tasks) {
+            try {
+                running.add(context.executor().submit(task));
+            } catch (RejectedExecutionException e) {
+                return; // stopping: the message stays in active/ for the next start
             }
         }
         for (Future<?> future : running) {
