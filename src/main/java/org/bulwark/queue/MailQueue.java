@@ -28,6 +28,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import org.bulwark.mail.Envelope;
 import org.bulwark.mail.QueueId;
+import org.bulwark.util.GroupFsync;
 
 /**
  * The queue directory ({@code queue_directory}): incoming, active, deferred, hold, corrupt and
