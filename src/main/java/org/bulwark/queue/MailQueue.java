@@ -141,12 +141,13 @@ public final class MailQueue {
         return false;
     }
 
-    /** Called by a committing writer: its file is fsynced; make it visible and durable in active/. */
-    void publish(QueueId id, Path incoming) throws IOException {
-        Files.move(incoming, path(QueueName.ACTIVE, id), StandardCopyOption.ATOMIC_MOVE);
-        // Only the new name must be durable. Should a crash bring the old name in incoming/ back
-        // as well, recover() removes that name and the message stays in active/; so incoming/
-        // is not synced, which saves one of the two directory fsyncs per message.
+    /**
+     * Called by a committing writer once its file is in active/ and fsynced: makes the name
+     * durable and tells the queue manager. Only the new name must be durable. Should a crash
+     * bring the old name in incoming/ back as well, recover() removes that name and the message
+     * stays in active/; so incoming/ is not synced.
+     */
+    void publish(QueueId id) throws IOException {
         syncs.get(QueueName.ACTIVE).sync();
         arrivalLock.lock();
         try {
