@@ -33,6 +33,7 @@ BULWARK_PORT = 10225
 POSTFIX_PORT = 10125
 SINK_PORT = 10325
 JAVA = ["java"]
+LOAD = ["?"]
 
 
 class BenchFailure(Exception):
@@ -413,6 +414,48 @@ def run_sink(count):
 
 
 # ----------------------------------------------------------------------------------------------
+# Per-transaction latency
+
+
+def transaction_latency(server, count, user):
+    """One client, one message after another: milliseconds from connect to the 250 after the
+    data of a 1 KiB message, p50 and p99. smtp-source reports no latencies, so this client
+    speaks SMTP itself. The messages are counted like every other workload's."""
+    body = b"Subject: latency\r\n\r\n" + (b"x" * 78 + b"\r\n") * 12 + b".\r\n"
+    times = []
+    for _ in range(count):
+        t0 = time.perf_counter()
+        with socket.create_connection(("127.0.0.1", server.port), timeout=30) as s:
+            f = s.makefile("rwb")
+            replies = [f.readline()]
+            for line in (b"HELO client.bench.test", b"MAIL FROM:<" + SENDER.encode() + b">",
+                         ("RCPT TO:<%s@%s>" % (user, DOMAIN)).encode(), b"DATA"):
+                f.write(line + b"\r\n")
+                f.flush()
+                replies.append(f.readline())
+            f.write(body)
+            f.flush()
+            replies.append(f.readline())
+            times.append((time.perf_counter() - t0) * 1000)
+            f.write(b"QUIT\r\n")
+            f.flush()
+            f.readline()
+        if not replies[-1].startswith(b"250"):
+            raise BenchFailure("%s: latency probe: %r" % (server.name, replies))
+    new = maildir_new(server, user)
+    deadline = time.monotonic() + 60
+    while count_files(new) < count and time.monotonic() < deadline:
+        time.sleep(0.02)
+    time.sleep(0.3)
+    if count_files(new) != count:
+        raise BenchFailure("%s: latency probe sent %d messages, the Maildir holds %d"
+                           % (server.name, count, count_files(new)))
+    shutil.rmtree(os.path.dirname(new))
+    times.sort()
+    return {"p50": times[len(times) // 2], "p99": times[min(len(times) - 1, int(len(times) * 0.99))]}
+
+
+# ----------------------------------------------------------------------------------------------
 # 10,000 idle sessions
 
 
@@ -506,14 +549,16 @@ def mib(n):
     return "%.0f" % (n / MIB)
 
 
-def render(results, idle, startup, sink, quick, versions):
+def render(results, idle, startup, sink, latency, quick, versions):
     now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     lines = [
         "# Bulwark against Postfix, %s%s" % (now, " (--quick)" if quick else ""),
         "",
         "%s, %d cores, %s; %s; smtp-source on the same machine, one connection per message, "
-        "virtual Maildir delivery, loopback only." % (platform.platform(), os.cpu_count(), versions["java"],
-                                                     versions["postfix"]),
+        "virtual Maildir delivery, loopback only. Both servers run side by side; each workload "
+        "goes to one and then the other, after an unmeasured warm-up of 300 messages each. "
+        "Load average before the run: %s." % (platform.platform(), os.cpu_count(), versions["java"],
+                                                     versions["postfix"], versions["load"]),
         "",
         "| workload (body x sessions) | messages | accepted msg/s Bulwark | Postfix | ratio "
         "| delivered msg/s Bulwark | Postfix | ratio | CPU s/1000 msgs Bulwark | Postfix "
@@ -530,6 +575,12 @@ def render(results, idle, startup, sink, quick, versions):
               "user+system seconds of the whole server (all Postfix processes) from the start of "
               "sending until the queue is empty. Memory: proportional set size (PSS) of all the "
               "server's processes, sampled every 0.5 s.", ""]
+    if latency:
+        lines.append("Per-transaction latency, one client sending 1 KiB messages one after another, from "
+                     "connect to the 250 after the data: Bulwark p50 %.2f ms, p99 %.2f ms; Postfix p50 %.2f ms, "
+                     "p99 %.2f ms." % (latency["Bulwark"]["p50"], latency["Bulwark"]["p99"],
+                                       latency["Postfix"]["p50"], latency["Postfix"]["p99"]))
+        lines.append("")
     if sink:
         lines.append("smtp-sink (SMTP only, no disk) at 1 KiB x 10: %.0f msg/s, the ceiling for this client." % sink)
         lines.append("")
@@ -557,7 +608,6 @@ def chart(results, directory, stem):
         return None
     data = os.path.join(directory, stem + ".dat")
     with open(data, "w") as f:
-        f.write("workload bulwark_acc postfix_acc bulwark_del postfix_del\n")
         for w, b, p in results:
             f.write('"%s" %.1f %.1f %.1f %.1f\n' % (w.label, b["accepted"], p["accepted"],
                                                     b["delivered"], p["delivered"]))
@@ -606,7 +656,8 @@ def versions():
     java = subprocess.run([JAVA[0], "-version"],
                           capture_output=True, text=True).stderr.splitlines()
     postfix = subprocess.run(["postconf", "-d", "-h", "mail_version"], capture_output=True, text=True).stdout.strip()
-    return {"java": java[0].replace('"', "") if java else "java", "postfix": "Postfix " + postfix}
+    return {"java": java[0].replace('"', "") if java else "java", "postfix": "Postfix " + postfix,
+            "load": LOAD[0]}
 
 
 # ----------------------------------------------------------------------------------------------
@@ -621,13 +672,15 @@ def main():
     args = parser.parse_args()
 
     plan = workloads(args.quick)
-    users = [w.user for w in plan] + ["idle", "warmup"]
+    LOAD[0] = " ".join(open("/proc/loadavg").read().split()[:3])
+    users = [w.user for w in plan] + ["idle", "warmup", "latency"]
     work = tempfile.mkdtemp(prefix="bulwark-bench-")
     os.chmod(work, 0o755)
     servers = [Bulwark(args.root, work), Postfix(work)]
     if args.only:
         servers = [s for s in servers if s.name == args.only]
     measured = {}
+    latency = {}
     idle = []
     startup = {"Bulwark": [], "Postfix": []}
     started = []
@@ -651,6 +704,10 @@ def main():
                 measured[(server.name, w.label)] = r
                 print(" accepted %6.0f/s delivered %6.0f/s cpu %.2f s/1000 mem %s MiB" % (
                     r["accepted"], r["delivered"], r["cpu"], mib(r["memory"])), flush=True)
+        for server in servers:
+            latency[server.name] = transaction_latency(server, 200 if args.quick else 1000, "latency")
+            print("bench: %-8s latency p50 %.2f ms p99 %.2f ms" % (
+                server.name, latency[server.name]["p50"], latency[server.name]["p99"]), flush=True)
         if args.idle_sessions:
             for server in servers:
                 window = 60 if server.name == "Bulwark" else 20
@@ -671,7 +728,7 @@ def main():
         shutil.rmtree(work, ignore_errors=True)
         return 0
     results = [(w, measured[("Bulwark", w.label)], measured[("Postfix", w.label)]) for w in plan]
-    md = render(results, idle, startup, sink, args.quick, versions())
+    md = render(results, idle, startup, sink, latency, args.quick, versions())
     directory = os.path.join(args.root, "bench", "results")
     os.makedirs(directory, exist_ok=True)
     stem = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%d-%H%M") + ("-quick" if args.quick else "")
