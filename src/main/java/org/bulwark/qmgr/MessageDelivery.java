@@ -64,6 +64,8 @@ final class MessageDelivery {
     private final Context context;
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<Integer, Progress> progress = new HashMap<>();
+    /** Recipients delivered but not marked done because the message is removed next. */
+    private final List<Integer> unmarked = new ArrayList<>();
     private QueuedMessage message;
     private Instant activeArrival;
     private String firstDeferReason;
@@ -127,6 +129,8 @@ final class MessageDelivery {
             }
             if (!abandoned) {
                 conclude();
+            } else {
+                markUnmarked();
             }
             return;
         }
@@ -151,6 +155,8 @@ final class MessageDelivery {
         }
         if (!abandoned) {
             conclude();
+        } else {
+            markUnmarked();
         }
     }
 
@@ -250,14 +256,20 @@ final class MessageDelivery {
                     firstDeferReason = outcome.text();
                 }
             } else if (p.finished == p.targets && !p.deferred) {
-                try {
-                    context.queue().markDone(message, recipient.index());
-                } catch (IOException e) {
-                    // Not durably done: it will be tried again, a duplicate rather than a loss.
-                    context.log().warning(message.id() + ": cannot mark recipient done: " + e.getMessage());
-                    p.deferred = true;
-                    if (firstDeferReason == null) {
-                        firstDeferReason = QmgrLog.AGENT_FAILURE;
+                if (everyRecipientDone()) {
+                    // The last one: the message's durable removal records it (one directory fsync,
+                    // shared with other messages') instead of a flush of its own.
+                    unmarked.add(recipient.index());
+                } else {
+                    try {
+                        context.queue().markDone(message, recipient.index());
+                    } catch (IOException e) {
+                        // Not durably done: it will be tried again, a duplicate rather than a loss.
+                        context.log().warning(message.id() + ": cannot mark recipient done: " + e.getMessage());
+                        p.deferred = true;
+                        if (firstDeferReason == null) {
+                            firstDeferReason = QmgrLog.AGENT_FAILURE;
+                        }
                     }
                 }
             }
@@ -267,6 +279,27 @@ final class MessageDelivery {
         Instant done = context.clock().instant();
         context.log().delivery(transport, message, outcome,
                 new QmgrLog.Timing(message.envelope().arrival(), activeArrival, handoff, done));
+    }
+
+    private boolean everyRecipientDone() {
+        for (Progress q : progress.values()) {
+            if (q.finished < q.targets || q.deferred) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** When the pass ends without the removal (shutdown), the skipped marks are written after all. */
+    private void markUnmarked() {
+        for (int index : unmarked) {
+            try {
+                context.queue().markDone(message, index);
+            } catch (IOException e) {
+                context.log().warning(message.id() + ": cannot mark recipient done: " + e.getMessage());
+            }
+        }
+        unmarked.clear();
     }
 
     private void conclude() {
@@ -295,6 +328,7 @@ final class MessageDelivery {
             context.queue().defer(message, next, firstDeferReason == null ? QmgrLog.AGENT_FAILURE : firstDeferReason);
         } catch (IOException e) {
             context.log().warning(message.id() + ": cannot update queue file: " + e.getMessage());
+            markUnmarked();
         }
     }
 

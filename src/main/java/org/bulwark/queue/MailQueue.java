@@ -325,13 +325,13 @@ public final class MailQueue {
     }
 
     /**
-     * Removes a finished message. Not synced: the queue manager removes a file only once every
-     * recipient is durably marked done, so a removal that a crash undoes leaves a file with
-     * nothing left to deliver, which the next pass removes again (Postfix does not sync its
-     * removals either).
+     * Removes a finished message, durably: for the queue manager the removal is what records
+     * the last recipients done. The directory fsync is shared with concurrent moves and
+     * removals, and on a journalling file system often already done by another file's fsync.
      */
     public void remove(QueueName queue, QueueId id) throws IOException {
         Files.delete(path(queue, id));
+        syncs.get(queue).sync();
     }
 
     /**
