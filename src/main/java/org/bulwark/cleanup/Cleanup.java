@@ -13,6 +13,7 @@ import org.bulwark.log.MailLog;
 import org.bulwark.mail.ClientInfo;
 import org.bulwark.mail.Envelope;
 import org.bulwark.mail.MailAddress;
+import org.bulwark.mailauth.MailAuthentication;
 import org.bulwark.queue.MailQueue;
 import org.bulwark.queue.QueueFileWriter;
 import org.bulwark.table.NetworkList;
@@ -36,6 +37,7 @@ public final class Cleanup {
     private final boolean alwaysAddMissingHeaders;
     private final int headerSizeLimit;
     private final ZoneId zone = ZoneId.systemDefault();
+    private final MailAuthentication authentication;
 
     public Cleanup(Config config, MailQueue queue, MailLog log) {
         this(config, queue, log, mynetworksOf(config));
@@ -56,6 +58,8 @@ public final class Cleanup {
         this.alwaysAddMissingHeaders = config.bool("always_add_missing_headers");
         String limit = config.get("header_size_limit").trim();
         this.headerSizeLimit = limit.isEmpty() ? DEFAULT_HEADER_SIZE_LIMIT : (int) Math.min(Integer.MAX_VALUE, config.size("header_size_limit"));
+        this.authentication = MailAuthentication.create(config);
+        authentication.warnings().forEach(cleanupLog::warning);
     }
 
     /**
@@ -70,7 +74,8 @@ public final class Cleanup {
             boolean local = client.isLocalSubmission();
             boolean addMissing = alwaysAddMissingHeaders || local || inMynetworks(client.address());
             String date = CleanupTexts.mailDate(envelope.arrival(), zone);
-            HeaderStream content = new HeaderStream(writer.content(), headerSizeLimit,
+            AuthenticationFilter filter = authenticationFilter(writer, envelope);
+            HeaderStream content = new HeaderStream(filter == null ? writer.content() : filter, headerSizeLimit,
                     seen -> addMissing ? missingHeaders(seen, envelope, writer, date) : List.of());
             String received = local
                     ? CleanupTexts.receivedLocal(envelope, writer.id(), myhostname, mailName, date)
@@ -80,11 +85,21 @@ public final class Cleanup {
                 // The pickup daemon logs its own uid= line, as Postfix's does.
                 smtpdLog.info(CleanupTexts.logClient(writer.id(), client));
             }
-            return new MessageCleanup(writer, content, cleanupLog);
+            return new MessageCleanup(writer, content, cleanupLog, filter, authentication.enforcement());
         } catch (IOException | RuntimeException e) {
             writer.abort();
             throw e;
         }
+    }
+
+    /** Trusted mail (sendmail, SASL, mynetworks) is signed; mail from outside is checked. */
+    private AuthenticationFilter authenticationFilter(QueueFileWriter writer, Envelope envelope) {
+        boolean trusted = AuthenticationFilter.isTrusted(envelope,
+                !envelope.client().isLocalSubmission() && inMynetworks(envelope.client().address()));
+        if (trusted ? authentication.signing() : authentication.verifying()) {
+            return new AuthenticationFilter(writer.content(), authentication, envelope, trusted);
+        }
+        return null;
     }
 
     /** Postfix's order: Message-ID, Date, then From (local submissions only). */

@@ -73,4 +73,19 @@ final class CleanupTexts {
     static String logMessageId(QueueId id, String messageId) {
         return id + ": message-id=" + (messageId == null || messageId.isEmpty() ? "<>" : messageId);
     }
+
+    // Email authentication (DKIM signing, DMARC).
+
+    static String dkimSigningFailed(String domain, String selector, String problem) {
+        return "DKIM signing with " + selector + "._domainkey." + domain + " failed: " + problem;
+    }
+
+    /** Logged for every checked message, like OpenDKIM's and OpenDMARC's summary lines. */
+    static String logAuthentication(QueueId id, String results) {
+        return id.value() + ": " + results.replace("\r\n\t", " ").replace("Authentication-Results: ", "authentication-results=");
+    }
+
+    static String logDmarcAction(QueueId id, String action, String domain) {
+        return id.value() + ": dmarc " + action + ": policy of " + domain;
+    }
 }

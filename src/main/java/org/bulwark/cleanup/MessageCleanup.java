@@ -3,6 +3,8 @@ package org.bulwark.cleanup;
 import java.io.IOException;
 import java.io.OutputStream;
 import org.bulwark.log.MailLog;
+import org.bulwark.mail.SmtpReply;
+import org.bulwark.mailauth.MailAuthentication;
 import org.bulwark.mail.QueueId;
 import org.bulwark.queue.QueueFileWriter;
 
@@ -12,12 +14,22 @@ final class MessageCleanup implements CleanupSession {
     private final QueueFileWriter writer;
     private final HeaderStream content;
     private final MailLog.Logger log;
+    private final AuthenticationFilter authentication;
+    private final MailAuthentication.Enforcement enforcement;
     private boolean committed;
 
     MessageCleanup(QueueFileWriter writer, HeaderStream content, MailLog.Logger log) {
+        this(writer, content, log, null, MailAuthentication.Enforcement.REPORT);
+    }
+
+    /** @param authentication the DKIM/DMARC filter under {@code content}, or null */
+    MessageCleanup(QueueFileWriter writer, HeaderStream content, MailLog.Logger log,
+                   AuthenticationFilter authentication, MailAuthentication.Enforcement enforcement) {
         this.writer = writer;
         this.content = content;
         this.log = log;
+        this.authentication = authentication;
+        this.enforcement = enforcement;
     }
 
     @Override
@@ -37,19 +49,44 @@ final class MessageCleanup implements CleanupSession {
         }
         try {
             content.finish();
+            if (authentication != null) {
+                enforce(authentication.finish());
+            }
             // Logged before the commit, as Postfix's cleanup does, so it precedes the queue manager's lines.
             log.info(CleanupTexts.logMessageId(writer.id(), content.messageId()));
             writer.commit();
         } catch (IOException | RuntimeException e) {
             writer.abort();
             throw e;
+        } finally {
+            if (authentication != null) {
+                authentication.discard();
+            }
         }
         committed = true;
         return writer.id();
     }
 
+    /** RFC 7489 §6.7: a reject policy refuses the message at end of data, when enforcement says so. */
+    private void enforce(MailAuthentication.Verdict verdict) throws IOException {
+        if (verdict == null) {
+            return;
+        }
+        log.info(CleanupTexts.logAuthentication(writer.id(), verdict.header()));
+        if (verdict.reject(enforcement)) {
+            log.info(CleanupTexts.logDmarcAction(writer.id(), "reject", verdict.dmarc().fromDomain()));
+            throw new MessageRejectedException(SmtpReply.of(550, "5.7.1", verdict.rejectText()));
+        }
+        if (verdict.quarantine(enforcement)) {
+            log.info(CleanupTexts.logDmarcAction(writer.id(), "quarantine", verdict.dmarc().fromDomain()));
+        }
+    }
+
     @Override
     public void abort() {
+        if (authentication != null) {
+            authentication.discard();
+        }
         if (!committed) {
             writer.abort();
         }

@@ -14,6 +14,8 @@ import picocli.CommandLine.Command;
             PostconfCommand.class,
             MailqCommand.class,
             SendmailCommand.class,
+            NewaliasesCommand.class,
+            DkimCommand.class,
         })
 public final class Bulwark implements Runnable {
 

@@ -38,4 +38,9 @@ final class Messages {
     static String didNotStop(long pid) {
         return "bulwark: fatal: the mail system did not stop in time: PID: " + pid;
     }
+
+    static String dkimKeyWritten(java.nio.file.Path key, String selector, String domain) {
+        return "; private key in " + key + "; main.cf: dkim_private_key = " + key.toAbsolutePath()
+                + ", dkim_selector = " + selector + ", dkim_domain = " + domain;
+    }
 }

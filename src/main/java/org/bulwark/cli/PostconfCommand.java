@@ -8,7 +8,9 @@ import java.util.concurrent.Callable;
 import org.bulwark.config.Config;
 import org.bulwark.config.ConfigLoader;
 import org.bulwark.config.LoadedConfig;
+import org.bulwark.config.MainCfEditor;
 import org.bulwark.config.Parameter;
+import org.bulwark.config.ServiceEntry;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -16,10 +18,15 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code bulwark postconf}, as postconf(1): every parameter with its value, {@code -n} those main.cf
- * sets, {@code -d} the defaults, {@code -h} values only, {@code -x} with {@code $name} expanded.
+ * sets, {@code -d} the defaults, {@code -h} values only, {@code -x} with {@code $name} expanded;
+ * {@code -e} edits main.cf, {@code -a}/{@code -m} list SASL and table types, {@code -M}/{@code -F}
+ * show master.cf.
  */
 @Command(name = "postconf", description = "Show main.cf parameter values.")
 final class PostconfCommand implements Callable<Integer> {
+
+    /** The SASL server types {@code smtpd_sasl_type} accepts, as {@code postconf -a} lists them. */
+    private static final List<String> SASL_TYPES = List.of("builtin", "cyrus", "dovecot");
 
     @Mixin
     ConfigDirectory configDirectory;
@@ -36,12 +43,47 @@ final class PostconfCommand implements Callable<Integer> {
     @Option(names = "-x", description = "expand $name references in values")
     boolean expand;
 
+    @Option(names = "-e", description = "edit main.cf: set each name=value given, keeping comments")
+    boolean edit;
+
+    @Option(names = "-a", description = "list the SASL server types")
+    boolean saslTypes;
+
+    @Option(names = "-m", description = "list the lookup table types")
+    boolean tableTypes;
+
+    @Option(names = "-M", description = "show master.cf service entries")
+    boolean masterEntries;
+
+    @Option(names = "-F", description = "show master.cf fields, one per line")
+    boolean masterFields;
+
     @Parameters(paramLabel = "NAME", description = "parameters to show (default: all)")
     List<String> names = List.of();
 
     @Override
-    public Integer call() {
+    public Integer call() throws java.io.IOException {
         PrintStream out = System.out;
+        if (saslTypes) {
+            SASL_TYPES.forEach(out::println);
+            return 0;
+        }
+        if (tableTypes) {
+            org.bulwark.table.LookupTables.TYPES.forEach(out::println);
+            return 0;
+        }
+        if (edit) {
+            MainCfEditor.apply(configDirectory.resolve().resolve("main.cf"), MainCfEditor.parseAssignments(names));
+            return 0;
+        }
+        if (masterEntries || masterFields) {
+            for (ServiceEntry service : ConfigLoader.load(configDirectory.resolve()).services()) {
+                if (names.isEmpty() || names.contains(service.service()) || names.contains(service.service() + "/" + service.type())) {
+                    out.print(masterFields ? MasterCfFormat.fields(service) : MasterCfFormat.entry(service));
+                }
+            }
+            return 0;
+        }
         Config config;
         if (defaults) {
             config = Config.of(java.util.Map.of("config_directory", configDirectory.resolve().toString()));

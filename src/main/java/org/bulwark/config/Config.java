@@ -36,6 +36,14 @@ public interface Config {
     /** This configuration with per-service overrides (master.cf {@code -o name=value}) on top. */
     Config with(Map<String, String> overrides);
 
+    /**
+     * Where main.cf sets a parameter, as {@code /etc/postfix/main.cf, line 12}, so that a problem
+     * found in its value after loading (an unknown restriction, a missing table) can say where.
+     */
+    default java.util.Optional<String> whereSet(String name) {
+        return java.util.Optional.empty();
+    }
+
     /** The directory main.cf and master.cf were read from. */
     Path configDirectory();
 

@@ -37,4 +37,27 @@ public final class ConfigException extends RuntimeException {
         }
         return line > 0 ? file + ", line " + line + ": " + super.getMessage() : file + ": " + super.getMessage();
     }
+
+    /**
+     * This error with the main.cf line of the parameter its message names, when it has no place
+     * of its own: components that check a value after loading (restrictions, tables) know the
+     * parameter but not the line.
+     */
+    public ConfigException locatedIn(Config config) {
+        if (file != null) {
+            return this;
+        }
+        String message = super.getMessage();
+        for (String word : message.split("[^A-Za-z0-9_]+")) {
+            if (word.contains("_") && config.isSet(word)) {
+                java.util.Optional<String> where = config.whereSet(word);
+                if (where.isPresent()) {
+                    ConfigException located = new ConfigException(where.get() + ": " + message);
+                    located.setStackTrace(getStackTrace());
+                    return located;
+                }
+            }
+        }
+        return this;
+    }
 }

@@ -48,8 +48,12 @@ public final class ConfigLoader {
         List<String> warnings = new ArrayList<>();
         Map<String, Entry> entries = parseMainCf(mainFile, warnings);
         Map<String, String> values = new LinkedHashMap<>();
-        entries.forEach((name, entry) -> values.put(name, entry.value()));
-        MainCf main = new MainCf(values, directory);
+        Map<String, String> locations = new LinkedHashMap<>();
+        entries.forEach((name, entry) -> {
+            values.put(name, entry.value());
+            locations.put(name, mainFile + ", line " + entry.line());
+        });
+        MainCf main = new MainCf(values, directory, locations);
 
         Path masterFile = directory.resolve("master.cf");
         List<ServiceEntry> services = Files.exists(masterFile)

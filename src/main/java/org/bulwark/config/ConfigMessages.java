@@ -108,4 +108,8 @@ final class ConfigMessages {
     static String masterDuplicate(String service, String type) {
         return "duplicate service " + service + "/" + type + "; each name and type may appear once";
     }
+
+    static String editNeedsAssignment(String argument) {
+        return "\"" + argument + "\": -e needs name=value";
+    }
 }

@@ -54,10 +54,30 @@ final class Expander {
         }
         chain.push(name);
         try {
-            return expand(name, source.raw(name, other -> parameter(other, chain)), chain);
+            String value = expand(name, source.raw(name, other -> parameter(other, chain)), chain);
+            if (name.equals("myorigin") && value.startsWith("/")) {
+                return originFromFile(value, chain);
+            }
+            return value;
         } finally {
             chain.pop();
         }
+    }
+
+    /**
+     * Debian's Postfix reads myorigin from a file when its value is a path ({@code myorigin =
+     * /etc/mailname}, as the guides write it): the file's first line, or $myhostname without one.
+     */
+    private String originFromFile(String path, Deque<String> chain) {
+        try (java.io.BufferedReader in = java.nio.file.Files.newBufferedReader(java.nio.file.Path.of(path))) {
+            String line = in.readLine();
+            if (line != null && !line.isBlank()) {
+                return line.strip();
+            }
+        } catch (java.io.IOException | RuntimeException unreadable) {
+            // fall back to the host name, as Debian's Postfix does
+        }
+        return parameter("myhostname", chain);
     }
 
     private String expand(String owner, String text, Deque<String> chain) {

@@ -22,12 +22,19 @@ final class MainCf implements Config {
 
     private final Map<String, String> values;
     private final Path directory;
+    /** Where each main.cf parameter was set, "file, line N", for errors found after loading. */
+    private final Map<String, String> locations;
     private final Expander expander = new Expander(this::raw);
     private final Map<String, String> expanded = new ConcurrentHashMap<>();
 
     MainCf(Map<String, String> values, Path directory) {
+        this(values, directory, Map.of());
+    }
+
+    MainCf(Map<String, String> values, Path directory, Map<String, String> locations) {
         this.values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
         this.directory = directory;
+        this.locations = Map.copyOf(locations);
     }
 
     static Config fromMap(Map<String, String> values) {
@@ -86,7 +93,7 @@ final class MainCf implements Config {
     public Config with(Map<String, String> overrides) {
         Map<String, String> merged = new HashMap<>(values);
         merged.putAll(overrides);
-        return new MainCf(merged, directory);
+        return new MainCf(merged, directory, locations);
     }
 
     @Override
@@ -142,5 +149,10 @@ final class MainCf implements Config {
 
     private static ConfigException bad(String name, String value, ParameterType type) {
         return new ConfigException(ConfigMessages.badValue(name, value, type));
+    }
+
+    @Override
+    public java.util.Optional<String> whereSet(String name) {
+        return java.util.Optional.ofNullable(locations.get(name));
     }
 }

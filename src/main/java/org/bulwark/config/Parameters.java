@@ -151,6 +151,14 @@ public final class Parameters {
         integer("invalid_hostname_reject_code", "501", "reply code for reject_invalid_helo_hostname");
         integer("non_fqdn_reject_code", "504", "reply code for the reject_non_fqdn_* restrictions");
         integer("maps_rbl_reject_code", "554", "reply code for reject_rbl_client and kin");
+        list("rbl_reply_maps", "", "tables of reply templates for DNS lists, indexed by list domain");
+        str("default_rbl_reply", "$rbl_code Service unavailable; $rbl_class [$rbl_what] blocked using"
+                + " $rbl_domain${rbl_reason?; $rbl_reason}", "reply template for a DNS list hit");
+        str("reject_tempfail_action", "defer_if_permit", "what a temporary DNS failure in a reject_* check becomes");
+        str("unknown_helo_hostname_tempfail_action", "$reject_tempfail_action",
+                "what a temporary DNS failure in reject_unknown_helo_hostname becomes");
+        str("unknown_address_tempfail_action", "$reject_tempfail_action",
+                "what a temporary DNS failure in reject_unknown_sender/recipient_domain becomes");
         integer("plaintext_reject_code", "450", "reply code for an unencrypted AUTH when TLS is required");
 
         // SASL.
@@ -220,6 +228,23 @@ public final class Parameters {
 
         // Bulwark's own parameters.
         extension("dns_servers", LIST, "", "resolvers to query as ip:port; empty means the system's");
+        extension("dns_timeout", TIME, "3s", "time to wait for one DNS server's answer to one query");
+        extension("dns_attempts", INTEGER, "2", "how many times each DNS server is asked before a query fails");
+
+        // Email authentication: DKIM signing and verification, DMARC, Authentication-Results.
+        extension("dkim_private_key", STRING, "", "PEM key that signs mail of $dkim_domain; empty: no default key");
+        extension("dkim_domain", STRING, "$mydomain", "the d= domain of dkim_private_key");
+        extension("dkim_selector", STRING, "default", "the s= selector of dkim_private_key");
+        extension("dkim_signing_table", STRING, "", "table: From address or domain -> key names (OpenDKIM SigningTable)");
+        extension("dkim_key_table", STRING, "", "table: key name -> domain:selector:/path/to/key.pem (OpenDKIM KeyTable)");
+        extension("dkim_canonicalization", STRING, "relaxed/relaxed", "header/body canonicalization of signatures");
+        extension("dkim_signed_headers", LIST, "from, reply-to, subject, date, to, cc, message-id, in-reply-to, "
+                + "references, mime-version, content-type, content-transfer-encoding", "header fields DKIM signs");
+        extension("authentication_results", BOOLEAN, "no", "check SPF, DKIM and DMARC of mail from outside and add Authentication-Results");
+        extension("authserv_id", STRING, "$myhostname", "the authserv-id of Authentication-Results headers");
+        extension("dmarc_enforcement", STRING, "reject", "DMARC fail under p=reject: reject, quarantine (hold) or report");
+        extension("public_suffix_list", STRING, "/usr/share/publicsuffix/public_suffix_list.dat", "the Public Suffix List for DMARC");
+        choices("dmarc_enforcement", "reject", "quarantine", "report");
 
         // Parameters with a closed set of values: a typo is caught at load, not at the first mail.
         choices("mynetworks_style", "host", "subnet", "class");

@@ -17,6 +17,7 @@ import org.xbill.DNS.DClass;
 import org.xbill.DNS.ExtendedResolver;
 import org.xbill.DNS.MXRecord;
 import org.xbill.DNS.Message;
+import org.xbill.DNS.NSRecord;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.PTRRecord;
 import org.xbill.DNS.Rcode;
@@ -46,9 +47,11 @@ public final class DnsResolver {
     private static final InetAddress IPV6_LOOPBACK = address(new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1});
 
     private final Resolver resolver;
+    private final DnsCache cache;
 
-    private DnsResolver(Resolver resolver) {
+    private DnsResolver(Resolver resolver, DnsCache cache) {
         this.resolver = resolver;
+        this.cache = cache;
     }
 
     /** @param dnsServers {@code dns_servers} items: {@code 127.0.0.1:5353}, {@code [::1]:53}, {@code 127.0.0.1} */
@@ -62,6 +65,10 @@ public final class DnsResolver {
      * @throws org.bulwark.config.ConfigException for an item that is not {@code ip[:port]}
      */
     public static DnsResolver create(List<String> dnsServers, Duration timeout, int attempts) {
+        return create(dnsServers, timeout, attempts, new DnsCache(DnsCache.DEFAULT_CAPACITY, System::nanoTime));
+    }
+
+    static DnsResolver create(List<String> dnsServers, Duration timeout, int attempts, DnsCache cache) {
         List<InetSocketAddress> servers = DnsServers.parse(dnsServers);
         List<Resolver> simple = new ArrayList<>();
         for (InetSocketAddress server : servers) {
@@ -78,7 +85,7 @@ public final class DnsResolver {
         // notices an expired query only once a second.
         int count = Math.max(1, extended.getResolvers().length);
         extended.setTimeout(timeout.plusSeconds(1).multipliedBy((long) tries * count));
-        return new DnsResolver(extended);
+        return new DnsResolver(extended, cache);
     }
 
     /**
@@ -86,7 +93,34 @@ public final class DnsResolver {
      * resolver configuration), with the default timeouts.
      */
     public static DnsResolver create(Config config) {
-        return create(config.list("dns_servers"));
+        Duration timeout = config.get("dns_timeout").isBlank() ? DEFAULT_TIMEOUT : config.time("dns_timeout");
+        int attempts = config.get("dns_attempts").isBlank() ? DEFAULT_ATTEMPTS : config.integer("dns_attempts");
+        return create(config.list("dns_servers"), timeout, attempts);
+    }
+
+    /**
+     * The client's names as smtpd keeps them: the PTR name (reverse_client_name) and, when one of
+     * its addresses is the client's, the same name as the verified client_name; each with whether
+     * its absence is final or a temporary failure. Loopback is answered as {@link #verifyName} does.
+     */
+    public ClientNames clientNames(InetAddress address) {
+        if (address.isLoopbackAddress()) {
+            return verifiedName(address).map(ClientNames::verified).orElse(ClientNames.NONE);
+        }
+        DnsResult<String> reverse = reverseNames(address);
+        List<String> names = reverse.values().stream().filter(DnsResolver::isHostName).toList();
+        if (names.isEmpty()) {
+            ClientNames.Status status = reverse.isTemporaryFailure()
+                    ? ClientNames.Status.TEMPORARY : ClientNames.Status.PERMANENT;
+            return new ClientNames(ClientNames.UNKNOWN, status, ClientNames.UNKNOWN, status);
+        }
+        DnsResult<String> verified = verifyName(address);
+        if (verified.isFound()) {
+            String name = verified.values().get(0);
+            return new ClientNames(name, ClientNames.Status.OK, name, ClientNames.Status.OK);
+        }
+        return new ClientNames(ClientNames.UNKNOWN, verified.isTemporaryFailure()
+                ? ClientNames.Status.TEMPORARY : ClientNames.Status.PERMANENT, names.get(0), ClientNames.Status.OK);
     }
 
     /**
@@ -171,6 +205,11 @@ public final class DnsResolver {
         return new DnsResult.Found<>(sorted);
     }
 
+    /** The NS records of a name: the host names of its name servers. */
+    public DnsResult<String> lookupNs(String name) {
+        return query(name, Type.NS).map(r -> hostName(((NSRecord) r).getTarget()));
+    }
+
     /** The TXT records of a name, each one's strings joined without separator (RFC 7208 §3.3). */
     public DnsResult<String> lookupTxt(String name) {
         return query(name, Type.TXT).map(r -> String.join("", ((TXTRecord) r).getStrings()));
@@ -214,6 +253,11 @@ public final class DnsResolver {
     }
 
     private DnsResult<Record> query(Name name, int type) {
+        String key = name.toString();
+        DnsResult<Record> cached = cache.get(key, type);
+        if (cached != null) {
+            return cached;
+        }
         Message response;
         try {
             response = resolver.send(Message.newQuery(Record.newRecord(name, type, DClass.IN)));
@@ -223,7 +267,9 @@ public final class DnsResolver {
         }
         int rcode = response.getRcode();
         if (rcode == Rcode.NXDOMAIN) {
-            return new DnsResult.NotFound<>(DnsResult.Absence.NXDOMAIN);
+            DnsResult<Record> none = new DnsResult.NotFound<>(DnsResult.Absence.NXDOMAIN);
+            cache.put(key, type, none, response);
+            return none;
         }
         if (rcode != Rcode.NOERROR) {
             return new DnsResult.TemporaryFailure<>(Rcode.string(rcode) + " for " + name + "/" + Type.string(type));
@@ -232,9 +278,11 @@ public final class DnsResolver {
         List<Record> answers = response.getSection(Section.ANSWER).stream()
                 .filter(r -> r.getType() == type)
                 .toList();
-        return answers.isEmpty()
+        DnsResult<Record> result = answers.isEmpty()
                 ? new DnsResult.NotFound<>(DnsResult.Absence.NODATA)
                 : new DnsResult.Found<>(answers);
+        cache.put(key, type, result, response);
+        return result;
     }
 
     /**

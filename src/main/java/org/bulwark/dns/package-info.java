@@ -1,6 +1,7 @@
 /**
- * Name resolution through dnsjava: addresses, MX, TXT, PTR and forward-confirmed reverse names,
- * with results that tell "not found" from a temporary failure.
+ * Name resolution through dnsjava: addresses, MX, NS, TXT, PTR, TLSA and forward-confirmed reverse
+ * names, with results that tell "not found" from a temporary failure, and a cache that keeps
+ * answers for their TTL (negative ones for the SOA minimum, RFC 2308) but never keeps a failure.
  *
  * <p>SECURITY: talks only to the DNS servers in {@code dns_servers} (or the system's, when that is
  * empty); loopback addresses and {@code localhost} are answered locally and never queried. Answers

@@ -63,7 +63,7 @@ public final class Master implements AutoCloseable {
                 logger.info(line);
             }
             Cleanup cleanup = new Cleanup(main, queue, log);
-            DnsResolver dns = DnsResolver.create(main.list("dns_servers"));
+            DnsResolver dns = DnsResolver.create(main);
 
             Map<String, DeliveryAgent> agents = new HashMap<>();
             ServiceEntry qmgrService = null;
@@ -93,7 +93,7 @@ public final class Master implements AutoCloseable {
                     : new Pickup(main.with(pickupService.overrides()), queue, cleanup, log);
             for (ServiceEntry service : smtpdServices) {
                 Config config = main.with(service.overrides());
-                SmtpdRestrictions restrictions = new SmtpdRestrictions(config, log.program("smtpd"));
+                SmtpdRestrictions restrictions = new SmtpdRestrictions(config, dns, log.program("smtpd"));
                 int maxproc = service.maxproc().equals("-")
                         ? config.integer("default_process_limit") : Integer.parseInt(service.maxproc());
                 for (InetSocketAddress address : ListenAddresses.of(service, config)) {
@@ -113,7 +113,13 @@ public final class Master implements AutoCloseable {
      * @throws IOException when a listener cannot bind or the queue cannot be opened
      */
     public static Master start(Path configDirectory) throws IOException {
-        Master master = new Master(ConfigLoader.load(configDirectory));
+        LoadedConfig loaded = ConfigLoader.load(configDirectory);
+        Master master;
+        try {
+            master = new Master(loaded);
+        } catch (ConfigException e) {
+            throw e.locatedIn(loaded.main());
+        }
         master.startServices();
         return master;
     }

@@ -25,7 +25,8 @@ final class AccessCheck {
     static Decision check(Evaluation e, AccessKind kind, LookupTable table) {
         var context = e.context();
         return switch (kind) {
-            case CLIENT -> client(e, table);
+            case CLIENT -> client(e, table, context.clientName());
+            case REVERSE_CLIENT -> client(e, table, context.reverseName());
             case HELO -> context.helo() == null ? Decision.DUNNO
                     : domain(e, table, context.helo(), Subject.helo(context)).orElse(Decision.DUNNO);
             case SENDER -> sender(e, table);
@@ -37,27 +38,40 @@ final class AccessCheck {
     }
 
     /** The client name and its parent domains, then the address and its parent networks. */
-    private static Decision client(Evaluation e, LookupTable table) {
+    private static Decision client(Evaluation e, LookupTable table, String clientName) {
         var context = e.context();
         Subject subject = Subject.client(context);
-        String name = context.clientName() == null ? "unknown" : context.clientName();
+        String name = clientName == null ? "unknown" : clientName;
         Optional<Decision> byName = domain(e, table, name, subject);
         if (byName.isPresent()) {
             return byName.get();
         }
-        String address = Subject.hostAddress(context.clientAddress());
-        char delimiter = context.clientAddress() instanceof Inet6Address ? ':' : '.';
+        return hostAddress(e, table, context.clientAddress(), subject).orElse(Decision.DUNNO);
+    }
+
+    /**
+     * A host name and its parent domains (check_*_mx_access and kin look up their servers so);
+     * empty when no key matched.
+     */
+    static Optional<Decision> hostName(Evaluation e, LookupTable table, String name, Subject subject) {
+        return domain(e, table, name, subject);
+    }
+
+    /** An address, then its parent networks ({@code 192.0.2}, {@code 192.0}, ...); empty when no key matched. */
+    static Optional<Decision> hostAddress(Evaluation e, LookupTable table, java.net.InetAddress host, Subject subject) {
+        String address = Subject.hostAddress(host);
+        char delimiter = host instanceof Inet6Address ? ':' : '.';
         boolean partial = false;
         for (String key = address; ; partial = true) {
             if (!partial || fixed(table)) {
                 Optional<String> value = table.find(key);
                 if (value.isPresent()) {
-                    return apply(e, table, value.get(), subject);
+                    return Optional.of(apply(e, table, value.get(), subject));
                 }
             }
             int cut = key.lastIndexOf(delimiter);
             if (cut <= 0) {
-                return Decision.DUNNO;
+                return Optional.empty();
             }
             key = key.substring(0, cut);
         }
@@ -188,8 +202,11 @@ final class AccessCheck {
                 e.logAction(upper.toLowerCase(Locale.ROOT), text);
                 return Decision.DUNNO;
             case "HANGUP", "FILTER", "HOLD", "DISCARD", "REDIRECT", "BCC", "PREPEND":
+                // These act on the message or the connection, which smtpd cannot do yet. Passing
+                // the mail on as if the action were not there would deliver what the operator
+                // meant to hold or drop, so the request is refused, and the log says why.
                 e.warnOnce(Replies.actionNotImplemented(table.spec(), upper));
-                return Decision.DUNNO;
+                return e.serverError();
             default:
                 break;
         }

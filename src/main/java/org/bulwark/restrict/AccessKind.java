@@ -6,6 +6,7 @@ package org.bulwark.restrict;
  */
 enum AccessKind {
     CLIENT("check_client_access"),
+    REVERSE_CLIENT("check_reverse_client_hostname_access"),
     HELO("check_helo_access"),
     SENDER("check_sender_access"),
     RECIPIENT("check_recipient_access"),

@@ -19,6 +19,7 @@ final class Engine {
     final Destinations destinations;
     final SenderLogins senderLogins;
     final Map<String, List<Restriction>> classes;
+    private final List<org.bulwark.table.LookupTable> rblReplyMaps;
     private final RestrictionParser parser;
     private final MailLog.Logger logger;
     private final Map<String, List<Restriction>> accessValues = new ConcurrentHashMap<>();
@@ -32,6 +33,7 @@ final class Engine {
         this.destinations = new Destinations(settings, environment);
         this.senderLogins = new SenderLogins(settings, environment, destinations);
         this.classes = classes;
+        this.rblReplyMaps = settings.dns().rblReplyMaps().stream().map(environment.tables()).toList();
         this.parser = parser;
         this.logger = logger;
     }
@@ -55,6 +57,11 @@ final class Engine {
         } finally {
             parseLock.unlock();
         }
+    }
+
+    /** rbl_reply_maps, opened with the configuration. */
+    List<org.bulwark.table.LookupTable> rblReplyMaps() {
+        return rblReplyMaps;
     }
 
     void info(String message) {

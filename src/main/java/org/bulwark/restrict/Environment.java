@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import org.bulwark.config.Config;
+import org.bulwark.dns.DnsResolver;
 import org.bulwark.table.AddressClass;
 import org.bulwark.table.DomainClassifier;
 import org.bulwark.table.LookupTable;
@@ -11,23 +12,25 @@ import org.bulwark.table.LookupTables;
 import org.bulwark.table.NetworkList;
 
 /**
- * What restrictions need from the table layer: the class of a domain, membership of mynetworks,
- * and tables opened by their {@code type:name}.
+ * What restrictions need from the layers below: the class of a domain, membership of mynetworks,
+ * tables opened by their {@code type:name}, and DNS.
  *
  * @param classifier domain (lower case) to its address class
  * @param mynetworks whether a client address is in {@code mynetworks}
  * @param tables     opens a table; throws ConfigException when it cannot
+ * @param dns        the resolver the DNS-based restrictions ask (shared, with its cache)
  */
 record Environment(
         Function<String, AddressClass> classifier,
         Predicate<InetAddress> mynetworks,
-        Function<String, LookupTable> tables) {
+        Function<String, LookupTable> tables,
+        DnsResolver dns) {
 
     /** The environment built from the configuration by the table layer. */
-    static Environment of(Config config) {
+    static Environment of(Config config, DnsResolver dns) {
         DomainClassifier domains = new DomainClassifier(config);
         NetworkList networks = NetworkList.parse(config.list("mynetworks"), config.configDirectory());
         return new Environment(domains::classify, networks::matches,
-                spec -> LookupTables.open(spec, config.configDirectory()));
+                spec -> LookupTables.open(spec, config.configDirectory()), dns);
     }
 }

@@ -28,6 +28,10 @@ final class Evaluation {
         this.context = context;
     }
 
+    Engine engine() {
+        return engine;
+    }
+
     Settings settings() {
         return engine.settings;
     }

@@ -69,6 +69,14 @@ final class HostnameChecks {
                 : e.reject(Replies.invalidIpAddress(e.settings().badNameCode(), subject));
     }
 
+    /** The HELO name as a domain to ask DNS about; null for none or an address (literal or bare). */
+    static String heloDomain(String helo) {
+        if (helo == null || helo.startsWith("[") || validHostAddress(helo)) {
+            return null;
+        }
+        return truncateDot(helo);
+    }
+
     /** A trailing dot is dropped, but not from "x.." (Postfix's dup_if_truncate). */
     static String truncateDot(String name) {
         int n = name.length();

@@ -88,6 +88,46 @@ final class Replies {
         return reply(553, "5.7.1", "<" + sender + ">: Sender address rejected: not owned by user " + user);
     }
 
+    // The DNS-based restrictions.
+
+    /** reject_unknown_client_hostname (or, with {@code reverse}, _reverse_): no {@code <name>:} prefix. */
+    static SmtpReply cannotFindHostname(int code, String address, boolean reverse) {
+        return reply(code, "4.7.1", "Client host rejected: cannot find your " + (reverse ? "reverse " : "")
+                + "hostname, [" + address + "]");
+    }
+
+    static SmtpReply heloHostNotFound(int code, Subject subject) {
+        return rejected(code, "4.7.1", subject, "Host not found");
+    }
+
+    /** reject_unknown_sender_domain (4.1.8) and reject_unknown_recipient_domain (4.1.2). */
+    static SmtpReply domainNotFound(int code, Subject subject) {
+        return rejected(code, subject.replyClass().equals(SENDER) ? "4.1.8" : "4.1.2", subject, "Domain not found");
+    }
+
+    /** RFC 7505 §4.2 and §4.3: a domain with a null MX accepts no mail, nor sends any. */
+    static SmtpReply nullMx(Subject subject, String domain) {
+        boolean sender = subject.replyClass().equals(SENDER);
+        return rejected(sender ? 550 : 556, sender ? "5.7.27" : "5.1.10", subject,
+                "Domain " + domain + " does not accept mail (nullMX)");
+    }
+
+    /** A DNS list could not be asked; the check is deferred rather than passed. */
+    static SmtpReply rblLookupFailed(String replyClass, String what, String domain) {
+        return reply(450, "4.7.1", "Service unavailable; " + replyClass + " [" + what + "] not checked: DNS lookup in "
+                + domain + " failed temporarily");
+    }
+
+    /** An allow list that could not be asked: a later 5xx becomes this (Postfix's defer_if_reject). */
+    static SmtpReply allowListUnavailable(String replyClass, String what) {
+        return rejected(450, "4.7.1", new Subject(what, replyClass), SERVICE_UNAVAILABLE);
+    }
+
+    /** check_*_mx_access and kin when the servers cannot be looked up (Postfix: 4.4.3). */
+    static SmtpReply serverLookupFailed(Subject subject, String type, String domain) {
+        return rejected(450, "4.4.3", subject, "unable to look up " + type + " host for " + domain);
+    }
+
     static SmtpReply serverConfigurationError() {
         return reply(451, "4.3.5", "Server configuration error");
     }
@@ -164,7 +204,41 @@ final class Replies {
     }
 
     static String actionNotImplemented(String table, String action) {
-        return "access table " + table + ": action " + action + " is not implemented yet; it is skipped";
+        return "access table " + table + ": action " + action + " is not implemented yet; the request is"
+                + " answered 451 4.3.5 instead. Remove the action from the table or use REJECT, DEFER or WARN";
+    }
+
+    static String badTempfailAction(String parameter, String value) {
+        return "bad " + parameter + " value \"" + value + "\": specify defer_if_permit or defer";
+    }
+
+    static String needsTls(String name, String parameter) {
+        return "restriction " + name + " in " + parameter + " needs TLS client certificates, which this server"
+                + " does not support yet; remove it (use permit_mynetworks or permit_sasl_authenticated)";
+    }
+
+    static String rblWithoutDomain(String name, String parameter) {
+        return "restriction " + name + " in " + parameter + " needs a DNS list domain, e.g. " + name
+                + " zen.spamhaus.org";
+    }
+
+    static String badRblFilter(String name, String argument) {
+        return "restriction " + name + ": bad reply filter in \"" + argument
+                + "\"; write domain=d.d.d.d where each d is a number, [n..m] or [a;b]";
+    }
+
+    static String badRblReply(String domain, String template) {
+        return "RBL reply template for " + domain + " does not start with a 4xx or 5xx code: \"" + template + "\"";
+    }
+
+    static String neverMatchesAtStage(String name, String parameter, String needs) {
+        return "restriction " + name + " in " + parameter + " can never match: it looks at the " + needs
+                + ", which is not known yet when smtpd_delay_reject = no; move it to a later"
+                + " smtpd_*_restrictions list or set smtpd_delay_reject = yes";
+    }
+
+    static String rblTemporaryFailure(String domain, String reason) {
+        return "DNS lookup in " + domain + " failed: " + reason;
     }
 
     static String badNumber(String parameter, String value) {

@@ -246,6 +246,49 @@ sealed interface Restriction {
         }
     }
 
+    /** reject_unknown_client_hostname (old: reject_unknown_client) and reject_unknown_reverse_client_hostname. */
+    record RejectUnknownClient(String name, boolean reverse) implements Restriction {
+        public Decision evaluate(Evaluation e, Subject subject, AccessKind defaultAccess) {
+            return DnsChecks.unknownClient(e, reverse);
+        }
+    }
+
+    /** reject_unknown_helo_hostname (old: reject_unknown_hostname). */
+    record RejectUnknownHelo(String name) implements Restriction {
+        public Decision evaluate(Evaluation e, Subject subject, AccessKind defaultAccess) {
+            return DnsChecks.unknownHelo(e);
+        }
+    }
+
+    /** reject_unknown_sender_domain, or with {@code recipient} reject_unknown_recipient_domain. */
+    record RejectUnknownDomain(boolean recipient) implements Restriction {
+        public Decision evaluate(Evaluation e, Subject subject, AccessKind defaultAccess) {
+            SmtpdContext c = e.context();
+            return recipient ? DnsChecks.unknownDomain(e, c.recipient(), Subject.recipient(c))
+                    : DnsChecks.unknownDomain(e, c.sender(), Subject.sender(c));
+        }
+
+        public String name() {
+            return recipient ? "reject_unknown_recipient_domain" : "reject_unknown_sender_domain";
+        }
+    }
+
+    /** reject_rbl_client, reject_rhsbl_*, permit_dnswl_client, permit_rhswl_client. */
+    record DnsList(String name, DnsLists.Target target, boolean permit, DnsLists.ListSpec list)
+            implements Restriction {
+        public Decision evaluate(Evaluation e, Subject subject, AccessKind defaultAccess) {
+            return DnsLists.check(e, subject, target, permit, list);
+        }
+    }
+
+    /** check_*_mx_access, check_*_ns_access, check_*_a_access. */
+    record CheckServerAccess(String name, ServerAccess.Type type, ServerAccess.Target target, LookupTable table)
+            implements Restriction {
+        public Decision evaluate(Evaluation e, Subject subject, AccessKind defaultAccess) {
+            return ServerAccess.check(e, type, target, table);
+        }
+    }
+
     /** A name from smtpd_restriction_classes: its own list, evaluated in place. */
     record RestrictionClass(String name) implements Restriction {
         public Decision evaluate(Evaluation e, Subject subject, AccessKind defaultAccess) {

@@ -21,29 +21,52 @@ final class RestrictionParser {
     /** Restrictions that take a {@code type:table} argument. */
     private static final Map<String, AccessKind> ACCESS = Map.of(
             "check_client_access", AccessKind.CLIENT,
+            "check_reverse_client_hostname_access", AccessKind.REVERSE_CLIENT,
             "check_helo_access", AccessKind.HELO,
             "check_sender_access", AccessKind.SENDER,
             "check_recipient_access", AccessKind.RECIPIENT,
             "check_etrn_access", AccessKind.ETRN);
 
-    /** Postfix restrictions that need DNS, TLS, a policy server or the verify service: not yet built. */
+    /** check_{target}_{mx,ns,a}_access: the servers a name leads to, looked up in a table. */
+    private static final Map<String, ServerCheck> SERVER_ACCESS = serverAccess();
+
+    private record ServerCheck(ServerAccess.Type type, ServerAccess.Target target) {
+    }
+
+    /** DNS lists and what they ask about; the boolean says whether a listing permits. */
+    private static final Map<String, Map.Entry<DnsLists.Target, Boolean>> DNS_LISTS = Map.of(
+            "reject_rbl_client", Map.entry(DnsLists.Target.CLIENT_ADDRESS, false),
+            "reject_rbl", Map.entry(DnsLists.Target.CLIENT_ADDRESS, false),
+            "reject_rhsbl_client", Map.entry(DnsLists.Target.CLIENT_NAME, false),
+            "reject_rhsbl_reverse_client", Map.entry(DnsLists.Target.REVERSE_CLIENT_NAME, false),
+            "reject_rhsbl_helo", Map.entry(DnsLists.Target.HELO, false),
+            "reject_rhsbl_sender", Map.entry(DnsLists.Target.SENDER, false),
+            "reject_rhsbl_recipient", Map.entry(DnsLists.Target.RECIPIENT, false),
+            "permit_dnswl_client", Map.entry(DnsLists.Target.CLIENT_ADDRESS, true),
+            "permit_rhswl_client", Map.entry(DnsLists.Target.CLIENT_NAME, true));
+
+    /** Postfix restrictions that need a policy server, client certificates or the verify service: not yet built. */
     private static final Set<String> LATER_WITH_ARGUMENT = Set.of(
-            "reject_rbl_client", "reject_rbl", "reject_rhsbl_client", "reject_rhsbl_reverse_client",
-            "reject_rhsbl_sender", "reject_rhsbl_helo", "reject_rhsbl_recipient", "permit_dnswl_client",
-            "permit_rhswl_client", "check_policy_service", "check_client_mx_access", "check_client_ns_access",
-            "check_client_a_access", "check_reverse_client_access", "check_reverse_client_mx_access",
-            "check_reverse_client_ns_access", "check_reverse_client_a_access", "check_helo_mx_access",
-            "check_helo_ns_access", "check_helo_a_access", "check_sender_mx_access", "check_sender_ns_access",
-            "check_sender_a_access", "check_recipient_mx_access", "check_recipient_ns_access",
-            "check_recipient_a_access", "check_ccert_access", "check_sasl_access", "sleep");
+            "check_policy_service", "check_ccert_access", "check_sasl_access", "sleep");
 
     private static final Set<String> LATER = Set.of(
-            "reject_unknown_client_hostname", "reject_unknown_client", "reject_unknown_reverse_client_hostname",
-            "reject_unknown_helo_hostname", "reject_unknown_hostname", "reject_unknown_sender_domain",
-            "reject_unknown_recipient_domain", "reject_unknown_address", "reject_unverified_sender",
-            "reject_unverified_recipient", "permit_mx_backup", "reject_maps_rbl", "permit_tls_clientcerts",
-            "permit_tls_all_clientcerts", "reject_plaintext_session", "permit_inet_interfaces",
-            "permit_naked_ip_address", "check_relay_domains");
+            "reject_unknown_address", "reject_unverified_sender", "reject_unverified_recipient", "permit_mx_backup",
+            "reject_maps_rbl", "reject_plaintext_session", "permit_inet_interfaces", "permit_naked_ip_address",
+            "check_relay_domains");
+
+    /** Restrictions that need TLS client certificates: refused until smtpd can verify them. */
+    private static final Set<String> NEEDS_TLS = Set.of("permit_tls_clientcerts", "permit_tls_all_clientcerts");
+
+    private static Map<String, ServerCheck> serverAccess() {
+        Map<String, ServerCheck> out = new HashMap<>();
+        for (ServerAccess.Target target : ServerAccess.Target.values()) {
+            for (ServerAccess.Type type : ServerAccess.Type.values()) {
+                out.put("check_" + target.word + "_" + type.name().toLowerCase(Locale.ROOT) + "_access",
+                        new ServerCheck(type, target));
+            }
+        }
+        return Map.copyOf(out);
+    }
 
     private final Function<String, LookupTable> tables;
     private final Set<String> classNames;
@@ -76,6 +99,23 @@ final class RestrictionParser {
                 }
                 out.add(new Restriction.CheckAccess(access, open(argument)));
                 i++;
+            } else if (SERVER_ACCESS.containsKey(name)) {
+                if (argument == null || argument.indexOf(':') < 0) {
+                    throw new ConfigException(Replies.needsTable(name, parameter, argument));
+                }
+                ServerCheck kind = SERVER_ACCESS.get(name);
+                out.add(new Restriction.CheckServerAccess(name, kind.type(), kind.target(), open(argument)));
+                i++;
+            } else if (DNS_LISTS.containsKey(name)) {
+                if (argument == null || argument.indexOf(':') >= 0 || isRestrictionName(argument)) {
+                    throw new ConfigException(Replies.rblWithoutDomain(name, parameter));
+                }
+                var list = DNS_LISTS.get(name);
+                out.add(new Restriction.DnsList(name, list.getKey(), list.getValue(),
+                        DnsLists.ListSpec.parse(name, argument)));
+                i++;
+            } else if (NEEDS_TLS.contains(name)) {
+                throw new ConfigException(Replies.needsTls(name, parameter));
             } else if (LATER_WITH_ARGUMENT.contains(name)) {
                 if (argument == null) {
                     throw new ConfigException(Replies.needsArgument(name, parameter));
@@ -132,6 +172,12 @@ final class RestrictionParser {
             case "reject_unlisted_recipient", "check_recipient_maps" -> new Restriction.RejectUnlistedRecipient(name);
             case "reject_unlisted_sender" -> new Restriction.RejectUnlistedSender();
             case "reject_multi_recipient_bounce" -> new Restriction.RejectMultiRecipientBounce();
+            case "reject_unknown_client_hostname", "reject_unknown_client" ->
+                    new Restriction.RejectUnknownClient(name, false);
+            case "reject_unknown_reverse_client_hostname" -> new Restriction.RejectUnknownClient(name, true);
+            case "reject_unknown_helo_hostname", "reject_unknown_hostname" -> new Restriction.RejectUnknownHelo(name);
+            case "reject_unknown_sender_domain" -> new Restriction.RejectUnknownDomain(false);
+            case "reject_unknown_recipient_domain" -> new Restriction.RejectUnknownDomain(true);
             case "reject_sender_login_mismatch" -> new Restriction.SenderLoginMismatch(name, true, true, false);
             case "reject_authenticated_sender_login_mismatch" ->
                     new Restriction.SenderLoginMismatch(name, true, false, false);
@@ -140,6 +186,13 @@ final class RestrictionParser {
                     new Restriction.SenderLoginMismatch(name, false, true, false);
             default -> null;
         };
+    }
+
+    /** Whether a word is itself a restriction, i.e. a DNS list's domain was left out. */
+    private boolean isRestrictionName(String word) {
+        String lower = word.toLowerCase(Locale.ROOT);
+        return simple(lower) != null || ACCESS.containsKey(lower) || DNS_LISTS.containsKey(lower)
+                || SERVER_ACCESS.containsKey(lower) || classNames.contains(word);
     }
 
     private Restriction notImplemented(String name) {

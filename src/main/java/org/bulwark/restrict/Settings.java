@@ -38,7 +38,25 @@ record Settings(
         List<String> virtualAliasMaps,
         List<String> relayRecipientMaps,
         List<String> canonicalMaps,
-        List<String> senderLoginMaps) {
+        List<String> senderLoginMaps,
+        Dns dns) {
+
+    /**
+     * The codes and texts of the DNS-based restrictions.
+     *
+     * @param defaultRblReply            the unexpanded default_rbl_reply template
+     * @param rblReplyMaps               rbl_reply_maps table specs
+     * @param heloTempfailDeferIfPermit  unknown_helo_hostname_tempfail_action is defer_if_permit (else defer)
+     * @param addressTempfailDeferIfPermit unknown_address_tempfail_action is defer_if_permit (else defer)
+     */
+    record Dns(int unknownClientCode, int unknownHostnameCode, int unknownAddressCode, int rblCode,
+            String defaultRblReply, List<String> rblReplyMaps, boolean heloTempfailDeferIfPermit,
+            boolean addressTempfailDeferIfPermit) {
+    }
+
+    /** Postfix's default_rbl_reply. */
+    static final String DEFAULT_RBL_REPLY = "$rbl_code Service unavailable; $rbl_class [$rbl_what] blocked using"
+            + " $rbl_domain${rbl_reason?; $rbl_reason}";
 
     static Settings from(Config config) {
         return new Settings(
@@ -72,7 +90,36 @@ record Settings(
                 tables(config, "virtual_alias_maps", ""),
                 tables(config, "relay_recipient_maps", ""),
                 concat(tables(config, "canonical_maps", ""), tables(config, "recipient_canonical_maps", "")),
-                tables(config, "smtpd_sender_login_maps", ""));
+                tables(config, "smtpd_sender_login_maps", ""),
+                dns(config));
+    }
+
+    private static Dns dns(Config config) {
+        String rejectTempfail = value(config, "reject_tempfail_action", "defer_if_permit");
+        String rblReply = config.isSet("default_rbl_reply") || !config.raw("default_rbl_reply").isBlank()
+                ? config.raw("default_rbl_reply") : DEFAULT_RBL_REPLY;
+        return new Dns(
+                code(config, "unknown_client_reject_code", 450),
+                code(config, "unknown_hostname_reject_code", 450),
+                code(config, "unknown_address_reject_code", 450),
+                code(config, "maps_rbl_reject_code", 554),
+                rblReply,
+                tables(config, "rbl_reply_maps", ""),
+                tempfailAction(config, "unknown_helo_hostname_tempfail_action", rejectTempfail),
+                tempfailAction(config, "unknown_address_tempfail_action", rejectTempfail));
+    }
+
+    /** Postfix allows defer_if_permit (the default) or defer for what a DNS failure turns into. */
+    private static boolean tempfailAction(Config config, String name, String fallback) {
+        String v = value(config, name, fallback).trim().toLowerCase(java.util.Locale.ROOT);
+        if (v.startsWith("$")) {
+            v = fallback.trim().toLowerCase(java.util.Locale.ROOT);
+        }
+        return switch (v) {
+            case "defer_if_permit" -> true;
+            case "defer" -> false;
+            default -> throw new ConfigException(Replies.badTempfailAction(name, v));
+        };
     }
 
     /**

@@ -1,6 +1,7 @@
 package org.bulwark.restrict;
 
 import java.net.InetAddress;
+import org.bulwark.dns.ClientNames;
 import org.bulwark.mail.MailAddress;
 
 /**
@@ -18,6 +19,8 @@ import org.bulwark.mail.MailAddress;
  * @param recipientCount   recipients accepted so far in this transaction
  * @param messageSize      SIZE= from MAIL FROM, or the actual size at end of data, or 0
  * @param pipelinedEarly   the client sent commands before our reply (for reject_unauth_pipelining)
+ * @param nameStatus       whether {@code clientName} is known, or its absence final or temporary
+ * @param reverseStatus    the same for {@code reverseName}
  */
 public record SmtpdContext(
         InetAddress clientAddress,
@@ -30,7 +33,17 @@ public record SmtpdContext(
         String protocol,
         int recipientCount,
         long messageSize,
-        boolean pipelinedEarly) {
+        boolean pipelinedEarly,
+        ClientNames.Status nameStatus,
+        ClientNames.Status reverseStatus) {
+
+    /** A context whose name statuses follow from the names: {@code unknown} is a final absence. */
+    public SmtpdContext(InetAddress clientAddress, String clientName, String reverseName, String helo,
+            MailAddress sender, MailAddress recipient, String saslUsername, String protocol, int recipientCount,
+            long messageSize, boolean pipelinedEarly) {
+        this(clientAddress, clientName, reverseName, helo, sender, recipient, saslUsername, protocol, recipientCount,
+                messageSize, pipelinedEarly, status(clientName), status(reverseName));
+    }
 
     public boolean saslAuthenticated() {
         return saslUsername != null;
@@ -38,6 +51,17 @@ public record SmtpdContext(
 
     public SmtpdContext withRecipient(MailAddress newRecipient) {
         return new SmtpdContext(clientAddress, clientName, reverseName, helo, sender, newRecipient,
-                saslUsername, protocol, recipientCount, messageSize, pipelinedEarly);
+                saslUsername, protocol, recipientCount, messageSize, pipelinedEarly, nameStatus, reverseStatus);
+    }
+
+    /** The same context with the client's names as DNS gave them. */
+    public SmtpdContext withClientNames(ClientNames names) {
+        return new SmtpdContext(clientAddress, names.name(), names.reverseName(), helo, sender, recipient,
+                saslUsername, protocol, recipientCount, messageSize, pipelinedEarly, names.nameStatus(),
+                names.reverseStatus());
+    }
+
+    private static ClientNames.Status status(String name) {
+        return name == null || name.equals(ClientNames.UNKNOWN) ? ClientNames.Status.PERMANENT : ClientNames.Status.OK;
     }
 }

@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.bulwark.config.Config;
 import org.bulwark.config.ConfigException;
+import org.bulwark.dns.DnsResolver;
 import org.bulwark.log.MailLog;
 import org.bulwark.mail.SmtpReply;
 
@@ -50,7 +51,16 @@ public final class SmtpdRestrictions {
      * @throws ConfigException for an unknown restriction or bad table
      */
     public SmtpdRestrictions(Config config, MailLog.Logger logger) {
-        this(config, Environment.of(config), logger);
+        this(config, DnsResolver.create(config), logger);
+    }
+
+    /**
+     * @param dns the resolver for the DNS-based restrictions; the composition root shares one, so
+     *            that its cache serves every listener
+     * @throws ConfigException for an unknown restriction or bad table, with the main.cf line
+     */
+    public SmtpdRestrictions(Config config, DnsResolver dns, MailLog.Logger logger) {
+        this(config, Environment.of(config, dns), logger);
     }
 
     SmtpdRestrictions(Config config, Environment environment, MailLog.Logger logger) {
@@ -65,21 +75,39 @@ public final class SmtpdRestrictions {
         for (String name : config.list("smtpd_restriction_classes")) {
             String definition = config.get(name);
             if (definition.isBlank()) {
-                throw new ConfigException(Replies.classNeedsDefinition(name));
+                throw ConfigLines.locate(config, name, new ConfigException(Replies.classNeedsDefinition(name)));
             }
-            classes.put(name, parser.parse(name, definition));
+            classes.put(name, parse(config, parser, name, definition));
         }
+        boolean delay = Settings.value(config, "smtpd_delay_reject", "yes").trim().equalsIgnoreCase("yes");
         for (Stage stage : Stage.values()) {
-            lists.put(stage, parser.parse(stage.parameter(), config.get(stage.parameter())));
+            List<Restriction> list = parse(config, parser, stage.parameter(), config.get(stage.parameter()));
+            if (!delay) {
+                StageChecks.requireUsable(config, stage, list);
+            }
+            lists.put(stage, list);
         }
-        relay = parser.parse(RELAY_PARAMETER, Settings.value(config, RELAY_PARAMETER, DEFAULT_RELAY_RESTRICTIONS));
+        relay = parse(config, parser, RELAY_PARAMETER,
+                Settings.value(config, RELAY_PARAMETER, DEFAULT_RELAY_RESTRICTIONS));
         relayFirst = !Settings.value(config, "smtpd_relay_before_recipient_restrictions", "yes").trim()
                 .equalsIgnoreCase("no");
         if (!hasRelayCheck(relay, classes, 0) && !hasRelayCheck(lists.get(Stage.RCPT), classes, 0)) {
             throw new ConfigException(Replies.relayCheckRequired(String.join(", ", RELAY_CHECKS.stream().sorted()
                     .toList())));
         }
-        engine = new Engine(Settings.from(config), environment, Map.copyOf(classes), parser, logger);
+        try {
+            engine = new Engine(Settings.from(config), environment, Map.copyOf(classes), parser, logger);
+        } catch (ConfigException e) {
+            throw ConfigLines.locateTable(config, e);
+        }
+    }
+
+    private static List<Restriction> parse(Config config, RestrictionParser parser, String parameter, String value) {
+        try {
+            return parser.parse(parameter, value);
+        } catch (ConfigException e) {
+            throw ConfigLines.locate(config, parameter, e);
+        }
     }
 
     /** Warnings from reading the configuration, e.g. restrictions recognised but not built yet. */

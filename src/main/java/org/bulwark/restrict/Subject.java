@@ -1,6 +1,6 @@
 package org.bulwark.restrict;
 
-import java.net.Inet6Address;
+import org.bulwark.util.IpAddresses;
 import java.net.InetAddress;
 import org.bulwark.mail.MailAddress;
 
@@ -51,40 +51,7 @@ record Subject(String name, String replyClass) {
      * tables key on.
      */
     static String hostAddress(InetAddress address) {
-        if (!(address instanceof Inet6Address)) {
-            return address.getHostAddress();
-        }
-        byte[] bytes = address.getAddress();
-        int[] groups = new int[8];
-        for (int i = 0; i < 8; i++) {
-            groups[i] = (bytes[2 * i] & 0xff) << 8 | bytes[2 * i + 1] & 0xff;
-        }
-        int bestStart = -1;
-        int bestLength = 1;
-        for (int i = 0; i < 8; i++) {
-            int j = i;
-            while (j < 8 && groups[j] == 0) {
-                j++;
-            }
-            if (j - i > bestLength) {
-                bestStart = i;
-                bestLength = j - i;
-            }
-            i = Math.max(i, j);
-        }
-        StringBuilder b = new StringBuilder();
-        for (int i = 0; i < 8; i++) {
-            if (i == bestStart) {
-                b.append("::");
-                i += bestLength - 1;
-                continue;
-            }
-            if (!b.isEmpty() && b.charAt(b.length() - 1) != ':') {
-                b.append(':');
-            }
-            b.append(Integer.toHexString(groups[i]));
-        }
-        return b.toString();
+        return IpAddresses.format(address);
     }
 
     /** An address in the internal form a reply quotes it in; the null sender is "". */

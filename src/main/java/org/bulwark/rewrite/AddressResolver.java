@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.bulwark.config.Config;
+import org.bulwark.mail.AddressRouting;
 import org.bulwark.mail.MailAddress;
 import org.bulwark.table.AddressClass;
 import org.bulwark.table.DomainClassifier;
@@ -39,9 +40,7 @@ public final class AddressResolver {
     private final String relayhost;
     private final String recipientDelimiter;
     private final boolean appendAtMyorigin;
-    private final boolean allowPercentHack;
-    private final boolean swapBangpath;
-    private final boolean resolveDequotedAddress;
+    private final AddressRouting.Options routing;
     private final boolean propagateExtensions;
     private final int recursionLimit;
     private final int expansionLimit;
@@ -59,7 +58,7 @@ public final class AddressResolver {
             Function<String, AddressClass> classifier) {
         this.classifier = classifier;
         this.myhostname = Params.get(config, "myhostname", "localhost");
-        this.myorigin = originDomain(Params.get(config, "myorigin", myhostname).strip(), myhostname);
+        this.myorigin = Params.get(config, "myorigin", myhostname).strip();
         this.localTransport = Params.get(config, "local_transport", "local:" + myhostname);
         this.virtualTransport = Params.get(config, "virtual_transport", "virtual");
         this.relayTransport = Params.get(config, "relay_transport", "relay");
@@ -67,9 +66,8 @@ public final class AddressResolver {
         this.relayhost = Params.get(config, "relayhost", "").trim();
         this.recipientDelimiter = Params.get(config, "recipient_delimiter", "");
         this.appendAtMyorigin = Params.bool(config, "append_at_myorigin", true);
-        this.allowPercentHack = Params.bool(config, "allow_percent_hack", true);
-        this.swapBangpath = Params.bool(config, "swap_bangpath", true);
-        this.resolveDequotedAddress = Params.bool(config, "resolve_dequoted_address", true);
+        this.routing = new AddressRouting.Options(Params.bool(config, "swap_bangpath", true),
+                Params.bool(config, "allow_percent_hack", true), Params.bool(config, "resolve_dequoted_address", true));
         this.propagateExtensions = java.util.Arrays.asList(
                 Params.get(config, "propagate_unmatched_extensions", "canonical, virtual").toLowerCase(Locale.ROOT)
                         .split("[,\\s]+")).contains("virtual");
@@ -203,34 +201,12 @@ public final class AddressResolver {
     }
 
     /**
-     * trivial-rewrite's routing of a local part in a local domain: {@code "user@host"}@local
-     * (resolve_dequoted_address), {@code user%host} (allow_percent_hack) and {@code host!user}
-     * (swap_bangpath) become {@code user@host} and are resolved again.
+     * trivial-rewrite's routing of a local part in a local domain, the same rule smtpd's
+     * restrictions judge the address by, so that what is accepted and where it goes agree.
      */
     private MailAddress routeLocalPart(MailAddress address) {
-        MailAddress current = address;
-        for (int round = 0; round < 10; round++) {
-            if (current.domain() == null || classifier.apply(current.domainKey()) != AddressClass.LOCAL) {
-                return current;
-            }
-            String local = current.localPart();
-            MailAddress next = null;
-            int at = local.lastIndexOf('@');
-            int percent = local.lastIndexOf('%');
-            int bang = local.indexOf('!');
-            if (resolveDequotedAddress && at > 0 && at < local.length() - 1) {
-                next = new MailAddress(local.substring(0, at), local.substring(at + 1));
-            } else if (allowPercentHack && percent > 0 && percent < local.length() - 1) {
-                next = new MailAddress(local.substring(0, percent), local.substring(percent + 1));
-            } else if (swapBangpath && bang > 0 && bang < local.length() - 1) {
-                next = new MailAddress(local.substring(bang + 1), local.substring(0, bang));
-            }
-            if (next == null) {
-                return current;
-            }
-            current = next;
-        }
-        return current;
+        return AddressRouting.resolve(address,
+                domain -> classifier.apply(domain) == AddressClass.LOCAL, routing).address();
     }
 
     private Resolution withTransport(String spec, String defaultNexthop, MailAddress address) {
@@ -242,22 +218,6 @@ public final class AddressResolver {
             nexthop = defaultNexthop == null ? "" : defaultNexthop;
         }
         return new Resolution(transport, nexthop, address);
-    }
-
-    /**
-     * Debian's Postfix reads myorigin from a file when the value is a path ({@code /etc/mailname},
-     * as the guides set it): its first line; this host's name if the file cannot be read.
-     */
-    static String originDomain(String value, String myhostname) {
-        if (!value.startsWith("/")) {
-            return value;
-        }
-        try (java.io.BufferedReader in = java.nio.file.Files.newBufferedReader(Path.of(value))) {
-            String line = in.readLine();
-            return line == null || line.isBlank() ? myhostname : line.strip();
-        } catch (java.io.IOException | RuntimeException e) {
-            return myhostname;
-        }
     }
 
     private String relayhostOr(String domain) {

@@ -2,6 +2,7 @@ package org.bulwark.smtpd;
 
 import java.io.IOException;
 import org.bulwark.cleanup.CleanupSession;
+import org.bulwark.cleanup.MessageRejectedException;
 import org.bulwark.mail.ClientInfo;
 import org.bulwark.mail.Envelope;
 import org.bulwark.mail.MailAddress;
@@ -209,6 +210,10 @@ final class MailCommands {
         QueueId queued;
         try {
             queued = message.commit();
+        } catch (MessageRejectedException e) {
+            session.logReject(SmtpSession.AFTER_DOT, e.reply(), tx.sender, tx.firstRecipient());
+            session.resetTransaction();
+            return session.fail(e.reply());
         } catch (IOException | RuntimeException e) {
             session.log.warning(id + ": queue file write error: " + e.getMessage());
             session.resetTransaction();

@@ -52,7 +52,7 @@ public final class SmtpServer implements AutoCloseable {
     public SmtpServer(Config config, InetSocketAddress listen, Cleanup cleanup, SmtpdRestrictions restrictions,
             DnsResolver dns, MailLog log, int maxproc) {
         this(config, listen, cleanup::open, restrictions == null ? RestrictionCheck.NONE : restrictions::check,
-                dns == null ? ClientNameLookup.NONE : dns::verifiedName, log, maxproc);
+                dns == null ? ClientNameLookup.NONE : ClientNameLookup.of(dns), log, maxproc);
     }
 
     /** The same server with its collaborators reduced to the one call each that it makes. */

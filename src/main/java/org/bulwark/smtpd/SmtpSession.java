@@ -1,5 +1,6 @@
 package org.bulwark.smtpd;
 
+import org.bulwark.util.IpAddresses;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -7,6 +8,7 @@ import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import org.bulwark.dns.ClientNames;
 import org.bulwark.log.MailLog;
 import org.bulwark.mail.MailAddress;
 import org.bulwark.mail.SmtpReply;
@@ -45,6 +47,7 @@ final class SmtpSession implements Runnable {
     SmtpInput in;
     InetAddress clientAddress;
     String clientName = "unknown";
+    ClientNames clientNames = ClientNames.NONE;
     String clientIp;
     String helo;
     String protocol = "SMTP";
@@ -101,49 +104,18 @@ final class SmtpSession implements Runnable {
 
     /** The address as Postfix logs it: IPv6 in its compressed form (RFC 5952), without a scope. */
     static String printable(InetAddress address) {
-        if (!(address instanceof java.net.Inet6Address)) {
-            return address.getHostAddress();
-        }
-        byte[] b = address.getAddress();
-        int[] groups = new int[8];
-        for (int i = 0; i < 8; i++) {
-            groups[i] = ((b[2 * i] & 0xff) << 8) | (b[2 * i + 1] & 0xff);
-        }
-        int bestStart = -1;
-        int bestLength = 1;
-        for (int i = 0; i < 8; i++) {
-            int j = i;
-            while (j < 8 && groups[j] == 0) {
-                j++;
-            }
-            if (j - i > bestLength) {
-                bestStart = i;
-                bestLength = j - i;
-            }
-            i = Math.max(i, j);
-        }
-        StringBuilder out = new StringBuilder();
-        for (int i = 0; i < 8; i++) {
-            if (i == bestStart) {
-                out.append(i == 0 ? "::" : ":");
-                i += bestLength - 1;
-                continue;
-            }
-            out.append(Integer.toHexString(groups[i]));
-            if (i < 7) {
-                out.append(':');
-            }
-        }
-        return out.toString();
+        return IpAddresses.format(address);
     }
 
     private String lookUpName() {
         try {
-            return names.verifiedName(clientAddress).orElse("unknown");
+            clientNames = names.names(clientAddress);
         } catch (RuntimeException e) {
             log.warning("hostname lookup for " + clientIp + " failed: " + e.getMessage());
-            return "unknown";
+            clientNames = new ClientNames(ClientNames.UNKNOWN, ClientNames.Status.TEMPORARY, ClientNames.UNKNOWN,
+                    ClientNames.Status.TEMPORARY);
         }
+        return clientNames.name();
     }
 
     private void converse() {
@@ -373,7 +345,7 @@ final class SmtpSession implements Runnable {
     SmtpdContext context(MailAddress sender, MailAddress recipient, long size) {
         int count = transaction == null ? 0 : transaction.recipients.size();
         return new SmtpdContext(clientAddress, clientName, clientName, helo, sender, recipient, null, protocol,
-                count, size, improperPipelining);
+                count, size, improperPipelining).withClientNames(clientNames);
     }
 
     boolean refusesBareNewline() {

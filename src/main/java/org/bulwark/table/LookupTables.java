@@ -2,6 +2,7 @@ package org.bulwark.table;
 
 import java.net.InetAddress;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import org.bulwark.config.ConfigException;
@@ -11,6 +12,10 @@ import org.bulwark.mail.MailAddress;
 public final class LookupTables {
 
     private static final Path PASSWD = Path.of("/etc/passwd");
+
+    /** Every table type {@link #open} knows, as {@code postconf -m} lists them. */
+    public static final List<String> TYPES = List.of("btree", "cdb", "cidr", "dbm", "hash", "inline",
+            "lmdb", "pcre", "proxy", "regexp", "sdbm", "static", "texthash", "unix");
 
     private LookupTables() {
     }

@@ -1,5 +1,6 @@
 package org.bulwark.table;
 
+import org.bulwark.util.IpAddresses;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -101,36 +102,7 @@ public final class NetworkList {
         if (!(address instanceof Inet6Address)) {
             return address.getHostAddress();
         }
-        int[] words = new int[8];
-        for (int i = 0; i < 8; i++) {
-            words[i] = ((b[2 * i] & 0xff) << 8) | (b[2 * i + 1] & 0xff);
-        }
-        int bestStart = -1;
-        int bestLength = 1;
-        for (int i = 0; i < 8; i++) {
-            int j = i;
-            while (j < 8 && words[j] == 0) {
-                j++;
-            }
-            if (j - i > bestLength) {
-                bestStart = i;
-                bestLength = j - i;
-            }
-            i = Math.max(i, j);
-        }
-        StringBuilder out = new StringBuilder();
-        for (int i = 0; i < 8; i++) {
-            if (i == bestStart) {
-                out.append("::");
-                i += bestLength - 1;
-                continue;
-            }
-            if (!out.isEmpty() && out.charAt(out.length() - 1) != ':') {
-                out.append(':');
-            }
-            out.append(Integer.toHexString(words[i]));
-        }
-        return out.toString();
+        return IpAddresses.ipv6(b);
     }
 
     private static boolean isV4Mapped(byte[] b) {

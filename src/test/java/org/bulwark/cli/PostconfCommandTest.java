@@ -118,4 +118,58 @@ class PostconfCommandTest {
         assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("bulwark: fatal: " + dir.resolve("main.cf")
                 + ", line 1: message_size_limit = 10M: not a number of bytes; write e.g. 10240000\n");
     }
+
+    @Test
+    void dashEChangesParametersInPlaceKeepingCommentsAndContinuations() throws IOException {
+        Files.writeString(dir.resolve("main.cf"), """
+                # identity
+                myhostname = mx.example.org
+                smtpd_recipient_restrictions =
+                    permit_mynetworks,
+                    reject_unauth_destination
+                # the end
+                """);
+
+        assertThat(run("-e", "smtpd_recipient_restrictions=permit_mynetworks, reject",
+                "message_size_limit=20480000")).isZero();
+
+        assertThat(Files.readString(dir.resolve("main.cf"))).isEqualTo("""
+                # identity
+                myhostname = mx.example.org
+                smtpd_recipient_restrictions = permit_mynetworks, reject
+                # the end
+                message_size_limit = 20480000
+                """);
+    }
+
+    @Test
+    void dashEWithoutAnEqualsSignIsRefused() {
+        assertThat(run("-e", "myhostname")).isNotZero();
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("-e needs name=value").doesNotContain("Exception");
+    }
+
+    @Test
+    void dashAAndDashMListSaslAndTableTypes() {
+        assertThat(run("-a")).isZero();
+        assertThat(stdout()).isEqualTo("builtin\ncyrus\ndovecot\n");
+        out.reset();
+        assertThat(run("-m")).isZero();
+        assertThat(stdout()).contains("texthash\n").contains("pcre\n").contains("cidr\n");
+    }
+
+    @Test
+    void dashMAndDashFShowMasterCfEntries() throws IOException {
+        Files.writeString(dir.resolve("master.cf"), """
+                smtp       inet  n       -       n       -       -       smtpd
+                submission inet  n       -       n       -       -       smtpd
+                  -o smtpd_tls_security_level=encrypt
+                """);
+
+        assertThat(run("-M", "submission")).isZero();
+        assertThat(stdout()).isEqualTo(
+                "submission inet  n       -       n       -       -       smtpd -o smtpd_tls_security_level=encrypt\n");
+        out.reset();
+        assertThat(run("-F", "smtp/inet")).isZero();
+        assertThat(stdout()).contains("smtp/inet/process_limit = -\n").contains("smtp/inet/command = smtpd\n");
+    }
 }

@@ -108,4 +108,21 @@ class ExpansionTest {
         assertThat(base.isSet("syslog_name")).isFalse();
         assertThat(base.get("smtpd_banner")).isEqualTo("mx.example ready");
     }
+
+    @Test
+    void myoriginNamingAFileTakesItsFirstLineEverywhereItIsUsed(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws java.io.IOException {
+        java.nio.file.Path mailname = java.nio.file.Files.writeString(dir.resolve("mailname"), "origin.example\n");
+        Config c = config("myhostname", "mx.example.org", "myorigin", mailname.toString(), "mydestination", "$myorigin");
+
+        assertThat(c.get("myorigin")).isEqualTo("origin.example");
+        assertThat(c.get("mydestination")).isEqualTo("origin.example");
+    }
+
+    @Test
+    void myoriginNamingAMissingFileFallsBackToMyhostname() {
+        Config c = config("myhostname", "mx.example.org", "myorigin", "/nonexistent/mailname");
+
+        assertThat(c.get("myorigin")).isEqualTo("mx.example.org");
+    }
 }

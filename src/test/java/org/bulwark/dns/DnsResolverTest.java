@@ -243,4 +243,31 @@ class DnsResolverTest {
         assertThat(DnsResolver.isHostName("-dash.example.com")).isFalse();
         assertThat(DnsResolver.isHostName("a..b")).isFalse();
     }
+
+    @Test
+    void givesTheClientsNamesWithTheirStatus() throws Exception {
+        dns.addPtr("192.0.2.10", "mail.example.com").addA("mail.example.com", "192.0.2.10");
+        dns.addPtr("192.0.2.20", "forged.example.com").addA("forged.example.com", "192.0.2.99");
+        dns.servfail(TestDnsServer.reverseName("192.0.2.30"));
+        dns.addPtr("192.0.2.40", "slow.example.com").servfail("slow.example.com");
+
+        assertThat(resolver.clientNames(ip("192.0.2.10"))).isEqualTo(ClientNames.verified("mail.example.com"));
+        assertThat(resolver.clientNames(ip("192.0.2.20"))).isEqualTo(new ClientNames("unknown",
+                ClientNames.Status.PERMANENT, "forged.example.com", ClientNames.Status.OK));
+        assertThat(resolver.clientNames(ip("192.0.2.30"))).isEqualTo(new ClientNames("unknown",
+                ClientNames.Status.TEMPORARY, "unknown", ClientNames.Status.TEMPORARY));
+        assertThat(resolver.clientNames(ip("192.0.2.40"))).isEqualTo(new ClientNames("unknown",
+                ClientNames.Status.TEMPORARY, "slow.example.com", ClientNames.Status.OK));
+        assertThat(resolver.clientNames(ip("192.0.2.50"))).isEqualTo(ClientNames.NONE);
+        assertThat(resolver.clientNames(ip("127.0.0.1"))).isEqualTo(ClientNames.verified("localhost"));
+    }
+
+    @Test
+    void looksUpNameServersAndTlsa() {
+        dns.addNs("example.com", "ns1.example.net").addTlsa("_25._tcp.mx.example.com", 3, 1, 1, new byte[32]);
+
+        assertThat(resolver.lookupNs("example.com").values()).containsExactly("ns1.example.net");
+        assertThat(resolver.lookup("_25._tcp.mx.example.com", Type.TLSA).values()).hasSize(1);
+        assertThat(resolver.lookupNs("nowhere.example").isFound()).isFalse();
+    }
 }

@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.Map;
 import org.bulwark.config.Config;
 import org.bulwark.config.ConfigException;
+import org.bulwark.config.ConfigLoader;
 import org.bulwark.log.MailLog;
 import org.bulwark.mail.MailAddress;
 import org.bulwark.mail.SmtpReply;
@@ -109,19 +110,18 @@ class ConfigurationTest {
     @Test
     void warnsOnceForEachRestrictionNotBuiltYet() {
         Map<String, String> values = base();
-        values.put("smtpd_client_restrictions", "reject_rbl_client zen.spamhaus.org, reject_rbl_client bl.example");
-        values.put("smtpd_helo_restrictions", "reject_unknown_helo_hostname");
-        values.put("smtpd_recipient_restrictions", "reject_rbl_client zen.spamhaus.org");
+        values.put("smtpd_client_restrictions", "permit_mx_backup, permit_mx_backup");
+        values.put("smtpd_recipient_restrictions", "reject_unverified_recipient");
 
         assertThat(build(values).warnings()).containsExactly(
-                "restriction reject_rbl_client is not implemented yet; it is skipped",
-                "restriction reject_unknown_helo_hostname is not implemented yet; it is skipped");
+                "restriction permit_mx_backup is not implemented yet; it is skipped",
+                "restriction reject_unverified_recipient is not implemented yet; it is skipped");
     }
 
     @Test
     void logsTheWarningsItCollects() {
         Map<String, String> values = base();
-        values.put("smtpd_helo_restrictions", "reject_unknown_helo_hostname");
+        values.put("smtpd_helo_restrictions", "reject_unverified_sender");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         MailLog.Logger logger = MailLog.to(new PrintStream(out, true, StandardCharsets.UTF_8), "mail", "bulwark")
                 .program("smtpd");
@@ -130,8 +130,85 @@ class ConfigurationTest {
         new SmtpdRestrictions(config, TestEnvironment.of(config, directory), logger);
 
         assertThat(out.toString(StandardCharsets.UTF_8))
-                .contains("bulwark/smtpd[").contains("]: warning: restriction reject_unknown_helo_hostname is not"
+                .contains("bulwark/smtpd[").contains("]: warning: restriction reject_unverified_sender is not"
                         + " implemented yet; it is skipped");
+    }
+
+    @Test
+    void refusesADnsListWithoutItsDomain() {
+        Map<String, String> values = base();
+        values.put("smtpd_client_restrictions", "reject_rbl_client, permit");
+
+        assertThatThrownBy(() -> build(values)).isInstanceOf(ConfigException.class)
+                .hasMessage("restriction reject_rbl_client in smtpd_client_restrictions needs a DNS list domain,"
+                        + " e.g. reject_rbl_client zen.spamhaus.org");
+    }
+
+    @Test
+    void refusesABadReplyFilter() {
+        Map<String, String> values = base();
+        values.put("smtpd_client_restrictions", "reject_rbl_client zen.spamhaus.org=127.0.0.[2..x]");
+
+        assertThatThrownBy(() -> build(values)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("bad reply filter in \"zen.spamhaus.org=127.0.0.[2..x]\"");
+    }
+
+    @Test
+    void refusesTlsClientCertificatesUntilTlsExists() {
+        Map<String, String> values = base();
+        values.put("smtpd_relay_restrictions", "permit_tls_clientcerts, reject_unauth_destination");
+
+        assertThatThrownBy(() -> build(values)).isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("restriction permit_tls_clientcerts in smtpd_relay_restrictions needs TLS");
+    }
+
+    @Test
+    void refusesASenderCheckThatCanNeverMatchWithoutDelayReject() {
+        Map<String, String> values = base();
+        values.put("smtpd_delay_reject", "no");
+        values.put("smtpd_client_restrictions", "permit_mynetworks, reject_unknown_sender_domain");
+
+        assertThatThrownBy(() -> build(values)).isInstanceOf(ConfigException.class)
+                .hasMessage("restriction reject_unknown_sender_domain in smtpd_client_restrictions can never match:"
+                        + " it looks at the sender address, which is not known yet when smtpd_delay_reject = no;"
+                        + " move it to a later smtpd_*_restrictions list or set smtpd_delay_reject = yes");
+    }
+
+    @Test
+    void acceptsTheSameCheckWithDelayReject() {
+        Map<String, String> values = base();
+        values.put("smtpd_client_restrictions", "permit_mynetworks, reject_unknown_sender_domain");
+
+        assertThat(build(values).warnings()).isEmpty();
+    }
+
+    @Test
+    void refusesABadTempfailAction() {
+        Map<String, String> values = base();
+        values.put("unknown_address_tempfail_action", "reject");
+
+        assertThatThrownBy(() -> build(values)).isInstanceOf(ConfigException.class)
+                .hasMessage("bad unknown_address_tempfail_action value \"reject\": specify defer_if_permit or defer");
+    }
+
+    @Test
+    void namesTheMainCfLineOfABadList() throws Exception {
+        Files.writeString(directory.resolve("main.cf"), """
+                myhostname = mail.example.com
+                mydestination = example.com
+                local_recipient_maps =
+                smtpd_recipient_restrictions =
+                    permit_mynetworks,
+                    reject_unauth_destination
+                smtpd_client_restrictions = permit_mynetworks,
+                    reject_rbl_clinet zen.spamhaus.org
+                """);
+        Config config = ConfigLoader.load(directory).main();
+
+        assertThatThrownBy(() -> new SmtpdRestrictions(config, TestEnvironment.of(config, directory), null))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage(directory.resolve("main.cf") + ", line 7: unknown restriction \"reject_rbl_clinet\" in"
+                        + " smtpd_client_restrictions");
     }
 
     @Test
@@ -190,9 +267,7 @@ class ConfigurationTest {
         values.put("smtpd_sender_restrictions", "reject_non_fqdn_sender, reject_sender_login_mismatch,"
                 + " reject_unknown_sender_domain, permit");
 
-        assertThat(build(values).warnings()).containsExactlyInAnyOrder(
-                "restriction reject_unknown_sender_domain is not implemented yet; it is skipped",
-                "restriction reject_rbl_client is not implemented yet; it is skipped",
+        assertThat(build(values).warnings()).containsExactly(
                 "restriction check_policy_service is not implemented yet; it is skipped");
     }
 

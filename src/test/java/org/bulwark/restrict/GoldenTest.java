@@ -14,7 +14,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.bulwark.config.Config;
+import java.time.Duration;
+import org.bulwark.dns.DnsResolver;
 import org.bulwark.log.MailLog;
+import org.bulwark.testing.TestDnsServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -48,6 +53,9 @@ class GoldenTest {
             if (line.isEmpty() || line.startsWith("#")) {
                 continue;
             }
+            if (line.startsWith("dns ")) {
+                continue;
+            }
             if (line.startsWith("[")) {
                 section = line.substring(1, line.length() - 1);
                 current = section.equals("base") ? base : new LinkedHashMap<>(base);
@@ -69,11 +77,52 @@ class GoldenTest {
         return out;
     }
 
+    /**
+     * The zone the probes are answered from: {@code dns TYPE name data...} lines anywhere in the
+     * file; {@code dns SERVFAIL name} and {@code dns SILENT name} make a name fail.
+     */
+    private static TestDnsServer dns;
+    private static DnsResolver resolver;
+
+    @BeforeAll
+    static void startDns() throws IOException {
+        dns = TestDnsServer.start();
+        try (InputStream in = GoldenTest.class.getResourceAsStream(FILE)) {
+            for (String raw : new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList()) {
+                String line = raw.strip();
+                if (!line.startsWith("dns ")) {
+                    continue;
+                }
+                String[] w = line.substring(4).strip().split("\\s+", 3);
+                switch (w[0]) {
+                    case "A" -> dns.addA(w[1], w[2]);
+                    case "AAAA" -> dns.addAaaa(w[1], w[2]);
+                    case "PTR" -> dns.addPtr(w[1], w[2]);
+                    case "NS" -> dns.addNs(w[1], w[2]);
+                    case "TXT" -> dns.addTxt(w[1], w[2]);
+                    case "MX" -> {
+                        String[] mx = w[2].split("\\s+");
+                        dns.addMx(w[1], Integer.parseInt(mx[0]), mx[1]);
+                    }
+                    case "SERVFAIL" -> dns.servfail(w[1]);
+                    case "SILENT" -> dns.silence(w[1]);
+                    default -> throw new IllegalArgumentException("unknown dns line: " + line);
+                }
+            }
+        }
+        resolver = DnsResolver.create(List.of(dns.address()), Duration.ofMillis(300), 1);
+    }
+
+    @AfterAll
+    static void stopDns() {
+        dns.close();
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("probes")
     void answersAsPostfixDoes(Probe probe) {
         Config config = Config.of(new HashMap<>(probe.config()));
-        check(probe, config, TestEnvironment.of(config, Path.of(".")));
+        check(probe, config, TestEnvironment.of(config, Path.of("."), resolver));
     }
 
     /** The same probes with the table layer's own domain classes, network lists and tables. */
@@ -81,7 +130,7 @@ class GoldenTest {
     @MethodSource("probes")
     void answersAsPostfixDoesWithTheRealTables(Probe probe) {
         Config config = Config.of(new HashMap<>(probe.config()));
-        check(probe, config, Environment.of(config));
+        check(probe, config, Environment.of(config, resolver));
     }
 
     private static void check(Probe probe, Config config, Environment environment) {

@@ -4,9 +4,14 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.HashMap;
 import java.util.Map;
+import org.bulwark.dns.ClientNames;
 import org.bulwark.mail.MailAddress;
 
-/** Builds an {@link SmtpdContext} from {@code key=value} words, as the golden file writes probes. */
+/**
+ * Builds an {@link SmtpdContext} from {@code key=value} words, as the golden file writes probes;
+ * {@code reverse=} sets the PTR name apart from {@code name=}, and {@code namefail} /
+ * {@code reversefail} make the client name lookups temporary failures.
+ */
 final class Probes {
 
     private Probes() {
@@ -22,10 +27,10 @@ final class Probes {
             v.put(eq < 0 ? word : word.substring(0, eq), eq < 0 ? "" : word.substring(eq + 1));
         }
         try {
-            return new SmtpdContext(
+            SmtpdContext context = new SmtpdContext(
                     InetAddress.getByName(v.getOrDefault("client", "192.0.2.1")),
                     v.getOrDefault("name", "unknown"),
-                    v.getOrDefault("name", "unknown"),
+                    v.getOrDefault("reverse", v.getOrDefault("name", "unknown")),
                     v.get("helo"),
                     address(v.get("sender")),
                     address(v.get("rcpt")),
@@ -34,6 +39,14 @@ final class Probes {
                     Integer.parseInt(v.getOrDefault("count", "0")),
                     0,
                     v.containsKey("pipelined"));
+            if (v.containsKey("namefail") || v.containsKey("reversefail")) {
+                ClientNames.Status name = v.containsKey("namefail") ? ClientNames.Status.TEMPORARY : context.nameStatus();
+                ClientNames.Status reverse = v.containsKey("reversefail")
+                        ? ClientNames.Status.TEMPORARY : context.reverseStatus();
+                context = context.withClientNames(new ClientNames(context.clientName(), name, context.reverseName(),
+                        reverse));
+            }
+            return context;
         } catch (UnknownHostException e) {
             throw new IllegalArgumentException("probes take IP addresses only: " + words, e);
         }

@@ -9,8 +9,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.time.Duration;
 import org.bulwark.config.Config;
 import org.bulwark.config.ConfigException;
+import org.bulwark.dns.DnsResolver;
 import org.bulwark.table.AddressClass;
 import org.bulwark.table.LookupTable;
 import org.bulwark.util.Cidr;
@@ -26,6 +28,10 @@ final class TestEnvironment {
     }
 
     static Environment of(Config config, Path directory) {
+        return of(config, directory, DnsResolver.create(List.of("127.0.0.1:1"), Duration.ofMillis(200), 1));
+    }
+
+    static Environment of(Config config, Path directory, DnsResolver dns) {
         Map<String, AddressClass> classes = new HashMap<>();
         put(classes, config, "relay_domains", AddressClass.RELAY);
         put(classes, config, "virtual_mailbox_domains", AddressClass.VIRTUAL_MAILBOX);
@@ -35,7 +41,7 @@ final class TestEnvironment {
         return new Environment(
                 domain -> classes.getOrDefault(domain.toLowerCase(Locale.ROOT), AddressClass.DEFAULT),
                 address -> networks.stream().anyMatch(n -> n.contains(address)),
-                spec -> open(spec, directory));
+                spec -> open(spec, directory), dns);
     }
 
     private static void put(Map<String, AddressClass> classes, Config config, String parameter, AddressClass c) {

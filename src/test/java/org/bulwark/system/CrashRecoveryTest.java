@@ -2,12 +2,8 @@ package org.bulwark.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -37,10 +33,10 @@ class CrashRecoveryTest {
         MailSystemFixture system = new MailSystemFixture(root);
         // The first daemon runs no queue manager: the message is still queued when it is killed.
         system.writeConfig(false);
-        daemon = startDaemon(system);
+        daemon = system.startDaemon();
 
         String queueId;
-        try (SmtpDialogue smtp = awaitBanner(system)) {
+        try (SmtpDialogue smtp = system.awaitBanner()) {
             smtp.command("EHLO client.example");
             smtp.command("MAIL FROM:<sender@example.org>");
             smtp.command("RCPT TO:<alice@example.test>");
@@ -53,40 +49,11 @@ class CrashRecoveryTest {
         assertThat(daemon.waitFor(30, TimeUnit.SECONDS)).isTrue();
 
         system.writeConfig(true);
-        daemon = startDaemon(system);
+        daemon = system.startDaemon();
         List<Path> files = system.awaitDelivered("alice", 1);
         assertThat(Files.readString(files.get(0))).contains("Subject: survives kill -9").contains(queueId);
         system.awaitLog(queueId + ": removed");
         Thread.sleep(500); // a second, duplicate delivery would show up here
         assertThat(system.delivered("alice")).hasSize(1);
-    }
-
-    private static Process startDaemon(MailSystemFixture system) throws IOException {
-        List<String> command = new ArrayList<>();
-        command.add(ProcessHandle.current().info().command().orElse("java"));
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add("org.bulwark.cli.Bulwark");
-        command.add("-c");
-        command.add(system.conf.toString());
-        command.add("start-fg");
-        return new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(system.root.resolve("daemon.out").toFile()).start();
-    }
-
-    private static SmtpDialogue awaitBanner(MailSystemFixture system) throws Exception {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
-        while (true) {
-            try {
-                SmtpDialogue smtp = new SmtpDialogue(system.port(), "127.0.0.1");
-                assertThat(smtp.reply()).startsWith("220 ");
-                return smtp;
-            } catch (java.net.ConnectException e) {
-                if (Instant.now().isAfter(deadline)) {
-                    throw new AssertionError("daemon did not listen: " + Files.readString(system.root.resolve("daemon.out")), e);
-                }
-                Thread.sleep(50);
-            }
-        }
     }
 }

@@ -123,6 +123,15 @@ class EndToEndTest {
         "<victim@other.example.>",
         "<victim@[192.0.2.1]>",
         "<VICTIM@OTHER.EXAMPLE>",
+        "<victim@Other.Example>",
+        "<\"victim%other.example\"@example.test>",
+        "<victim%other.example%example.test@example.test>",
+        "<@localhost,@example.test:victim@other.example>",
+        "<victim@other.example@example.test>",
+        "<victim@[IPv6:2001:db8::1]>",
+        "<victim@xn--e1afmkfd.example>",
+        "<victim@ехample.test>",
+        "victim@other.example",
     })
     void relayTricksAreRefusedFromOutsideMynetworks(String path) throws Exception {
         system = new MailSystemFixture(root).start();

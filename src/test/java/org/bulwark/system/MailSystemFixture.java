@@ -172,4 +172,35 @@ final class MailSystemFixture implements AutoCloseable {
 
     record ProcessResult(int exitCode, String output) {
     }
+
+    /** Runs this system as a daemon process ({@code bulwark -c conf start-fg}), output in daemon.out. */
+    Process startDaemon() throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(ProcessHandle.current().info().command().orElse("java"));
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add("org.bulwark.cli.Bulwark");
+        command.add("-c");
+        command.add(conf.toString());
+        command.add("start-fg");
+        return new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(root.resolve("daemon.out").toFile())).start();
+    }
+
+    /** Connects once the daemon listens and has sent its greeting. */
+    SmtpDialogue awaitBanner() throws Exception {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
+        while (true) {
+            try {
+                SmtpDialogue smtp = new SmtpDialogue(port, "127.0.0.1");
+                assertThat(smtp.reply()).startsWith("220 ");
+                return smtp;
+            } catch (java.net.ConnectException e) {
+                if (Instant.now().isAfter(deadline)) {
+                    throw new AssertionError("daemon did not listen: " + Files.readString(root.resolve("daemon.out")), e);
+                }
+                Thread.sleep(50);
+            }
+        }
+    }
 }

@@ -28,12 +28,15 @@ import org.xbill.DNS.DClass;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.MXRecord;
 import org.xbill.DNS.Message;
+import org.xbill.DNS.NSRecord;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.PTRRecord;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.ReverseMap;
+import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.Section;
+import org.xbill.DNS.TLSARecord;
 import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
@@ -41,7 +44,8 @@ import org.xbill.DNS.Type;
 /**
  * An authoritative DNS server on 127.0.0.1 (UDP and TCP on the same ephemeral port) that serves
  * the records a test adds. Unknown names get NXDOMAIN, known names without records of the asked
- * type get NODATA; a name can be made to answer SERVFAIL, or nothing at all (a timeout).
+ * type get NODATA (with an SOA record for negative caching once {@link #negativeTtl} is set); a
+ * name can be made to answer SERVFAIL, or nothing at all (a timeout).
  * UDP answers larger than 512 bytes are truncated (TC), so clients retry over TCP (RFC 1035 §4.2.1).
  *
  * <pre>{@code
@@ -62,7 +66,9 @@ public final class TestDnsServer implements AutoCloseable {
     private final Map<Name, List<Record>> records = new HashMap<>();
     private final Set<Name> servfail = new HashSet<>();
     private final Set<Name> silent = new HashSet<>();
+    private final Set<Name> silentWhenEmpty = new HashSet<>();
     private final AtomicInteger queries = new AtomicInteger();
+    private volatile long negativeTtl = -1;
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean closed;
 
@@ -119,7 +125,40 @@ public final class TestDnsServer implements AutoCloseable {
     }
 
     public TestDnsServer addA(String name, String address) {
-        return add(new ARecord(name(name), DClass.IN, TTL, literal(address)));
+        return addA(name, address, TTL);
+    }
+
+    public TestDnsServer addA(String name, String address, long ttl) {
+        return add(new ARecord(name(name), DClass.IN, ttl, literal(address)));
+    }
+
+    public TestDnsServer addNs(String domain, String host) {
+        return add(new NSRecord(name(domain), DClass.IN, TTL, name(host)));
+    }
+
+    /** A TLSA record (RFC 6698 §2.1) such as {@code _25._tcp.mx.example.com 3 1 1 <sha-256>}. */
+    public TestDnsServer addTlsa(String name, int usage, int selector, int matchingType, byte[] data) {
+        return add(new TLSARecord(name(name), DClass.IN, TTL, usage, selector, matchingType, data));
+    }
+
+    /** Removes every record of the name, so that it answers NXDOMAIN again. */
+    public TestDnsServer remove(String name) {
+        lock.lock();
+        try {
+            records.remove(name(name));
+        } finally {
+            lock.unlock();
+        }
+        return this;
+    }
+
+    /**
+     * From now on, NXDOMAIN and NODATA answers carry an SOA record whose TTL and MINIMUM are
+     * {@code seconds}: how long a resolver may remember the absence (RFC 2308 §3).
+     */
+    public TestDnsServer negativeTtl(long seconds) {
+        negativeTtl = seconds;
+        return this;
     }
 
     public TestDnsServer addAaaa(String name, String address) {
@@ -159,6 +198,20 @@ public final class TestDnsServer implements AutoCloseable {
         lock.lock();
         try {
             silent.add(name(name));
+        } finally {
+            lock.unlock();
+        }
+        return this;
+    }
+
+    /**
+     * Queries for this name that would find no records of the asked type go unanswered (the
+     * OpenSPF suite's TIMEOUT); queries that find records are answered.
+     */
+    public TestDnsServer silenceWhenEmpty(String name) {
+        lock.lock();
+        try {
+            silentWhenEmpty.add(name(name));
         } finally {
             lock.unlock();
         }
@@ -275,15 +328,33 @@ public final class TestDnsServer implements AutoCloseable {
                 return response;
             }
             List<Record> known = records.get(name);
+            if (silentWhenEmpty.contains(name) && (known == null
+                    || known.stream().noneMatch(r -> r.getType() == question.getType()))) {
+                return null;
+            }
             if (known == null) {
                 response.getHeader().setRcode(Rcode.NXDOMAIN);
+                addSoa(response, name);
                 return response;
             }
             addAnswers(response, name, question.getType(), 0);
+            if (response.getSection(Section.ANSWER).isEmpty()) {
+                addSoa(response, name);
+            }
             return response;
         } finally {
             lock.unlock();
         }
+    }
+
+    private void addSoa(Message response, Name name) {
+        long ttl = negativeTtl;
+        if (ttl < 0) {
+            return;
+        }
+        Name zone = name.labels() > 2 ? new Name(name, name.labels() - 3) : name;
+        response.addRecord(new SOARecord(zone, DClass.IN, ttl, name("ns." + zone), name("hostmaster." + zone),
+                1, 3600, 600, 86400, ttl), Section.AUTHORITY);
     }
 
     /** The records of the type, or a CNAME and then its target's records (RFC 1034 §4.3.2). */
