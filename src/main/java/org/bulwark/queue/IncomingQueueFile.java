@@ -13,7 +13,8 @@ import org.bulwark.mail.QueueId;
 
 /**
  * A queue file in incoming/: the envelope is already on disk, the content is streamed through a
- * small buffer, and commit appends the end marker, fsyncs and renames into active/.
+ * small buffer, and commit appends the end marker, renames into active/ and fsyncs the file and
+ * active/.
  */
 final class IncomingQueueFile implements QueueFileWriter {
 
