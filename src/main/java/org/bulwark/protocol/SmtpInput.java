@@ -154,9 +154,16 @@ public final class SmtpInput {
             }
             out.write(buffer, position, stop - position);
             position = stop;
-            // Never split a CR from the LF that may follow it: the pair is one line end.
-            if (out.size() >= max && buffer[stop - 1] != '\r') {
-                return new Segment(out.toByteArray(), LineEnding.NONE);
+            if (out.size() >= max) {
+                if (buffer[stop - 1] != '\r') {
+                    return new Segment(out.toByteArray(), LineEnding.NONE);
+                }
+                // Never split a CR from the LF that may follow it: the pair is one line end. The
+                // CR goes back to start the next piece (waiting for the next octet here instead
+                // read nothing more once the piece was full, and spun for ever).
+                position--;
+                byte[] bytes = out.toByteArray();
+                return new Segment(java.util.Arrays.copyOf(bytes, bytes.length - 1), LineEnding.NONE);
             }
         }
     }
