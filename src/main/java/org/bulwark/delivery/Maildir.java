@@ -12,10 +12,12 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.bulwark.mail.MailAddress;
 import org.bulwark.queue.QueuedMessage;
-import org.bulwark.util.Fsync;
+import org.bulwark.util.GroupFsync;
 
 /**
  * Writes messages into Maildirs (cr.yp.to/proto/maildir.html): into {@code tmp/} under a unique
@@ -27,6 +29,9 @@ public final class Maildir {
     private static final AtomicLong COUNTER = new AtomicLong();
     private static final long PID = ProcessHandle.current().pid();
 
+    /** The new/ directories' syncs, shared so that concurrent deliveries to one mailbox share an fsync. */
+    private static final int MAX_SYNCS = 4096;
+    private final Map<Path, GroupFsync> syncs = new ConcurrentHashMap<>();
     private final String host;
 
     /** @param hostname this machine's name ({@code myhostname}), part of every file name */
@@ -60,7 +65,7 @@ public final class Maildir {
                     java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
                 owner.apply(tmpFile);
-                OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 65536);
+                OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), MessageCopy.BUFFER);
                 MessageCopy.write(message, recipient, MessageCopy.Format.MAILDIR, out);
                 channel.force(true);
             }
@@ -76,7 +81,7 @@ public final class Maildir {
                 Files.move(tmpFile, target, StandardCopyOption.ATOMIC_MOVE);
             }
             tmpFile = null;
-            Fsync.directory(newDir);
+            syncOf(newDir).sync();
             return target;
         } catch (IOException e) {
             throw failure(e);
@@ -89,6 +94,13 @@ public final class Maildir {
                 }
             }
         }
+    }
+
+    private GroupFsync syncOf(Path directory) {
+        if (syncs.size() > MAX_SYNCS) {
+            syncs.clear(); // many mailboxes: start over rather than grow without bound
+        }
+        return syncs.computeIfAbsent(directory, GroupFsync::new);
     }
 
     /** Postfix's form: seconds, microseconds, process, a counter, the host. */

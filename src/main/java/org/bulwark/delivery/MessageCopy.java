@@ -29,6 +29,9 @@ public final class MessageCopy {
         COMMAND
     }
 
+    /** Copy buffers: enough for most mail in one piece, small enough to allocate for every delivery. */
+    static final int BUFFER = 16 * 1024;
+
     private static final DateTimeFormatter CTIME = DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy", Locale.ROOT);
     private static final byte[] FROM_ = "From ".getBytes(StandardCharsets.US_ASCII);
 
@@ -49,11 +52,12 @@ public final class MessageCopy {
         head.append("Delivered-To: ").append(recipient.external()).append('\n');
         out.write(head.toString().getBytes(StandardCharsets.UTF_8));
         int last = '\n';
-        try (InputStream in = new BufferedInputStream(message.openContent(), 65536)) {
+        try (InputStream in = format == Format.MBOX
+                ? new BufferedInputStream(message.openContent(), BUFFER) : message.openContent()) {
             if (format == Format.MBOX) {
                 last = copyQuotingFrom(in, out);
             } else {
-                byte[] buffer = new byte[65536];
+                byte[] buffer = new byte[(int) Math.min(BUFFER, Math.max(512, message.contentSize()))];
                 for (int n; (n = in.read(buffer)) > 0; ) {
                     out.write(buffer, 0, n);
                     last = buffer[n - 1];

@@ -34,22 +34,29 @@ public final class DataReader {
     public Outcome read(SmtpInput input, ContentSink sink) throws IOException {
         boolean lineStart = true;
         boolean afterCrlf = true; // the DATA command's own CRLF starts the content
+        SmtpInput.Piece piece = new SmtpInput.Piece();
         while (true) {
-            SmtpInput.Segment segment = input.readSegment(segmentLength);
-            LineEnding ending = segment.ending();
-            if (lineStart && afterCrlf && ending == LineEnding.CRLF && segment.isDot()) {
+            input.readPiece(segmentLength, piece);
+            LineEnding ending = piece.ending();
+            if (lineStart && afterCrlf && ending == LineEnding.CRLF && piece.isDot()) {
                 return Outcome.COMPLETE;
             }
             if (ending == LineEnding.BARE_LF && bareNewline == BareNewline.REJECT) {
                 return Outcome.BARE_NEWLINE;
             }
-            byte[] bytes = segment.bytes();
-            int offset = lineStart && bytes.length > 1 && bytes[0] == '.' ? 1 : 0;
-            sink.write(bytes, offset, bytes.length - offset);
-            switch (ending) {
-                case CRLF -> sink.write(CRLF);
-                case BARE_LF -> sink.write(bareNewline == BareNewline.NO ? LF : CRLF);
-                case NONE -> { }
+            byte[] bytes = piece.array();
+            int length = piece.length();
+            int skip = lineStart && length > 1 && bytes[piece.offset()] == '.' ? 1 : 0;
+            if (ending == LineEnding.CRLF && piece.crlfFollows()) {
+                // The line and its CRLF in one call: the common case, one write per line.
+                sink.write(bytes, piece.offset() + skip, length - skip + 2);
+            } else {
+                sink.write(bytes, piece.offset() + skip, length - skip);
+                switch (ending) {
+                    case CRLF -> sink.write(CRLF);
+                    case BARE_LF -> sink.write(bareNewline == BareNewline.NO ? LF : CRLF);
+                    case NONE -> { }
+                }
             }
             lineStart = ending != LineEnding.NONE;
             afterCrlf = ending == LineEnding.CRLF;

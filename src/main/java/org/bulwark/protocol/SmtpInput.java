@@ -17,7 +17,13 @@ public final class SmtpInput {
 
     private final InputStream in;
     private final Flushable beforeBlockingRead;
-    private final byte[] buffer = new byte[16 * 1024];
+    /** Commands are short: an idle session holds only this much (10,000 of them stay small). */
+    private static final int COMMAND_BUFFER = 2 * 1024;
+    /** Message content is read in large pieces: fewer reads, and whole lines mostly within one. */
+    private static final int CONTENT_BUFFER = 16 * 1024;
+
+    private byte[] buffer = new byte[COMMAND_BUFFER];
+    private boolean content;
     private int position;
     private int limit;
 
@@ -68,6 +74,11 @@ public final class SmtpInput {
         if (in.available() <= 0) {
             beforeBlockingRead.flush();
         }
+        // Only an empty buffer is swapped, so no byte is ever moved between the two.
+        int size = content ? CONTENT_BUFFER : COMMAND_BUFFER;
+        if (buffer.length != size) {
+            buffer = new byte[size];
+        }
         int n = in.read(buffer);
         if (n <= 0) {
             return false;
@@ -82,6 +93,7 @@ public final class SmtpInput {
      * and reported as too long. Returns {@code null} when the client closed the connection.
      */
     public InputLine readLine(int maxLength) throws IOException {
+        content = false;
         ByteArrayOutputStream line = new ByteArrayOutputStream(128);
         // Room for the line, its CR, and one octet more to notice that it is too long.
         int keep = maxLength + 2;
@@ -126,6 +138,7 @@ public final class SmtpInput {
      * no LF comes first. The returned segment holds the bytes without the line end.
      */
     public Segment readSegment(int max) throws IOException {
+        content = true;
         ByteArrayOutputStream out = new ByteArrayOutputStream(Math.min(max, 1024));
         while (true) {
             if (!fill()) {
@@ -150,15 +163,91 @@ public final class SmtpInput {
             }
             out.write(buffer, position, stop - position);
             position = stop;
-            // Never split a CR from the LF that may follow it: the pair is one line end.
-            if (out.size() >= max && buffer[stop - 1] != '\r') {
-                return new Segment(out.toByteArray(), LineEnding.NONE);
+            if (out.size() >= max) {
+                if (buffer[stop - 1] != '\r') {
+                    return new Segment(out.toByteArray(), LineEnding.NONE);
+                }
+                // Never split a CR from the LF that may follow it: the pair is one line end. The
+                // CR goes back to start the next piece (waiting for the next octet here instead
+                // read nothing more once the piece was full, and spun for ever).
+                position--;
+                byte[] bytes = out.toByteArray();
+                return new Segment(java.util.Arrays.copyOf(bytes, bytes.length - 1), LineEnding.NONE);
             }
+        }
+    }
+
+    /**
+     * As {@link #readSegment}, but without copying when the whole line is already buffered (the
+     * usual case): the piece then points into this reader's buffer and is valid only until the
+     * next read. {@code piece} is reused, so content costs no allocation per line.
+     */
+    public Piece readPiece(int max, Piece piece) throws IOException {
+        content = true;
+        if (!fill()) {
+            throw new EOFException("connection closed in message content");
+        }
+        int stop = Math.min(limit, position + max);
+        for (int i = position; i < stop; i++) {
+            if (buffer[i] == '\n') {
+                boolean crlf = i > position && buffer[i - 1] == '\r';
+                int length = i - position - (crlf ? 1 : 0);
+                piece.set(buffer, position, length, crlf ? LineEnding.CRLF : LineEnding.BARE_LF, crlf);
+                position = i + 1;
+                return piece;
+            }
+        }
+        Segment segment = readSegment(max);
+        piece.set(segment.bytes(), 0, segment.bytes().length, segment.ending(), false);
+        return piece;
+    }
+
+    /** A piece of message content read in place; see {@link #readPiece}. */
+    public static final class Piece {
+        private byte[] array;
+        private int offset;
+        private int length;
+        private LineEnding ending;
+        private boolean crlfFollows;
+
+        void set(byte[] array, int offset, int length, LineEnding ending, boolean crlfFollows) {
+            this.array = array;
+            this.offset = offset;
+            this.length = length;
+            this.ending = ending;
+            this.crlfFollows = crlfFollows;
+        }
+
+        public byte[] array() {
+            return array;
+        }
+
+        public int offset() {
+            return offset;
+        }
+
+        /** Octets before the line end. */
+        public int length() {
+            return length;
+        }
+
+        public LineEnding ending() {
+            return ending;
+        }
+
+        /** Whether the CRLF that ended the line follows {@link #length()} in {@link #array()}. */
+        public boolean crlfFollows() {
+            return crlfFollows;
+        }
+
+        public boolean isDot() {
+            return length == 1 && array[offset] == '.';
         }
     }
 
     /** Copies exactly {@code count} octets to {@code sink} (RFC 3030 §2: BDAT has no other framing). */
     public void readExactly(long count, ChunkSink sink) throws IOException {
+        content = true;
         long left = count;
         while (left > 0) {
             if (!fill()) {

@@ -69,6 +69,8 @@ final class MessageDelivery {
     private final Context context;
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<Integer, Progress> progress = new HashMap<>();
+    /** Recipients delivered but not marked done because the message is removed next. */
+    private final List<Integer> unmarked = new ArrayList<>();
     private QueuedMessage message;
     private Instant activeArrival;
     private String firstDeferReason;
@@ -97,7 +99,7 @@ final class MessageDelivery {
         }
         context.log().queueActive(message);
         Map<Destination, List<Target>> groups = resolve();
-        List<Future<?>> running = new ArrayList<>();
+        List<Runnable> tasks = new ArrayList<>();
         for (Map.Entry<Destination, List<Target>> group : groups.entrySet()) {
             Destination destination = group.getKey();
             List<Target> targets = group.getValue();
@@ -128,11 +130,29 @@ final class MessageDelivery {
             for (int from = 0; from < targets.size(); from += limit) {
                 DeliveryRequest request = new DeliveryRequest(message, destination.nexthop(),
                         targets.subList(from, Math.min(targets.size(), from + limit)));
-                try {
-                    running.add(context.executor().submit(() -> deliver(destination.transport(), agent, request)));
-                } catch (RejectedExecutionException e) {
-                    return; // stopping: the message stays in active/ for the next start
-                }
+                tasks.add(() -> deliver(destination.transport(), agent, request));
+            }
+        }
+        if (tasks.size() == 1) {
+            // The usual message: one destination, delivered on this thread without a handoff.
+            try {
+                tasks.get(0).run();
+            } catch (RuntimeException e) {
+                context.log().warning(id + ": delivery task failed: " + e);
+            }
+            if (!abandoned) {
+                conclude();
+            } else {
+                markUnmarked();
+            }
+            return;
+        }
+        List<Future<?>> running = new ArrayList<>();
+        for (Runnable task : tasks) {
+            try {
+                running.add(context.executor().submit(task));
+            } catch (RejectedExecutionException e) {
+                return; // stopping: the message stays in active/ for the next start
             }
         }
         for (Future<?> future : running) {
@@ -148,6 +168,8 @@ final class MessageDelivery {
         }
         if (!abandoned) {
             conclude();
+        } else {
+            markUnmarked();
         }
     }
 
@@ -269,14 +291,20 @@ final class MessageDelivery {
                     firstDeferReason = outcome.text();
                 }
             } else if (p.finished == p.targets && !p.deferred && !p.bounced) {
-                try {
-                    context.queue().markDone(message, recipient.index());
-                } catch (IOException e) {
-                    // Not durably done: it will be tried again, a duplicate rather than a loss.
-                    context.log().warning(message.id() + ": cannot mark recipient done: " + e.getMessage());
-                    p.deferred = true;
-                    if (firstDeferReason == null) {
-                        firstDeferReason = QmgrLog.AGENT_FAILURE;
+                if (everyRecipientDone()) {
+                    // The last one: the message's durable removal records it (one directory fsync,
+                    // shared with other messages') instead of a flush of its own.
+                    unmarked.add(recipient.index());
+                } else {
+                    try {
+                        context.queue().markDone(message, recipient.index());
+                    } catch (IOException e) {
+                        // Not durably done: it will be tried again, a duplicate rather than a loss.
+                        context.log().warning(message.id() + ": cannot mark recipient done: " + e.getMessage());
+                        p.deferred = true;
+                        if (firstDeferReason == null) {
+                            firstDeferReason = QmgrLog.AGENT_FAILURE;
+                        }
                     }
                 }
             }
@@ -286,6 +314,27 @@ final class MessageDelivery {
         Instant done = context.clock().instant();
         context.log().delivery(transport, message, outcome,
                 new QmgrLog.Timing(message.envelope().arrival(), activeArrival, handoff, done));
+    }
+
+    private boolean everyRecipientDone() {
+        for (Progress q : progress.values()) {
+            if (q.finished < q.targets || q.deferred) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** When the pass ends without the removal (shutdown), the skipped marks are written after all. */
+    private void markUnmarked() {
+        for (int index : unmarked) {
+            try {
+                context.queue().markDone(message, index);
+            } catch (IOException e) {
+                context.log().warning(message.id() + ": cannot mark recipient done: " + e.getMessage());
+            }
+        }
+        unmarked.clear();
     }
 
     /**
@@ -338,10 +387,12 @@ final class MessageDelivery {
                     context.warnings().mark(message.id());
                 }
             }
+            markUnmarked(); // the message stays: its delivered recipients need their own marks
             Instant next = context.backoff().nextAttempt(message.envelope().arrival(), now);
             context.queue().defer(message, next, firstDeferReason == null ? QmgrLog.AGENT_FAILURE : firstDeferReason);
         } catch (IOException e) {
             context.log().warning(message.id() + ": cannot update queue file: " + e.getMessage());
+            markUnmarked();
         }
     }
 

@@ -6,8 +6,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -51,6 +53,9 @@ public final class QueueManager {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition wakeup = lock.newCondition();
     private boolean wakeRequested;
+    private boolean scanRequested;
+    /** Messages the queue reported durable in active/: dispatched by ID, without listing active/. */
+    private final Queue<QueueId> arrived = new ConcurrentLinkedQueue<>();
     private boolean listening;
     private volatile boolean running;
     private Thread scheduler;
@@ -96,7 +101,10 @@ public final class QueueManager {
             }
             running = true;
             if (!listening) {
-                queue.onArrival(id -> wake());
+                queue.onArrival(id -> {
+                    arrived.add(id);
+                    signal(false);
+                });
                 listening = true;
             }
             scheduler = Thread.ofVirtual().name("qmgr").start(this::schedule);
@@ -107,9 +115,14 @@ public final class QueueManager {
 
     /** Asks for an immediate scan of active/; the queue's arrival signal calls it. */
     public void wake() {
+        signal(true);
+    }
+
+    private void signal(boolean scan) {
         lock.lock();
         try {
             wakeRequested = true;
+            scanRequested |= scan;
             wakeup.signalAll();
         } finally {
             lock.unlock();
@@ -147,19 +160,32 @@ public final class QueueManager {
 
     private void schedule() {
         Instant nextDeferredScan = Instant.MIN;
+        boolean scan = true;
         while (running) {
             Instant now = context.clock().instant();
             if (!now.isBefore(nextDeferredScan)) {
                 scanDeferred(now);
                 nextDeferredScan = now.plus(queueRunDelay);
+                scan = true;
             }
-            scanActive();
+            if (scan) {
+                arrived.clear(); // the listing below finds them too
+                scanActive();
+            } else {
+                // An arrival wakes this thread at once and costs no directory listing.
+                for (QueueId id; (id = arrived.poll()) != null; ) {
+                    dispatch(id);
+                }
+            }
             lock.lock();
             try {
                 if (running && !wakeRequested) {
                     wakeup.await(ACTIVE_POLL.toMillis(), TimeUnit.MILLISECONDS);
                 }
+                // A full listing when asked, and on every quiet poll for files moved in by hand.
+                scan = scanRequested || !wakeRequested;
                 wakeRequested = false;
+                scanRequested = false;
             } catch (InterruptedException e) {
                 return;
             } finally {
@@ -171,28 +197,43 @@ public final class QueueManager {
     private void scanActive() {
         try {
             for (QueueId id : queue.list(QueueName.ACTIVE)) {
-                if (!running || inFlight.size() >= activeLimit) {
-                    return; // the rest is taken when a pass ends (each end wakes the scheduler)
-                }
-                if (inFlight.add(id)) {
-                    try {
-                        executor.execute(() -> {
-                            try {
-                                new MessageDelivery(context).run(id);
-                            } finally {
-                                inFlight.remove(id);
-                                wake();
-                            }
-                        });
-                    } catch (java.util.concurrent.RejectedExecutionException e) {
-                        inFlight.remove(id); // stopping
-                        return;
-                    }
+                if (!running || !dispatch(id)) {
+                    return;
                 }
             }
         } catch (IOException e) {
             log.warning("scan active queue: " + e.getMessage());
         }
+    }
+
+    /**
+     * Starts a delivery pass unless one runs for this message already; false when stopping or when
+     * qmgr_message_active_limit passes are running (the rest is taken by the scan that the end of
+     * a pass asks for).
+     */
+    private boolean dispatch(QueueId id) {
+        if (inFlight.size() >= activeLimit && !inFlight.contains(id)) {
+            return false;
+        }
+        if (inFlight.add(id)) {
+            boolean atLimit = inFlight.size() >= activeLimit;
+            try {
+                executor.execute(() -> {
+                    try {
+                        new MessageDelivery(context).run(id);
+                    } finally {
+                        inFlight.remove(id);
+                        if (atLimit) {
+                            wake();
+                        }
+                    }
+                });
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                inFlight.remove(id); // stopping
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Moves deferred messages whose next attempt has come back to active/. */

@@ -28,6 +28,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import org.bulwark.mail.Envelope;
 import org.bulwark.mail.QueueId;
+import org.bulwark.util.GroupFsync;
 
 /**
  * The queue directory ({@code queue_directory}): incoming, active, deferred, hold, corrupt and
@@ -140,10 +141,13 @@ public final class MailQueue {
         return false;
     }
 
-    /** Called by a committing writer: its file is fsynced; make it visible and durable in active/. */
-    void publish(QueueId id, Path incoming) throws IOException {
-        Files.move(incoming, path(QueueName.ACTIVE, id), StandardCopyOption.ATOMIC_MOVE);
-        syncs.get(QueueName.INCOMING).sync();
+    /**
+     * Called by a committing writer once its file is in active/ and fsynced: makes the name
+     * durable and tells the queue manager. Only the new name must be durable. Should a crash
+     * bring the old name in incoming/ back as well, recover() removes that name and the message
+     * stays in active/; so incoming/ is not synced.
+     */
+    void publish(QueueId id) throws IOException {
         syncs.get(QueueName.ACTIVE).sync();
         arrivalLock.lock();
         try {
@@ -320,7 +324,11 @@ public final class MailQueue {
         syncs.get(from).sync();
     }
 
-    /** Removes a finished message. */
+    /**
+     * Removes a finished message, durably: for the queue manager the removal is what records
+     * the last recipients done. The directory fsync is shared with concurrent moves and
+     * removals, and on a journalling file system often already done by another file's fsync.
+     */
     public void remove(QueueName queue, QueueId id) throws IOException {
         Files.delete(path(queue, id));
         syncs.get(queue).sync();

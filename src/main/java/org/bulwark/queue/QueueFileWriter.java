@@ -16,8 +16,8 @@ public interface QueueFileWriter extends AutoCloseable {
     OutputStream content();
 
     /**
-     * Flushes, fsyncs the file, moves it to {@code active/} and fsyncs both directories. When this
-     * returns the message is safe: only then may a 250 be sent.
+     * Flushes, moves the file to {@code active/}, fsyncs it and {@code active/}. When this returns
+     * the message is safe: only then may a 250 be sent.
      */
     void commit() throws IOException;
 

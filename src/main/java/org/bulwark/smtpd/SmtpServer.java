@@ -101,7 +101,8 @@ public final class SmtpServer implements AutoCloseable {
     public void start() throws IOException {
         ServerSocket socket = new ServerSocket();
         socket.setReuseAddress(true);
-        socket.bind(listen, 100);
+        // A burst of connections waits in the kernel's queue rather than being dropped and retried a second later.
+        socket.bind(listen, 4096);
         server = socket;
         acceptor = Thread.ofVirtual().name("smtpd-accept-" + socket.getLocalPort()).start(this::acceptLoop);
     }

@@ -1,17 +1,16 @@
-package org.bulwark.queue;
+package org.bulwark.util;
 
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
-import org.bulwark.util.Fsync;
 
 /**
  * Coalesces directory fsyncs: while one fsync of a directory runs, every caller that arrives
  * waits for the next one, which a single thread then does for all of them. A caller returns only
  * after an fsync that started after its call, so its earlier rename is covered.
  */
-final class GroupFsync {
+public final class GroupFsync {
 
     private final Path directory;
     private final ReentrantLock lock = new ReentrantLock();
@@ -20,11 +19,11 @@ final class GroupFsync {
     private long completed;
     private boolean running;
 
-    GroupFsync(Path directory) {
+    public GroupFsync(Path directory) {
         this.directory = directory;
     }
 
-    void sync() throws IOException {
+    public void sync() throws IOException {
         lock.lock();
         try {
             long needed = started + 1;

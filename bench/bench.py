@@ -1,0 +1,749 @@
+"""Bulwark against Postfix on this machine, in one run, over loopback only.
+
+Both servers get the same workload shape: smtpd on 127.0.0.1, the same relay restrictions,
+virtual(8)-style Maildir delivery of every message, fsync as each does by default. Postfix's own
+load generator smtp-source drives both. Every message is counted in the Maildirs: a missing or
+duplicated message fails the run.
+
+Called by bench/run, which builds Bulwark and installs Postfix first. Standard library only.
+"""
+
+import argparse
+import datetime
+import os
+import platform
+import resource
+import selectors
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+KIB = 1024
+MIB = 1024 * 1024
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+PAGE = os.sysconf("SC_PAGE_SIZE")
+DOMAIN = "bench.test"
+SENDER = "sender@" + DOMAIN
+BULWARK_PORT = 10225
+POSTFIX_PORT = 10125
+SINK_PORT = 10325
+JAVA = ["java"]
+LOAD = ["?"]
+
+
+class BenchFailure(Exception):
+    """A run that must not produce numbers: a lost or duplicated message, a server that failed."""
+
+
+# ----------------------------------------------------------------------------------------------
+# Workloads
+
+
+class Workload:
+    def __init__(self, size, sessions, count):
+        self.size = size
+        self.sessions = sessions
+        self.count = count
+
+    @property
+    def label(self):
+        return "%s x %d" % (human_size(self.size), self.sessions)
+
+    @property
+    def user(self):
+        return "w%d-%d" % (self.size, self.sessions)
+
+
+def human_size(n):
+    if n >= MIB:
+        return "%d MiB" % (n // MIB)
+    return "%d KiB" % (n // KIB)
+
+
+def workloads(quick):
+    if quick:
+        return [Workload(KIB, 1, 300), Workload(KIB, 10, 1000), Workload(KIB, 100, 1000),
+                Workload(100 * KIB, 10, 300), Workload(100 * KIB, 100, 300), Workload(10 * MIB, 10, 10)]
+    return [Workload(KIB, 1, 1500), Workload(KIB, 10, 4000), Workload(KIB, 100, 4000),
+            Workload(100 * KIB, 1, 500), Workload(100 * KIB, 10, 1500), Workload(100 * KIB, 100, 1500),
+            Workload(10 * MIB, 1, 10), Workload(10 * MIB, 10, 20)]
+
+
+# ----------------------------------------------------------------------------------------------
+# Process accounting: CPU and memory of a whole process tree (Postfix is many processes)
+
+
+def children_map():
+    parents = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open("/proc/%s/stat" % entry) as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+                parents.setdefault(int(fields[1]), []).append(int(entry))
+            except (OSError, IndexError):
+                pass
+    return parents
+
+
+def tree(root):
+    parents = children_map()
+    out, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        out.append(pid)
+        todo.extend(parents.get(pid, []))
+    return out
+
+
+def cpu_seconds(root):
+    """utime+stime of every live process in the tree, plus what they reaped from dead children."""
+    total = 0
+    for pid in tree(root):
+        try:
+            with open("/proc/%d/stat" % pid) as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            total += sum(int(x) for x in fields[11:15])
+        except (OSError, IndexError):
+            pass
+    return total / CLK_TCK
+
+
+def memory_bytes(root):
+    """Proportional set size of the tree: shared pages are split, so Postfix's many processes are
+    not charged their shared libraries many times over."""
+    total = 0
+    for pid in tree(root):
+        try:
+            with open("/proc/%d/smaps_rollup" % pid) as f:
+                for line in f:
+                    if line.startswith("Pss:"):
+                        total += int(line.split()[1]) * 1024
+                        break
+        except OSError:
+            pass
+    return total
+
+
+class MemorySampler:
+    def __init__(self, root, interval=0.5):
+        self.root = root
+        self.interval = interval
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def _run(self):
+        while not self._stop.is_set():
+            self.peak = max(self.peak, memory_bytes(self.root))
+            self._stop.wait(self.interval)
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+        self.peak = max(self.peak, memory_bytes(self.root))
+
+
+# ----------------------------------------------------------------------------------------------
+# The two servers
+
+
+def wait_for_banner(port, timeout):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=2) as s:
+                if s.recv(512).startswith(b"220"):
+                    return True
+        except OSError:
+            time.sleep(0.005)
+    return False
+
+
+class Bulwark:
+    name = "Bulwark"
+
+    def __init__(self, root, work):
+        self.root = root
+        self.dir = os.path.join(work, "bulwark")
+        self.conf = os.path.join(self.dir, "conf")
+        self.mail = os.path.join(self.dir, "mail")
+        self.spool = os.path.join(self.dir, "spool")
+        self.port = BULWARK_PORT
+        self.process = None
+        self.log = None
+
+    def configure(self, users):
+        os.makedirs(self.conf, exist_ok=True)
+        os.makedirs(self.mail, exist_ok=True)
+        d = self.dir
+        with open(os.path.join(self.conf, "main.cf"), "w") as f:
+            f.write(common_main_cf(d, self.conf) + "\n".join([
+                "queue_directory = %s/spool" % d,
+                "data_directory = %s/lib" % d,
+                "maillog_file = %s/maillog" % d,
+                "",
+            ]))
+        write_vmailbox(self.conf, users)
+        # The process limit is raised for the idle-session test: a session is a virtual thread.
+        with open(os.path.join(self.conf, "master.cf"), "w") as f:
+            f.write("127.0.0.1:%d inet n - n - 20000 smtpd\n" % self.port)
+            f.write("pickup unix n - n 60 1 pickup\ncleanup unix n - n - 0 cleanup\n"
+                    "qmgr unix n - n 300 1 qmgr\nlocal unix - n n - - local\n"
+                    "virtual unix - n n - - virtual\n")
+
+    def start(self):
+        """Starts the server and returns the milliseconds from the launch to the first 220."""
+        self.log = open(os.path.join(self.dir, "stdout.log"), "ab")
+        t0 = time.monotonic()
+        self.process = subprocess.Popen([os.path.join(self.root, "bulwark"), "-c", self.conf, "start-fg"],
+                                        stdout=self.log, stderr=subprocess.STDOUT)
+        if not wait_for_banner(self.port, 60):
+            raise BenchFailure("Bulwark did not answer on port %d; see %s/stdout.log" % (self.port, self.dir))
+        JAVA[0] = os.readlink("/proc/%d/exe" % self.process.pid)
+        return (time.monotonic() - t0) * 1000
+
+    def pid(self):
+        return self.process.pid
+
+    def queue_empty(self):
+        return all(not os.listdir(os.path.join(self.spool, q)) for q in ("incoming", "active"))
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        if self.log:
+            self.log.close()
+
+
+class Postfix:
+    name = "Postfix"
+
+    def __init__(self, work):
+        self.dir = os.path.join(work, "postfix")
+        self.conf = os.path.join(self.dir, "conf")
+        self.mail = os.path.join(self.dir, "mail")
+        self.spool = os.path.join(self.dir, "spool")
+        self.port = POSTFIX_PORT
+
+    def configure(self, users):
+        os.makedirs(self.conf, exist_ok=True)
+        for sub in ("mail", "spool", "lib"):
+            os.makedirs(os.path.join(self.dir, sub), exist_ok=True)
+        shutil.chown(os.path.join(self.dir, "lib"), "postfix")
+        shutil.chown(self.mail, 65534, 65534)
+        d = self.dir
+        with open(os.path.join(self.conf, "main.cf"), "w") as f:
+            f.write(common_main_cf(d, self.conf) + "\n".join([
+                "compatibility_level = 3.6",
+                "queue_directory = %s/spool" % d,
+                "data_directory = %s/lib" % d,
+                "maillog_file = %s/maillog" % d,
+                "maillog_file_prefixes = %s" % d,
+                "alias_maps =",
+                "alias_database =",
+                "virtual_uid_maps = static:65534",
+                "virtual_gid_maps = static:65534",
+                "virtual_mailbox_limit = 0",
+                "",
+            ]))
+        write_vmailbox(self.conf, users)
+        # Debian's master.cf with nothing chrooted (the queue is not in the usual place) and the
+        # smtp service moved to a loopback port.
+        out = []
+        with open("/etc/postfix/master.cf") as f:
+            for line in f:
+                if not line.strip() or line.lstrip().startswith("#"):
+                    continue
+                if line[0].isspace():
+                    out.append(line.rstrip("\n"))
+                    continue
+                cols = line.split()
+                if cols[:2] == ["smtp", "inet"]:
+                    out.append("127.0.0.1:%d inet n - n - - smtpd" % self.port)
+                    continue
+                if len(cols) >= 8:
+                    cols[4] = "n"
+                out.append(" ".join(cols))
+        with open(os.path.join(self.conf, "master.cf"), "w") as f:
+            f.write("\n".join(out) + "\n")
+
+    def start(self):
+        t0 = time.monotonic()
+        result = subprocess.run(["postfix", "-c", self.conf, "start"], capture_output=True, text=True)
+        if result.returncode != 0:
+            raise BenchFailure("postfix start failed: %s %s; see %s/maillog"
+                               % (result.stdout.strip(), result.stderr.strip(), self.dir))
+        if not wait_for_banner(self.port, 60):
+            raise BenchFailure("Postfix did not answer on port %d" % self.port)
+        return (time.monotonic() - t0) * 1000
+
+    def pid(self):
+        with open(os.path.join(self.spool, "pid", "master.pid")) as f:
+            return int(f.read().split()[0])
+
+    def queue_empty(self):
+        return all(not any(files for _, _, files in os.walk(os.path.join(self.spool, q)))
+                   for q in ("incoming", "active", "maildrop"))
+
+    def stop(self):
+        subprocess.run(["postfix", "-c", self.conf, "stop"], capture_output=True)
+
+
+def common_main_cf(d, conf):
+    return "\n".join([
+        "myhostname = bench.localdomain",
+        "mydomain = " + DOMAIN,
+        "myorigin = $mydomain",
+        "mydestination = localhost",
+        "inet_interfaces = 127.0.0.1",
+        "inet_protocols = ipv4",
+        "mynetworks = 127.0.0.0/8",
+        "smtpd_peername_lookup = no",
+        "default_transport = error",
+        "relay_transport = error",
+        "smtpd_relay_restrictions = permit_mynetworks, permit_sasl_authenticated, reject_unauth_destination",
+        "message_size_limit = %d" % (20 * MIB),
+        "virtual_mailbox_domains = " + DOMAIN,
+        "virtual_mailbox_base = %s/mail" % d,
+        "virtual_mailbox_maps = texthash:%s/vmailbox" % conf,
+        "",
+    ])
+
+
+def write_vmailbox(conf, users):
+    with open(os.path.join(conf, "vmailbox"), "w") as f:
+        for user in users:
+            f.write("%s@%s %s/%s/\n" % (user, DOMAIN, DOMAIN, user))
+
+
+# ----------------------------------------------------------------------------------------------
+# One workload against one server
+
+
+def maildir_new(server, user):
+    return os.path.join(server.mail, DOMAIN, user, "new")
+
+
+def count_files(path):
+    try:
+        with os.scandir(path) as it:
+            return sum(1 for _ in it)
+    except FileNotFoundError:
+        return 0
+
+
+def message_ids(path):
+    ids = []
+    for entry in os.scandir(path):
+        with open(entry.path, "rb") as f:
+            head = f.read(4096)
+        for line in head.split(b"\n"):
+            if line.lower().startswith(b"message-id:"):
+                ids.append(line.split(b":", 1)[1].strip())
+                break
+            if not line.strip():
+                ids.append(None)
+                break
+    return ids
+
+
+def run_workload(server, w, user=None):
+    new = maildir_new(server, user or w.user)
+    root = server.pid()
+    cmd = ["smtp-source", "-s", str(w.sessions), "-m", str(w.count), "-l", str(w.size),
+           "-M", "client.bench.test", "-f", SENDER, "-t", "%s@%s" % (user or w.user, DOMAIN),
+           "127.0.0.1:%d" % server.port]
+    cpu0 = cpu_seconds(root)
+    with MemorySampler(root) as memory:
+        t0 = time.monotonic()
+        result = subprocess.run(cmd, capture_output=True, text=True)
+        accepted = time.monotonic() - t0
+        if result.returncode != 0:
+            raise BenchFailure("%s %s: smtp-source failed: %s" % (server.name, w.label, result.stderr.strip()))
+        deadline = time.monotonic() + 120 + w.count * w.size / (5 * MIB)
+        while count_files(new) < w.count and time.monotonic() < deadline:
+            time.sleep(0.02)
+        delivered = time.monotonic() - t0
+        while not server.queue_empty() and time.monotonic() < deadline:
+            time.sleep(0.02)
+        cpu = cpu_seconds(root) - cpu0
+    time.sleep(0.3)  # a duplicate delivered late still shows up
+    ids = message_ids(new) if os.path.isdir(new) else []
+    if len(ids) != w.count or len(set(ids)) != w.count or None in ids:
+        raise BenchFailure("%s %s: sent %d messages, the Maildir holds %d (%d distinct Message-Ids)"
+                           % (server.name, w.label, w.count, len(ids), len(set(ids))))
+    shutil.rmtree(os.path.dirname(new))
+    return {
+        "accepted": w.count / accepted,
+        "delivered": w.count / delivered,
+        "cpu": cpu / w.count * 1000,
+        "memory": memory.peak,
+    }
+
+
+def run_sink(count):
+    """smtp-sink: the SMTP protocol with no disk at all, the upper bound for this client."""
+    with tempfile.TemporaryDirectory() as scratch:
+        sink = subprocess.Popen(["smtp-sink", "-u", "nobody", "127.0.0.1:%d" % SINK_PORT, "256"],
+                                cwd=scratch, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            if not wait_for_banner(SINK_PORT, 10):
+                return None
+            t0 = time.monotonic()
+            subprocess.run(["smtp-source", "-s", "10", "-m", str(count), "-l", str(KIB), "-f", SENDER,
+                            "-t", "u@" + DOMAIN, "127.0.0.1:%d" % SINK_PORT], check=True, capture_output=True)
+            return count / (time.monotonic() - t0)
+        finally:
+            sink.terminate()
+            sink.wait()
+
+
+# ----------------------------------------------------------------------------------------------
+# Per-transaction latency
+
+
+def transaction_latency(server, count, user):
+    """One client, one message after another: milliseconds from connect to the 250 after the
+    data of a 1 KiB message, p50 and p99. smtp-source reports no latencies, so this client
+    speaks SMTP itself. The messages are counted like every other workload's."""
+    body = b"Subject: latency\r\n\r\n" + (b"x" * 78 + b"\r\n") * 12 + b".\r\n"
+    times = []
+    for _ in range(count):
+        t0 = time.perf_counter()
+        with socket.create_connection(("127.0.0.1", server.port), timeout=30) as s:
+            f = s.makefile("rwb")
+            replies = [f.readline()]
+            for line in (b"HELO client.bench.test", b"MAIL FROM:<" + SENDER.encode() + b">",
+                         ("RCPT TO:<%s@%s>" % (user, DOMAIN)).encode(), b"DATA"):
+                f.write(line + b"\r\n")
+                f.flush()
+                replies.append(f.readline())
+            f.write(body)
+            f.flush()
+            replies.append(f.readline())
+            times.append((time.perf_counter() - t0) * 1000)
+            f.write(b"QUIT\r\n")
+            f.flush()
+            f.readline()
+        if not replies[-1].startswith(b"250"):
+            raise BenchFailure("%s: latency probe: %r" % (server.name, replies))
+    new = maildir_new(server, user)
+    deadline = time.monotonic() + 60
+    while count_files(new) < count and time.monotonic() < deadline:
+        time.sleep(0.02)
+    time.sleep(0.3)
+    if count_files(new) != count:
+        raise BenchFailure("%s: latency probe sent %d messages, the Maildir holds %d"
+                           % (server.name, count, count_files(new)))
+    shutil.rmtree(os.path.dirname(new))
+    times.sort()
+    return {"p50": times[len(times) // 2], "p99": times[min(len(times) - 1, int(len(times) * 0.99))]}
+
+
+# ----------------------------------------------------------------------------------------------
+# 10,000 idle sessions
+
+
+def idle_sessions(server, sessions, window):
+    """Opens `sessions` connections that read the banner and then say nothing. Reports how many
+    were greeted within `window` seconds, the server's memory with all of them open, and how long
+    a fresh client then waits for its banner and its 250 for a whole message."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    want = sessions + 1000
+    if soft < want:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (max(want, soft), max(want, hard)))
+    selector = selectors.DefaultSelector()
+    socks = []
+    greeted = 0
+    start = time.monotonic()
+    deadline = start + window
+    opened = 0
+    try:
+        while time.monotonic() < deadline and (opened < sessions or greeted < opened):
+            # Connect in steps, so a full listen queue is a server's answer, not a SYN flood.
+            while opened < sessions and opened - greeted < 500:
+                s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+                s.setblocking(False)
+                s.connect_ex(("127.0.0.1", server.port))
+                selector.register(s, selectors.EVENT_READ)
+                socks.append(s)
+                opened += 1
+            for key, _ in selector.select(0.05):
+                s = key.fileobj
+                try:
+                    data = s.recv(512)
+                except BlockingIOError:
+                    continue
+                except OSError:
+                    data = b""
+                selector.unregister(s)
+                if data.startswith(b"220"):
+                    greeted += 1
+            if opened >= sessions and greeted >= sessions:
+                break
+        elapsed = time.monotonic() - start
+        memory = memory_bytes(server.pid())
+        banner, accepted = fresh_transaction(server.port, 10)
+    finally:
+        for s in socks:
+            s.close()
+        selector.close()
+    return {"sessions": sessions, "greeted": greeted, "seconds": elapsed, "memory": memory,
+            "banner_ms": banner, "message_ms": accepted}
+
+
+def fresh_transaction(port, timeout):
+    """Milliseconds to the banner and to the 250 after the data of one 1 KiB message, or None."""
+    t0 = time.monotonic()
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=timeout) as s:
+            f = s.makefile("rwb")
+            if not f.readline().startswith(b"220"):
+                return None, None
+            banner = (time.monotonic() - t0) * 1000
+            user = "idle"
+            for line in (b"HELO client.bench.test", b"MAIL FROM:<" + SENDER.encode() + b">",
+                         b"RCPT TO:<" + user.encode() + b"@" + DOMAIN.encode() + b">", b"DATA"):
+                f.write(line + b"\r\n")
+                f.flush()
+                reply = f.readline()
+                if not reply[:1] in (b"2", b"3"):
+                    return banner, None
+            f.write(b"Subject: idle test\r\n\r\n" + b"x" * 1000 + b"\r\n.\r\n")
+            f.flush()
+            ok = f.readline().startswith(b"250")
+            message = (time.monotonic() - t0) * 1000 if ok else None
+            f.write(b"QUIT\r\n")
+            f.flush()
+            return banner, message
+    except OSError:
+        return None, None
+
+
+# ----------------------------------------------------------------------------------------------
+# Results
+
+
+def ratio(a, b, higher_is_better=True):
+    if not a or not b:
+        return "-"
+    return "%.2f" % (a / b)
+
+
+def mib(n):
+    return "%.0f" % (n / MIB)
+
+
+def render(results, idle, startup, sink, latency, quick, versions):
+    now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    lines = [
+        "# Bulwark against Postfix, %s%s" % (now, " (--quick)" if quick else ""),
+        "",
+        "%s, %d cores, %s; %s; smtp-source on the same machine, one connection per message, "
+        "virtual Maildir delivery, loopback only. Both servers run side by side; each workload "
+        "goes to one and then the other, after an unmeasured warm-up of 300 messages each. "
+        "Load average before the run: %s." % (platform.platform(), os.cpu_count(), versions["java"],
+                                                     versions["postfix"], versions["load"]),
+        "",
+        "| workload (body x sessions) | messages | accepted msg/s Bulwark | Postfix | ratio "
+        "| delivered msg/s Bulwark | Postfix | ratio | CPU s/1000 msgs Bulwark | Postfix "
+        "| peak memory MiB Bulwark | Postfix |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for w, b, p in results:
+        lines.append("| %s | %d | %.0f | %.0f | %s | %.0f | %.0f | %s | %.2f | %.2f | %s | %s |" % (
+            w.label, w.count, b["accepted"], p["accepted"], ratio(b["accepted"], p["accepted"]),
+            b["delivered"], p["delivered"], ratio(b["delivered"], p["delivered"]),
+            b["cpu"], p["cpu"], mib(b["memory"]), mib(p["memory"])))
+    lines += ["", "Accepted: messages / time for smtp-source to finish (every 250 after a durable "
+              "queue commit). Delivered: messages / time until the Maildir holds them all. CPU: "
+              "user+system seconds of the whole server (all Postfix processes) from the start of "
+              "sending until the queue is empty. Memory: proportional set size (PSS) of all the "
+              "server's processes, sampled every 0.5 s.", ""]
+    if latency:
+        lines.append("Per-transaction latency, one client sending 1 KiB messages one after another, from "
+                     "connect to the 250 after the data: Bulwark p50 %.2f ms, p99 %.2f ms; Postfix p50 %.2f ms, "
+                     "p99 %.2f ms." % (latency["Bulwark"]["p50"], latency["Bulwark"]["p99"],
+                                       latency["Postfix"]["p50"], latency["Postfix"]["p99"]))
+        lines.append("")
+    if sink:
+        lines.append("smtp-sink (SMTP only, no disk) at 1 KiB x 10: %.0f msg/s, the ceiling for this client." % sink)
+        lines.append("")
+    lines.append("Time from launch to the first 220 banner: Bulwark %s, Postfix %s." % (
+        " / ".join("%.0f ms" % t for t in startup["Bulwark"]), " / ".join("%.0f ms" % t for t in startup["Postfix"])))
+    lines.append("")
+    if idle:
+        lines += ["| idle sessions | greeted | within s | server memory MiB | a new client's banner ms "
+                  "| its 250 for a 1 KiB message ms |",
+                  "| --- | ---: | ---: | ---: | ---: | ---: |"]
+        for name, r in idle:
+            lines.append("| %s: %d | %d | %.1f | %s | %s | %s |" % (
+                name, r["sessions"], r["greeted"], r["seconds"], mib(r["memory"]),
+                "%.0f" % r["banner_ms"] if r["banner_ms"] is not None else "none",
+                "%.0f" % r["message_ms"] if r["message_ms"] is not None else "none"))
+        lines += ["", "Postfix's smtpd runs one process per session up to default_process_limit (100); "
+                  "the rest wait in the listen queue. Bulwark runs a virtual thread per session "
+                  "(process limit raised to 20000 in the bench's master.cf).", ""]
+    return "\n".join(lines) + "\n"
+
+
+def chart(results, directory, stem):
+    gnuplot = shutil.which("gnuplot")
+    if not gnuplot:
+        return None
+    data = os.path.join(directory, stem + ".dat")
+    with open(data, "w") as f:
+        for w, b, p in results:
+            f.write('"%s" %.1f %.1f %.1f %.1f\n' % (w.label, b["accepted"], p["accepted"],
+                                                    b["delivered"], p["delivered"]))
+    png = os.path.join(directory, stem + ".png")
+    script = "\n".join([
+        "set terminal pngcairo size 1100,500 noenhanced" if has_cairo(gnuplot) else "set terminal png size 1100,500 noenhanced",
+        "set output '%s'" % png,
+        "set style data histogram",
+        "set style histogram clustered gap 1",
+        "set style fill solid 0.8 border -1",
+        "set key top right",
+        "set ylabel 'messages per second'",
+        "set title 'Bulwark and Postfix on one machine: accepted and delivered to Maildir'",
+        "set xtics rotate by -30",
+        "set logscale y",
+        "plot '%s' using 2:xtic(1) title 'Bulwark accepted', '' using 3 title 'Postfix accepted', "
+        "'' using 4 title 'Bulwark delivered', '' using 5 title 'Postfix delivered'" % data,
+        "",
+    ])
+    subprocess.run([gnuplot], input=script, text=True, check=True, capture_output=True)
+    os.remove(data)
+    return png
+
+
+def has_cairo(gnuplot):
+    out = subprocess.run([gnuplot, "-e", "set terminal"], capture_output=True, text=True)
+    return "pngcairo" in (out.stdout + out.stderr)
+
+
+def update_readme(readme, table_md, png_name):
+    begin, end = "<!-- bench:begin -->", "<!-- bench:end -->"
+    with open(readme) as f:
+        text = f.read()
+    if begin not in text or end not in text:
+        return
+    body = table_md.split("\n", 2)[2]  # without the results file's own heading
+    if png_name:
+        body += "\n![accepted and delivered msg/s](bench/results/%s)\n" % png_name
+    head, rest = text.split(begin, 1)
+    _, tail = rest.split(end, 1)
+    with open(readme, "w") as f:
+        f.write(head + begin + "\n" + body + end + tail)
+
+
+def versions():
+    java = subprocess.run([JAVA[0], "-version"],
+                          capture_output=True, text=True).stderr.splitlines()
+    postfix = subprocess.run(["postconf", "-d", "-h", "mail_version"], capture_output=True, text=True).stdout.strip()
+    return {"java": java[0].replace('"', "") if java else "java", "postfix": "Postfix " + postfix,
+            "load": LOAD[0]}
+
+
+# ----------------------------------------------------------------------------------------------
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--root", required=True)
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--idle-sessions", type=int, default=10000)
+    parser.add_argument("--only", choices=["Bulwark", "Postfix"])
+    args = parser.parse_args()
+
+    plan = workloads(args.quick)
+    LOAD[0] = " ".join(open("/proc/loadavg").read().split()[:3])
+    users = [w.user for w in plan] + ["idle", "warmup", "latency"]
+    work = tempfile.mkdtemp(prefix="bulwark-bench-")
+    os.chmod(work, 0o755)
+    servers = [Bulwark(args.root, work), Postfix(work)]
+    if args.only:
+        servers = [s for s in servers if s.name == args.only]
+    measured = {}
+    latency = {}
+    idle = []
+    startup = {"Bulwark": [], "Postfix": []}
+    started = []
+    try:
+        for server in servers:
+            server.configure(users)
+            # The first start may build caches (the JDK's class data archive); both are shown.
+            startup[server.name].append(server.start())
+            server.stop()
+            time.sleep(0.5)
+            startup[server.name].append(server.start())
+            started.append(server)
+            # Not measured: the JIT compiles the hot paths, Postfix forks its processes.
+            run_workload(server, Workload(KIB, 10, 300), "warmup")
+        # Each workload on one server and then the other, so that a change in the machine's
+        # load (other jobs, the disk's write-back) touches both alike.
+        for w in plan:
+            for server in servers:
+                print("bench: %-8s %-14s %5d messages ..." % (server.name, w.label, w.count), end="", flush=True)
+                r = run_workload(server, w)
+                measured[(server.name, w.label)] = r
+                print(" accepted %6.0f/s delivered %6.0f/s cpu %.2f s/1000 mem %s MiB" % (
+                    r["accepted"], r["delivered"], r["cpu"], mib(r["memory"])), flush=True)
+        for server in servers:
+            latency[server.name] = transaction_latency(server, 200 if args.quick else 1000, "latency")
+            print("bench: %-8s latency p50 %.2f ms p99 %.2f ms" % (
+                server.name, latency[server.name]["p50"], latency[server.name]["p99"]), flush=True)
+        if args.idle_sessions:
+            for server in servers:
+                window = 60 if server.name == "Bulwark" else 20
+                print("bench: %-8s %d idle sessions ..." % (server.name, args.idle_sessions), end="", flush=True)
+                r = idle_sessions(server, args.idle_sessions, window)
+                idle.append((server.name, r))
+                print(" %d greeted in %.1f s, memory %s MiB, new client banner %s ms" % (
+                    r["greeted"], r["seconds"], mib(r["memory"]), r["banner_ms"]), flush=True)
+        sink = run_sink(2000 if args.quick else 10000)
+    except BenchFailure as e:
+        print("\nbench: FAILED: %s" % e, file=sys.stderr)
+        print("bench: work directory kept: %s" % work, file=sys.stderr)
+        return 1
+    finally:
+        for server in started:
+            server.stop()
+    if args.only:
+        shutil.rmtree(work, ignore_errors=True)
+        return 0
+    results = [(w, measured[("Bulwark", w.label)], measured[("Postfix", w.label)]) for w in plan]
+    md = render(results, idle, startup, sink, latency, args.quick, versions())
+    directory = os.path.join(args.root, "bench", "results")
+    os.makedirs(directory, exist_ok=True)
+    stem = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%d-%H%M") + ("-quick" if args.quick else "")
+    png = chart(results, directory, stem)
+    if png:
+        shutil.copyfile(png, os.path.join(directory, "latest.png"))
+        md += "\n![accepted and delivered msg/s](%s)\n" % os.path.basename(png)
+    for name in (stem + ".md", "latest.md"):
+        with open(os.path.join(directory, name), "w") as f:
+            f.write(md)
+    update_readme(os.path.join(args.root, "README.md"), md, "latest.png" if png else None)
+    print(md)
+    shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
