@@ -42,6 +42,7 @@ public final class Parameters {
 
         // Files and directories.
         str("queue_directory", "/var/spool/postfix", "the queue's top directory");
+        size("queue_minfree", "0", "free bytes the queue file system keeps; below it smtpd answers 452 4.3.1");
         str("data_directory", "/var/lib/postfix", "directory for caches and other data files");
         str("config_directory", "/etc/postfix", "the directory main.cf and master.cf are read from");
         str("maillog_file", "", "the log file; empty or - means standard output");

@@ -134,6 +134,7 @@ public final class Replies {
     public static final SmtpReply TOO_MANY_RECIPIENTS = SmtpReply.of(452, "4.5.3", "Error: too many recipients");
     public static final SmtpReply MESSAGE_FILE_TOO_BIG = SmtpReply.of(552, "5.3.4", "Error: message file too big");
     public static final SmtpReply QUEUE_WRITE_ERROR = SmtpReply.of(451, "4.3.0", "Error: queue file write error");
+    public static final SmtpReply INSUFFICIENT_STORAGE = SmtpReply.of(452, "4.3.1", "Insufficient system storage");
     public static final SmtpReply SERVICE_UNAVAILABLE = SmtpReply.of(421, "4.3.2", "Service currently unavailable");
 
     public static SmtpReply timeout(String myhostname) {

@@ -58,6 +58,12 @@ final class MailCommands {
         if (settings.messageSizeLimit() > 0 && parameters.size() > settings.messageSizeLimit()) {
             return session.fail(Replies.SIZE_EXCEEDS_LIMIT);
         }
+        long usable = settings.queueSpace().shortfall(parameters.size());
+        if (usable >= 0) {
+            session.log.warning(SmtpdTexts.notEnoughQueueSpace(usable));
+            session.logReject("MAIL", Replies.INSUFFICIENT_STORAGE, sender, null);
+            return session.fail(Replies.INSUFFICIENT_STORAGE);
+        }
         SmtpReply tooMuchMail = session.anvil.message(session.clientAddress, session.nameAndAddress());
         if (tooMuchMail != null) {
             return session.fail(tooMuchMail);

@@ -38,7 +38,8 @@ record SmtpdSettings(
         boolean logDiscardedEhloKeywords,
         BareNewline bareNewline,
         int bareNewlineRejectCode,
-        List<Cidr> bareNewlineExclusions) {
+        List<Cidr> bareNewlineExclusions,
+        QueueSpace queueSpace) {
 
     static SmtpdSettings from(Config config) {
         String myhostname = text(config, "myhostname", "localhost");
@@ -72,7 +73,9 @@ record SmtpdSettings(
                 !silent,
                 BareNewline.parse(config.get("smtpd_forbid_bare_newline")),
                 integer(config, "smtpd_forbid_bare_newline_reject_code", 550),
-                networks(exclusions));
+                networks(exclusions),
+                new QueueSpace(java.nio.file.Path.of(text(config, "queue_directory", ".")),
+                        size(config, "queue_minfree", 0)));
     }
 
     /** The EHLO keywords in Postfix's order, less the discarded ones (RFC 5321 §4.1.1.1). */

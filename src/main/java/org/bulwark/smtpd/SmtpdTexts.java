@@ -26,4 +26,9 @@ final class SmtpdTexts {
     static String authenticationUnavailable(String nameAndAddress, String mechanism, String reason) {
         return nameAndAddress + ": SASL " + mechanism + " authentication aborted: " + reason;
     }
+
+    /** Postfix's smtpd_check_size warning when queue_minfree refuses a MAIL FROM. */
+    static String notEnoughQueueSpace(long usable) {
+        return "not enough free space in mail queue: " + usable + " bytes < queue_minfree + message size";
+    }
 }
