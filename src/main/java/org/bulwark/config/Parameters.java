@@ -99,6 +99,8 @@ public final class Parameters {
         size("message_size_limit", "10240000", "the largest message, in bytes");
         integer("smtpd_recipient_limit", "1000", "the most recipients per message");
         time("smtpd_timeout", "300s", 's', "time to wait for a client command or data");
+        bool("smtpd_per_request_deadline", "no", "smtpd_timeout limits a whole command or message, not each read");
+        integer("smtpd_min_data_rate", "500", "bytes per second that extend the deadline while content is read");
         integer("smtpd_hard_error_limit", "20", "errors before the server disconnects");
         integer("smtpd_soft_error_limit", "10", "errors before the server delays each reply");
         time("smtpd_error_sleep_time", "1s", 's', "delay before replying once soft errors are reached");

@@ -137,6 +137,7 @@ final class MailCommands {
         BareNewline mode = settings.bareNewline() == BareNewline.REJECT && !session.refusesBareNewline()
                 ? BareNewline.NORMALIZE : settings.bareNewline();
         DataReader reader = new DataReader(mode, settings.lineLengthLimit());
+        session.contentFollows();
         DataReader.Outcome outcome = reader.read(session.in, tx.content);
         session.where = SmtpSession.AFTER_DOT;
         if (outcome == DataReader.Outcome.BARE_NEWLINE) {
@@ -170,6 +171,7 @@ final class MailCommands {
             }
         }
         ContentSink content = tx.content;
+        session.contentFollows();
         session.in.readExactly(chunk.size(), content::write);
         if (!chunk.last()) {
             return session.respond(Replies.chunkReceived(chunk.size()));

@@ -52,6 +52,8 @@ final class SmtpSession implements Runnable {
     Socket connection;
     OutputStream out;
     SmtpInput in;
+    /** smtpd_per_request_deadline; null when off (then smtpd_timeout limits each read). */
+    private RequestDeadline deadline;
     InetAddress clientAddress;
     String clientName = "unknown";
     ClientNames clientNames = ClientNames.NONE;
@@ -138,7 +140,19 @@ final class SmtpSession implements Runnable {
     void useConnection(Socket newConnection) throws IOException {
         connection = newConnection;
         out = new BufferedOutputStream(newConnection.getOutputStream(), 8192);
-        in = new SmtpInput(newConnection.getInputStream(), out);
+        java.io.InputStream input = newConnection.getInputStream();
+        if (settings.perRequestDeadline()) {
+            deadline = new RequestDeadline(input, newConnection, settings.timeout(), settings.minDataRate());
+            input = deadline;
+        }
+        in = new SmtpInput(input, out);
+    }
+
+    /** Message content follows; with smtpd_per_request_deadline it has its own deadline. */
+    void contentFollows() {
+        if (deadline != null) {
+            deadline.content();
+        }
     }
 
     void endReason(String why) {
@@ -192,6 +206,9 @@ final class SmtpSession implements Runnable {
                     reason = "too many errors";
                     reply(Replies.tooManyErrors(settings.myhostname()));
                     break;
+                }
+                if (deadline != null) {
+                    deadline.command();
                 }
                 InputLine line = in.readLine(settings.lineLengthLimit());
                 if (line == null) {

@@ -39,7 +39,9 @@ record SmtpdSettings(
         BareNewline bareNewline,
         int bareNewlineRejectCode,
         List<Cidr> bareNewlineExclusions,
-        QueueSpace queueSpace) {
+        QueueSpace queueSpace,
+        boolean perRequestDeadline,
+        long minDataRate) {
 
     static SmtpdSettings from(Config config) {
         String myhostname = text(config, "myhostname", "localhost");
@@ -75,7 +77,9 @@ record SmtpdSettings(
                 integer(config, "smtpd_forbid_bare_newline_reject_code", 550),
                 networks(exclusions),
                 new QueueSpace(java.nio.file.Path.of(text(config, "queue_directory", ".")),
-                        size(config, "queue_minfree", 0)));
+                        size(config, "queue_minfree", 0)),
+                bool(config, "smtpd_per_request_deadline", false),
+                integer(config, "smtpd_min_data_rate", 500));
     }
 
     /** The EHLO keywords in Postfix's order, less the discarded ones (RFC 5321 §4.1.1.1). */

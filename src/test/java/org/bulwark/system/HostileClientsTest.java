@@ -130,4 +130,30 @@ class HostileClientsTest {
         }
         system.awaitLog("timeout after EHLO from unknown[127.0.0.2]");
     }
+
+    @Test
+    void aClientThatTricklesACommandMeetsThePerRequestDeadline() throws Exception {
+        system = new MailSystemFixture(root)
+                .set("smtpd_timeout", "1s")
+                .set("smtpd_per_request_deadline", "yes")
+                .start();
+        try (SmtpDialogue smtp = new SmtpDialogue(system.port(), "127.0.0.2")) {
+            smtp.reply();
+            smtp.command("EHLO client.example");
+            // One byte every 300 ms: each read is well inside smtpd_timeout, the command is not.
+            Thread trickle = Thread.ofVirtual().start(() -> {
+                try {
+                    for (char c : "NOOP\r\n".toCharArray()) {
+                        smtp.send(String.valueOf(c));
+                        Thread.sleep(300);
+                    }
+                } catch (IOException | InterruptedException e) {
+                    // The server hung up, as it should.
+                }
+            });
+            assertThat(smtp.reply()).isEqualTo("421 4.4.2 mail.example.test Error: timeout exceeded");
+            trickle.join();
+        }
+        system.awaitLog("timeout after EHLO from unknown[127.0.0.2]");
+    }
 }
