@@ -49,7 +49,7 @@ class SmtpParserFuzzTest {
         if (address != null && (address.isQualified() || !address.localPart().contains("@"))) {
             // Whatever was accepted must survive the internal form used in queue files. Not so
             // an unqualified quoted local part with an @ in it ("a@b", found by this test): its
-            // internal form reads back as a@b; cleanup qualifies it first (append_at_myorigin).
+            // internal form reads back as a@b; smtpd qualifies it first (append_at_myorigin).
             assertThat(MailAddress.of(address.internal())).isEqualTo(address);
         }
     }
