@@ -85,6 +85,11 @@ final class MessageCleanup implements CleanupSession {
     }
 
     @Override
+    public void hold() {
+        writer.holdOnCommit();
+    }
+
+    @Override
     public void abort() {
         if (authentication != null) {
             authentication.discard();
