@@ -25,7 +25,7 @@ public final class Anvil implements AutoCloseable {
 
     /** The limits one smtpd service applies. */
     public record Limits(int connectionCount, int connectionRate, int messageRate, int recipientRate, int authRate,
-            Duration unit) { }
+            int newTlsSessionRate, Duration unit) { }
 
     private final Limits limits;
     private final CounterStore store;
@@ -52,6 +52,7 @@ public final class Anvil implements AutoCloseable {
                 integer(config, "smtpd_client_message_rate_limit", 0),
                 integer(config, "smtpd_client_recipient_rate_limit", 0),
                 integer(config, "smtpd_client_auth_rate_limit", 0),
+                integer(config, "smtpd_client_new_tls_session_rate_limit", 0),
                 config.get("anvil_rate_time_unit").isBlank() ? DEFAULT_UNIT : config.time("anvil_rate_time_unit"));
         String exceptions = config.isSet("smtpd_client_event_limit_exceptions")
                 ? config.get("smtpd_client_event_limit_exceptions")
@@ -129,6 +130,12 @@ public final class Anvil implements AutoCloseable {
     public SmtpReply auth(InetAddress client, String nameAddress) {
         return rate(client, nameAddress, "auth:", limits.authRate(), AnvilTexts.AUTH_RATE,
                 AnvilTexts.tooManyAuth(client.getHostAddress()));
+    }
+
+    /** STARTTLS or a TLS-wrapped connection: the rate of TLS handshakes, each a costly key exchange. */
+    public SmtpReply newTlsSession(InetAddress client, String nameAddress) {
+        return rate(client, nameAddress, "tls:", limits.newTlsSessionRate(), AnvilTexts.NEW_TLS_SESSION_RATE,
+                AnvilTexts.tooManyNewTlsSessions(client.getHostAddress()));
     }
 
     private SmtpReply rate(InetAddress client, String nameAddress, String kind, int limit, String what,

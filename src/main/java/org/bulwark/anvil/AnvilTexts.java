@@ -20,6 +20,10 @@ final class AnvilTexts {
         return SmtpReply.of(450, "4.7.1", "Error: too many recipients from " + clientAddress);
     }
 
+    static SmtpReply tooManyNewTlsSessions(String clientAddress) {
+        return SmtpReply.of(454, "4.7.0", "Error: too many new TLS sessions from " + clientAddress);
+    }
+
     static SmtpReply tooManyAuth(String clientAddress) {
         return SmtpReply.of(450, "4.7.1", "Error: too many AUTH commands from " + clientAddress);
     }
@@ -33,6 +37,7 @@ final class AnvilTexts {
     static final String MESSAGE_RATE = "Message delivery request rate";
     static final String RECIPIENT_RATE = "Recipient address rate";
     static final String AUTH_RATE = "AUTH command rate";
+    static final String NEW_TLS_SESSION_RATE = "New TLS session rate";
 
     static String storeFailed(String why) {
         return "problem talking to the anvil counter store: " + why + "; limits not applied";

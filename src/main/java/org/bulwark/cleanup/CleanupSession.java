@@ -23,6 +23,9 @@ public interface CleanupSession extends AutoCloseable {
      */
     QueueId commit() throws IOException;
 
+    /** Commit into the hold queue instead of the active queue (an access table's HOLD action). */
+    void hold();
+
     /** Throws the message away (client went away, size exceeded, rejected at end of data). */
     void abort();
 

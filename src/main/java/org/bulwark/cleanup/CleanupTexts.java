@@ -96,6 +96,7 @@ final class CleanupTexts {
     }
 
     static String logDmarcAction(QueueId id, String action, String domain) {
-        return id.value() + ": dmarc " + action + ": policy of " + domain;
+        return id.value() + ": dmarc " + action + ": policy of " + domain
+                + (action.equals("quarantine") ? "; message held" : "");
     }
 }

@@ -78,8 +78,15 @@ final class MessageCleanup implements CleanupSession {
             throw new MessageRejectedException(SmtpReply.of(550, "5.7.1", verdict.rejectText()));
         }
         if (verdict.quarantine(enforcement)) {
+            // RFC 7489 §6.3: quarantine; here the hold queue, where the administrator decides.
             log.info(CleanupTexts.logDmarcAction(writer.id(), "quarantine", verdict.dmarc().fromDomain()));
+            writer.holdOnCommit();
         }
+    }
+
+    @Override
+    public void hold() {
+        writer.holdOnCommit();
     }
 
     @Override

@@ -26,6 +26,7 @@ final class IncomingQueueFile implements QueueFileWriter {
     private final Path file;
     private final FileChannel channel;
     private final ContentStream content;
+    private boolean hold;
     private boolean committed;
     private boolean finished;
 
@@ -60,7 +61,8 @@ final class IncomingQueueFile implements QueueFileWriter {
         if (finished) {
             throw new IOException(id + ": queue file was aborted");
         }
-        Path active = queue.path(QueueName.ACTIVE, id);
+        QueueName target = hold ? QueueName.HOLD : QueueName.ACTIVE;
+        Path active = queue.path(target, id);
         try {
             content.out.flush();
             write(QueueFileFormat.trailer(content.count));
@@ -79,7 +81,11 @@ final class IncomingQueueFile implements QueueFileWriter {
         try {
             channel.force(true);
             channel.close();
-            queue.publish(id);
+            if (hold) {
+                queue.syncDirectory(QueueName.HOLD);
+            } else {
+                queue.publish(id);
+            }
             committed = true;
         } catch (IOException | RuntimeException e) {
             try {
@@ -101,6 +107,11 @@ final class IncomingQueueFile implements QueueFileWriter {
         while (buffer.hasRemaining()) {
             channel.write(buffer);
         }
+    }
+
+    @Override
+    public void holdOnCommit() {
+        hold = true;
     }
 
     @Override

@@ -147,6 +147,11 @@ public final class MailQueue {
      * bring the old name in incoming/ back as well, recover() removes that name and the message
      * stays in active/; so incoming/ is not synced.
      */
+    /** Makes the names in one queue directory durable (a shared fsync with concurrent callers). */
+    void syncDirectory(QueueName queue) throws IOException {
+        syncs.get(queue).sync();
+    }
+
     void publish(QueueId id) throws IOException {
         syncs.get(QueueName.ACTIVE).sync();
         arrivalLock.lock();

@@ -21,6 +21,12 @@ public interface QueueFileWriter extends AutoCloseable {
      */
     void commit() throws IOException;
 
+    /**
+     * Makes {@link #commit()} put the message in {@code hold/} instead of {@code active/}: it is
+     * kept, durably, but not delivered until the administrator releases it ({@code postsuper -H}).
+     */
+    void holdOnCommit();
+
     /** Removes the unfinished file; safe to call after a failed commit, and more than once. */
     void abort();
 

@@ -210,7 +210,30 @@ final class AccessCheck {
                 }
                 e.prepend(text);
                 return Decision.DUNNO;
-            case "HANGUP", "FILTER", "HOLD", "DISCARD", "REDIRECT", "BCC":
+            case "HOLD":
+                e.logAction("hold", text.isEmpty() ? Replies.triggers(subject, "HOLD action") : text);
+                e.messageActions().hold(text);
+                return Decision.DUNNO;
+            case "DISCARD":
+                // access(5): claims delivery and drops the message, for every recipient; ends the list.
+                e.logAction("discard", text.isEmpty() ? Replies.triggers(subject, "DISCARD action") : text);
+                e.messageActions().discard(text);
+                return Decision.PERMIT;
+            case "REDIRECT", "BCC": {
+                MailAddress target = text.isEmpty() || text.indexOf(' ') >= 0 ? null : MailAddress.of(text);
+                if (target == null || !target.isQualified()) {
+                    e.warn(Replies.actionNeedsAddress(table.spec(), upper, trimmed));
+                    return e.serverError();
+                }
+                e.logAction(upper.toLowerCase(Locale.ROOT), Replies.triggers(subject, upper + " " + text));
+                if (upper.equals("REDIRECT")) {
+                    e.messageActions().redirect(target);
+                } else {
+                    e.messageActions().bcc(target);
+                }
+                return Decision.DUNNO;
+            }
+            case "HANGUP", "FILTER":
                 // These act on the message or the connection, which smtpd cannot do yet. Passing
                 // the mail on as if the action were not there would deliver what the operator
                 // meant to hold or drop, so the request is refused, and the log says why.

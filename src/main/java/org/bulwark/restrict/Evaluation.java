@@ -21,7 +21,7 @@ final class Evaluation {
     private SmtpReply deferIfPermit;
     private boolean quiet;
     private boolean recipientListed;
-    private java.util.function.Consumer<String> headers = header -> { };
+    private MessageActions actions = MessageActions.NONE;
 
     Evaluation(Engine engine, Stage stage, SmtpdContext context) {
         this.engine = engine;
@@ -29,17 +29,23 @@ final class Evaluation {
         this.context = context;
     }
 
-    /** Where PREPEND actions put their header (the session's current message). */
-    Evaluation headers(java.util.function.Consumer<String> sink) {
-        this.headers = sink;
+    /** Where PREPEND, HOLD, DISCARD, REDIRECT and BCC actions go (the session's current message). */
+    Evaluation actions(MessageActions sink) {
+        this.actions = sink;
         return this;
+    }
+
+    /**
+     * The message actions for this evaluation, or none during a warn_if_reject or quiet replay,
+     * which must not change the message.
+     */
+    MessageActions messageActions() {
+        return warnIfReject == 0 && !quiet ? actions : MessageActions.NONE;
     }
 
     /** A PREPEND action: the header goes on the message, unless this is only a warn_if_reject replay. */
     void prepend(String header) {
-        if (warnIfReject == 0 && !quiet) {
-            headers.accept(header);
-        }
+        messageActions().prepend(header);
     }
 
     Engine engine() {

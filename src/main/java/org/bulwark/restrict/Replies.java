@@ -203,6 +203,16 @@ final class Replies {
         return "access table " + table + " entry " + value + " causes unreasonable recursion";
     }
 
+    /** Postfix's log text for an action that changes the message: {@code <x>: Recipient address triggers HOLD action}. */
+    static String triggers(Subject subject, String what) {
+        return "<" + subject.name() + ">: " + subject.replyClass() + " triggers " + what;
+    }
+
+    static String actionNeedsAddress(String table, String action, String value) {
+        return "access table " + table + ": " + action + " needs one address with a domain, not \"" + value
+                + "\"; the request is answered 451 4.3.5";
+    }
+
     static String actionNotImplemented(String table, String action) {
         return "access table " + table + ": action " + action + " is not implemented yet; the request is"
                 + " answered 451 4.3.5 instead. Remove the action from the table or use REJECT, DEFER or WARN";

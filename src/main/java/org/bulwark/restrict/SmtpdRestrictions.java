@@ -130,15 +130,16 @@ public final class SmtpdRestrictions implements AutoCloseable {
      * unlisted-recipient check (User unknown in local/virtual recipient table).
      */
     public Decision check(Stage stage, SmtpdContext context) {
-        return check(stage, context, header -> { });
+        return check(stage, context, MessageActions.NONE);
     }
 
     /**
-     * The same, with PREPEND actions (of access tables and policy servers, e.g. postgrey's
-     * X-Greylist or policyd-spf's Received-SPF) handed to {@code headers} as header lines.
+     * The same, with the actions of access tables and policy servers that change the message
+     * (PREPEND, e.g. postgrey's X-Greylist or policyd-spf's Received-SPF; HOLD, DISCARD, REDIRECT,
+     * BCC) handed to {@code actions}.
      */
-    public Decision check(Stage stage, SmtpdContext context, java.util.function.Consumer<String> headers) {
-        Evaluation e = new Evaluation(engine, stage, context).headers(headers);
+    public Decision check(Stage stage, SmtpdContext context, MessageActions actions) {
+        Evaluation e = new Evaluation(engine, stage, context).actions(actions);
         boolean delay = engine.settings.delayReject();
         return switch (stage) {
             case CONNECT, HELO, MAIL -> delay ? Decision.PERMIT : early(e, stage, stage);

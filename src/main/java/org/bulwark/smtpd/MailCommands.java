@@ -70,7 +70,7 @@ final class MailCommands {
         }
         Transaction pending = new Transaction(sender, parameters);
         session.transaction = pending;
-        Decision decision = session.restrictions.check(Stage.MAIL, session.context(sender, null), pending::prepend);
+        Decision decision = session.restrictions.check(Stage.MAIL, session.context(sender, null), pending);
         if (decision instanceof Decision.Refuse refuse) {
             session.transaction = null;
             session.logReject("MAIL", refuse.reply(), sender, null);
@@ -105,7 +105,7 @@ final class MailCommands {
             return session.fail(tooManyRecipients);
         }
         MailAddress recipient = session.qualify(path.address());
-        Decision decision = session.restrictions.check(Stage.RCPT, session.context(tx.sender, recipient), tx::prepend);
+        Decision decision = session.restrictions.check(Stage.RCPT, session.context(tx.sender, recipient), tx);
         if (decision instanceof Decision.Refuse refuse) {
             session.logReject("RCPT", refuse.reply(), tx.sender, recipient);
             return session.fail(refuse.reply());
@@ -183,7 +183,7 @@ final class MailCommands {
     /** The DATA stage check and the queue file; false (with the reply sent) when either refuses. */
     private boolean startContent(Transaction tx) throws IOException {
         Decision decision = session.restrictions.check(Stage.DATA, session.context(tx.sender, tx.firstRecipient()),
-                tx::prepend);
+                tx);
         if (decision instanceof Decision.Refuse refuse) {
             session.logReject("DATA", refuse.reply(), tx.sender, tx.firstRecipient());
             return session.fail(refuse.reply());
@@ -194,10 +194,13 @@ final class MailCommands {
                 session.receivedProtocol(), session.saslUsername, session.saslMethod, tls,
                 security.saslAuthenticatedHeader());
         MailParameters p = tx.parameters;
-        Envelope envelope = new Envelope(tx.sender, tx.recipients, tx.arrival, client, p.body(), p.ret(), p.envid(),
-                p.smtputf8());
+        Envelope envelope = new Envelope(tx.sender, tx.envelopeRecipients(), tx.arrival, client, p.body(), p.ret(),
+                p.envid(), p.smtputf8());
         try {
             tx.message = session.intake.open(envelope);
+            if (tx.hold) {
+                tx.message.hold();
+            }
             for (String header : tx.prepended) {
                 tx.message.content().write((header + "\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
             }
@@ -231,6 +234,14 @@ final class MailCommands {
             session.logReject(SmtpSession.AFTER_DOT, refuse.reply(), tx.sender, tx.firstRecipient());
             session.resetTransaction();
             return session.fail(refuse.reply());
+        }
+        if (tx.discard) {
+            // access(5) DISCARD: the client hears that the message was queued; nothing is kept.
+            message.abort();
+            tx.message = null;
+            session.transaction = null;
+            session.log.info(id + ": discarded, as an access table or policy service said");
+            return session.respond(Replies.queued(id));
         }
         QueueId queued;
         try {

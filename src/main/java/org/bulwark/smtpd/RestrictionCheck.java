@@ -1,6 +1,7 @@
 package org.bulwark.smtpd;
 
 import org.bulwark.restrict.Decision;
+import org.bulwark.restrict.MessageActions;
 import org.bulwark.restrict.SmtpdContext;
 import org.bulwark.restrict.Stage;
 
@@ -10,12 +11,12 @@ public interface RestrictionCheck {
 
     Decision check(Stage stage, SmtpdContext context);
 
-    /** The check, with PREPEND actions' headers handed to {@code headers}; by default none. */
-    default Decision check(Stage stage, SmtpdContext context, java.util.function.Consumer<String> headers) {
+    /** The check, with the actions that change the message handed to {@code actions}; by default none. */
+    default Decision check(Stage stage, SmtpdContext context, MessageActions actions) {
         return check(stage, context);
     }
 
-    /** Both calls of {@code restrictions}, headers included. */
+    /** Both calls of {@code restrictions}, message actions included. */
     static RestrictionCheck of(org.bulwark.restrict.SmtpdRestrictions restrictions) {
         return new RestrictionCheck() {
             @Override
@@ -24,8 +25,8 @@ public interface RestrictionCheck {
             }
 
             @Override
-            public Decision check(Stage stage, SmtpdContext context, java.util.function.Consumer<String> headers) {
-                return restrictions.check(stage, context, headers);
+            public Decision check(Stage stage, SmtpdContext context, MessageActions actions) {
+                return restrictions.check(stage, context, actions);
             }
         };
     }

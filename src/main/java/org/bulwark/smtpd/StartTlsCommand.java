@@ -2,6 +2,7 @@ package org.bulwark.smtpd;
 
 import java.io.IOException;
 import javax.net.ssl.SSLSocket;
+import org.bulwark.mail.SmtpReply;
 import org.bulwark.protocol.Command;
 import org.bulwark.protocol.Replies;
 import org.bulwark.tls.TlsSummary;
@@ -29,6 +30,10 @@ final class StartTlsCommand {
         }
         if (command.hasArgument()) {
             return session.fail(Replies.STARTTLS_SYNTAX);
+        }
+        SmtpReply tooManySessions = session.anvil.newTlsSession(session.clientAddress, session.nameAndAddress());
+        if (tooManySessions != null) {
+            return session.fail(tooManySessions);
         }
         session.reply(Replies.READY_TO_START_TLS);
         session.out.flush();

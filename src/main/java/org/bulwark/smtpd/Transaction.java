@@ -8,9 +8,10 @@ import org.bulwark.mail.MailAddress;
 import org.bulwark.mail.Recipient;
 import org.bulwark.protocol.ContentSink;
 import org.bulwark.protocol.MailParameters;
+import org.bulwark.restrict.MessageActions;
 
 /** One mail transaction (RFC 5321 §3.3): from MAIL to the end of DATA/BDAT, RSET or a failure. */
-final class Transaction {
+final class Transaction implements MessageActions {
 
     /** Postfix stamps a message's arrival at MAIL FROM. */
     final Instant arrival = Instant.now();
@@ -20,6 +21,14 @@ final class Transaction {
     int overshoot;
     /** Header lines from PREPEND actions, once each, put at the top of the message's headers. */
     final List<String> prepended = new ArrayList<>();
+    /** HOLD: the message goes to the hold queue. */
+    boolean hold;
+    /** DISCARD: the client is told the message was queued, and it is dropped. */
+    boolean discard;
+    /** REDIRECT: the one address the message goes to instead of its recipients, or null. */
+    MailAddress redirect;
+    /** BCC: addresses that also get the message. */
+    final List<MailAddress> bcc = new ArrayList<>();
     /** Set once BDAT has started the content (RFC 3030 §2 forbids mixing it with DATA). */
     boolean chunking;
     CleanupSession message;
@@ -30,10 +39,49 @@ final class Transaction {
         this.parameters = parameters;
     }
 
-    void prepend(String header) {
+    @Override
+    public void prepend(String header) {
         if (!prepended.contains(header)) {
             prepended.add(header);
         }
+    }
+
+    @Override
+    public void hold(String reason) {
+        hold = true;
+    }
+
+    @Override
+    public void discard(String reason) {
+        discard = true;
+    }
+
+    @Override
+    public void redirect(MailAddress address) {
+        redirect = address;
+    }
+
+    @Override
+    public void bcc(MailAddress address) {
+        if (!bcc.contains(address)) {
+            bcc.add(address);
+        }
+    }
+
+    /** The envelope recipients after REDIRECT and BCC actions (access(5)). */
+    List<Recipient> envelopeRecipients() {
+        List<Recipient> result = new ArrayList<>();
+        if (redirect != null) {
+            result.add(Recipient.of(redirect));
+        } else {
+            result.addAll(recipients);
+        }
+        for (MailAddress extra : bcc) {
+            if (result.stream().noneMatch(r -> r.address().equals(extra))) {
+                result.add(Recipient.of(extra));
+            }
+        }
+        return result;
     }
 
     MailAddress firstRecipient() {

@@ -52,6 +52,11 @@ final class RecordingIntake implements MessageIntake {
             }
 
             @Override
+            public void hold() {
+                // the recording keeps every message alike
+            }
+
+            @Override
             public void abort() {
                 if (!done) {
                     done = true;

@@ -144,6 +144,21 @@ class MailAuthenticationTest {
     }
 
     @Test
+    void dmarcQuarantinePutsTheMessageInTheHoldQueue() throws Exception {
+        dns.addTxt("store.example", "v=spf1 ip4:192.0.2.1 -all");
+        dns.addTxt("_dmarc.store.example", "v=DMARC1; p=quarantine");
+        startChecking();
+
+        String reply = send(system.port(), "127.0.0.2", "sales@store.example", message("sales@store.example", "deal"));
+
+        assertThat(reply).startsWith("250 2.0.0 Ok: queued as ");
+        String queueId = reply.substring(reply.lastIndexOf(' ') + 1);
+        assertThat(system.awaitLog(queueId + ": dmarc quarantine")).contains("message held");
+        assertThat(system.var.resolve("spool/hold").resolve(queueId)).exists();
+        assertThat(system.delivered("alice")).isEmpty();
+    }
+
+    @Test
     void dmarcNoneAcceptsAndTheHeaderSaysFail() throws Exception {
         dns.addTxt("shop.example", "v=spf1 ip4:192.0.2.1 -all");
         dns.addTxt("_dmarc.shop.example", "v=DMARC1; p=none");

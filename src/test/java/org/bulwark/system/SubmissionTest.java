@@ -159,6 +159,16 @@ class SubmissionTest {
     }
 
     @Test
+    void startTlsBeyondTheNewTlsSessionRateLimitIsRefused() throws Exception {
+        system.set("smtpd_client_new_tls_session_rate_limit", "1");
+        start();
+        var first = swaks(submission, "--tls", "--quit-after", "EHLO");
+        assertThat(first.output()).contains("<~  250-AUTH");
+        var second = swaks(submission, "--tls", "--quit-after", "EHLO");
+        assertThat(second.output()).contains("<** 454 4.7.0 Error: too many new TLS sessions from 127.0.0.2");
+    }
+
+    @Test
     void opensslCompletesTls13OverStartTlsAndOnTheWrapperPort() throws Exception {
         start();
         var starttls = MailSystemFixture.run(List.of(Peers.openssl(), "s_client", "-brief", "-starttls", "smtp",
