@@ -40,7 +40,8 @@ final class Messages {
     }
 
     static String reloading(long pid) {
-        return "bulwark: reloading TLS keys and certificates: PID: " + pid;
+        return "bulwark: reloading main.cf, master.cf, tables and certificates: PID: " + pid
+                + " (the maillog says whether the new configuration was taken or why not)";
     }
 
     static String cannotSignal(long pid) {
