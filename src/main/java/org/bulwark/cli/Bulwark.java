@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
             NewaliasesCommand.class,
             DkimCommand.class,
             PolicydCommand.class,
+            LogCommand.class,
         })
 public final class Bulwark implements Runnable {
 
