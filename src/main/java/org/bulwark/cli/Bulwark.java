@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
             DkimCommand.class,
             PolicydCommand.class,
             LogCommand.class,
+            DoctorCommand.class,
         })
 public final class Bulwark implements Runnable {
 
