@@ -279,8 +279,14 @@ final class Doctor {
     }
 
     private void queue() {
+        Path directory = Path.of(config.get("queue_directory"));
+        if (!Files.isDirectory(directory)) {
+            // Opening would create it, owned by whoever runs doctor: leave that to the first start.
+            add(DoctorTexts.queueName(), true, DoctorTexts.noQueueYet(directory), "");
+            return;
+        }
         try {
-            MailQueue queue = MailQueue.open(Path.of(config.get("queue_directory")));
+            MailQueue queue = MailQueue.open(directory);
             Instant oldest = null;
             StringBuilder sizes = new StringBuilder();
             for (QueueName name : List.of(QueueName.INCOMING, QueueName.ACTIVE, QueueName.DEFERRED, QueueName.HOLD)) {

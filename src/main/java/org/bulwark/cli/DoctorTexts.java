@@ -128,6 +128,10 @@ final class DoctorTexts {
         return sizes + "; oldest " + oldest.toMinutes() + " min";
     }
 
+    static String noQueueYet(java.nio.file.Path directory) {
+        return directory + " does not exist yet (the first start makes it)";
+    }
+
     static String aRecord(String host) {
         return host + ". IN A <this host's public address>";
     }
