@@ -24,6 +24,7 @@ import java.util.Set;
 import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
 import org.bouncycastle.crypto.util.PrivateKeyFactory;
 import org.bulwark.config.Config;
+import org.bulwark.config.ServiceEntry;
 import org.bulwark.dns.DnsResolver;
 import org.bulwark.dns.DnsResult;
 import org.bulwark.dns.MxHost;
@@ -54,9 +55,16 @@ final class Doctor {
     private final String myhostname;
     private final String mydomain;
     private final List<Check> checks = new ArrayList<>();
+    private final List<ServiceEntry> services;
 
+    /** Without master.cf's services: no open-relay self-test. */
     Doctor(Config config, DnsResolver dns, Clock clock) {
+        this(config, List.of(), dns, clock);
+    }
+
+    Doctor(Config config, List<ServiceEntry> services, DnsResolver dns, Clock clock) {
         this.config = config;
+        this.services = services;
         this.dns = dns;
         this.clock = clock;
         this.myhostname = config.get("myhostname").toLowerCase(Locale.ROOT);
@@ -80,6 +88,7 @@ final class Doctor {
             }
         }
         tls();
+        RelayProbe.target(services).ifPresent(this::relay);
         queue();
         return List.copyOf(checks);
     }
@@ -217,6 +226,16 @@ final class Doctor {
         add(DoctorTexts.rblName(address, zone), !listed.isFound() && !listed.isTemporaryFailure(),
                 listed.isFound() ? DoctorTexts.listed(listed.values()) : listed.isTemporaryFailure()
                         ? DoctorTexts.notFound(listed) : DoctorTexts.notListed(), "");
+    }
+
+    private void relay(java.net.InetSocketAddress server) {
+        String name = DoctorTexts.relayName(server, RelayProbe.SOURCE);
+        try {
+            String reply = RelayProbe.probe(server, myhostname);
+            add(name, !reply.startsWith("2"), DoctorTexts.relayReply(RelayProbe.RECIPIENT, reply), "");
+        } catch (IOException e) {
+            add(name, false, DoctorTexts.relayUnreachable(e.getMessage()), "");
+        }
     }
 
     private void tls() {

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.bulwark.config.Config;
 import org.bulwark.config.ConfigLoader;
+import org.bulwark.config.LoadedConfig;
 import org.bulwark.dns.DnsResolver;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -23,8 +24,10 @@ final class DoctorCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Config config = ConfigLoader.load(configDirectory.resolve()).main();
-        List<Doctor.Check> checks = new Doctor(config, DnsResolver.create(config), Clock.systemUTC()).run();
+        LoadedConfig loaded = ConfigLoader.load(configDirectory.resolve());
+        Config config = loaded.main();
+        List<Doctor.Check> checks = new Doctor(config, loaded.services(), DnsResolver.create(config),
+                Clock.systemUTC()).run();
         System.out.print(json ? json(checks) : text(checks));
         return checks.stream().allMatch(Doctor.Check::ok) ? 0 : 1;
     }

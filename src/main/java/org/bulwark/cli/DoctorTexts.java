@@ -44,6 +44,18 @@ final class DoctorTexts {
         return address.getHostAddress() + " is not listed on " + zone;
     }
 
+    static String relayName(java.net.InetSocketAddress server, String source) {
+        return "not an open relay: " + source + " may not send through port " + server.getPort() + " to others";
+    }
+
+    static String relayReply(String recipient, String reply) {
+        return "RCPT TO:<" + recipient + "> answered " + reply;
+    }
+
+    static String relayUnreachable(String reason) {
+        return "could not talk to the server (is it running?): " + reason;
+    }
+
     static String tlsName() {
         return "TLS certificate";
     }
