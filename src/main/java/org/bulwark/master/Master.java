@@ -33,6 +33,7 @@ public final class Master implements AutoCloseable {
     private final CounterStore counters;
     private final ReentrantLock lock = new ReentrantLock();
     private ServiceSet services;
+    private MetricsEndpoint metrics;
     private boolean stopped;
 
     private Master(LoadedConfig loaded) throws IOException {
@@ -53,7 +54,13 @@ public final class Master implements AutoCloseable {
             opened = CounterStore.open(main.get("anvil_database"));
             counters = opened;
             services = new ServiceSet(loaded, log, queue, counters);
+            if (!main.get("metrics_listen").isBlank()) {
+                metrics = MetricsEndpoint.start(main.get("metrics_listen"), log, queue);
+            }
         } catch (IOException | RuntimeException e) {
+            if (metrics != null) {
+                metrics.close();
+            }
             if (opened != null) {
                 opened.close();
             }
@@ -98,6 +105,11 @@ public final class Master implements AutoCloseable {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** The port of the metrics endpoint ({@code metrics_listen}), if it is on. */
+    public java.util.OptionalInt metricsPort() {
+        return metrics == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(metrics.port());
     }
 
     /**
@@ -155,6 +167,9 @@ public final class Master implements AutoCloseable {
             }
             stopped = true;
             services.stop(STOP_GRACE);
+            if (metrics != null) {
+                metrics.close();
+            }
             counters.close();
             logger.info("terminating on signal 15");
             log.close();

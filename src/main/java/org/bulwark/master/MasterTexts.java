@@ -15,4 +15,12 @@ final class MasterTexts {
     static String reloaded(String version, Path configDirectory) {
         return "reload -- version " + version + ", configuration " + configDirectory;
     }
+
+    static String metricsListenMalformed(String value) {
+        return "metrics_listen = " + value + ": expected host:port, e.g. 127.0.0.1:9154";
+    }
+
+    static String metricsListenNotLoopback(String value) {
+        return "metrics_listen = " + value + ": the metrics endpoint listens on a loopback address only";
+    }
 }
