@@ -127,7 +127,7 @@ final class ServiceSet {
         List<SmtpServer> retiring = new ArrayList<>(old.smtpServers);
         List<SmtpServer> bound = new ArrayList<>();
         List<SmtpServer> serving = new ArrayList<>();
-        List<Runnable> adoptions = new ArrayList<>();
+        List<java.util.function.Supplier<java.util.function.BooleanSupplier>> adoptions = new ArrayList<>();
         try {
             for (SmtpServer fresh : smtpServers) {
                 SmtpServer same = retiring.stream()
@@ -144,10 +144,11 @@ final class ServiceSet {
             }
         } catch (IOException | RuntimeException e) {
             bound.forEach(SmtpServer::close);
+            release();
             throw e;
         }
         // Adopted only after every bind succeeded, so that a failed bind leaves the old set whole.
-        adoptions.forEach(Runnable::run);
+        List<java.util.function.BooleanSupplier> oldSessionsDone = adoptions.stream().map(a -> a.get()).toList();
         smtpServers.clear();
         smtpServers.addAll(serving);
         if (old.pickup != null) {
@@ -162,17 +163,26 @@ final class ServiceSet {
         if (pickup != null) {
             pickup.start();
         }
-        // Old sessions may still be using the old tables and policy connections: release them later.
+        // Old sessions may still be using the old tables and policy connections: release them
+        // once the last of them has ended (or after RETIRE_LIMIT, for a client that never leaves).
         Thread.ofVirtual().name("reload-retire").start(() -> {
             retiring.forEach(server -> server.stop(grace));
-            sleep(grace);
+            long deadline = System.nanoTime() + RETIRE_LIMIT.toNanos();
+            while (!oldSessionsDone.stream().allMatch(java.util.function.BooleanSupplier::getAsBoolean)
+                    && System.nanoTime() < deadline) {
+                sleep(RETIRE_POLL);
+            }
             old.release();
         });
     }
 
-    private static void sleep(Duration grace) {
+    /** How often, and how long at most, a reload waits for old sessions before releasing their resources. */
+    private static final Duration RETIRE_POLL = Duration.ofSeconds(1);
+    private static final Duration RETIRE_LIMIT = Duration.ofHours(1);
+
+    private static void sleep(Duration pause) {
         try {
-            Thread.sleep(grace);
+            Thread.sleep(pause);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -96,9 +96,13 @@ public final class SmtpServer implements AutoCloseable {
      * {@code bulwark reload}: from now on, new connections get the settings of {@code fresh} (a
      * server built from the new configuration and never started); the listening socket stays
      * open, so no client finds the port closed, and sessions under way finish on the old settings.
+     * Returns a test of whether those sessions have all ended, after which what they used (tables,
+     * policy connections) may be released.
      */
-    public void adopt(SmtpServer fresh) {
+    public java.util.function.BooleanSupplier adopt(SmtpServer fresh) {
+        Setup old = setup;
         setup = fresh.setup;
+        return () -> old.slots().availablePermits() == old.maxproc();
     }
 
     private static int processLimit(Config config) {
