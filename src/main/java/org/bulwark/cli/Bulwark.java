@@ -23,6 +23,8 @@ import picocli.CommandLine.Command;
             NewaliasesCommand.class,
             DkimCommand.class,
             PolicydCommand.class,
+            LogCommand.class,
+            DoctorCommand.class,
         })
 public final class Bulwark implements Runnable {
 

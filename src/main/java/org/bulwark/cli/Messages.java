@@ -23,6 +23,15 @@ final class Messages {
         return "bulwark: the mail system is running: PID: " + pid;
     }
 
+    static String uptime(java.time.Duration up) {
+        return "bulwark: up " + up.toDaysPart() + "d " + up.toHoursPart() + "h " + up.toMinutesPart() + "m "
+                + up.toSecondsPart() + "s";
+    }
+
+    static String noMetrics(String listen, String reason) {
+        return "bulwark: no counters from metrics_listen " + listen + ": " + reason;
+    }
+
     static String notRunning() {
         return "bulwark: the mail system is not running";
     }
@@ -40,7 +49,8 @@ final class Messages {
     }
 
     static String reloading(long pid) {
-        return "bulwark: reloading TLS keys and certificates: PID: " + pid;
+        return "bulwark: reloading main.cf, master.cf, tables and certificates: PID: " + pid
+                + " (the maillog says whether the new configuration was taken or why not)";
     }
 
     static String cannotSignal(long pid) {

@@ -9,9 +9,11 @@ import picocli.CommandLine.Mixin;
 
 /**
  * {@code bulwark reload}: SIGHUP to the daemon, as {@code postfix reload} signals its master; the
- * daemon reads its TLS keys and certificates again without dropping a connection.
+ * daemon reads main.cf, master.cf, tables and certificates again without dropping a connection. The
+ * configuration is read here first, so that an error the loader can see is shown before the signal.
  */
-@Command(name = "reload", description = "Re-read TLS keys and certificates without dropping connections.")
+@Command(name = "reload",
+        description = "Re-read main.cf, master.cf, tables and certificates without dropping connections.")
 final class ReloadCommand implements Callable<Integer> {
 
     @Mixin

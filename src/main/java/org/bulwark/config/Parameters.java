@@ -318,6 +318,7 @@ public final class Parameters {
         extension("authserv_id", STRING, "$myhostname", "the authserv-id of Authentication-Results headers");
         extension("dmarc_enforcement", STRING, "reject", "DMARC fail under p=reject: reject, quarantine (hold) or report");
         extension("public_suffix_list", STRING, "/usr/share/publicsuffix/public_suffix_list.dat", "the Public Suffix List for DMARC");
+        extension("metrics_listen", STRING, "", "host:port of the Prometheus /metrics endpoint, loopback only; empty: off");
         choices("dmarc_enforcement", "reject", "quarantine", "report");
 
         // Parameters with a closed set of values: a typo is caught at load, not at the first mail.

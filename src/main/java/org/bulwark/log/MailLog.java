@@ -28,6 +28,8 @@ public final class MailLog implements AutoCloseable {
     private final String syslogName;
     private final long pid = ProcessHandle.current().pid();
     private final ReentrantLock lock = new ReentrantLock();
+    private final java.util.List<java.util.function.Consumer<String>> observers =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private MailLog(PrintStream out, boolean ownsStream, String hostname, String syslogName) {
         this.out = out;
@@ -59,7 +61,18 @@ public final class MailLog implements AutoCloseable {
         return new Logger(this, syslogName + "/" + program + "[" + pid + "]: ");
     }
 
+    /**
+     * Lets {@code observer} see every line as written, without date and host
+     * ({@code bulwark/smtpd[4242]: connect from ...}): the metrics count what the log says.
+     */
+    public void observe(java.util.function.Consumer<String> observer) {
+        observers.add(observer);
+    }
+
     void write(String prefix, String message) {
+        for (var observer : observers) {
+            observer.accept(prefix + message);
+        }
         String line = STAMP.format(ZonedDateTime.now()) + " " + hostname + " " + prefix + message;
         lock.lock();
         try {

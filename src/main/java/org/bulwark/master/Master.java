@@ -1,34 +1,17 @@
 package org.bulwark.master;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
-import org.bulwark.anvil.Anvil;
 import org.bulwark.anvil.CounterStore;
-import org.bulwark.cleanup.Cleanup;
 import org.bulwark.config.Config;
 import org.bulwark.config.ConfigException;
 import org.bulwark.config.ConfigLoader;
 import org.bulwark.config.LoadedConfig;
-import org.bulwark.config.ServiceEntry;
-import org.bulwark.delivery.local.Forwarder;
-import org.bulwark.delivery.local.LocalDelivery;
-import org.bulwark.delivery.smtp.SmtpDelivery;
-import org.bulwark.delivery.virtual.VirtualDelivery;
-import org.bulwark.dns.DnsResolver;
 import org.bulwark.log.MailLog;
-import org.bulwark.pickup.Pickup;
-import org.bulwark.qmgr.QueueManager;
-import org.bulwark.queue.DeliveryAgent;
 import org.bulwark.queue.MailQueue;
-import org.bulwark.restrict.SmtpdRestrictions;
-import org.bulwark.rewrite.AddressResolver;
 import org.bulwark.smtpd.SmtpServer;
 
 /**
@@ -46,13 +29,11 @@ public final class Master implements AutoCloseable {
 
     private final MailLog log;
     private final MailLog.Logger logger;
-    private final List<SmtpServer> smtpServers = new ArrayList<>();
-    private final QueueManager queueManager;
-    private final List<SmtpDelivery> smtpAgents = new ArrayList<>();
-    private final Pickup pickup;
-    private CounterStore counters;
-    private final List<SmtpdRestrictions> restrictionSets = new ArrayList<>();
-    private final ReentrantLock stopLock = new ReentrantLock();
+    private final MailQueue queue;
+    private final CounterStore counters;
+    private final ReentrantLock lock = new ReentrantLock();
+    private ServiceSet services;
+    private MetricsEndpoint metrics;
     private boolean stopped;
 
     private Master(LoadedConfig loaded) throws IOException {
@@ -60,65 +41,29 @@ public final class Master implements AutoCloseable {
         configDirectory = main.configDirectory();
         log = MailLog.open(main.get("maillog_file"), main.get("myhostname"), main.get("syslog_name"));
         logger = log.program("master");
+        CounterStore opened = null;
         try {
             for (String warning : loaded.warnings()) {
                 logger.warning(warning);
             }
-            MailQueue queue = MailQueue.open(Path.of(main.get("queue_directory")));
+            queue = MailQueue.open(Path.of(main.get("queue_directory")));
             for (String line : queue.recover()) {
                 logger.info(line);
             }
-            Cleanup cleanup = new Cleanup(main, queue, log);
-            DnsResolver dns = DnsResolver.create(main);
-
-            Map<String, DeliveryAgent> agents = new HashMap<>();
-            ServiceEntry qmgrService = null;
-            ServiceEntry pickupService = null;
-            List<ServiceEntry> smtpdServices = new ArrayList<>();
-            for (ServiceEntry service : loaded.services()) {
-                Config config = main.with(service.overrides());
-                switch (service.command()) {
-                    case "smtpd" -> {
-                        if (!service.type().equals("inet")) {
-                            continue; // a unix-socket smtpd is a post-filter reinjection service: not built yet
-                        }
-                        smtpdServices.add(service);
-                    }
-                    case "local" -> agents.put(service.service(), new LocalDelivery(config, Forwarder.through(cleanup)));
-                    case "virtual" -> agents.put(service.service(), new VirtualDelivery(config));
-                    case "smtp" -> {
-                        if (service.type().equals("unix")) { // the smtp and relay transports; inet smtp is the server
-                            SmtpDelivery smtp = new SmtpDelivery(config, service.service(), dns, log);
-                            smtpAgents.add(smtp);
-                            agents.put(service.service(), smtp);
-                        }
-                    }
-                    case "qmgr", "oqmgr" -> qmgrService = service;
-                    case "pickup" -> pickupService = service;
-                    default -> {
-                        // bounce, defer and trace run inside qmgr; spawn, lmtp, pipe ... are later work
-                    }
-                }
-            }
-            queueManager = qmgrService == null ? null
-                    : new QueueManager(main.with(qmgrService.overrides()), queue, new AddressResolver(main), agents, log,
-                            cleanup);
-            pickup = pickupService == null ? null
-                    : new Pickup(main.with(pickupService.overrides()), queue, cleanup, log);
             // One counter store for every smtpd service, so that limits count the whole node.
-            counters = CounterStore.open(main.get("anvil_database"));
-            for (ServiceEntry service : smtpdServices) {
-                Config config = main.with(service.overrides());
-                Anvil anvil = Anvil.from(config, counters, service.service(), log.program("smtpd"));
-                SmtpdRestrictions restrictions = new SmtpdRestrictions(config, dns, log.program("smtpd"));
-                restrictionSets.add(restrictions);
-                int maxproc = service.maxproc().equals("-")
-                        ? config.integer("default_process_limit") : Integer.parseInt(service.maxproc());
-                for (InetSocketAddress address : ListenAddresses.of(service, config)) {
-                    smtpServers.add(new SmtpServer(config, address, cleanup, restrictions, dns, log, maxproc, anvil));
-                }
+            opened = CounterStore.open(main.get("anvil_database"));
+            counters = opened;
+            services = new ServiceSet(loaded, log, queue, counters);
+            if (!main.get("metrics_listen").isBlank()) {
+                metrics = MetricsEndpoint.start(main.get("metrics_listen"), log, queue);
             }
         } catch (IOException | RuntimeException e) {
+            if (metrics != null) {
+                metrics.close();
+            }
+            if (opened != null) {
+                opened.close();
+            }
             log.close();
             throw e;
         }
@@ -144,15 +89,7 @@ public final class Master implements AutoCloseable {
 
     private void startServices() throws IOException {
         try {
-            if (queueManager != null) {
-                queueManager.start();
-            }
-            if (pickup != null) {
-                pickup.start();
-            }
-            for (SmtpServer server : smtpServers) {
-                server.start();
-            }
+            services.start();
         } catch (IOException | RuntimeException e) {
             close();
             throw e;
@@ -162,24 +99,56 @@ public final class Master implements AutoCloseable {
 
     /** The ports the SMTP listeners are bound to, in master.cf order (useful with port 0). */
     public List<Integer> smtpPorts() {
-        return smtpServers.stream().map(SmtpServer::port).toList();
+        lock.lock();
+        try {
+            return services.smtpServers().stream().map(SmtpServer::port).toList();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The port of the metrics endpoint ({@code metrics_listen}), if it is on. */
+    public java.util.OptionalInt metricsPort() {
+        return metrics == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(metrics.port());
     }
 
     /**
-     * {@code bulwark reload}: reads the TLS keys and certificates of every SMTP service again;
-     * connections stay up, new handshakes use the new files. A service whose files fail to load
-     * keeps its old ones, with a warning. Returns those warnings.
+     * {@code bulwark reload}: reads main.cf, master.cf and their tables and certificates again
+     * and builds a new set of services from them. If that fails, the old services keep running
+     * and the problem (with its file and line) is logged and returned; if it succeeds, new
+     * connections get the new settings on the same listening sockets while sessions under way
+     * finish on the old ones. The queue, the log and {@code anvil_database} stay as started.
      */
     public List<String> reload() {
-        List<String> problems = new ArrayList<>();
-        for (SmtpServer server : smtpServers) {
-            server.reloadTls().ifPresent(problem -> {
-                problems.add(problem);
-                logger.warning("reload: keeping the old TLS keys: " + problem);
-            });
+        lock.lock();
+        try {
+            if (stopped) {
+                return List.of();
+            }
+            LoadedConfig loaded = null;
+            ServiceSet fresh;
+            try {
+                loaded = ConfigLoader.load(configDirectory);
+                fresh = new ServiceSet(loaded, log, queue, counters);
+                fresh.takeOver(services, STOP_GRACE);
+            } catch (ConfigException e) {
+                String problem = (loaded == null ? e : e.locatedIn(loaded.main())).getMessage();
+                logger.warning(MasterTexts.reloadRejected(problem));
+                return List.of(problem);
+            } catch (IOException | RuntimeException e) {
+                String problem = String.valueOf(e.getMessage());
+                logger.warning(MasterTexts.reloadRejected(problem));
+                return List.of(problem);
+            }
+            for (String warning : loaded.warnings()) {
+                logger.warning(warning);
+            }
+            services = fresh;
+            logger.info(MasterTexts.reloaded(VERSION, configDirectory));
+            return List.of();
+        } finally {
+            lock.unlock();
         }
-        logger.info("reload -- version " + VERSION + ", configuration " + configDirectory);
-        return problems;
     }
 
     /** Makes SIGHUP reload this system, as Postfix's master does; for the daemon's process only. */
@@ -191,30 +160,21 @@ public final class Master implements AutoCloseable {
     /** Stops accepting mail, lets sessions and deliveries under way finish, then closes the log. */
     @Override
     public void close() {
-        stopLock.lock();
+        lock.lock();
         try {
             if (stopped) {
                 return;
             }
             stopped = true;
-            for (SmtpServer server : smtpServers) {
-                server.stop(STOP_GRACE);
+            services.stop(STOP_GRACE);
+            if (metrics != null) {
+                metrics.close();
             }
-            if (pickup != null) {
-                pickup.stop();
-            }
-            if (queueManager != null) {
-                queueManager.stop(STOP_GRACE);
-            }
-            smtpAgents.forEach(SmtpDelivery::close);
-            if (counters != null) {
-                counters.close();
-            }
-            restrictionSets.forEach(SmtpdRestrictions::close);
+            counters.close();
             logger.info("terminating on signal 15");
             log.close();
         } finally {
-            stopLock.unlock();
+            lock.unlock();
         }
     }
 }

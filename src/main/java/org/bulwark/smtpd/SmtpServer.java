@@ -29,16 +29,10 @@ import org.bulwark.restrict.SmtpdRestrictions;
  */
 public final class SmtpServer implements AutoCloseable {
 
-    private final SmtpdSettings settings;
-    private final SecuritySettings security;
     private final InetSocketAddress listen;
-    private final MessageIntake intake;
-    private final RestrictionCheck restrictions;
-    private final ClientNameLookup names;
     private final MailLog.Logger log;
-    private final int maxproc;
-    private final Anvil anvil;
-    private final Semaphore slots;
+    /** What a new session is built from; {@code bulwark reload} swaps it, sessions under way keep theirs. */
+    private volatile Setup setup;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition sessionEnded = lock.newCondition();
     private final Set<Socket> open = new HashSet<>();
@@ -80,16 +74,35 @@ public final class SmtpServer implements AutoCloseable {
         if (maxproc < 1) {
             throw new IllegalArgumentException("process limit must be at least 1, not " + maxproc);
         }
-        this.settings = SmtpdSettings.from(config);
+        SmtpdSettings settings = SmtpdSettings.from(config);
         this.listen = listen;
-        this.intake = intake;
-        this.restrictions = restrictions;
-        this.names = settings.peernameLookup() ? names : ClientNameLookup.NONE;
         this.log = log.program("smtpd");
-        this.security = SecuritySettings.from(config, this.log);
-        this.maxproc = maxproc;
-        this.slots = new Semaphore(maxproc);
-        this.anvil = anvil != null ? anvil : Anvil.from(config, CounterStore.open("memory:"), "smtp", this.log);
+        this.setup = new Setup(settings, SecuritySettings.from(config, this.log), intake, restrictions,
+                settings.peernameLookup() ? names : ClientNameLookup.NONE,
+                anvil != null ? anvil : Anvil.from(config, CounterStore.open("memory:"), "smtp", this.log),
+                maxproc, new Semaphore(maxproc));
+    }
+
+    private record Setup(SmtpdSettings settings, SecuritySettings security, MessageIntake intake,
+            RestrictionCheck restrictions, ClientNameLookup names, Anvil anvil, int maxproc, Semaphore slots) {
+    }
+
+    /** The address this service was configured to listen on (port 0 before binding). */
+    public InetSocketAddress listenAddress() {
+        return listen;
+    }
+
+    /**
+     * {@code bulwark reload}: from now on, new connections get the settings of {@code fresh} (a
+     * server built from the new configuration and never started); the listening socket stays
+     * open, so no client finds the port closed, and sessions under way finish on the old settings.
+     * Returns a test of whether those sessions have all ended, after which what they used (tables,
+     * policy connections) may be released.
+     */
+    public java.util.function.BooleanSupplier adopt(SmtpServer fresh) {
+        Setup old = setup;
+        setup = fresh.setup;
+        return () -> old.slots().availablePermits() == old.maxproc();
     }
 
     private static int processLimit(Config config) {
@@ -128,17 +141,19 @@ public final class SmtpServer implements AutoCloseable {
                 }
                 continue;
             }
-            if (!slots.tryAcquire()) {
-                turnAway(client);
+            Setup current = setup;
+            if (!current.slots().tryAcquire()) {
+                turnAway(client, current.maxproc());
                 continue;
             }
             register(client);
             Thread.ofVirtual().name("smtpd-" + client.getInetAddress().getHostAddress()).start(() -> {
                 try {
-                    new SmtpSession(client, settings, security, names, restrictions, intake, log, anvil).run();
+                    new SmtpSession(client, current.settings(), current.security(), current.names(),
+                            current.restrictions(), current.intake(), log, current.anvil()).run();
                 } finally {
                     unregister(client);
-                    slots.release();
+                    current.slots().release();
                 }
             });
         }
@@ -153,7 +168,7 @@ public final class SmtpServer implements AutoCloseable {
         }
     }
 
-    private void turnAway(Socket client) {
+    private void turnAway(Socket client, int maxproc) {
         log.warning("service smtpd on port " + server.getLocalPort() + " has reached its process limit \""
                 + maxproc + "\": refusing " + client.getInetAddress().getHostAddress());
         try (client) {
@@ -189,6 +204,7 @@ public final class SmtpServer implements AutoCloseable {
      * already running keep theirs. On failure the old ones stay in use and the error is returned.
      */
     public java.util.Optional<String> reloadTls() {
+        SecuritySettings security = setup.security();
         if (security.tls() == null) {
             return java.util.Optional.empty();
         }

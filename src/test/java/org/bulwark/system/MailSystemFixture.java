@@ -98,6 +98,11 @@ final class MailSystemFixture implements AutoCloseable {
         return this;
     }
 
+    /** The system started in process by {@link #start()}. */
+    Master master() {
+        return master;
+    }
+
     void stop() {
         if (master != null) {
             master.close();

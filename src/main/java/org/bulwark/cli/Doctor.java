@@ -1,0 +1,351 @@
+package org.bulwark.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.security.KeyFactory;
+import java.security.PrivateKey;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.security.interfaces.RSAPrivateCrtKey;
+import java.security.spec.RSAPublicKeySpec;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
+import org.bouncycastle.crypto.util.PrivateKeyFactory;
+import org.bulwark.config.Config;
+import org.bulwark.config.ServiceEntry;
+import org.bulwark.dns.DnsResolver;
+import org.bulwark.dns.DnsResult;
+import org.bulwark.dns.MxHost;
+import org.bulwark.mail.MailAddress;
+import org.bulwark.mailauth.DkimKeyFiles;
+import org.bulwark.mailauth.DkimKeyRecords;
+import org.bulwark.mailauth.Spf;
+import org.bulwark.mailauth.SpfResult;
+import org.bulwark.queue.MailQueue;
+import org.bulwark.queue.QueueName;
+
+/**
+ * {@code bulwark doctor}: the deployment as a receiving provider sees it, one check at a time.
+ * Each failed check says what to fix and, where a DNS record is missing, the record to publish.
+ */
+final class Doctor {
+
+    /** Certificates closer than this to expiry are reported: Let's Encrypt renews at 30 days left. */
+    static final Duration EXPIRY_WARNING = Duration.ofDays(14);
+
+    /** One line of the checklist; {@code publish} is the zone-file record to add, or "". */
+    record Check(String name, boolean ok, String detail, String publish) {
+    }
+
+    private final Config config;
+    private final DnsResolver dns;
+    private final Clock clock;
+    private final String myhostname;
+    private final String mydomain;
+    private final List<Check> checks = new ArrayList<>();
+    private final List<ServiceEntry> services;
+
+    /** Without master.cf's services: no open-relay self-test. */
+    Doctor(Config config, DnsResolver dns, Clock clock) {
+        this(config, List.of(), dns, clock);
+    }
+
+    Doctor(Config config, List<ServiceEntry> services, DnsResolver dns, Clock clock) {
+        this.config = config;
+        this.services = services;
+        this.dns = dns;
+        this.clock = clock;
+        this.myhostname = config.get("myhostname").toLowerCase(Locale.ROOT);
+        this.mydomain = config.get("mydomain").toLowerCase(Locale.ROOT);
+    }
+
+    List<Check> run() {
+        List<InetAddress> addresses = hostAddresses();
+        for (InetAddress address : addresses) {
+            reverseName(address);
+        }
+        for (String domain : localDomains()) {
+            mx(domain);
+        }
+        spf(addresses);
+        dkim();
+        dmarc();
+        for (String zone : rblZones()) {
+            for (InetAddress address : addresses) {
+                rbl(zone, address);
+            }
+        }
+        tls();
+        RelayProbe.target(services).ifPresent(this::relay);
+        queue();
+        return List.copyOf(checks);
+    }
+
+    private void add(String name, boolean ok, String detail, String publish) {
+        checks.add(new Check(name, ok, detail, ok ? "" : publish));
+    }
+
+    private List<InetAddress> hostAddresses() {
+        DnsResult<InetAddress> result = dns.lookupAddresses(myhostname);
+        List<InetAddress> addresses = result.values();
+        add(DoctorTexts.hostAddressName(myhostname), !addresses.isEmpty(),
+                addresses.isEmpty() ? DoctorTexts.notFound(result) : DoctorTexts.addresses(addresses),
+                DoctorTexts.aRecord(myhostname));
+        return addresses;
+    }
+
+    private void reverseName(InetAddress address) {
+        DnsResult<String> ptr = dns.reverseNames(address);
+        boolean confirmed = dns.verifyName(address).values().stream().anyMatch(myhostname::equalsIgnoreCase);
+        add(DoctorTexts.ptrName(address), confirmed,
+                confirmed ? myhostname : ptr.isFound() ? DoctorTexts.ptrMismatch(ptr.values(), myhostname)
+                        : DoctorTexts.notFound(ptr),
+                DoctorTexts.ptrRecord(address, myhostname));
+    }
+
+    private Set<String> localDomains() {
+        Set<String> domains = new LinkedHashSet<>();
+        for (String parameter : List.of("mydestination", "virtual_mailbox_domains")) {
+            for (String domain : config.list(parameter)) {
+                String d = domain.toLowerCase(Locale.ROOT);
+                // Tables and the names that are this host itself have no MX of their own to check.
+                if (!d.contains(":") && !d.startsWith("/") && !d.equals("localhost") && !d.startsWith("localhost.")
+                        && !d.equals(myhostname)) {
+                    domains.add(d);
+                }
+            }
+        }
+        return domains;
+    }
+
+    private void mx(String domain) {
+        DnsResult<MxHost> result = dns.lookupMx(domain);
+        List<String> hosts = result.values().stream().map(mx -> mx.host().toLowerCase(Locale.ROOT)).toList();
+        boolean here = hosts.contains(myhostname);
+        add(DoctorTexts.mxName(domain), here, result.isFound() ? DoctorTexts.mxHosts(hosts) : DoctorTexts.notFound(result),
+                DoctorTexts.mxRecord(domain, myhostname));
+    }
+
+    private void spf(List<InetAddress> addresses) {
+        String record = txtStartingWith(mydomain, "v=spf1");
+        if (record == null) {
+            add(DoctorTexts.spfName(mydomain), false, DoctorTexts.missing(), DoctorTexts.spfRecord(mydomain));
+            return;
+        }
+        Spf spf = new Spf(dns, myhostname);
+        for (InetAddress address : addresses) {
+            SpfResult result = spf.check(address, myhostname, MailAddress.of("postmaster@" + mydomain));
+            boolean pass = result.result() == SpfResult.Result.PASS;
+            add(DoctorTexts.spfPassName(mydomain, address), pass, DoctorTexts.spfResult(record, result.result().keyword()),
+                    DoctorTexts.spfRecord(mydomain));
+        }
+    }
+
+    private void dkim() {
+        String keyFile = config.get("dkim_private_key");
+        if (keyFile.isBlank()) {
+            return;
+        }
+        String domain = config.get("dkim_domain");
+        String selector = config.get("dkim_selector");
+        String name = selector + "._domainkey." + domain;
+        String expected;
+        String publish;
+        try {
+            PrivateKey key = DkimKeyFiles.read(Path.of(keyFile));
+            expected = publicKeyTag(key);
+            publish = name + ". IN TXT \"" + expectedRecord(key, expected) + "\"";
+        } catch (IOException | java.security.GeneralSecurityException e) {
+            add(DoctorTexts.dkimName(name), false, DoctorTexts.unreadableKey(keyFile, e.getMessage()), "");
+            return;
+        }
+        String record = txtStartingWith(name, "v=DKIM1");
+        String published = record == null ? null : tag(record, "p");
+        boolean matches = expected.equals(published);
+        add(DoctorTexts.dkimName(name), matches,
+                record == null ? DoctorTexts.missing() : matches ? DoctorTexts.dkimMatches() : DoctorTexts.dkimDiffers(),
+                publish);
+    }
+
+    /** The p= value of the key's public half (RFC 6376 §3.6.1; RFC 8463 §4 for Ed25519). */
+    private static String publicKeyTag(PrivateKey key) throws IOException, java.security.GeneralSecurityException {
+        if (key instanceof RSAPrivateCrtKey rsa) {
+            var spec = new RSAPublicKeySpec(rsa.getModulus(), rsa.getPublicExponent());
+            return tag(DkimKeyRecords.txt(KeyFactory.getInstance("RSA").generatePublic(spec)), "p");
+        }
+        if (PrivateKeyFactory.createKey(key.getEncoded()) instanceof Ed25519PrivateKeyParameters ed) {
+            return Base64.getEncoder().encodeToString(ed.generatePublicKey().getEncoded());
+        }
+        throw new java.security.InvalidKeyException(key.getAlgorithm() + " keys do not sign DKIM");
+    }
+
+    private static String expectedRecord(PrivateKey key, String p) {
+        return "v=DKIM1; k=" + (key instanceof RSAPrivateCrtKey ? "rsa" : "ed25519") + "; p=" + p;
+    }
+
+    private void dmarc() {
+        String name = "_dmarc." + mydomain;
+        String record = txtStartingWith(name, "v=DMARC1");
+        String policy = record == null ? null : tag(record, "p");
+        boolean valid = policy != null && Set.of("none", "quarantine", "reject").contains(policy.toLowerCase(Locale.ROOT));
+        add(DoctorTexts.dmarcName(name), valid, record == null ? DoctorTexts.missing() : record,
+                DoctorTexts.dmarcRecord(mydomain));
+    }
+
+    private Set<String> rblZones() {
+        Set<String> zones = new LinkedHashSet<>();
+        for (String parameter : List.of("smtpd_client_restrictions", "smtpd_helo_restrictions",
+                "smtpd_sender_restrictions", "smtpd_relay_restrictions", "smtpd_recipient_restrictions",
+                "postscreen_dnsbl_sites")) {
+            List<String> words = config.list(parameter);
+            for (int i = 0; i < words.size(); i++) {
+                if (parameter.equals("postscreen_dnsbl_sites")) {
+                    zones.add(words.get(i).replaceAll("[*=].*$", ""));
+                } else if (words.get(i).equals("reject_rbl_client") && i + 1 < words.size()) {
+                    zones.add(words.get(i + 1).replaceAll("=.*$", ""));
+                }
+            }
+        }
+        return zones;
+    }
+
+    private void rbl(String zone, InetAddress address) {
+        DnsResult<InetAddress> listed = dns.lookupDnsbl(address, zone);
+        add(DoctorTexts.rblName(address, zone), !listed.isFound() && !listed.isTemporaryFailure(),
+                listed.isFound() ? DoctorTexts.listed(listed.values()) : listed.isTemporaryFailure()
+                        ? DoctorTexts.notFound(listed) : DoctorTexts.notListed(), "");
+    }
+
+    private void relay(java.net.InetSocketAddress server) {
+        String name = DoctorTexts.relayName(server, RelayProbe.SOURCE);
+        try {
+            String reply = RelayProbe.probe(server, myhostname);
+            add(name, !reply.startsWith("2"), DoctorTexts.relayReply(RelayProbe.RECIPIENT, reply), "");
+        } catch (IOException e) {
+            add(name, false, DoctorTexts.relayUnreachable(e.getMessage()), "");
+        }
+    }
+
+    private void tls() {
+        String certFile = config.get("smtpd_tls_cert_file");
+        if (certFile.isBlank()) {
+            add(DoctorTexts.tlsName(), false, DoctorTexts.noCertificate(), "");
+            return;
+        }
+        try (InputStream in = Files.newInputStream(Path.of(certFile))) {
+            X509Certificate cert = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+            Set<String> names = certificateNames(cert);
+            boolean named = names.stream().anyMatch(n -> matchesHost(n, myhostname));
+            add(DoctorTexts.certNameName(myhostname), named, String.join(", ", names), "");
+            Instant notAfter = cert.getNotAfter().toInstant();
+            boolean fresh = notAfter.isAfter(clock.instant().plus(EXPIRY_WARNING));
+            add(DoctorTexts.certExpiryName(), fresh, DoctorTexts.expires(notAfter), "");
+        } catch (IOException | java.security.GeneralSecurityException e) {
+            add(DoctorTexts.tlsName(), false, DoctorTexts.unreadableCertificate(certFile, e.getMessage()), "");
+        }
+        String keyFile = config.get("smtpd_tls_key_file");
+        if (!keyFile.isBlank()) {
+            try {
+                Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(Path.of(keyFile));
+                boolean secret = !permissions.contains(PosixFilePermission.OTHERS_READ);
+                add(DoctorTexts.keyModeName(keyFile), secret, java.nio.file.attribute.PosixFilePermissions
+                        .toString(permissions), "");
+            } catch (IOException | UnsupportedOperationException e) {
+                add(DoctorTexts.keyModeName(keyFile), false, e.getMessage(), "");
+            }
+        }
+    }
+
+    private static Set<String> certificateNames(X509Certificate cert) throws java.security.cert.CertificateParsingException {
+        Set<String> names = new LinkedHashSet<>();
+        if (cert.getSubjectAlternativeNames() != null) {
+            for (List<?> san : cert.getSubjectAlternativeNames()) {
+                if (Integer.valueOf(2).equals(san.get(0))) { // dNSName, RFC 5280 §4.2.1.6
+                    names.add(san.get(1).toString().toLowerCase(Locale.ROOT));
+                }
+            }
+        }
+        if (names.isEmpty()) {
+            String subject = cert.getSubjectX500Principal().getName();
+            for (String part : subject.split(",")) {
+                if (part.startsWith("CN=")) {
+                    names.add(part.substring(3).toLowerCase(Locale.ROOT));
+                }
+            }
+        }
+        return names;
+    }
+
+    /** RFC 6125 §6.4.3: a wildcard stands for exactly one leftmost label. */
+    private static boolean matchesHost(String pattern, String host) {
+        if (pattern.startsWith("*.")) {
+            int dot = host.indexOf('.');
+            return dot > 0 && host.substring(dot + 1).equals(pattern.substring(2));
+        }
+        return pattern.equals(host);
+    }
+
+    private void queue() {
+        Path directory = Path.of(config.get("queue_directory"));
+        if (!Files.isDirectory(directory)) {
+            // Opening would create it, owned by whoever runs doctor: leave that to the first start.
+            add(DoctorTexts.queueName(), true, DoctorTexts.noQueueYet(directory), "");
+            return;
+        }
+        try {
+            MailQueue queue = MailQueue.open(directory);
+            Instant oldest = null;
+            StringBuilder sizes = new StringBuilder();
+            for (QueueName name : List.of(QueueName.INCOMING, QueueName.ACTIVE, QueueName.DEFERRED, QueueName.HOLD)) {
+                var ids = queue.list(name);
+                sizes.append(sizes.isEmpty() ? "" : ", ").append(name.directoryName()).append(' ').append(ids.size());
+                for (var id : ids) {
+                    Path file = queue.path(name, id);
+                    if (Files.exists(file)) {
+                        Instant modified = Files.getLastModifiedTime(file).toInstant();
+                        oldest = oldest == null || modified.isBefore(oldest) ? modified : oldest;
+                    }
+                }
+            }
+            Duration age = oldest == null ? Duration.ZERO : Duration.between(oldest, clock.instant());
+            boolean healthy = age.compareTo(config.time("delay_warning_time").isZero()
+                    ? Duration.ofHours(4) : config.time("delay_warning_time")) < 0;
+            add(DoctorTexts.queueName(), healthy, DoctorTexts.queue(sizes.toString(), age), "");
+        } catch (IOException e) {
+            add(DoctorTexts.queueName(), false, e.getMessage(), "");
+        }
+    }
+
+    private String txtStartingWith(String name, String version) {
+        for (String txt : dns.lookupTxt(name).values()) {
+            if (txt.regionMatches(true, 0, version, 0, version.length())) {
+                return txt;
+            }
+        }
+        return null;
+    }
+
+    /** A tag's value in a tag=value list (RFC 6376 §3.2), whitespace removed. */
+    private static String tag(String record, String name) {
+        for (String part : record.split(";")) {
+            int eq = part.indexOf('=');
+            if (eq > 0 && part.substring(0, eq).strip().equalsIgnoreCase(name)) {
+                return part.substring(eq + 1).replaceAll("\\s", "");
+            }
+        }
+        return null;
+    }
+
+}

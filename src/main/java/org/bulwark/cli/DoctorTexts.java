@@ -1,0 +1,172 @@
+package org.bulwark.cli;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.bulwark.dns.DnsResult;
+
+/** What {@code bulwark doctor} says, worded once: check names, findings and the records to publish. */
+final class DoctorTexts {
+
+    private DoctorTexts() {
+    }
+
+    static String hostAddressName(String host) {
+        return "myhostname " + host + " has an address (A/AAAA)";
+    }
+
+    static String ptrName(InetAddress address) {
+        return "PTR of " + address.getHostAddress() + " names myhostname, and that name resolves back (FCrDNS)";
+    }
+
+    static String mxName(String domain) {
+        return "MX of " + domain + " points here";
+    }
+
+    static String spfName(String domain) {
+        return "SPF record of " + domain + " exists";
+    }
+
+    static String spfPassName(String domain, InetAddress address) {
+        return "SPF of " + domain + " passes for " + address.getHostAddress();
+    }
+
+    static String dkimName(String name) {
+        return "DKIM record " + name + " matches the key on disk";
+    }
+
+    static String dmarcName(String name) {
+        return "DMARC record " + name + " exists with a valid p=";
+    }
+
+    static String rblName(InetAddress address, String zone) {
+        return address.getHostAddress() + " is not listed on " + zone;
+    }
+
+    static String relayName(java.net.InetSocketAddress server, String source) {
+        return "not an open relay: " + source + " may not send through port " + server.getPort() + " to others";
+    }
+
+    static String relayReply(String recipient, String reply) {
+        return "RCPT TO:<" + recipient + "> answered " + reply;
+    }
+
+    static String relayUnreachable(String reason) {
+        return "could not talk to the server (is it running?): " + reason;
+    }
+
+    static String tlsName() {
+        return "TLS certificate";
+    }
+
+    static String certNameName(String host) {
+        return "TLS certificate names " + host;
+    }
+
+    static String certExpiryName() {
+        return "TLS certificate is valid for more than " + Doctor.EXPIRY_WARNING.toDays() + " days";
+    }
+
+    static String keyModeName(String keyFile) {
+        return "TLS key " + keyFile + " is not world-readable";
+    }
+
+    static String queueName() {
+        return "queue: nothing waiting longer than delay_warning_time (4h if unset)";
+    }
+
+    static String notFound(DnsResult<?> result) {
+        return switch (result) {
+            case DnsResult.NotFound<?> n -> n.absence() == DnsResult.Absence.NXDOMAIN ? "no such name" : "no record";
+            case DnsResult.TemporaryFailure<?> t -> "DNS failure: " + t.reason();
+            case DnsResult.Found<?> f -> "found";
+        };
+    }
+
+    static String addresses(List<InetAddress> addresses) {
+        return String.join(", ", addresses.stream().map(InetAddress::getHostAddress).toList());
+    }
+
+    static String ptrMismatch(List<String> names, String host) {
+        return "PTR says " + String.join(", ", names) + ", not a forward-confirmed " + host;
+    }
+
+    static String mxHosts(List<String> hosts) {
+        return "MX " + String.join(", ", hosts);
+    }
+
+    static String missing() {
+        return "no record";
+    }
+
+    static String spfResult(String record, String result) {
+        return result + " (" + record + ")";
+    }
+
+    static String unreadableKey(String file, String reason) {
+        return "cannot read the key " + file + ": " + reason;
+    }
+
+    static String dkimMatches() {
+        return "p= matches";
+    }
+
+    static String dkimDiffers() {
+        return "the published p= is not this key's: publish the new one or sign with the old";
+    }
+
+    static String listed(List<InetAddress> codes) {
+        return "LISTED (" + addresses(codes) + ")";
+    }
+
+    static String notListed() {
+        return "not listed";
+    }
+
+    static String noCertificate() {
+        return "smtpd_tls_cert_file is not set: senders cannot encrypt";
+    }
+
+    static String unreadableCertificate(String file, String reason) {
+        return "cannot read " + file + ": " + reason;
+    }
+
+    static String expires(Instant notAfter) {
+        return "expires " + notAfter;
+    }
+
+    static String queue(String sizes, Duration oldest) {
+        return sizes + "; oldest " + oldest.toMinutes() + " min";
+    }
+
+    static String noQueueYet(java.nio.file.Path directory) {
+        return directory + " does not exist yet (the first start makes it)";
+    }
+
+    static String aRecord(String host) {
+        return host + ". IN A <this host's public address>";
+    }
+
+    static String ptrRecord(InetAddress address, String host) {
+        String reverse = reverseName(address);
+        return reverse + " IN PTR " + host + ".   ; set by whoever owns the address (your provider)";
+    }
+
+    private static String reverseName(InetAddress address) {
+        return org.xbill.DNS.ReverseMap.fromAddress(address).toString();
+    }
+
+    static String mxRecord(String domain, String host) {
+        return domain + ". IN MX 10 " + host + ".";
+    }
+
+    static String spfRecord(String domain) {
+        return domain + ". IN TXT \"v=spf1 mx -all\"";
+    }
+
+    static String dmarcRecord(String domain) {
+        return "_dmarc." + domain + ". IN TXT \"v=DMARC1; p=none; rua=mailto:postmaster@" + domain + "\"";
+    }
+
+}

@@ -1,0 +1,133 @@
+package org.bulwark.log;
+
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Counters for the Prometheus text format (version 0.0.4), counted from the maillog lines as they
+ * are written: every event that matters to an operator is logged already, in one wording, so
+ * counting the log keeps the numbers and the log in agreement without a hook in each component.
+ */
+public final class LogMetrics {
+
+    private static final Pattern LINE = Pattern.compile("^[^\\[]*?([\\w-]+)\\[\\d+\\]: (.*)$");
+    private static final Pattern STATUS = Pattern.compile("^\\w+: to=<[^>]*>.*?, delay=([\\d.]+),.*?, status=(\\w+)");
+    private static final Pattern REJECT = Pattern.compile(
+            "^\\w+: reject: (\\S+) from \\S+: (\\d{3}) (?:\\d\\.\\d{1,3}\\.\\d{1,3} )?(?:<[^>]*>: )?([^;]*)");
+    /** cleanup's line when a transaction opens a queue file, and when the file is made durable. */
+    private static final Pattern TRANSACTION = Pattern.compile("^\\w+: client=");
+    private static final Pattern RECEIVED = Pattern.compile("^\\w+: message-id=");
+    /** Delivery delay buckets in seconds: immediate, retried soon, retried later, a day. */
+    private static final double[] BUCKETS = {0.1, 0.5, 1, 5, 30, 300, 3600, 86400};
+
+    private final LongAdder connections = new LongAdder();
+    private final LongAdder transactions = new LongAdder();
+    private final LongAdder received = new LongAdder();
+    private final Map<String, LongAdder> rejects = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> deliveries = new ConcurrentHashMap<>();
+    private final AtomicLong[] delayBuckets = new AtomicLong[BUCKETS.length + 1];
+    private final LongAdder delayCount = new LongAdder();
+    private final java.util.concurrent.atomic.DoubleAdder delaySum = new java.util.concurrent.atomic.DoubleAdder();
+
+    public LogMetrics() {
+        for (int i = 0; i < delayBuckets.length; i++) {
+            delayBuckets[i] = new AtomicLong();
+        }
+    }
+
+    /** Counts one log line ({@link MailLog#observe}). */
+    public void count(String line) {
+        Matcher m = LINE.matcher(line);
+        if (!m.matches()) {
+            return;
+        }
+        String program = m.group(1);
+        String text = m.group(2);
+        if (text.startsWith("connect from ")) {
+            connections.increment();
+            return;
+        }
+        if (TRANSACTION.matcher(text).find()) {
+            transactions.increment();
+            return;
+        }
+        if (RECEIVED.matcher(text).find()) {
+            received.increment();
+            return;
+        }
+        Matcher s = STATUS.matcher(text);
+        if (s.find()) {
+            deliveries.computeIfAbsent(label("status", s.group(2)) + "," + label("transport", program),
+                    k -> new LongAdder()).increment();
+            double delay = Double.parseDouble(s.group(1));
+            int bucket = 0;
+            while (bucket < BUCKETS.length && delay > BUCKETS[bucket]) {
+                bucket++;
+            }
+            delayBuckets[bucket].incrementAndGet();
+            delayCount.increment();
+            delaySum.add(delay);
+            return;
+        }
+        Matcher r = REJECT.matcher(text);
+        if (r.find()) {
+            rejects.computeIfAbsent(label("stage", r.group(1)) + "," + label("code", r.group(2)) + ","
+                    + label("reason", r.group(3).strip()), k -> new LongAdder()).increment();
+        }
+    }
+
+    /** The exposition; {@code queues} gives the number of messages in each queue at scrape time. */
+    public String exposition(Supplier<Map<String, Integer>> queues) {
+        StringBuilder b = new StringBuilder();
+        counter(b, "bulwark_smtpd_connections_total", "SMTP connections accepted", Map.of("", connections.sum()));
+        counter(b, "bulwark_smtpd_transactions_total", "mail transactions that reached DATA",
+                Map.of("", transactions.sum()));
+        counter(b, "bulwark_messages_received_total", "messages accepted into the queue", Map.of("", received.sum()));
+        counter(b, "bulwark_smtpd_rejects_total", "SMTP commands rejected, by stage, reply code and reason",
+                sums(rejects));
+        counter(b, "bulwark_deliveries_total", "recipient deliveries by status and transport", sums(deliveries));
+        b.append("# HELP bulwark_delivery_delay_seconds time from arrival to delivery attempt result\n")
+                .append("# TYPE bulwark_delivery_delay_seconds histogram\n");
+        long cumulative = 0;
+        for (int i = 0; i < delayBuckets.length; i++) {
+            cumulative += delayBuckets[i].get();
+            String le = i < BUCKETS.length ? format(BUCKETS[i]) : "+Inf";
+            b.append("bulwark_delivery_delay_seconds_bucket{le=\"").append(le).append("\"} ").append(cumulative)
+                    .append('\n');
+        }
+        b.append("bulwark_delivery_delay_seconds_sum ").append(format(delaySum.sum())).append('\n');
+        b.append("bulwark_delivery_delay_seconds_count ").append(delayCount.sum()).append('\n');
+        b.append("# HELP bulwark_queue_messages messages in each queue\n# TYPE bulwark_queue_messages gauge\n");
+        new TreeMap<>(queues.get()).forEach((queue, size) -> b.append("bulwark_queue_messages{")
+                .append(label("queue", queue)).append("} ").append(size).append('\n'));
+        return b.toString();
+    }
+
+    private static Map<String, Long> sums(Map<String, LongAdder> counters) {
+        Map<String, Long> sums = new TreeMap<>();
+        counters.forEach((labels, adder) -> sums.put(labels, adder.sum()));
+        return sums;
+    }
+
+    private static void counter(StringBuilder b, String name, String help, Map<String, Long> values) {
+        b.append("# HELP ").append(name).append(' ').append(help).append('\n')
+                .append("# TYPE ").append(name).append(" counter\n");
+        values.forEach((labels, value) -> b.append(name).append(labels.isEmpty() ? "" : "{" + labels + "}")
+                .append(' ').append(value).append('\n'));
+    }
+
+    /** {@code name="value"} with the format's escapes for backslash, quote and newline. */
+    private static String label(String name, String value) {
+        return name + "=\"" + value.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n") + "\"";
+    }
+
+    private static String format(double value) {
+        return value == Math.rint(value) ? Long.toString((long) value) : Double.toString(value);
+    }
+}

@@ -1,0 +1,213 @@
+package org.bulwark.master;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.bulwark.anvil.Anvil;
+import org.bulwark.anvil.CounterStore;
+import org.bulwark.cleanup.Cleanup;
+import org.bulwark.config.Config;
+import org.bulwark.config.LoadedConfig;
+import org.bulwark.config.ServiceEntry;
+import org.bulwark.delivery.local.Forwarder;
+import org.bulwark.delivery.local.LocalDelivery;
+import org.bulwark.delivery.smtp.SmtpDelivery;
+import org.bulwark.delivery.virtual.VirtualDelivery;
+import org.bulwark.dns.DnsResolver;
+import org.bulwark.log.MailLog;
+import org.bulwark.pickup.Pickup;
+import org.bulwark.qmgr.QueueManager;
+import org.bulwark.queue.DeliveryAgent;
+import org.bulwark.queue.MailQueue;
+import org.bulwark.restrict.SmtpdRestrictions;
+import org.bulwark.rewrite.AddressResolver;
+import org.bulwark.smtpd.SmtpServer;
+
+/**
+ * The services of one reading of main.cf and master.cf (with their tables): what
+ * {@code bulwark reload} builds anew and swaps in whole, or not at all. The queue, the log and the
+ * client counters belong to the running system and outlive a reload.
+ */
+final class ServiceSet {
+
+    private final List<SmtpServer> smtpServers = new ArrayList<>();
+    private final QueueManager queueManager;
+    private final List<SmtpDelivery> smtpAgents = new ArrayList<>();
+    private final Pickup pickup;
+    private final List<SmtpdRestrictions> restrictionSets = new ArrayList<>();
+
+    /** Builds, but does not start, every service master.cf asks for. */
+    ServiceSet(LoadedConfig loaded, MailLog log, MailQueue queue, CounterStore counters) {
+        Config main = loaded.main();
+        Cleanup cleanup = new Cleanup(main, queue, log);
+        DnsResolver dns = DnsResolver.create(main);
+
+        Map<String, DeliveryAgent> agents = new HashMap<>();
+        ServiceEntry qmgrService = null;
+        ServiceEntry pickupService = null;
+        List<ServiceEntry> smtpdServices = new ArrayList<>();
+        try {
+            for (ServiceEntry service : loaded.services()) {
+                Config config = main.with(service.overrides());
+                switch (service.command()) {
+                    case "smtpd" -> {
+                        if (!service.type().equals("inet")) {
+                            continue; // a unix-socket smtpd is a post-filter reinjection service: not built yet
+                        }
+                        smtpdServices.add(service);
+                    }
+                    case "local" -> agents.put(service.service(), new LocalDelivery(config, Forwarder.through(cleanup)));
+                    case "virtual" -> agents.put(service.service(), new VirtualDelivery(config));
+                    case "smtp" -> {
+                        if (service.type().equals("unix")) { // the smtp and relay transports; inet smtp is the server
+                            SmtpDelivery smtp = new SmtpDelivery(config, service.service(), dns, log);
+                            smtpAgents.add(smtp);
+                            agents.put(service.service(), smtp);
+                        }
+                    }
+                    case "qmgr", "oqmgr" -> qmgrService = service;
+                    case "pickup" -> pickupService = service;
+                    default -> {
+                        // bounce, defer and trace run inside qmgr; spawn, lmtp, pipe ... are later work
+                    }
+                }
+            }
+            queueManager = qmgrService == null ? null
+                    : new QueueManager(main.with(qmgrService.overrides()), queue, new AddressResolver(main), agents, log,
+                            cleanup);
+            pickup = pickupService == null ? null
+                    : new Pickup(main.with(pickupService.overrides()), queue, cleanup, log);
+            for (ServiceEntry service : smtpdServices) {
+                Config config = main.with(service.overrides());
+                Anvil anvil = Anvil.from(config, counters, service.service(), log.program("smtpd"));
+                SmtpdRestrictions restrictions = new SmtpdRestrictions(config, dns, log.program("smtpd"));
+                restrictionSets.add(restrictions);
+                int maxproc = service.maxproc().equals("-")
+                        ? config.integer("default_process_limit") : Integer.parseInt(service.maxproc());
+                for (InetSocketAddress address : ListenAddresses.of(service, config)) {
+                    smtpServers.add(new SmtpServer(config, address, cleanup, restrictions, dns, log, maxproc, anvil));
+                }
+            }
+        } catch (RuntimeException e) {
+            release();
+            throw e;
+        }
+    }
+
+    /** Starts every service; on failure stops those already started. */
+    void start() throws IOException {
+        try {
+            if (queueManager != null) {
+                queueManager.start();
+            }
+            if (pickup != null) {
+                pickup.start();
+            }
+            for (SmtpServer server : smtpServers) {
+                server.start();
+            }
+        } catch (IOException | RuntimeException e) {
+            stop(Duration.ZERO);
+            throw e;
+        }
+    }
+
+    /**
+     * Takes over from {@code old}: a listener on an address both sets have keeps its socket and
+     * hands new connections to the new settings; listeners on new addresses are bound before those
+     * on addresses no longer configured close, and only then does the queue manager change hands
+     * (two must never deliver from one queue). Sessions and deliveries under way finish on the old
+     * settings; the old set's resources are released once they are done.
+     */
+    void takeOver(ServiceSet old, Duration grace) throws IOException {
+        List<SmtpServer> retiring = new ArrayList<>(old.smtpServers);
+        List<SmtpServer> bound = new ArrayList<>();
+        List<SmtpServer> serving = new ArrayList<>();
+        List<java.util.function.Supplier<java.util.function.BooleanSupplier>> adoptions = new ArrayList<>();
+        try {
+            for (SmtpServer fresh : smtpServers) {
+                SmtpServer same = retiring.stream()
+                        .filter(s -> s.listenAddress().equals(fresh.listenAddress())).findFirst().orElse(null);
+                if (same == null) {
+                    fresh.start();
+                    bound.add(fresh);
+                    serving.add(fresh);
+                } else {
+                    retiring.remove(same);
+                    adoptions.add(() -> same.adopt(fresh));
+                    serving.add(same);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            bound.forEach(SmtpServer::close);
+            release();
+            throw e;
+        }
+        // Adopted only after every bind succeeded, so that a failed bind leaves the old set whole.
+        List<java.util.function.BooleanSupplier> oldSessionsDone = adoptions.stream().map(a -> a.get()).toList();
+        smtpServers.clear();
+        smtpServers.addAll(serving);
+        if (old.pickup != null) {
+            old.pickup.stop();
+        }
+        if (old.queueManager != null) {
+            old.queueManager.stop(grace);
+        }
+        if (queueManager != null) {
+            queueManager.start();
+        }
+        if (pickup != null) {
+            pickup.start();
+        }
+        // Old sessions may still be using the old tables and policy connections: release them
+        // once the last of them has ended (or after RETIRE_LIMIT, for a client that never leaves).
+        Thread.ofVirtual().name("reload-retire").start(() -> {
+            retiring.forEach(server -> server.stop(grace));
+            long deadline = System.nanoTime() + RETIRE_LIMIT.toNanos();
+            while (!oldSessionsDone.stream().allMatch(java.util.function.BooleanSupplier::getAsBoolean)
+                    && System.nanoTime() < deadline) {
+                sleep(RETIRE_POLL);
+            }
+            old.release();
+        });
+    }
+
+    /** How often, and how long at most, a reload waits for old sessions before releasing their resources. */
+    private static final Duration RETIRE_POLL = Duration.ofSeconds(1);
+    private static final Duration RETIRE_LIMIT = Duration.ofHours(1);
+
+    private static void sleep(Duration pause) {
+        try {
+            Thread.sleep(pause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    List<SmtpServer> smtpServers() {
+        return smtpServers;
+    }
+
+    /** Stops accepting mail, lets what is under way finish for up to {@code grace}, releases the rest. */
+    void stop(Duration grace) {
+        for (SmtpServer server : smtpServers) {
+            server.stop(grace);
+        }
+        if (pickup != null) {
+            pickup.stop();
+        }
+        if (queueManager != null) {
+            queueManager.stop(grace);
+        }
+        release();
+    }
+
+    private void release() {
+        smtpAgents.forEach(SmtpDelivery::close);
+        restrictionSets.forEach(SmtpdRestrictions::close);
+    }
+}

@@ -1,0 +1,152 @@
+package org.bulwark.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyPair;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.bulwark.config.Config;
+import org.bulwark.dns.DnsResolver;
+import org.bulwark.mailauth.DkimAlgorithm;
+import org.bulwark.mailauth.DkimKeyGenerator;
+import org.bulwark.mailauth.DkimKeyRecords;
+import org.bulwark.testing.OpensslCertificates;
+import org.bulwark.testing.OpensslCertificates.KeyForm;
+import org.bulwark.testing.TestDnsServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code bulwark doctor} against the loopback DNS server: a deployment whose records are all in
+ * place passes every check; a broken one fails exactly the checks it should, each saying what to
+ * publish. The host's address is DNS data only (192.0.2.10, RFC 5737): nothing connects to it.
+ */
+class DoctorTest {
+
+    private static final String HOST_ADDRESS = "192.0.2.10";
+
+    @TempDir
+    Path root;
+    private TestDnsServer dns;
+    private final Map<String, String> main = new HashMap<>();
+    private KeyPair dkimKey;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        dns = TestDnsServer.start();
+        main.put("myhostname", "mail.example.test");
+        main.put("mydomain", "example.test");
+        main.put("mydestination", "localhost, $myhostname");
+        main.put("virtual_mailbox_domains", "example.test");
+        main.put("dns_servers", dns.address());
+        main.put("queue_directory", root.resolve("spool").toString());
+        org.bulwark.queue.MailQueue.open(root.resolve("spool"));
+        main.put("smtpd_recipient_restrictions", "permit_mynetworks, reject_unauth_destination, "
+                + "reject_rbl_client zen.blocklist.test");
+        dkimKey = DkimKeyGenerator.generate(DkimAlgorithm.RSA_SHA256, 2048);
+        Path key = root.resolve("dkim.pem");
+        DkimKeyGenerator.writePrivateKey(key, dkimKey);
+        main.put("dkim_private_key", key.toString());
+        main.put("dkim_selector", "s1");
+        main.put("dkim_domain", "example.test");
+    }
+
+    @AfterEach
+    void tearDown() {
+        dns.close();
+    }
+
+    private void tls(String certifiedName, String keyMode) throws Exception {
+        Path dir = Files.createDirectories(root.resolve("tls"));
+        Path[] files = OpensslCertificates.make(dir, "mail", KeyForm.RSA_PKCS1, certifiedName);
+        Files.setPosixFilePermissions(files[0], PosixFilePermissions.fromString(keyMode));
+        main.put("smtpd_tls_key_file", files[0].toString());
+        main.put("smtpd_tls_cert_file", files[1].toString());
+    }
+
+    private void publishDkim(String name, String record) {
+        List<String> strings = new ArrayList<>();
+        for (int i = 0; i < record.length(); i += 200) {
+            strings.add(record.substring(i, Math.min(record.length(), i + 200)));
+        }
+        dns.addTxt(name, strings.toArray(String[]::new));
+    }
+
+    private List<Doctor.Check> runDoctor() {
+        Config config = Config.of(main);
+        return new Doctor(config, DnsResolver.create(config), Clock.systemUTC()).run();
+    }
+
+    @Test
+    void aWellPublishedHostPassesEveryCheck() throws Exception {
+        tls("mail.example.test", "rw-------");
+        dns.addA("mail.example.test", HOST_ADDRESS)
+                .addPtr(HOST_ADDRESS, "mail.example.test")
+                .addMx("example.test", 10, "mail.example.test")
+                .addTxt("example.test", "v=spf1 ip4:" + HOST_ADDRESS + " -all")
+                .addTxt("_dmarc.example.test", "v=DMARC1; p=reject; rua=mailto:dmarc@example.test");
+        publishDkim("s1._domainkey.example.test", DkimKeyRecords.txt(dkimKey.getPublic()));
+
+        List<Doctor.Check> checks = runDoctor();
+
+        assertThat(checks).as(DoctorCommand.text(checks)).allMatch(Doctor.Check::ok);
+        assertThat(checks).extracting(Doctor.Check::name).contains(
+                "myhostname mail.example.test has an address (A/AAAA)",
+                "PTR of 192.0.2.10 names myhostname, and that name resolves back (FCrDNS)",
+                "MX of example.test points here",
+                "SPF of example.test passes for 192.0.2.10",
+                "DKIM record s1._domainkey.example.test matches the key on disk",
+                "DMARC record _dmarc.example.test exists with a valid p=",
+                "192.0.2.10 is not listed on zen.blocklist.test",
+                "TLS certificate names mail.example.test",
+                "queue: nothing waiting longer than delay_warning_time (4h if unset)");
+        assertThat(DoctorCommand.text(checks)).startsWith("✓ ").doesNotContain("✗").endsWith("checks passed\n")
+                .contains("incoming 0, active 0, deferred 0, hold 0; oldest 0 min");
+    }
+
+    @Test
+    void aBrokenHostFailsTheChecksThatAreBrokenAndSaysWhatToPublish() throws Exception {
+        tls("other.example.test", "rw-r--r--");
+        KeyPair rotated = DkimKeyGenerator.generate(DkimAlgorithm.RSA_SHA256, 2048);
+        dns.addA("mail.example.test", HOST_ADDRESS)
+                .addPtr(HOST_ADDRESS, "host-10.provider.test")
+                .addMx("example.test", 10, "mx.elsewhere.test")
+                .addA("10.2.0.192.zen.blocklist.test", "127.0.0.2");
+        publishDkim("s1._domainkey.example.test", DkimKeyRecords.txt(rotated.getPublic()));
+
+        List<Doctor.Check> checks = runDoctor();
+        String text = DoctorCommand.text(checks);
+
+        assertThat(checks).filteredOn(c -> !c.ok()).extracting(Doctor.Check::name).as(text).containsExactlyInAnyOrder(
+                "PTR of 192.0.2.10 names myhostname, and that name resolves back (FCrDNS)",
+                "MX of example.test points here",
+                "SPF record of example.test exists",
+                "DKIM record s1._domainkey.example.test matches the key on disk",
+                "DMARC record _dmarc.example.test exists with a valid p=",
+                "192.0.2.10 is not listed on zen.blocklist.test",
+                "TLS certificate names mail.example.test",
+                "TLS key " + main.get("smtpd_tls_key_file") + " is not world-readable");
+        assertThat(text)
+                .contains("✓ myhostname mail.example.test has an address (A/AAAA): 192.0.2.10")
+                .contains("✗ PTR of 192.0.2.10 names myhostname, and that name resolves back (FCrDNS): "
+                        + "PTR says host-10.provider.test")
+                .contains("publish: 10.2.0.192.in-addr.arpa. IN PTR mail.example.test.")
+                .contains("publish: example.test. IN MX 10 mail.example.test.")
+                .contains("publish: example.test. IN TXT \"v=spf1 mx -all\"")
+                .contains("publish: s1._domainkey.example.test. IN TXT \"v=DKIM1; k=rsa; p="
+                        + DkimKeyRecords.txt(dkimKey.getPublic()).replaceFirst("^.*p=", ""))
+                .contains("publish: _dmarc.example.test. IN TXT \"v=DMARC1; p=none;")
+                .contains("LISTED (127.0.0.2)")
+                .endsWith("8 of 11 checks failed\n");
+        assertThat(DoctorCommand.json(checks)).contains("{\"check\": \"MX of example.test points here\", \"ok\": false, "
+                + "\"detail\": \"MX mx.elsewhere.test\", \"publish\": \"example.test. IN MX 10 mail.example.test.\"}");
+    }
+}
