@@ -47,6 +47,22 @@ public final class Bulwark implements Runnable {
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Bulwark());
         cl.setExecutionExceptionHandler(new OperatorErrors());
+        addHelp(cl);
         return cl;
+    }
+
+    /**
+     * {@code --help} on every subcommand. Not picocli's standard {@code -h}: postconf and postsuper
+     * use {@code -h} for their own options, as Postfix's do.
+     */
+    private static void addHelp(CommandLine command) {
+        for (CommandLine sub : command.getSubcommands().values()) {
+            CommandLine.Model.CommandSpec spec = sub.getCommandSpec();
+            if (spec.findOption("--help") == null) {
+                spec.addOption(CommandLine.Model.OptionSpec.builder("--help").usageHelp(true)
+                        .description("show this help and exit").build());
+            }
+            addHelp(sub);
+        }
     }
 }
