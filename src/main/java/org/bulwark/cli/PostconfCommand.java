@@ -20,7 +20,7 @@ import picocli.CommandLine.Parameters;
  * {@code bulwark postconf}, as postconf(1): every parameter with its value, {@code -n} those main.cf
  * sets, {@code -d} the defaults, {@code -h} values only, {@code -x} with {@code $name} expanded;
  * {@code -e} edits main.cf, {@code -a}/{@code -m} list SASL and table types, {@code -M}/{@code -F}
- * show master.cf.
+ * show master.cf; {@code --markdown} writes the parameter reference page.
  */
 @Command(name = "postconf", description = "Show main.cf parameter values.")
 final class PostconfCommand implements Callable<Integer> {
@@ -58,6 +58,9 @@ final class PostconfCommand implements Callable<Integer> {
     @Option(names = "-F", description = "show master.cf fields, one per line")
     boolean masterFields;
 
+    @Option(names = "--markdown", description = "the reference page of every parameter and its default, in Markdown")
+    boolean markdown;
+
     @Parameters(paramLabel = "NAME", description = "parameters to show (default: all)")
     List<String> names = List.of();
 
@@ -70,6 +73,10 @@ final class PostconfCommand implements Callable<Integer> {
         }
         if (tableTypes) {
             org.bulwark.table.LookupTables.TYPES.forEach(out::println);
+            return 0;
+        }
+        if (markdown) {
+            out.print(ParameterReference.markdown(org.bulwark.config.Parameters.all()));
             return 0;
         }
         if (edit) {
