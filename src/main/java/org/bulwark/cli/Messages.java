@@ -28,8 +28,8 @@ final class Messages {
                 + up.toSecondsPart() + "s";
     }
 
-    static String noMetrics(String listen, String reason) {
-        return "bulwark: no counters from metrics_listen " + listen + ": " + reason;
+    static String noStatus(java.nio.file.Path socket, String reason) {
+        return "bulwark: no counters from the status socket " + socket + ": " + reason;
     }
 
     static String notRunning() {

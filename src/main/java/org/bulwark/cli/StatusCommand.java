@@ -1,10 +1,13 @@
 package org.bulwark.cli;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.io.InputStream;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -17,10 +20,11 @@ import picocli.CommandLine.Mixin;
 
 /**
  * {@code bulwark status}: exit 0 and say so when the daemon runs, 1 when it does not; with the
- * uptime, and with {@code metrics_listen} on, the daemon's counters since it started.
+ * uptime, and from the daemon's status socket its connections, messages in and out and rejects by
+ * reason in the last minute and hour, and its queue sizes.
  */
-@Command(name = "status", description = "Say whether the mail system is running, since when, and (with "
-        + "metrics_listen) its connections, messages, rejects, deliveries and queue sizes.")
+@Command(name = "status", description = "Say whether the mail system is running, since when, and its connections, "
+        + "messages in and out and rejects by reason in the last minute and hour, and its queue sizes.")
 final class StatusCommand implements Callable<Integer> {
 
     @Mixin
@@ -29,7 +33,8 @@ final class StatusCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Config config = ConfigLoader.load(configDirectory.resolve()).main();
-        Optional<ProcessHandle> running = PidFile.of(config).running();
+        PidFile pidFile = PidFile.of(config);
+        Optional<ProcessHandle> running = pidFile.running();
         if (running.isEmpty()) {
             System.out.println(Messages.notRunning());
             return 1;
@@ -37,19 +42,20 @@ final class StatusCommand implements Callable<Integer> {
         System.out.println(Messages.running(running.get().pid()));
         running.get().info().startInstant().ifPresent(start ->
                 System.out.println(Messages.uptime(Duration.between(start, Instant.now()))));
-        String listen = config.get("metrics_listen");
-        if (!listen.isBlank()) {
-            try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()) {
-                String body = http.send(HttpRequest.newBuilder(URI.create("http://" + listen + "/metrics"))
-                        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).body();
-                body.lines().filter(line -> !line.startsWith("#") && !line.contains("_bucket{"))
-                        .forEach(line -> System.out.println("  " + line));
-            } catch (IOException e) {
-                System.out.println(Messages.noMetrics(listen, e.getMessage()));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        try {
+            System.out.print(StatusReport.parse(read(pidFile.statusSocket())).format());
+        } catch (IOException e) {
+            System.out.println(Messages.noStatus(pidFile.statusSocket(), String.valueOf(e.getMessage())));
         }
         return 0;
+    }
+
+    private static String read(Path socket) throws IOException {
+        try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            channel.connect(UnixDomainSocketAddress.of(socket));
+            try (InputStream in = Channels.newInputStream(channel)) {
+                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
+        }
     }
 }

@@ -26,6 +26,11 @@ public final class LogMetrics {
     /** Delivery delay buckets in seconds: immediate, retried soon, retried later, a day. */
     private static final double[] BUCKETS = {0.1, 0.5, 1, 5, 30, 300, 3600, 86400};
 
+    public static final String CONNECTIONS = "connections";
+    public static final String RECEIVED_MESSAGES = "received";
+    public static final String DELIVERIES = "delivery ";
+    public static final String REJECTS = "reject ";
+
     private final LongAdder connections = new LongAdder();
     private final LongAdder transactions = new LongAdder();
     private final LongAdder received = new LongAdder();
@@ -35,7 +40,15 @@ public final class LogMetrics {
     private final LongAdder delayCount = new LongAdder();
     private final java.util.concurrent.atomic.DoubleAdder delaySum = new java.util.concurrent.atomic.DoubleAdder();
 
+    private final RecentCounts recent;
+
     public LogMetrics() {
+        this(java.time.InstantSource.system());
+    }
+
+    /** With {@code clock} deciding which second an event falls in, for the recent windows. */
+    public LogMetrics(java.time.InstantSource clock) {
+        recent = new RecentCounts(clock);
         for (int i = 0; i < delayBuckets.length; i++) {
             delayBuckets[i] = new AtomicLong();
         }
@@ -51,6 +64,7 @@ public final class LogMetrics {
         String text = m.group(2);
         if (text.startsWith("connect from ")) {
             connections.increment();
+            recent.record(CONNECTIONS);
             return;
         }
         if (TRANSACTION.matcher(text).find()) {
@@ -59,12 +73,14 @@ public final class LogMetrics {
         }
         if (RECEIVED.matcher(text).find()) {
             received.increment();
+            recent.record(RECEIVED_MESSAGES);
             return;
         }
         Matcher s = STATUS.matcher(text);
         if (s.find()) {
             deliveries.computeIfAbsent(label("status", s.group(2)) + "," + label("transport", program),
                     k -> new LongAdder()).increment();
+            recent.record(DELIVERIES + s.group(2));
             double delay = Double.parseDouble(s.group(1));
             int bucket = 0;
             while (bucket < BUCKETS.length && delay > BUCKETS[bucket]) {
@@ -79,7 +95,17 @@ public final class LogMetrics {
         if (r.find()) {
             rejects.computeIfAbsent(label("stage", r.group(1)) + "," + label("code", r.group(2)) + ","
                     + label("reason", r.group(3).strip()), k -> new LongAdder()).increment();
+            recent.record(REJECTS + r.group(1) + " " + r.group(2) + " " + r.group(3).strip());
         }
+    }
+
+    /**
+     * The counts of the last minute and hour, by name: {@link #CONNECTIONS}, {@link #RECEIVED_MESSAGES},
+     * {@link #DELIVERIES} followed by a status (sent, deferred, bounced), {@link #REJECTS}
+     * followed by stage, reply code and reason ({@code RCPT 554 Relay access denied}).
+     */
+    public java.util.Map<String, RecentCounts.Window> recent() {
+        return recent.windows();
     }
 
     /** The exposition; {@code queues} gives the number of messages in each queue at scrape time. */

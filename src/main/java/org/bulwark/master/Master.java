@@ -10,6 +10,7 @@ import org.bulwark.config.Config;
 import org.bulwark.config.ConfigException;
 import org.bulwark.config.ConfigLoader;
 import org.bulwark.config.LoadedConfig;
+import org.bulwark.log.LogMetrics;
 import org.bulwark.log.MailLog;
 import org.bulwark.queue.MailQueue;
 import org.bulwark.smtpd.SmtpServer;
@@ -34,6 +35,7 @@ public final class Master implements AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock();
     private ServiceSet services;
     private MetricsEndpoint metrics;
+    private StatusSocket status;
     private boolean stopped;
 
     private Master(LoadedConfig loaded) throws IOException {
@@ -54,12 +56,24 @@ public final class Master implements AutoCloseable {
             opened = CounterStore.open(main.get("anvil_database"));
             counters = opened;
             services = new ServiceSet(loaded, log, queue, counters);
+            // Counted always, not only with metrics_listen: bulwark status shows the last minute and hour.
+            LogMetrics counts = new LogMetrics();
+            log.observe(counts::count);
+            try {
+                status = StatusSocket.start(PidFile.of(main).statusSocket(), counts, queue);
+            } catch (IOException e) {
+                // Mail matters more than the status display: run without it and say why.
+                logger.warning(MasterTexts.noStatusSocket(e.getMessage()));
+            }
             if (!main.get("metrics_listen").isBlank()) {
-                metrics = MetricsEndpoint.start(main.get("metrics_listen"), log, queue);
+                metrics = MetricsEndpoint.start(main.get("metrics_listen"), counts, queue);
             }
         } catch (IOException | RuntimeException e) {
             if (metrics != null) {
                 metrics.close();
+            }
+            if (status != null) {
+                status.close();
             }
             if (opened != null) {
                 opened.close();
@@ -169,6 +183,9 @@ public final class Master implements AutoCloseable {
             services.stop(STOP_GRACE);
             if (metrics != null) {
                 metrics.close();
+            }
+            if (status != null) {
+                status.close();
             }
             counters.close();
             logger.info("terminating on signal 15");

@@ -23,4 +23,8 @@ final class MasterTexts {
     static String metricsListenNotLoopback(String value) {
         return "metrics_listen = " + value + ": the metrics endpoint listens on a loopback address only";
     }
+
+    static String noStatusSocket(String reason) {
+        return "cannot open the status socket (bulwark status will show only the uptime): " + reason;
+    }
 }

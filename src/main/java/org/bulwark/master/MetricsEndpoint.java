@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import org.bulwark.config.ConfigException;
 import org.bulwark.log.LogMetrics;
-import org.bulwark.log.MailLog;
 import org.bulwark.queue.MailQueue;
 import org.bulwark.queue.QueueName;
 
@@ -29,8 +28,8 @@ final class MetricsEndpoint implements AutoCloseable {
         this.server = server;
     }
 
-    /** Counts from {@code log} from now on and serves the numbers; {@code listen} is host:port. */
-    static MetricsEndpoint start(String listen, MailLog log, MailQueue queue) throws IOException {
+    /** Serves the numbers {@code metrics} counts from the maillog; {@code listen} is host:port. */
+    static MetricsEndpoint start(String listen, LogMetrics metrics, MailQueue queue) throws IOException {
         int colon = listen.lastIndexOf(':');
         if (colon < 0 || !listen.substring(colon + 1).matches("\\d{1,5}")) {
             throw new ConfigException(MasterTexts.metricsListenMalformed(listen));
@@ -39,8 +38,6 @@ final class MetricsEndpoint implements AutoCloseable {
         if (!host.isLoopbackAddress()) {
             throw new ConfigException(MasterTexts.metricsListenNotLoopback(listen));
         }
-        LogMetrics metrics = new LogMetrics();
-        log.observe(metrics::count);
         HttpServer server = HttpServer.create(
                 new InetSocketAddress(host, Integer.parseInt(listen.substring(colon + 1))), 16);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
@@ -58,7 +55,7 @@ final class MetricsEndpoint implements AutoCloseable {
         return new MetricsEndpoint(server);
     }
 
-    private static Map<String, Integer> queueSizes(MailQueue queue) {
+    static Map<String, Integer> queueSizes(MailQueue queue) {
         Map<String, Integer> sizes = new LinkedHashMap<>();
         Map<QueueName, Integer> byQueue = new EnumMap<>(QueueName.class);
         for (QueueName name : QueueName.values()) {

@@ -27,6 +27,11 @@ public final class PidFile {
         return path;
     }
 
+    /** The running daemon's status socket, beside the pid file. */
+    public Path statusSocket() {
+        return path.resolveSibling("status");
+    }
+
     public void write(long pid) throws IOException {
         Files.createDirectories(path.getParent());
         Path temporary = path.resolveSibling("master.pid.tmp");

@@ -1,0 +1,92 @@
+package org.bulwark.master;
+
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
+import org.bulwark.log.LogMetrics;
+import org.bulwark.log.RecentCounts;
+import org.bulwark.queue.MailQueue;
+
+/**
+ * {@code $queue_directory/pid/status}: a UNIX-domain socket that answers every connection with the
+ * daemon's recent counts and queue sizes, then closes, for {@code bulwark status}. Always on and
+ * local only: the socket is mode 0660, so the daemon's user and group read it, nobody else.
+ *
+ * <p>One line per value, tab-separated: {@code count NAME LAST_MINUTE LAST_HOUR SINCE_START} for
+ * each name of {@link LogMetrics#recent()}, then {@code queue NAME SIZE}.
+ */
+final class StatusSocket implements AutoCloseable {
+
+    private final Path path;
+    private final ServerSocketChannel server;
+
+    private StatusSocket(Path path, ServerSocketChannel server) {
+        this.path = path;
+        this.server = server;
+    }
+
+    /** Listens on {@code path} ({@link PidFile#statusSocket()}). */
+    static StatusSocket start(Path path, LogMetrics metrics, MailQueue queue) throws IOException {
+        Files.createDirectories(path.getParent());
+        // A socket file left by a daemon that was killed would make bind fail.
+        Files.deleteIfExists(path);
+        ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        try {
+            server.bind(UnixDomainSocketAddress.of(path));
+            Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-rw----"));
+        } catch (IOException | UnsupportedOperationException e) {
+            server.close();
+            throw e;
+        }
+        StatusSocket socket = new StatusSocket(path, server);
+        Thread.ofVirtual().name("status").start(() -> socket.serve(metrics, queue));
+        return socket;
+    }
+
+    private void serve(LogMetrics metrics, MailQueue queue) {
+        while (server.isOpen()) {
+            try (SocketChannel client = server.accept()) {
+                ByteBuffer answer = ByteBuffer.wrap(report(metrics, queue).getBytes(StandardCharsets.UTF_8));
+                while (answer.hasRemaining()) {
+                    client.write(answer);
+                }
+            } catch (ClosedChannelException e) {
+                return;
+            } catch (IOException e) {
+                // The client went away mid-answer: nothing to do for it; serve the next one.
+            }
+        }
+    }
+
+    static String report(LogMetrics metrics, MailQueue queue) {
+        StringBuilder b = new StringBuilder();
+        for (Map.Entry<String, RecentCounts.Window> e : metrics.recent().entrySet()) {
+            RecentCounts.Window w = e.getValue();
+            b.append("count\t").append(e.getKey().replace('\t', ' ').replace('\n', ' ')).append('\t')
+                    .append(w.lastMinute()).append('\t').append(w.lastHour()).append('\t').append(w.sinceStart())
+                    .append('\n');
+        }
+        MetricsEndpoint.queueSizes(queue).forEach((name, size) ->
+                b.append("queue\t").append(name).append('\t').append(size).append('\n'));
+        return b.toString();
+    }
+
+    @Override
+    public void close() {
+        try {
+            server.close();
+            Files.deleteIfExists(path);
+        } catch (IOException e) {
+            // A socket file left behind is removed by the next start.
+        }
+    }
+}
