@@ -20,7 +20,9 @@ import java.util.Base64;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
 import org.bouncycastle.crypto.util.PrivateKeyFactory;
 import org.bulwark.config.Config;
@@ -42,11 +44,32 @@ import org.bulwark.queue.QueueName;
  */
 final class Doctor {
 
-    /** Certificates closer than this to expiry are reported: Let's Encrypt renews at 30 days left. */
-    static final Duration EXPIRY_WARNING = Duration.ofDays(14);
+    /**
+     * Certificates closer than this to expiry are reported: Let's Encrypt renews at 30 days left, so
+     * a certificate inside the window means renewal is not happening.
+     */
+    static final Duration EXPIRY_WARNING = Duration.ofDays(30);
 
-    /** One line of the checklist; {@code publish} is the zone-file record to add, or "". */
-    record Check(String name, boolean ok, String detail, String publish) {
+    /**
+     * Block lists that receiving providers commonly consult, checked even when the configuration
+     * names none: a listing there costs delivery whatever this server itself uses.
+     */
+    static final List<String> USUAL_RBLS = List.of("zen.spamhaus.org", "bl.spamcop.net", "b.barracudacentral.org");
+
+    /**
+     * One line of the checklist; {@code publish} is the zone-file record to add, or "". A check that
+     * is not {@code required} is advice (MTA-STS, TLS-RPT): shown, but it does not fail the run.
+     */
+    record Check(String name, boolean ok, String detail, String publish, boolean required) {
+
+        Check(String name, boolean ok, String detail, String publish) {
+            this(name, ok, detail, publish, true);
+        }
+
+        /** Whether this check makes the run fail. */
+        boolean failed() {
+            return !ok && required;
+        }
     }
 
     private final Config config;
@@ -82,6 +105,10 @@ final class Doctor {
         spf(addresses);
         dkim();
         dmarc();
+        for (String domain : receivingDomains()) {
+            mtaSts(domain);
+            tlsRpt(domain);
+        }
         for (String zone : rblZones()) {
             for (InetAddress address : addresses) {
                 rbl(zone, address);
@@ -95,6 +122,10 @@ final class Doctor {
 
     private void add(String name, boolean ok, String detail, String publish) {
         checks.add(new Check(name, ok, detail, ok ? "" : publish));
+    }
+
+    private void advise(String name, boolean ok, String detail, String publish) {
+        checks.add(new Check(name, ok, detail, ok ? "" : publish, false));
     }
 
     private List<InetAddress> hostAddresses() {
@@ -218,14 +249,57 @@ final class Doctor {
                 }
             }
         }
+        zones.addAll(USUAL_RBLS);
         return zones;
     }
 
     private void rbl(String zone, InetAddress address) {
         DnsResult<InetAddress> listed = dns.lookupDnsbl(address, zone);
+        if (listed.isFound() && listed.values().stream().allMatch(Doctor::refusalCode)) {
+            // Not a listing: the list refuses queries that come through public or unregistered resolvers.
+            advise(DoctorTexts.rblName(address, zone), false, DoctorTexts.rblRefused(listed.values()), "");
+            return;
+        }
         add(DoctorTexts.rblName(address, zone), !listed.isFound() && !listed.isTemporaryFailure(),
                 listed.isFound() ? DoctorTexts.listed(listed.values()) : listed.isTemporaryFailure()
                         ? DoctorTexts.notFound(listed) : DoctorTexts.notListed(), "");
+    }
+
+    /** 127.255.255.0/24: Spamhaus' answers for a refused query (252 bad key, 254 public resolver, 255 excess). */
+    private static boolean refusalCode(InetAddress code) {
+        byte[] b = code.getAddress();
+        return b.length == 4 && (b[0] & 0xff) == 127 && (b[1] & 0xff) == 255 && (b[2] & 0xff) == 255;
+    }
+
+    /** The domains this host receives mail for: the ones senders' MTA-STS and TLS-RPT apply to. */
+    private Set<String> receivingDomains() {
+        Set<String> domains = new LinkedHashSet<>();
+        domains.add(mydomain);
+        domains.addAll(localDomains());
+        return domains;
+    }
+
+    /** RFC 8461 §3.1: {@code v=STSv1; id=} with 1 to 32 letters and digits. */
+    private void mtaSts(String domain) {
+        String name = "_mta-sts." + domain;
+        String record = txtStartingWith(name, "v=STSv1");
+        String id = record == null ? null : tag(record, "id");
+        boolean valid = id != null && id.matches("[A-Za-z0-9]{1,32}");
+        advise(DoctorTexts.mtaStsName(name), valid,
+                record == null ? DoctorTexts.mtaStsMissing(domain) : valid ? record : DoctorTexts.mtaStsInvalid(record),
+                DoctorTexts.mtaStsRecord(domain, clock.instant()));
+    }
+
+    /** RFC 8460 §3: {@code v=TLSRPTv1; rua=} with mailto: or https: addresses. */
+    private void tlsRpt(String domain) {
+        String name = "_smtp._tls." + domain;
+        String record = txtStartingWith(name, "v=TLSRPTv1");
+        String rua = record == null ? null : tag(record, "rua");
+        boolean valid = rua != null && java.util.Arrays.stream(rua.split(","))
+                .allMatch(uri -> uri.startsWith("mailto:") || uri.startsWith("https:"));
+        advise(DoctorTexts.tlsRptName(name), valid,
+                record == null ? DoctorTexts.missing() : valid ? record : DoctorTexts.tlsRptInvalid(record),
+                DoctorTexts.tlsRptRecord(domain));
     }
 
     private void relay(java.net.InetSocketAddress server) {
@@ -249,9 +323,11 @@ final class Doctor {
             Set<String> names = certificateNames(cert);
             boolean named = names.stream().anyMatch(n -> matchesHost(n, myhostname));
             add(DoctorTexts.certNameName(myhostname), named, String.join(", ", names), "");
+            Instant notBefore = cert.getNotBefore().toInstant();
             Instant notAfter = cert.getNotAfter().toInstant();
-            boolean fresh = notAfter.isAfter(clock.instant().plus(EXPIRY_WARNING));
-            add(DoctorTexts.certExpiryName(), fresh, DoctorTexts.expires(notAfter), "");
+            Instant now = clock.instant();
+            boolean fresh = notAfter.isAfter(now.plus(EXPIRY_WARNING)) && !notBefore.isAfter(now);
+            add(DoctorTexts.certExpiryName(), fresh, DoctorTexts.validity(notBefore, notAfter, now), "");
         } catch (IOException | java.security.GeneralSecurityException e) {
             add(DoctorTexts.tlsName(), false, DoctorTexts.unreadableCertificate(certFile, e.getMessage()), "");
         }
@@ -259,7 +335,8 @@ final class Doctor {
         if (!keyFile.isBlank()) {
             try {
                 Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(Path.of(keyFile));
-                boolean secret = !permissions.contains(PosixFilePermission.OTHERS_READ);
+                boolean secret = !permissions.contains(PosixFilePermission.OTHERS_READ)
+                        && !permissions.contains(PosixFilePermission.GROUP_READ);
                 add(DoctorTexts.keyModeName(keyFile), secret, java.nio.file.attribute.PosixFilePermissions
                         .toString(permissions), "");
             } catch (IOException | UnsupportedOperationException e) {
@@ -308,23 +385,50 @@ final class Doctor {
             MailQueue queue = MailQueue.open(directory);
             Instant oldest = null;
             StringBuilder sizes = new StringBuilder();
+            Map<String, Integer> reasons = new TreeMap<>();
             for (QueueName name : List.of(QueueName.INCOMING, QueueName.ACTIVE, QueueName.DEFERRED, QueueName.HOLD)) {
                 var ids = queue.list(name);
                 sizes.append(sizes.isEmpty() ? "" : ", ").append(name.directoryName()).append(' ').append(ids.size());
                 for (var id : ids) {
-                    Path file = queue.path(name, id);
-                    if (Files.exists(file)) {
-                        Instant modified = Files.getLastModifiedTime(file).toInstant();
-                        oldest = oldest == null || modified.isBefore(oldest) ? modified : oldest;
-                    }
+                    Instant arrival = arrival(queue, name, id, reasons);
+                    oldest = arrival != null && (oldest == null || arrival.isBefore(oldest)) ? arrival : oldest;
                 }
             }
             Duration age = oldest == null ? Duration.ZERO : Duration.between(oldest, clock.instant());
             boolean healthy = age.compareTo(config.time("delay_warning_time").isZero()
                     ? Duration.ofHours(4) : config.time("delay_warning_time")) < 0;
-            add(DoctorTexts.queueName(), healthy, DoctorTexts.queue(sizes.toString(), age), "");
+            add(DoctorTexts.queueName(), healthy, DoctorTexts.queue(sizes.toString(), age, reasons), "");
         } catch (IOException e) {
             add(DoctorTexts.queueName(), false, e.getMessage(), "");
+        }
+    }
+
+    /**
+     * When a queued message arrived, counting a deferred one's reason into {@code reasons}; null for
+     * a file that went away meanwhile. A file that cannot be read as a message (incoming/ holds
+     * files being written) is dated by its modification time.
+     */
+    private static Instant arrival(MailQueue queue, QueueName name, org.bulwark.mail.QueueId id,
+            Map<String, Integer> reasons) throws IOException {
+        Path file = queue.path(name, id);
+        if (name != QueueName.INCOMING) {
+            try {
+                var message = queue.read(name, id);
+                if (name == QueueName.DEFERRED) {
+                    String reason = message.deferReason();
+                    reasons.merge(reason == null || reason.isBlank() ? DoctorTexts.noReason() : reason, 1, Integer::sum);
+                }
+                return message.envelope().arrival();
+            } catch (java.nio.file.NoSuchFileException e) {
+                return null;
+            } catch (IOException e) {
+                // A corrupt file: the queue manager moves it aside; date it by the file's own time.
+            }
+        }
+        try {
+            return Files.getLastModifiedTime(file).toInstant();
+        } catch (java.nio.file.NoSuchFileException e) {
+            return null;
         }
     }
 

@@ -11,8 +11,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code bulwark doctor [--json]}: the checklist; exit status 1 when a check fails. */
-@Command(name = "doctor", description = "Check DNS (A, PTR, MX, SPF, DKIM, DMARC), block lists, the TLS certificate "
+/**
+ * {@code bulwark doctor [--json]}: the checklist; exit status 1 when a required check fails.
+ * Recommendations (MTA-STS, TLS-RPT, a block list that refuses to answer) do not change it.
+ */
+@Command(name = "doctor", description = "Check DNS (A, PTR, MX, SPF, DKIM, DMARC, MTA-STS, TLS-RPT), block lists, the TLS certificate "
         + "and the queue as a receiving provider sees them; say what to publish or fix.")
 final class DoctorCommand implements Callable<Integer> {
 
@@ -29,7 +32,7 @@ final class DoctorCommand implements Callable<Integer> {
         List<Doctor.Check> checks = new Doctor(config, loaded.services(), DnsResolver.create(config),
                 Clock.systemUTC()).run();
         System.out.print(json ? json(checks) : text(checks));
-        return checks.stream().allMatch(Doctor.Check::ok) ? 0 : 1;
+        return checks.stream().anyMatch(Doctor.Check::failed) ? 1 : 0;
     }
 
     static String text(List<Doctor.Check> checks) {
@@ -40,9 +43,13 @@ final class DoctorCommand implements Callable<Integer> {
                 b.append("    publish: ").append(c.publish()).append('\n');
             }
         }
-        long failed = checks.stream().filter(c -> !c.ok()).count();
-        b.append(failed == 0 ? "all " + checks.size() + " checks passed\n"
-                : failed + " of " + checks.size() + " checks failed\n");
+        long required = checks.stream().filter(Doctor.Check::required).count();
+        long failed = checks.stream().filter(Doctor.Check::failed).count();
+        long advice = checks.stream().filter(c -> !c.ok() && !c.required()).count();
+        b.append(failed == 0 ? "all " + required + " checks passed" : failed + " of " + required + " checks failed")
+                .append(advice == 0 ? "" : "; " + advice + " recommended " + (advice == 1 ? "record" : "records")
+                        + " missing (these do not fail the run)")
+                .append('\n');
         return b.toString();
     }
 
@@ -52,6 +59,7 @@ final class DoctorCommand implements Callable<Integer> {
             Doctor.Check c = checks.get(i);
             b.append(i == 0 ? "\n" : ",\n").append("  {\"check\": ").append(QueueJson.quote(c.name()))
                     .append(", \"ok\": ").append(c.ok())
+                    .append(", \"required\": ").append(c.required())
                     .append(", \"detail\": ").append(QueueJson.quote(c.detail()))
                     .append(", \"publish\": ").append(QueueJson.quote(c.publish())).append('}');
         }

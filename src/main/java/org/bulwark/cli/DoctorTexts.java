@@ -65,11 +65,47 @@ final class DoctorTexts {
     }
 
     static String certExpiryName() {
-        return "TLS certificate is valid for more than " + Doctor.EXPIRY_WARNING.toDays() + " days";
+        return "TLS certificate is valid now and for more than " + Doctor.EXPIRY_WARNING.toDays() + " days";
     }
 
     static String keyModeName(String keyFile) {
-        return "TLS key " + keyFile + " is not world-readable";
+        return "TLS key " + keyFile + " is readable by its owner only";
+    }
+
+    static String mtaStsName(String name) {
+        return "MTA-STS record " + name + " (recommended: senders then insist on TLS)";
+    }
+
+    static String tlsRptName(String name) {
+        return "TLS-RPT record " + name + " (recommended: senders report TLS failures)";
+    }
+
+    static String mtaStsMissing(String domain) {
+        return "no record; publish it together with the policy at https://mta-sts." + domain
+                + "/.well-known/mta-sts.txt (RFC 8461 §3.2)";
+    }
+
+    static String mtaStsInvalid(String record) {
+        return "not a valid MTA-STS record, id= must be 1 to 32 letters and digits: " + record;
+    }
+
+    static String tlsRptInvalid(String record) {
+        return "not a valid TLS-RPT record, rua= must list mailto: or https: addresses: " + record;
+    }
+
+    static String mtaStsRecord(String domain, Instant now) {
+        String id = java.time.format.DateTimeFormatter.ofPattern("yyyyMMddHHmmss")
+                .withZone(java.time.ZoneOffset.UTC).format(now);
+        return "_mta-sts." + domain + ". IN TXT \"v=STSv1; id=" + id + "\"";
+    }
+
+    static String tlsRptRecord(String domain) {
+        return "_smtp._tls." + domain + ". IN TXT \"v=TLSRPTv1; rua=mailto:tlsrpt@" + domain + "\"";
+    }
+
+    static String rblRefused(List<InetAddress> codes) {
+        return "could not check: the list refused the query (" + addresses(codes)
+                + "); it does not answer public resolvers: set dns_servers to a resolver of your own";
     }
 
     static String queueName() {
@@ -132,12 +168,34 @@ final class DoctorTexts {
         return "cannot read " + file + ": " + reason;
     }
 
-    static String expires(Instant notAfter) {
+    static String validity(Instant notBefore, Instant notAfter, Instant now) {
+        if (notBefore.isAfter(now)) {
+            return "not valid before " + notBefore;
+        }
+        if (!notAfter.isAfter(now)) {
+            return "EXPIRED " + notAfter + ": renew it (certbot renew) and run bulwark reload";
+        }
+        if (!notAfter.isAfter(now.plus(Doctor.EXPIRY_WARNING))) {
+            return "expires " + notAfter + ", in " + Duration.between(now, notAfter).toDays()
+                    + " days: renewal is not happening (check certbot's timer)";
+        }
         return "expires " + notAfter;
     }
 
-    static String queue(String sizes, Duration oldest) {
-        return sizes + "; oldest " + oldest.toMinutes() + " min";
+    static String queue(String sizes, Duration oldest, java.util.Map<String, Integer> deferReasons) {
+        StringBuilder b = new StringBuilder(sizes).append("; oldest ").append(oldest.toMinutes()).append(" min");
+        if (!deferReasons.isEmpty()) {
+            b.append("; deferred because:");
+            deferReasons.entrySet().stream()
+                    .sorted(java.util.Map.Entry.<String, Integer>comparingByValue().reversed())
+                    .forEach(e -> b.append(" ").append(e.getValue()).append(" x ").append(e.getKey()).append(';'));
+            b.setLength(b.length() - 1);
+        }
+        return b.toString();
+    }
+
+    static String noReason() {
+        return "(no reason recorded)";
     }
 
     static String noQueueYet(java.nio.file.Path directory) {

@@ -65,8 +65,12 @@ class DoctorTest {
     }
 
     private void tls(String certifiedName, String keyMode) throws Exception {
+        tls(certifiedName, keyMode, 365);
+    }
+
+    private void tls(String certifiedName, String keyMode, int days) throws Exception {
         Path dir = Files.createDirectories(root.resolve("tls"));
-        Path[] files = OpensslCertificates.make(dir, "mail", KeyForm.RSA_PKCS1, certifiedName);
+        Path[] files = OpensslCertificates.make(dir, "mail", KeyForm.RSA_PKCS1, certifiedName, days);
         Files.setPosixFilePermissions(files[0], PosixFilePermissions.fromString(keyMode));
         main.put("smtpd_tls_key_file", files[0].toString());
         main.put("smtpd_tls_cert_file", files[1].toString());
@@ -81,8 +85,29 @@ class DoctorTest {
     }
 
     private List<Doctor.Check> runDoctor() {
+        return runDoctor(Clock.systemUTC());
+    }
+
+    private List<Doctor.Check> runDoctor(Clock clock) {
         Config config = Config.of(main);
-        return new Doctor(config, DnsResolver.create(config), Clock.systemUTC()).run();
+        return new Doctor(config, DnsResolver.create(config), clock).run();
+    }
+
+    private static void deferred(org.bulwark.queue.MailQueue queue, String reason) throws Exception {
+        var envelope = org.bulwark.mail.Envelope.of(org.bulwark.mail.MailAddress.of("carol@example.test"),
+                List.of(org.bulwark.mail.Recipient.of(org.bulwark.mail.MailAddress.of("dave@elsewhere.test"))),
+                org.bulwark.mail.ClientInfo.local("carol"));
+        try (var writer = queue.create(envelope)) {
+            writer.content().write("Subject: x\n\nbody\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            writer.commit();
+            var message = queue.read(org.bulwark.queue.QueueName.ACTIVE, writer.id());
+            queue.defer(message, java.time.Instant.now().plusSeconds(300), reason);
+        }
+    }
+
+    private static Doctor.Check check(List<Doctor.Check> checks, String name) {
+        return checks.stream().filter(c -> c.name().equals(name)).findFirst()
+                .orElseThrow(() -> new AssertionError("no check " + name + " in\n" + DoctorCommand.text(checks)));
     }
 
     @Test
@@ -92,7 +117,9 @@ class DoctorTest {
                 .addPtr(HOST_ADDRESS, "mail.example.test")
                 .addMx("example.test", 10, "mail.example.test")
                 .addTxt("example.test", "v=spf1 ip4:" + HOST_ADDRESS + " -all")
-                .addTxt("_dmarc.example.test", "v=DMARC1; p=reject; rua=mailto:dmarc@example.test");
+                .addTxt("_dmarc.example.test", "v=DMARC1; p=reject; rua=mailto:dmarc@example.test")
+                .addTxt("_mta-sts.example.test", "v=STSv1; id=20260101T000000")
+                .addTxt("_smtp._tls.example.test", "v=TLSRPTv1; rua=mailto:tlsrpt@example.test");
         publishDkim("s1._domainkey.example.test", DkimKeyRecords.txt(dkimKey.getPublic()));
 
         List<Doctor.Check> checks = runDoctor();
@@ -105,8 +132,14 @@ class DoctorTest {
                 "SPF of example.test passes for 192.0.2.10",
                 "DKIM record s1._domainkey.example.test matches the key on disk",
                 "DMARC record _dmarc.example.test exists with a valid p=",
+                "MTA-STS record _mta-sts.example.test (recommended: senders then insist on TLS)",
+                "TLS-RPT record _smtp._tls.example.test (recommended: senders report TLS failures)",
                 "192.0.2.10 is not listed on zen.blocklist.test",
+                "192.0.2.10 is not listed on zen.spamhaus.org",
+                "192.0.2.10 is not listed on bl.spamcop.net",
+                "192.0.2.10 is not listed on b.barracudacentral.org",
                 "TLS certificate names mail.example.test",
+                "TLS certificate is valid now and for more than 30 days",
                 "queue: nothing waiting longer than delay_warning_time (4h if unset)");
         assertThat(DoctorCommand.text(checks)).startsWith("✓ ").doesNotContain("✗").endsWith("checks passed\n")
                 .contains("incoming 0, active 0, deferred 0, hold 0; oldest 0 min");
@@ -114,26 +147,33 @@ class DoctorTest {
 
     @Test
     void aBrokenHostFailsTheChecksThatAreBrokenAndSaysWhatToPublish() throws Exception {
-        tls("other.example.test", "rw-r--r--");
+        tls("other.example.test", "rw-r-----", 20);
         KeyPair rotated = DkimKeyGenerator.generate(DkimAlgorithm.RSA_SHA256, 2048);
         dns.addA("mail.example.test", HOST_ADDRESS)
                 .addPtr(HOST_ADDRESS, "host-10.provider.test")
                 .addMx("example.test", 10, "mx.elsewhere.test")
-                .addA("10.2.0.192.zen.blocklist.test", "127.0.0.2");
+                .addA("10.2.0.192.zen.blocklist.test", "127.0.0.2")
+                .addA("10.2.0.192.bl.spamcop.net", "127.0.0.2")
+                .addTxt("_mta-sts.example.test", "v=STSv1; id=not-valid!");
         publishDkim("s1._domainkey.example.test", DkimKeyRecords.txt(rotated.getPublic()));
 
         List<Doctor.Check> checks = runDoctor();
         String text = DoctorCommand.text(checks);
 
-        assertThat(checks).filteredOn(c -> !c.ok()).extracting(Doctor.Check::name).as(text).containsExactlyInAnyOrder(
+        assertThat(checks).filteredOn(Doctor.Check::failed).extracting(Doctor.Check::name).as(text).containsExactlyInAnyOrder(
                 "PTR of 192.0.2.10 names myhostname, and that name resolves back (FCrDNS)",
                 "MX of example.test points here",
                 "SPF record of example.test exists",
                 "DKIM record s1._domainkey.example.test matches the key on disk",
                 "DMARC record _dmarc.example.test exists with a valid p=",
                 "192.0.2.10 is not listed on zen.blocklist.test",
+                "192.0.2.10 is not listed on bl.spamcop.net",
                 "TLS certificate names mail.example.test",
-                "TLS key " + main.get("smtpd_tls_key_file") + " is not world-readable");
+                "TLS certificate is valid now and for more than 30 days",
+                "TLS key " + main.get("smtpd_tls_key_file") + " is readable by its owner only");
+        assertThat(checks).filteredOn(c -> !c.ok() && !c.required()).extracting(Doctor.Check::name).containsExactly(
+                "MTA-STS record _mta-sts.example.test (recommended: senders then insist on TLS)",
+                "TLS-RPT record _smtp._tls.example.test (recommended: senders report TLS failures)");
         assertThat(text)
                 .contains("✓ myhostname mail.example.test has an address (A/AAAA): 192.0.2.10")
                 .contains("✗ PTR of 192.0.2.10 names myhostname, and that name resolves back (FCrDNS): "
@@ -145,8 +185,61 @@ class DoctorTest {
                         + DkimKeyRecords.txt(dkimKey.getPublic()).replaceFirst("^.*p=", ""))
                 .contains("publish: _dmarc.example.test. IN TXT \"v=DMARC1; p=none;")
                 .contains("LISTED (127.0.0.2)")
-                .endsWith("8 of 11 checks failed\n");
+                .containsPattern("✗ TLS certificate is valid now and for more than 30 days: expires \\S+, in 1[89] days: "
+                        + "renewal is not happening")
+                .contains("✗ MTA-STS record _mta-sts.example.test (recommended: senders then insist on TLS): "
+                        + "not a valid MTA-STS record, id= must be 1 to 32 letters and digits: v=STSv1; id=not-valid!")
+                .containsPattern("publish: _mta-sts.example.test. IN TXT \"v=STSv1; id=\\d{14}\"")
+                .contains("publish: _smtp._tls.example.test. IN TXT \"v=TLSRPTv1; rua=mailto:tlsrpt@example.test\"")
+                .endsWith("10 of 14 checks failed; 2 recommended records missing (these do not fail the run)\n");
         assertThat(DoctorCommand.json(checks)).contains("{\"check\": \"MX of example.test points here\", \"ok\": false, "
+                + "\"required\": true, "
                 + "\"detail\": \"MX mx.elsewhere.test\", \"publish\": \"example.test. IN MX 10 mail.example.test.\"}");
+    }
+
+    @Test
+    void aBlockListThatRefusesTheResolverIsAdviceNotAListing() throws Exception {
+        tls("mail.example.test", "rw-------");
+        dns.addA("mail.example.test", HOST_ADDRESS).addA("10.2.0.192.zen.spamhaus.org", "127.255.255.254");
+
+        Doctor.Check spamhaus = check(runDoctor(), "192.0.2.10 is not listed on zen.spamhaus.org");
+
+        assertThat(spamhaus.ok()).isFalse();
+        assertThat(spamhaus.required()).isFalse();
+        assertThat(spamhaus.detail()).startsWith("could not check: the list refused the query (127.255.255.254)")
+                .contains("dns_servers");
+    }
+
+    @Test
+    void anExpiredCertificateIsReportedAsExpired() throws Exception {
+        tls("mail.example.test", "rw-------", 30);
+        dns.addA("mail.example.test", HOST_ADDRESS);
+
+        List<Doctor.Check> checks = runDoctor(Clock.offset(Clock.systemUTC(), java.time.Duration.ofDays(60)));
+        Doctor.Check expiry = check(checks, "TLS certificate is valid now and for more than 30 days");
+
+        assertThat(expiry.failed()).isTrue();
+        assertThat(expiry.detail()).startsWith("EXPIRED ").contains("certbot renew");
+    }
+
+    @Test
+    void queueHealthGroupsDeferredMailByReasonAndFailsWhenMailWaitsTooLong() throws Exception {
+        tls("mail.example.test", "rw-------");
+        dns.addA("mail.example.test", HOST_ADDRESS);
+        org.bulwark.queue.MailQueue queue = org.bulwark.queue.MailQueue.open(root.resolve("spool"));
+        deferred(queue, "connect to mx.down.test[192.0.2.50]:25: Connection refused");
+        deferred(queue, "connect to mx.down.test[192.0.2.50]:25: Connection refused");
+        deferred(queue, "host mx.grey.test[192.0.2.51] said: 450 4.2.0 greylisted");
+
+        Doctor.Check now = check(runDoctor(), DoctorTexts.queueName());
+        Doctor.Check later = check(runDoctor(Clock.offset(Clock.systemUTC(), java.time.Duration.ofHours(5))),
+                DoctorTexts.queueName());
+
+        assertThat(now.ok()).as(now.detail()).isTrue();
+        assertThat(now.detail()).startsWith("incoming 0, active 0, deferred 3, hold 0; oldest ")
+                .endsWith("deferred because: 2 x connect to mx.down.test[192.0.2.50]:25: Connection refused; "
+                        + "1 x host mx.grey.test[192.0.2.51] said: 450 4.2.0 greylisted");
+        assertThat(later.failed()).isTrue();
+        assertThat(later.detail()).containsPattern("oldest 3\\d\\d min");
     }
 }

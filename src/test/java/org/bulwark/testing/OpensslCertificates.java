@@ -35,6 +35,12 @@ public final class OpensslCertificates {
 
     /** Writes {@code name.key} and {@code name.crt} into {@code dir}; returns {key, cert}. */
     public static Path[] make(Path dir, String name, KeyForm form, String host) throws IOException, InterruptedException {
+        return make(dir, name, form, host, 30);
+    }
+
+    /** As {@link #make(Path, String, KeyForm, String)}, with a certificate valid for {@code days} from now. */
+    public static Path[] make(Path dir, String name, KeyForm form, String host, int days)
+            throws IOException, InterruptedException {
         Path key = dir.resolve(name + ".key");
         Path cert = dir.resolve(name + ".crt");
         switch (form) {
@@ -43,7 +49,7 @@ public final class OpensslCertificates {
                     "-out", key.toString());
             case EC -> run(openssl(), "ecparam", "-name", "prime256v1", "-genkey", "-out", key.toString());
         }
-        run(openssl(), "req", "-new", "-x509", "-key", key.toString(), "-out", cert.toString(), "-days", "30",
+        run(openssl(), "req", "-new", "-x509", "-key", key.toString(), "-out", cert.toString(), "-days", Integer.toString(days),
                 "-subj", "/CN=" + host, "-addext", "subjectAltName=DNS:" + host);
         return new Path[] {key, cert};
     }
