@@ -97,8 +97,10 @@ final class Doctor {
     List<Check> run() {
         List<InetAddress> addresses = hostAddresses();
         for (InetAddress address : addresses) {
+            listensOn(address);
             reverseName(address);
         }
+        banner();
         for (String domain : localDomains()) {
             mx(domain);
         }
@@ -135,6 +137,54 @@ final class Doctor {
                 addresses.isEmpty() ? DoctorTexts.notFound(result) : DoctorTexts.addresses(addresses),
                 DoctorTexts.aRecord(myhostname));
         return addresses;
+    }
+
+    /**
+     * Mail for myhostname arrives at its DNS address: that address must be one this host listens on,
+     * its own (with inet_interfaces = all, any local address) or, behind NAT, one in proxy_interfaces.
+     */
+    private void listensOn(InetAddress address) {
+        Set<InetAddress> listening = new LinkedHashSet<>();
+        List<String> interfaces = config.list("inet_interfaces");
+        if (interfaces.contains("all")) {
+            listening.addAll(localAddresses());
+        } else {
+            interfaces.forEach(name -> listening.addAll(literal(name)));
+        }
+        config.list("proxy_interfaces").forEach(name -> listening.addAll(literal(name)));
+        boolean ours = listening.contains(address);
+        add(DoctorTexts.listensName(address), ours, DoctorTexts.listening(listening, ours ? null : address), "");
+    }
+
+    private static Set<InetAddress> localAddresses() {
+        Set<InetAddress> addresses = new LinkedHashSet<>();
+        try {
+            java.net.NetworkInterface.networkInterfaces()
+                    .forEach(n -> n.inetAddresses().forEach(addresses::add));
+        } catch (java.net.SocketException e) {
+            // No interface list: every address counts as not ours, and the check says which ones it saw.
+        }
+        return addresses;
+    }
+
+    /** An address written in inet_interfaces or proxy_interfaces; names are not resolved (no DNS here). */
+    private static List<InetAddress> literal(String text) {
+        String address = text.replaceAll("^\\[|\\]$", "");
+        if (!address.matches("[0-9.]+|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*")) {
+            return List.of();
+        }
+        try {
+            return List.of(InetAddress.getByName(address));
+        } catch (java.net.UnknownHostException e) {
+            return List.of();
+        }
+    }
+
+    /** RFC 5321 §4.3.1: the greeting starts with the server's name; receivers compare it with the PTR. */
+    private void banner() {
+        String banner = config.get("smtpd_banner");
+        String first = banner.strip().split("\\s+", 2)[0].toLowerCase(Locale.ROOT);
+        add(DoctorTexts.bannerName(), first.equals(myhostname), "220 " + banner, "");
     }
 
     private void reverseName(InetAddress address) {

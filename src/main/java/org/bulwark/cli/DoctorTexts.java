@@ -16,6 +16,22 @@ final class DoctorTexts {
         return "myhostname " + host + " has an address (A/AAAA)";
     }
 
+    static String listensName(InetAddress address) {
+        return address.getHostAddress() + " is an address this host receives mail on";
+    }
+
+    /** {@code missing}: the DNS address this host does not have, or null when it has it. */
+    static String listening(java.util.Collection<InetAddress> addresses, InetAddress missing) {
+        String listens = "this host listens on " + (addresses.isEmpty() ? "no address it could list"
+                : addresses(List.copyOf(addresses)));
+        return missing == null ? listens : listens + "; behind NAT set proxy_interfaces = " + missing.getHostAddress()
+                + " in main.cf, otherwise point myhostname's A/AAAA record at this host";
+    }
+
+    static String bannerName() {
+        return "the SMTP greeting (smtpd_banner) starts with myhostname";
+    }
+
     static String ptrName(InetAddress address) {
         return "PTR of " + address.getHostAddress() + " names myhostname, and that name resolves back (FCrDNS)";
     }

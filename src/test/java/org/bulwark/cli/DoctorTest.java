@@ -47,6 +47,7 @@ class DoctorTest {
         main.put("mydestination", "localhost, $myhostname");
         main.put("virtual_mailbox_domains", "example.test");
         main.put("dns_servers", dns.address());
+        main.put("proxy_interfaces", HOST_ADDRESS); // as behind NAT: the address is DNS data only
         main.put("queue_directory", root.resolve("spool").toString());
         org.bulwark.queue.MailQueue.open(root.resolve("spool"));
         main.put("smtpd_recipient_restrictions", "permit_mynetworks, reject_unauth_destination, "
@@ -127,6 +128,8 @@ class DoctorTest {
         assertThat(checks).as(DoctorCommand.text(checks)).allMatch(Doctor.Check::ok);
         assertThat(checks).extracting(Doctor.Check::name).contains(
                 "myhostname mail.example.test has an address (A/AAAA)",
+                "192.0.2.10 is an address this host receives mail on",
+                "the SMTP greeting (smtpd_banner) starts with myhostname",
                 "PTR of 192.0.2.10 names myhostname, and that name resolves back (FCrDNS)",
                 "MX of example.test points here",
                 "SPF of example.test passes for 192.0.2.10",
@@ -148,6 +151,8 @@ class DoctorTest {
     @Test
     void aBrokenHostFailsTheChecksThatAreBrokenAndSaysWhatToPublish() throws Exception {
         tls("other.example.test", "rw-r-----", 20);
+        main.remove("proxy_interfaces");
+        main.put("smtpd_banner", "mx.example.test ESMTP");
         KeyPair rotated = DkimKeyGenerator.generate(DkimAlgorithm.RSA_SHA256, 2048);
         dns.addA("mail.example.test", HOST_ADDRESS)
                 .addPtr(HOST_ADDRESS, "host-10.provider.test")
@@ -161,6 +166,8 @@ class DoctorTest {
         String text = DoctorCommand.text(checks);
 
         assertThat(checks).filteredOn(Doctor.Check::failed).extracting(Doctor.Check::name).as(text).containsExactlyInAnyOrder(
+                "192.0.2.10 is an address this host receives mail on",
+                "the SMTP greeting (smtpd_banner) starts with myhostname",
                 "PTR of 192.0.2.10 names myhostname, and that name resolves back (FCrDNS)",
                 "MX of example.test points here",
                 "SPF record of example.test exists",
@@ -191,7 +198,9 @@ class DoctorTest {
                         + "not a valid MTA-STS record, id= must be 1 to 32 letters and digits: v=STSv1; id=not-valid!")
                 .containsPattern("publish: _mta-sts.example.test. IN TXT \"v=STSv1; id=\\d{14}\"")
                 .contains("publish: _smtp._tls.example.test. IN TXT \"v=TLSRPTv1; rua=mailto:tlsrpt@example.test\"")
-                .endsWith("10 of 14 checks failed; 2 recommended records missing (these do not fail the run)\n");
+                .contains("; behind NAT set proxy_interfaces = 192.0.2.10 in main.cf, otherwise point myhostname's A/AAAA")
+                .contains("✗ the SMTP greeting (smtpd_banner) starts with myhostname: 220 mx.example.test ESMTP")
+                .endsWith("12 of 16 checks failed; 2 recommended records missing (these do not fail the run)\n");
         assertThat(DoctorCommand.json(checks)).contains("{\"check\": \"MX of example.test points here\", \"ok\": false, "
                 + "\"required\": true, "
                 + "\"detail\": \"MX mx.elsewhere.test\", \"publish\": \"example.test. IN MX 10 mail.example.test.\"}");
