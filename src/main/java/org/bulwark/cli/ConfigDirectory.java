@@ -20,9 +20,12 @@ public final class ConfigDirectory {
 
     public Path resolve() {
         Path chosen = directory;
-        if (chosen == null && mixee != null && mixee.parent() != null
-                && mixee.parent().userObject() instanceof Bulwark root) {
-            chosen = root.configDirectory;
+        // "bulwark -c DIR log summary": the option belongs to the root, however deep the subcommand.
+        for (CommandSpec parent = mixee == null ? null : mixee.parent(); chosen == null && parent != null;
+                parent = parent.parent()) {
+            if (parent.userObject() instanceof Bulwark root) {
+                chosen = root.configDirectory;
+            }
         }
         if (chosen == null) {
             String env = System.getenv("BULWARK_CONFIG_DIR");
