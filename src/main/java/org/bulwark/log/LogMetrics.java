@@ -30,6 +30,8 @@ public final class LogMetrics {
     public static final String RECEIVED_MESSAGES = "received";
     public static final String DELIVERIES = "delivery ";
     public static final String REJECTS = "reject ";
+    /** Where rejects are counted once there are too many different reasons to keep each. */
+    public static final String OTHER_REASONS = "(other reasons)";
 
     private final LongAdder connections = new LongAdder();
     private final LongAdder transactions = new LongAdder();
@@ -95,7 +97,8 @@ public final class LogMetrics {
         if (r.find()) {
             rejects.computeIfAbsent(label("stage", r.group(1)) + "," + label("code", r.group(2)) + ","
                     + label("reason", r.group(3).strip()), k -> new LongAdder()).increment();
-            recent.record(REJECTS + r.group(1) + " " + r.group(2) + " " + r.group(3).strip());
+            recent.record(REJECTS + r.group(1) + " " + r.group(2) + " " + r.group(3).strip(),
+                    REJECTS + OTHER_REASONS);
         }
     }
 

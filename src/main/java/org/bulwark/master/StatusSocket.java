@@ -54,16 +54,31 @@ final class StatusSocket implements AutoCloseable {
 
     private void serve(LogMetrics metrics, MailQueue queue) {
         while (server.isOpen()) {
-            try (SocketChannel client = server.accept()) {
+            SocketChannel client;
+            try {
+                client = server.accept();
+            } catch (ClosedChannelException e) {
+                return;
+            } catch (IOException e) {
+                pause(); // out of file descriptors, say: try again later rather than spin
+                continue;
+            }
+            try (client) {
                 ByteBuffer answer = ByteBuffer.wrap(report(metrics, queue).getBytes(StandardCharsets.UTF_8));
                 while (answer.hasRemaining()) {
                     client.write(answer);
                 }
-            } catch (ClosedChannelException e) {
-                return;
             } catch (IOException e) {
                 // The client went away mid-answer: nothing to do for it; serve the next one.
             }
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(100);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

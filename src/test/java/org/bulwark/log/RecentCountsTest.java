@@ -17,7 +17,7 @@ class RecentCountsTest {
     }
 
     @Test
-    void eventsLeaveTheMinuteAfterSixtySecondsAndTheHourAfterThreeThousandSixHundred() {
+    void eventsLeaveTheMinuteAfterSixtySecondsAndTheHourAfterSixtyMinutes() {
         RecentCounts counts = new RecentCounts(clock);
         counts.record("received");
         counts.record("received");
@@ -43,6 +43,29 @@ class RecentCountsTest {
         counts.record("connections");
 
         assertThat(counts.windows().get("connections")).isEqualTo(new RecentCounts.Window(1, 1, 2));
+    }
+
+    @Test
+    void theHourIsCountedToTheMinute() {
+        RecentCounts counts = new RecentCounts(clock);
+        advance(59); // 12:00:59
+        counts.record("received");
+        advance(3541); // 13:00:00: 59 minutes 1 second later, but in the minute an hour on
+
+        assertThat(counts.windows().get("received")).isEqualTo(new RecentCounts.Window(0, 0, 1));
+    }
+
+    @Test
+    void namesBeyondTheLimitAreCountedUnderTheOverflowName() {
+        RecentCounts counts = new RecentCounts(clock);
+        for (int i = 0; i < RecentCounts.MAX_NAMES + 5; i++) {
+            counts.record("reject reason " + i, "reject (other reasons)");
+        }
+        counts.record("reject reason 0", "reject (other reasons)");
+
+        assertThat(counts.windows()).hasSize(RecentCounts.MAX_NAMES + 1)
+                .containsEntry("reject (other reasons)", new RecentCounts.Window(5, 5, 5))
+                .containsEntry("reject reason 0", new RecentCounts.Window(2, 2, 2));
     }
 
     @Test
