@@ -60,7 +60,9 @@ final class StatusSocket implements AutoCloseable {
             } catch (ClosedChannelException e) {
                 return;
             } catch (IOException e) {
-                pause(); // out of file descriptors, say: try again later rather than spin
+                if (!pause()) { // out of file descriptors, say: try again later rather than spin
+                    return;
+                }
                 continue;
             }
             try (client) {
@@ -74,11 +76,14 @@ final class StatusSocket implements AutoCloseable {
         }
     }
 
-    private static void pause() {
+    /** False when interrupted: the daemon is stopping. */
+    private static boolean pause() {
         try {
             Thread.sleep(100);
+            return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return false;
         }
     }
 
