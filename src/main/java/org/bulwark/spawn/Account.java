@@ -32,10 +32,9 @@ record Account(String name, int uid, int gid) {
         }
     }
 
-    /** The name of this process's user, for messages. */
-    static String currentName() {
-        int uid = currentUid();
-        return getent("passwd", Integer.toString(uid)).map(f -> f[0]).orElse(System.getProperty("user.name"));
+    /** The name of the user with this id (the id itself if it has none), for messages. */
+    static String nameOf(int uid) {
+        return getent("passwd", Integer.toString(uid)).map(f -> f[0]).orElse("uid " + uid);
     }
 
     private static Optional<String[]> getent(String database, String key) {

@@ -41,6 +41,11 @@ record SpawnSettings(String service, Path socket, List<String> command, List<Str
      * @throws ConfigException with master.cf's file and line for a line spawn(8) would refuse
      */
     static SpawnSettings of(ServiceEntry entry, Config config, Path queueDirectory) {
+        return of(entry, config, queueDirectory, Account.currentUid());
+    }
+
+    /** @param serverUid the user id the server runs as: 0 may run commands as any user, others only as themselves */
+    static SpawnSettings of(ServiceEntry entry, Config config, Path queueDirectory, int serverUid) {
         if (!entry.type().equals("unix")) {
             throw error(entry, SpawnTexts.unsupportedType(entry.type()));
         }
@@ -76,7 +81,7 @@ record SpawnSettings(String service, Path socket, List<String> command, List<Str
             throw error(entry, SpawnTexts.notExecutable(command.get(0)));
         }
         return new SpawnSettings(entry.service(), socketOf(entry, queueDirectory), command,
-                launch(entry, user, command), timeLimit(entry, config), environment(config), maxproc(entry, config));
+                launch(entry, user, command, serverUid), timeLimit(entry, config), environment(config), maxproc(entry, config));
     }
 
     /** Postfix 3.0's master.cf {@code { an argument with spaces }}: the braces and the space inside them go. */
@@ -104,7 +109,7 @@ record SpawnSettings(String service, Path socket, List<String> command, List<Str
      * Postfix's set_ugid() leaves the command only the one group. Without root privileges the
      * command can run only as the server's own user.
      */
-    private static List<String> launch(ServiceEntry entry, String user, List<String> command) {
+    private static List<String> launch(ServiceEntry entry, String user, List<String> command, int self) {
         String name = user;
         String group = null;
         int colon = user.indexOf(':');
@@ -121,10 +126,9 @@ record SpawnSettings(String service, Path socket, List<String> command, List<Str
         if (account.uid() == 0 || gid == 0) {
             throw error(entry, SpawnTexts.privileged(user));
         }
-        int self = Account.currentUid();
         if (self != 0) {
             if (account.uid() != self) {
-                throw error(entry, SpawnTexts.notRoot(user, Account.currentName()));
+                throw error(entry, SpawnTexts.notRoot(user, Account.nameOf(self)));
             }
             return command;
         }
