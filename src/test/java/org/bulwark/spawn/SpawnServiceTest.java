@@ -1,6 +1,7 @@
 package org.bulwark.spawn;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
@@ -82,12 +83,17 @@ class SpawnServiceTest {
             try (SocketChannel second = connect(service.socket())) {
                 BufferedReader r2 = new BufferedReader(new InputStreamReader(Channels.newInputStream(second)));
                 write(second, "waiting\n");
+                java.util.concurrent.CompletableFuture<String> greeting = java.util.concurrent.CompletableFuture
+                        .supplyAsync(() -> readLine(r2), java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
+                // The second client waits in the listen queue: no command answers it while the first runs.
+                assertThatThrownBy(() -> greeting.get(1, java.util.concurrent.TimeUnit.SECONDS))
+                        .isInstanceOf(java.util.concurrent.TimeoutException.class);
                 write(first, "ping\n");
                 assertThat(r1.readLine()).isEqualTo("ping");
                 assertThat(Files.readAllLines(starts)).hasSize(1);
 
                 first.close();
-                assertThat(r2.readLine()).isEqualTo("started");
+                assertThat(greeting.get(30, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("started");
                 assertThat(r2.readLine()).isEqualTo("waiting");
                 assertThat(Files.readAllLines(starts)).hasSize(2);
             }
@@ -109,5 +115,13 @@ class SpawnServiceTest {
             }
         }
         assertThat(log.toString(StandardCharsets.UTF_8)).contains("warning: command /bin/sh exit status 3");
+    }
+
+    private static String readLine(BufferedReader reader) {
+        try {
+            return reader.readLine();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 }
