@@ -80,9 +80,31 @@ record SpawnSettings(String service, Path socket, List<String> command, List<Str
         if (program.isAbsolute() && !Files.isExecutable(program)) {
             throw error(entry, SpawnTexts.notExecutable(command.get(0)));
         }
+        checkScript(entry, command);
         return new SpawnSettings(entry.service(), socketOf(entry, queueDirectory), command,
                 launch(entry, user, command, serverUid), timeLimit(entry, config), environment(config), maxproc(entry, config));
     }
+
+    /**
+     * An interpreter's script that is not there would fail on every connection, each time with
+     * a temporary error to the client; the guides' /usr/local/bin path for the SPF policy server
+     * is where a hand install puts it, not where Debian's package does.
+     */
+    private static void checkScript(ServiceEntry entry, List<String> command) {
+        if (command.size() < 2 || !INTERPRETER.matcher(Path.of(command.get(0)).getFileName().toString()).matches()) {
+            return;
+        }
+        String script = command.get(1); // with options first (sh -c ...) there may be no script
+        if (script.startsWith("/") && !script.contains(" ") && !Files.exists(Path.of(script))) {
+            Path path = Path.of(script);
+            Path packaged = Path.of("/usr/sbin").resolve(path.getFileName());
+            throw error(entry, SpawnTexts.missingScript(command.get(0), script,
+                    Files.isExecutable(packaged) ? packaged.toString() : null));
+        }
+    }
+
+    private static final java.util.regex.Pattern INTERPRETER =
+            java.util.regex.Pattern.compile("(perl|python|ruby|sh|bash|dash)[0-9.]*");
 
     /** Postfix 3.0's master.cf {@code { an argument with spaces }}: the braces and the space inside them go. */
     private static String unbraced(String arg) {

@@ -43,6 +43,12 @@ final class SpawnTexts {
         return "spawn: argv=" + command + ": no executable file by that name; install it or correct the path";
     }
 
+    static String missingScript(String interpreter, String script, String installed) {
+        return "spawn: argv=" + interpreter + " " + script + ": no such file " + script
+                + (installed == null ? "; install it or correct the path" : "; it is installed as " + installed
+                        + ", write argv=" + interpreter + " " + installed);
+    }
+
     static String unsupportedType(String type) {
         return "spawn: service type " + type + " is not supported; use unix (a socket under the queue directory)";
     }

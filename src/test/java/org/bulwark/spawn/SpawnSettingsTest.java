@@ -50,14 +50,25 @@ class SpawnSettingsTest {
     @Test
     void asRootTheGuidesLineRunsTheCommandAsNobodyThroughSetpriv() throws Exception {
         SpawnSettings s = read("", "policy-spf unix - n n - 0 spawn\n"
-                + "    user=nobody argv=/usr/bin/perl /usr/local/bin/postfix-policyd-spf-perl\n", 0);
+                + "    user=nobody argv=/usr/bin/perl /usr/sbin/postfix-policyd-spf-perl\n", 0);
 
-        assertThat(s.command()).containsExactly(PERL, "/usr/local/bin/postfix-policyd-spf-perl");
+        assertThat(s.command()).containsExactly(PERL, "/usr/sbin/postfix-policyd-spf-perl");
         assertThat(s.launch()).containsExactly("/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
-                "--", PERL, "/usr/local/bin/postfix-policyd-spf-perl");
+                "--", PERL, "/usr/sbin/postfix-policyd-spf-perl");
         assertThat(s.socket()).isEqualTo(Path.of("/var/spool/bulwark/private/policy-spf"));
         assertThat(s.maxproc()).isZero();
         assertThat(s.timeLimit()).isEqualTo(Duration.ofSeconds(1000));
+    }
+
+    /** The guide's path is a hand install's; Debian's package puts the program in /usr/sbin. */
+    @Test
+    void theGuidesScriptPathIsRefusedWithWhereThePackageInstalledIt() {
+        org.bulwark.testing.Peers.policydSpf();
+        assertThat(refusal("", "policy-spf unix  -       n       n       -       0       spawn\n"
+                + "    user=nobody  argv=/usr/bin/perl /usr/local/bin/postfix-policyd-spf-perl\n", 0)).isEqualTo(
+                conf.resolve("master.cf") + ", line 1: spawn: argv=/usr/bin/perl /usr/local/bin/postfix-policyd-spf-perl:"
+                        + " no such file /usr/local/bin/postfix-policyd-spf-perl; it is installed as"
+                        + " /usr/sbin/postfix-policyd-spf-perl, write argv=/usr/bin/perl /usr/sbin/postfix-policyd-spf-perl");
     }
 
     @Test

@@ -208,4 +208,37 @@ class SpawnServiceTest {
                 + " name the unprivileged account the command runs as, e.g. user=nobody"
                 + " argv=/usr/bin/perl /usr/sbin/postfix-policyd-spf-perl");
     }
+
+    /**
+     * Guide 004 writes {@code policy_time_limit = 3600 # ...} indented under the restriction list:
+     * Postfix reads that line as more of the list and fails each RCPT with "unknown smtpd
+     * restriction"; Bulwark refuses to start and says how to write it.
+     */
+    @Test
+    void guide004sIndentedPolicyTimeLimitIsRefusedWithTheFix() throws Exception {
+        system = new MailSystemFixture(root.resolve("node")).set("smtpd_recipient_restrictions", "\n"
+                + "  check_policy_service unix:private/policy-spf,\n"
+                + "  policy_time_limit = 3600 # Default is 1000; too short[^12]");
+        system.writeServices("policy-spf unix - n n - 0 spawn user=nobody argv=/usr/bin/perl " + Peers.policydSpf());
+        int line = Files.readAllLines(system.conf.resolve("main.cf")).indexOf("smtpd_recipient_restrictions = ") + 1;
+
+        String problem = org.junit.jupiter.api.Assertions.assertThrows(org.bulwark.config.ConfigException.class,
+                () -> org.bulwark.master.Master.start(system.conf)).getMessage();
+        assertThat(problem).isEqualTo(system.conf.resolve("main.cf") + ", line " + line + ": \"policy_time_limit = ...\""
+                + " is read as part of smtpd_recipient_restrictions: a line that starts with white space continues the"
+                + " one before; to set policy_time_limit, start its line in the first column (and put a # comment on a"
+                + " line of its own)");
+    }
+
+    /** Written on its own line, the guide's policy_time_limit is Postfix's limit of a service named policy only. */
+    @Test
+    void policyTimeLimitForAServiceNotNamedPolicyIsReportedNotIgnored() throws Exception {
+        system("check_policy_service unix:private/policy-spf").set("policy_time_limit", "3600")
+                .startWithServices("policy-spf unix - n n - 0 spawn user=nobody argv=/usr/bin/perl " + Peers.policydSpf());
+
+        assertThat(system.maillog()).contains("warning: policy_time_limit applies to a spawn service named policy,"
+                + " and master.cf has none; to limit policy-spf set policy-spf_time_limit (now $command_time_limit)")
+                .contains("spawn service policy-spf listening on ").contains("command time limit 1000s")
+                .doesNotContain("unused parameter: policy_time_limit");
+    }
 }
