@@ -193,6 +193,13 @@ class SpawnServiceTest {
         assertThat(send("sender@remote.example", "bob@example.test")).startsWith("250 2.0.0 Ok: queued as ");
         assertThat(Files.readString(system.awaitDelivered("bob", 1).get(0))).contains("\nX-Policy-Version: 2\n");
 
+        // A broken line is refused with its place; the running service keeps serving.
+        system.writeServices("versioned unix - n n - 0 spawn user=root argv=/bin/sh " + first);
+        assertThat(system.master().reload()).singleElement().asString().startsWith(system.conf.resolve("master.cf")
+                + ", line 9: spawn: user=root: the command must not run as root");
+        assertThat(send("sender@remote.example", "bob@example.test")).startsWith("250 2.0.0 Ok: queued as ");
+        assertThat(Files.readString(system.awaitDelivered("bob", 2).get(1))).contains("\nX-Policy-Version: 2\n");
+
         system.writeServices("");
         assertThat(system.master().reload()).isEmpty();
         assertThat(root.resolve("node/var/spool/private/versioned")).doesNotExist();
