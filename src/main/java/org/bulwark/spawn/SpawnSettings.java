@@ -125,9 +125,9 @@ record SpawnSettings(String service, Path socket, List<String> command, List<Str
 
     /**
      * The command, run as {@code user}. As root the switch goes through setpriv(1): it makes the
-     * setgid/setgroups/setuid calls and execs, and nothing else: no PAM session, no login
-     * environment (runuser would open a PAM session and reset the environment), and it takes the
-     * numeric ids that user=name:group resolves to. Supplementary groups are cleared, as
+     * setgid/setgroups/setuid calls and execs, and nothing else: no PAM, no login environment
+     * (runuser goes through PAM and resets the environment), and it takes the numeric ids that
+     * user=name:group resolves to. Supplementary groups are cleared, as
      * Postfix's set_ugid() leaves the command only the one group. Without root privileges the
      * command can run only as the server's own user.
      */
