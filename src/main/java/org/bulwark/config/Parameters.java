@@ -123,6 +123,7 @@ public final class Parameters {
         time("smtpd_policy_service_timeout", "100s", 's', "time limit for a policy server to answer");
         time("command_time_limit", "1000s", 's', "time limit for delivery to an external command");
         time("policy_time_limit", "$command_time_limit", 's', "time limit of a spawned policy server named policy");
+        list("export_environment", "TZ MAIL_CONFIG LANG", "environment variables passed to external commands (spawn)");
         time("smtpd_policy_service_max_idle", "300s", 's', "an idle policy server connection is closed after this");
         time("smtpd_policy_service_max_ttl", "1000s", 's', "a policy server connection is not reused after this age");
         integer("smtpd_policy_service_try_limit", "2", "attempts to ask a policy server before default_action");

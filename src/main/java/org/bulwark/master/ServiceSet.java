@@ -26,6 +26,7 @@ import org.bulwark.queue.MailQueue;
 import org.bulwark.restrict.SmtpdRestrictions;
 import org.bulwark.rewrite.AddressResolver;
 import org.bulwark.smtpd.SmtpServer;
+import org.bulwark.spawn.SpawnService;
 
 /**
  * The services of one reading of main.cf and master.cf (with their tables): what
@@ -39,6 +40,7 @@ final class ServiceSet {
     private final List<SmtpDelivery> smtpAgents = new ArrayList<>();
     private final Pickup pickup;
     private final List<SmtpdRestrictions> restrictionSets = new ArrayList<>();
+    private final List<SpawnService> spawnServices = new ArrayList<>();
 
     /** Builds, but does not start, every service master.cf asks for. */
     ServiceSet(LoadedConfig loaded, MailLog log, MailQueue queue, CounterStore counters) {
@@ -71,8 +73,9 @@ final class ServiceSet {
                     }
                     case "qmgr", "oqmgr" -> qmgrService = service;
                     case "pickup" -> pickupService = service;
+                    case "spawn" -> spawnServices.add(SpawnService.of(service, config, log));
                     default -> {
-                        // bounce, defer and trace run inside qmgr; spawn, lmtp, pipe ... are later work
+                        // bounce, defer and trace run inside qmgr; lmtp, pipe ... are later work
                     }
                 }
             }
@@ -101,6 +104,10 @@ final class ServiceSet {
     /** Starts every service; on failure stops those already started. */
     void start() throws IOException {
         try {
+            // Policy servers first: an smtpd may ask one as soon as it listens.
+            for (SpawnService spawn : spawnServices) {
+                spawn.start();
+            }
             if (queueManager != null) {
                 queueManager.start();
             }
@@ -128,7 +135,25 @@ final class ServiceSet {
         List<SmtpServer> bound = new ArrayList<>();
         List<SmtpServer> serving = new ArrayList<>();
         List<java.util.function.Supplier<java.util.function.BooleanSupplier>> adoptions = new ArrayList<>();
+        List<SpawnService> retiringSpawn = new ArrayList<>(old.spawnServices);
+        List<SpawnService> spawnBound = new ArrayList<>();
+        List<Runnable> spawnAdoptions = new ArrayList<>();
+        List<SpawnService> spawnServing = new ArrayList<>();
         try {
+            // A spawn socket both sets have stays bound (its clients never find it missing).
+            for (SpawnService fresh : spawnServices) {
+                SpawnService same = retiringSpawn.stream()
+                        .filter(s -> s.socket().equals(fresh.socket())).findFirst().orElse(null);
+                if (same == null) {
+                    fresh.start();
+                    spawnBound.add(fresh);
+                    spawnServing.add(fresh);
+                } else {
+                    retiringSpawn.remove(same);
+                    spawnAdoptions.add(() -> same.adopt(fresh));
+                    spawnServing.add(same);
+                }
+            }
             for (SmtpServer fresh : smtpServers) {
                 SmtpServer same = retiring.stream()
                         .filter(s -> s.listenAddress().equals(fresh.listenAddress())).findFirst().orElse(null);
@@ -144,9 +169,14 @@ final class ServiceSet {
             }
         } catch (IOException | RuntimeException e) {
             bound.forEach(SmtpServer::close);
+            spawnBound.forEach(SpawnService::retire);
             release();
             throw e;
         }
+        spawnAdoptions.forEach(Runnable::run);
+        spawnServices.clear();
+        spawnServices.addAll(spawnServing);
+        retiringSpawn.forEach(SpawnService::retire);
         // Adopted only after every bind succeeded, so that a failed bind leaves the old set whole.
         List<java.util.function.BooleanSupplier> oldSessionsDone = adoptions.stream().map(a -> a.get()).toList();
         smtpServers.clear();
@@ -203,6 +233,7 @@ final class ServiceSet {
         if (queueManager != null) {
             queueManager.stop(grace);
         }
+        spawnServices.forEach(SpawnService::close);
         release();
     }
 

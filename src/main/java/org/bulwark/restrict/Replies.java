@@ -159,6 +159,12 @@ final class Replies {
 
     // Operator messages (log lines and configuration errors).
 
+    static String settingInRestrictionList(String name, String parameter) {
+        return "\"" + name + " = ...\" is read as part of " + parameter + ": a line that starts with white space"
+                + " continues the one before; to set " + name + ", start its line in the first column"
+                + " (and put a # comment on a line of its own)";
+    }
+
     static String unknownRestriction(String name, String parameter) {
         return "unknown restriction \"" + name + "\" in " + parameter;
     }

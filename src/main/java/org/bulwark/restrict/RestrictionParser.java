@@ -142,6 +142,10 @@ final class RestrictionParser {
                     out.add(new Restriction.RestrictionClass(token));
                 } else if (token.indexOf(':') >= 0) {
                     out.add(new Restriction.ImplicitAccess(open(token)));
+                } else if ("=".equals(argument) || token.indexOf('=') > 0) {
+                    // An indented "name = value" line continues the list before it (guides do this).
+                    String setting = token.indexOf('=') > 0 ? token.substring(0, token.indexOf('=')) : token;
+                    throw new ConfigException(Replies.settingInRestrictionList(setting, parameter));
                 } else {
                     throw new ConfigException(Replies.unknownRestriction(token, parameter));
                 }

@@ -210,4 +210,20 @@ final class MailSystemFixture implements AutoCloseable {
             }
         }
     }
+
+    // master.cf lines of a test's own (spawn services and the like).
+
+    /** Writes the configuration with {@code masterCfLines} after the standard services, then starts in process. */
+    MailSystemFixture startWithServices(String masterCfLines) throws IOException {
+        writeServices(masterCfLines);
+        master = Master.start(conf);
+        return this;
+    }
+
+    /** Rewrites master.cf as the standard services plus {@code masterCfLines} (for a reload). */
+    void writeServices(String masterCfLines) throws IOException {
+        writeConfig();
+        Files.writeString(conf.resolve("master.cf"), masterCfLines.stripTrailing() + "\n",
+                java.nio.file.StandardOpenOption.APPEND);
+    }
 }

@@ -1,0 +1,210 @@
+package org.bulwark.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.bulwark.master.Master;
+import org.bulwark.testing.OpensslCertificates;
+import org.bulwark.testing.Peers;
+import org.bulwark.testing.Postgrey;
+import org.bulwark.testing.TestDnsServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Guide 004's main.cf and master.cf as the guide presents them (the seed files), with a real
+ * saslauthd behind {@code smtpd_sasl_type = cyrus}, the guide's spawn service running Debian's
+ * postfix-policyd-spf-perl, and a real postgrey on the guide's {@code unix:postgrey/socket}.
+ *
+ * <p>What the test changes, and why: file paths point into the test's directories; the guide's
+ * {@code submission} service listens on a free loopback port; the spawn argv names
+ * /usr/sbin/postfix-policyd-spf-perl, where Debian installs the program the guide unpacks into
+ * /usr/local/bin; the guide's three additions to smtpd_recipient_restrictions are merged into one
+ * list, as a reader who adds them does (written one after another, the last would win), and its
+ * indented {@code policy_time_limit} line becomes {@code policy-spf_time_limit} on a line of its
+ * own; its login map {@code /^(.*)$/ ${1}} becomes {@code /^(.*)@example\.test$/ ${1}}, because
+ * as written it names an owner for every sender, so that reject_sender_login_mismatch would refuse
+ * all mail from outside ("553 5.7.1 ... not logged in", as Postfix would too).
+ */
+class Guide004PolicyServicesTest {
+
+    /**
+     * The client. The guide's reject_unknown_client_hostname wants a forward-confirmed name, which
+     * on loopback only 127.0.0.1 (localhost) has; mynetworks names a network no test client is in,
+     * so that it plays a host from outside.
+     */
+    private static final String OUTSIDE = "127.0.0.1";
+
+    @TempDir
+    Path root;
+
+    private Process saslauthd;
+    private ServerSocket imap;
+    private Master master;
+
+    @AfterEach
+    void stop() throws Exception {
+        if (master != null) {
+            master.close();
+        }
+        if (saslauthd != null) {
+            saslauthd.descendants().forEach(ProcessHandle::destroy);
+            saslauthd.destroy();
+            saslauthd.waitFor();
+        }
+        if (imap != null) {
+            imap.close();
+        }
+    }
+
+    private static Path seed(String file) throws URISyntaxException {
+        return Path.of(Objects.requireNonNull(Guide004PolicyServicesTest.class
+                .getResource("/config/seeds/guide-004/" + file)).toURI());
+    }
+
+    @Test
+    void theGuidesPolicyServicesAndSubmissionWorkAsTheGuideSays() throws Exception {
+        Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxr-xr-x"));
+        try (TestDnsServer dns = TestDnsServer.start()
+                .addA("mail.remote.example", "192.0.2.25")
+                .addMx("remote.example", 10, "mail.remote.example")
+                .addMx("example.test", 10, "mail.example.test")
+                .addA("mail.example.test", "127.0.0.1");
+                Postgrey postgrey = Postgrey.startUnix(root.resolve("postgrey"),
+                        root.resolve("node/var/spool/postgrey/socket"), 1)) {
+            Path mux = startSaslauthd();
+            MailSystemFixture system = new MailSystemFixture(root.resolve("node"))
+                    .set("dns_servers", dns.address())
+                    .set("mynetworks", "192.0.2.0/24")
+                    .set("smtpd_relay_restrictions", null);
+            int submission = MailSystemFixture.freePort();
+            Path tls = Files.createDirectories(root.resolve("tls"));
+            Path[] keyAndCert = OpensslCertificates.make(tls, "postfix", OpensslCertificates.KeyForm.RSA_PKCS8,
+                    "mail.example.test");
+            Path loginMaps = Files.writeString(root.resolve("login_maps.pcre"), "/^(.*)@example\\.test$/   ${1}\n");
+
+            system.writeServices(Files.readString(seed("master.cf"))
+                    // The seed keeps the web page's non-breaking spaces, which Bulwark reads as spaces.
+                    .replaceFirst("(?m)^submission[\\s\u00a0]+inet", "127.0.0.1:" + submission + " inet")
+                    .replace("/usr/local/bin/postfix-policyd-spf-perl", Peers.policydSpf()));
+            String harness = Files.readString(system.conf.resolve("main.cf"));
+            Files.writeString(system.conf.resolve("main.cf"), Files.readString(seed("main.cf"))
+                    + "\n# The test's lines\n" + harness
+                    + "smtpd_tls_cert_file = " + keyAndCert[1] + "\n"
+                    + "smtpd_tls_key_file = " + keyAndCert[0] + "\n"
+                    + "smtpd_sender_login_maps = pcre:" + loginMaps + "\n"
+                    + "smtpd_sasl_path = " + mux + "\n"
+                    + "smtpd_recipient_restrictions = permit_sasl_authenticated, reject_unauth_destination,\n"
+                    + "    check_policy_service unix:private/policy-spf,\n"
+                    + "    check_policy_service unix:postgrey/socket, permit\n"
+                    + "policy-spf_time_limit = 3600\n");
+            master = Master.start(system.conf);
+
+            // The telnet test from outside: no relaying for a stranger.
+            assertThat(rcpt(system.port(), "friend@outside.example"))
+                    .isEqualTo("454 4.7.1 <friend@outside.example>: Relay access denied");
+
+            // Mail for us: policyd-spf (through the spawn service) and then postgrey, which defers the first try.
+            assertThat(rcpt(system.port(), "alice@example.test")).isEqualTo("450 4.2.0 <alice@example.test>:"
+                    + " Recipient address rejected: Greylisted, see http://postgrey.schweikert.ch/help/example.test.html");
+            Thread.sleep(2_000);
+            try (SmtpDialogue smtp = new SmtpDialogue(system.port(), OUTSIDE)) {
+                assertThat(smtp.reply()).isEqualTo("220 mail.example.test ESMTP Why, hello there!");
+                smtp.command("EHLO mail.remote.example");
+                smtp.command("MAIL FROM:<a@remote.example>");
+                assertThat(smtp.command("RCPT TO:<alice@example.test>")).isEqualTo("250 2.1.5 Ok");
+                smtp.command("DATA");
+                assertThat(smtp.command("Subject: Hello!\r\n\r\nHow have you been?\r\n.")).startsWith("250 2.0.0 Ok: queued as ");
+            }
+            String message = Files.readString(system.awaitDelivered("alice", 1).get(0));
+            assertThat(message).contains("; none (SPF not checked for localhost)")
+                    .containsPattern("\nX-Greylist: delayed \\d+ seconds by postgrey-");
+
+            // Authenticated submission through saslauthd, after STARTTLS (smtpd_tls_auth_only = yes).
+            var submitted = MailSystemFixture.run(List.of(Peers.swaks(), "--server", "127.0.0.1", "--port",
+                    Integer.toString(submission), "--local-interface", OUTSIDE, "--ehlo", "mail.remote.example",
+                    "--tls", "--auth", "PLAIN", "--auth-user", "alice", "--auth-password", "wonderland",
+                    "--from", "alice@example.test", "--to", "friend@outside.example", "--timeout", "20"), null);
+            assertThat(submitted.output()).as(submitted.output()).contains("<~  235 2.7.0 Authentication successful")
+                    .containsPattern("<~  250 2\\.0\\.0 Ok: queued as [0-9A-F]+");
+            assertThat(system.maillog()).contains("spawn service policy-spf listening on ")
+                    .contains("command time limit 3600s").doesNotContain("exit status");
+        }
+    }
+
+    /** EHLO, MAIL from a sender outside, RCPT; the RCPT reply. */
+    private static String rcpt(int port, String recipient) throws Exception {
+        try (SmtpDialogue smtp = new SmtpDialogue(port, OUTSIDE)) {
+            smtp.reply();
+            smtp.command("EHLO mail.remote.example");
+            assertThat(smtp.command("MAIL FROM:<a@remote.example>")).isEqualTo("250 2.1.0 Ok");
+            String reply = smtp.command("RCPT TO:<" + recipient + ">");
+            smtp.command("QUIT");
+            return reply;
+        }
+    }
+
+    /**
+     * saslauthd as the guide's Cyrus backend. Its shadow and sasldb mechanisms read fixed system
+     * files a test must not touch, so it runs rimap against a small IMAP responder that knows
+     * alice with password wonderland.
+     */
+    private Path startSaslauthd() throws Exception {
+        Path dir = Files.createDirectories(root.resolve("saslauthd"));
+        imap = new ServerSocket(0, 10, InetAddress.getByName("127.0.0.1"));
+        Thread.ofVirtual().start(this::serveImap);
+        // saslauthd signals its whole process group when it exits: give it a group of its own.
+        saslauthd = new ProcessBuilder(new ArrayList<>(List.of("setsid", Peers.saslauthd(), "-a", "rimap", "-O",
+                "127.0.0.1/" + imap.getLocalPort(), "-m", dir.toString(), "-n", "1", "-d")))
+                .redirectErrorStream(true).redirectOutput(dir.resolve("saslauthd.out").toFile()).start();
+        Path mux = dir.resolve("mux");
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
+        while (!Files.exists(mux)) {
+            if (!saslauthd.isAlive() || Instant.now().isAfter(deadline)) {
+                throw new IOException("saslauthd did not start: " + Files.readString(dir.resolve("saslauthd.out")));
+            }
+            Thread.sleep(20);
+        }
+        return mux;
+    }
+
+    private void serveImap() {
+        while (!imap.isClosed()) {
+            try (Socket c = imap.accept()) {
+                BufferedReader in = new BufferedReader(new InputStreamReader(c.getInputStream(), StandardCharsets.UTF_8));
+                OutputStream out = c.getOutputStream();
+                out.write("* OK IMAP4rev1 ready\r\n".getBytes(StandardCharsets.US_ASCII));
+                for (String line; (line = in.readLine()) != null; ) {
+                    String[] words = line.split(" ", 3);
+                    if (words.length >= 2 && words[1].equalsIgnoreCase("LOGIN")) {
+                        boolean ok = words.length == 3 && words[2].equals("\"alice\" \"wonderland\"");
+                        out.write((words[0] + (ok ? " OK LOGIN completed\r\n" : " NO LOGIN failed\r\n"))
+                                .getBytes(StandardCharsets.US_ASCII));
+                    } else {
+                        out.write(("* BYE\r\n" + words[0] + " OK\r\n").getBytes(StandardCharsets.US_ASCII));
+                        break;
+                    }
+                }
+            } catch (IOException e) {
+                // the next connection, or the end of the test
+            }
+        }
+    }
+}
