@@ -103,6 +103,21 @@ class SecretFilesTest {
 
         mode(passwd, "rw-------");
         system.start();
+        String plain = java.util.Base64.getEncoder().encodeToString(
+                "\0alice@example.test\0wonderland".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        try (SmtpDialogue smtp = new SmtpDialogue(system.port(), "127.0.0.1")) {
+            smtp.reply();
+            smtp.command("EHLO client.example");
+            assertThat(smtp.command("AUTH PLAIN " + plain)).startsWith("235 ");
+        }
+        // Loosened while running: no login is checked against it any more.
+        mode(passwd, "rw-r--r--");
+        try (SmtpDialogue smtp = new SmtpDialogue(system.port(), "127.0.0.1")) {
+            smtp.reply();
+            smtp.command("EHLO client.example");
+            assertThat(smtp.command("AUTH PLAIN " + plain)).startsWith("454 4.7.0 ");
+        }
+        assertThat(system.awaitLog("chmod 600 " + passwd)).contains("readable or writable by group or others");
     }
 
     @Test
