@@ -15,6 +15,10 @@ final class Messages {
                 + ", log: " + where;
     }
 
+    static String warning(String text) {
+        return "bulwark: warning: " + text;
+    }
+
     static String alreadyRunning(long pid) {
         return "bulwark: fatal: the mail system is already running: PID: " + pid;
     }

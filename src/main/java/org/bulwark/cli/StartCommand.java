@@ -13,6 +13,7 @@ import org.bulwark.config.ConfigLoader;
 import org.bulwark.master.PidFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * {@code bulwark start}: runs {@code start-fg} as a background process with the same Java and
@@ -25,6 +26,9 @@ final class StartCommand implements Callable<Integer> {
 
     @Mixin
     ConfigDirectory configDirectory;
+
+    @Option(names = "--allow-root", description = "Run as root even with listeners that other machines can reach.")
+    boolean allowRoot;
 
     @Override
     public Integer call() throws Exception {
@@ -47,6 +51,9 @@ final class StartCommand implements Callable<Integer> {
         command.add("start-fg");
         command.add("-c");
         command.add(directory.toString());
+        if (allowRoot) {
+            command.add("--allow-root");
+        }
         Process child = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()))

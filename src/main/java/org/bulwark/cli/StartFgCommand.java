@@ -8,6 +8,7 @@ import org.bulwark.master.Master;
 import org.bulwark.master.PidFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * {@code bulwark start-fg}: runs the mail system in the foreground until SIGTERM or SIGINT, like
@@ -19,6 +20,10 @@ final class StartFgCommand implements Callable<Integer> {
     @Mixin
     ConfigDirectory configDirectory;
 
+    @Option(names = "--allow-root", description = "Run as root even with listeners that other machines can reach "
+            + "(refused otherwise: run it as an unprivileged user, see packaging/bulwark.service).")
+    boolean allowRoot;
+
     @Override
     public Integer call() throws Exception {
         Config config = ConfigLoader.load(configDirectory.resolve()).main();
@@ -27,7 +32,8 @@ final class StartFgCommand implements Callable<Integer> {
             System.err.println(Messages.alreadyRunning(pidFile.running().get().pid()));
             return 1;
         }
-        Master master = Master.start(configDirectory.resolve());
+        Master master = Master.start(configDirectory.resolve(), allowRoot);
+        master.rootWarning().ifPresent(warning -> System.err.println(Messages.warning(warning)));
         master.reloadOnHangup();
         pidFile.write(ProcessHandle.current().pid());
         System.err.println(Messages.started(ProcessHandle.current().pid(), master.smtpPorts(), config.get("maillog_file")));

@@ -112,4 +112,10 @@ final class ConfigMessages {
     static String editNeedsAssignment(String argument) {
         return "\"" + argument + "\": -e needs name=value";
     }
+
+    static String secretReadableByOthers(String parameter, Path file, String mode) {
+        return parameter + " = " + file + ": the file is readable or writable by group or others (" + mode
+                + "), so any account on this machine could read the secret in it; refusing to use it."
+                + " Fix: chmod 600 " + file + " (owned by the user the server runs as)";
+    }
 }

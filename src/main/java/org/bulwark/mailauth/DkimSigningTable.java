@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.bulwark.config.ConfigException;
+import org.bulwark.config.SecretFiles;
 import org.bulwark.mail.MailAddress;
 import org.bulwark.table.LookupTable;
 import org.bulwark.table.LookupTables;
@@ -103,6 +104,7 @@ public final class DkimSigningTable {
     }
 
     private static DkimSigningKey key(String domain, String selector, Path file, String parameter) {
+        SecretFiles.requireOwnerOnly(parameter, file);
         try {
             PrivateKey key = DkimKeyFiles.read(file);
             return new DkimSigningKey(domain.toLowerCase(Locale.ROOT), selector, DkimKeyFiles.algorithmOf(key), key);

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import org.bulwark.anvil.CounterStore;
 import org.bulwark.config.Config;
@@ -37,8 +38,11 @@ public final class Master implements AutoCloseable {
     private MetricsEndpoint metrics;
     private StatusSocket status;
     private boolean stopped;
+    private final boolean allowRoot;
+    private Optional<String> rootWarning = Optional.empty();
 
-    private Master(LoadedConfig loaded) throws IOException {
+    private Master(LoadedConfig loaded, boolean allowRoot) throws IOException {
+        this.allowRoot = allowRoot;
         Config main = loaded.main();
         configDirectory = main.configDirectory();
         log = MailLog.open(main.get("maillog_file"), main.get("myhostname"), main.get("syslog_name"));
@@ -48,6 +52,8 @@ public final class Master implements AutoCloseable {
             for (String warning : loaded.warnings()) {
                 logger.warning(warning);
             }
+            rootWarning = RootCheck.check(loaded, RootCheck.runningAsRoot(), allowRoot);
+            rootWarning.ifPresent(logger::warning);
             queue = MailQueue.open(Path.of(main.get("queue_directory")));
             for (String line : queue.recover()) {
                 logger.info(line);
@@ -90,10 +96,18 @@ public final class Master implements AutoCloseable {
      * @throws IOException when a listener cannot bind or the queue cannot be opened
      */
     public static Master start(Path configDirectory) throws IOException {
+        return start(configDirectory, false);
+    }
+
+    /**
+     * As {@link #start(Path)}; {@code allowRoot} lets it run as root with listeners that other
+     * machines can reach (see {@link RootCheck}).
+     */
+    public static Master start(Path configDirectory, boolean allowRoot) throws IOException {
         LoadedConfig loaded = ConfigLoader.load(configDirectory);
         Master master;
         try {
-            master = new Master(loaded);
+            master = new Master(loaded, allowRoot);
         } catch (ConfigException e) {
             throw e.locatedIn(loaded.main());
         }
@@ -109,6 +123,11 @@ public final class Master implements AutoCloseable {
             throw e;
         }
         logger.info("daemon started -- version " + VERSION + ", configuration " + configDirectory);
+    }
+
+    /** The warning logged at start for running as root, if it was. */
+    public Optional<String> rootWarning() {
+        return rootWarning;
     }
 
     /** The ports the SMTP listeners are bound to, in master.cf order (useful with port 0). */
@@ -143,6 +162,7 @@ public final class Master implements AutoCloseable {
             ServiceSet fresh;
             try {
                 loaded = ConfigLoader.load(configDirectory);
+                RootCheck.check(loaded, RootCheck.runningAsRoot(), allowRoot);
                 fresh = new ServiceSet(loaded, log, queue, counters);
                 fresh.takeOver(services, STOP_GRACE);
             } catch (ConfigException e) {

@@ -27,4 +27,23 @@ final class MasterTexts {
     static String noStatusSocket(String reason) {
         return "cannot open the status socket (bulwark status will show only the uptime): " + reason;
     }
+
+    private static final String WHY_NOT_ROOT = "a bug in a network daemon that runs as root gives whoever finds it"
+            + " the whole machine. Run it as an unprivileged user instead: the systemd unit in packaging/"
+            + " (bulwark.service) runs it as user bulwark and grants only CAP_NET_BIND_SERVICE for ports below 1024";
+
+    static String rootRefused(java.util.List<String> listeners) {
+        return "refusing to run as root with listeners that other machines can reach: " + String.join(", ", listeners)
+                + ". Why: " + WHY_NOT_ROOT + ". To run as root anyway, start it with --allow-root";
+    }
+
+    static String rootAllowed(java.util.List<String> listeners) {
+        return "running as root (--allow-root) with listeners that other machines can reach: "
+                + String.join(", ", listeners) + "; " + WHY_NOT_ROOT;
+    }
+
+    static String rootOnLoopback() {
+        return "running as root; every listener is on loopback, so only this machine can connect. On any other"
+                + " address this would be refused without --allow-root: " + WHY_NOT_ROOT;
+    }
 }

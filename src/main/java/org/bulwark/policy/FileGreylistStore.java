@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -35,11 +36,19 @@ final class FileGreylistStore implements GreylistStore {
             return;
         }
         try {
-            Files.createDirectories(file.toAbsolutePath().getParent());
+            Path directory = file.toAbsolutePath().getParent();
+            if (!Files.isDirectory(directory)) {
+                // Postfix's data_directory is 0700: what it holds is the server's business only.
+                Files.createDirectories(directory);
+                Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwx------"));
+            }
             if (Files.exists(file)) {
                 replay(Files.readAllLines(file, StandardCharsets.UTF_8));
             }
+            // Who wrote to whom from where: readable by the server only.
             Path compacted = file.resolveSibling(file.getFileName() + ".tmp");
+            Files.deleteIfExists(compacted);
+            Files.createFile(compacted, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             try (BufferedWriter out = Files.newBufferedWriter(compacted, StandardCharsets.UTF_8)) {
                 for (var e : entries.entrySet()) {
                     out.write(line(e.getKey(), e.getValue()));

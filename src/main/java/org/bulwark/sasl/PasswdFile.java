@@ -12,6 +12,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import org.bulwark.config.ConfigException;
+import org.bulwark.config.SecretFiles;
 
 /**
  * A Dovecot passwd-file: {@code user:{SCHEME}hash[:uid:gid:gecos:home:shell:extra]} per line,
@@ -38,6 +40,12 @@ final class PasswdFile {
     }
 
     private Map<String, String> current() throws IOException {
+        // Checked on every use, not only at start: a chmod changes no modification time.
+        try {
+            SecretFiles.requireOwnerOnly("smtpd_sasl_path", file);
+        } catch (ConfigException e) {
+            throw new IOException(e.getMessage(), e);
+        }
         lock.lock();
         try {
             FileTime modified = Files.getLastModifiedTime(file);

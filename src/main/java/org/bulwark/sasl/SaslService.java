@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.bulwark.config.Config;
+import org.bulwark.config.SecretFiles;
 import org.bulwark.log.MailLog;
 
 /**
@@ -48,8 +49,11 @@ public final class SaslService {
             case "dovecot" -> new DovecotBackend(BackendAddress.parse(path, queue), log);
             case "cyrus" -> new SaslauthdBackend(BackendAddress.parse(
                     path.equals("smtpd") ? "/var/run/saslauthd/mux" : path, queue), realm, log);
-            default -> new BuiltinBackend(new PasswdFile(config.configDirectory().resolve(path), log::warning),
-                    realm, log);
+            default -> {
+                Path file = config.configDirectory().resolve(path);
+                SecretFiles.requireOwnerOnly("smtpd_sasl_path", file);
+                yield new BuiltinBackend(new PasswdFile(file, log::warning), realm, log);
+            }
         };
     }
 

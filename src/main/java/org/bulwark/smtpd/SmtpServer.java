@@ -211,7 +211,7 @@ public final class SmtpServer implements AutoCloseable {
         try {
             security.tls().reload();
             return java.util.Optional.empty();
-        } catch (org.bulwark.tls.TlsException e) {
+        } catch (org.bulwark.tls.TlsException | org.bulwark.config.ConfigException e) {
             return java.util.Optional.of(e.getMessage());
         }
     }

@@ -165,6 +165,18 @@ class GreylistTest {
     }
 
     @Test
+    void theFileAndTheDirectoryItMakesAreTheServersOnly() throws Exception {
+        Path file = dir.resolve("data/greylist.db");
+        try (GreylistStore store = new FileGreylistStore(file)) {
+            greylist(settings(), store).decide(request("192.0.2.1", "a@sender.example", "u@example.org"));
+        }
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+                .isEqualTo("rw-------");
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file.getParent())))
+                .isEqualTo("rwx------");
+    }
+
+    @Test
     void servicesShareOneFileStoreWhichClosesWithItsLastUser() throws Exception {
         GreylistStore first = GreylistStores.acquire("file:greylist.db", dir);
         GreylistStore second = GreylistStores.acquire(dir.resolve("greylist.db").toString(), dir);

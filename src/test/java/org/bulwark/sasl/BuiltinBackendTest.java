@@ -30,6 +30,7 @@ class BuiltinBackendTest {
                 Scram@Example.org:%s
                 broken line without a password
                 """.formatted(PasswordScheme.SHA256_CRYPT.hash("wonderland"), PasswordScheme.SCRAM_SHA_256.hash("pencil")));
+        Files.setPosixFilePermissions(dir.resolve("passwd"), java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         List<String> values = new ArrayList<>(List.of("smtpd_sasl_auth_enable", "yes", "config_directory", dir.toString(),
                 "smtpd_sasl_path", "passwd"));
         values.addAll(List.of(settings));

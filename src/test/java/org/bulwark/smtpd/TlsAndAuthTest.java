@@ -41,6 +41,7 @@ class TlsAndAuthTest {
         passwd = dir.resolve("passwd");
         Files.writeString(passwd, "alice@example.org:" + PasswordScheme.SHA512_CRYPT.hash("wonderland") + "\n"
                 + "bob@example.org:" + PasswordScheme.BLF_CRYPT.hash("builder") + "::::::\n");
+        Files.setPosixFilePermissions(passwd, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
     }
 
     Map<String, String> submission(String... more) {

@@ -44,6 +44,8 @@ class SubmissionTest {
                 "alice@example.test:" + OpensslCertificates.run(Peers.doveadm(), "pw", "-s", "SHA512-CRYPT", "-p",
                         "wonderland").strip() + "\n"
                 + "bob@example.test:" + PasswordScheme.ARGON2ID.hash("builder") + "\n");
+        Files.setPosixFilePermissions(system.conf.resolve("sasl-passwd"),
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         system.set("smtpd_tls_security_level", "may")
                 .set("smtpd_tls_cert_file", files[1].toString())
                 .set("smtpd_tls_key_file", files[0].toString())

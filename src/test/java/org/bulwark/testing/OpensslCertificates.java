@@ -59,6 +59,8 @@ public final class OpensslCertificates {
         Path[] files = make(dir, name, form, host);
         Path chain = dir.resolve(name + ".pem");
         Files.writeString(chain, Files.readString(files[0]) + Files.readString(files[1]));
+        // It holds the private key: readable by its owner only, or the server refuses it.
+        Files.setPosixFilePermissions(chain, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         return chain;
     }
 
