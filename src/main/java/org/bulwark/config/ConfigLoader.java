@@ -70,6 +70,11 @@ public final class ConfigLoader {
             }
         }
         warnUnused(entries, services, mainFile, warnings);
+        warnIgnored(main, entries, services, mainFile, warnings);
+        Entry origin = entries.get("myorigin");
+        if (origin != null) {
+            warnUnreadableOrigin(main, origin, mainFile, warnings);
+        }
         return new LoadedConfig(main, services, warnings);
     }
 
@@ -156,8 +161,46 @@ public final class ConfigLoader {
         }
     }
 
+    /** One warning for each parameter Bulwark recognises but does not act on (see {@link NotImplemented}). */
+    private static void warnIgnored(Config main, Map<String, Entry> entries, List<ServiceEntry> services, Path file,
+            List<String> warnings) {
+        for (Map.Entry<String, Entry> e : entries.entrySet()) {
+            NotImplemented.warning(e.getKey(), main.get(e.getKey()), NotImplemented.Place.MAIN_CF)
+                    .ifPresent(w -> warnings.add(LogicalLines.where(file, e.getValue().line()) + w));
+        }
+        for (ServiceEntry s : services) {
+            Config serviceConfig = main.with(s.overrides());
+            for (String name : s.overrides().keySet()) {
+                NotImplemented.warning(name, serviceConfig.get(name), NotImplemented.Place.MASTER_CF)
+                        .ifPresent(w -> warnings.add(LogicalLines.where(s.file(), s.line()) + w));
+            }
+        }
+    }
+
+    /**
+     * {@code myorigin = /etc/mailname} names a file whose first line is the domain (Debian's
+     * Postfix); without that line mail would go out from $myhostname, so say so.
+     */
+    private static void warnUnreadableOrigin(Config main, Entry origin, Path file, List<String> warnings) {
+        String path = origin.value().strip();
+        if (!path.startsWith("/")) {
+            return;
+        }
+        String firstLine = "";
+        try (java.io.BufferedReader in = Files.newBufferedReader(Path.of(path))) {
+            String line = in.readLine();
+            firstLine = line == null ? "" : line.strip();
+        } catch (java.io.IOException | RuntimeException unreadable) {
+            // reported below
+        }
+        if (firstLine.isEmpty()) {
+            warnings.add(LogicalLines.where(file, origin.line())
+                    + ConfigMessages.originFileUnreadable(path, main.get("myhostname")));
+        }
+    }
+
     private static boolean unused(String name, Set<String> referenced, Set<String> serviceNames) {
-        return Parameters.find(name).isEmpty() && !referenced.contains(name) && !perService(name, serviceNames);
+        return Parameters.find(name).isEmpty() && !NotImplemented.known(name) && !referenced.contains(name) && !perService(name, serviceNames);
     }
 
     /**
