@@ -44,6 +44,11 @@ final class ConfigMessages {
                 + " write the domain on the first line of " + path;
     }
 
+    static String undefined(String name) {
+        return "undefined parameter: " + name + "; $" + name + " expands to nothing; define " + name
+                + " in main.cf";
+    }
+
     static String nonBreakingSpace() {
         return "non-breaking space (U+00A0) read as a plain space; replace it with a space";
     }

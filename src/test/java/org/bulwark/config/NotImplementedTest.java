@@ -66,6 +66,23 @@ class NotImplementedTest {
                         + " DKIM signing is built in (dkim_private_key)");
     }
 
+    /** Postfix 3's stock submission entry refers to mua_* parameters main.cf has to define. */
+    @Test
+    void anUndefinedParameterInAnOverrideWarnsOnceAsInPostfix() throws IOException {
+        LoadedConfig loaded = load("myhostname = mail.example.test\nmua_sender_restrictions = reject_sender_login_mismatch\n", """
+                submission inet n       -       n       -       -       smtpd
+                  -o smtpd_client_restrictions=$mua_client_restrictions
+                  -o smtpd_helo_restrictions=${mua_client_restrictions}
+                  -o smtpd_sender_restrictions=$mua_sender_restrictions
+                  -o smtpd_recipient_restrictions=${mua_recipient_restrictions?permit}
+                  -o smtpd_relay_restrictions=permit_sasl_authenticated,reject
+                """);
+
+        assertThat(loaded.warnings()).containsExactly(dir.resolve("master.cf") + ", line 1: undefined parameter:"
+                + " mua_client_restrictions; $mua_client_restrictions expands to nothing; define mua_client_restrictions"
+                + " in main.cf");
+    }
+
     @Test
     void syslogNameInMainCfIsImplemented() throws IOException {
         assertThat(load("syslog_name = mail\n", null).warnings()).isEmpty();
