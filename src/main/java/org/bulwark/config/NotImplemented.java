@@ -39,9 +39,6 @@ final class NotImplemented {
                     "Bulwark keeps TLS sessions in memory for smtpd_tls_session_cache_timeout; remove the line"),
             new Entry("smtp_tls_session_cache_database", ANYWHERE, ANY,
                     "Bulwark keeps outbound TLS sessions in memory; remove the line"),
-            new Entry("syslog_name", List.of(Place.MASTER_CF), ANY,
-                    "Bulwark logs every service under main.cf's syslog_name; the service shows in the"
-                            + " program name and port"),
             new Entry("milter_macro_daemon_name", ANYWHERE, ANY,
                     "Bulwark has no Milter client; DKIM signing is built in (dkim_private_key)"),
             new Entry("smtpd_milters", ANYWHERE, NotImplemented::notEmpty,

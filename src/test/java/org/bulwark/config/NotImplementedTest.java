@@ -59,9 +59,7 @@ class NotImplementedTest {
                 """);
 
         Path master = dir.resolve("master.cf");
-        assertThat(loaded.warnings()).containsExactlyInAnyOrder(
-                master + ", line 2: syslog_name is ignored: Bulwark logs every service under main.cf's syslog_name;"
-                        + " the service shows in the program name and port",
+        assertThat(loaded.warnings()).containsExactly(
                 master + ", line 2: milter_macro_daemon_name is ignored: Bulwark has no Milter client;"
                         + " DKIM signing is built in (dkim_private_key)");
     }
@@ -81,11 +79,6 @@ class NotImplementedTest {
         assertThat(loaded.warnings()).containsExactly(dir.resolve("master.cf") + ", line 1: undefined parameter:"
                 + " mua_client_restrictions; $mua_client_restrictions expands to nothing; define mua_client_restrictions"
                 + " in main.cf");
-    }
-
-    @Test
-    void syslogNameInMainCfIsImplemented() throws IOException {
-        assertThat(load("syslog_name = mail\n", null).warnings()).isEmpty();
     }
 
     @Test
