@@ -35,6 +35,7 @@ class Guide001EndToEndTest {
     private GuideSystem guide;
     private DovecotPeer dovecot;
     private FakeSmtpServer remote;
+    private int ipv6Port;
 
     @BeforeAll
     static void zone() throws Exception {
@@ -56,7 +57,8 @@ class Guide001EndToEndTest {
         Path tls = Files.createDirectories(root.resolve("pki"));
         Path[] keyAndCert = OpensslCertificates.make(tls, "mail", KeyForm.RSA_PKCS8, "mail.yourdomain.no");
         Path mailname = Files.writeString(root.resolve("mailname"), "yourdomain.no\n");
-        guide = new GuideSystem(root, dns).start("guide-001",
+        ipv6Port = MailSystemFixture.freePort();
+        guide = new GuideSystem(root, dns).masterCf("[::1]:" + ipv6Port + " inet n - n - - smtpd").start("guide-001",
                 "myorigin = " + mailname,
                 "smtpd_tls_cert_file = " + keyAndCert[1],
                 "smtpd_tls_key_file = " + keyAndCert[0],
@@ -146,6 +148,33 @@ class Guide001EndToEndTest {
         }
         var message = remote.awaitMessages(1).get(0);
         assertThat(message.mailFrom()).startsWith("<root@yourdomain.no>");
+    }
+
+    /** mynetworks' [::1]/128: the machine itself relays over IPv6 too. */
+    @Test
+    void theIpv6LoopbackIsInMynetworks() throws Exception {
+        try (java.net.Socket socket = new java.net.Socket()) {
+            socket.bind(new java.net.InetSocketAddress(java.net.InetAddress.getByName("::1"), 0));
+            socket.connect(new java.net.InetSocketAddress(java.net.InetAddress.getByName("::1"), ipv6Port), 5000);
+            socket.setSoTimeout(30_000);
+            var in = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+                    java.nio.charset.StandardCharsets.UTF_8));
+            var out = socket.getOutputStream();
+            assertThat(in.readLine()).isEqualTo("220 mail.yourdomain.no ESMTP Bulwark");
+            java.util.function.Function<String, String> command = line -> {
+                try {
+                    out.write((line + "\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    out.flush();
+                    return in.readLine();
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            };
+            assertThat(command.apply("HELO localhost")).startsWith("250 ");
+            assertThat(command.apply("MAIL FROM:<root@yourdomain.no>")).isEqualTo("250 2.1.0 Ok");
+            assertThat(command.apply("RCPT TO:<friend@remote.example>")).isEqualTo("250 2.1.5 Ok");
+        }
+        guide.system.awaitLog("connect from localhost[::1]");
     }
 
     @Test

@@ -63,9 +63,19 @@ final class GuideSystem implements AutoCloseable {
         }
     }
 
+    private final List<String> masterCfLines = new ArrayList<>();
+
+    /** Adds a master.cf line after the harness's services (e.g. a listener on [::1]). */
+    GuideSystem masterCf(String line) {
+        masterCfLines.add(line);
+        return this;
+    }
+
     /** Writes the guide's main.cf followed by the test's lines and starts the whole system. */
     GuideSystem start(String guide, String... testLines) throws IOException {
         system.writeConfig();
+        Path masterCf = system.conf.resolve("master.cf");
+        Files.writeString(masterCf, Files.readString(masterCf) + String.join("\n", masterCfLines) + "\n");
         Path mainCf = system.conf.resolve("main.cf");
         String harness = Files.readString(mainCf);
         StringBuilder text = new StringBuilder(Files.readString(guide(guide).resolve("main.cf")))
