@@ -76,6 +76,7 @@ public final class ConfigLoader {
         }
         warnUnused(entries, services, mainFile, warnings);
         warnIgnored(main, entries, services, mainFile, warnings);
+        services.forEach(s -> warnUndefined(entries, s, warnings));
         Entry origin = entries.get("myorigin");
         if (origin != null) {
             warnUnreadableOrigin(main, origin, mainFile, warnings);
@@ -174,7 +175,6 @@ public final class ConfigLoader {
                     .ifPresent(w -> warnings.add(LogicalLines.where(file, e.getValue().line()) + w));
         }
         for (ServiceEntry s : services) {
-            warnUndefined(entries, s, warnings);
             Config serviceConfig = main.with(s.overrides());
             for (String name : s.overrides().keySet()) {
                 NotImplemented.warning(name, serviceConfig.get(name), NotImplemented.Place.MASTER_CF)
@@ -226,7 +226,8 @@ public final class ConfigLoader {
     }
 
     private static boolean unused(String name, Set<String> referenced, Set<String> serviceNames) {
-        return Parameters.find(name).isEmpty() && !NotImplemented.known(name) && !referenced.contains(name) && !perService(name, serviceNames);
+        return Parameters.find(name).isEmpty() && !NotImplemented.known(name) && !referenced.contains(name)
+                && !perService(name, serviceNames);
     }
 
     /**
