@@ -68,6 +68,11 @@ public final class Cleanup {
      * {@code uid=N from=<sender>}). The envelope's recipients are final.
      */
     public CleanupSession open(Envelope envelope) throws IOException {
+        return open(envelope, smtpdLog);
+    }
+
+    /** As {@link #open(Envelope)}, logging the client= line as the given smtpd service (its syslog_name). */
+    public CleanupSession open(Envelope envelope, MailLog.Logger clientLog) throws IOException {
         QueueFileWriter writer = queue.create(envelope);
         try {
             ClientInfo client = envelope.client();
@@ -83,7 +88,7 @@ public final class Cleanup {
             writer.content().write((received + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
             if (!local) {
                 // The pickup daemon logs its own uid= line, as Postfix's does.
-                smtpdLog.info(CleanupTexts.logClient(writer.id(), client));
+                clientLog.info(CleanupTexts.logClient(writer.id(), client));
             }
             return new MessageCleanup(writer, content, cleanupLog, filter, authentication.enforcement());
         } catch (IOException | RuntimeException e) {

@@ -20,6 +20,11 @@ public final class ConfigLoader {
     private static final Pattern MAPPED_IPV4 =
             Pattern.compile("\\[(?i:0{0,4}:){0,5}:?ffff:([0-9.]+)]/(\\d{2,3})");
     private static final Pattern REFERENCE = Pattern.compile("\\$[{(]?([A-Za-z0-9_]+)");
+    /** A plain {@code $name}, {@code ${name}} or {@code $(name)}: not {@code ${name?text}}, which means to allow it unset. */
+    private static final Pattern PLAIN_REFERENCE =
+            Pattern.compile("(?<!\\$)\\$(?:\\{([A-Za-z0-9_]+)}|\\(([A-Za-z0-9_]+)\\)|([A-Za-z0-9_]+))");
+    /** Names Postfix defines for every process, not in main.cf. */
+    private static final Set<String> PROCESS_PARAMETERS = Set.of("process_name", "process_id", "service_name");
 
     /**
      * Per-service parameters Postfix derives from a master.cf service name, such as
@@ -70,6 +75,12 @@ public final class ConfigLoader {
             }
         }
         warnUnused(entries, services, mainFile, warnings);
+        warnIgnored(main, entries, services, mainFile, warnings);
+        services.forEach(s -> warnUndefined(entries, s, warnings));
+        Entry origin = entries.get("myorigin");
+        if (origin != null) {
+            warnUnreadableOrigin(main, origin, mainFile, warnings);
+        }
         return new LoadedConfig(main, services, warnings);
     }
 
@@ -156,8 +167,67 @@ public final class ConfigLoader {
         }
     }
 
+    /** One warning for each parameter Bulwark recognises but does not act on (see {@link NotImplemented}). */
+    private static void warnIgnored(Config main, Map<String, Entry> entries, List<ServiceEntry> services, Path file,
+            List<String> warnings) {
+        for (Map.Entry<String, Entry> e : entries.entrySet()) {
+            NotImplemented.warning(e.getKey(), main.get(e.getKey()), NotImplemented.Place.MAIN_CF)
+                    .ifPresent(w -> warnings.add(LogicalLines.where(file, e.getValue().line()) + w));
+        }
+        for (ServiceEntry s : services) {
+            Config serviceConfig = main.with(s.overrides());
+            for (String name : s.overrides().keySet()) {
+                NotImplemented.warning(name, serviceConfig.get(name), NotImplemented.Place.MASTER_CF)
+                        .ifPresent(w -> warnings.add(LogicalLines.where(s.file(), s.line()) + w));
+            }
+        }
+    }
+
+    /**
+     * Postfix's stock submission entry says {@code -o smtpd_client_restrictions=$mua_client_restrictions}
+     * and leaves mua_client_restrictions to main.cf; unset, it expands to nothing, so say so, as
+     * Postfix does.
+     */
+    private static void warnUndefined(Map<String, Entry> entries, ServiceEntry service, List<String> warnings) {
+        Set<String> reported = new HashSet<>();
+        for (String value : service.overrides().values()) {
+            Matcher m = PLAIN_REFERENCE.matcher(value);
+            while (m.find()) {
+                String name = m.group(1) != null ? m.group(1) : m.group(2) != null ? m.group(2) : m.group(3);
+                if (!entries.containsKey(name) && !service.overrides().containsKey(name)
+                        && Parameters.find(name).isEmpty() && !PROCESS_PARAMETERS.contains(name)
+                        && reported.add(name)) {
+                    warnings.add(LogicalLines.where(service.file(), service.line()) + ConfigMessages.undefined(name));
+                }
+            }
+        }
+    }
+
+    /**
+     * {@code myorigin = /etc/mailname} names a file whose first line is the domain (Debian's
+     * Postfix); without that line mail would go out from $myhostname, so say so.
+     */
+    private static void warnUnreadableOrigin(Config main, Entry origin, Path file, List<String> warnings) {
+        String path = origin.value().strip();
+        if (!path.startsWith("/")) {
+            return;
+        }
+        String firstLine = "";
+        try (java.io.BufferedReader in = Files.newBufferedReader(Path.of(path))) {
+            String line = in.readLine();
+            firstLine = line == null ? "" : line.strip();
+        } catch (java.io.IOException | RuntimeException unreadable) {
+            // reported below
+        }
+        if (firstLine.isEmpty()) {
+            warnings.add(LogicalLines.where(file, origin.line())
+                    + ConfigMessages.originFileUnreadable(path, main.get("myhostname")));
+        }
+    }
+
     private static boolean unused(String name, Set<String> referenced, Set<String> serviceNames) {
-        return Parameters.find(name).isEmpty() && !referenced.contains(name) && !perService(name, serviceNames);
+        return Parameters.find(name).isEmpty() && !NotImplemented.known(name) && !referenced.contains(name)
+                && !perService(name, serviceNames);
     }
 
     /**

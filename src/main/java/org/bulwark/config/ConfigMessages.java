@@ -38,6 +38,17 @@ final class ConfigMessages {
         return "unused parameter: " + name + "=" + value;
     }
 
+    static String originFileUnreadable(String path, String hostname) {
+        return "myorigin = " + path + ": no domain on the file's first line (missing or unreadable);"
+                + " mail from this system uses $myhostname (" + hostname + ") instead;"
+                + " write the domain on the first line of " + path;
+    }
+
+    static String undefined(String name) {
+        return "undefined parameter: " + name + "; $" + name + " expands to nothing; define " + name
+                + " in main.cf";
+    }
+
     static String nonBreakingSpace() {
         return "non-breaking space (U+00A0) read as a plain space; replace it with a space";
     }

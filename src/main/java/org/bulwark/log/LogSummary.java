@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
 public final class LogSummary {
 
     private static final Pattern LINE = Pattern.compile(
-            "^\\w{3} [ \\d]\\d \\d\\d:\\d\\d:\\d\\d \\S+ [^/\\s]+/([\\w-]+)\\[\\d+\\]: (.*)$");
+            "^\\w{3} [ \\d]\\d \\d\\d:\\d\\d:\\d\\d \\S+ [^\\s\\[]+/([\\w-]+)\\[\\d+\\]: (.*)$");
     private static final Pattern QUEUED = Pattern.compile("^(\\w+): from=<([^>]*)>, size=(\\d+), nrcpt=\\d+");
     private static final Pattern STATUS = Pattern.compile("^\\w+: to=<([^>]*)>.*?, status=(\\w+)");
     /** {@code reject: RCPT from host[ip]: 554 5.7.1 <x@y>: Relay access denied; from=<...>} */

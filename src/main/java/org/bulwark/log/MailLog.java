@@ -27,15 +27,34 @@ public final class MailLog implements AutoCloseable {
     private final String hostname;
     private final String syslogName;
     private final long pid = ProcessHandle.current().pid();
-    private final ReentrantLock lock = new ReentrantLock();
-    private final java.util.List<java.util.function.Consumer<String>> observers =
-            new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final ReentrantLock lock;
+    private final java.util.List<java.util.function.Consumer<String>> observers;
 
     private MailLog(PrintStream out, boolean ownsStream, String hostname, String syslogName) {
         this.out = out;
         this.ownsStream = ownsStream;
         this.hostname = shortName(hostname);
         this.syslogName = syslogName;
+        this.lock = new ReentrantLock();
+        this.observers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    }
+
+    private MailLog(MailLog parent, String syslogName) {
+        this.out = parent.out;
+        this.ownsStream = false;
+        this.hostname = parent.hostname;
+        this.syslogName = syslogName;
+        this.lock = parent.lock;
+        this.observers = parent.observers;
+    }
+
+    /**
+     * The same log under another syslog_name, as a master.cf service's {@code -o
+     * syslog_name=postfix/submission} gives: {@code postfix/submission/smtpd[4242]: ...}. Lines go
+     * to the same file and observers; closing it leaves the file open.
+     */
+    public MailLog named(String otherSyslogName) {
+        return otherSyslogName.equals(syslogName) ? this : new MailLog(this, otherSyslogName);
     }
 
     /** Opens {@code maillogFile} for appending; "" or "-" means standard output. */

@@ -32,12 +32,19 @@ final class ListenAddresses {
         }
         for (String iface : config.list("inet_interfaces")) {
             switch (iface.toLowerCase(Locale.ROOT)) {
-                case "all" -> addresses.add(new InetSocketAddress(inet.port()));
+                case "all" -> addresses.add(ipv4Only(config)
+                        ? socketAddress(service, "0.0.0.0", inet.port()) : new InetSocketAddress(inet.port()));
                 case "loopback-only", "localhost" -> addresses.add(socketAddress(service, "127.0.0.1", inet.port()));
                 default -> addresses.add(socketAddress(service, iface, inet.port()));
             }
         }
         return addresses;
+    }
+
+    /** {@code inet_protocols = ipv4}: "all" interfaces are every IPv4 address, and no IPv6 one. */
+    private static boolean ipv4Only(Config config) {
+        List<String> protocols = config.list("inet_protocols");
+        return !protocols.isEmpty() && protocols.stream().allMatch(p -> p.equalsIgnoreCase("ipv4"));
     }
 
     private static InetSocketAddress socketAddress(ServiceEntry service, String host, int port) {

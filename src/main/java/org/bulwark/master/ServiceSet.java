@@ -86,13 +86,15 @@ final class ServiceSet {
                     : new Pickup(main.with(pickupService.overrides()), queue, cleanup, log);
             for (ServiceEntry service : smtpdServices) {
                 Config config = main.with(service.overrides());
-                Anvil anvil = Anvil.from(config, counters, service.service(), log.program("smtpd"));
-                SmtpdRestrictions restrictions = new SmtpdRestrictions(config, dns, log.program("smtpd"));
+                MailLog serviceLog = log.named(config.get("syslog_name")); // -o syslog_name=postfix/submission
+                Anvil anvil = Anvil.from(config, counters, service.service(), serviceLog.program("smtpd"));
+                SmtpdRestrictions restrictions = new SmtpdRestrictions(config, dns, serviceLog.program("smtpd"));
                 restrictionSets.add(restrictions);
                 int maxproc = service.maxproc().equals("-")
                         ? config.integer("default_process_limit") : Integer.parseInt(service.maxproc());
                 for (InetSocketAddress address : ListenAddresses.of(service, config)) {
-                    smtpServers.add(new SmtpServer(config, address, cleanup, restrictions, dns, log, maxproc, anvil));
+                    smtpServers.add(new SmtpServer(config, address, cleanup, restrictions, dns, serviceLog, maxproc,
+                            anvil));
                 }
             }
         } catch (RuntimeException e) {

@@ -30,7 +30,11 @@ record Environment(
     static Environment of(Config config, DnsResolver dns) {
         DomainClassifier domains = new DomainClassifier(config);
         NetworkList networks = NetworkList.parse(config.list("mynetworks"), config.configDirectory());
+        // local_recipient_maps names $alias_maps: those files are in aliases(5) format (name: target).
+        java.util.Set<String> aliasMaps = new java.util.HashSet<>(config.list("alias_maps"));
         return new Environment(domains::classify, networks::matches,
-                spec -> LookupTables.open(spec, config.configDirectory()), dns);
+                spec -> aliasMaps.contains(spec)
+                        ? LookupTables.openAliases(spec, config.configDirectory())
+                        : LookupTables.open(spec, config.configDirectory()), dns);
     }
 }

@@ -57,7 +57,8 @@ public final class SmtpServer implements AutoCloseable {
     /** As the composition root builds it, with the client limits ({@code anvil}) shared between services. */
     public SmtpServer(Config config, InetSocketAddress listen, Cleanup cleanup, SmtpdRestrictions restrictions,
             DnsResolver dns, MailLog log, int maxproc, Anvil anvil) {
-        this(config, listen, cleanup::open,
+        // the client= line is this service's, under its own syslog_name
+        this(config, listen, envelope -> cleanup.open(envelope, log.program("smtpd")),
                 restrictions == null ? RestrictionCheck.NONE : RestrictionCheck.of(restrictions),
                 dns == null ? ClientNameLookup.NONE : ClientNameLookup.of(dns), log, maxproc, anvil);
     }

@@ -108,6 +108,8 @@ class SubmissionTest {
         String log = system.awaitLog("sasl_method=LOGIN, sasl_username=alice@example.test");
         assertThat(log).containsPattern("client=unknown\\[127\\.0\\.0\\.2\\], sasl_method=PLAIN, "
                 + "sasl_username=alice@example.test");
+        // -o syslog_name=postfix/submission names that service's lines, as in Postfix
+        assertThat(log).containsPattern(" postfix/submission/smtpd\\[\\d+\\]: [0-9A-F]+: client=unknown\\[127\\.0\\.0\\.2\\]");
     }
 
     @Test

@@ -1,0 +1,139 @@
+package org.bulwark.system;
+
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Objects;
+import org.bulwark.master.Master;
+import org.bulwark.testing.TestDnsServer;
+
+/**
+ * One guide's configuration, end to end: its main.cf lines as the guide presents them, then only
+ * the lines a test needs (later lines win, as in Postfix): its directories and loopback port, the
+ * test DNS server, and {@code mynetworks = 127.0.0.1/32}, so that 127.0.0.2 and up play clients
+ * from outside. The guide's own names (myhostname, mydomain, myorigin, mydestination, the
+ * restriction lists) stay as written.
+ */
+final class GuideSystem implements AutoCloseable {
+
+    /** In the zone of {@link #zone()}: listed in zen.spamhaus.org (with Spamhaus's TXT) and in bl.spamcop.net. */
+    static final String LISTED_IN_ZEN = "127.0.0.10";
+    static final String LISTED_IN_SPAMCOP = "127.0.0.11";
+
+    final MailSystemFixture system;
+    private Master master;
+
+    GuideSystem(Path root, TestDnsServer dns) throws IOException {
+        system = new MailSystemFixture(root)
+                .set("myhostname", null)
+                .set("mydomain", null)
+                .set("mydestination", null)
+                .set("inet_protocols", null)
+                .set("smtpd_relay_restrictions", null)
+                .set("dns_servers", dns.address())
+                .set("dns_timeout", "1s")
+                .set("dns_attempts", "1");
+    }
+
+    /**
+     * The DNS the guides' checks meet: the two block lists they name, the sender and HELO names of
+     * their telnet tests, and a remote domain with an MX.
+     */
+    static TestDnsServer zone() throws IOException {
+        return TestDnsServer.start()
+                .addA("10.0.0.127.zen.spamhaus.org", "127.0.0.2")
+                .addTxt("10.0.0.127.zen.spamhaus.org", "https://www.spamhaus.org/query/ip/127.0.0.10")
+                .addA("11.0.0.127.bl.spamcop.net", "127.0.0.2")
+                .addA("test.com", "192.0.2.80")
+                .addMx("remote.example", 10, "mx.remote.example")
+                .addA("mx.remote.example", "192.0.2.25")
+                .addA("mail.remote.example", "192.0.2.10");
+    }
+
+    static Path guide(String name) {
+        try {
+            return Path.of(Objects.requireNonNull(GuideSystem.class.getResource("/config/seeds/" + name)).toURI());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private final List<String> masterCfLines = new ArrayList<>();
+
+    /** Adds a master.cf line after the harness's services (e.g. a listener on [::1]). */
+    GuideSystem masterCf(String line) {
+        masterCfLines.add(line);
+        return this;
+    }
+
+    /** Writes the guide's main.cf followed by the test's lines and starts the whole system. */
+    GuideSystem start(String guide, String... testLines) throws IOException {
+        system.writeConfig();
+        Path masterCf = system.conf.resolve("master.cf");
+        Files.writeString(masterCf, Files.readString(masterCf) + String.join("\n", masterCfLines) + "\n");
+        Path mainCf = system.conf.resolve("main.cf");
+        String harness = Files.readString(mainCf);
+        StringBuilder text = new StringBuilder(Files.readString(guide(guide).resolve("main.cf")))
+                .append("\n# The test's lines\n").append(harness);
+        for (String line : testLines) {
+            text.append(line).append('\n');
+        }
+        Files.writeString(mainCf, text);
+        master = Master.start(system.conf);
+        return this;
+    }
+
+    int port() {
+        return system.port();
+    }
+
+    /** The maillog's warning lines. */
+    List<String> warnings() throws IOException {
+        List<String> warnings = new ArrayList<>();
+        for (String line : system.maillog().lines().toList()) {
+            if (line.contains(": warning: ")) {
+                warnings.add(line.substring(line.indexOf(": warning: ") + ": warning: ".length()));
+            }
+        }
+        return warnings;
+    }
+
+    /** EHLO, MAIL, RCPT from a loopback address; the RCPT reply, or the first refusal before it. */
+    String rcpt(String from, String helo, String sender, String recipient) throws Exception {
+        try (SmtpDialogue smtp = new SmtpDialogue(port(), from)) {
+            String banner = smtp.reply();
+            if (!banner.startsWith("220")) {
+                return banner;
+            }
+            String ehlo = smtp.command("EHLO " + helo);
+            if (!ehlo.startsWith("250")) {
+                return ehlo;
+            }
+            String mail = smtp.command("MAIL FROM:<" + sender + ">");
+            if (!mail.startsWith("250")) {
+                return mail;
+            }
+            String reply = smtp.command("RCPT TO:<" + recipient + ">");
+            smtp.command("QUIT");
+            return reply;
+        }
+    }
+
+    /** AUTH PLAIN's initial response for a login and password. */
+    static String plain(String user, String password) {
+        return Base64.getEncoder().encodeToString(("\0" + user + "\0" + password).getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public void close() {
+        if (master != null) {
+            master.close();
+            master = null;
+        }
+    }
+}
