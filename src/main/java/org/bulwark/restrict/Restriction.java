@@ -154,7 +154,7 @@ sealed interface Restriction {
 
     record RejectNonFqdnSender() implements Restriction {
         public Decision evaluate(Evaluation e, Subject subject, AccessKind defaultAccess) {
-            var sender = e.context().sender();
+            var sender = e.context().givenSender();
             if (sender == null || sender.isNullSender()) {
                 return Decision.DUNNO;
             }
@@ -168,7 +168,7 @@ sealed interface Restriction {
 
     record RejectNonFqdnRecipient() implements Restriction {
         public Decision evaluate(Evaluation e, Subject subject, AccessKind defaultAccess) {
-            var recipient = e.context().recipient();
+            var recipient = e.context().givenRecipient();
             return recipient == null ? Decision.DUNNO
                     : HostnameChecks.nonFqdnAddress(e, recipient, Subject.recipient(e.context()));
         }
@@ -181,7 +181,7 @@ sealed interface Restriction {
     /** reject_unlisted_recipient (old: check_recipient_maps). */
     record RejectUnlistedRecipient(String name) implements Restriction {
         public Decision evaluate(Evaluation e, Subject subject, AccessKind defaultAccess) {
-            var recipient = e.context().recipient();
+            var recipient = e.context().givenRecipient();
             return recipient == null ? Decision.DUNNO : e.unlistedRecipient();
         }
     }

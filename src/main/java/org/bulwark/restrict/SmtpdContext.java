@@ -13,7 +13,7 @@ import org.bulwark.mail.MailAddress;
  * @param reverseName      the PTR name even if not forward-confirmed, or {@code unknown}
  * @param helo             HELO/EHLO argument, or {@code null} before HELO
  * @param sender           MAIL FROM address (myorigin appended if unqualified), or {@code null}
- * @param recipient        RCPT TO address being checked, or {@code null}
+ * @param recipient        RCPT TO address being checked (myorigin appended likewise), or {@code null}
  * @param saslUsername     the authenticated SASL user, or {@code null}
  * @param protocol         {@code SMTP} or {@code ESMTP}
  * @param recipientCount   recipients accepted so far in this transaction
@@ -21,6 +21,8 @@ import org.bulwark.mail.MailAddress;
  * @param pipelinedEarly   the client sent commands before our reply (for reject_unauth_pipelining)
  * @param nameStatus       whether {@code clientName} is known, or its absence final or temporary
  * @param reverseStatus    the same for {@code reverseName}
+ * @param givenSender      the sender as the client wrote it, before myorigin was appended
+ * @param givenRecipient   the recipient as the client wrote it
  */
 public record SmtpdContext(
         InetAddress clientAddress,
@@ -35,14 +37,27 @@ public record SmtpdContext(
         long messageSize,
         boolean pipelinedEarly,
         ClientNames.Status nameStatus,
-        ClientNames.Status reverseStatus) {
+        ClientNames.Status reverseStatus,
+        MailAddress givenSender,
+        MailAddress givenRecipient) {
 
     /** A context whose name statuses follow from the names: {@code unknown} is a final absence. */
     public SmtpdContext(InetAddress clientAddress, String clientName, String reverseName, String helo,
             MailAddress sender, MailAddress recipient, String saslUsername, String protocol, int recipientCount,
             long messageSize, boolean pipelinedEarly) {
         this(clientAddress, clientName, reverseName, helo, sender, recipient, saslUsername, protocol, recipientCount,
-                messageSize, pipelinedEarly, status(clientName), status(reverseName));
+                messageSize, pipelinedEarly, status(clientName), status(reverseName), sender, recipient);
+    }
+
+    /**
+     * The same context knowing how the client wrote its addresses. Postfix's smtpd checks them as
+     * given (reject_non_fqdn_sender refuses {@code <user>}, replies quote it), and only cleanup
+     * appends {@code @$myorigin}; everything else here sees the qualified form.
+     */
+    public SmtpdContext withGivenAddresses(MailAddress sender, MailAddress recipient) {
+        return new SmtpdContext(clientAddress, clientName, reverseName, helo, this.sender, this.recipient,
+                saslUsername, protocol, recipientCount, messageSize, pipelinedEarly, nameStatus, reverseStatus,
+                sender, recipient);
     }
 
     public boolean saslAuthenticated() {
@@ -51,14 +66,15 @@ public record SmtpdContext(
 
     public SmtpdContext withRecipient(MailAddress newRecipient) {
         return new SmtpdContext(clientAddress, clientName, reverseName, helo, sender, newRecipient,
-                saslUsername, protocol, recipientCount, messageSize, pipelinedEarly, nameStatus, reverseStatus);
+                saslUsername, protocol, recipientCount, messageSize, pipelinedEarly, nameStatus, reverseStatus,
+                givenSender, newRecipient);
     }
 
     /** The same context with the client's names as DNS gave them. */
     public SmtpdContext withClientNames(ClientNames names) {
         return new SmtpdContext(clientAddress, names.name(), names.reverseName(), helo, sender, recipient,
                 saslUsername, protocol, recipientCount, messageSize, pipelinedEarly, names.nameStatus(),
-                names.reverseStatus());
+                names.reverseStatus(), givenSender, givenRecipient);
     }
 
     private static ClientNames.Status status(String name) {

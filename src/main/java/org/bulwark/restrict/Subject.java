@@ -19,11 +19,11 @@ record Subject(String name, String replyClass) {
     }
 
     static Subject sender(SmtpdContext context) {
-        return new Subject(name(context.sender()), Replies.SENDER);
+        return new Subject(name(context.givenSender()), Replies.SENDER);
     }
 
     static Subject recipient(SmtpdContext context) {
-        return new Subject(name(context.recipient()), Replies.RECIPIENT);
+        return new Subject(name(context.givenRecipient()), Replies.RECIPIENT);
     }
 
     /** The subject a stage's own list speaks about (for reject, defer, reject_unauth_pipelining). */

@@ -44,6 +44,7 @@ final class MailCommands {
             return session.fail(Replies.NESTED_MAIL);
         }
         MailAddress sender;
+        MailAddress givenSender;
         MailParameters parameters;
         try {
             PathArgument path = PathArgument.parseMail(command.argument(), settings.strictRfc821Envelopes());
@@ -51,7 +52,8 @@ final class MailCommands {
             if (path.nonAscii() && !parameters.smtputf8()) {
                 return session.fail(Replies.UNDECLARED_UTF8);
             }
-            sender = session.qualify(path.address());
+            givenSender = path.address();
+            sender = session.qualify(givenSender);
         } catch (ProtocolException e) {
             return session.fail(e.reply());
         }
@@ -61,19 +63,19 @@ final class MailCommands {
         long usable = settings.queueSpace().shortfall(parameters.size());
         if (usable >= 0) {
             session.log.warning(SmtpdTexts.notEnoughQueueSpace(usable));
-            session.logReject("MAIL", Replies.INSUFFICIENT_STORAGE, sender, null);
+            session.logReject("MAIL", Replies.INSUFFICIENT_STORAGE, givenSender, null);
             return session.fail(Replies.INSUFFICIENT_STORAGE);
         }
         SmtpReply tooMuchMail = session.anvil.message(session.clientAddress, session.nameAndAddress());
         if (tooMuchMail != null) {
             return session.fail(tooMuchMail);
         }
-        Transaction pending = new Transaction(sender, parameters);
+        Transaction pending = new Transaction(sender, givenSender, parameters);
         session.transaction = pending;
         Decision decision = session.restrictions.check(Stage.MAIL, session.context(sender, null), pending);
         if (decision instanceof Decision.Refuse refuse) {
             session.transaction = null;
-            session.logReject("MAIL", refuse.reply(), sender, null);
+            session.logReject("MAIL", refuse.reply(), givenSender, null);
             return session.fail(refuse.reply());
         }
         return session.respond(Replies.SENDER_OK);
@@ -104,10 +106,12 @@ final class MailCommands {
         if (tooManyRecipients != null) {
             return session.fail(tooManyRecipients);
         }
-        MailAddress recipient = session.qualify(path.address());
-        Decision decision = session.restrictions.check(Stage.RCPT, session.context(tx.sender, recipient), tx);
+        MailAddress givenRecipient = path.address();
+        MailAddress recipient = session.qualify(givenRecipient);
+        Decision decision = session.restrictions.check(Stage.RCPT,
+                session.context(tx.sender, recipient).withGivenAddresses(tx.givenSender, givenRecipient), tx);
         if (decision instanceof Decision.Refuse refuse) {
-            session.logReject("RCPT", refuse.reply(), tx.sender, recipient);
+            session.logReject("RCPT", refuse.reply(), tx.givenSender, givenRecipient);
             return session.fail(refuse.reply());
         }
         String original = parameters.orcpt() != null ? parameters.orcpt() : path.original();
@@ -185,7 +189,7 @@ final class MailCommands {
         Decision decision = session.restrictions.check(Stage.DATA, session.context(tx.sender, tx.firstRecipient()),
                 tx);
         if (decision instanceof Decision.Refuse refuse) {
-            session.logReject("DATA", refuse.reply(), tx.sender, tx.firstRecipient());
+            session.logReject("DATA", refuse.reply(), tx.givenSender, tx.firstRecipient());
             return session.fail(refuse.reply());
         }
         SecuritySettings security = session.security;
@@ -231,7 +235,7 @@ final class MailCommands {
         Decision decision = session.restrictions.check(Stage.END_OF_DATA,
                 session.context(tx.sender, tx.firstRecipient(), content.received()));
         if (decision instanceof Decision.Refuse refuse) {
-            session.logReject(SmtpSession.AFTER_DOT, refuse.reply(), tx.sender, tx.firstRecipient());
+            session.logReject(SmtpSession.AFTER_DOT, refuse.reply(), tx.givenSender, tx.firstRecipient());
             session.resetTransaction();
             return session.fail(refuse.reply());
         }
@@ -247,7 +251,7 @@ final class MailCommands {
         try {
             queued = message.commit();
         } catch (MessageRejectedException e) {
-            session.logReject(SmtpSession.AFTER_DOT, e.reply(), tx.sender, tx.firstRecipient());
+            session.logReject(SmtpSession.AFTER_DOT, e.reply(), tx.givenSender, tx.firstRecipient());
             session.resetTransaction();
             return session.fail(e.reply());
         } catch (IOException | RuntimeException e) {

@@ -380,11 +380,14 @@ final class SmtpSession implements Runnable {
         if (address == null) {
             return fail(Replies.BAD_RECIPIENT);
         }
+        MailAddress given = address;
         address = qualify(address);
         MailAddress sender = transaction == null ? null : transaction.sender;
-        Decision decision = restrictions.check(Stage.RCPT, context(sender, address));
+        MailAddress givenSender = transaction == null ? null : transaction.givenSender;
+        Decision decision = restrictions.check(Stage.RCPT,
+                context(sender, address).withGivenAddresses(givenSender, given));
         if (decision instanceof Decision.Refuse refuse) {
-            logReject("VRFY", refuse.reply(), sender, address);
+            logReject("VRFY", refuse.reply(), givenSender, given);
             return fail(refuse.reply());
         }
         return respond(Replies.vrfy(command.argument()));
@@ -436,8 +439,9 @@ final class SmtpSession implements Runnable {
 
     SmtpdContext context(MailAddress sender, MailAddress recipient, long size) {
         int count = transaction == null ? 0 : transaction.recipients.size();
-        return new SmtpdContext(clientAddress, clientName, clientName, helo, sender, recipient, saslUsername, protocol,
-                count, size, improperPipelining).withClientNames(clientNames);
+        SmtpdContext context = new SmtpdContext(clientAddress, clientName, clientName, helo, sender, recipient,
+                saslUsername, protocol, count, size, improperPipelining).withClientNames(clientNames);
+        return transaction == null ? context : context.withGivenAddresses(transaction.givenSender, recipient);
     }
 
     boolean refusesBareNewline() {

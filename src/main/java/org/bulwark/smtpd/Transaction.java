@@ -15,7 +15,10 @@ final class Transaction implements MessageActions {
 
     /** Postfix stamps a message's arrival at MAIL FROM. */
     final Instant arrival = Instant.now();
+    /** The sender with {@code @$myorigin} appended where the client left the domain out. */
     final MailAddress sender;
+    /** The sender as the client wrote it: what restrictions, replies and reject lines show. */
+    final MailAddress givenSender;
     final MailParameters parameters;
     final List<Recipient> recipients = new ArrayList<>();
     int overshoot;
@@ -34,8 +37,9 @@ final class Transaction implements MessageActions {
     CleanupSession message;
     ContentSink content;
 
-    Transaction(MailAddress sender, MailParameters parameters) {
+    Transaction(MailAddress sender, MailAddress givenSender, MailParameters parameters) {
         this.sender = sender;
+        this.givenSender = givenSender;
         this.parameters = parameters;
     }
 

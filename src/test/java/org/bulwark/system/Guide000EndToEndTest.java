@@ -142,6 +142,12 @@ class Guide000EndToEndTest {
                 .isEqualTo("501 5.5.2 <bad_name!.example>: Helo command rejected: Invalid name");
         assertThat(guide.rcpt(outside, "mail.remote.example", "spammer@test", "postmaster@mail.example.no"))
                 .isEqualTo("504 5.5.2 <spammer@test>: Sender address rejected: need fully-qualified address");
+        // As in Postfix, a sender without a domain is checked as the client wrote it: @$myorigin
+        // is appended to what gets queued, not to what the restrictions judge.
+        assertThat(guide.rcpt(outside, "mail.remote.example", "spammer", "postmaster@mail.example.no"))
+                .isEqualTo("504 5.5.2 <spammer>: Sender address rejected: need fully-qualified address");
+        assertThat(guide.system.awaitLog("<spammer>: Sender address rejected"))
+                .contains("; from=<spammer> to=<postmaster@mail.example.no> proto=ESMTP");
         assertThat(guide.rcpt(outside, "mail.remote.example", "a@nowhere.example", "postmaster@mail.example.no"))
                 .isEqualTo("450 4.1.8 <a@nowhere.example>: Sender address rejected: Domain not found");
         assertThat(guide.rcpt(GuideSystem.LISTED_IN_ZEN, "mail.remote.example", "a@remote.example",
