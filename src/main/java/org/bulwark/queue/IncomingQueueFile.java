@@ -71,6 +71,10 @@ final class IncomingQueueFile implements QueueFileWriter {
             write(QueueFileFormat.trailer(content.count));
             if (reused) {
                 channel.truncate(channel.position());
+                // A reused file still holds an older message on disk until this sync: were it
+                // renamed first, a crash could bring that message back under the new name, whole
+                // and valid. So its data is durable before the name appears in active/.
+                channel.force(true);
             }
             // Renamed before it is synced: on a journalling file system (ext4, XFS) the file's
             // fsync then commits the rename in the same journal transaction, and the directory
@@ -85,7 +89,9 @@ final class IncomingQueueFile implements QueueFileWriter {
         }
         finished = true;
         try {
-            channel.force(true);
+            if (!reused) {
+                channel.force(true);
+            }
             channel.close();
             if (hold) {
                 queue.syncDirectory(QueueName.HOLD);
