@@ -64,10 +64,18 @@ final class HeaderStream extends OutputStream {
         int end = off + len;
         while (i < end) {
             if (!inHeaders && !pendingCr) {
-                // The body: copy each run up to the next CR in one call.
+                // The body: each run up to the CR of a CRLF goes out in one call, and the LF starts
+                // the next run, so no line ending is written a byte at a time. A bare CR stays.
                 int j = i;
-                while (j < end && b[j] != '\r') {
-                    j++;
+                while (true) {
+                    while (j < end && b[j] != '\r') {
+                        j++;
+                    }
+                    if (j + 1 < end && b[j + 1] != '\n') {
+                        j++;
+                        continue;
+                    }
+                    break;
                 }
                 if (j > i) {
                     out.write(b, i, j - i);
@@ -75,7 +83,8 @@ final class HeaderStream extends OutputStream {
                 }
                 i = j;
                 if (i < end) {
-                    pendingCr = true;
+                    // The CR of a CRLF is dropped; one at the end of the buffer waits for what follows.
+                    pendingCr = i + 1 == end;
                     i++;
                 }
                 continue;

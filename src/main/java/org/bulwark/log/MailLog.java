@@ -7,6 +7,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
@@ -29,6 +31,8 @@ public final class MailLog implements AutoCloseable {
     private final long pid = ProcessHandle.current().pid();
     private final ReentrantLock lock;
     private final java.util.List<java.util.function.Consumer<String>> observers;
+    /** The stamp of the current second: a busy server logs several lines a message, formatting it once. */
+    private volatile Stamp stamp = new Stamp(Long.MIN_VALUE, "");
 
     private MailLog(PrintStream out, boolean ownsStream, String hostname, String syslogName) {
         this.out = out;
@@ -92,13 +96,26 @@ public final class MailLog implements AutoCloseable {
         for (var observer : observers) {
             observer.accept(prefix + message);
         }
-        String line = STAMP.format(ZonedDateTime.now()) + " " + hostname + " " + prefix + message;
+        String line = stamp() + " " + hostname + " " + prefix + message;
         lock.lock();
         try {
             out.println(line);
         } finally {
             lock.unlock();
         }
+    }
+
+    private String stamp() {
+        long now = System.currentTimeMillis() / 1000;
+        Stamp current = stamp;
+        if (current.second != now) {
+            current = new Stamp(now, STAMP.format(ZonedDateTime.ofInstant(Instant.ofEpochSecond(now), ZoneId.systemDefault())));
+            stamp = current;
+        }
+        return current.text;
+    }
+
+    private record Stamp(long second, String text) {
     }
 
     private static String shortName(String hostname) {

@@ -39,6 +39,9 @@ final class DelayWarnings {
     }
 
     void forget(QueueId id) {
+        if (after.isZero() || after.isNegative()) {
+            return; // warnings are off: there are no marks, and a failed unlink per message costs an exception
+        }
         try {
             Files.deleteIfExists(directory.resolve(id.value()));
         } catch (IOException e) {

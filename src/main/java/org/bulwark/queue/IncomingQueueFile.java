@@ -26,15 +26,18 @@ final class IncomingQueueFile implements QueueFileWriter {
     private final Path file;
     private final FileChannel channel;
     private final ContentStream content;
+    /** A spent file reused: longer than this message may be, so commit cuts it to length. */
+    private final boolean reused;
     private boolean hold;
     private boolean committed;
     private boolean finished;
 
-    IncomingQueueFile(MailQueue queue, QueueId id, Path file, FileChannel channel) {
+    IncomingQueueFile(MailQueue queue, QueueId id, Path file, FileChannel channel, boolean reused) {
         this.queue = queue;
         this.id = id;
         this.file = file;
         this.channel = channel;
+        this.reused = reused;
         this.content = new ContentStream(new BufferedOutputStream(Channels.newOutputStream(channel), BUFFER));
     }
 
@@ -66,6 +69,13 @@ final class IncomingQueueFile implements QueueFileWriter {
         try {
             content.out.flush();
             write(QueueFileFormat.trailer(content.count));
+            if (reused) {
+                channel.truncate(channel.position());
+                // A reused file still holds an older message on disk until this sync: were it
+                // renamed first, a crash could bring that message back under the new name, whole
+                // and valid. So its data is durable before the name appears in active/.
+                channel.force(true);
+            }
             // Renamed before it is synced: on a journalling file system (ext4, XFS) the file's
             // fsync then commits the rename in the same journal transaction, and the directory
             // fsync that follows finds nothing left to do: one disk flush per message instead of
@@ -79,7 +89,9 @@ final class IncomingQueueFile implements QueueFileWriter {
         }
         finished = true;
         try {
-            channel.force(true);
+            if (!reused) {
+                channel.force(true);
+            }
             channel.close();
             if (hold) {
                 queue.syncDirectory(QueueName.HOLD);

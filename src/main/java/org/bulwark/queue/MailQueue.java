@@ -40,10 +40,12 @@ public final class MailQueue {
     private static final FileAttribute<Set<PosixFilePermission>> FILE_MODE =
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
     private static final String MAILDROP = "maildrop";
+    private static final String SPENT = "spent";
 
     private final Path directory;
     private final Map<QueueName, Path> paths = new EnumMap<>(QueueName.class);
     private final Map<QueueName, GroupFsync> syncs = new EnumMap<>(QueueName.class);
+    private final SpentFiles spent;
     /** Shared by every queue in this process, so two instances on one directory never draw the same ID. */
     private static final QueueIds IDS = new QueueIds();
     private final List<Consumer<QueueId>> arrivalListeners = new CopyOnWriteArrayList<>();
@@ -58,6 +60,7 @@ public final class MailQueue {
             paths.put(name, path);
             syncs.put(name, new GroupFsync(path));
         }
+        spent = new SpentFiles(directory.resolve(SPENT));
     }
 
     /** Opens (creating where missing, mode 0700) the queue directory tree. */
@@ -66,6 +69,7 @@ public final class MailQueue {
         Files.createDirectories(queueDirectory);
         List<Path> directories = new ArrayList<>(queue.paths.values());
         directories.add(queueDirectory.resolve(MAILDROP));
+        directories.add(queue.spent.directory());
         for (Path dir : directories) {
             if (!Files.isDirectory(dir)) {
                 Files.createDirectories(dir);
@@ -107,8 +111,13 @@ public final class MailQueue {
             QueueId id = IDS.next();
             Path file = path(QueueName.INCOMING, id);
             FileChannel channel;
+            boolean reused;
             try {
-                channel = FileChannel.open(file, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), FILE_MODE);
+                channel = spent.take(file);
+                reused = channel != null;
+                if (!reused) {
+                    channel = FileChannel.open(file, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), FILE_MODE);
+                }
             } catch (FileAlreadyExistsException taken) {
                 continue;
             }
@@ -128,7 +137,7 @@ public final class MailQueue {
                 Files.deleteIfExists(file);
                 throw e;
             }
-            return new IncomingQueueFile(this, id, file, channel);
+            return new IncomingQueueFile(this, id, file, channel, reused);
         }
     }
 
@@ -331,19 +340,24 @@ public final class MailQueue {
 
     /**
      * Removes a finished message, durably: for the queue manager the removal is what records
-     * the last recipients done. The directory fsync is shared with concurrent moves and
+     * the last recipients done. In the server the file is kept in spent/ for reuse (see
+     * {@link SpentFiles}); either way its name is gone from the queue. The directory fsync is shared with concurrent moves and
      * removals, and on a journalling file system often already done by another file's fsync.
      */
     public void remove(QueueName queue, QueueId id) throws IOException {
-        Files.delete(path(queue, id));
+        Path file = path(queue, id);
+        if (!spent.retire(file)) {
+            Files.delete(file);
+        }
         syncs.get(queue).sync();
     }
 
     /**
-     * Startup recovery: removes files left in incoming/ (never acknowledged), leaves active/ to be
-     * rescheduled, moves unreadable files to corrupt/. Returns what it did, for the log.
+     * Startup recovery: removes files left in incoming/ (never acknowledged) and spent/, leaves
+     * active/ to be rescheduled, moves unreadable files to corrupt/. Returns what it did, for the log.
      */
     public List<String> recover() throws IOException {
+        spent.reset();
         List<String> lines = new ArrayList<>();
         try (DirectoryStream<Path> files = Files.newDirectoryStream(paths.get(QueueName.INCOMING))) {
             for (Path file : files) {

@@ -92,6 +92,29 @@ class CleanupTest {
         return pass(cleanup(), envelope, content.getBytes(StandardCharsets.UTF_8));
     }
 
+    @Test
+    void bodyLineEndsComeOutTheSameWhereverTheWritesSplitThem() throws IOException {
+        String body = "Subject: x\r\n\r\na\r\n\r\nb\rc\r\r\nd\n\re\r\r\r\n\r";
+        byte[] bytes = body.getBytes(StandardCharsets.US_ASCII);
+        String expected = "Subject: x\n\na\n\nb\rc\r\nd\n\re\r\r\n\r\n";
+        Cleanup cleanup = cleanup();
+        for (int split = 0; split <= bytes.length; split++) {
+            for (int second = split; second <= bytes.length; second += 3) {
+                QueueId id;
+                try (CleanupSession inflight = cleanup.open(envelope(outsider(), "r@example.com"))) {
+                    inflight.content().write(bytes, 0, split);
+                    inflight.content().write(bytes, split, second - split);
+                    inflight.content().write(bytes, second, bytes.length - second);
+                    id = inflight.commit();
+                }
+                try (InputStream in = queue.read(QueueName.ACTIVE, id).openContent()) {
+                    assertThat(afterReceived(new String(in.readAllBytes(), StandardCharsets.US_ASCII)))
+                            .as("split at %d and %d", split, second).isEqualTo(expected);
+                }
+            }
+        }
+    }
+
     static String afterReceived(String stored) {
         // The Received header is the first header and its folded lines start with a tab.
         int end = 0;

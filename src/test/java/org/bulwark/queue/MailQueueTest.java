@@ -259,6 +259,43 @@ class MailQueueTest {
     }
 
     @Test
+    void aRemovedFileIsReusedForTheNextMessageAndCutToItsLength() throws IOException {
+        queue.recover(); // as the server starts: from now on removed files are kept for reuse
+        QueueId first = commit(fullEnvelope(), "Subject: long\n\n" + "x".repeat(100_000) + "\n");
+        Object inode = Files.readAttributes(queue.path(QueueName.ACTIVE, first),
+                java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+        queue.remove(QueueName.ACTIVE, first);
+        assertThat(queue.list(QueueName.ACTIVE)).isEmpty();
+        assertThat(queue.find(first)).isEmpty();
+
+        Envelope envelope = simpleEnvelope();
+        QueueId second = commit(envelope, "Subject: short\n\nbody\n");
+
+        Path file = queue.path(QueueName.ACTIVE, second);
+        assertThat(Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class).fileKey())
+                .isEqualTo(inode);
+        QueuedMessage message = queue.read(QueueName.ACTIVE, second);
+        assertThat(message.envelope()).isEqualTo(envelope);
+        assertThat(content(message)).isEqualTo("Subject: short\n\nbody\n");
+        assertThat(Files.size(file)).isLessThan(2_000);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+    }
+
+    @Test
+    void recoverEmptiesTheSpentFilesAndAQueueWithoutRecoverKeepsNone() throws IOException {
+        QueueId plain = commit(simpleEnvelope(), "x\n");
+        queue.remove(QueueName.ACTIVE, plain);
+        assertThat(dir.resolve("queue/spent")).isEmptyDirectory();
+
+        queue.recover();
+        queue.remove(QueueName.ACTIVE, commit(simpleEnvelope(), "y\n"));
+        assertThat(dir.resolve("queue/spent")).isNotEmptyDirectory();
+
+        MailQueue.open(dir.resolve("queue")).recover();
+        assertThat(dir.resolve("queue/spent")).isEmptyDirectory();
+    }
+
+    @Test
     void truncatedFileIsMovedToCorrupt() throws IOException {
         QueueId id = commit(simpleEnvelope(), "Subject: x\n\nbody\n");
         Path file = queue.path(QueueName.ACTIVE, id);

@@ -1,0 +1,108 @@
+package org.bulwark.queue;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Queue files of finished messages, kept for reuse as new queue files. On ext4 without a journal
+ * every new file's inode allocation scans past the inodes freed in the last half minute, so
+ * under load creating a queue file costs more CPU than anything else in its life; a file renamed
+ * out of the way and later renamed back into incoming/ needs no new inode, and its blocks are
+ * overwritten in place. The directory is emptied at startup; its files are never messages.
+ */
+final class SpentFiles {
+
+    /** Enough for the files in flight between a removal and the next few arrivals. */
+    private static final int LIMIT = 256;
+
+    private final Path directory;
+    private final ConcurrentLinkedQueue<Path> files = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger count = new AtomicInteger();
+    private final AtomicLong names = new AtomicLong();
+    private volatile boolean enabled;
+
+    SpentFiles(Path directory) {
+        this.directory = directory;
+    }
+
+    Path directory() {
+        return directory;
+    }
+
+    /** Removes what an earlier run left and starts keeping files; only the server calls this. */
+    void reset() throws IOException {
+        files.clear();
+        count.set(0);
+        try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(directory)) {
+            for (Path file : leftovers) {
+                Files.deleteIfExists(file);
+            }
+        }
+        enabled = true;
+    }
+
+    /**
+     * Moves a finished message's file here instead of removing it; false when the pool is full
+     * (or not kept by this process), and the caller removes the file. Like a removal, the move
+     * is durable only once the source directory is synced.
+     */
+    boolean retire(Path file) throws IOException {
+        if (!enabled || count.incrementAndGet() > LIMIT) {
+            if (enabled) {
+                count.decrementAndGet();
+            }
+            return false;
+        }
+        // Not a queue ID: nothing that lists a queue ever mistakes one of these for a message.
+        Path spent = directory.resolve("spent-" + names.incrementAndGet());
+        try {
+            Files.move(file, spent, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException | RuntimeException e) {
+            count.decrementAndGet();
+            throw e;
+        }
+        files.add(spent);
+        return true;
+    }
+
+    /**
+     * Gives the oldest kept file the name {@code target} and opens it for writing from the start,
+     * its old content still there to be overwritten; null when none is kept. Like a create with
+     * CREATE_NEW it never replaces an existing {@code target}: it throws
+     * FileAlreadyExistsException and keeps the file.
+     */
+    FileChannel take(Path target) throws IOException {
+        Path spent;
+        while ((spent = files.poll()) != null) {
+            count.decrementAndGet();
+            try {
+                // A link, unlike a rename, fails rather than replace a file of the same name.
+                Files.createLink(target, spent);
+            } catch (NoSuchFileException gone) {
+                continue; // removed by hand: take the next one
+            } catch (FileAlreadyExistsException taken) {
+                count.incrementAndGet();
+                files.add(spent);
+                throw taken;
+            }
+            try {
+                Files.delete(spent);
+                return FileChannel.open(target, StandardOpenOption.WRITE);
+            } catch (IOException | RuntimeException e) {
+                Files.deleteIfExists(target);
+                throw e;
+            }
+        }
+        return null;
+    }
+}
