@@ -644,6 +644,8 @@ def update_readme(readme, table_md, png_name):
     if begin not in text or end not in text:
         return
     body = table_md.split("\n", 2)[2]  # without the results file's own heading
+    # The results file's chart line is relative to bench/results/; the README links latest.png.
+    body = "\n".join(line for line in body.split("\n") if not line.startswith("![")).rstrip("\n") + "\n"
     if png_name:
         body += "\n![accepted and delivered msg/s](bench/results/%s)\n" % png_name
     head, rest = text.split(begin, 1)
