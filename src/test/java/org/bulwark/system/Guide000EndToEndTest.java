@@ -6,8 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.bulwark.testing.DovecotPeer;
 import org.bulwark.testing.FakeSmtpServer;
-import org.bulwark.testing.OpensslCertificates;
-import org.bulwark.testing.Peers;
 import org.bulwark.testing.TestDnsServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -46,10 +44,7 @@ class Guide000EndToEndTest {
 
     @BeforeEach
     void start() throws Exception {
-        Path users = Files.createDirectories(root.resolve("dovecot")).resolve("users");
-        Files.writeString(users, "alice@example.no:"
-                + OpensslCertificates.run(Peers.doveadm(), "pw", "-s", "SHA512-CRYPT", "-p", "wonderland").strip() + "\n");
-        dovecot = DovecotPeer.start(root.resolve("dovecot"), users, root.resolve("var/spool/private/auth"));
+        dovecot = GuideSystem.startDovecot(root, "alice@example.no");
         remote = FakeSmtpServer.start(FakeSmtpServer.options());
         guide = new GuideSystem(root, dns).start("guide-000",
                 "relayhost = [127.0.0.1]:" + remote.port());

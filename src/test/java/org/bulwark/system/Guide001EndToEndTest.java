@@ -49,10 +49,7 @@ class Guide001EndToEndTest {
 
     @BeforeEach
     void start() throws Exception {
-        Path users = Files.createDirectories(root.resolve("dovecot")).resolve("users");
-        Files.writeString(users, "alice@yourdomain.no:"
-                + OpensslCertificates.run(Peers.doveadm(), "pw", "-s", "SHA512-CRYPT", "-p", "wonderland").strip() + "\n");
-        dovecot = DovecotPeer.start(root.resolve("dovecot"), users, root.resolve("var/spool/private/auth"));
+        dovecot = GuideSystem.startDovecot(root, "alice@yourdomain.no");
         remote = FakeSmtpServer.start(FakeSmtpServer.options());
         Path tls = Files.createDirectories(root.resolve("pki"));
         Path[] keyAndCert = OpensslCertificates.make(tls, "mail", KeyForm.RSA_PKCS8, "mail.yourdomain.no");

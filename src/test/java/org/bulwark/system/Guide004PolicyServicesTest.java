@@ -2,26 +2,17 @@ package org.bulwark.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import org.bulwark.master.Master;
 import org.bulwark.testing.OpensslCertificates;
 import org.bulwark.testing.Peers;
+import org.bulwark.testing.SaslauthdPeer;
 import org.bulwark.testing.Postgrey;
 import org.bulwark.testing.TestDnsServer;
 import org.junit.jupiter.api.AfterEach;
@@ -55,8 +46,8 @@ class Guide004PolicyServicesTest {
     @TempDir
     Path root;
 
-    private Process saslauthd;
-    private ServerSocket imap;
+    /** saslauthd as the guide's Cyrus backend (rimap against a responder that knows alice). */
+    private SaslauthdPeer saslauthd;
     private Master master;
 
     @AfterEach
@@ -65,12 +56,7 @@ class Guide004PolicyServicesTest {
             master.close();
         }
         if (saslauthd != null) {
-            saslauthd.descendants().forEach(ProcessHandle::destroy);
-            saslauthd.destroy();
-            saslauthd.waitFor();
-        }
-        if (imap != null) {
-            imap.close();
+            saslauthd.close();
         }
     }
 
@@ -89,7 +75,8 @@ class Guide004PolicyServicesTest {
                 .addA("mail.example.test", "127.0.0.1");
                 Postgrey postgrey = Postgrey.startUnix(root.resolve("postgrey"),
                         root.resolve("node/var/spool/postgrey/socket"), 1)) {
-            Path mux = startSaslauthd();
+            saslauthd = SaslauthdPeer.start(root.resolve("saslauthd"));
+            Path mux = saslauthd.mux();
             MailSystemFixture system = new MailSystemFixture(root.resolve("node"))
                     .set("dns_servers", dns.address())
                     .set("mynetworks", "192.0.2.0/24")
@@ -158,53 +145,6 @@ class Guide004PolicyServicesTest {
             String reply = smtp.command("RCPT TO:<" + recipient + ">");
             smtp.command("QUIT");
             return reply;
-        }
-    }
-
-    /**
-     * saslauthd as the guide's Cyrus backend. Its shadow and sasldb mechanisms read fixed system
-     * files a test must not touch, so it runs rimap against a small IMAP responder that knows
-     * alice with password wonderland.
-     */
-    private Path startSaslauthd() throws Exception {
-        Path dir = Files.createDirectories(root.resolve("saslauthd"));
-        imap = new ServerSocket(0, 10, InetAddress.getByName("127.0.0.1"));
-        Thread.ofVirtual().start(this::serveImap);
-        // saslauthd signals its whole process group when it exits: give it a group of its own.
-        saslauthd = new ProcessBuilder(new ArrayList<>(List.of("setsid", Peers.saslauthd(), "-a", "rimap", "-O",
-                "127.0.0.1/" + imap.getLocalPort(), "-m", dir.toString(), "-n", "1", "-d")))
-                .redirectErrorStream(true).redirectOutput(dir.resolve("saslauthd.out").toFile()).start();
-        Path mux = dir.resolve("mux");
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
-        while (!Files.exists(mux)) {
-            if (!saslauthd.isAlive() || Instant.now().isAfter(deadline)) {
-                throw new IOException("saslauthd did not start: " + Files.readString(dir.resolve("saslauthd.out")));
-            }
-            Thread.sleep(20);
-        }
-        return mux;
-    }
-
-    private void serveImap() {
-        while (!imap.isClosed()) {
-            try (Socket c = imap.accept()) {
-                BufferedReader in = new BufferedReader(new InputStreamReader(c.getInputStream(), StandardCharsets.UTF_8));
-                OutputStream out = c.getOutputStream();
-                out.write("* OK IMAP4rev1 ready\r\n".getBytes(StandardCharsets.US_ASCII));
-                for (String line; (line = in.readLine()) != null; ) {
-                    String[] words = line.split(" ", 3);
-                    if (words.length >= 2 && words[1].equalsIgnoreCase("LOGIN")) {
-                        boolean ok = words.length == 3 && words[2].equals("\"alice\" \"wonderland\"");
-                        out.write((words[0] + (ok ? " OK LOGIN completed\r\n" : " NO LOGIN failed\r\n"))
-                                .getBytes(StandardCharsets.US_ASCII));
-                    } else {
-                        out.write(("* BYE\r\n" + words[0] + " OK\r\n").getBytes(StandardCharsets.US_ASCII));
-                        break;
-                    }
-                }
-            } catch (IOException e) {
-                // the next connection, or the end of the test
-            }
         }
     }
 }

@@ -105,25 +105,8 @@ class GuideRestrictionsTest {
         master = Master.start(system.conf);
     }
 
-    /** EHLO, MAIL, RCPT from a loopback address; the RCPT reply (or the first refusal before it). */
     private String rcpt(String from, String helo, String sender, String recipient) throws Exception {
-        try (SmtpDialogue smtp = new SmtpDialogue(system.port(), from)) {
-            String banner = smtp.reply();
-            if (!banner.startsWith("220")) {
-                return banner;
-            }
-            String ehlo = smtp.command("EHLO " + helo);
-            if (!ehlo.startsWith("250")) {
-                return ehlo;
-            }
-            String mail = smtp.command("MAIL FROM:<" + sender + ">");
-            if (!mail.startsWith("250")) {
-                return mail;
-            }
-            String reply = smtp.command("RCPT TO:<" + recipient + ">");
-            smtp.command("QUIT");
-            return reply;
-        }
+        return GuideSystem.rcpt(system.port(), from, helo, sender, recipient);
     }
 
     /** The guides 000 to 003 share the recipient list: mynetworks, SASL, relay check, then the rejects. */

@@ -10,6 +10,9 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
 import org.bulwark.master.Master;
+import org.bulwark.testing.DovecotPeer;
+import org.bulwark.testing.OpensslCertificates;
+import org.bulwark.testing.Peers;
 import org.bulwark.testing.TestDnsServer;
 
 /**
@@ -108,7 +111,12 @@ final class GuideSystem implements AutoCloseable {
 
     /** EHLO, MAIL, RCPT from a loopback address; the RCPT reply, or the first refusal before it. */
     String rcpt(String from, String helo, String sender, String recipient) throws Exception {
-        try (SmtpDialogue smtp = new SmtpDialogue(port(), from)) {
+        return rcpt(port(), from, helo, sender, recipient);
+    }
+
+    /** The same against any server on loopback. */
+    static String rcpt(int port, String from, String helo, String sender, String recipient) throws Exception {
+        try (SmtpDialogue smtp = new SmtpDialogue(port, from)) {
             String banner = smtp.reply();
             if (!banner.startsWith("220")) {
                 return banner;
@@ -125,6 +133,17 @@ final class GuideSystem implements AutoCloseable {
             smtp.command("QUIT");
             return reply;
         }
+    }
+
+    /**
+     * A real Dovecot serving the auth socket the guides put at {@code private/auth} under the queue
+     * directory, knowing one user with password wonderland.
+     */
+    static DovecotPeer startDovecot(Path root, String user) throws Exception {
+        Path users = Files.createDirectories(root.resolve("dovecot")).resolve("users");
+        Files.writeString(users, user + ":"
+                + OpensslCertificates.run(Peers.doveadm(), "pw", "-s", "SHA512-CRYPT", "-p", "wonderland").strip() + "\n");
+        return DovecotPeer.start(root.resolve("dovecot"), users, root.resolve("var/spool/private/auth"));
     }
 
     /** AUTH PLAIN's initial response for a login and password. */
