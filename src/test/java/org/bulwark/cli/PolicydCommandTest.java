@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,6 +14,7 @@ import org.bulwark.config.Config;
 import org.bulwark.policy.PolicyClient;
 import org.bulwark.policy.PolicyEndpoint;
 import org.bulwark.policy.PolicyOptions;
+import org.bulwark.testing.FreePorts;
 import org.bulwark.testing.TestDnsServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -93,10 +93,8 @@ class PolicydCommandTest {
         assertThat(Bulwark.commandLine().execute("-c", dir.toString(), "policyd")).isEqualTo(1);
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
+    private static int freePort() {
+        return FreePorts.next();
     }
 
     private static void awaitListening(int port) throws InterruptedException {

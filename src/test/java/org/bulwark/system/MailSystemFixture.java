@@ -3,7 +3,6 @@ package org.bulwark.system;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.bulwark.master.Master;
+import org.bulwark.testing.FreePorts;
 
 /**
  * A whole mail system in a temporary directory: conf/ with main.cf, master.cf and a virtual
@@ -160,10 +160,8 @@ final class MailSystemFixture implements AutoCloseable {
         throw new AssertionError("no log line with \"" + text + "\" in:\n" + maillog());
     }
 
-    static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
+    static int freePort() {
+        return FreePorts.next();
     }
 
     /** Runs a command, returning its exit code and combined output. */

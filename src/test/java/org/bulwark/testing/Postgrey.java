@@ -2,7 +2,6 @@ package org.bulwark.testing;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,10 +24,7 @@ public final class Postgrey implements AutoCloseable {
     }
 
     public static Postgrey start(Path directory, int delaySeconds) throws IOException, InterruptedException {
-        int port;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
-        }
+        int port = FreePorts.next();
         return start(directory, delaySeconds, "--inet=127.0.0.1:" + port, port, null);
     }
 

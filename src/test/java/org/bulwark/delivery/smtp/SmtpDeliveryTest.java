@@ -18,10 +18,11 @@ import org.bulwark.mail.ClientInfo;
 import org.bulwark.mail.Envelope;
 import org.bulwark.mail.MailAddress;
 import org.bulwark.mail.Recipient;
-import org.bulwark.queue.DeliveryReport;
 import org.bulwark.queue.DeliveryReport.Outcome;
 import org.bulwark.queue.DeliveryReport.Status;
+import org.bulwark.queue.DeliveryReport;
 import org.bulwark.testing.FakeSmtpServer;
+import org.bulwark.testing.FreePorts;
 import org.bulwark.testing.TestCertificates;
 import org.bulwark.testing.TestDnsServer;
 import org.junit.jupiter.api.AfterEach;
@@ -349,9 +350,7 @@ class SmtpDeliveryTest {
         }
     }
 
-    static int freePort() throws Exception {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
-            return s.getLocalPort();
-        }
+    static int freePort() {
+        return FreePorts.next();
     }
 }
