@@ -26,6 +26,7 @@ import java.util.TreeMap;
 import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
 import org.bouncycastle.crypto.util.PrivateKeyFactory;
 import org.bulwark.config.Config;
+import org.bulwark.config.SecretFiles;
 import org.bulwark.config.ServiceEntry;
 import org.bulwark.dns.DnsResolver;
 import org.bulwark.dns.DnsResult;
@@ -385,9 +386,7 @@ final class Doctor {
         if (!keyFile.isBlank()) {
             try {
                 Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(Path.of(keyFile));
-                boolean secret = !permissions.contains(PosixFilePermission.OTHERS_READ)
-                        && !permissions.contains(PosixFilePermission.GROUP_READ);
-                add(DoctorTexts.keyModeName(keyFile), secret, java.nio.file.attribute.PosixFilePermissions
+                add(DoctorTexts.keyModeName(keyFile), SecretFiles.isPrivate(permissions), java.nio.file.attribute.PosixFilePermissions
                         .toString(permissions), "");
             } catch (IOException | UnsupportedOperationException e) {
                 add(DoctorTexts.keyModeName(keyFile), false, e.getMessage(), "");

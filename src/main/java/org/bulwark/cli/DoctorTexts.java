@@ -85,7 +85,7 @@ final class DoctorTexts {
     }
 
     static String keyModeName(String keyFile) {
-        return "TLS key " + keyFile + " is readable by its owner only";
+        return "TLS key " + keyFile + " is not readable by others";
     }
 
     static String mtaStsName(String name) {

@@ -125,8 +125,9 @@ final class ConfigMessages {
     }
 
     static String secretReadableByOthers(String parameter, Path file, String mode) {
-        return parameter + " = " + file + ": the file is readable or writable by group or others (" + mode
-                + "), so any account on this machine could read the secret in it; refusing to use it."
-                + " Fix: chmod 600 " + file + " (owned by the user the server runs as)";
+        return parameter + " = " + file + ": the file is readable or writable by others, or writable by its group (" + mode
+                + "), so any account on this machine could read or replace the secret in it; refusing to use it."
+                + " Fix: chmod 600 " + file + " (owned by the user the server runs as), or chmod 640 to share"
+                + " it with its group";
     }
 }

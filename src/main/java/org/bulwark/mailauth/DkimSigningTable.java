@@ -104,7 +104,7 @@ public final class DkimSigningTable {
     }
 
     private static DkimSigningKey key(String domain, String selector, Path file, String parameter) {
-        SecretFiles.requireOwnerOnly(parameter, file);
+        SecretFiles.requirePrivate(parameter, file);
         try {
             PrivateKey key = DkimKeyFiles.read(file);
             return new DkimSigningKey(domain.toLowerCase(Locale.ROOT), selector, DkimKeyFiles.algorithmOf(key), key);

@@ -42,7 +42,7 @@ final class PasswdFile {
     private Map<String, String> current() throws IOException {
         // Checked on every use, not only at start: a chmod changes no modification time.
         try {
-            SecretFiles.requireOwnerOnly("smtpd_sasl_path", file);
+            SecretFiles.requirePrivate("smtpd_sasl_path", file);
         } catch (ConfigException e) {
             throw new IOException(e.getMessage(), e);
         }

@@ -51,7 +51,7 @@ public final class SaslService {
                     path.equals("smtpd") ? "/var/run/saslauthd/mux" : path, queue), realm, log);
             default -> {
                 Path file = config.configDirectory().resolve(path);
-                SecretFiles.requireOwnerOnly("smtpd_sasl_path", file);
+                SecretFiles.requirePrivate("smtpd_sasl_path", file);
                 yield new BuiltinBackend(new PasswdFile(file, log::warning), realm, log);
             }
         };

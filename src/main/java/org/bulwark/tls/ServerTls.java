@@ -118,7 +118,7 @@ public final class ServerTls {
     private static List<ServerCredential> credentials(Config config) throws TlsException {
         List<ServerCredential> out = new ArrayList<>();
         for (String file : config.list("smtpd_tls_chain_files")) {
-            SecretFiles.requireOwnerOnly("smtpd_tls_chain_files", Path.of(file));
+            SecretFiles.requirePrivate("smtpd_tls_chain_files", Path.of(file));
             out.add(PemCredentials.chainFile(Path.of(file)));
         }
         if (out.isEmpty()) {
@@ -127,13 +127,13 @@ public final class ServerTls {
                 throw new TlsException(TlsTexts.noCredentials());
             }
             String key = config.get("smtpd_tls_key_file").trim();
-            SecretFiles.requireOwnerOnly(key.isEmpty() ? "smtpd_tls_cert_file" : "smtpd_tls_key_file",
+            SecretFiles.requirePrivate(key.isEmpty() ? "smtpd_tls_cert_file" : "smtpd_tls_key_file",
                     Path.of(key.isEmpty() ? cert : key));
             out.add(PemCredentials.certAndKey(Path.of(cert), Path.of(key.isEmpty() ? cert : key)));
             String ecCert = config.get("smtpd_tls_eccert_file").trim();
             if (!ecCert.isEmpty()) {
                 String ecKey = config.get("smtpd_tls_eckey_file").trim();
-                SecretFiles.requireOwnerOnly(ecKey.isEmpty() ? "smtpd_tls_eccert_file" : "smtpd_tls_eckey_file",
+                SecretFiles.requirePrivate(ecKey.isEmpty() ? "smtpd_tls_eccert_file" : "smtpd_tls_eckey_file",
                         Path.of(ecKey.isEmpty() ? ecCert : ecKey));
                 out.add(PemCredentials.certAndKey(Path.of(ecCert), Path.of(ecKey.isEmpty() ? ecCert : ecKey)));
             }

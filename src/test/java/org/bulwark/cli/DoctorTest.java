@@ -150,7 +150,7 @@ class DoctorTest {
 
     @Test
     void aBrokenHostFailsTheChecksThatAreBrokenAndSaysWhatToPublish() throws Exception {
-        tls("other.example.test", "rw-r-----", 20);
+        tls("other.example.test", "rw-r--r--", 20);
         main.remove("proxy_interfaces");
         main.put("smtpd_banner", "mx.example.test ESMTP");
         KeyPair rotated = DkimKeyGenerator.generate(DkimAlgorithm.RSA_SHA256, 2048);
@@ -177,7 +177,7 @@ class DoctorTest {
                 "192.0.2.10 is not listed on bl.spamcop.net",
                 "TLS certificate names mail.example.test",
                 "TLS certificate is valid now and for more than 30 days",
-                "TLS key " + main.get("smtpd_tls_key_file") + " is readable by its owner only");
+                "TLS key " + main.get("smtpd_tls_key_file") + " is not readable by others");
         assertThat(checks).filteredOn(c -> !c.ok() && !c.required()).extracting(Doctor.Check::name).containsExactly(
                 "MTA-STS record _mta-sts.example.test (recommended: senders then insist on TLS)",
                 "TLS-RPT record _smtp._tls.example.test (recommended: senders report TLS failures)");

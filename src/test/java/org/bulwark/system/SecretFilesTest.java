@@ -20,9 +20,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A private key or password file that other accounts can read is refused at start (and at
- * reload), with the file, the main.cf line that names it and the fix; the same file with mode
- * 0600 is used.
+ * A private key or password file that other accounts can read, or its group can change, is
+ * refused at start (and at reload), with the file, the main.cf line that names it and the fix;
+ * the same file with mode 0600, or 0640 as {@code chmod o=} leaves it, is used.
  */
 class SecretFilesTest {
 
@@ -60,7 +60,7 @@ class SecretFilesTest {
 
         assertThatThrownBy(system::start).isInstanceOf(ConfigException.class).hasMessageMatching(
                 ".*main\\.cf, line \\d+: smtpd_tls_key_file = " + Pattern.quote(key.toString())
-                        + ": the file is readable or writable by group or others \\(rw-r--r--\\).*Fix: chmod 600 "
+                        + ": the file is readable or writable by others, or writable by its group \\(rw-r--r--\\).*Fix: chmod 600 "
                         + Pattern.quote(key.toString()) + ".*");
 
         mode(key, "rw-------");
@@ -72,19 +72,27 @@ class SecretFilesTest {
     }
 
     @Test
-    void aChainFileReadableByItsGroupIsRefused() throws Exception {
+    void aChainFileItsGroupCanChangeIsRefusedAndOneItsGroupCanReadIsUsed() throws Exception {
         Path chain = OpensslCertificates.chainFile(root.resolve("tls"), "chain", KeyForm.EC, "mail.example.test");
-        mode(chain, "rw-r-----");
+        mode(chain, "rw-rw----");
         system.set("smtpd_tls_security_level", "may").set("smtpd_tls_chain_files", chain.toString());
 
         assertThatThrownBy(system::start).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("smtpd_tls_chain_files = " + chain)
-                .hasMessageContaining("(rw-r-----)").hasMessageContaining("chmod 600 " + chain);
+                .hasMessageContaining("(rw-rw----)").hasMessageContaining("chmod 600 " + chain);
+
+        // The guides' "chmod o= key": shared with the file's group (Debian's ssl-cert), not with others.
+        mode(chain, "rw-r-----");
+        system.start();
+        try (SmtpDialogue smtp = new SmtpDialogue(system.port(), "127.0.0.1")) {
+            smtp.reply();
+            assertThat(smtp.command("EHLO client.example")).contains("STARTTLS");
+        }
     }
 
     @Test
-    void aDkimKeyReadableByItsGroupIsRefused() throws Exception {
-        mode(key, "rw-r-----");
+    void aDkimKeyReadableByOthersIsRefused() throws Exception {
+        mode(key, "rw-r--r--");
         system.set("dkim_private_key", key.toString()).set("dkim_domain", "example.test");
 
         assertThatThrownBy(system::start).isInstanceOf(ConfigException.class)
@@ -117,7 +125,7 @@ class SecretFilesTest {
             smtp.command("EHLO client.example");
             assertThat(smtp.command("AUTH PLAIN " + plain)).startsWith("454 4.7.0 ");
         }
-        assertThat(system.awaitLog("chmod 600 " + passwd)).contains("readable or writable by group or others");
+        assertThat(system.awaitLog("chmod 600 " + passwd)).contains("readable or writable by others");
     }
 
     @Test
