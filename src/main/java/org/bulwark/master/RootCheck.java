@@ -67,11 +67,12 @@ final class RootCheck {
         return Optional.of(MasterTexts.rootAllowed(exposed));
     }
 
-    /** Every smtpd listener not on a loopback address (a wildcard address counts), with its master.cf line. */
+    /** Every smtpd or spawn listener not on a loopback address (a wildcard address counts), with its master.cf line. */
     static List<String> exposedListeners(LoadedConfig loaded) {
         List<String> exposed = new ArrayList<>();
         for (ServiceEntry service : loaded.services()) {
-            if (!service.command().equals("smtpd") || !service.type().equals("inet")) {
+            boolean listener = service.command().equals("smtpd") || service.command().equals("spawn");
+            if (!listener || !service.type().equals("inet")) {
                 continue;
             }
             for (InetSocketAddress address : ListenAddresses.of(service, loaded.main().with(service.overrides()))) {

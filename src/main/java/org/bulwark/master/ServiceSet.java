@@ -73,7 +73,15 @@ final class ServiceSet {
                     }
                     case "qmgr", "oqmgr" -> qmgrService = service;
                     case "pickup" -> pickupService = service;
-                    case "spawn" -> spawnServices.add(SpawnService.of(service, config, log));
+                    case "spawn" -> {
+                        if (service.type().equals("inet")) {
+                            for (InetSocketAddress address : ListenAddresses.of(service, config)) {
+                                spawnServices.add(SpawnService.of(service, config, log, address));
+                            }
+                        } else {
+                            spawnServices.add(SpawnService.of(service, config, log));
+                        }
+                    }
                     default -> {
                         // bounce, defer and trace run inside qmgr; lmtp, pipe ... are later work
                     }
@@ -145,7 +153,7 @@ final class ServiceSet {
             // A spawn socket both sets have stays bound (its clients never find it missing).
             for (SpawnService fresh : spawnServices) {
                 SpawnService same = retiringSpawn.stream()
-                        .filter(s -> s.socket().equals(fresh.socket())).findFirst().orElse(null);
+                        .filter(s -> s.endpoint().equals(fresh.endpoint())).findFirst().orElse(null);
                 if (same == null) {
                     fresh.start();
                     spawnBound.add(fresh);

@@ -1,6 +1,8 @@
 package org.bulwark.spawn;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
@@ -17,8 +19,8 @@ import org.bulwark.config.ServiceEntry;
 import org.bulwark.log.MailLog;
 
 /**
- * A master.cf {@code spawn} service: a UNIX socket under the queue directory whose every
- * connection gets its own command, at most maxproc at once (further clients wait in the listen
+ * A master.cf {@code spawn} service: a UNIX socket under the queue directory, or a TCP port for an
+ * inet line, whose every connection gets its own command, at most maxproc at once (further clients wait in the listen
  * queue, as with Postfix's master). A reload hands the listening socket to the new settings, so
  * clients never find it missing; commands under way finish with the settings they started with.
  */
@@ -38,12 +40,28 @@ public final class SpawnService implements AutoCloseable {
     }
 
     /**
-     * Reads the service's line; binds nothing yet.
+     * Reads a unix line; binds nothing yet.
      *
      * @throws org.bulwark.config.ConfigException with master.cf's file and line for a line spawn(8) refuses
      */
     public static SpawnService of(ServiceEntry entry, Config config, MailLog log) {
-        SpawnSettings settings = SpawnSettings.of(entry, config, Path.of(config.get("queue_directory")));
+        if (!entry.type().equals("unix")) {
+            throw SpawnSettings.error(entry, SpawnTexts.unsupportedType(entry.type()));
+        }
+        return of(entry, config, log, SpawnSettings.socketOf(entry, Path.of(config.get("queue_directory"))));
+    }
+
+    /**
+     * Reads an inet line, for one of the addresses its name gives; binds nothing yet.
+     *
+     * @throws org.bulwark.config.ConfigException with master.cf's file and line for a line spawn(8) refuses
+     */
+    public static SpawnService of(ServiceEntry entry, Config config, MailLog log, InetSocketAddress address) {
+        return of(entry, config, log, (SocketAddress) address);
+    }
+
+    private static SpawnService of(ServiceEntry entry, Config config, MailLog log, SocketAddress endpoint) {
+        SpawnSettings settings = SpawnSettings.of(entry, config, endpoint);
         MailLog.Logger logger = log.program("spawn");
         if (config.isSet("policy_time_limit") && !entry.service().equals("policy")
                 && !config.isSet(entry.service() + "_time_limit")) {
@@ -53,13 +71,34 @@ public final class SpawnService implements AutoCloseable {
         return new SpawnService(settings, logger);
     }
 
-    public Path socket() {
-        return settings.socket();
+    /** Where clients connect: a {@link UnixDomainSocketAddress} or an {@link InetSocketAddress}. */
+    public SocketAddress endpoint() {
+        return settings.endpoint();
     }
 
     /** Binds the socket (replacing one a crashed server left behind) and starts accepting. */
     public void start() throws IOException {
-        Path socket = settings.socket();
+        SocketAddress endpoint = settings.endpoint();
+        ServerSocketChannel channel;
+        if (endpoint instanceof UnixDomainSocketAddress unix) {
+            prepareSocketPath(unix.getPath());
+            channel = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        } else {
+            channel = ServerSocketChannel.open();
+        }
+        try {
+            channel.bind(endpoint);
+        } catch (IOException e) {
+            channel.close();
+            throw new IOException(SpawnTexts.cannotListen(settings.service(), SpawnTexts.endpoint(endpoint),
+                    e.getMessage()), e);
+        }
+        server = channel;
+        log.info(SpawnTexts.listening(settings.service(), SpawnTexts.endpoint(endpoint), settings.timeLimit()));
+        Thread.ofVirtual().name("spawn-" + settings.service()).start(this::accept);
+    }
+
+    private static void prepareSocketPath(Path socket) throws IOException {
         Path directory = socket.getParent();
         if (!Files.isDirectory(directory)) {
             Files.createDirectories(directory);
@@ -71,16 +110,6 @@ public final class SpawnService implements AutoCloseable {
         if (Files.exists(socket) && !Files.isRegularFile(socket) && !Files.isDirectory(socket)) {
             Files.delete(socket);
         }
-        ServerSocketChannel channel = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-        try {
-            channel.bind(UnixDomainSocketAddress.of(socket));
-        } catch (IOException e) {
-            channel.close();
-            throw new IOException(SpawnTexts.cannotListen(settings.service(), socket.toString(), e.getMessage()), e);
-        }
-        server = channel;
-        log.info(SpawnTexts.listening(settings.service(), socket.toString(), settings.timeLimit()));
-        Thread.ofVirtual().name("spawn-" + settings.service()).start(this::accept);
     }
 
     /** From now on new connections get {@code fresh}'s command, user, limits and environment. */
@@ -153,7 +182,9 @@ public final class SpawnService implements AutoCloseable {
         if (server != null) {
             try {
                 server.close();
-                Files.deleteIfExists(settings.socket());
+                if (settings.endpoint() instanceof UnixDomainSocketAddress unix) {
+                    Files.deleteIfExists(unix.getPath());
+                }
             } catch (IOException e) {
                 log.warning(SpawnTexts.serviceProblem(settings.service(), e.getMessage()));
             }

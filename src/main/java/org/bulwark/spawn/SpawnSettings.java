@@ -1,5 +1,7 @@
 package org.bulwark.spawn;
 
+import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,11 +19,13 @@ import org.bulwark.config.ServiceEntry;
  * One master.cf spawn line read as spawn(8) reads it:
  * {@code policy-spf unix - n n - 0 spawn user=nobody argv=/usr/bin/perl /usr/sbin/postfix-policyd-spf-perl}.
  *
+ * @param endpoint where clients connect: a UNIX socket under the queue directory, or for an inet
+ *        line the address and port its name gives
  * @param command the command as master.cf writes it (argv= and what follows)
  * @param launch what is executed: {@code command}, behind setpriv when it runs as another user
  * @param maxproc the most commands running at once; 0 for no limit
  */
-record SpawnSettings(String service, Path socket, List<String> command, List<String> launch, Duration timeLimit,
+record SpawnSettings(String service, SocketAddress endpoint, List<String> command, List<String> launch, Duration timeLimit,
         Map<String, String> environment, int maxproc) {
 
     private static final List<Path> SETPRIV = List.of(Path.of("/usr/bin/setpriv"), Path.of("/bin/setpriv"));
@@ -38,17 +42,16 @@ record SpawnSettings(String service, Path socket, List<String> command, List<Str
     }
 
     /**
+     * @param endpoint where the service listens: {@link #socketOf} for a unix line, one of the
+     *        inet line's addresses for an inet line
      * @throws ConfigException with master.cf's file and line for a line spawn(8) would refuse
      */
-    static SpawnSettings of(ServiceEntry entry, Config config, Path queueDirectory) {
-        return of(entry, config, queueDirectory, Account.currentUid());
+    static SpawnSettings of(ServiceEntry entry, Config config, SocketAddress endpoint) {
+        return of(entry, config, endpoint, Account.currentUid());
     }
 
     /** @param serverUid the user id the server runs as: 0 may run commands as any user, others only as themselves */
-    static SpawnSettings of(ServiceEntry entry, Config config, Path queueDirectory, int serverUid) {
-        if (!entry.type().equals("unix")) {
-            throw error(entry, SpawnTexts.unsupportedType(entry.type()));
-        }
+    static SpawnSettings of(ServiceEntry entry, Config config, SocketAddress endpoint, int serverUid) {
         String user = null;
         List<String> command = null;
         for (int i = 0; i < entry.args().size(); i++) {
@@ -81,7 +84,7 @@ record SpawnSettings(String service, Path socket, List<String> command, List<Str
             throw error(entry, SpawnTexts.notExecutable(command.get(0)));
         }
         checkScript(entry, command);
-        return new SpawnSettings(entry.service(), socketOf(entry, queueDirectory), command,
+        return new SpawnSettings(entry.service(), endpoint, command,
                 launch(entry, user, command, serverUid), timeLimit(entry, config), environment(config), maxproc(entry, config));
     }
 
@@ -115,12 +118,12 @@ record SpawnSettings(String service, Path socket, List<String> command, List<Str
      * Postfix's places for a unix service: private/ (the default) or public/, by the private
      * column; a name with a slash is a path under the queue directory.
      */
-    static Path socketOf(ServiceEntry entry, Path queueDirectory) {
+    static UnixDomainSocketAddress socketOf(ServiceEntry entry, Path queueDirectory) {
         if (entry.service().indexOf('/') >= 0) {
-            return queueDirectory.resolve(entry.service());
+            return UnixDomainSocketAddress.of(queueDirectory.resolve(entry.service()));
         }
         String directory = entry.privateFlag().equals("n") ? "public" : "private";
-        return queueDirectory.resolve(directory).resolve(entry.service());
+        return UnixDomainSocketAddress.of(queueDirectory.resolve(directory).resolve(entry.service()));
     }
 
     /**
@@ -210,7 +213,7 @@ record SpawnSettings(String service, Path socket, List<String> command, List<Str
         return entry.maxproc().equals("-") ? config.integer("default_process_limit") : Integer.parseInt(entry.maxproc());
     }
 
-    private static ConfigException error(ServiceEntry entry, String message) {
+    static ConfigException error(ServiceEntry entry, String message) {
         return new ConfigException(entry.file(), entry.line(), message);
     }
 }

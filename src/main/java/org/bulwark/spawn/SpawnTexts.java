@@ -50,7 +50,8 @@ final class SpawnTexts {
     }
 
     static String unsupportedType(String type) {
-        return "spawn: service type " + type + " is not supported; use unix (a socket under the queue directory)";
+        return "spawn: service type " + type + " is not supported; use unix (a socket under the queue directory)"
+                + " or inet (host:port)";
     }
 
     static String badTimeLimit(String name, String value) {
@@ -85,6 +86,16 @@ final class SpawnTexts {
 
     static String killedBySignal(String command, int signal) {
         return "command " + command + " killed by signal " + signal;
+    }
+
+    /** A socket path, or host:port as master.cf names an inet service ([ipv6]:port). */
+    static String endpoint(java.net.SocketAddress endpoint) {
+        if (endpoint instanceof java.net.UnixDomainSocketAddress unix) {
+            return unix.getPath().toString();
+        }
+        java.net.InetSocketAddress inet = (java.net.InetSocketAddress) endpoint;
+        String host = inet.getAddress().getHostAddress();
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + inet.getPort();
     }
 
     static String cannotListen(String service, String socket, String reason) {

@@ -7,8 +7,6 @@ import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
@@ -43,10 +41,8 @@ class SpawnServiceTest {
         return SpawnService.of(entry, config, MailLog.to(new PrintStream(log, true, StandardCharsets.UTF_8), "mx", "bulwark"));
     }
 
-    private static SocketChannel connect(Path socket) throws Exception {
-        SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
-        channel.connect(UnixDomainSocketAddress.of(socket));
-        return channel;
+    private static SocketChannel connect(java.net.SocketAddress endpoint) throws Exception {
+        return SocketChannel.open(endpoint);
     }
 
     private static void write(SocketChannel channel, String text) throws Exception {
@@ -57,7 +53,7 @@ class SpawnServiceTest {
     void eachConnectionGetsItsOwnCommandOnStdinAndStdoutAndStderrGoesToTheLog() throws Exception {
         try (SpawnService service = service("0", "echo \"started $$\"; echo oops >&2; exec cat\n")) {
             service.start();
-            try (SocketChannel a = connect(service.socket()); SocketChannel b = connect(service.socket())) {
+            try (SocketChannel a = connect(service.endpoint()); SocketChannel b = connect(service.endpoint())) {
                 BufferedReader ra = new BufferedReader(new InputStreamReader(Channels.newInputStream(a)));
                 BufferedReader rb = new BufferedReader(new InputStreamReader(Channels.newInputStream(b)));
                 String startedA = ra.readLine();
@@ -77,10 +73,10 @@ class SpawnServiceTest {
         Path starts = root.resolve("starts");
         try (SpawnService service = service("1", "echo started >> " + starts + "; echo started; exec cat\n")) {
             service.start();
-            SocketChannel first = connect(service.socket());
+            SocketChannel first = connect(service.endpoint());
             BufferedReader r1 = new BufferedReader(new InputStreamReader(Channels.newInputStream(first)));
             assertThat(r1.readLine()).isEqualTo("started");
-            try (SocketChannel second = connect(service.socket())) {
+            try (SocketChannel second = connect(service.endpoint())) {
                 BufferedReader r2 = new BufferedReader(new InputStreamReader(Channels.newInputStream(second)));
                 write(second, "waiting\n");
                 java.util.concurrent.CompletableFuture<String> greeting = java.util.concurrent.CompletableFuture
@@ -104,7 +100,7 @@ class SpawnServiceTest {
     void aNonZeroExitIsLogged() throws Exception {
         try (SpawnService service = service("0", "echo bye; exit 3\n")) {
             service.start();
-            try (SocketChannel c = connect(service.socket())) {
+            try (SocketChannel c = connect(service.endpoint())) {
                 BufferedReader r = new BufferedReader(new InputStreamReader(Channels.newInputStream(c)));
                 assertThat(r.readLine()).isEqualTo("bye");
                 assertThat(r.readLine()).isNull(); // the connection closes when the command exits

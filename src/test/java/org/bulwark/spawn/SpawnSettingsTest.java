@@ -27,7 +27,11 @@ class SpawnSettingsTest {
         Files.writeString(conf.resolve("master.cf"), masterCf);
         LoadedConfig loaded = ConfigLoader.load(conf);
         ServiceEntry entry = loaded.services().stream().filter(s -> s.command().equals("spawn")).findFirst().orElseThrow();
-        return SpawnSettings.of(entry, loaded.main().with(entry.overrides()), Path.of("/var/spool/bulwark"), serverUid);
+        if (!entry.type().equals("unix")) {
+            throw SpawnSettings.error(entry, SpawnTexts.unsupportedType(entry.type()));
+        }
+        return SpawnSettings.of(entry, loaded.main().with(entry.overrides()),
+                SpawnSettings.socketOf(entry, Path.of("/var/spool/bulwark")), serverUid);
     }
 
     private String refusal(String mainCf, String masterCf, int serverUid) {
@@ -55,7 +59,8 @@ class SpawnSettingsTest {
         assertThat(s.command()).containsExactly(PERL, "/usr/sbin/postfix-policyd-spf-perl");
         assertThat(s.launch()).containsExactly("/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
                 "--", PERL, "/usr/sbin/postfix-policyd-spf-perl");
-        assertThat(s.socket()).isEqualTo(Path.of("/var/spool/bulwark/private/policy-spf"));
+        assertThat(s.endpoint())
+                .isEqualTo(java.net.UnixDomainSocketAddress.of("/var/spool/bulwark/private/policy-spf"));
         assertThat(s.maxproc()).isZero();
         assertThat(s.timeLimit()).isEqualTo(Duration.ofSeconds(1000));
     }
@@ -109,19 +114,19 @@ class SpawnSettingsTest {
         assertThat(refusal("", "#\np unix - n n - 0 spawn user=nobody argv=/usr/local/bin/no-such-program\n", 0))
                 .isEqualTo(master + "spawn: argv=/usr/local/bin/no-such-program: no executable file by that name;"
                         + " install it or correct the path");
-        assertThat(refusal("", "#\n127.0.0.1:9998 inet n n n - 0 spawn user=nobody argv=/usr/bin/perl\n", 0))
-                .isEqualTo(master + "spawn: service type inet is not supported; use unix (a socket under the queue"
-                        + " directory)");
+        assertThat(refusal("", "#\nqueue fifo n n n - 0 spawn user=nobody argv=/usr/bin/perl\n", 0))
+                .isEqualTo(master + "spawn: service type fifo is not supported; use unix (a socket under the queue"
+                        + " directory) or inet (host:port)");
     }
 
     @Test
     void theSocketIsInPrivateOrPublicOrWhereASlashedNameSays() throws Exception {
-        assertThat(read("", "p unix y n n - 0 spawn user=nobody argv=/usr/bin/perl\n", 0).socket())
-                .isEqualTo(Path.of("/var/spool/bulwark/private/p"));
-        assertThat(read("", "p unix n n n - 0 spawn user=nobody argv=/usr/bin/perl\n", 0).socket())
-                .isEqualTo(Path.of("/var/spool/bulwark/public/p"));
-        assertThat(read("", "spf/socket unix - n n - 0 spawn user=nobody argv=/usr/bin/perl\n", 0).socket())
-                .isEqualTo(Path.of("/var/spool/bulwark/spf/socket"));
+        assertThat(read("", "p unix y n n - 0 spawn user=nobody argv=/usr/bin/perl\n", 0).endpoint())
+                .isEqualTo(java.net.UnixDomainSocketAddress.of("/var/spool/bulwark/private/p"));
+        assertThat(read("", "p unix n n n - 0 spawn user=nobody argv=/usr/bin/perl\n", 0).endpoint())
+                .isEqualTo(java.net.UnixDomainSocketAddress.of("/var/spool/bulwark/public/p"));
+        assertThat(read("", "spf/socket unix - n n - 0 spawn user=nobody argv=/usr/bin/perl\n", 0).endpoint())
+                .isEqualTo(java.net.UnixDomainSocketAddress.of("/var/spool/bulwark/spf/socket"));
     }
 
     @Test

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.bulwark.testing.FreePorts;
 import org.bulwark.testing.Peers;
 import org.bulwark.testing.Postgrey;
 import org.bulwark.testing.TestDnsServer;
@@ -144,6 +145,18 @@ class SpawnServiceTest {
         String environment = log.substring(log.indexOf("groups=65534 env: "));
         environment = environment.substring(0, environment.indexOf('\n'));
         assertThat(environment).contains("MAIL_CONFIG=" + system.conf).doesNotContain("PATH=").doesNotContain("HOME=");
+    }
+
+    @Test
+    void anInetSpawnServiceListensOnItsHostAndPort() throws Exception {
+        int port = FreePorts.next();
+        Path script = policyScript("inet.sh", "printf 'action=PREPEND X-Spawn-Inet: yes\\n\\n'");
+        system("check_policy_service inet:127.0.0.1:" + port)
+                .startWithServices("127.0.0.1:" + port + " inet n n n - 0 spawn user=nobody argv=/bin/sh " + script);
+
+        assertThat(system.maillog()).contains("spawn service 127.0.0.1:" + port + " listening on 127.0.0.1:" + port);
+        assertThat(send("sender@remote.example", "alice@example.test")).startsWith("250 2.0.0 Ok: queued as ");
+        assertThat(Files.readString(system.awaitDelivered("alice", 1).get(0))).contains("\nX-Spawn-Inet: yes\n");
     }
 
     @Test
