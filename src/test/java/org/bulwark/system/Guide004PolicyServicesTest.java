@@ -14,9 +14,9 @@ import org.bulwark.testing.OpensslCertificates;
 import org.bulwark.testing.Peers;
 import org.bulwark.testing.SaslauthdPeer;
 import org.bulwark.testing.Postgrey;
-import org.bulwark.testing.TestDnsServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -43,6 +43,12 @@ class Guide004PolicyServicesTest {
      */
     private static final String OUTSIDE = "127.0.0.1";
 
+    /** Besides the guides' shared names: the guide's own domain, whose MX is this host. */
+    @RegisterExtension
+    static final GuideZone dns = new GuideZone(zone -> zone
+            .addMx("example.test", 10, "mail.example.test")
+            .addA("mail.example.test", "127.0.0.1"));
+
     @TempDir
     Path root;
 
@@ -68,13 +74,8 @@ class Guide004PolicyServicesTest {
     @Test
     void theGuidesPolicyServicesAndSubmissionWorkAsTheGuideSays() throws Exception {
         Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxr-xr-x"));
-        try (TestDnsServer dns = TestDnsServer.start()
-                .addA("mail.remote.example", "192.0.2.25")
-                .addMx("remote.example", 10, "mail.remote.example")
-                .addMx("example.test", 10, "mail.example.test")
-                .addA("mail.example.test", "127.0.0.1");
-                Postgrey postgrey = Postgrey.startUnix(root.resolve("postgrey"),
-                        root.resolve("node/var/spool/postgrey/socket"), 1)) {
+        try (Postgrey postgrey = Postgrey.startUnix(root.resolve("postgrey"),
+                root.resolve("node/var/spool/postgrey/socket"), 1)) {
             saslauthd = SaslauthdPeer.start(root.resolve("saslauthd"));
             Path mux = saslauthd.mux();
             MailSystemFixture system = new MailSystemFixture(root.resolve("node"))
