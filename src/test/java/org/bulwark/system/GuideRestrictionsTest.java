@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Objects;
 import java.util.regex.Pattern;
 import org.bulwark.config.ConfigException;
 import org.bulwark.master.Master;
@@ -67,15 +65,6 @@ class GuideRestrictionsTest {
         }
     }
 
-    private static Path guide(String name) {
-        try {
-            return Path.of(Objects.requireNonNull(GuideRestrictionsTest.class.getResource("/config/seeds/" + name))
-                    .toURI());
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     /** The guide's main.cf as written, then the test's own lines (later lines win, as in Postfix). */
     private void start(String guide, String... extraLines) throws IOException {
         system = new MailSystemFixture(root)
@@ -85,19 +74,12 @@ class GuideRestrictionsTest {
                 .set("smtpd_relay_restrictions", null)
                 .set("mydestination", null);
         system.writeConfig();
-        Path mainCf = system.conf.resolve("main.cf");
-        String harness = Files.readString(mainCf);
-        StringBuilder text = new StringBuilder(Files.readString(guide(guide).resolve("main.cf")))
-                .append("\n# The test's lines\n").append(harness);
-        for (String line : extraLines) {
-            text.append(line).append('\n');
-        }
-        Files.writeString(mainCf, text);
+        GuideSystem.writeMainCf(system, guide, extraLines);
         master = Master.start(system.conf);
     }
 
     private String rcpt(String from, String helo, String sender, String recipient) throws Exception {
-        return GuideSystem.rcpt(system.port(), from, helo, sender, recipient);
+        return SmtpDialogue.rcpt(system.port(), from, helo, sender, recipient);
     }
 
     /** The guides 000 to 003 share the recipient list: mynetworks, SASL, relay check, then the rejects. */

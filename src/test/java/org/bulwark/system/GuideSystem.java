@@ -59,6 +59,16 @@ final class GuideSystem implements AutoCloseable {
         system.writeConfig();
         Path masterCf = system.conf.resolve("master.cf");
         Files.writeString(masterCf, Files.readString(masterCf) + String.join("\n", masterCfLines) + "\n");
+        writeMainCf(system, guide, testLines);
+        master = Master.start(system.conf);
+        return this;
+    }
+
+    /**
+     * Puts the guide's main.cf in front of the lines {@code system} has written, then
+     * {@code testLines} (later lines win, as in Postfix).
+     */
+    static void writeMainCf(MailSystemFixture system, String guide, String... testLines) throws IOException {
         Path mainCf = system.conf.resolve("main.cf");
         String harness = Files.readString(mainCf);
         StringBuilder text = new StringBuilder(Files.readString(guide(guide).resolve("main.cf")))
@@ -67,8 +77,6 @@ final class GuideSystem implements AutoCloseable {
             text.append(line).append('\n');
         }
         Files.writeString(mainCf, text);
-        master = Master.start(system.conf);
-        return this;
     }
 
     int port() {
@@ -91,28 +99,7 @@ final class GuideSystem implements AutoCloseable {
 
     /** EHLO, MAIL, RCPT from a loopback address; the RCPT reply, or the first refusal before it. */
     String rcpt(String from, String helo, String sender, String recipient) throws Exception {
-        return rcpt(port(), from, helo, sender, recipient);
-    }
-
-    /** The same against any server on loopback. */
-    static String rcpt(int port, String from, String helo, String sender, String recipient) throws Exception {
-        try (SmtpDialogue smtp = new SmtpDialogue(port, from)) {
-            String banner = smtp.reply();
-            if (!banner.startsWith("220")) {
-                return banner;
-            }
-            String ehlo = smtp.command("EHLO " + helo);
-            if (!ehlo.startsWith("250")) {
-                return ehlo;
-            }
-            String mail = smtp.command("MAIL FROM:<" + sender + ">");
-            if (!mail.startsWith("250")) {
-                return mail;
-            }
-            String reply = smtp.command("RCPT TO:<" + recipient + ">");
-            smtp.command("QUIT");
-            return reply;
-        }
+        return SmtpDialogue.rcpt(port(), from, helo, sender, recipient);
     }
 
     /**

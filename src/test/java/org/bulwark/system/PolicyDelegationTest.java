@@ -59,30 +59,14 @@ class PolicyDelegationTest {
         return system;
     }
 
-    /** MAIL and RCPT from outside; the RCPT reply. */
+    /** MAIL and RCPT from outside; the RCPT reply (or the refusal of MAIL). */
     private String rcpt(String sender, String recipient) throws Exception {
-        try (SmtpDialogue smtp = new SmtpDialogue(system.port(), OUTSIDE)) {
-            smtp.reply();
-            smtp.command("EHLO client.example");
-            assertThat(smtp.command("MAIL FROM:<" + sender + ">")).isEqualTo("250 2.1.0 Ok");
-            String reply = smtp.command("RCPT TO:<" + recipient + ">");
-            smtp.command("QUIT");
-            return reply;
-        }
+        return SmtpDialogue.rcpt(system.port(), OUTSIDE, "client.example", sender, recipient);
     }
 
     private String send(String sender, String recipient) throws Exception {
-        try (SmtpDialogue smtp = new SmtpDialogue(system.port(), OUTSIDE)) {
-            smtp.reply();
-            smtp.command("EHLO client.example");
-            smtp.command("MAIL FROM:<" + sender + ">");
-            String reply = smtp.command("RCPT TO:<" + recipient + ">");
-            if (!reply.startsWith("250")) {
-                return reply;
-            }
-            smtp.command("DATA");
-            return smtp.command("Subject: greylisted\r\n\r\nbody\r\n.");
-        }
+        return SmtpDialogue.send(system.port(), OUTSIDE, "client.example", sender, recipient,
+                "Subject: greylisted\n\nbody\n");
     }
 
     @Test
