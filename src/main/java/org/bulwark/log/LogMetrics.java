@@ -5,6 +5,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -18,8 +19,9 @@ public final class LogMetrics {
 
     private static final Pattern LINE = Pattern.compile("^[^\\[]*?([\\w-]+)\\[\\d+\\]: (.*)$");
     private static final Pattern STATUS = Pattern.compile("^\\w+: to=<[^>]*>.*?, delay=([\\d.]+),.*?, status=(\\w+)");
-    private static final Pattern REJECT = Pattern.compile(
-            "^\\w+: reject: (\\S+) from \\S+: (\\d{3}) (?:\\d\\.\\d{1,3}\\.\\d{1,3} )?(?:<[^>]*>: )?([^;]*)");
+    /** The reply text runs to the log's own {@code ; from=<...>} (or {@code ; proto=} without a sender). */
+    private static final Pattern REJECT = Pattern.compile("^\\w+: reject: (\\S+) from \\S+: (\\d{3}) "
+            + "(?:\\d\\.\\d{1,3}\\.\\d{1,3} )?(?:<[^>]*>: )?(.*?)(?:; (?:from=<|proto=).*)?$");
     /** cleanup's line when a transaction opens a queue file, and when the file is made durable. */
     private static final Pattern TRANSACTION = Pattern.compile("^\\w+: client=");
     private static final Pattern RECEIVED = Pattern.compile("^\\w+: message-id=");
@@ -32,11 +34,19 @@ public final class LogMetrics {
     public static final String REJECTS = "reject ";
     /** Where rejects are counted once there are too many different reasons to keep each. */
     public static final String OTHER_REASONS = "(other reasons)";
+    /**
+     * The most reject series kept by reason: a policy server's or an access table's text may
+     * still vary per client after {@link RejectReason#classOf}, and every series costs the
+     * scraper and this process memory for good. Beyond it a reject counts under its stage and
+     * code with the reason {@link #OTHER_REASONS}.
+     */
+    static final int MAX_REJECT_SERIES = 100;
 
     private final LongAdder connections = new LongAdder();
     private final LongAdder transactions = new LongAdder();
     private final LongAdder received = new LongAdder();
     private final Map<String, LongAdder> rejects = new ConcurrentHashMap<>();
+    private final ReentrantLock newRejectSeries = new ReentrantLock();
     private final Map<String, LongAdder> deliveries = new ConcurrentHashMap<>();
     private final AtomicLong[] delayBuckets = new AtomicLong[BUCKETS.length + 1];
     private final LongAdder delayCount = new LongAdder();
@@ -95,10 +105,27 @@ public final class LogMetrics {
         }
         Matcher r = REJECT.matcher(text);
         if (r.find()) {
-            rejects.computeIfAbsent(label("stage", r.group(1)) + "," + label("code", r.group(2)) + ","
-                    + label("reason", r.group(3).strip()), k -> new LongAdder()).increment();
-            recent.record(REJECTS + r.group(1) + " " + r.group(2) + " " + r.group(3).strip(),
-                    REJECTS + OTHER_REASONS);
+            String reason = RejectReason.classOf(r.group(3));
+            rejectCounter(r.group(1), r.group(2), reason).increment();
+            recent.record(REJECTS + r.group(1) + " " + r.group(2) + " " + reason, REJECTS + OTHER_REASONS);
+        }
+    }
+
+    /** The counter of one stage, code and reason, or of {@link #OTHER_REASONS} once there are too many. */
+    private LongAdder rejectCounter(String stage, String code, String reason) {
+        String key = label("stage", stage) + "," + label("code", code) + "," + label("reason", reason);
+        LongAdder counter = rejects.get(key);
+        if (counter != null) {
+            return counter;
+        }
+        newRejectSeries.lock();
+        try {
+            if (!rejects.containsKey(key) && rejects.size() >= MAX_REJECT_SERIES) {
+                key = label("stage", stage) + "," + label("code", code) + "," + label("reason", OTHER_REASONS);
+            }
+            return rejects.computeIfAbsent(key, k -> new LongAdder());
+        } finally {
+            newRejectSeries.unlock();
         }
     }
 

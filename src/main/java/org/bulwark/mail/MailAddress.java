@@ -20,7 +20,10 @@ public record MailAddress(String localPart, String domain) {
         }
     }
 
-    /** Splits an internal-form address at its last {@code @}; "" is the null sender. */
+    /**
+     * Splits an internal-form address at its last {@code @}; "" is the null sender. Reads
+     * {@link #storedForm()} back exactly.
+     */
     public static MailAddress of(String internal) {
         if (internal.isEmpty()) {
             return NULL_SENDER;
@@ -52,6 +55,18 @@ public record MailAddress(String localPart, String domain) {
     /** The internal form, {@code local@domain} without quoting; "" for the null sender. */
     public String internal() {
         return domain == null ? localPart : localPart + "@" + domain;
+    }
+
+    /**
+     * The internal form as one string that {@link #of} reads back as this same address, for the
+     * records that keep an address as text (queue files, maildrop files). Only an unqualified
+     * address whose local part holds an {@code @} ({@code RCPT TO:<"a@b">} with
+     * {@code append_at_myorigin = no}) differs from {@link #internal()}: it ends in an {@code @},
+     * an empty domain, which {@code of} reads as none, where {@code a@b} would read as local part
+     * {@code a} at domain {@code b}.
+     */
+    public String storedForm() {
+        return domain == null && localPart.indexOf('@') >= 0 ? localPart + "@" : internal();
     }
 
     /**

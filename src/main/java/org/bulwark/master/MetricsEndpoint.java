@@ -17,7 +17,7 @@ import org.bulwark.queue.QueueName;
 
 /**
  * {@code metrics_listen}: GET /metrics in Prometheus' text format, on a loopback address only
- * (the counters say who is rejected and why: not for the world; a scraper elsewhere goes through
+ * (the counters say how much mail is rejected and why: not for the world; a scraper elsewhere goes through
  * a tunnel or a proxy with authentication).
  */
 final class MetricsEndpoint implements AutoCloseable {

@@ -2,18 +2,19 @@ package org.bulwark.pickup;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.bulwark.mail.MailAddress;
 
 /**
  * The addresses in a To, Cc or Bcc header value (RFC 5322 §3.4): display names, comments and
- * group syntax removed, each address in its internal (unquoted) form.
+ * group syntax removed, each address unquoted into its local part and domain.
  */
 final class AddressList {
 
     private AddressList() {
     }
 
-    static List<String> parse(String value) {
-        List<String> out = new ArrayList<>();
+    static List<MailAddress> parse(String value) {
+        List<MailAddress> out = new ArrayList<>();
         StringBuilder item = new StringBuilder();
         String angle = null;
         StringBuilder angleText = null;
@@ -64,7 +65,7 @@ final class AddressList {
         return out;
     }
 
-    private static void add(List<String> out, String address) {
+    private static void add(List<MailAddress> out, String address) {
         String a = address.trim();
         int route = a.startsWith("@") ? a.indexOf(':') : -1;
         if (route > 0) {
@@ -75,21 +76,31 @@ final class AddressList {
         }
     }
 
-    /** {@code "john doe"@example.test} becomes {@code john doe@example.test}. */
-    private static String unquote(String address) {
-        int at = address.lastIndexOf('@');
-        String local = at < 0 ? address : address.substring(0, at);
-        if (local.length() >= 2 && local.startsWith("\"") && local.endsWith("\"")) {
-            StringBuilder b = new StringBuilder();
-            for (int i = 1; i < local.length() - 1; i++) {
-                char c = local.charAt(i);
-                if (c == '\\' && i + 1 < local.length() - 1) {
-                    c = local.charAt(++i);
+    /**
+     * {@code "john doe"@example.test} becomes john doe at example.test; the domain starts after
+     * the closing quote, so {@code "a@b"} is the unqualified local part a@b.
+     */
+    private static MailAddress unquote(String address) {
+        if (address.startsWith("\"")) {
+            StringBuilder local = new StringBuilder();
+            for (int i = 1; i < address.length(); i++) {
+                char c = address.charAt(i);
+                if (c == '\\' && i + 1 < address.length()) {
+                    local.append(address.charAt(++i));
+                } else if (c == '"') {
+                    String rest = address.substring(i + 1);
+                    if (rest.isEmpty()) {
+                        return new MailAddress(local.toString(), null);
+                    }
+                    if (rest.startsWith("@")) {
+                        return new MailAddress(local.toString(), rest.substring(1));
+                    }
+                    break;
+                } else {
+                    local.append(c);
                 }
-                b.append(c);
             }
-            local = b.toString();
         }
-        return at < 0 ? local : local + address.substring(at);
+        return MailAddress.of(address);
     }
 }

@@ -187,7 +187,12 @@ public final class Pickup {
     }
 
     private Envelope envelope(MaildropFile drop, HeaderBlock headers) {
-        Set<String> addresses = new LinkedHashSet<>(drop.recipients());
+        // Command-line recipients are read as Postfix's sendmail reads them: as RFC 5322
+        // addresses, so that a quoted local part keeps an @ it holds ("a@b").
+        Set<MailAddress> addresses = new LinkedHashSet<>();
+        for (String recipient : drop.recipients()) {
+            addresses.addAll(AddressList.parse(recipient));
+        }
         if (drop.extractRecipients()) {
             for (String field : headers.fields()) {
                 String name = HeaderBlock.name(field);
@@ -197,17 +202,21 @@ public final class Pickup {
             }
         }
         List<Recipient> recipients = new ArrayList<>();
-        for (String address : addresses) {
+        for (MailAddress address : addresses) {
             recipients.add(Recipient.of(qualify(address)));
         }
-        return Envelope.of(qualify(drop.sender()), recipients, ClientInfo.local(drop.user()));
+        List<MailAddress> sender = AddressList.parse(drop.sender());
+        return Envelope.of(qualify(sender.size() == 1 ? sender.get(0) : MailAddress.of(drop.sender())), recipients,
+                ClientInfo.local(drop.user()));
     }
 
-    /** Local submissions may name bare users; Postfix appends {@code @$myorigin} to them. */
-    private MailAddress qualify(String address) {
-        MailAddress a = MailAddress.of(address);
+    /**
+     * Local submissions may name bare users; Postfix appends {@code @$myorigin} to them, unless
+     * append_at_myorigin is off.
+     */
+    private MailAddress qualify(MailAddress a) {
         String myorigin = config.get("myorigin");
-        if (a.isNullSender() || a.isQualified() || myorigin.isEmpty()) {
+        if (a.isNullSender() || a.isQualified() || myorigin.isEmpty() || !config.bool("append_at_myorigin")) {
             return a;
         }
         return a.withDomain(myorigin);

@@ -110,7 +110,7 @@ final class QueueFileFormat {
         out.writeBytes(slot(DeferState.INITIAL));
         Instant arrival = envelope.arrival();
         line(out, "T", Long.toString(arrival.getEpochSecond()), Integer.toString(arrival.getNano()));
-        line(out, "F", FieldCodec.encode(envelope.sender().internal()));
+        line(out, "F", FieldCodec.encode(envelope.sender().storedForm()));
         ClientInfo c = envelope.client();
         line(out, "C", FieldCodec.encode(c.name()), FieldCodec.encode(c.address()), FieldCodec.encode(c.helo()),
                 FieldCodec.encode(c.protocol()), FieldCodec.encode(c.saslUsername()));
@@ -122,7 +122,7 @@ final class QueueFileFormat {
         for (int i = 0; i < recipients.size(); i++) {
             Recipient r = recipients.get(i);
             offsets[i] = out.size() + 1;
-            line(out, "R" + (char) PENDING, FieldCodec.encode(r.address().internal()),
+            line(out, "R" + (char) PENDING, FieldCodec.encode(r.address().storedForm()),
                     FieldCodec.encode(r.originalRecipient()), FieldCodec.encode(r.dsnNotify()));
         }
         line(out, "M");

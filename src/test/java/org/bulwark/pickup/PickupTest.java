@@ -93,6 +93,38 @@ class PickupTest {
         assertThat(m.recipients().get(0).recipient().address().internal()).isEqualTo("bob@example.test");
     }
 
+    /** As Postfix's sendmail reads its arguments: an @ inside a quoted local part is not the domain's. */
+    @Test
+    void aQuotedLocalPartWithAnAtStaysOneLocalPart() throws IOException {
+        drop("00000000AAAA05", new MaildropFile(1000, "alice", "\"a@b\"", null, false,
+                List.of("\"c@d\"", "\"e@f\"@example.org")), "\nbody\n");
+
+        pickup.pickUpAll();
+
+        QueuedMessage m = onlyActiveMessage();
+        assertThat(m.envelope().sender()).isEqualTo(new MailAddress("a@b", "example.test"));
+        assertThat(m.recipients()).extracting(r -> r.recipient().address())
+                .containsExactly(new MailAddress("c@d", "example.test"), new MailAddress("e@f", "example.org"));
+    }
+
+    /** With append_at_myorigin = no the address stays unqualified, and reads back from the queue as such. */
+    @Test
+    void withoutAppendAtMyoriginAQuotedLocalPartWithAnAtStaysUnqualified() throws IOException {
+        MailLog log = MailLog.to(new PrintStream(logBytes, true, StandardCharsets.UTF_8), "mail.example.test", "bulwark");
+        Config config = Config.of(Map.of("myhostname", "mail.example.test", "myorigin", "example.test",
+                "append_at_myorigin", "no"));
+        pickup = new Pickup(config, queue, new Cleanup(config, queue, log), log);
+        drop("00000000AAAA06", new MaildropFile(1000, "alice", "\"a@b\"", null, false, List.of("\"c@d\"")),
+                "\nbody\n");
+
+        pickup.pickUpAll();
+
+        QueuedMessage m = onlyActiveMessage();
+        assertThat(m.envelope().sender()).isEqualTo(new MailAddress("a@b", null));
+        assertThat(m.recipients()).extracting(r -> r.recipient().address())
+                .containsExactly(new MailAddress("c@d", null));
+    }
+
     @Test
     void takesRecipientsFromHeadersAndRemovesBccWhenAskedTo() throws IOException {
         drop("00000000AAAA03", new MaildropFile(1000, "alice", "alice@example.test", null, true, List.of()),

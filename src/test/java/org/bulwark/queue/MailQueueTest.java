@@ -100,6 +100,25 @@ class MailQueueTest {
         assertThat(message.contentSize()).isZero();
     }
 
+    /**
+     * With append_at_myorigin = no, {@code MAIL FROM:<"a@b">} and {@code RCPT TO:<"x@y">} stay
+     * unqualified with an @ in the local part; read back they are still that, not a@b or x at y.
+     */
+    @Test
+    void roundTripsAnUnqualifiedQuotedLocalPartWithAnAt() throws IOException {
+        Envelope envelope = Envelope.of(new MailAddress("a@b", null),
+                List.of(Recipient.of(new MailAddress("x@y", null)), Recipient.of(new MailAddress("@", null)),
+                        Recipient.of(new MailAddress("x@y", "example.com"))),
+                new ClientInfo("unknown", "192.0.2.7", "client", "ESMTP", null));
+        QueueId id = commit(envelope, "");
+
+        QueuedMessage message = queue.read(QueueName.ACTIVE, id);
+
+        assertThat(message.envelope()).isEqualTo(envelope);
+        assertThat(message.envelope().recipients()).extracting(r -> r.address().domain())
+                .containsExactly(null, null, "example.com");
+    }
+
     @Test
     void commitMovesTheFileFromIncomingToActiveWithPrivateModes() throws IOException {
         QueueFileWriter writer = queue.create(simpleEnvelope());

@@ -66,18 +66,18 @@ class TlsAndAuthTest {
 
     @Test
     void offersStartTlsAndNoAuthBeforeTlsWhenAuthOnly() throws Exception {
-        try (ServerFixture s = server(submission()); TlsSmtpClient c = new TlsSmtpClient(s.port())) {
+        try (ServerFixture s = server(submission()); SmtpClient c = new SmtpClient(s.port())) {
             c.reply();
             String ehlo = c.send("EHLO client.example.net");
             assertThat(ehlo).contains("250-STARTTLS").doesNotContain("AUTH");
-            assertThat(c.send("AUTH PLAIN " + TlsSmtpClient.base64("\0alice@example.org\0wonderland")))
+            assertThat(c.send("AUTH PLAIN " + SmtpClient.base64("\0alice@example.org\0wonderland")))
                     .startsWith("503 5.5.1 Error: authentication not enabled");
         }
     }
 
     @Test
     void authPlainOverStartTlsThenRelays() throws Exception {
-        try (ServerFixture s = server(submission()); TlsSmtpClient c = new TlsSmtpClient(s.port(), "127.0.0.2")) {
+        try (ServerFixture s = server(submission()); SmtpClient c = new SmtpClient(s.port(), "127.0.0.2")) {
             c.reply();
             c.send("EHLO client.example.net");
             assertThat(c.send("STARTTLS")).isEqualTo("220 2.0.0 Ready to start TLS");
@@ -88,7 +88,7 @@ class TlsAndAuthTest {
             assertThat(c.send("MAIL FROM:<alice@example.org>")).startsWith("250");
             assertThat(c.send("RCPT TO:<friend@outside.example>")).startsWith("554 5.7.1");
             assertThat(c.send("RSET")).startsWith("250");
-            assertThat(c.send("AUTH PLAIN " + TlsSmtpClient.base64("\0alice@example.org\0wonderland")))
+            assertThat(c.send("AUTH PLAIN " + SmtpClient.base64("\0alice@example.org\0wonderland")))
                     .isEqualTo("235 2.7.0 Authentication successful");
             assertThat(c.send("MAIL FROM:<alice@example.org>")).startsWith("250");
             assertThat(c.send("RCPT TO:<friend@outside.example>")).startsWith("250");
@@ -102,15 +102,15 @@ class TlsAndAuthTest {
     @Test
     void theQueuedMessageCarriesTlsAndSaslDetails() throws Exception {
         try (ServerFixture s = server(submission("smtpd_sasl_authenticated_header", "yes"));
-                TlsSmtpClient c = new TlsSmtpClient(s.port(), "127.0.0.2")) {
+                SmtpClient c = new SmtpClient(s.port(), "127.0.0.2")) {
             c.reply();
             c.send("EHLO client.example.net");
             c.send("STARTTLS");
             c.handshake();
             c.send("EHLO client.example.net");
             assertThat(c.send("AUTH LOGIN")).isEqualTo("334 VXNlcm5hbWU6");
-            assertThat(c.send(TlsSmtpClient.base64("bob@example.org"))).isEqualTo("334 UGFzc3dvcmQ6");
-            assertThat(c.send(TlsSmtpClient.base64("builder"))).startsWith("235 2.7.0");
+            assertThat(c.send(SmtpClient.base64("bob@example.org"))).isEqualTo("334 UGFzc3dvcmQ6");
+            assertThat(c.send(SmtpClient.base64("builder"))).startsWith("235 2.7.0");
             c.send("MAIL FROM:<bob@example.org>");
             c.send("RCPT TO:<x@outside.example>");
             c.send("DATA");
@@ -127,15 +127,15 @@ class TlsAndAuthTest {
 
     @Test
     void failedAuthIs535AndLoggedForFail2ban() throws Exception {
-        try (ServerFixture s = server(submission()); TlsSmtpClient c = new TlsSmtpClient(s.port())) {
+        try (ServerFixture s = server(submission()); SmtpClient c = new SmtpClient(s.port())) {
             c.reply();
             c.send("EHLO client.example.net");
             c.send("STARTTLS");
             c.handshake();
             c.send("EHLO client.example.net");
-            assertThat(c.send("AUTH PLAIN " + TlsSmtpClient.base64("\0alice@example.org\0wrong")))
+            assertThat(c.send("AUTH PLAIN " + SmtpClient.base64("\0alice@example.org\0wrong")))
                     .isEqualTo("535 5.7.8 Error: authentication failed: authentication failure");
-            assertThat(c.send("AUTH PLAIN " + TlsSmtpClient.base64("\0nobody@example.org\0wonderland")))
+            assertThat(c.send("AUTH PLAIN " + SmtpClient.base64("\0nobody@example.org\0wonderland")))
                     .isEqualTo("535 5.7.8 Error: authentication failed: authentication failure");
             assertThat(c.send("AUTH LOGIN")).startsWith("334");
             assertThat(c.send("*")).isEqualTo("501 5.7.0 Authentication aborted");
@@ -153,7 +153,7 @@ class TlsAndAuthTest {
     @Test
     void inputPipelinedAfterStartTlsIsDiscarded() throws Exception {
         try (ServerFixture s = server(submission("smtpd_forbid_unauth_pipelining", "no"));
-                TlsSmtpClient c = new TlsSmtpClient(s.port())) {
+                SmtpClient c = new SmtpClient(s.port())) {
             c.reply();
             c.send("EHLO client.example.net");
             // The 2011 injection: plaintext after STARTTLS must not be read as if it came over TLS.
@@ -170,7 +170,7 @@ class TlsAndAuthTest {
 
     @Test
     void pipeliningPastStartTlsIsRefusedWhenForbidden() throws Exception {
-        try (ServerFixture s = server(submission()); TlsSmtpClient c = new TlsSmtpClient(s.port())) {
+        try (ServerFixture s = server(submission()); SmtpClient c = new SmtpClient(s.port())) {
             c.reply();
             c.send("EHLO client.example.net");
             c.write("STARTTLS\r\nMAIL FROM:<injected@evil.example>\r\n");
@@ -181,10 +181,10 @@ class TlsAndAuthTest {
     @Test
     void startTlsForgetsHeloAndLogin() throws Exception {
         try (ServerFixture s = server(submission("smtpd_tls_auth_only", "no"));
-                TlsSmtpClient c = new TlsSmtpClient(s.port())) {
+                SmtpClient c = new SmtpClient(s.port())) {
             c.reply();
             assertThat(c.send("EHLO client.example.net")).contains("250-AUTH SCRAM-SHA-256 PLAIN LOGIN");
-            assertThat(c.send("AUTH PLAIN " + TlsSmtpClient.base64("\0alice@example.org\0wonderland"))).startsWith("235");
+            assertThat(c.send("AUTH PLAIN " + SmtpClient.base64("\0alice@example.org\0wonderland"))).startsWith("235");
             c.send("STARTTLS");
             c.handshake();
             // RFC 3207 §4.2: the client must say EHLO again and log in again.
@@ -196,7 +196,7 @@ class TlsAndAuthTest {
     @Test
     void encryptLevelRequiresStartTlsFirst() throws Exception {
         try (ServerFixture s = server(submission("smtpd_tls_security_level", "encrypt"));
-                TlsSmtpClient c = new TlsSmtpClient(s.port())) {
+                SmtpClient c = new SmtpClient(s.port())) {
             c.reply();
             c.send("EHLO client.example.net");
             assertThat(c.send("MAIL FROM:<a@example.org>")).isEqualTo("530 5.7.0 Must issue a STARTTLS command first");
@@ -209,7 +209,7 @@ class TlsAndAuthTest {
 
     @Test
     void refusesTls11() throws Exception {
-        try (ServerFixture s = server(submission()); TlsSmtpClient c = new TlsSmtpClient(s.port())) {
+        try (ServerFixture s = server(submission()); SmtpClient c = new SmtpClient(s.port())) {
             c.reply();
             c.send("EHLO client.example.net");
             c.send("STARTTLS");
@@ -222,12 +222,12 @@ class TlsAndAuthTest {
     @Test
     void wrapperModeStartsTlsBeforeTheGreeting() throws Exception {
         try (ServerFixture s = server(submission("smtpd_tls_wrappermode", "yes"));
-                TlsSmtpClient c = new TlsSmtpClient(s.port())) {
+                SmtpClient c = new SmtpClient(s.port())) {
             c.handshake();
             assertThat(c.reply()).startsWith("220 mx.example.org ESMTP");
             String ehlo = c.send("EHLO client.example.net");
             assertThat(ehlo).doesNotContain("STARTTLS").contains("AUTH SCRAM-SHA-256 PLAIN LOGIN");
-            assertThat(c.send("AUTH PLAIN " + TlsSmtpClient.base64("\0alice@example.org\0wonderland"))).startsWith("235");
+            assertThat(c.send("AUTH PLAIN " + SmtpClient.base64("\0alice@example.org\0wonderland"))).startsWith("235");
         }
     }
 
@@ -236,7 +236,7 @@ class TlsAndAuthTest {
         try (ServerFixture s = server(submission("smtpd_tls_auth_only", "no", "broken_sasl_auth_clients", "yes",
                 "smtpd_sasl_security_options", "noanonymous, noplaintext",
                 "smtpd_sasl_tls_security_options", "noanonymous"));
-                TlsSmtpClient c = new TlsSmtpClient(s.port())) {
+                SmtpClient c = new SmtpClient(s.port())) {
             c.reply();
             // Without TLS the plaintext mechanisms are withheld (noplaintext).
             assertThat(c.send("EHLO client.example.net")).contains("250-AUTH SCRAM-SHA-256\n250-AUTH=SCRAM-SHA-256\n");
@@ -250,7 +250,7 @@ class TlsAndAuthTest {
     @Test
     void unusableKeysCostOnlyStartTlsAtLevelMay() throws Exception {
         try (ServerFixture s = server(submission("smtpd_tls_chain_files", dir.resolve("missing.pem").toString()));
-                TlsSmtpClient c = new TlsSmtpClient(s.port())) {
+                SmtpClient c = new SmtpClient(s.port())) {
             c.reply();
             assertThat(c.send("EHLO client.example.net")).doesNotContain("STARTTLS");
             assertThat(s.log()).contains("warning: cannot load TLS key or certificate from " + dir.resolve("missing.pem"));
@@ -267,7 +267,7 @@ class TlsAndAuthTest {
     @Test
     void reloadedCertificatesServeNewConnections() throws Exception {
         try (ServerFixture s = server(submission())) {
-            try (TlsSmtpClient c = new TlsSmtpClient(s.port())) {
+            try (SmtpClient c = new SmtpClient(s.port())) {
                 c.reply();
                 c.send("EHLO a");
                 c.send("STARTTLS");
@@ -276,7 +276,7 @@ class TlsAndAuthTest {
             }
             Path renewed = OpensslCertificates.chainFile(dir, "renewed", KeyForm.EC, "renewed.example.org");
             Files.copy(renewed, chain, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            try (TlsSmtpClient open = new TlsSmtpClient(s.port())) {
+            try (SmtpClient open = new SmtpClient(s.port())) {
                 open.reply();
                 assertThat(s.server.reloadTls()).isEmpty();
                 // A session that began before the reload goes on.

@@ -6,12 +6,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.bulwark.testing.DovecotPeer;
 import org.bulwark.testing.FakeSmtpServer;
-import org.bulwark.testing.TestDnsServer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -23,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class Guide000EndToEndTest {
 
-    private static TestDnsServer dns;
+    @RegisterExtension
+    static final GuideZone dns = new GuideZone();
 
     @TempDir
     Path root;
@@ -31,16 +30,6 @@ class Guide000EndToEndTest {
     private GuideSystem guide;
     private DovecotPeer dovecot;
     private FakeSmtpServer remote;
-
-    @BeforeAll
-    static void zone() throws Exception {
-        dns = GuideSystem.zone();
-    }
-
-    @AfterAll
-    static void stopDns() {
-        dns.close();
-    }
 
     @BeforeEach
     void start() throws Exception {
@@ -145,11 +134,11 @@ class Guide000EndToEndTest {
                 .contains("; from=<spammer> to=<postmaster@mail.example.no> proto=ESMTP");
         assertThat(guide.rcpt(outside, "mail.remote.example", "a@nowhere.example", "postmaster@mail.example.no"))
                 .isEqualTo("450 4.1.8 <a@nowhere.example>: Sender address rejected: Domain not found");
-        assertThat(guide.rcpt(GuideSystem.LISTED_IN_ZEN, "mail.remote.example", "a@remote.example",
+        assertThat(guide.rcpt(GuideZone.LISTED_IN_ZEN, "mail.remote.example", "a@remote.example",
                 "postmaster@mail.example.no"))
                 .isEqualTo("554 5.7.1 Service unavailable; Client host [127.0.0.10] blocked using zen.spamhaus.org;"
                         + " https://www.spamhaus.org/query/ip/127.0.0.10");
-        assertThat(guide.rcpt(GuideSystem.LISTED_IN_SPAMCOP, "mail.remote.example", "a@remote.example",
+        assertThat(guide.rcpt(GuideZone.LISTED_IN_SPAMCOP, "mail.remote.example", "a@remote.example",
                 "postmaster@mail.example.no"))
                 .isEqualTo("554 5.7.1 Service unavailable; Client host [127.0.0.11] blocked using bl.spamcop.net");
         assertThat(guide.rcpt(outside, "mail.remote.example", "a@remote.example", "alice@example.test"))

@@ -9,12 +9,10 @@ import java.util.List;
 import org.bulwark.testing.OpensslCertificates;
 import org.bulwark.testing.OpensslCertificates.KeyForm;
 import org.bulwark.testing.Peers;
-import org.bulwark.testing.TestDnsServer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -25,22 +23,13 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class Guide002EndToEndTest {
 
-    private static TestDnsServer dns;
+    @RegisterExtension
+    static final GuideZone dns = new GuideZone();
 
     @TempDir
     Path root;
 
     private GuideSystem guide;
-
-    @BeforeAll
-    static void zone() throws Exception {
-        dns = GuideSystem.zone();
-    }
-
-    @AfterAll
-    static void stopDns() {
-        dns.close();
-    }
 
     @BeforeEach
     void start() throws Exception {
@@ -106,10 +95,10 @@ class Guide002EndToEndTest {
 
     @Test
     void theHeavyHittersRefuseListedClientsAndTheRestIsPermitted() throws Exception {
-        assertThat(guide.rcpt(GuideSystem.LISTED_IN_ZEN, "mail.remote.example", "a@remote.example", "alice@example.test"))
+        assertThat(guide.rcpt(GuideZone.LISTED_IN_ZEN, "mail.remote.example", "a@remote.example", "alice@example.test"))
                 .isEqualTo("554 5.7.1 Service unavailable; Client host [127.0.0.10] blocked using zen.spamhaus.org;"
                         + " https://www.spamhaus.org/query/ip/127.0.0.10");
-        assertThat(guide.rcpt(GuideSystem.LISTED_IN_SPAMCOP, "mail.remote.example", "a@remote.example",
+        assertThat(guide.rcpt(GuideZone.LISTED_IN_SPAMCOP, "mail.remote.example", "a@remote.example",
                 "alice@example.test"))
                 .isEqualTo("554 5.7.1 Service unavailable; Client host [127.0.0.11] blocked using bl.spamcop.net");
         assertThat(guide.rcpt("127.0.0.2", "blarghhh", "a@remote.example", "alice@example.test"))

@@ -5,12 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.bulwark.testing.TestDnsServer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -20,22 +18,13 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class Guide003EndToEndTest {
 
-    private static TestDnsServer dns;
+    @RegisterExtension
+    static final GuideZone dns = new GuideZone();
 
     @TempDir
     Path root;
 
     private GuideSystem guide;
-
-    @BeforeAll
-    static void zone() throws Exception {
-        dns = GuideSystem.zone();
-    }
-
-    @AfterAll
-    static void stopDns() {
-        dns.close();
-    }
 
     @BeforeEach
     void start() throws Exception {
@@ -72,17 +61,17 @@ class Guide003EndToEndTest {
     /** The order the guide warns about: the own network passes before any RBL lookup. */
     @Test
     void listedClientsAreRefusedButTheOwnNetworkIsNeverLookedUp() throws Exception {
-        assertThat(guide.rcpt(GuideSystem.LISTED_IN_ZEN, "mail.remote.example", "a@remote.example",
+        assertThat(guide.rcpt(GuideZone.LISTED_IN_ZEN, "mail.remote.example", "a@remote.example",
                 "postmaster@mail.yourdomain.no"))
                 .isEqualTo("554 5.7.1 Service unavailable; Client host [127.0.0.10] blocked using zen.spamhaus.org;"
                         + " https://www.spamhaus.org/query/ip/127.0.0.10");
-        assertThat(guide.rcpt(GuideSystem.LISTED_IN_SPAMCOP, "mail.remote.example", "a@remote.example",
+        assertThat(guide.rcpt(GuideZone.LISTED_IN_SPAMCOP, "mail.remote.example", "a@remote.example",
                 "postmaster@mail.yourdomain.no"))
                 .isEqualTo("554 5.7.1 Service unavailable; Client host [127.0.0.11] blocked using bl.spamcop.net");
-        int queries = dns.queryCount();
+        int queries = dns.server().queryCount();
         assertThat(guide.rcpt("127.0.0.1", "localhost", "root@yourdomain.no", "postmaster@mail.yourdomain.no"))
                 .isEqualTo("250 2.1.5 Ok");
-        assertThat(dns.queryCount()).isEqualTo(queries);
+        assertThat(dns.server().queryCount()).isEqualTo(queries);
     }
 
     @Test

@@ -2,21 +2,18 @@ package org.bulwark.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
-import java.util.Objects;
 import org.bulwark.master.Master;
 import org.bulwark.testing.OpensslCertificates;
 import org.bulwark.testing.Peers;
 import org.bulwark.testing.SaslauthdPeer;
 import org.bulwark.testing.Postgrey;
-import org.bulwark.testing.TestDnsServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -43,6 +40,12 @@ class Guide004PolicyServicesTest {
      */
     private static final String OUTSIDE = "127.0.0.1";
 
+    /** Besides the guides' shared names: the guide's own domain, whose MX is this host. */
+    @RegisterExtension
+    static final GuideZone dns = new GuideZone(zone -> zone
+            .addMx("example.test", 10, "mail.example.test")
+            .addA("mail.example.test", "127.0.0.1"));
+
     @TempDir
     Path root;
 
@@ -60,21 +63,15 @@ class Guide004PolicyServicesTest {
         }
     }
 
-    private static Path seed(String file) throws URISyntaxException {
-        return Path.of(Objects.requireNonNull(Guide004PolicyServicesTest.class
-                .getResource("/config/seeds/guide-004/" + file)).toURI());
+    private static Path seed(String file) {
+        return GuideSystem.guide("guide-004").resolve(file);
     }
 
     @Test
     void theGuidesPolicyServicesAndSubmissionWorkAsTheGuideSays() throws Exception {
         Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxr-xr-x"));
-        try (TestDnsServer dns = TestDnsServer.start()
-                .addA("mail.remote.example", "192.0.2.25")
-                .addMx("remote.example", 10, "mail.remote.example")
-                .addMx("example.test", 10, "mail.example.test")
-                .addA("mail.example.test", "127.0.0.1");
-                Postgrey postgrey = Postgrey.startUnix(root.resolve("postgrey"),
-                        root.resolve("node/var/spool/postgrey/socket"), 1)) {
+        try (Postgrey postgrey = Postgrey.startUnix(root.resolve("postgrey"),
+                root.resolve("node/var/spool/postgrey/socket"), 1)) {
             saslauthd = SaslauthdPeer.start(root.resolve("saslauthd"));
             Path mux = saslauthd.mux();
             MailSystemFixture system = new MailSystemFixture(root.resolve("node"))
@@ -91,17 +88,15 @@ class Guide004PolicyServicesTest {
                     // The seed keeps the web page's non-breaking spaces, which Bulwark reads as spaces.
                     .replaceFirst("(?m)^submission[\\s\u00a0]+inet", "127.0.0.1:" + submission + " inet")
                     .replace("/usr/local/bin/postfix-policyd-spf-perl", Peers.policydSpf()));
-            String harness = Files.readString(system.conf.resolve("main.cf"));
-            Files.writeString(system.conf.resolve("main.cf"), Files.readString(seed("main.cf"))
-                    + "\n# The test's lines\n" + harness
-                    + "smtpd_tls_cert_file = " + keyAndCert[1] + "\n"
-                    + "smtpd_tls_key_file = " + keyAndCert[0] + "\n"
-                    + "smtpd_sender_login_maps = pcre:" + loginMaps + "\n"
-                    + "smtpd_sasl_path = " + mux + "\n"
-                    + "smtpd_recipient_restrictions = permit_sasl_authenticated, reject_unauth_destination,\n"
-                    + "    check_policy_service unix:private/policy-spf,\n"
-                    + "    check_policy_service unix:postgrey/socket, permit\n"
-                    + "policy-spf_time_limit = 3600\n");
+            GuideSystem.writeMainCf(system, "guide-004",
+                    "smtpd_tls_cert_file = " + keyAndCert[1],
+                    "smtpd_tls_key_file = " + keyAndCert[0],
+                    "smtpd_sender_login_maps = pcre:" + loginMaps,
+                    "smtpd_sasl_path = " + mux,
+                    "smtpd_recipient_restrictions = permit_sasl_authenticated, reject_unauth_destination,\n"
+                            + "    check_policy_service unix:private/policy-spf,\n"
+                            + "    check_policy_service unix:postgrey/socket, permit",
+                    "policy-spf_time_limit = 3600");
             master = Master.start(system.conf);
 
             // The telnet test from outside: no relaying for a stranger.
@@ -136,15 +131,8 @@ class Guide004PolicyServicesTest {
         }
     }
 
-    /** EHLO, MAIL from a sender outside, RCPT; the RCPT reply. */
+    /** EHLO, MAIL from a sender outside, RCPT; the RCPT reply (or the refusal before it). */
     private static String rcpt(int port, String recipient) throws Exception {
-        try (SmtpDialogue smtp = new SmtpDialogue(port, OUTSIDE)) {
-            smtp.reply();
-            smtp.command("EHLO mail.remote.example");
-            assertThat(smtp.command("MAIL FROM:<a@remote.example>")).isEqualTo("250 2.1.0 Ok");
-            String reply = smtp.command("RCPT TO:<" + recipient + ">");
-            smtp.command("QUIT");
-            return reply;
-        }
+        return SmtpDialogue.rcpt(port, OUTSIDE, "mail.remote.example", "a@remote.example", recipient);
     }
 }

@@ -4,18 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Objects;
 import java.util.regex.Pattern;
 import org.bulwark.config.ConfigException;
 import org.bulwark.master.Master;
-import org.bulwark.testing.TestDnsServer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -39,7 +35,22 @@ class GuideRestrictionsTest {
                     + "|(?:RCPT|EHLO) from [^\\[]*\\[(?<h3>[^\\]]+)\\](?::\\d+)?: 504 5\\.5\\.\\d+ (<[^>]*>)?: Helo command rejected: need fully-qualified hostname\\b"
                     + "|RCPT from [^\\[]*\\[(?<h4>[^\\]]+)\\](?::\\d+)?: 450 4\\.1\\.\\d+ (<[^>]*>)?: Sender address rejected: Domain not found\\b)");
 
-    private static TestDnsServer dns;
+    /**
+     * Besides the shared names: 127.0.0.2 listed in zen.spamhaus.org (RFC 5782 §5's test entry)
+     * and with 127.0.0.6 in bl.spamcop.net, lookups that fail (SERVFAIL) or time out, and a sender
+     * domain with only an A record.
+     */
+    @RegisterExtension
+    static final GuideZone dns = new GuideZone(zone -> zone
+            .addA("2.0.0.127.zen.spamhaus.org", "127.0.0.2")
+            .addTxt("2.0.0.127.zen.spamhaus.org", "https://www.spamhaus.org/query/ip/127.0.0.2")
+            .addA("2.0.0.127.bl.spamcop.net", "127.0.0.2")
+            .addA("6.0.0.127.bl.spamcop.net", "127.0.0.2")
+            .servfail("4.0.0.127.zen.spamhaus.org")
+            .silence("5.0.0.127.zen.spamhaus.org")
+            .addA("other.example", "192.0.2.26")
+            .servfail("broken.example")
+            .silence("slow.example"));
 
     @TempDir
     Path root;
@@ -47,41 +58,10 @@ class GuideRestrictionsTest {
     private MailSystemFixture system;
     private Master master;
 
-    @BeforeAll
-    static void zone() throws IOException {
-        dns = TestDnsServer.start()
-                .addA("2.0.0.127.zen.spamhaus.org", "127.0.0.2")
-                .addTxt("2.0.0.127.zen.spamhaus.org", "https://www.spamhaus.org/query/ip/127.0.0.2")
-                .addA("2.0.0.127.bl.spamcop.net", "127.0.0.2")
-                .addA("6.0.0.127.bl.spamcop.net", "127.0.0.2")
-                .servfail("4.0.0.127.zen.spamhaus.org")
-                .silence("5.0.0.127.zen.spamhaus.org")
-                .addMx("remote.example", 10, "mx.remote.example")
-                .addA("mx.remote.example", "192.0.2.25")
-                .addA("mail.remote.example", "192.0.2.10")
-                .addA("other.example", "192.0.2.26")
-                .servfail("broken.example")
-                .silence("slow.example");
-    }
-
-    @AfterAll
-    static void stopDns() {
-        dns.close();
-    }
-
     @AfterEach
     void stop() {
         if (master != null) {
             master.close();
-        }
-    }
-
-    private static Path guide(String name) {
-        try {
-            return Path.of(Objects.requireNonNull(GuideRestrictionsTest.class.getResource("/config/seeds/" + name))
-                    .toURI());
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException(e);
         }
     }
 
@@ -94,19 +74,12 @@ class GuideRestrictionsTest {
                 .set("smtpd_relay_restrictions", null)
                 .set("mydestination", null);
         system.writeConfig();
-        Path mainCf = system.conf.resolve("main.cf");
-        String harness = Files.readString(mainCf);
-        StringBuilder text = new StringBuilder(Files.readString(guide(guide).resolve("main.cf")))
-                .append("\n# The test's lines\n").append(harness);
-        for (String line : extraLines) {
-            text.append(line).append('\n');
-        }
-        Files.writeString(mainCf, text);
+        GuideSystem.writeMainCf(system, guide, extraLines);
         master = Master.start(system.conf);
     }
 
     private String rcpt(String from, String helo, String sender, String recipient) throws Exception {
-        return GuideSystem.rcpt(system.port(), from, helo, sender, recipient);
+        return SmtpDialogue.rcpt(system.port(), from, helo, sender, recipient);
     }
 
     /** The guides 000 to 003 share the recipient list: mynetworks, SASL, relay check, then the rejects. */

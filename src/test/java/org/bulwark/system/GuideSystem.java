@@ -13,7 +13,6 @@ import org.bulwark.master.Master;
 import org.bulwark.testing.DovecotPeer;
 import org.bulwark.testing.OpensslCertificates;
 import org.bulwark.testing.Peers;
-import org.bulwark.testing.TestDnsServer;
 
 /**
  * One guide's configuration, end to end: its main.cf lines as the guide presents them, then only
@@ -24,14 +23,10 @@ import org.bulwark.testing.TestDnsServer;
  */
 final class GuideSystem implements AutoCloseable {
 
-    /** In the zone of {@link #zone()}: listed in zen.spamhaus.org (with Spamhaus's TXT) and in bl.spamcop.net. */
-    static final String LISTED_IN_ZEN = "127.0.0.10";
-    static final String LISTED_IN_SPAMCOP = "127.0.0.11";
-
     final MailSystemFixture system;
     private Master master;
 
-    GuideSystem(Path root, TestDnsServer dns) throws IOException {
+    GuideSystem(Path root, GuideZone dns) throws IOException {
         system = new MailSystemFixture(root)
                 .set("myhostname", null)
                 .set("mydomain", null)
@@ -41,21 +36,6 @@ final class GuideSystem implements AutoCloseable {
                 .set("dns_servers", dns.address())
                 .set("dns_timeout", "1s")
                 .set("dns_attempts", "1");
-    }
-
-    /**
-     * The DNS the guides' checks meet: the two block lists they name, the sender and HELO names of
-     * their telnet tests, and a remote domain with an MX.
-     */
-    static TestDnsServer zone() throws IOException {
-        return TestDnsServer.start()
-                .addA("10.0.0.127.zen.spamhaus.org", "127.0.0.2")
-                .addTxt("10.0.0.127.zen.spamhaus.org", "https://www.spamhaus.org/query/ip/127.0.0.10")
-                .addA("11.0.0.127.bl.spamcop.net", "127.0.0.2")
-                .addA("test.com", "192.0.2.80")
-                .addMx("remote.example", 10, "mx.remote.example")
-                .addA("mx.remote.example", "192.0.2.25")
-                .addA("mail.remote.example", "192.0.2.10");
     }
 
     static Path guide(String name) {
@@ -79,6 +59,16 @@ final class GuideSystem implements AutoCloseable {
         system.writeConfig();
         Path masterCf = system.conf.resolve("master.cf");
         Files.writeString(masterCf, Files.readString(masterCf) + String.join("\n", masterCfLines) + "\n");
+        writeMainCf(system, guide, testLines);
+        master = Master.start(system.conf);
+        return this;
+    }
+
+    /**
+     * Puts the guide's main.cf in front of the lines {@code system} has written, then
+     * {@code testLines} (later lines win, as in Postfix).
+     */
+    static void writeMainCf(MailSystemFixture system, String guide, String... testLines) throws IOException {
         Path mainCf = system.conf.resolve("main.cf");
         String harness = Files.readString(mainCf);
         StringBuilder text = new StringBuilder(Files.readString(guide(guide).resolve("main.cf")))
@@ -87,8 +77,6 @@ final class GuideSystem implements AutoCloseable {
             text.append(line).append('\n');
         }
         Files.writeString(mainCf, text);
-        master = Master.start(system.conf);
-        return this;
     }
 
     int port() {
@@ -111,28 +99,7 @@ final class GuideSystem implements AutoCloseable {
 
     /** EHLO, MAIL, RCPT from a loopback address; the RCPT reply, or the first refusal before it. */
     String rcpt(String from, String helo, String sender, String recipient) throws Exception {
-        return rcpt(port(), from, helo, sender, recipient);
-    }
-
-    /** The same against any server on loopback. */
-    static String rcpt(int port, String from, String helo, String sender, String recipient) throws Exception {
-        try (SmtpDialogue smtp = new SmtpDialogue(port, from)) {
-            String banner = smtp.reply();
-            if (!banner.startsWith("220")) {
-                return banner;
-            }
-            String ehlo = smtp.command("EHLO " + helo);
-            if (!ehlo.startsWith("250")) {
-                return ehlo;
-            }
-            String mail = smtp.command("MAIL FROM:<" + sender + ">");
-            if (!mail.startsWith("250")) {
-                return mail;
-            }
-            String reply = smtp.command("RCPT TO:<" + recipient + ">");
-            smtp.command("QUIT");
-            return reply;
-        }
+        return SmtpDialogue.rcpt(port(), from, helo, sender, recipient);
     }
 
     /**

@@ -19,7 +19,6 @@ import org.bulwark.restrict.SmtpdRestrictions;
 import org.bulwark.restrict.Stage;
 import org.bulwark.testing.Peers;
 import org.bulwark.testing.Postgrey;
-import org.bulwark.testing.SpawnBridge;
 import org.bulwark.testing.TestDnsServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -27,8 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * check_policy_service over real SMTP with the guides' policy servers: a real postgrey, our
- * built-in greylist, and a real postfix-policyd-spf-perl behind a UNIX socket under the queue
- * directory. The client connects from 127.0.0.2, outside mynetworks.
+ * built-in greylist, and a real postfix-policyd-spf-perl that master.cf's spawn service runs
+ * behind a UNIX socket under the queue directory. The client connects from 127.0.0.2, outside
+ * mynetworks.
  */
 class PolicyDelegationTest {
 
@@ -48,37 +48,25 @@ class PolicyDelegationTest {
     }
 
     private MailSystemFixture system(String policy) throws Exception {
+        return configure(policy).start();
+    }
+
+    /** The system with {@code policy} last in smtpd_recipient_restrictions, not started yet. */
+    private MailSystemFixture configure(String policy) throws java.io.IOException {
         system = new MailSystemFixture(root.resolve("node"))
                 .set("smtpd_recipient_restrictions", "permit_mynetworks, reject_unauth_destination, " + policy)
-                .set("greylist_delay", DELAY + "s")
-                .start();
+                .set("greylist_delay", DELAY + "s");
         return system;
     }
 
-    /** MAIL and RCPT from outside; the RCPT reply. */
+    /** MAIL and RCPT from outside; the RCPT reply (or the refusal of MAIL). */
     private String rcpt(String sender, String recipient) throws Exception {
-        try (SmtpDialogue smtp = new SmtpDialogue(system.port(), OUTSIDE)) {
-            smtp.reply();
-            smtp.command("EHLO client.example");
-            assertThat(smtp.command("MAIL FROM:<" + sender + ">")).isEqualTo("250 2.1.0 Ok");
-            String reply = smtp.command("RCPT TO:<" + recipient + ">");
-            smtp.command("QUIT");
-            return reply;
-        }
+        return SmtpDialogue.rcpt(system.port(), OUTSIDE, "client.example", sender, recipient);
     }
 
     private String send(String sender, String recipient) throws Exception {
-        try (SmtpDialogue smtp = new SmtpDialogue(system.port(), OUTSIDE)) {
-            smtp.reply();
-            smtp.command("EHLO client.example");
-            smtp.command("MAIL FROM:<" + sender + ">");
-            String reply = smtp.command("RCPT TO:<" + recipient + ">");
-            if (!reply.startsWith("250")) {
-                return reply;
-            }
-            smtp.command("DATA");
-            return smtp.command("Subject: greylisted\r\n\r\nbody\r\n.");
-        }
+        return SmtpDialogue.send(system.port(), OUTSIDE, "client.example", sender, recipient,
+                "Subject: greylisted\n\nbody\n");
     }
 
     @Test
@@ -135,44 +123,44 @@ class PolicyDelegationTest {
             dns.addTxt("spf-fail.example", "v=spf1 -all");
             dns.addTxt("spf-pass.example", "v=spf1 ip4:192.0.2.0/24 -all");
             Path spool = root.resolve("node/var/spool");
-            Map<String, String> environment = Map.of("RES_NAMESERVERS", "127.0.0.1",
-                    // Net::DNS reads these instead of /etc/resolv.conf: only the test's DNS server is asked.
-                    "RES_OPTIONS", "port:" + dns.port() + " retrans:1 retry:1");
-            try (SpawnBridge spf = SpawnBridge.start(spool.resolve("private/policy-spf"),
-                    List.of(Peers.policydSpf()), environment)) {
-                system("check_policy_service unix:private/policy-spf");
+            // The guides' master.cf spawn line. Net::DNS reads RES_NAMESERVERS and RES_OPTIONS
+            // instead of /etc/resolv.conf: only the test's DNS server is asked.
+            configure("check_policy_service unix:private/policy-spf")
+                    .set("export_environment", "TZ MAIL_CONFIG LANG RES_NAMESERVERS=127.0.0.1"
+                            + " { RES_OPTIONS=port:" + dns.port() + " retrans:1 retry:1 }")
+                    .startWithServices("policy-spf unix - n n - 0 spawn user=nobody argv=/usr/bin/perl "
+                            + Peers.policydSpf());
 
-                // Over SMTP from a loopback address, which policyd-spf exempts (its exempt_localhost).
-                assertThat(send("sender@spf-fail.example", "alice@example.test")).startsWith("250 2.0.0 Ok: queued");
-                Path message = system.awaitDelivered("alice", 1).get(0);
-                assertThat(java.nio.file.Files.readString(message))
-                        .contains("\nAuthentication-Results: ").contains("; none (SPF not checked for localhost)");
+            // Over SMTP from a loopback address, which policyd-spf exempts (its exempt_localhost).
+            assertThat(send("sender@spf-fail.example", "alice@example.test")).startsWith("250 2.0.0 Ok: queued");
+            Path message = system.awaitDelivered("alice", 1).get(0);
+            assertThat(java.nio.file.Files.readString(message))
+                    .contains("\nAuthentication-Results: ").contains("; none (SPF not checked for localhost)");
 
-                // The same restriction list for a client on the internet.
-                Map<String, String> values = new HashMap<>(Map.of("mynetworks", "127.0.0.1/32",
-                        "queue_directory", spool.toString(), "smtpd_relay_restrictions", "reject_unauth_destination",
-                        "relay_domains", "example.test",
-                        "smtpd_recipient_restrictions", "check_policy_service unix:private/policy-spf"));
-                ByteArrayOutputStream log = new ByteArrayOutputStream();
-                SmtpdRestrictions restrictions = new SmtpdRestrictions(Config.of(values),
-                        MailLog.to(new PrintStream(log, true, StandardCharsets.UTF_8), "mx", "bulwark").program("smtpd"));
+            // The same restriction list for a client on the internet.
+            Map<String, String> values = new HashMap<>(Map.of("mynetworks", "127.0.0.1/32",
+                    "queue_directory", spool.toString(), "smtpd_relay_restrictions", "reject_unauth_destination",
+                    "relay_domains", "example.test",
+                    "smtpd_recipient_restrictions", "check_policy_service unix:private/policy-spf"));
+            ByteArrayOutputStream log = new ByteArrayOutputStream();
+            SmtpdRestrictions restrictions = new SmtpdRestrictions(Config.of(values),
+                    MailLog.to(new PrintStream(log, true, StandardCharsets.UTF_8), "mx", "bulwark").program("smtpd"));
 
-                Decision fail = restrictions.check(Stage.RCPT, internetClient("sender@spf-fail.example"));
-                Decision pass = restrictions.check(Stage.RCPT, internetClient("sender@spf-pass.example"));
+            Decision fail = restrictions.check(Stage.RCPT, internetClient("sender@spf-fail.example"));
+            Decision pass = restrictions.check(Stage.RCPT, internetClient("sender@spf-pass.example"));
 
-                assertThat(fail).isInstanceOf(Decision.Refuse.class);
-                // Debian's policyd-spf answers "550 <explanation>"; Postfix adds 5.7.1 and the reply class.
-                assertThat(((Decision.Refuse) fail).reply().toString()).startsWith("550 5.7.1 <alice@example.test>: "
-                        + "Recipient address rejected: Please see http://www.openspf.org/Why?s=mfrom;"
-                        + "id=sender%40spf-fail.example;ip=192.0.2.25;");
-                assertThat(pass.accepted()).isTrue();
-                List<String> headers = new java.util.ArrayList<>();
-                restrictions.check(Stage.RCPT, internetClient("sender@spf-pass.example"), headers::add);
-                assertThat(headers).singleElement().asString()
-                        .startsWith("Received-SPF: pass (spf-pass.example: 192.0.2.25 is authorized to use "
-                                + "'sender@spf-pass.example' in 'mfrom' identity (mechanism 'ip4:192.0.2.0/24' matched))");
-                assertThat(dns.queryCount()).isPositive();
-            }
+            assertThat(fail).isInstanceOf(Decision.Refuse.class);
+            // Debian's policyd-spf answers "550 <explanation>"; Postfix adds 5.7.1 and the reply class.
+            assertThat(((Decision.Refuse) fail).reply().toString()).startsWith("550 5.7.1 <alice@example.test>: "
+                    + "Recipient address rejected: Please see http://www.openspf.org/Why?s=mfrom;"
+                    + "id=sender%40spf-fail.example;ip=192.0.2.25;");
+            assertThat(pass.accepted()).isTrue();
+            List<String> headers = new java.util.ArrayList<>();
+            restrictions.check(Stage.RCPT, internetClient("sender@spf-pass.example"), headers::add);
+            assertThat(headers).singleElement().asString()
+                    .startsWith("Received-SPF: pass (spf-pass.example: 192.0.2.25 is authorized to use "
+                            + "'sender@spf-pass.example' in 'mfrom' identity (mechanism 'ip4:192.0.2.0/24' matched))");
+            assertThat(dns.queryCount()).isPositive();
         }
     }
 

@@ -61,15 +61,7 @@ class RestrictionsDnsFailureTest {
     }
 
     private String rcpt(String from, String helo, String sender) throws Exception {
-        try (SmtpDialogue smtp = new SmtpDialogue(system.port(), from)) {
-            smtp.reply();
-            String ehlo = smtp.command("EHLO " + helo);
-            if (!ehlo.startsWith("250")) {
-                return ehlo;
-            }
-            String mail = smtp.command("MAIL FROM:<" + sender + ">");
-            return mail.startsWith("250") ? smtp.command("RCPT TO:<alice@example.test>") : mail;
-        }
+        return SmtpDialogue.rcpt(system.port(), from, helo, sender, "alice@example.test");
     }
 
     @Test

@@ -53,6 +53,54 @@ final class SmtpDialogue implements AutoCloseable {
         return reply.toString();
     }
 
+    /**
+     * Greeting, EHLO, MAIL and RCPT from a loopback address, then QUIT: the RCPT reply, or the
+     * first reply before it that refuses.
+     */
+    static String rcpt(int port, String from, String helo, String sender, String recipient) throws IOException {
+        return transaction(port, from, helo, sender, recipient, null);
+    }
+
+    /**
+     * A whole transaction from a loopback address, then QUIT: the reply to the end of the data, or
+     * the first reply before it that refuses. {@code content} has LF line ends.
+     */
+    static String send(int port, String from, String helo, String sender, String recipient, String content)
+            throws IOException {
+        return transaction(port, from, helo, sender, recipient, content);
+    }
+
+    private static String transaction(int port, String from, String helo, String sender, String recipient,
+            String content) throws IOException {
+        try (SmtpDialogue smtp = new SmtpDialogue(port, from)) {
+            String reply = smtp.reply();
+            if (reply.startsWith("2")) {
+                reply = smtp.command("EHLO " + helo);
+            }
+            if (reply.startsWith("2")) {
+                reply = smtp.command("MAIL FROM:<" + sender + ">");
+            }
+            if (reply.startsWith("2")) {
+                reply = smtp.command("RCPT TO:<" + recipient + ">");
+            }
+            if (content != null && reply.startsWith("2")) {
+                reply = smtp.command("DATA");
+                if (reply.startsWith("3")) {
+                    String text = content.endsWith("\n") ? content : content + "\n";
+                    // Dot-stuffing (RFC 5321 §4.5.2), then the end of the data.
+                    text = (text.startsWith(".") ? "." : "") + text.replace("\n.", "\n..");
+                    reply = smtp.command(text.replace("\n", "\r\n") + ".");
+                }
+            }
+            try {
+                smtp.command("QUIT");
+            } catch (IOException e) {
+                // The server may have closed the connection already (421): the reply is what counts.
+            }
+            return reply;
+        }
+    }
+
     @Override
     public void close() throws IOException {
         socket.close();

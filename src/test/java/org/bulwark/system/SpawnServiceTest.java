@@ -50,20 +50,7 @@ class SpawnServiceTest {
     }
 
     private String send(String sender, String recipient) throws Exception {
-        try (SmtpDialogue smtp = new SmtpDialogue(system.port(), OUTSIDE)) {
-            smtp.reply();
-            smtp.command("EHLO client.example");
-            smtp.command("MAIL FROM:<" + sender + ">");
-            String reply = smtp.command("RCPT TO:<" + recipient + ">");
-            if (!reply.startsWith("250")) {
-                smtp.command("QUIT");
-                return reply;
-            }
-            smtp.command("DATA");
-            String queued = smtp.command("Subject: spawn\r\n\r\nbody\r\n.");
-            smtp.command("QUIT");
-            return queued;
-        }
+        return SmtpDialogue.send(system.port(), OUTSIDE, "client.example", sender, recipient, "Subject: spawn\n\nbody\n");
     }
 
     /** A policy server script: answers each request (ending with an empty line) with {@code action}. */
