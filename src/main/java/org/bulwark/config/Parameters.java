@@ -230,8 +230,8 @@ public final class Parameters {
         str("smtp_tls_cert_file", "", "the client certificate (PEM)");
         str("smtp_tls_key_file", "$smtp_tls_cert_file", "the client private key (PEM)");
         str("smtp_tls_session_cache_database", "", "where the client keeps TLS resumption data");
-        str("smtp_dns_support_level", "", "SMTP client DNS: disabled (no MX lookups), enabled, or dnssec (validated answers, needed by dane)");
-        str("smtp_tls_fingerprint_digest", "sha256", "digest of smtp_tls_fingerprint_cert_match: md5, sha1, sha224, sha256, sha384 or sha512");
+        str("smtp_dns_support_level", "", "SMTP client DNS: disabled (no MX lookups), enabled, or dnssec (validated answers, which dane needs)");
+        str("smtp_tls_fingerprint_digest", "sha256", "the digest algorithm of smtp_tls_fingerprint_cert_match");
         list("smtp_tls_fingerprint_cert_match", "", "server certificate or public key fingerprints accepted at level fingerprint");
         str("tls_random_source", "dev:/dev/urandom", "source of randomness for TLS");
 

@@ -49,6 +49,11 @@ public record TestCa(X509Certificate certificate, KeyPair keys) {
 
     /** A server certificate for {@code dnsName} issued by this CA, and a context serving it with the CA. */
     public TestCertificates issue(String dnsName) {
+        return issue(dnsName, true);
+    }
+
+    /** As {@link #issue(String)}; without {@code sendCa} the server sends its own certificate alone. */
+    public TestCertificates issue(String dnsName, boolean sendCa) {
         try {
             KeyPair serverKeys = ecKeys();
             JcaX509v3CertificateBuilder builder = builder(X500Name.getInstance(certificate.getSubjectX500Principal().getEncoded()),
@@ -59,7 +64,7 @@ public record TestCa(X509Certificate certificate, KeyPair keys) {
             KeyStore store = KeyStore.getInstance("PKCS12");
             store.load(null, null);
             char[] password = "test".toCharArray();
-            store.setKeyEntry("server", serverKeys.getPrivate(), password, new X509Certificate[] {leaf, certificate});
+            store.setKeyEntry("server", serverKeys.getPrivate(), password, sendCa ? new X509Certificate[] {leaf, certificate} : new X509Certificate[] {leaf});
             KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
             kmf.init(store, password);
             SSLContext context = SSLContext.getInstance("TLS");

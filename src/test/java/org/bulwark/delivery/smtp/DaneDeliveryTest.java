@@ -277,6 +277,41 @@ class DaneDeliveryTest {
     }
 
     @Test
+    void daneTaWithAFullKeyMatchesAnIssuerTheServerDoesNotSend() throws Exception {
+        TestCa ca = TestCa.create("Test DANE CA");
+        FakeSmtpServer remote = tlsRemote(ca.issue("mx.remote.test", false));
+        dns.sign("remote.test").addTlsa(tlsa(remote.port()), 2, 1, 0, ca.certificate().getPublicKey().getEncoded());
+
+        assertThat(send(agent(remote.port())).status()).isEqualTo(Status.SENT);
+        assertThat(log()).contains("Verified TLS connection established");
+    }
+
+    @Test
+    void daneTaWithAFullKeyRefusesALeafSignedByAnotherKey() throws Exception {
+        TestCa ca = TestCa.create("Test DANE CA");
+        TestCa other = TestCa.create("Test DANE CA");
+        FakeSmtpServer remote = tlsRemote(other.issue("mx.remote.test", false));
+        dns.sign("remote.test").addTlsa(tlsa(remote.port()), 2, 1, 0, ca.certificate().getPublicKey().getEncoded());
+
+        assertThat(send(agent(remote.port())).status()).isEqualTo(Status.DEFERRED);
+        assertNothingSent(remote);
+    }
+
+    @Test
+    void theImplicitMxOfASignedDomainUsesTheDomainsTlsa() throws Exception {
+        TestCertificates cert = TestCertificates.selfSigned("remote.test");
+        FakeSmtpServer remote = remote(FakeSmtpServer.options().starttls(cert.serverContext()));
+        dns.sign("remote.test").addA("remote.test", "127.0.0.1")
+                .addTlsa("_" + remote.port() + "._tcp.remote.test", 3, 1, 1, new byte[32]);
+
+        Outcome outcome = send(agent(remote.port()));
+
+        assertThat(outcome.status()).isEqualTo(Status.DEFERRED);
+        assertThat(outcome.text()).isEqualTo("Server certificate not verified");
+        assertThat(outcome.relay()).isEqualTo("remote.test[127.0.0.1]:" + remote.port());
+    }
+
+    @Test
     void aTlsaServfailDefersWithoutConnecting() throws Exception {
         FakeSmtpServer remote = tlsRemote(TestCertificates.selfSigned("mx.remote.test"));
         dns.sign("remote.test").servfail(tlsa(remote.port()));
