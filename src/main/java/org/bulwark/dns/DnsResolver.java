@@ -272,7 +272,8 @@ public final class DnsResolver {
      */
     public DnssecResult<InetAddress> lookupAddressesDnssec(String name) {
         String lower = name.toLowerCase(Locale.ROOT);
-        if (lower.equals("localhost") || lower.endsWith(".localhost") || lower.equals("localhost.")) {
+        lower = lower.endsWith(".") ? lower.substring(0, lower.length() - 1) : lower;
+        if (lower.equals("localhost") || lower.endsWith(".localhost")) {
             return new DnssecResult<>(lookupAddresses(name), false);
         }
         DnssecResult<Record> a = query(name, Type.A, true);
