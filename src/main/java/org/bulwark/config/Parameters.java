@@ -230,6 +230,9 @@ public final class Parameters {
         str("smtp_tls_cert_file", "", "the client certificate (PEM)");
         str("smtp_tls_key_file", "$smtp_tls_cert_file", "the client private key (PEM)");
         str("smtp_tls_session_cache_database", "", "where the client keeps TLS resumption data");
+        str("smtp_dns_support_level", "", "SMTP client DNS: disabled (no MX lookups), enabled, or dnssec (validated answers, which dane needs)");
+        str("smtp_tls_fingerprint_digest", "sha256", "the digest algorithm of smtp_tls_fingerprint_cert_match");
+        list("smtp_tls_fingerprint_cert_match", "", "server certificate or public key fingerprints accepted at level fingerprint");
         str("tls_random_source", "dev:/dev/urandom", "source of randomness for TLS");
 
         // Queue manager and processes.
@@ -328,6 +331,8 @@ public final class Parameters {
         choices("smtpd_tls_security_level", "", "none", "may", "encrypt");
         choices("smtp_tls_security_level", "", "none", "may", "encrypt", "dane", "dane-only", "fingerprint",
                 "verify", "secure");
+        choices("smtp_dns_support_level", "", "disabled", "enabled", "dnssec");
+        choices("smtp_tls_fingerprint_digest", "md5", "sha1", "sha224", "sha256", "sha384", "sha512");
         choices("smtpd_sasl_type", "builtin", "dovecot", "cyrus");
         choices("smtpd_forbid_bare_newline", "normalize", "yes", "reject", "no");
         choices("milter_default_action", "accept", "reject", "tempfail", "quarantine");

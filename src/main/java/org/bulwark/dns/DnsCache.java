@@ -27,10 +27,15 @@ final class DnsCache {
     private static final long MAX_NEGATIVE_TTL = TimeUnit.HOURS.toSeconds(3);
     private static final long MAX_TTL = TimeUnit.DAYS.toSeconds(1);
 
-    private record Key(String name, int type) {
+    /** DNSSEC questions (AD/DO set) are kept apart: a plain answer says nothing about validation. */
+    private record Key(String name, int type, boolean dnssec) {
     }
 
-    private record Cached(DnsResult<Record> result, long expiresNanos) {
+    private record Cached(DnsResult<Record> result, boolean authentic, long expiresNanos) {
+    }
+
+    /** An answer as kept: the result and whether the resolver vouched for it (the AD bit). */
+    record Entry(DnsResult<Record> result, boolean authentic) {
     }
 
     private final ReentrantLock lock = new ReentrantLock();
@@ -50,7 +55,13 @@ final class DnsCache {
 
     /** The answer kept for this question, or null when there is none still fresh. */
     DnsResult<Record> get(String name, int type) {
-        Key key = new Key(name.toLowerCase(Locale.ROOT), type);
+        Entry entry = get(name, type, false);
+        return entry == null ? null : entry.result();
+    }
+
+    /** The answer kept for a plain or a DNSSEC question, or null when there is none still fresh. */
+    Entry get(String name, int type, boolean dnssec) {
+        Key key = new Key(name.toLowerCase(Locale.ROOT), type, dnssec);
         lock.lock();
         try {
             Cached entry = entries.get(key);
@@ -61,7 +72,7 @@ final class DnsCache {
                 entries.remove(key);
                 return null;
             }
-            return entry.result();
+            return new Entry(entry.result(), entry.authentic());
         } finally {
             lock.unlock();
         }
@@ -69,6 +80,11 @@ final class DnsCache {
 
     /** Keeps a found or not-found answer for as long as {@code response} allows. */
     void put(String name, int type, DnsResult<Record> result, Message response) {
+        put(name, type, false, false, result, response);
+    }
+
+    /** As {@link #put(String, int, DnsResult, Message)}, for a plain or a DNSSEC question. */
+    void put(String name, int type, boolean dnssec, boolean authentic, DnsResult<Record> result, Message response) {
         long ttl = switch (result) {
             case DnsResult.Found<Record> found -> found.values().stream().mapToLong(Record::getTTL).min().orElse(0);
             case DnsResult.NotFound<Record> none -> negativeTtl(response.getSection(Section.AUTHORITY));
@@ -78,11 +94,11 @@ final class DnsCache {
         if (ttl <= 0) {
             return;
         }
-        Key key = new Key(name.toLowerCase(Locale.ROOT), type);
+        Key key = new Key(name.toLowerCase(Locale.ROOT), type, dnssec);
         long expires = clock.getAsLong() + TimeUnit.SECONDS.toNanos(ttl);
         lock.lock();
         try {
-            entries.put(key, new Cached(result, expires));
+            entries.put(key, new Cached(result, authentic, expires));
         } finally {
             lock.unlock();
         }

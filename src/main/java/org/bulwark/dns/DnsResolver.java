@@ -14,10 +14,13 @@ import org.bulwark.config.Config;
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.DClass;
+import org.xbill.DNS.ExtendedFlags;
 import org.xbill.DNS.ExtendedResolver;
+import org.xbill.DNS.Flags;
 import org.xbill.DNS.MXRecord;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.NSRecord;
+import org.xbill.DNS.OPTRecord;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.PTRRecord;
 import org.xbill.DNS.Rcode;
@@ -26,6 +29,7 @@ import org.xbill.DNS.Resolver;
 import org.xbill.DNS.ReverseMap;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.TLSARecord;
 import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
@@ -45,6 +49,9 @@ public final class DnsResolver {
 
     private static final InetAddress IPV4_LOOPBACK = address(new byte[] {127, 0, 0, 1});
     private static final InetAddress IPV6_LOOPBACK = address(new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1});
+
+    /** The EDNS buffer size of DNSSEC queries (the DNS Flag Day 2020 value). */
+    private static final int EDNS_PAYLOAD = 1232;
 
     private final Resolver resolver;
     private final DnsCache cache;
@@ -242,37 +249,119 @@ public final class DnsResolver {
         return query(name, type);
     }
 
+    /**
+     * The MX records of a domain as {@link #lookupMx}, asked with DNSSEC (the DO and AD bits, as
+     * Postfix's {@code smtp_dns_support_level = dnssec} does), and whether they were validated.
+     */
+    public DnssecResult<MxHost> lookupMxDnssec(String domain) {
+        DnssecResult<Record> answer = query(domain, Type.MX, true);
+        DnsResult<MxHost> result = answer.result()
+                .map(r -> new MxHost(((MXRecord) r).getPriority(), hostName(((MXRecord) r).getTarget())));
+        if (result.isFound()) {
+            List<MxHost> sorted = new ArrayList<>(result.values());
+            sorted.sort(Comparator.comparingInt(MxHost::preference));
+            result = new DnsResult.Found<>(sorted);
+        }
+        return new DnssecResult<>(result, answer.secure());
+    }
+
+    /**
+     * The A and AAAA records of a name as {@link #lookupAddresses}, asked with DNSSEC; secure when
+     * every answer that came back (records or their absence) was validated. {@code localhost} is
+     * answered here and is never secure.
+     */
+    public DnssecResult<InetAddress> lookupAddressesDnssec(String name) {
+        String lower = name.toLowerCase(Locale.ROOT);
+        lower = lower.endsWith(".") ? lower.substring(0, lower.length() - 1) : lower;
+        if (lower.equals("localhost") || lower.endsWith(".localhost")) {
+            return new DnssecResult<>(lookupAddresses(name), false);
+        }
+        DnssecResult<Record> a = query(name, Type.A, true);
+        DnssecResult<Record> aaaa = query(name, Type.AAAA, true);
+        // A failed half adds no addresses, so it cannot make the other half's addresses insecure.
+        boolean secure = (a.secure() || a.result().isTemporaryFailure())
+                && (aaaa.secure() || aaaa.result().isTemporaryFailure());
+        DnsResult<InetAddress> v4 = a.result().map(r -> ((ARecord) r).getAddress());
+        DnsResult<InetAddress> v6 = aaaa.result().map(r -> ((AAAARecord) r).getAddress());
+        if (v4.isFound() || v6.isFound()) {
+            List<InetAddress> all = new ArrayList<>(v4.values());
+            all.addAll(v6.values());
+            return new DnssecResult<>(new DnsResult.Found<>(all), secure);
+        }
+        if (v4.isTemporaryFailure()) {
+            return new DnssecResult<>(v4, false);
+        }
+        if (v6.isTemporaryFailure()) {
+            return new DnssecResult<>(v6, false);
+        }
+        return new DnssecResult<>(v4, secure);
+    }
+
+    /**
+     * The TLSA records of a TCP service (RFC 6698 §3: {@code _25._tcp.mx.example.com}), asked with
+     * DNSSEC; only a secure answer may be acted on (RFC 7672 §2.2).
+     */
+    public DnssecResult<TlsaRecord> lookupTlsa(String host, int port) {
+        String base = host.endsWith(".") ? host.substring(0, host.length() - 1) : host;
+        DnssecResult<Record> answer = query("_" + port + "._tcp." + base, Type.TLSA, true);
+        DnsResult<TlsaRecord> result = answer.result().map(r -> {
+            TLSARecord t = (TLSARecord) r;
+            return new TlsaRecord(t.getCertificateUsage(), t.getSelector(), t.getMatchingType(),
+                    t.getCertificateAssociationData());
+        });
+        return new DnssecResult<>(result, answer.secure());
+    }
+
     private DnsResult<Record> query(String name, int type) {
+        return query(name, type, false).result();
+    }
+
+    private DnssecResult<Record> query(String name, int type, boolean dnssec) {
         Name parsed;
         try {
             parsed = Name.fromString(name.endsWith(".") ? name : name + ".");
         } catch (TextParseException e) {
-            return new DnsResult.NotFound<>(DnsResult.Absence.NXDOMAIN);
+            return new DnssecResult<>(new DnsResult.NotFound<>(DnsResult.Absence.NXDOMAIN), false);
         }
-        return query(parsed, type);
+        return query(parsed, type, dnssec);
     }
 
     private DnsResult<Record> query(Name name, int type) {
+        return query(name, type, false).result();
+    }
+
+    /**
+     * One question to the configured resolvers. With {@code dnssec} the query sets DO (RFC 4035
+     * §3.2.1) and AD (RFC 6840 §5.7), and the answer is secure when the response carries AD.
+     */
+    private DnssecResult<Record> query(Name name, int type, boolean dnssec) {
         String key = name.toString();
-        DnsResult<Record> cached = cache.get(key, type);
+        DnsCache.Entry cached = cache.get(key, type, dnssec);
         if (cached != null) {
-            return cached;
+            return new DnssecResult<>(cached.result(), cached.authentic());
+        }
+        Message query = Message.newQuery(Record.newRecord(name, type, DClass.IN));
+        if (dnssec) {
+            query.getHeader().setFlag(Flags.AD);
+            query.addRecord(new OPTRecord(EDNS_PAYLOAD, 0, 0, ExtendedFlags.DO), Section.ADDITIONAL);
         }
         Message response;
         try {
-            response = resolver.send(Message.newQuery(Record.newRecord(name, type, DClass.IN)));
+            response = resolver.send(query);
         } catch (IOException e) {
-            return new DnsResult.TemporaryFailure<>("no answer for " + name + "/" + Type.string(type)
-                    + ": " + e.getMessage());
+            return new DnssecResult<>(new DnsResult.TemporaryFailure<>("no answer for " + name + "/"
+                    + Type.string(type) + ": " + e.getMessage()), false);
         }
+        boolean authentic = dnssec && response.getHeader().getFlag(Flags.AD);
         int rcode = response.getRcode();
         if (rcode == Rcode.NXDOMAIN) {
             DnsResult<Record> none = new DnsResult.NotFound<>(DnsResult.Absence.NXDOMAIN);
-            cache.put(key, type, none, response);
-            return none;
+            cache.put(key, type, dnssec, authentic, none, response);
+            return new DnssecResult<>(none, authentic);
         }
         if (rcode != Rcode.NOERROR) {
-            return new DnsResult.TemporaryFailure<>(Rcode.string(rcode) + " for " + name + "/" + Type.string(type));
+            return new DnssecResult<>(new DnsResult.TemporaryFailure<>(Rcode.string(rcode) + " for " + name + "/"
+                    + Type.string(type)), false);
         }
         // A CNAME chain may precede the records asked for (RFC 1034 §4.3.2); keep only those.
         List<Record> answers = response.getSection(Section.ANSWER).stream()
@@ -281,8 +370,8 @@ public final class DnsResolver {
         DnsResult<Record> result = answers.isEmpty()
                 ? new DnsResult.NotFound<>(DnsResult.Absence.NODATA)
                 : new DnsResult.Found<>(answers);
-        cache.put(key, type, result, response);
-        return result;
+        cache.put(key, type, dnssec, authentic, result, response);
+        return new DnssecResult<>(result, authentic);
     }
 
     /**

@@ -270,4 +270,53 @@ class DnsResolverTest {
         assertThat(resolver.lookup("_25._tcp.mx.example.com", Type.TLSA).values()).hasSize(1);
         assertThat(resolver.lookupNs("nowhere.example").isFound()).isFalse();
     }
+
+    @Test
+    void dnssecAnswersFromASignedZoneAreSecure() throws Exception {
+        dns.sign("signed.example").addMx("signed.example", 10, "mx.signed.example")
+                .addA("mx.signed.example", "192.0.2.25")
+                .addTlsa("_25._tcp.mx.signed.example", 3, 1, 1, new byte[] {1, 2, 3});
+
+        DnssecResult<MxHost> mx = resolver.lookupMxDnssec("signed.example");
+        assertThat(mx.secure()).isTrue();
+        assertThat(mx.result().values()).containsExactly(new MxHost(10, "mx.signed.example"));
+        DnssecResult<InetAddress> addresses = resolver.lookupAddressesDnssec("mx.signed.example");
+        assertThat(addresses.secure()).isTrue();
+        assertThat(addresses.result().values()).containsExactly(ip("192.0.2.25"));
+        DnssecResult<TlsaRecord> tlsa = resolver.lookupTlsa("mx.signed.example", 25);
+        assertThat(tlsa.secure()).isTrue();
+        assertThat(tlsa.result().values()).singleElement().hasToString("3 1 1 010203");
+        // An authenticated denial is secure too: the name has no TLSA records, for certain.
+        assertThat(resolver.lookupTlsa("signed.example", 25).secure()).isTrue();
+        assertThat(resolver.lookupTlsa("signed.example", 25).result().isFound()).isFalse();
+    }
+
+    @Test
+    void dnssecAnswersFromAnUnsignedZoneAreInsecure() {
+        dns.addMx("plain.example", 10, "mx.plain.example").addA("mx.plain.example", "192.0.2.25")
+                .addTlsa("_25._tcp.mx.plain.example", 3, 1, 1, new byte[] {1});
+
+        assertThat(resolver.lookupMxDnssec("plain.example").secure()).isFalse();
+        assertThat(resolver.lookupAddressesDnssec("mx.plain.example").secure()).isFalse();
+        assertThat(resolver.lookupTlsa("mx.plain.example", 25).secure()).isFalse();
+        assertThat(resolver.lookupTlsa("mx.plain.example", 25).result().isFound()).isTrue();
+    }
+
+    @Test
+    void aPlainAnswerInTheCacheDoesNotAnswerADnssecQuestion() {
+        dns.sign("signed.example").addMx("signed.example", 10, "mx.signed.example");
+
+        assertThat(resolver.lookupMx("signed.example").isFound()).isTrue();
+        assertThat(resolver.lookupMxDnssec("signed.example").secure()).isTrue();
+        assertThat(resolver.lookupMxDnssec("signed.example").secure()).isTrue();
+    }
+
+    @Test
+    void aTlsaServfailIsATemporaryFailureAndNeverSecure() {
+        dns.sign("signed.example").servfail("_25._tcp.mx.signed.example");
+
+        DnssecResult<TlsaRecord> tlsa = resolver.lookupTlsa("mx.signed.example", 25);
+        assertThat(tlsa.result().isTemporaryFailure()).isTrue();
+        assertThat(tlsa.secure()).isFalse();
+    }
 }

@@ -25,6 +25,7 @@ import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.DClass;
+import org.xbill.DNS.ExtendedFlags;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.MXRecord;
 import org.xbill.DNS.Message;
@@ -47,6 +48,8 @@ import org.xbill.DNS.Type;
  * type get NODATA (with an SOA record for negative caching once {@link #negativeTtl} is set); a
  * name can be made to answer SERVFAIL, or nothing at all (a timeout).
  * UDP answers larger than 512 bytes are truncated (TC), so clients retry over TCP (RFC 1035 §4.2.1).
+ * Names in a {@link #sign signed} zone are answered as a validating resolver answers secure data:
+ * with the AD bit, when the query asked for DNSSEC (DO or AD set, RFC 6840 §5.7).
  *
  * <pre>{@code
  * try (TestDnsServer dns = TestDnsServer.start()) {
@@ -67,6 +70,7 @@ public final class TestDnsServer implements AutoCloseable {
     private final Set<Name> servfail = new HashSet<>();
     private final Set<Name> silent = new HashSet<>();
     private final Set<Name> silentWhenEmpty = new HashSet<>();
+    private final Set<Name> signedZones = new HashSet<>();
     private final AtomicInteger queries = new AtomicInteger();
     private volatile long negativeTtl = -1;
     private final List<Thread> threads = new ArrayList<>();
@@ -187,6 +191,20 @@ public final class TestDnsServer implements AutoCloseable {
         lock.lock();
         try {
             servfail.add(name(name));
+        } finally {
+            lock.unlock();
+        }
+        return this;
+    }
+
+    /**
+     * Answers for this name and every name below it carry the AD bit when the query sets DO or
+     * AD, as a validating resolver's answers for a DNSSEC-signed zone do. SERVFAIL never does.
+     */
+    public TestDnsServer sign(String zone) {
+        lock.lock();
+        try {
+            signedZones.add(name(zone));
         } finally {
             lock.unlock();
         }
@@ -332,6 +350,9 @@ public final class TestDnsServer implements AutoCloseable {
                     || known.stream().noneMatch(r -> r.getType() == question.getType()))) {
                 return null;
             }
+            if (signed(name) && asksForDnssec(query)) {
+                response.getHeader().setFlag(Flags.AD);
+            }
             if (known == null) {
                 response.getHeader().setRcode(Rcode.NXDOMAIN);
                 addSoa(response, name);
@@ -345,6 +366,15 @@ public final class TestDnsServer implements AutoCloseable {
         } finally {
             lock.unlock();
         }
+    }
+
+    private boolean signed(Name name) {
+        return signedZones.stream().anyMatch(name::subdomain);
+    }
+
+    private static boolean asksForDnssec(Message query) {
+        return query.getHeader().getFlag(Flags.AD)
+                || query.getOPT() != null && (query.getOPT().getFlags() & ExtendedFlags.DO) != 0;
     }
 
     private void addSoa(Message response, Name name) {

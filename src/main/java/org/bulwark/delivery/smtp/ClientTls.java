@@ -102,8 +102,13 @@ final class ClientTls {
         return socket;
     }
 
-    /** Judges the peer's chain; {@code expectedNames} empty means any name. */
-    Established judge(SSLSession session, List<String> expectedNames) {
+    /**
+     * Judges the peer's chain against the policy: a CA and the names at {@code verify} and {@code
+     * secure}, the certificate associations at {@code dane} and {@code fingerprint} (where a
+     * match is Verified whatever the CA), the CA alone otherwise.
+     */
+    Established judge(SSLSession session, TlsPolicy policy) {
+        List<String> expectedNames = policy.level().authenticates() ? policy.names() : List.of();
         boolean trusted = false;
         boolean matched = false;
         X509Certificate[] chain = null;
@@ -119,6 +124,12 @@ final class ClientTls {
             chain = null;
         } catch (CertificateException | ClassCastException | IllegalArgumentException e) {
             trusted = false;
+        }
+        if (policy.level().matchesAssociations()) {
+            matched = chain != null && DaneMatcher.matches(chain, policy.associations(), policy.names());
+            String word = chain == null ? "Anonymous" : matched ? "Verified" : trusted ? "Trusted" : "Untrusted";
+            return new Established(word, session.getProtocol(), session.getCipherSuite(),
+                    bits(session.getCipherSuite()), matched, matched);
         }
         if (trusted && chain != null && chain.length > 0) {
             matched = expectedNames.isEmpty() || matches(chain[0], expectedNames);

@@ -6,8 +6,15 @@ import java.util.List;
 /** Where a nexthop's mail goes: the servers to try in order, or why there are none. */
 sealed interface Route {
 
-    /** One server address: the host name it was found under (for logs and certificate checks). */
-    record Server(String host, InetAddress address, int port) {
+    /**
+     * One server address: the host name it was found under (for logs and certificate checks), and
+     * whether DNSSEC validated every step from the nexthop to the address (the MX records, when
+     * used, and the address records), which DANE requires (RFC 7672 §2.2.1).
+     */
+    record Server(String host, InetAddress address, int port, boolean dnssec) {
+        Server(String host, InetAddress address, int port) {
+            this(host, address, port, false);
+        }
     }
 
     record Servers(List<Server> servers) implements Route {

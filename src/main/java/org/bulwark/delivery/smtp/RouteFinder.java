@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Random;
 import org.bulwark.dns.DnsResolver;
 import org.bulwark.dns.DnsResult;
+import org.bulwark.dns.DnssecResult;
 import org.bulwark.dns.MxHost;
 import org.bulwark.util.Cidr;
 
@@ -18,7 +19,9 @@ import org.bulwark.util.Cidr;
  * Turns a nexthop into servers, as RFC 5321 §5.1 and Postfix's smtp_addr.c do: MX records by
  * preference with a random order among equals, the domain itself when it has no MX (the implicit
  * MX), RFC 7505's null MX as a permanent failure, addresses filtered by {@code inet_protocols} and
- * cut at {@code smtp_mx_address_limit}.
+ * cut at {@code smtp_mx_address_limit}. With {@code smtp_dns_support_level = dnssec} the lookups ask
+ * for DNSSEC and each server says whether its chain of answers was validated; with {@code
+ * disabled} there are no MX lookups, the nexthop is the host itself.
  */
 final class RouteFinder {
 
@@ -27,14 +30,27 @@ final class RouteFinder {
     private final boolean ipv6;
     private final int addressLimit;
     private final Random random;
+    private final boolean dnssec;
+    private final boolean mxLookups;
 
     RouteFinder(DnsResolver dns, String inetProtocols, int addressLimit, Random random) {
+        this(dns, inetProtocols, addressLimit, random, false, true);
+    }
+
+    /**
+     * @param dnssec    ask with DNSSEC and mark servers whose answers were all validated
+     * @param mxLookups false for {@code smtp_dns_support_level = disabled}
+     */
+    RouteFinder(DnsResolver dns, String inetProtocols, int addressLimit, Random random, boolean dnssec,
+            boolean mxLookups) {
         this.dns = dns;
         String p = inetProtocols.toLowerCase(Locale.ROOT);
         this.ipv4 = p.contains("all") || p.contains("ipv4") || p.isBlank();
         this.ipv6 = p.contains("all") || p.contains("ipv6") || p.isBlank();
         this.addressLimit = addressLimit <= 0 ? Integer.MAX_VALUE : addressLimit;
         this.random = random;
+        this.dnssec = dnssec;
+        this.mxLookups = mxLookups;
     }
 
     Route find(Nexthop nexthop) {
@@ -47,10 +63,12 @@ final class RouteFinder {
                 return new Route.Failure(false, "5.4.4", SmtpTexts.hostNotFound(nexthop.host(), "A"));
             }
         }
-        if (!nexthop.mxLookup()) {
-            return hostAddresses(nexthop.host(), nexthop.port(), new ArrayList<>(), nexthop.host());
+        if (!nexthop.mxLookup() || !mxLookups) {
+            return hostAddresses(nexthop.host(), nexthop.port(), new ArrayList<>(), nexthop.host(), true);
         }
-        DnsResult<MxHost> mx = dns.lookupMx(nexthop.host());
+        DnssecResult<MxHost> answer = dnssec ? dns.lookupMxDnssec(nexthop.host())
+                : new DnssecResult<>(dns.lookupMx(nexthop.host()), false);
+        DnsResult<MxHost> mx = answer.result();
         return switch (mx) {
             case DnsResult.TemporaryFailure<MxHost> f ->
                     new Route.Failure(true, "4.4.3", SmtpTexts.hostNotFoundTryAgain(nexthop.host(), "MX"));
@@ -58,12 +76,12 @@ final class RouteFinder {
                     new Route.Failure(false, "5.4.4", SmtpTexts.hostNotFound(nexthop.host(), "MX"));
             // RFC 5321 §5.1: no MX records, the domain itself is the implicit MX.
             case DnsResult.NotFound<MxHost> none -> hostAddresses(nexthop.host(), nexthop.port(), new ArrayList<>(),
-                    nexthop.host());
-            case DnsResult.Found<MxHost> found -> fromMx(found.values(), nexthop);
+                    nexthop.host(), answer.secure());
+            case DnsResult.Found<MxHost> found -> fromMx(found.values(), nexthop, answer.secure());
         };
     }
 
-    private Route fromMx(List<MxHost> records, Nexthop nexthop) {
+    private Route fromMx(List<MxHost> records, Nexthop nexthop, boolean mxSecure) {
         // RFC 7505 §3: a single MX with the root as exchange: the domain accepts no mail.
         if (records.stream().anyMatch(MxHost::isNullMx)) {
             return new Route.Failure(false, "5.1.10", SmtpTexts.nullMx(nexthop.host()));
@@ -72,11 +90,12 @@ final class RouteFinder {
         List<Route.Server> servers = new ArrayList<>();
         boolean temporary = false;
         for (MxHost host : ordered) {
-            DnsResult<InetAddress> addresses = dns.lookupAddresses(host.host());
+            DnssecResult<InetAddress> answer = addresses(host.host());
+            DnsResult<InetAddress> addresses = answer.result();
             temporary |= addresses.isTemporaryFailure();
             for (InetAddress a : addresses.values()) {
                 if (allowed(a) && servers.size() < addressLimit) {
-                    servers.add(new Route.Server(host.host(), a, nexthop.port()));
+                    servers.add(new Route.Server(host.host(), a, nexthop.port(), mxSecure && answer.secure()));
                 }
             }
         }
@@ -86,6 +105,10 @@ final class RouteFinder {
                     : new Route.Failure(false, "5.4.4", SmtpTexts.hostNotFound(first, "A"));
         }
         return new Route.Servers(servers);
+    }
+
+    private DnssecResult<InetAddress> addresses(String host) {
+        return dnssec ? dns.lookupAddressesDnssec(host) : new DnssecResult<>(dns.lookupAddresses(host), false);
     }
 
     private List<MxHost> shuffleEqualPreferences(List<MxHost> sorted) {
@@ -104,8 +127,10 @@ final class RouteFinder {
         return out;
     }
 
-    private Route hostAddresses(String host, int port, List<Route.Server> servers, String name) {
-        DnsResult<InetAddress> addresses = dns.lookupAddresses(host);
+    /** @param secure whether the answers that led to this host were validated */
+    private Route hostAddresses(String host, int port, List<Route.Server> servers, String name, boolean secure) {
+        DnssecResult<InetAddress> answer = addresses(host);
+        DnsResult<InetAddress> addresses = answer.result();
         if (addresses.isTemporaryFailure()) {
             return new Route.Failure(true, "4.4.3", SmtpTexts.hostNotFoundTryAgain(host, "A"));
         }
@@ -114,7 +139,7 @@ final class RouteFinder {
         }
         for (InetAddress a : addresses.values()) {
             if (allowed(a) && servers.size() < addressLimit) {
-                servers.add(new Route.Server(host, a, port));
+                servers.add(new Route.Server(host, a, port, secure && answer.secure()));
             }
         }
         return servers(servers, name);

@@ -29,6 +29,14 @@ final class SessionFailure extends Exception {
         return new SessionFailure(true, "4.4.1", text, true, false);
     }
 
+    /**
+     * The server's TLS policy could not be settled (a TLSA lookup failed, {@code dane-only} found no
+     * DANE): the server is skipped unconnected, and the mail stays deferred (Postfix: 4.7.5).
+     */
+    static SessionFailure policy(String text) {
+        return new SessionFailure(true, "4.7.5", text, true, false);
+    }
+
     private boolean tlsHandshake;
 
     /** The TLS handshake failed: at level {@code may} the server is tried again without TLS. */

@@ -55,11 +55,11 @@ final class SmtpConnection implements AutoCloseable {
 
     /** Connects, reads the greeting and says EHLO, with STARTTLS when the level asks for it. */
     static SmtpConnection open(Route.Server server, SmtpSettings settings, ClientTls tlsEngine,
-            List<String> expectedNames, Consumer<String> log) throws SessionFailure {
+            TlsPolicy policy, Consumer<String> log) throws SessionFailure {
         SmtpConnection c = new SmtpConnection(server, settings);
         try {
             c.connect();
-            c.greet(tlsEngine, expectedNames, log);
+            c.greet(tlsEngine, policy, log);
             return c;
         } catch (SessionFailure f) {
             c.closeQuietly();
@@ -136,7 +136,7 @@ final class SmtpConnection implements AutoCloseable {
         out = new BufferedOutputStream(socket.getOutputStream(), 64 * 1024);
     }
 
-    private void greet(ClientTls tlsEngine, List<String> expectedNames, Consumer<String> log)
+    private void greet(ClientTls tlsEngine, TlsPolicy policy, Consumer<String> log)
             throws SessionFailure {
         SmtpReply greeting = read(settings.timeouts().helo(), SmtpTexts.STAGE_GREETING);
         if (!greeting.isPositive()) {
@@ -146,7 +146,7 @@ final class SmtpConnection implements AutoCloseable {
                     true);
         }
         hello();
-        TlsLevel level = settings.tlsLevel();
+        TlsLevel level = policy.level();
         if (level == TlsLevel.NONE || tlsEngine == null) {
             return;
         }
@@ -167,21 +167,30 @@ final class SmtpConnection implements AutoCloseable {
             SSLSocket secure = tlsEngine.handshake(socket, server.host(), millis(settings.timeouts().starttls()));
             socket = secure;
             streams();
-            tls = tlsEngine.judge(secure.getSession(), level.authenticates() ? expectedNames : List.of());
+            tls = tlsEngine.judge(secure.getSession(), policy);
         } catch (SSLException e) {
             // A failed handshake leaves the connection unusable; the caller decides about plaintext.
             throw SessionFailure.tlsHandshake(SmtpTexts.tlsFailed(peer(), e.getMessage()));
         } catch (IOException e) {
             throw SessionFailure.deferred(SmtpTexts.lostConnection(peer(), SmtpTexts.STAGE_STARTTLS), true);
         }
-        if (level.authenticates() && !tls.chainTrusted()) {
-            throw new SessionFailure(true, "4.7.5", SmtpTexts.certificateUntrusted(peer(), "untrusted issuer"), true);
+        if (level.matchesAssociations()) {
+            // Postfix logs the handshake first; the deferral then says only that the match failed.
+            log.accept(SmtpTexts.tlsEstablished(tls.trust(), relay(), tls.protocol(), tls.cipher(), tls.bits()));
+            if (!tls.nameMatched()) {
+                throw new SessionFailure(true, "4.7.5", SmtpTexts.CERTIFICATE_NOT_VERIFIED, true);
+            }
+        } else {
+            if (level.authenticates() && !tls.chainTrusted()) {
+                throw new SessionFailure(true, "4.7.5", SmtpTexts.certificateUntrusted(peer(), "untrusted issuer"),
+                        true);
+            }
+            if (level.authenticates() && !tls.nameMatched()) {
+                throw new SessionFailure(true, "4.7.5",
+                        SmtpTexts.certificateNameMismatch(peer(), String.join(", ", policy.names())), true);
+            }
+            log.accept(SmtpTexts.tlsEstablished(tls.trust(), relay(), tls.protocol(), tls.cipher(), tls.bits()));
         }
-        if (level.authenticates() && !tls.nameMatched()) {
-            throw new SessionFailure(true, "4.7.5",
-                    SmtpTexts.certificateNameMismatch(peer(), String.join(", ", expectedNames)), true);
-        }
-        log.accept(SmtpTexts.tlsEstablished(tls.trust(), relay(), tls.protocol(), tls.cipher(), tls.bits()));
         // RFC 3207 §4.2: forget what was learned before TLS and say EHLO again.
         hello();
     }

@@ -30,6 +30,7 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
     private final RouteFinder routes;
     private final ClientTls tls;
     private final ConnectionCache cache;
+    private final TlsPolicies policies;
     private final MailLog.Logger log;
 
     /**
@@ -38,13 +39,19 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
     public SmtpDelivery(Config config, String transport, DnsResolver dns, MailLog log) {
         this.transport = transport;
         this.settings = SmtpSettings.of(config);
-        this.routes = new RouteFinder(dns, settings.inetProtocols(), settings.mxAddressLimit(), new Random());
+        this.routes = new RouteFinder(dns, settings.inetProtocols(), settings.mxAddressLimit(), new Random(),
+                settings.dnssec(), !settings.dnsDisabled());
         this.tls = settings.tlsLevel() == TlsLevel.NONE ? null : ClientTls.create(settings.tlsCaFile());
         this.cache = new ConnectionCache(settings.connectionCacheTimeLimit(), settings.connectionReuseTimeLimit(),
                 Clock.systemUTC());
         this.log = log.program(transport);
-        if (config.get("smtp_tls_security_level").trim().toLowerCase(Locale.ROOT).startsWith("dane")) {
-            this.log.warning(SmtpTexts.daneNotSupported());
+        List<TlsPolicy.Association> fingerprints = Fingerprints.parse(settings, config);
+        this.policies = new TlsPolicies(settings.tlsLevel(), settings.dnssec(), fingerprints, dns);
+        if (settings.tlsLevel().daneBased() && !settings.dnssec()) {
+            this.log.warning(SmtpTexts.daneWithoutDnssec(settings.tlsLevel().word()));
+        }
+        if (settings.tlsLevel() == TlsLevel.FINGERPRINT && fingerprints.isEmpty()) {
+            this.log.warning(SmtpTexts.fingerprintsMissing());
         }
     }
 
@@ -77,7 +84,6 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
                     failure.dsn(), failure.text());
         }
         List<Route.Server> servers = ((Route.Servers) route).servers();
-        List<String> expected = expectedNames(nexthop);
         SessionFailure last = null;
         String lastRelay = RELAY_NONE;
         int sessions = 0;
@@ -87,7 +93,7 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
             }
             SmtpConnection connection;
             try {
-                connection = open(server, expected);
+                connection = open(server, policy(nexthop, server));
             } catch (SessionFailure f) {
                 last = f;
                 if (!f.connected()) {
@@ -113,27 +119,31 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
                 last == null ? "4.4.1" : last.dsn(), last == null ? SmtpTexts.noUsableAddress(nexthop.host()) : last.text());
     }
 
-    /**
-     * Connects with the TLS the level asks for. At {@code may} a failed handshake is followed by a
-     * plaintext connection to the same server, as Postfix does: opportunistic TLS must never make
-     * mail undeliverable (RFC 7435 §3).
-     */
-    private SmtpConnection open(Route.Server server, List<String> expected) throws SessionFailure {
-        List<String> names = settings.tlsLevel() == TlsLevel.VERIFY ? List.of(server.host()) : expected;
+    /** The server's TLS policy; one that cannot be settled skips the server, with Postfix's warning. */
+    private TlsPolicy policy(Nexthop nexthop, Route.Server server) throws SessionFailure {
         try {
-            return SmtpConnection.open(server, settings, tls, names, log::info);
+            return policies.find(nexthop, server);
         } catch (SessionFailure f) {
-            if (!f.tlsHandshakeFailed() || settings.tlsLevel().mandatory()) {
-                throw f;
-            }
-            log.info(SmtpTexts.plaintextFallback(SmtpTexts.relay(server.host(), server.address(), server.port()), f.text()));
-            return SmtpConnection.open(server, settings, null, names, log::info);
+            log.warning(SmtpTexts.tlsPolicyFailed(nexthop.host(), server.host(), f.text()));
+            throw f;
         }
     }
 
-    /** {@code secure}'s default {@code smtp_tls_secure_cert_match = nexthop, dot-nexthop}. */
-    private static List<String> expectedNames(Nexthop nexthop) {
-        return List.of(nexthop.host(), "." + nexthop.host());
+    /**
+     * Connects with the TLS the policy asks for. At {@code may} a failed handshake is followed by
+     * a plaintext connection to the same server, as Postfix does: opportunistic TLS must never
+     * make mail undeliverable (RFC 7435 §3).
+     */
+    private SmtpConnection open(Route.Server server, TlsPolicy policy) throws SessionFailure {
+        try {
+            return SmtpConnection.open(server, settings, tls, policy, log::info);
+        } catch (SessionFailure f) {
+            if (!f.tlsHandshakeFailed() || policy.level().mandatory()) {
+                throw f;
+            }
+            log.info(SmtpTexts.plaintextFallback(SmtpTexts.relay(server.host(), server.address(), server.port()), f.text()));
+            return SmtpConnection.open(server, settings, null, policy, log::info);
+        }
     }
 
     private DeliveryReport finish(String destination, SmtpConnection connection, MailTransaction.Result result) {

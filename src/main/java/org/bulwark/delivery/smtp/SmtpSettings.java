@@ -1,6 +1,8 @@
 package org.bulwark.delivery.smtp;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
 import org.bulwark.config.Config;
 
 /** The smtp(8) parameters of one transport, read once from its configuration. */
@@ -16,6 +18,9 @@ record SmtpSettings(
         boolean skip5xxGreeting,
         TlsLevel tlsLevel,
         String tlsCaFile,
+        String dnsSupportLevel,
+        String fingerprintDigest,
+        List<String> fingerprints,
         boolean connectionCache,
         Duration connectionCacheTimeLimit,
         Duration connectionReuseTimeLimit,
@@ -39,6 +44,9 @@ record SmtpSettings(
                 config.bool("smtp_skip_5xx_greeting"),
                 TlsLevel.of(config.get("smtp_tls_security_level"), config.bool("smtp_use_tls")),
                 config.get("smtp_tls_CAfile"),
+                config.get("smtp_dns_support_level").trim().toLowerCase(Locale.ROOT),
+                config.get("smtp_tls_fingerprint_digest").trim().toLowerCase(Locale.ROOT),
+                config.list("smtp_tls_fingerprint_cert_match"),
                 config.bool("smtp_connection_cache_on_demand"),
                 config.time("smtp_connection_cache_time_limit"),
                 config.time("smtp_connection_reuse_time_limit"),
@@ -47,6 +55,16 @@ record SmtpSettings(
                         config.time("smtp_rcpt_timeout"), config.time("smtp_data_init_timeout"),
                         config.time("smtp_data_xfer_timeout"), config.time("smtp_data_done_timeout"),
                         config.time("smtp_rset_timeout"), config.time("smtp_quit_timeout")));
+    }
+
+    /** {@code smtp_dns_support_level = dnssec}: lookups ask for DNSSEC validation, which DANE needs. */
+    boolean dnssec() {
+        return dnsSupportLevel.equals("dnssec");
+    }
+
+    /** {@code smtp_dns_support_level = disabled}: no MX lookups. */
+    boolean dnsDisabled() {
+        return dnsSupportLevel.equals("disabled");
     }
 
     /** {@code smtp} (the services name) or a number. */

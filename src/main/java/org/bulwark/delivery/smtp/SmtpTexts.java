@@ -102,8 +102,38 @@ final class SmtpTexts {
         return relay + ": " + why + "; trying again without TLS";
     }
 
-    static String daneNotSupported() {
-        return "smtp_tls_security_level dane is not supported yet; using may";
+    /** Postfix's deferral reasons from smtp_tls_policy.c and smtp_proto.c (status 4.7.5). */
+    static final String TLS_CONFIGURATION_PROBLEM = "client TLS configuration problem";
+    static final String NON_DNSSEC_DESTINATION = "non DNSSEC destination";
+    static final String NO_TLSA_RECORDS = "no TLSA records found";
+    static final String TLSA_UNUSABLE = "TLSA records unusable";
+    static final String CERTIFICATE_NOT_VERIFIED = "Server certificate not verified";
+
+    static String tlsaLookupError(String host, int port) {
+        return "TLSA lookup error for " + host + ":" + port;
+    }
+
+    /** The warning when a server is skipped because its TLS policy failed. */
+    static String tlsPolicyFailed(String nexthop, String host, String why) {
+        return "TLS policy lookup for " + nexthop + "/" + host + ": " + why;
+    }
+
+    /** Postfix's startup warning for DANE without DNSSEC (smtp_tls_policy.c dane_init). */
+    static String daneWithoutDnssec(String level) {
+        return "smtp_tls_security_level = " + level + " configured with dnssec lookups disabled"
+                + " (set smtp_dns_support_level = dnssec and a validating resolver in dns_servers); "
+                + (level.equals("dane") ? "using may" : "deferring all mail");
+    }
+
+    static String fingerprintsMissing() {
+        return "smtp_tls_security_level = fingerprint configured, but with no fingerprints to match"
+                + " (set smtp_tls_fingerprint_cert_match); deferring all mail";
+    }
+
+    static String badFingerprint(String value, String digest, int bytes) {
+        return "smtp_tls_fingerprint_cert_match: bad fingerprint \"" + value + "\"; a " + digest
+                + " fingerprint (smtp_tls_fingerprint_digest) is " + bytes + " hex bytes, such as "
+                + "3D:95:34:...; print one with: openssl x509 -noout -fingerprint -" + digest + " -in cert.pem";
     }
 
     static final String STAGE_GREETING = "receiving the initial server greeting";

@@ -3,11 +3,13 @@ package org.bulwark.delivery.smtp;
 import java.util.Locale;
 
 /**
- * {@code smtp_tls_security_level}, Postfix's TLS_README "Client TLS security levels". {@code dane}
- * will add DNSSEC-validated TLSA checks; until then it behaves as {@code may}.
+ * {@code smtp_tls_security_level}, Postfix's TLS_README "Client TLS security levels". As a
+ * configured level, {@code DANE} is opportunistic DANE and {@code DANE_ONLY} mandatory DANE; as
+ * the level a {@link TlsPolicy} settles on for one server, {@code DANE} means "authenticated by
+ * the server's TLSA records" and {@code DANE_ONLY} does not occur.
  */
 enum TlsLevel {
-    NONE, MAY, ENCRYPT, VERIFY, SECURE;
+    NONE, MAY, ENCRYPT, FINGERPRINT, DANE, DANE_ONLY, VERIFY, SECURE;
 
     /** Whether the delivery must fail rather than go on without TLS. */
     boolean mandatory() {
@@ -19,13 +21,30 @@ enum TlsLevel {
         return this == VERIFY || this == SECURE;
     }
 
+    /** Whether the certificate must match digests or TLSA records instead of a CA (RFC 7672 §3). */
+    boolean matchesAssociations() {
+        return this == DANE || this == FINGERPRINT;
+    }
+
+    boolean daneBased() {
+        return this == DANE || this == DANE_ONLY;
+    }
+
+    /** The level as main.cf spells it. */
+    String word() {
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
     static TlsLevel of(String level, boolean useTls) {
         String l = level == null ? "" : level.trim().toLowerCase(Locale.ROOT);
         return switch (l) {
             case "" -> useTls ? MAY : NONE;
             case "none" -> NONE;
-            case "may", "dane", "dane-only" -> MAY;
-            case "encrypt", "fingerprint" -> ENCRYPT;
+            case "may" -> MAY;
+            case "encrypt" -> ENCRYPT;
+            case "fingerprint" -> FINGERPRINT;
+            case "dane" -> DANE;
+            case "dane-only" -> DANE_ONLY;
             case "verify" -> VERIFY;
             case "secure" -> SECURE;
             default -> throw new IllegalArgumentException("unknown smtp_tls_security_level: " + level);

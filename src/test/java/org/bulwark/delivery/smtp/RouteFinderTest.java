@@ -1,6 +1,7 @@
 package org.bulwark.delivery.smtp;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.util.HashSet;
 import java.util.List;
@@ -43,6 +44,42 @@ class RouteFinderTest {
             Route v6 = new RouteFinder(resolver, "ipv6", 5, new Random(1)).find(Nexthop.parse("[mx.remote.test]"));
             assertThat(((Route.Servers) v6).servers()).extracting(s -> s.address().getHostAddress())
                     .containsExactly("2001:db8:0:0:0:0:0:1");
+        }
+    }
+
+    @Test
+    void aServerIsDnssecOnlyWhenItsMxAndAddressAnswersWereBothValidated() throws Exception {
+        try (TestDnsServer dns = TestDnsServer.start()) {
+            dns.sign("signed.test").addMx("signed.test", 10, "mx.signed.test").addMx("signed.test", 20, "mx.plain.test")
+                    .addA("mx.signed.test", "192.0.2.1").addA("mx.plain.test", "192.0.2.2");
+            dns.addMx("plain.test", 10, "mx.signed.test");
+            DnsResolver resolver = DnsResolver.create(List.of(dns.address()));
+            RouteFinder finder = new RouteFinder(resolver, "ipv4", 5, new Random(1), true, true);
+
+            List<Route.Server> signed = ((Route.Servers) finder.find(Nexthop.parse("signed.test").withDefaultPort(25)))
+                    .servers();
+            assertThat(signed).extracting(Route.Server::host, Route.Server::dnssec)
+                    .containsExactly(tuple("mx.signed.test", true), tuple("mx.plain.test", false));
+            // A secure host behind an insecure MX answer is not secure: the MX could be forged.
+            assertThat(((Route.Servers) finder.find(Nexthop.parse("plain.test").withDefaultPort(25))).servers())
+                    .extracting(Route.Server::dnssec).containsExactly(false);
+            // Without smtp_dns_support_level = dnssec nothing is ever secure.
+            assertThat(((Route.Servers) new RouteFinder(resolver, "ipv4", 5, new Random(1))
+                    .find(Nexthop.parse("signed.test").withDefaultPort(25))).servers())
+                    .extracting(Route.Server::dnssec).containsOnly(false);
+        }
+    }
+
+    @Test
+    void withDnsSupportDisabledTheNexthopIsTheHostItself() throws Exception {
+        try (TestDnsServer dns = TestDnsServer.start()) {
+            dns.addMx("remote.test", 10, "mx.remote.test").addA("mx.remote.test", "192.0.2.1")
+                    .addA("remote.test", "192.0.2.9");
+            DnsResolver resolver = DnsResolver.create(List.of(dns.address()));
+            Route route = new RouteFinder(resolver, "ipv4", 5, new Random(1), false, false)
+                    .find(Nexthop.parse("remote.test").withDefaultPort(25));
+            assertThat(((Route.Servers) route).servers()).extracting(Route.Server::host, s -> s.address().getHostAddress())
+                    .containsExactly(tuple("remote.test", "192.0.2.9"));
         }
     }
 

@@ -1,0 +1,34 @@
+package org.bulwark.delivery.smtp;
+
+import java.util.List;
+
+/**
+ * The TLS one session must have, settled per server before connecting (Postfix's
+ * smtp_tls_policy.c): the effective level, the names a CA-signed or DANE-TA certificate must
+ * carry, and the certificate associations (TLSA records or configured fingerprints) that
+ * {@code dane} and {@code fingerprint} match.
+ */
+record TlsPolicy(TlsLevel level, List<String> names, List<Association> associations) {
+
+    TlsPolicy {
+        names = List.copyOf(names);
+        associations = List.copyOf(associations);
+    }
+
+    static TlsPolicy of(TlsLevel level) {
+        return new TlsPolicy(level, List.of(), List.of());
+    }
+
+    /**
+     * One certificate association, RFC 6698 §2.1's fields with the matching type as a JDK digest
+     * name ({@code null}: the full certificate or key).
+     *
+     * @param usage    {@code 2} DANE-TA or {@code 3} DANE-EE
+     * @param selector {@code 0} the whole certificate, {@code 1} its SubjectPublicKeyInfo
+     */
+    record Association(int usage, int selector, String digest, byte[] data) {
+        Association {
+            data = data.clone();
+        }
+    }
+}
