@@ -200,7 +200,9 @@ public final class Pickup {
         for (String address : addresses) {
             recipients.add(Recipient.of(qualify(address)));
         }
-        return Envelope.of(qualify(drop.sender()), recipients, ClientInfo.local(drop.user()));
+        // As Postfix's pickup, this service's content_filter (master.cf -o content_filter=) applies.
+        return Envelope.of(qualify(drop.sender()), recipients, ClientInfo.local(drop.user()))
+                .withFilter(config.get("content_filter"));
     }
 
     /** Local submissions may name bare users; Postfix appends {@code @$myorigin} to them. */
