@@ -127,4 +127,15 @@ class ContentFilterTest {
         assertThat(filter.passed()).extracting(ContentFilterProxy.Passed::recipients)
                 .containsExactly(List.of("bob@example.test"));
     }
+
+    @Test
+    void aFilterTransportThatNoServiceDeliversWithIsRefusedAtStart() throws Exception {
+        system = new MailSystemFixture(root).set("content_filter", "scan:[127.0.0.1]:10025");
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(system::start)
+                .isInstanceOf(org.bulwark.config.ConfigException.class)
+                .hasMessageContaining("main.cf, line ")
+                .hasMessageContaining("content_filter = scan:[127.0.0.1]:10025: no master.cf service delivers with"
+                        + " transport \"scan\"");
+    }
 }
