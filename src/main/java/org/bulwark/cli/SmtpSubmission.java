@@ -69,8 +69,8 @@ final class SmtpSubmission {
             switch (verb) {
                 case "HELO" -> reply(command.hasArgument() ? Replies.helo(myhostname) : Replies.HELO_SYNTAX);
                 case "EHLO" -> reply(command.hasArgument()
-                        ? Replies.ehlo(myhostname, List.of("PIPELINING", "SIZE " + sizeLimit, "ENHANCEDSTATUSCODES",
-                                "8BITMIME"))
+                        ? Replies.ehlo(myhostname, List.of("PIPELINING", sizeLimit > 0 ? "SIZE " + sizeLimit : "SIZE",
+                                "ENHANCEDSTATUSCODES", "8BITMIME"))
                         : Replies.EHLO_SYNTAX);
                 case "MAIL" -> mail(command);
                 case "RCPT" -> rcpt(command);
