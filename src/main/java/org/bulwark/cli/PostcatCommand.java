@@ -58,6 +58,9 @@ final class PostcatCommand implements Callable<Integer> {
             out.println("message_size: " + m.contentSize());
             out.println("message_arrival_time: " + TIME.format(m.envelope().arrival().atZone(ZoneId.systemDefault())));
             out.println("sender: " + m.envelope().sender().internal());
+            if (m.envelope().filter() != null) {
+                out.println("content_filter: " + m.envelope().filter()); // Postfix's name for its FILT record
+            }
             if (m.envelope().client() != null && m.envelope().client().address() != null) {
                 out.println("named_attribute: client_address=" + m.envelope().client().address());
             }

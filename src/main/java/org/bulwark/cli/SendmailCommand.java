@@ -44,7 +44,8 @@ final class SendmailCommand implements Callable<Integer> {
 
     static final String NO_RECIPIENTS =
             "Recipient addresses must be specified on the command line or via the -t option";
-    static final String USAGE = "usage: sendmail [-f sender] [-F fullname] [-t] [-i] [-bm | -bp] [--] [recipient ...]";
+    static final String USAGE =
+            "usage: sendmail [-f sender] [-F fullname] [-t] [-i] [-bm | -bp | -bs] [--] [recipient ...]";
     static final String BAD_ADDRESS = "bad address: ";
 
     @Mixin
@@ -59,7 +60,7 @@ final class SendmailCommand implements Callable<Integer> {
 
     /** What the command line asks for. */
     record Request(String sender, String fullName, boolean extract, boolean ignoreDots, boolean listQueue,
-            List<String> recipients) {
+            List<String> recipients, boolean smtpDialogue) {
     }
 
     @Override
@@ -77,6 +78,9 @@ final class SendmailCommand implements Callable<Integer> {
         if (request.listQueue()) {
             return MailqListing.print(config, spec.commandLine().getOut());
         }
+        if (request.smtpDialogue()) {
+            return smtpDialogue(config, err);
+        }
         if (request.recipients().isEmpty() && !request.extract()) {
             err.println("bulwark: fatal: " + NO_RECIPIENTS);
             err.flush();
@@ -91,6 +95,7 @@ final class SendmailCommand implements Callable<Integer> {
         boolean extract = false;
         boolean ignoreDots = false;
         boolean listQueue = false;
+        boolean smtpDialogue = false;
         List<String> recipients = new ArrayList<>();
         boolean options = true;
         for (int i = 0; i < args.size(); i++) {
@@ -103,8 +108,12 @@ final class SendmailCommand implements Callable<Integer> {
                 case "--" -> options = false;
                 case "-t" -> extract = true;
                 case "-i", "-oi" -> ignoreDots = true;
-                case "-bm" -> listQueue = false;
+                case "-bm" -> {
+                    listQueue = false;
+                    smtpDialogue = false;
+                }
                 case "-bp" -> listQueue = true;
+                case "-bs" -> smtpDialogue = true;
                 case "-f", "-r" -> sender = argument(args, ++i);
                 case "-F" -> fullName = argument(args, ++i);
                 // Accepted for compatibility and ignored, as Postfix ignores them.
@@ -124,7 +133,7 @@ final class SendmailCommand implements Callable<Integer> {
                 }
             }
         }
-        return new Request(sender, fullName, extract, ignoreDots, listQueue, recipients);
+        return new Request(sender, fullName, extract, ignoreDots, listQueue, recipients, smtpDialogue);
     }
 
     private static String argument(List<String> args, int i) {
@@ -170,6 +179,27 @@ final class SendmailCommand implements Callable<Integer> {
             err.flush();
             return EX_TEMPFAIL;
         }
+    }
+
+    /** {@code -bs}: SMTP on standard input and output; each message goes into maildrop/ like any other. */
+    private static int smtpDialogue(Config config, PrintWriter err) throws IOException {
+        Path maildrop;
+        try {
+            maildrop = MailQueue.open(Path.of(config.get("queue_directory"))).maildrop();
+        } catch (IOException e) {
+            err.println("bulwark: fatal: cannot open " + config.get("queue_directory") + ": " + e.getMessage());
+            err.flush();
+            return EX_TEMPFAIL;
+        }
+        String user = System.getenv("USER");
+        if (user == null || user.isBlank()) {
+            user = System.getProperty("user.name", "unknown");
+        }
+        String limit = config.get("message_size_limit").trim();
+        new SmtpSubmission(maildrop, user.trim(), config.get("myhostname"), config.get("smtpd_banner"),
+                limit.isEmpty() ? 10_240_000 : config.size("message_size_limit"), new BufferedInputStream(System.in),
+                System.out).run();
+        return EX_OK;
     }
 
     /** The login name as sendmail finds it: {@code USER}, else the name of the file owner's uid. */

@@ -77,6 +77,7 @@ public final class ConfigLoader {
         warnUnused(entries, services, mainFile, warnings);
         warnIgnored(main, entries, services, mainFile, warnings);
         services.forEach(s -> warnUndefined(entries, s, warnings));
+        warnAddressMappings(main, entries, services, mainFile, warnings);
         Entry origin = entries.get("myorigin");
         if (origin != null) {
             warnUnreadableOrigin(main, origin, mainFile, warnings);
@@ -201,6 +202,33 @@ public final class ConfigLoader {
                 }
             }
         }
+    }
+
+    /**
+     * receive_override_options = no_address_mappings keeps Postfix's cleanup from mapping
+     * addresses before a content filter. Bulwark maps only when it delivers, and a filtered
+     * message only after it comes back, so with a content_filter the option changes nothing; on
+     * a service without one it would stop mapping in Postfix but not here, so say so.
+     */
+    private static void warnAddressMappings(Config main, Map<String, Entry> entries, List<ServiceEntry> services,
+            Path file, List<String> warnings) {
+        Entry entry = entries.get("receive_override_options");
+        if (entry != null && withoutFilter(main)) {
+            warnings.add(LogicalLines.where(file, entry.line()) + ConfigMessages.addressMappingsAtDelivery());
+        }
+        for (ServiceEntry s : services) {
+            boolean overrides = s.overrides().containsKey("receive_override_options")
+                    || s.overrides().containsKey("content_filter");
+            if (overrides && (s.command().equals("smtpd") || s.command().equals("pickup"))
+                    && withoutFilter(main.with(s.overrides()))) {
+                warnings.add(LogicalLines.where(s.file(), s.line()) + ConfigMessages.addressMappingsAtDelivery());
+            }
+        }
+    }
+
+    private static boolean withoutFilter(Config config) {
+        return config.list("receive_override_options").contains("no_address_mappings")
+                && config.get("content_filter").isBlank();
     }
 
     /**

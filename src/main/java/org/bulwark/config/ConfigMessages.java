@@ -34,6 +34,12 @@ final class ConfigMessages {
         return "overriding earlier entry: " + name + "=" + value;
     }
 
+    static String addressMappingsAtDelivery() {
+        return "receive_override_options: no_address_mappings has no effect without a content_filter: Bulwark maps"
+                + " addresses (virtual_alias_maps, aliases) when it delivers, never when it receives; with a"
+                + " content_filter they are mapped once, after the filtered mail comes back";
+    }
+
     static String unused(String name, String value) {
         return "unused parameter: " + name + "=" + value;
     }

@@ -303,6 +303,10 @@ public final class Parameters {
         list("smtpd_milters", "", "Milter applications for SMTP mail");
         list("non_smtpd_milters", "", "Milter applications for locally posted mail");
         str("milter_default_action", "tempfail", "what to do when a Milter is unavailable");
+        str("content_filter", "", "transport:nexthop that mail received by smtpd or pickup goes through after it is queued");
+        str("default_filter_nexthop", "", "the nexthop of a content filter that names none; empty: the recipient's domain");
+        list("receive_override_options", "", "no_unknown_recipient_checks, no_address_mappings, no_header_body_checks,"
+                + " no_milters (after a content filter)");
 
         // Bulwark's own parameters.
         extension("dns_servers", LIST, "", "resolvers to query as ip:port; empty means the system's");
@@ -336,6 +340,8 @@ public final class Parameters {
         choices("smtpd_sasl_type", "builtin", "dovecot", "cyrus");
         choices("smtpd_forbid_bare_newline", "normalize", "yes", "reject", "no");
         choices("milter_default_action", "accept", "reject", "tempfail", "quarantine");
+        choices("receive_override_options", "no_unknown_recipient_checks", "no_address_mappings",
+                "no_header_body_checks", "no_milters");
     }
 
     private static void choices(String name, String... allowed) {

@@ -8,6 +8,11 @@ final class MasterTexts {
     private MasterTexts() {
     }
 
+    static String unknownFilterTransport(String filter, String transport) {
+        return "content_filter = " + filter + ": no master.cf service delivers with transport \"" + transport
+                + "\"; add one (e.g. \"" + transport + " unix - - n - 10 smtp\") or name an existing one, such as smtp";
+    }
+
     static String reloadRejected(String problem) {
         return "reload: configuration not loaded, keeping the running one: " + problem;
     }

@@ -11,6 +11,7 @@ import org.bulwark.anvil.Anvil;
 import org.bulwark.anvil.CounterStore;
 import org.bulwark.cleanup.Cleanup;
 import org.bulwark.config.Config;
+import org.bulwark.config.ConfigException;
 import org.bulwark.config.LoadedConfig;
 import org.bulwark.config.ServiceEntry;
 import org.bulwark.delivery.local.Forwarder;
@@ -87,6 +88,12 @@ final class ServiceSet {
                     }
                 }
             }
+            checkContentFilter(main, null, agents);
+            for (ServiceEntry service : loaded.services()) {
+                if (service.command().equals("smtpd") || service.command().equals("pickup")) {
+                    checkContentFilter(main.with(service.overrides()), service, agents);
+                }
+            }
             queueManager = qmgrService == null ? null
                     : new QueueManager(main.with(qmgrService.overrides()), queue, new AddressResolver(main), agents, log,
                             cleanup);
@@ -109,6 +116,27 @@ final class ServiceSet {
             release();
             throw e;
         }
+    }
+
+    /**
+     * A content_filter whose transport no master.cf service delivers with would defer every
+     * message it names; refused at start, with the line, rather than found in the queue later.
+     */
+    private static void checkContentFilter(Config config, ServiceEntry service, Map<String, DeliveryAgent> agents) {
+        String filter = config.get("content_filter").strip();
+        if (filter.isEmpty() || service != null && !service.overrides().containsKey("content_filter")) {
+            return;
+        }
+        int colon = filter.indexOf(':');
+        String transport = colon < 0 ? filter : filter.substring(0, colon);
+        if (agents.containsKey(transport)) {
+            return;
+        }
+        String message = MasterTexts.unknownFilterTransport(filter, transport);
+        if (service != null) {
+            throw new ConfigException(service.file(), service.line(), message);
+        }
+        throw new ConfigException(message).locatedIn(config);
     }
 
     /** Starts every service; on failure stops those already started. */

@@ -206,8 +206,9 @@ public final class Pickup {
             recipients.add(Recipient.of(qualify(address)));
         }
         List<MailAddress> sender = AddressList.parse(drop.sender());
+        // As Postfix's pickup, this service's content_filter (master.cf -o content_filter=) applies.
         return Envelope.of(qualify(sender.size() == 1 ? sender.get(0) : MailAddress.of(drop.sender())), recipients,
-                ClientInfo.local(drop.user()));
+                ClientInfo.local(drop.user())).withFilter(config.get("content_filter"));
     }
 
     /**

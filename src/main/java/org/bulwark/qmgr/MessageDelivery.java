@@ -48,7 +48,7 @@ final class MessageDelivery {
     record Context(MailQueue queue, Function<MailAddress, List<Resolution>> resolver, Map<String, DeliveryAgent> agents,
             DeliveryLimits limits, ExecutorService executor, QmgrLog log, Backoff backoff,
             Duration maximalQueueLifetime, Duration bounceQueueLifetime, Clock clock, NoticeSender notices,
-            DelayWarnings warnings) {
+            DelayWarnings warnings, ContentFilterRoute filters) {
     }
 
     /** {@code 5.1.1 User unknown}: an RFC 3463 code before the text, as error(8) accepts it. */
@@ -176,13 +176,17 @@ final class MessageDelivery {
     private Map<Destination, List<Target>> resolve() {
         Map<Destination, List<Target>> groups = new LinkedHashMap<>();
         List<Target> unresolved = new ArrayList<>();
+        // A content filter replaces the resolver for every recipient (the L record of QUEUE_FORMAT.md).
+        String filter = message.envelope().filter();
         for (RecipientState recipient : message.recipients()) {
             if (recipient.done()) {
                 continue;
             }
             List<Resolution> resolutions;
             try {
-                resolutions = context.resolver().apply(recipient.recipient().address());
+                resolutions = filter != null
+                        ? List.of(context.filters().route(filter, recipient.recipient().address()))
+                        : context.resolver().apply(recipient.recipient().address());
             } catch (RuntimeException e) {
                 context.log().warning(message.id() + ": resolving <" + recipient.recipient().address().external()
                         + ">: " + e.getMessage());

@@ -90,7 +90,7 @@ public final class QueueManager {
                 new DeliveryLimits(config), executor, this.log, backoff,
                 config.time("maximal_queue_lifetime"), config.time("bounce_queue_lifetime"), clock,
                 new NoticeSender(notices, cleanup, this.log, clock),
-                new DelayWarnings(queue.directory(), notices.delayWarningTime()));
+                new DelayWarnings(queue.directory(), notices.delayWarningTime()), ContentFilterRoute.of(config));
     }
 
     public void start() {

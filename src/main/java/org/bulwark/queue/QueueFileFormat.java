@@ -116,6 +116,10 @@ final class QueueFileFormat {
                 FieldCodec.encode(c.protocol()), FieldCodec.encode(c.saslUsername()));
         line(out, "O", FieldCodec.encode(envelope.body()), FieldCodec.encode(envelope.ret()),
                 FieldCodec.encode(envelope.envid()), envelope.smtputf8() ? "1" : "0");
+        if (envelope.filter() != null) {
+            // Postfix's REC_TYPE_FILT is 'L' too; absent when no content filter applies.
+            line(out, "L", FieldCodec.encode(envelope.filter()));
+        }
         List<Recipient> recipients = envelope.recipients();
         line(out, "N", Integer.toString(recipients.size()));
         long[] offsets = new long[recipients.size()];
@@ -162,7 +166,16 @@ final class QueueFileFormat {
         ClientInfo client = new ClientInfo(FieldCodec.decode(c[0]), FieldCodec.decode(c[1]),
                 FieldCodec.decode(c[2]), FieldCodec.decode(c[3]), FieldCodec.decode(c[4]));
         String[] o = fields(reader.next(), "O", 4);
-        int count = Integer.parseInt(fields(reader.next(), "N", 1)[0]);
+        String next = reader.next();
+        String filter = null;
+        if (next.startsWith("L ")) {
+            filter = FieldCodec.decode(fields(next, "L", 1)[0]);
+            if (filter == null || filter.startsWith(":")) {
+                throw new IllegalArgumentException("bad L record");
+            }
+            next = reader.next();
+        }
+        int count = Integer.parseInt(fields(next, "N", 1)[0]);
         if (count < 0 || count > 1_000_000) {
             throw new IllegalArgumentException("bad recipient count " + count);
         }
@@ -185,7 +198,7 @@ final class QueueFileFormat {
         long contentStart = reader.offset();
         long contentLength = checkTrailer(channel, size, contentStart);
         Envelope envelope = new Envelope(sender, recipients, arrival, client, FieldCodec.decode(o[0]),
-                FieldCodec.decode(o[1]), FieldCodec.decode(o[2]), o[3].equals("1"));
+                FieldCodec.decode(o[1]), FieldCodec.decode(o[2]), o[3].equals("1"), filter);
         return new Parsed(envelope, state, done, offsets, contentStart, contentLength);
     }
 

@@ -233,12 +233,20 @@ final class AccessCheck {
                 }
                 return Decision.DUNNO;
             }
-            case "HANGUP", "FILTER":
-                // These act on the message or the connection, which smtpd cannot do yet. Passing
-                // the mail on as if the action were not there would deliver what the operator
-                // meant to hold or drop, so the request is refused, and the log says why.
-                e.warnOnce(Replies.actionNotImplemented(table.spec(), upper));
-                return e.serverError();
+            case "HANGUP":
+                // Postfix logs the text as given and drops the connection without a reply, even
+                // under warn_if_reject: it is not a refusal that could be softened.
+                e.logAction("hangup", text.isEmpty() ? Replies.triggers(subject, "HANGUP action") : text);
+                return Decision.HANGUP;
+            case "FILTER":
+                // FILTER_README: the message goes through this transport:nexthop after it is queued.
+                if (text.isEmpty() || text.indexOf(':') < 0) {
+                    e.warn(Replies.filterNeedsTransport(table.spec(), trimmed));
+                    return Decision.DUNNO;
+                }
+                e.logAction("filter", Replies.triggers(subject, "FILTER " + text));
+                e.messageActions().filter(text);
+                return Decision.DUNNO;
             default:
                 break;
         }

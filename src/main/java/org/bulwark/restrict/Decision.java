@@ -4,7 +4,8 @@ import org.bulwark.mail.SmtpReply;
 
 /**
  * The outcome of a restriction check. {@code DUNNO} lets the list go on; the first other answer
- * ends it. At the level of a whole stage, only {@link #accepted()} or a reply to send remain.
+ * ends it. At the level of a whole stage, only {@link #accepted()}, a reply to send, or a hangup
+ * remain.
  */
 public sealed interface Decision {
 
@@ -15,10 +16,17 @@ public sealed interface Decision {
     /** A 4xx or 5xx reply to send; the command is refused. */
     record Refuse(SmtpReply reply) implements Decision { }
 
+    /**
+     * access(5) HANGUP: the connection is dropped at once, without a reply (Postfix's smtpd shuts
+     * the socket down and ends the session quietly). The restriction logged why.
+     */
+    record Hangup() implements Decision { }
+
     Decision DUNNO = new Dunno();
     Decision PERMIT = new Permit();
+    Decision HANGUP = new Hangup();
 
     default boolean accepted() {
-        return !(this instanceof Refuse);
+        return !(this instanceof Refuse || this instanceof Hangup);
     }
 }

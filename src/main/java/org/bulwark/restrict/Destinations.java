@@ -64,6 +64,9 @@ final class Destinations {
      * null when it is known or its class keeps no list.
      */
     SmtpReply unknownUser(MailAddress address, Subject subject) {
+        if (settings.noUnknownRecipientChecks()) {
+            return null;
+        }
         MailAddress resolved = resolve(address).address();
         if (!resolved.isQualified() || findAddress(canonical, resolved) || findAddress(virtualAliases, resolved)) {
             return null;

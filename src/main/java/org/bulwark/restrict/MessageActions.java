@@ -29,5 +29,12 @@ public interface MessageActions {
     default void bcc(MailAddress address) {
     }
 
+    /**
+     * FILTER: after it is queued, send the message through this {@code transport:nexthop}
+     * (a content filter) instead of its recipients' routes; the last one wins.
+     */
+    default void filter(String transportAndNexthop) {
+    }
+
     MessageActions NONE = header -> { };
 }

@@ -219,9 +219,10 @@ final class Replies {
                 + "\"; the request is answered 451 4.3.5";
     }
 
-    static String actionNotImplemented(String table, String action) {
-        return "access table " + table + ": action " + action + " is not implemented yet; the request is"
-                + " answered 451 4.3.5 instead. Remove the action from the table or use REJECT, DEFER or WARN";
+    /** Postfix's warning for FILTER without a transport; the action is then skipped, as there. */
+    static String filterNeedsTransport(String table, String value) {
+        return "access table " + table + " entry \"" + value + "\" requires transport:destination"
+                + " (e.g. FILTER smtp:[127.0.0.1]:10025); the action is skipped";
     }
 
     static String badTempfailAction(String parameter, String value) {

@@ -13,6 +13,7 @@ record Settings(
         boolean delayReject,
         boolean rejectUnlistedRecipient,
         boolean rejectUnlistedSender,
+        boolean noUnknownRecipientChecks,
         boolean allowUntrustedRouting,
         boolean softBounce,
         boolean showUnknownTable,
@@ -63,6 +64,9 @@ record Settings(
                 bool(config, "smtpd_delay_reject", true),
                 bool(config, "smtpd_reject_unlisted_recipient", true),
                 bool(config, "smtpd_reject_unlisted_sender", false),
+                // receive_override_options = no_unknown_recipient_checks: a reinjection service
+                // after a content filter takes the recipients the first smtpd already checked.
+                config.list("receive_override_options").contains("no_unknown_recipient_checks"),
                 bool(config, "allow_untrusted_routing", false),
                 bool(config, "soft_bounce", false),
                 bool(config, "show_user_unknown_table_name", true),

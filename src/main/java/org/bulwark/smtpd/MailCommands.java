@@ -20,6 +20,7 @@ import org.bulwark.protocol.ProtocolException;
 import org.bulwark.protocol.RcptParameters;
 import org.bulwark.protocol.Replies;
 import org.bulwark.restrict.Decision;
+import org.bulwark.restrict.MessageActions;
 import org.bulwark.restrict.Stage;
 
 /**
@@ -72,7 +73,7 @@ final class MailCommands {
         }
         Transaction pending = new Transaction(sender, givenSender, parameters);
         session.transaction = pending;
-        Decision decision = session.restrictions.check(Stage.MAIL, session.context(sender, null), pending);
+        Decision decision = session.check(Stage.MAIL, session.context(sender, null), pending);
         if (decision instanceof Decision.Refuse refuse) {
             session.transaction = null;
             session.logReject("MAIL", refuse.reply(), givenSender, null);
@@ -108,7 +109,7 @@ final class MailCommands {
         }
         MailAddress givenRecipient = path.address();
         MailAddress recipient = session.qualify(givenRecipient);
-        Decision decision = session.restrictions.check(Stage.RCPT,
+        Decision decision = session.check(Stage.RCPT,
                 session.context(tx.sender, recipient).withGivenAddresses(tx.givenSender, givenRecipient), tx);
         if (decision instanceof Decision.Refuse refuse) {
             session.logReject("RCPT", refuse.reply(), tx.givenSender, givenRecipient);
@@ -186,7 +187,7 @@ final class MailCommands {
 
     /** The DATA stage check and the queue file; false (with the reply sent) when either refuses. */
     private boolean startContent(Transaction tx) throws IOException {
-        Decision decision = session.restrictions.check(Stage.DATA, session.context(tx.sender, tx.firstRecipient()),
+        Decision decision = session.check(Stage.DATA, session.context(tx.sender, tx.firstRecipient()),
                 tx);
         if (decision instanceof Decision.Refuse refuse) {
             session.logReject("DATA", refuse.reply(), tx.givenSender, tx.firstRecipient());
@@ -198,8 +199,9 @@ final class MailCommands {
                 session.receivedProtocol(), session.saslUsername, session.saslMethod, tls,
                 security.saslAuthenticatedHeader());
         MailParameters p = tx.parameters;
+        // A FILTER action overrides this service's content_filter (access(5), FILTER_README).
         Envelope envelope = new Envelope(tx.sender, tx.envelopeRecipients(), tx.arrival, client, p.body(), p.ret(),
-                p.envid(), p.smtputf8());
+                p.envid(), p.smtputf8(), tx.filter != null ? tx.filter : settings.contentFilter());
         try {
             tx.message = session.intake.open(envelope);
             if (tx.hold) {
@@ -232,8 +234,8 @@ final class MailCommands {
             session.resetTransaction();
             return session.fail(Replies.QUEUE_WRITE_ERROR);
         }
-        Decision decision = session.restrictions.check(Stage.END_OF_DATA,
-                session.context(tx.sender, tx.firstRecipient(), content.received()));
+        Decision decision = session.check(Stage.END_OF_DATA,
+                session.context(tx.sender, tx.firstRecipient(), content.received()), MessageActions.NONE);
         if (decision instanceof Decision.Refuse refuse) {
             session.logReject(SmtpSession.AFTER_DOT, refuse.reply(), tx.givenSender, tx.firstRecipient());
             session.resetTransaction();

@@ -21,6 +21,7 @@ import org.bulwark.protocol.PathArgument;
 import org.bulwark.protocol.Replies;
 import org.bulwark.protocol.SmtpInput;
 import org.bulwark.restrict.Decision;
+import org.bulwark.restrict.MessageActions;
 import org.bulwark.restrict.SmtpdContext;
 import org.bulwark.restrict.Stage;
 
@@ -218,6 +219,9 @@ final class SmtpSession implements Runnable {
                 handle(line);
             }
             out.flush();
+        } catch (Hangup e) {
+            // access(5) HANGUP: no reply and no "lost connection" line; the restriction logged why.
+            reason = null;
         } catch (SocketTimeoutException e) {
             reason = "timeout";
             replyQuietly(Replies.timeout(settings.myhostname()));
@@ -231,7 +235,7 @@ final class SmtpSession implements Runnable {
     }
 
     private void greet() throws IOException {
-        Decision decision = restrictions.check(Stage.CONNECT, context(null, null));
+        Decision decision = check(Stage.CONNECT, context(null, null), MessageActions.NONE);
         if (decision instanceof Decision.Refuse refuse) {
             accessDenied = refuse.reply();
             logReject(AFTER_CONNECT, refuse.reply(), null, null);
@@ -344,7 +348,7 @@ final class SmtpSession implements Runnable {
         // RFC 5321 §4.1.4: HELO/EHLO resets the state like RSET.
         resetTransaction();
         helo = command.argument();
-        Decision decision = restrictions.check(Stage.HELO, context(null, null));
+        Decision decision = check(Stage.HELO, context(null, null), MessageActions.NONE);
         if (decision instanceof Decision.Refuse refuse) {
             logReject("HELO", refuse.reply(), null, null);
             helo = null;
@@ -384,8 +388,8 @@ final class SmtpSession implements Runnable {
         address = qualify(address);
         MailAddress sender = transaction == null ? null : transaction.sender;
         MailAddress givenSender = transaction == null ? null : transaction.givenSender;
-        Decision decision = restrictions.check(Stage.RCPT,
-                context(sender, address).withGivenAddresses(givenSender, given));
+        Decision decision = check(Stage.RCPT, context(sender, address).withGivenAddresses(givenSender, given),
+                MessageActions.NONE);
         if (decision instanceof Decision.Refuse refuse) {
             logReject("VRFY", refuse.reply(), givenSender, given);
             return fail(refuse.reply());
@@ -408,7 +412,7 @@ final class SmtpSession implements Runnable {
         if (!site.matches("[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?|\\[[0-9A-Fa-f:.]+\\]")) {
             return fail(Replies.ETRN_BAD_PARAMETER);
         }
-        Decision decision = restrictions.check(Stage.ETRN, context(null, null));
+        Decision decision = check(Stage.ETRN, context(null, null), MessageActions.NONE);
         if (decision instanceof Decision.Refuse refuse) {
             logReject("ETRN", refuse.reply(), null, null);
             return fail(refuse.reply());
@@ -418,6 +422,25 @@ final class SmtpSession implements Runnable {
     }
 
     // Shared with MailCommands.
+
+    /**
+     * Asks the restrictions. A HANGUP answer ends the session where it stands, as Postfix's
+     * smtpd does with a quiet long jump: {@link #converse} catches it and closes without a reply.
+     */
+    Decision check(Stage stage, SmtpdContext context, MessageActions actions) {
+        Decision decision = restrictions.check(stage, context, actions);
+        if (decision instanceof Decision.Hangup) {
+            throw new Hangup();
+        }
+        return decision;
+    }
+
+    /** Unwinds the session after an access(5) HANGUP; carries no stack trace, it is no error. */
+    private static final class Hangup extends RuntimeException {
+        Hangup() {
+            super("hangup", null, false, false);
+        }
+    }
 
     MailAddress qualify(MailAddress address) {
         if (address.isNullSender() || address.isQualified() || !settings.appendAtMyorigin()) {

@@ -41,7 +41,8 @@ record SmtpdSettings(
         List<Cidr> bareNewlineExclusions,
         QueueSpace queueSpace,
         boolean perRequestDeadline,
-        long minDataRate) {
+        long minDataRate,
+        String contentFilter) {
 
     static SmtpdSettings from(Config config) {
         String myhostname = text(config, "myhostname", "localhost");
@@ -79,7 +80,8 @@ record SmtpdSettings(
                 new QueueSpace(java.nio.file.Path.of(text(config, "queue_directory", ".")),
                         size(config, "queue_minfree", 0)),
                 bool(config, "smtpd_per_request_deadline", false),
-                integer(config, "smtpd_min_data_rate", 500));
+                integer(config, "smtpd_min_data_rate", 500),
+                config.get("content_filter").strip());
     }
 
     /** The EHLO keywords in Postfix's order, less the discarded ones (RFC 5321 §4.1.1.1). */

@@ -32,6 +32,8 @@ final class Transaction implements MessageActions {
     MailAddress redirect;
     /** BCC: addresses that also get the message. */
     final List<MailAddress> bcc = new ArrayList<>();
+    /** FILTER: the content filter ({@code transport:nexthop}) that replaces content_filter, or null. */
+    String filter;
     /** Set once BDAT has started the content (RFC 3030 §2 forbids mixing it with DATA). */
     boolean chunking;
     CleanupSession message;
@@ -70,6 +72,12 @@ final class Transaction implements MessageActions {
         if (!bcc.contains(address)) {
             bcc.add(address);
         }
+    }
+
+    @Override
+    public void filter(String transportAndNexthop) {
+        // access(5): when several FILTER actions fire, the last one wins.
+        filter = transportAndNexthop;
     }
 
     /** The envelope recipients after REDIRECT and BCC actions (access(5)). */

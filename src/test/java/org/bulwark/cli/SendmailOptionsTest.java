@@ -41,6 +41,12 @@ class SendmailOptionsTest {
     }
 
     @Test
+    void bsMeansAnSmtpDialogueAndBmTheDefaultMode() {
+        assertThat(SendmailCommand.parse(List.of("-bs")).smtpDialogue()).isTrue();
+        assertThat(SendmailCommand.parse(List.of("-bs", "-bm")).smtpDialogue()).isFalse();
+    }
+
+    @Test
     void rejectsAnUnknownOption() {
         assertThatThrownBy(() -> SendmailCommand.parse(List.of("-Z"))).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> SendmailCommand.parse(List.of("-f"))).isInstanceOf(IllegalArgumentException.class);

@@ -120,6 +120,20 @@ class MailQueueTest {
     }
 
     @Test
+    void roundTripsTheContentFilterAsAnLRecord() throws IOException {
+        Envelope envelope = fullEnvelope().withFilter("smtp:[127.0.0.1]:10025");
+        QueueId id = commit(envelope, "Subject: hi\n\nbody\n");
+
+        QueuedMessage message = queue.read(QueueName.ACTIVE, id);
+
+        assertThat(message.envelope()).isEqualTo(envelope);
+        assertThat(message.envelope().filter()).isEqualTo("smtp:[127.0.0.1]:10025");
+        assertThat(java.nio.file.Files.readString(queue.path(QueueName.ACTIVE, id), StandardCharsets.ISO_8859_1))
+                .contains("\nL smtp:[127.0.0.1]:10025\nN 3\n");
+        assertThat(queue.read(QueueName.ACTIVE, commit(simpleEnvelope(), "x\n")).envelope().filter()).isNull();
+    }
+
+    @Test
     void commitMovesTheFileFromIncomingToActiveWithPrivateModes() throws IOException {
         QueueFileWriter writer = queue.create(simpleEnvelope());
         assertThat(queue.list(QueueName.INCOMING)).containsExactly(writer.id());

@@ -141,7 +141,8 @@ class GoldenTest {
 
         Decision decision = restrictions.check(probe.stage(), Probes.context(probe.words()));
 
-        String answer = decision instanceof Decision.Refuse refuse ? refuse.reply().toString() : "OK";
+        String answer = decision instanceof Decision.Refuse refuse ? refuse.reply().toString()
+                : decision instanceof Decision.Hangup ? "HANGUP" : "OK";
         assertThat(answer).isEqualTo(probe.expected());
         if (probe.expectedLog() != null) {
             assertThat(log.toString(StandardCharsets.UTF_8)).contains(probe.expectedLog());

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** access(5) actions that change the message, over SMTP: HOLD, DISCARD, REDIRECT and BCC. */
+/** access(5) actions that change the message or the connection, over SMTP: HOLD, DISCARD, REDIRECT, BCC, HANGUP. */
 class AccessActionsTest {
 
     @TempDir
@@ -21,7 +21,7 @@ class AccessActionsTest {
         system = new MailSystemFixture(root).set("smtpd_sender_restrictions", "check_sender_access inline:{"
                 + "held@remote.example=HOLD, dropped@remote.example=DISCARD, "
                 + "{ moved@remote.example = REDIRECT bob@example.test }, "
-                + "{ copied@remote.example = BCC bob@example.test }}").start();
+                + "{ copied@remote.example = BCC bob@example.test }, hung@remote.example=HANGUP}").start();
     }
 
     @AfterEach
@@ -82,5 +82,21 @@ class AccessActionsTest {
 
         system.awaitDelivered("alice", 1);
         system.awaitDelivered("bob", 1);
+    }
+
+    @Test
+    void hangupDropsTheConnectionWithoutAReply() throws Exception {
+        try (SmtpDialogue smtp = new SmtpDialogue(system.port(), "127.0.0.2")) {
+            smtp.reply();
+            smtp.command("EHLO remote.example");
+            assertThat(smtp.command("MAIL FROM:<hung@remote.example>")).startsWith("250 ");
+
+            assertThat(smtp.command("RCPT TO:<alice@example.test>")).as("no reply, the connection is closed").isEmpty();
+        }
+        String log = system.awaitLog("disconnect from unknown[127.0.0.2]");
+        assertThat(log).contains("NOQUEUE: hangup: RCPT from unknown[127.0.0.2]: <hung@remote.example>: "
+                + "Sender address triggers HANGUP action; from=<hung@remote.example> to=<alice@example.test>")
+                .doesNotContain("lost connection after RCPT");
+        assertThat(send("copied@remote.example")).as("the server goes on serving").startsWith("250 2.0.0 Ok");
     }
 }

@@ -66,8 +66,13 @@ class RunningAsRootTest {
         try (SmtpDialogue smtp = system.awaitBanner()) {
             assertThat(smtp.command("QUIT")).startsWith("221 ");
         }
-        assertThat(Files.readString(root.resolve("daemon.out")))
-                .contains("bulwark: warning: running as root; every listener is on loopback");
+        // start-fg prints the warning once the listeners serve, so it may follow the banner a little.
+        String expected = "bulwark: warning: running as root; every listener is on loopback";
+        java.time.Instant deadline = java.time.Instant.now().plusSeconds(30);
+        while (!Files.readString(root.resolve("daemon.out")).contains(expected) && java.time.Instant.now().isBefore(deadline)) {
+            Thread.sleep(20);
+        }
+        assertThat(Files.readString(root.resolve("daemon.out"))).contains(expected);
         String log = system.awaitLog("warning: running as root");
         assertThat(log.split("running as root", -1)).hasSize(2);
     }
