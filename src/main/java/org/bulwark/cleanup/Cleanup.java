@@ -36,6 +36,7 @@ public final class Cleanup {
     private final String mailName;
     private final boolean alwaysAddMissingHeaders;
     private final int headerSizeLimit;
+    private final int hopcountLimit;
     private final ZoneId zone = ZoneId.systemDefault();
     private final MailAuthentication authentication;
 
@@ -58,6 +59,7 @@ public final class Cleanup {
         this.alwaysAddMissingHeaders = config.bool("always_add_missing_headers");
         String limit = config.get("header_size_limit").trim();
         this.headerSizeLimit = limit.isEmpty() ? DEFAULT_HEADER_SIZE_LIMIT : (int) Math.min(Integer.MAX_VALUE, config.size("header_size_limit"));
+        this.hopcountLimit = config.integer("hopcount_limit");
         this.authentication = MailAuthentication.create(config);
         authentication.warnings().forEach(cleanupLog::warning);
     }
@@ -90,7 +92,10 @@ public final class Cleanup {
                 // The pickup daemon logs its own uid= line, as Postfix's does.
                 clientLog.info(CleanupTexts.logClient(writer.id(), client));
             }
-            return new MessageCleanup(writer, content, cleanupLog, filter, authentication.enforcement());
+            // Mail from this host (sendmail, forwarding, notices) has Delivered-To loop detection
+            // at delivery; the hop count guards what arrives over SMTP.
+            return new MessageCleanup(writer, content, cleanupLog, filter, authentication.enforcement(),
+                    local ? 0 : hopcountLimit);
         } catch (IOException | RuntimeException e) {
             writer.abort();
             throw e;

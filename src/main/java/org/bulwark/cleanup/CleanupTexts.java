@@ -84,6 +84,14 @@ final class CleanupTexts {
         return id + ": message-id=" + (messageId == null || messageId.isEmpty() ? "<>" : messageId);
     }
 
+    /** Postfix's reply to a message over hopcount_limit. */
+    static final String TOO_MANY_HOPS = "Error: too many hops";
+
+    static String logTooManyHops(QueueId id, int received, int limit) {
+        return id.value() + ": reject: too many hops: " + received + " Received headers, hopcount_limit = " + limit
+                + "; a mail loop?";
+    }
+
     // Email authentication (DKIM signing, DMARC).
 
     static String dkimSigningFailed(String domain, String selector, String problem) {

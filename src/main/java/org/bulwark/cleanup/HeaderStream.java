@@ -34,6 +34,7 @@ final class HeaderStream extends OutputStream {
     private boolean pendingCr;
     private int lastBodyByte = '\n';
     private String messageId;
+    private int receivedCount;
     private boolean finished;
 
     /**
@@ -49,6 +50,11 @@ final class HeaderStream extends OutputStream {
     /** The value of the message's first Message-ID header, or {@code null}; known after {@link #finish}. */
     String messageId() {
         return messageId;
+    }
+
+    /** How many Received headers the content brought: the hops it has made before this one. */
+    int receivedCount() {
+        return receivedCount;
     }
 
     @Override
@@ -225,6 +231,9 @@ final class HeaderStream extends OutputStream {
         int colon = field.indexOf(':');
         String name = field.substring(0, colon).strip().toLowerCase(Locale.ROOT);
         seen.add(name);
+        if (name.equals("received")) {
+            receivedCount++;
+        }
         if (name.equals("message-id") && messageId == null) {
             messageId = field.substring(colon + 1).replace("\n", "").strip();
         }

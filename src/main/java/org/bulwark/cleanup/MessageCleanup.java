@@ -16,20 +16,25 @@ final class MessageCleanup implements CleanupSession {
     private final MailLog.Logger log;
     private final AuthenticationFilter authentication;
     private final MailAuthentication.Enforcement enforcement;
+    private final int hopcountLimit;
     private boolean committed;
 
     MessageCleanup(QueueFileWriter writer, HeaderStream content, MailLog.Logger log) {
-        this(writer, content, log, null, MailAuthentication.Enforcement.REPORT);
+        this(writer, content, log, null, MailAuthentication.Enforcement.REPORT, 0);
     }
 
-    /** @param authentication the DKIM/DMARC filter under {@code content}, or null */
+    /**
+     * @param authentication the DKIM/DMARC filter under {@code content}, or null
+     * @param hopcountLimit the most Received headers the content may bring; 0 for no limit
+     */
     MessageCleanup(QueueFileWriter writer, HeaderStream content, MailLog.Logger log,
-                   AuthenticationFilter authentication, MailAuthentication.Enforcement enforcement) {
+                   AuthenticationFilter authentication, MailAuthentication.Enforcement enforcement, int hopcountLimit) {
         this.writer = writer;
         this.content = content;
         this.log = log;
         this.authentication = authentication;
         this.enforcement = enforcement;
+        this.hopcountLimit = hopcountLimit;
     }
 
     @Override
@@ -49,6 +54,12 @@ final class MessageCleanup implements CleanupSession {
         }
         try {
             content.finish();
+            if (hopcountLimit > 0 && content.receivedCount() > hopcountLimit) {
+                // A mail loop (two servers forwarding to each other, a filter reinjecting into
+                // itself): refused before it makes another round, as Postfix's hopcount_limit.
+                log.warning(CleanupTexts.logTooManyHops(writer.id(), content.receivedCount(), hopcountLimit));
+                throw new MessageRejectedException(SmtpReply.of(554, "5.4.0", CleanupTexts.TOO_MANY_HOPS));
+            }
             if (authentication != null) {
                 enforce(authentication.finish());
             }

@@ -4,7 +4,7 @@ import java.io.IOException;
 import org.bulwark.mail.SmtpReply;
 
 /**
- * The message was refused at the end of its content (a DMARC reject policy); the SMTP server
+ * The message was refused at the end of its content (a DMARC reject policy, a mail loop); the SMTP server
  * answers the client with {@link #reply()} instead of a queue error.
  */
 public final class MessageRejectedException extends IOException {

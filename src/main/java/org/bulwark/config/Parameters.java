@@ -106,6 +106,7 @@ public final class Parameters {
         time("smtpd_error_sleep_time", "1s", 's', "delay before replying once soft errors are reached");
         integer("line_length_limit", "2048", "the longest line kept whole; longer lines are split");
         size("header_size_limit", "102400", "the most bytes of one message header");
+        integer("hopcount_limit", "50", "the most Received headers a message may carry; more is a mail loop (554 5.4.0)");
         str("smtpd_forbid_bare_newline", "normalize", "bare LF in SMTP (RFC 5321 §2.3.8): normalize, yes, reject or no");
         list("smtpd_forbid_bare_newline_exclusions", "$mynetworks", "clients exempt from smtpd_forbid_bare_newline");
         bool("smtpd_peername_lookup", "yes", "look up the client's host name");

@@ -157,6 +157,25 @@ class EndToEndTest {
     }
 
     @Test
+    void aMessageOverHopcountLimitIsRefusedAsAMailLoopAndOneAtTheLimitIsAccepted() throws Exception {
+        system = new MailSystemFixture(root).start();
+        String hops50 = "Received: from relay.example by relay.example; Mon, 1 Jan 2024 00:00:00 +0000\n".repeat(50);
+
+        assertThat(SmtpDialogue.send(system.port(), "127.0.0.1", "relay.example", "sender@example.org",
+                "alice@example.test", hops50 + "Subject: at the limit\n\nbody\n")).startsWith("250 2.0.0 Ok: queued as ");
+        assertThat(SmtpDialogue.send(system.port(), "127.0.0.1", "relay.example", "sender@example.org",
+                "alice@example.test", hops50 + "Received: from loop.example by relay.example; Mon, 1 Jan 2024 00:00:01 +0000\n"
+                        + "Subject: looping\n\nbody\n")).isEqualTo("554 5.4.0 Error: too many hops");
+
+        assertThat(Files.readString(system.awaitDelivered("alice", 1).get(0))).contains("Subject: at the limit");
+        assertThat(system.awaitLog("reject: too many hops: 51 Received headers, hopcount_limit = 50"))
+                .containsPattern(": reject: END-OF-MESSAGE from localhost\\[127\\.0\\.0\\.1\\]: 554 5\\.4\\.0 Error: too many hops;");
+        try (var files = Files.list(system.maildir("alice").resolve("new"))) {
+            assertThat(files.count()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void sendmailQueuesWhileTheServerIsDownAndItIsDeliveredAfterStart() throws Exception {
         system = new MailSystemFixture(root);
         system.writeConfig();
