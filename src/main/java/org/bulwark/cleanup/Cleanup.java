@@ -14,6 +14,7 @@ import org.bulwark.mail.ClientInfo;
 import org.bulwark.mail.Envelope;
 import org.bulwark.mail.MailAddress;
 import org.bulwark.mailauth.MailAuthentication;
+import org.bulwark.mailauth.report.HistoryRecorder;
 import org.bulwark.queue.MailQueue;
 import org.bulwark.queue.QueueFileWriter;
 import org.bulwark.table.NetworkList;
@@ -38,6 +39,8 @@ public final class Cleanup {
     private final int headerSizeLimit;
     private final ZoneId zone = ZoneId.systemDefault();
     private final MailAuthentication authentication;
+    /** The DMARC history for aggregate reports, or null (dmarc_report_enable = no). */
+    private final HistoryRecorder dmarcHistory;
 
     public Cleanup(Config config, MailQueue queue, MailLog log) {
         this(config, queue, log, mynetworksOf(config));
@@ -60,6 +63,7 @@ public final class Cleanup {
         this.headerSizeLimit = limit.isEmpty() ? DEFAULT_HEADER_SIZE_LIMIT : (int) Math.min(Integer.MAX_VALUE, config.size("header_size_limit"));
         this.authentication = MailAuthentication.create(config);
         authentication.warnings().forEach(cleanupLog::warning);
+        this.dmarcHistory = HistoryRecorder.create(config);
     }
 
     /**
@@ -90,7 +94,8 @@ public final class Cleanup {
                 // The pickup daemon logs its own uid= line, as Postfix's does.
                 clientLog.info(CleanupTexts.logClient(writer.id(), client));
             }
-            return new MessageCleanup(writer, content, cleanupLog, filter, authentication.enforcement());
+            return new MessageCleanup(writer, content, cleanupLog, filter, authentication.enforcement(),
+                    filter == null ? null : dmarcHistory, envelope);
         } catch (IOException | RuntimeException e) {
             writer.abort();
             throw e;
