@@ -64,6 +64,9 @@ public final class Cleanup {
         this.authentication = MailAuthentication.create(config);
         authentication.warnings().forEach(cleanupLog::warning);
         this.dmarcHistory = HistoryRecorder.create(config);
+        if (dmarcHistory != null && !authentication.verifying()) {
+            cleanupLog.warning(CleanupTexts.dmarcReportsWithoutChecks());
+        }
     }
 
     /**

@@ -80,14 +80,39 @@ public final class DmarcHistory {
         }
     }
 
-    private FileChannel open() throws IOException {
+    /** Creates data_directory when missing. */
+    void ensureDirectory() throws IOException {
         if (!Files.isDirectory(directory)) {
             // Postfix's data_directory is 0700: who wrote to whom is the server's business only.
             Files.createDirectories(directory);
             Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwx------"));
         }
-        return FileChannel.open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE),
-                OWNER_ONLY);
+    }
+
+    /**
+     * A file made by {@code bulwark dmarc report} run as root gets the owner of data_directory,
+     * so that the server, running as its own user, can still read and remove it.
+     */
+    void ownLikeDirectory(Path path) {
+        try {
+            var owner = Files.getOwner(directory);
+            if (!Files.getOwner(path).equals(owner)) {
+                Files.setOwner(path, owner);
+            }
+        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            // Not root: the file is ours, as the directory is.
+        }
+    }
+
+    private FileChannel open() throws IOException {
+        ensureDirectory();
+        boolean existed = Files.exists(file);
+        FileChannel channel = FileChannel.open(file,
+                Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE), OWNER_ONLY);
+        if (!existed) {
+            ownLikeDirectory(file);
+        }
+        return channel;
     }
 
     private static boolean endsWithNewline(FileChannel channel, long size) throws IOException {
@@ -125,6 +150,7 @@ public final class DmarcHistory {
         Path temporary = directory.resolve(FILE + ".tmp");
         Files.deleteIfExists(temporary);
         Files.createFile(temporary, OWNER_ONLY);
+        ownLikeDirectory(temporary);
         Files.write(temporary, content, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
         Fsync.file(temporary);
         long stamp = System.currentTimeMillis();

@@ -127,10 +127,11 @@ public final class DmarcReporter {
             return new Outcome(false, notes, List.of(), 0);
         }
         try {
-            Files.createDirectories(settings.dataDirectory());
-            try (FileChannel lockFile = FileChannel.open(settings.dataDirectory().resolve(LOCK_FILE),
-                    StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            history.ensureDirectory();
+            Path lockPath = settings.dataDirectory().resolve(LOCK_FILE);
+            try (FileChannel lockFile = FileChannel.open(lockPath, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                  FileLock lock = lockFile.tryLock()) {
+                history.ownLikeDirectory(lockPath);
                 if (lock == null) {
                     notes.add(new Note(false, ReportTexts.busy()));
                     return new Outcome(false, notes, List.of(), 0);
@@ -302,6 +303,7 @@ public final class DmarcReporter {
         Path stamp = settings.dataDirectory().resolve(STAMP);
         Path temporary = stamp.resolveSibling(STAMP + ".tmp");
         Files.writeString(temporary, Long.toString(when.toEpochMilli()) + "\n", StandardCharsets.US_ASCII);
+        history.ownLikeDirectory(temporary);
         Files.move(temporary, stamp, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                 java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
