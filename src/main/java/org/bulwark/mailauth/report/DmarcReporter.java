@@ -17,6 +17,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.UnaryOperator;
 import org.bulwark.config.Config;
@@ -37,6 +38,8 @@ public final class DmarcReporter {
     private static final String LOCK_FILE = "dmarc.report.lock";
     private static final ReentrantLock RUN_LOCK = new ReentrantLock();
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** How long a run waits for one under way elsewhere to finish. */
+    private static final Duration LOCK_WAIT = Duration.ofSeconds(30);
 
     /** Hands a finished report message to the queue (through the maildrop, as sendmail does). */
     @FunctionalInterface
@@ -95,8 +98,7 @@ public final class DmarcReporter {
         DmarcReporter reporter = new DmarcReporter(Settings.of(config), DnsResolver.create(config), organizational,
                 Clock.systemUTC());
         if (problem != null) {
-            reporter.setupNotes.add(new Note(true, "dmarc report: no Public Suffix List (" + problem
-                    + "); a destination outside the exact policy domain needs its authorization record"));
+            reporter.setupNotes.add(new Note(true, ReportTexts.noPublicSuffixList(problem)));
         }
         return reporter;
     }
@@ -122,22 +124,42 @@ public final class DmarcReporter {
      */
     public Outcome run(boolean force, boolean dryRun, Submission submission) throws IOException {
         List<Note> notes = new ArrayList<>(setupNotes);
-        if (!RUN_LOCK.tryLock()) {
-            notes.add(new Note(false, ReportTexts.busy()));
+        long deadline = System.nanoTime() + LOCK_WAIT.toNanos();
+        try {
+            if (!RUN_LOCK.tryLock(LOCK_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                notes.add(new Note(true, ReportTexts.busy()));
+                return new Outcome(false, notes, List.of(), 0);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            notes.add(new Note(true, ReportTexts.busy()));
             return new Outcome(false, notes, List.of(), 0);
         }
         try {
             history.ensureDirectory();
             Path lockPath = settings.dataDirectory().resolve(LOCK_FILE);
-            try (FileChannel lockFile = FileChannel.open(lockPath, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                 FileLock lock = lockFile.tryLock()) {
+            try (FileChannel lockFile = FileChannel.open(lockPath, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
                 history.ownLikeDirectory(lockPath);
+                FileLock lock = lockFile.tryLock();
+                // Another process (the server, or a second command) is reporting: wait a little for it.
+                while (lock == null && System.nanoTime() < deadline) {
+                    Thread.sleep(100);
+                    lock = lockFile.tryLock();
+                }
                 if (lock == null) {
-                    notes.add(new Note(false, ReportTexts.busy()));
+                    notes.add(new Note(true, ReportTexts.busy()));
                     return new Outcome(false, notes, List.of(), 0);
                 }
-                return runLocked(force, dryRun, submission, notes);
+                try {
+                    return runLocked(force, dryRun, submission, notes);
+                } finally {
+                    lock.release();
+                }
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            notes.add(new Note(true, ReportTexts.busy()));
+            return new Outcome(false, notes, List.of(), 0);
         } finally {
             RUN_LOCK.unlock();
         }

@@ -71,10 +71,15 @@ final class ReportTexts {
     }
 
     static String busy() {
-        return "dmarc report: another report run is under way";
+        return "dmarc report: another report run is still under way after 30 seconds; try again later";
     }
 
     static String cannotAppend(String file, String problem) {
         return "dmarc history " + file + ": cannot append: " + problem + "; the message is not in the next report";
+    }
+
+    static String noPublicSuffixList(String problem) {
+        return "dmarc report: no Public Suffix List (" + problem
+                + "); a destination outside the exact policy domain needs its authorization record";
     }
 }
