@@ -14,6 +14,7 @@ import org.bulwark.mail.ClientInfo;
 import org.bulwark.mail.Envelope;
 import org.bulwark.mail.MailAddress;
 import org.bulwark.mailauth.MailAuthentication;
+import org.bulwark.mailauth.report.HistoryRecorder;
 import org.bulwark.queue.MailQueue;
 import org.bulwark.queue.QueueFileWriter;
 import org.bulwark.table.NetworkList;
@@ -39,6 +40,8 @@ public final class Cleanup {
     private final int hopcountLimit;
     private final ZoneId zone = ZoneId.systemDefault();
     private final MailAuthentication authentication;
+    /** The DMARC history for aggregate reports, or null (dmarc_report_enable = no). */
+    private final HistoryRecorder dmarcHistory;
 
     public Cleanup(Config config, MailQueue queue, MailLog log) {
         this(config, queue, log, mynetworksOf(config));
@@ -62,6 +65,10 @@ public final class Cleanup {
         this.hopcountLimit = config.integer("hopcount_limit");
         this.authentication = MailAuthentication.create(config);
         authentication.warnings().forEach(cleanupLog::warning);
+        this.dmarcHistory = HistoryRecorder.create(config);
+        if (dmarcHistory != null && !authentication.verifying()) {
+            cleanupLog.warning(CleanupTexts.dmarcReportsWithoutChecks());
+        }
     }
 
     /**
@@ -95,7 +102,7 @@ public final class Cleanup {
             // Mail from this host (sendmail, forwarding, notices) has Delivered-To loop detection
             // at delivery; the hop count guards what arrives over SMTP.
             return new MessageCleanup(writer, content, cleanupLog, filter, authentication.enforcement(),
-                    local ? 0 : hopcountLimit);
+                    local ? 0 : hopcountLimit, filter == null ? null : dmarcHistory, envelope);
         } catch (IOException | RuntimeException e) {
             writer.abort();
             throw e;

@@ -107,4 +107,9 @@ final class CleanupTexts {
         return id.value() + ": dmarc " + action + ": policy of " + domain
                 + (action.equals("quarantine") ? "; message held" : "");
     }
+
+    static String dmarcReportsWithoutChecks() {
+        return "dmarc_report_enable = yes records nothing while authentication_results = no: DMARC reports cover"
+                + " checked mail only; set authentication_results = yes";
+    }
 }

@@ -3,8 +3,10 @@ package org.bulwark.cleanup;
 import java.io.IOException;
 import java.io.OutputStream;
 import org.bulwark.log.MailLog;
+import org.bulwark.mail.Envelope;
 import org.bulwark.mail.SmtpReply;
 import org.bulwark.mailauth.MailAuthentication;
+import org.bulwark.mailauth.report.HistoryRecorder;
 import org.bulwark.mail.QueueId;
 import org.bulwark.queue.QueueFileWriter;
 
@@ -17,24 +19,30 @@ final class MessageCleanup implements CleanupSession {
     private final AuthenticationFilter authentication;
     private final MailAuthentication.Enforcement enforcement;
     private final int hopcountLimit;
+    private final HistoryRecorder dmarcHistory;
+    private final Envelope envelope;
     private boolean committed;
 
     MessageCleanup(QueueFileWriter writer, HeaderStream content, MailLog.Logger log) {
-        this(writer, content, log, null, MailAuthentication.Enforcement.REPORT, 0);
+        this(writer, content, log, null, MailAuthentication.Enforcement.REPORT, 0, null, null);
     }
 
     /**
      * @param authentication the DKIM/DMARC filter under {@code content}, or null
      * @param hopcountLimit the most Received headers the content may bring; 0 for no limit
+     * @param dmarcHistory   where checked messages are recorded for DMARC aggregate reports, or null
      */
     MessageCleanup(QueueFileWriter writer, HeaderStream content, MailLog.Logger log,
-                   AuthenticationFilter authentication, MailAuthentication.Enforcement enforcement, int hopcountLimit) {
+                   AuthenticationFilter authentication, MailAuthentication.Enforcement enforcement,
+                   int hopcountLimit, HistoryRecorder dmarcHistory, Envelope envelope) {
         this.writer = writer;
         this.content = content;
         this.log = log;
         this.authentication = authentication;
         this.enforcement = enforcement;
         this.hopcountLimit = hopcountLimit;
+        this.dmarcHistory = dmarcHistory;
+        this.envelope = envelope;
     }
 
     @Override
@@ -84,11 +92,20 @@ final class MessageCleanup implements CleanupSession {
             return;
         }
         log.info(CleanupTexts.logAuthentication(writer.id(), verdict.header()));
-        if (verdict.reject(enforcement)) {
+        boolean reject = verdict.reject(enforcement);
+        boolean quarantine = !reject && verdict.quarantine(enforcement);
+        if (dmarcHistory != null) {
+            String problem = dmarcHistory.record(verdict, envelope.client().address(), envelope.sender(),
+                    reject ? "reject" : quarantine ? "quarantine" : "none", envelope.arrival());
+            if (problem != null) {
+                log.warning(problem);
+            }
+        }
+        if (reject) {
             log.info(CleanupTexts.logDmarcAction(writer.id(), "reject", verdict.dmarc().fromDomain()));
             throw new MessageRejectedException(SmtpReply.of(550, "5.7.1", verdict.rejectText()));
         }
-        if (verdict.quarantine(enforcement)) {
+        if (quarantine) {
             // RFC 7489 §6.3: quarantine; here the hold queue, where the administrator decides.
             log.info(CleanupTexts.logDmarcAction(writer.id(), "quarantine", verdict.dmarc().fromDomain()));
             writer.holdOnCommit();

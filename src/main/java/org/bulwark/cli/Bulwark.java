@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
             PolicydCommand.class,
             LogCommand.class,
             DoctorCommand.class,
+            DmarcCommand.class,
         })
 public final class Bulwark implements Runnable {
 

@@ -1,36 +1,26 @@
 package org.bulwark.cli;
 
-import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.security.SecureRandom;
-import java.time.Instant;
-import java.util.HexFormat;
+import org.bulwark.pickup.Maildrop;
 import org.bulwark.pickup.MaildropFile;
-import org.bulwark.util.Fsync;
 
 /**
  * Leaves a message in {@code maildrop/} for pickup, so that submission works while the server is
- * down. The file appears under its final name only when complete and on disk: it is written to a
- * temporary name, fsynced, renamed, and the directory fsynced. The final name looks like a queue
- * ID, which is how pickup and mailq tell finished files from temporary ones.
+ * down; the writing itself is {@link Maildrop}'s, shared with the server's own reports.
  */
 final class MaildropWriter {
-
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private MaildropWriter() {
     }
 
     /** A temporary file in the maildrop directory, owned by the submitting user. */
     static Path createTemporary(Path maildrop) throws IOException {
-        return Files.createTempFile(maildrop, "tmp.", ".drop");
+        return Maildrop.createTemporary(maildrop);
     }
 
     /** The uid that owns a file: the maildrop file records who submitted it, as Postfix's does. */
@@ -57,33 +47,7 @@ final class MaildropWriter {
      * @return the published file
      */
     static Path write(Path temporary, MaildropFile envelope, ContentCopier content) throws IOException {
-        try {
-            try (OutputStream out = new BufferedOutputStream(
-                    Files.newOutputStream(temporary, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING))) {
-                envelope.writeTo(out);
-                content.copyTo(out);
-            }
-            Fsync.file(temporary);
-            Path maildrop = temporary.getParent();
-            while (true) {
-                Path target = maildrop.resolve(newName());
-                if (!Files.exists(target)) {
-                    Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
-                    Fsync.directory(maildrop);
-                    return target;
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(temporary);
-            throw e;
-        }
-    }
-
-    /** Seconds and randomness in queue ID form: names sort roughly by submission time. */
-    private static String newName() {
-        byte[] random = new byte[3];
-        RANDOM.nextBytes(random);
-        return String.format("%09X", Instant.now().getEpochSecond()) + HexFormat.of().withUpperCase().formatHex(random);
+        return Maildrop.publish(temporary, envelope, content::copyTo);
     }
 
     /** Streams the content; the caller owns the input. */

@@ -120,4 +120,8 @@ final class Messages {
         return "; private key in " + key + "; main.cf: dkim_private_key = " + key.toAbsolutePath()
                 + ", dkim_selector = " + selector + ", dkim_domain = " + domain;
     }
+
+    static String dmarcReportDisabled() {
+        return "dmarc_report_enable = no: no new messages are recorded for reports";
+    }
 }

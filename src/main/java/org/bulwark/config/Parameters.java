@@ -327,6 +327,12 @@ public final class Parameters {
         extension("authserv_id", STRING, "$myhostname", "the authserv-id of Authentication-Results headers");
         extension("dmarc_enforcement", STRING, "reject", "DMARC fail under p=reject: reject, quarantine (hold) or report");
         extension("public_suffix_list", STRING, "/usr/share/publicsuffix/public_suffix_list.dat", "the Public Suffix List for DMARC");
+        extension("dmarc_report_enable", BOOLEAN, "no",
+                "record DMARC-checked mail in $data_directory/dmarc.history and send aggregate reports to rua=");
+        extension("dmarc_report_org_name", STRING, "$mydomain", "the org_name and Submitter of DMARC aggregate reports");
+        extension("dmarc_report_email", STRING, "postmaster@$mydomain",
+                "the From and contact address of DMARC aggregate reports");
+        extension("dmarc_report_interval", TIME, "24h", "how often DMARC aggregate reports are sent");
         extension("metrics_listen", STRING, "", "host:port of the Prometheus /metrics endpoint, loopback only; empty: off");
         choices("dmarc_enforcement", "reject", "quarantine", "report");
 

@@ -46,33 +46,44 @@ public final class Dmarc {
         String organizational = suffixes.organizationalDomain(from);
         DmarcRecord record;
         try {
+            String policyDomain = from;
             record = lookup(from);
             boolean subdomain = false;
             if (record == null && !organizational.equals(from)) {
                 record = lookup(organizational);
+                policyDomain = organizational;
                 subdomain = true;
             }
             if (record == null) {
                 return new DmarcResult(DmarcResult.Result.NONE, from, "", "none", MailAuthTexts.dmarcNoRecord(from));
             }
             DmarcRecord.Policy policy = subdomain ? record.subdomainPolicy() : record.policy();
-            if (aligned(from, organizational, spf, dkim, record)) {
-                return new DmarcResult(DmarcResult.Result.PASS, from, policy.keyword(), "none", "");
+            boolean dkimAligned = dkimAligned(from, organizational, dkim, record);
+            boolean spfAligned = spfAligned(from, organizational, spf, record);
+            if (dkimAligned || spfAligned) {
+                return new DmarcResult(DmarcResult.Result.PASS, from, policy.keyword(), "none", "",
+                        new DmarcResult.Evaluation(policyDomain, record, dkimAligned, spfAligned, false));
             }
-            DmarcRecord.Policy disposition = percentile.getAsInt() < record.percent() ? policy : policy.weaker();
+            boolean sampledOut = policy != DmarcRecord.Policy.NONE && percentile.getAsInt() >= record.percent();
+            DmarcRecord.Policy disposition = sampledOut ? policy.weaker() : policy;
             return new DmarcResult(DmarcResult.Result.FAIL, from, policy.keyword(), disposition.keyword(),
-                    MailAuthTexts.dmarcNotAligned());
+                    MailAuthTexts.dmarcNotAligned(),
+                    new DmarcResult.Evaluation(policyDomain, record, false, false, sampledOut));
         } catch (TemporaryFailure e) {
             return new DmarcResult(DmarcResult.Result.TEMPERROR, from, "", "none", e.getMessage());
         }
     }
 
-    private boolean aligned(String from, String organizational, SpfResult spf, List<DkimResult> dkim, DmarcRecord record) {
+    private boolean dkimAligned(String from, String organizational, List<DkimResult> dkim, DmarcRecord record) {
         for (DkimResult r : dkim) {
             if (r.passed() && aligned(r.domain(), from, organizational, record.strictDkim())) {
                 return true;
             }
         }
+        return false;
+    }
+
+    private boolean spfAligned(String from, String organizational, SpfResult spf, DmarcRecord record) {
         return spf != null && spf.result() == SpfResult.Result.PASS
                 && aligned(spf.domain(), from, organizational, record.strictSpf());
     }

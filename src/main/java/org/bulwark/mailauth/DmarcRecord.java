@@ -3,14 +3,18 @@ package org.bulwark.mailauth;
 import java.util.Locale;
 import java.util.Map;
 
-/** A DMARC policy record (RFC 7489 §6.3): only the tags that decide a message's fate. */
-record DmarcRecord(Policy policy, Policy subdomainPolicy, int percent, boolean strictDkim, boolean strictSpf) {
+/**
+ * A DMARC policy record (RFC 7489 §6.3): the tags that decide a message's fate, and {@code rua}
+ * for aggregate reports (§7.2), as written ("" when absent).
+ */
+public record DmarcRecord(Policy policy, Policy subdomainPolicy, int percent, boolean strictDkim, boolean strictSpf,
+                          String rua) {
 
     /** RFC 7489 §6.3 p= and sp=. */
-    enum Policy {
+    public enum Policy {
         NONE, QUARANTINE, REJECT;
 
-        String keyword() {
+        public String keyword() {
             return name().toLowerCase(Locale.ROOT);
         }
 
@@ -35,8 +39,18 @@ record DmarcRecord(Policy policy, Policy subdomainPolicy, int percent, boolean s
         if (pctText != null && pctText.matches("[0-9]{1,3}")) {
             pct = Math.min(100, Integer.parseInt(pctText));
         }
+        String rua = tags.getOrDefault("rua", "").replaceAll("\\s+", "");
         return new DmarcRecord(p, subdomain, pct, "s".equalsIgnoreCase(tags.get("adkim")),
-                "s".equalsIgnoreCase(tags.get("aspf")));
+                "s".equalsIgnoreCase(tags.get("aspf")), rua);
+    }
+
+    /** The alignment mode keywords of the aggregate report schema (RFC 7489 Appendix C). */
+    public String adkim() {
+        return strictDkim ? "s" : "r";
+    }
+
+    public String aspf() {
+        return strictSpf ? "s" : "r";
     }
 
     private static Policy policy(String value) {

@@ -37,6 +37,9 @@ public final class Master implements AutoCloseable {
     private ServiceSet services;
     private MetricsEndpoint metrics;
     private StatusSocket status;
+    private DmarcReportTimer dmarcReports;
+    /** main.cf as started, for what starts after the services. */
+    private final Config startConfig;
     private boolean stopped;
     private final boolean allowRoot;
     private Optional<String> rootWarning = Optional.empty();
@@ -44,6 +47,7 @@ public final class Master implements AutoCloseable {
     private Master(LoadedConfig loaded, boolean allowRoot) throws IOException {
         this.allowRoot = allowRoot;
         Config main = loaded.main();
+        startConfig = main;
         configDirectory = main.configDirectory();
         log = MailLog.open(main.get("maillog_file"), main.get("myhostname"), main.get("syslog_name"));
         logger = log.program("master");
@@ -122,6 +126,7 @@ public final class Master implements AutoCloseable {
             close();
             throw e;
         }
+        dmarcReports = DmarcReportTimer.start(startConfig, queue, log);
         logger.info("daemon started -- version " + VERSION + ", configuration " + configDirectory);
     }
 
@@ -178,6 +183,10 @@ public final class Master implements AutoCloseable {
                 logger.warning(warning);
             }
             services = fresh;
+            if (dmarcReports != null) {
+                dmarcReports.close();
+            }
+            dmarcReports = DmarcReportTimer.start(loaded.main(), queue, log);
             logger.info(MasterTexts.reloaded(VERSION, configDirectory));
             return List.of();
         } finally {
@@ -200,6 +209,9 @@ public final class Master implements AutoCloseable {
                 return;
             }
             stopped = true;
+            if (dmarcReports != null) {
+                dmarcReports.close();
+            }
             services.stop(STOP_GRACE);
             if (metrics != null) {
                 metrics.close();

@@ -51,4 +51,8 @@ final class MasterTexts {
         return "running as root; every listener is on loopback, so only this machine can connect. On any other"
                 + " address this would be refused without --allow-root: " + WHY_NOT_ROOT;
     }
+
+    static String dmarcReportFailed(String problem) {
+        return "dmarc report run failed: " + problem + "; the history is kept for the next run";
+    }
 }

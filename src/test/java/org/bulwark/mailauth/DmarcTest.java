@@ -146,4 +146,34 @@ class DmarcTest {
         assertThat(AuthenticationResults.claims(HeaderField.of("Authentication-Results: other.example; spf=pass"),
                 "mx.example.net")).isFalse();
     }
+
+    @Test
+    void theEvaluationNamesThePolicyDomainAndWhichIdentifierAligned() {
+        dns.addTxt("_dmarc.example.org", "v=DMARC1; p=reject; sp=quarantine; adkim=s; rua=mailto:a@example.org!1m, mailto:b@example.net");
+
+        DmarcResult result = dmarc.evaluate(from("a@mail.example.org"), spf(SpfResult.Result.PASS, "mail.example.org"),
+                List.of(dkim(DkimResult.Result.PASS, "example.org")));
+
+        assertThat(result.result()).isEqualTo(DmarcResult.Result.PASS);
+        assertThat(result.policy()).isEqualTo("quarantine");
+        DmarcResult.Evaluation e = result.evaluation();
+        assertThat(e.policyDomain()).isEqualTo("example.org");
+        assertThat(e.dkimAligned()).as("adkim=s: d=example.org is not mail.example.org").isFalse();
+        assertThat(e.spfAligned()).isTrue();
+        assertThat(e.record().rua()).isEqualTo("mailto:a@example.org!1m,mailto:b@example.net");
+        assertThat(e.record().adkim()).isEqualTo("s");
+        assertThat(e.record().aspf()).isEqualTo("r");
+    }
+
+    @Test
+    void aMessageLeftOutByPctIsMarkedSampledOut() {
+        dns.addTxt("_dmarc.example.org", "v=DMARC1; p=reject; pct=50");
+        Dmarc sampling = new Dmarc(DnsResolver.create(List.of(dns.address())), suffixes, () -> 75);
+
+        DmarcResult result = sampling.evaluate(from("a@example.org"), null, List.of());
+
+        assertThat(result.disposition()).isEqualTo("quarantine");
+        assertThat(result.evaluation().sampledOut()).isTrue();
+        assertThat(dmarc.evaluate(from("a@example.org"), null, List.of()).evaluation().sampledOut()).isFalse();
+    }
 }
