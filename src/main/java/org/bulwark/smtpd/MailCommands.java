@@ -196,7 +196,7 @@ final class MailCommands {
         String tls = session.tls != null && security.tlsReceivedHeader() ? session.tls.describe() : null;
         ClientInfo client = new ClientInfo(session.clientName, session.clientIp, session.helo,
                 session.receivedProtocol(), session.saslUsername, session.saslMethod, tls,
-                security.saslAuthenticatedHeader());
+                security.saslAuthenticatedHeader(), session.tls == null ? null : session.tls.receivedClientComment());
         MailParameters p = tx.parameters;
         Envelope envelope = new Envelope(tx.sender, tx.envelopeRecipients(), tx.arrival, client, p.body(), p.ret(),
                 p.envid(), p.smtputf8());
