@@ -232,4 +232,50 @@ class ClientCertificateTest {
         var result = swaks(fromOther);
         assertThat(result.exitCode()).as(result.output()).isZero();
     }
+
+    @Test
+    void aPolicyServerIsToldTheClientCertificate() throws Exception {
+        List<String> requests = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (java.net.ServerSocket policy = new java.net.ServerSocket(0, 5,
+                java.net.InetAddress.getByName("127.0.0.1"))) {
+            Thread.ofVirtual().start(() -> answerPolicyRequests(policy, requests));
+            system.set("smtpd_relay_restrictions", "check_policy_service inet:127.0.0.1:" + policy.getLocalPort()
+                    + ", permit_mynetworks, permit_tls_clientcerts, reject_unauth_destination");
+            start();
+            swaks(listed);
+            swaks(selfSigned);
+        }
+        assertThat(requests).hasSizeGreaterThanOrEqualTo(2);
+        assertThat(requests.get(0)).contains("\nccert_subject=relay.example.test\n")
+                .contains("\nccert_issuer=Example+20Client+20CA\n")
+                .contains("\nccert_fingerprint=" + OpensslCertificates.fingerprint(listed[1], "sha256") + "\n")
+                .contains("\nencryption_protocol=TLSv1.3\n");
+        // Postfix names only a verified certificate; the fingerprints of any.
+        assertThat(requests.get(requests.size() - 1)).contains("\nccert_subject=\n").contains("\nccert_issuer=\n")
+                .contains("\nccert_fingerprint=" + OpensslCertificates.fingerprint(selfSigned[1], "sha256") + "\n");
+    }
+
+    /** A policy server that records each request and answers DUNNO. */
+    private static void answerPolicyRequests(java.net.ServerSocket server, List<String> requests) {
+        while (!server.isClosed()) {
+            try (java.net.Socket client = server.accept()) {
+                var in = new java.io.BufferedReader(new java.io.InputStreamReader(client.getInputStream(),
+                        java.nio.charset.StandardCharsets.UTF_8));
+                var out = client.getOutputStream();
+                StringBuilder request = new StringBuilder("\n");
+                for (String line = in.readLine(); line != null; line = in.readLine()) {
+                    if (line.isEmpty()) {
+                        requests.add(request.toString());
+                        request = new StringBuilder("\n");
+                        out.write("action=DUNNO\n\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                        out.flush();
+                    } else {
+                        request.append(line).append('\n');
+                    }
+                }
+            } catch (java.io.IOException e) {
+                // The test closed the server, or the client went away: wait for the next one.
+            }
+        }
+    }
 }
