@@ -1,7 +1,6 @@
 package org.bulwark.tls;
 
 import java.security.cert.X509Certificate;
-import java.util.Locale;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.x500.RDN;
 import org.bouncycastle.asn1.x500.X500Name;
@@ -77,10 +76,5 @@ public record ClientCertificate(String subjectCn, String issuerCn, String finger
             }
         }
         return b.toString();
-    }
-
-    @Override
-    public String toString() {
-        return "ClientCertificate[" + subjectCn.toLowerCase(Locale.ROOT) + ", " + fingerprint + "]";
     }
 }
