@@ -8,6 +8,7 @@ import org.bulwark.config.Config;
 import org.bulwark.config.ConfigException;
 import org.bulwark.table.LookupTable;
 import org.bulwark.tls.ClientCertificate;
+import org.bulwark.tls.TlsLevel;
 
 /**
  * The restrictions on TLS client certificates, as Postfix's smtpd_check.c has them:
@@ -52,10 +53,9 @@ final class ClientCertificateChecks {
         return new ClientCertificateChecks(tables, ask);
     }
 
+    /** Where smtpd_tls_req_ccert applies, and so implies smtpd_tls_ask_ccert (as in ServerTls). */
     private static boolean encrypted(Config config) {
-        String level = config.get("smtpd_tls_security_level").trim().toLowerCase(Locale.ROOT);
-        return level.equals("encrypt") || flag(config, "smtpd_tls_wrappermode")
-                || (level.isEmpty() && flag(config, "smtpd_enforce_tls"));
+        return TlsLevel.of(config) == TlsLevel.ENCRYPT || flag(config, "smtpd_tls_wrappermode");
     }
 
     private static boolean flag(Config config, String name) {

@@ -192,12 +192,21 @@ class ClientCertificateTest {
     @Test
     void reqCcertRefusesASessionWithoutAVerifiedCertificate() throws Exception {
         int required = MailSystemFixture.freePort();
+        int wrapper = MailSystemFixture.freePort();
         system.startWithServices("""
                 127.0.0.1:%d inet n       -       n       -       -       smtpd
                   -o smtpd_tls_security_level=encrypt
                   -o smtpd_tls_req_ccert=yes
                   -o smtpd_tls_ask_ccert=no
-                """.formatted(required));
+                127.0.0.1:%d inet n       -       n       -       -       smtpd
+                  -o smtpd_tls_wrappermode=yes
+                  -o smtpd_tls_req_ccert=yes
+                """.formatted(required, wrapper));
+        // Wrapper mode (port 465) has no plaintext phase: the refusal comes instead of the greeting.
+        var wrapped = MailSystemFixture.run(List.of(Peers.openssl(), "s_client", "-brief",
+                "-connect", "127.0.0.1:" + wrapper, "-ign_eof"), "EHLO client.example\r\n");
+        assertThat(wrapped.output()).contains("421 4.7.1 mail.example.test Error: No client certificate presented")
+                .doesNotContain("220 mail.example.test");
         var none = MailSystemFixture.run(List.of(Peers.openssl(), "s_client", "-brief", "-starttls", "smtp",
                 "-connect", "127.0.0.1:" + required, "-ign_eof"), "EHLO client.example\r\n");
         assertThat(none.output()).contains("421 4.7.1 mail.example.test Error: No client certificate presented");
