@@ -37,8 +37,9 @@ final class CleanupTexts {
                 .append("Received: from ").append(helo).append(" (").append(client.name())
                 .append(" [").append(address).append("])\n");
         if (client.tls() != null) {
-            // Postfix's smtpd_tls_received_header form; we never request client certificates.
-            b.append("\t(using ").append(client.tls()).append(")\n\t(No client certificate requested)\n");
+            // Postfix's smtpd_tls_received_header form.
+            b.append("\t(using ").append(client.tls()).append(")\n\t(").append(client.tlsClientCertificate())
+                    .append(")\n");
         }
         if (client.authenticatedHeader() && client.saslUsername() != null) {
             b.append("\t(Authenticated sender: ").append(client.saslUsername()).append(")\n");

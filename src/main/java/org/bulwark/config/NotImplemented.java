@@ -32,9 +32,9 @@ final class NotImplemented {
             new Entry("tls_random_source", ANYWHERE, ANY,
                     "Bulwark's TLS takes its randomness from the operating system (Java's SecureRandom);"
                             + " remove the line"),
-            new Entry("smtpd_tls_loglevel", ANYWHERE, NotImplemented::aboveOne,
-                    "levels above 1 log as 1 in Bulwark: one line per TLS session, no handshake trace;"
-                            + " debug a handshake with openssl s_client -starttls smtp"),
+            new Entry("smtpd_tls_loglevel", ANYWHERE, NotImplemented::aboveTwo,
+                    "levels above 2 log as 2 in Bulwark: the session summary and the client certificate,"
+                            + " no handshake trace; debug a handshake with openssl s_client -starttls smtp"),
             new Entry("smtpd_tls_session_cache_database", ANYWHERE, ANY,
                     "Bulwark keeps TLS sessions in memory for smtpd_tls_session_cache_timeout; remove the line"),
             new Entry("smtp_tls_session_cache_database", ANYWHERE, ANY,
@@ -80,8 +80,8 @@ final class NotImplemented {
         return TABLE;
     }
 
-    private static boolean aboveOne(String value) {
-        return Values.integer(value).map(level -> level > 1).orElse(false);
+    private static boolean aboveTwo(String value) {
+        return Values.integer(value).map(level -> level > 2).orElse(false);
     }
 
     private static boolean notEmpty(String value) {

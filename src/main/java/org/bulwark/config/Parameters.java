@@ -224,6 +224,13 @@ public final class Parameters {
         bool("smtpd_tls_wrappermode", "no", "TLS from the first byte (port 465, RFC 8314)");
         str("smtpd_tls_eccert_file", "", "the server's ECDSA certificate (PEM), beside the RSA one");
         str("smtpd_tls_eckey_file", "$smtpd_tls_eccert_file", "the server's ECDSA private key (PEM)");
+        bool("smtpd_tls_ask_ccert", "no", "ask TLS clients for a certificate (for permit_tls_clientcerts)");
+        bool("smtpd_tls_req_ccert", "no", "with TLS required, refuse clients without a verified certificate");
+        str("smtpd_tls_CApath", "", "directory of CA certificates for client certificates");
+        str("smtpd_tls_fingerprint_digest", "sha256", "digest of client certificate fingerprints (md5 before Postfix 3.6)");
+        integer("smtpd_tls_ccert_verifydepth", "9", "the most CA certificates above a client certificate");
+        list("relay_clientcerts", "", "tables of client certificate fingerprints allowed to relay");
+        bool("tls_append_default_CA", "no", "also trust the system's CAs for client certificates");
         str("smtp_tls_security_level", "", "SMTP client TLS: none, may, encrypt, dane, verify, secure");
         bool("smtp_use_tls", "no", "use STARTTLS when offered (older form of smtp_tls_security_level = may)");
         integer("smtp_tls_loglevel", "0", "how much the SMTP client logs about TLS");

@@ -6,11 +6,20 @@ package org.bulwark.mail;
  * ({@code SMTP}, {@code ESMTP}, {@code ESMTPA}, {@code ESMTPS}, {@code ESMTPSA}) and the SASL user
  * name or {@code null}; the SASL mechanism used, or {@code null}; the TLS details for the
  * Received header ({@code TLSv1.3 with cipher ... (256/256 bits)}), or {@code null} when the
- * session was not encrypted or smtpd_tls_received_header is off; and whether the Received header
- * names the SASL user (smtpd_sasl_authenticated_header).
+ * session was not encrypted or smtpd_tls_received_header is off; whether the Received header
+ * names the SASL user (smtpd_sasl_authenticated_header); and, beside the TLS details, what the
+ * header says of the client certificate ({@code Client CN "x", Issuer "y" (verified OK)},
+ * {@code Client did not present a certificate} or {@code No client certificate requested}).
  */
 public record ClientInfo(String name, String address, String helo, String protocol, String saslUsername,
-        String saslMethod, String tls, boolean authenticatedHeader) {
+        String saslMethod, String tls, boolean authenticatedHeader, String tlsClientCertificate) {
+
+    /** A client whose session did not ask for a certificate. */
+    public ClientInfo(String name, String address, String helo, String protocol, String saslUsername,
+            String saslMethod, String tls, boolean authenticatedHeader) {
+        this(name, address, helo, protocol, saslUsername, saslMethod, tls, authenticatedHeader,
+                "No client certificate requested");
+    }
 
     /** A client without TLS details or a SASL mechanism (queue files store only these fields). */
     public ClientInfo(String name, String address, String helo, String protocol, String saslUsername) {

@@ -19,6 +19,7 @@ final class Engine {
     final Destinations destinations;
     final SenderLogins senderLogins;
     final Map<String, List<Restriction>> classes;
+    final ClientCertificateChecks clientCertificates;
     private final List<org.bulwark.table.LookupTable> rblReplyMaps;
     private final RestrictionParser parser;
     private final MailLog.Logger logger;
@@ -27,12 +28,13 @@ final class Engine {
     private final ReentrantLock parseLock = new ReentrantLock();
 
     Engine(Settings settings, Environment environment, Map<String, List<Restriction>> classes,
-            RestrictionParser parser, MailLog.Logger logger) {
+            RestrictionParser parser, MailLog.Logger logger, ClientCertificateChecks clientCertificates) {
         this.settings = settings;
         this.environment = environment;
         this.destinations = new Destinations(settings, environment);
         this.senderLogins = new SenderLogins(settings, environment, destinations);
         this.classes = classes;
+        this.clientCertificates = clientCertificates;
         this.rblReplyMaps = settings.dns().rblReplyMaps().stream().map(environment.tables()).toList();
         this.parser = parser;
         this.logger = logger;

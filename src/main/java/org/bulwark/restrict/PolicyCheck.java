@@ -120,7 +120,7 @@ final class PolicyCheck {
         return AccessCheck.apply(e, asTable, action, subject);
     }
 
-    /** SMTPD_POLICY_README's attributes; those we do not know yet (TLS, SASL method) are sent empty. */
+    /** SMTPD_POLICY_README's attributes; those we do not know yet (SASL method) are sent empty. */
     private Map<String, String> attributes(Evaluation e) {
         SmtpdContext c = e.context();
         Map<String, String> a = new LinkedHashMap<>();
@@ -140,13 +140,16 @@ final class PolicyCheck {
         a.put("sasl_username", c.saslUsername() == null ? "" : c.saslUsername());
         a.put("sasl_sender", "");
         a.put("size", Long.toString(c.messageSize()));
-        a.put("ccert_subject", "");
-        a.put("ccert_issuer", "");
-        a.put("ccert_fingerprint", "");
-        a.put("ccert_pubkey_fingerprint", "");
-        a.put("encryption_protocol", "");
-        a.put("encryption_cipher", "");
-        a.put("encryption_keysize", "0");
+        // As Postfix: the names only of a verified certificate (xtext-encoded), the fingerprints of any.
+        org.bulwark.tls.ClientCertificate ccert = c.clientCertificate();
+        boolean trusted = ccert != null && ccert.trusted();
+        a.put("ccert_subject", trusted ? org.bulwark.protocol.Xtext.encode(ccert.subjectCn()) : "");
+        a.put("ccert_issuer", trusted ? org.bulwark.protocol.Xtext.encode(ccert.issuerCn()) : "");
+        a.put("ccert_fingerprint", ccert == null ? "" : ccert.fingerprint());
+        a.put("ccert_pubkey_fingerprint", ccert == null ? "" : ccert.publicKeyFingerprint());
+        a.put("encryption_protocol", c.tls() == null ? "" : c.tls().protocol());
+        a.put("encryption_cipher", c.tls() == null ? "" : c.tls().cipher());
+        a.put("encryption_keysize", c.tls() == null ? "0" : Integer.toString(c.tls().bits()));
         a.put("etrn_domain", e.stage() == Stage.ETRN && c.recipient() != null ? c.recipient().domain() : "");
         a.put("stress", "");
         a.put("policy_context", policyContext);

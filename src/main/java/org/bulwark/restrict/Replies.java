@@ -16,6 +16,7 @@ final class Replies {
     static final String ETRN = "Etrn command";
     static final String DATA = "Data command";
     static final String END_OF_DATA = "End-of-data";
+    static final String CLIENT_CERTIFICATE = "Client certificate";
 
     static final String ACCESS_DENIED = "Access denied";
     static final String SERVICE_UNAVAILABLE = "Service unavailable";
@@ -229,9 +230,20 @@ final class Replies {
         return "bad " + parameter + " value \"" + value + "\": specify defer_if_permit or defer";
     }
 
-    static String needsTls(String name, String parameter) {
-        return "restriction " + name + " in " + parameter + " needs TLS client certificates, which this server"
-                + " does not support yet; remove it (use permit_mynetworks or permit_sasl_authenticated)";
+    /** Postfix's warning when a certificate restriction runs in a service that never asks for one. */
+    static String ccertNotAsked(String name) {
+        return name + " is requested, but \"smtpd_tls_ask_ccert = no\"";
+    }
+
+    static String badCcertArgument(String argument, String parameter) {
+        return "check_ccert_access in " + parameter + ": cannot read \"" + argument + "\"; write"
+                + " check_ccert_access type:table or check_ccert_access { type:table, { search_order ="
+                + " cert_fingerprint, pubkey_fingerprint } }";
+    }
+
+    static String unknownCcertSearch(String word, String parameter) {
+        return "check_ccert_access in " + parameter + ": unknown search_order item \"" + word
+                + "\"; use cert_fingerprint and pubkey_fingerprint";
     }
 
     static String rblWithoutDomain(String name, String parameter) {

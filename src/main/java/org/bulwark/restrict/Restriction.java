@@ -307,6 +307,29 @@ sealed interface Restriction {
         }
     }
 
+    /** permit_tls_clientcerts, or with {@code all} permit_tls_all_clientcerts. */
+    record PermitTlsClientcerts(boolean all) implements Restriction {
+        public Decision evaluate(Evaluation e, Subject subject, AccessKind defaultAccess) {
+            return e.engine().clientCertificates.permit(e, all, name());
+        }
+
+        public String name() {
+            return all ? "permit_tls_all_clientcerts" : "permit_tls_clientcerts";
+        }
+    }
+
+    /** check_ccert_access: access(5) by certificate, then public key, fingerprint (or the given order). */
+    record CheckCcertAccess(LookupTable table, java.util.List<ClientCertificateChecks.Key> order)
+            implements Restriction {
+        public Decision evaluate(Evaluation e, Subject subject, AccessKind defaultAccess) {
+            return e.engine().clientCertificates.access(e, table, order);
+        }
+
+        public String name() {
+            return "check_ccert_access";
+        }
+    }
+
     /** A restriction Postfix has that this server does not do yet: always DUNNO. */
     record NotImplemented(String name) implements Restriction {
         public Decision evaluate(Evaluation e, Subject subject, AccessKind defaultAccess) {

@@ -45,17 +45,13 @@ final class RestrictionParser {
             "permit_dnswl_client", Map.entry(DnsLists.Target.CLIENT_ADDRESS, true),
             "permit_rhswl_client", Map.entry(DnsLists.Target.CLIENT_NAME, true));
 
-    /** Postfix restrictions that need a policy server, client certificates or the verify service: not yet built. */
-    private static final Set<String> LATER_WITH_ARGUMENT = Set.of(
-            "check_ccert_access", "check_sasl_access", "sleep");
+    /** Postfix restrictions with an argument that are not yet built. */
+    private static final Set<String> LATER_WITH_ARGUMENT = Set.of("check_sasl_access", "sleep");
 
     private static final Set<String> LATER = Set.of(
             "reject_unknown_address", "reject_unverified_sender", "reject_unverified_recipient", "permit_mx_backup",
             "reject_maps_rbl", "reject_plaintext_session", "permit_inet_interfaces", "permit_naked_ip_address",
             "check_relay_domains");
-
-    /** Restrictions that need TLS client certificates: refused until smtpd can verify them. */
-    private static final Set<String> NEEDS_TLS = Set.of("permit_tls_clientcerts", "permit_tls_all_clientcerts");
 
     private static Map<String, ServerCheck> serverAccess() {
         Map<String, ServerCheck> out = new HashMap<>();
@@ -124,8 +120,13 @@ final class RestrictionParser {
                 out.add(new Restriction.DnsList(name, list.getKey(), list.getValue(),
                         DnsLists.ListSpec.parse(name, argument)));
                 i++;
-            } else if (NEEDS_TLS.contains(name)) {
-                throw new ConfigException(Replies.needsTls(name, parameter));
+            } else if (name.equals("check_ccert_access")) {
+                if (argument == null) {
+                    throw new ConfigException(Replies.needsTable(name, parameter, null));
+                }
+                var parsed = ClientCertificateChecks.Argument.parse(argument, parameter);
+                out.add(new Restriction.CheckCcertAccess(open(parsed.table()), parsed.order()));
+                i++;
             } else if (LATER_WITH_ARGUMENT.contains(name) || name.equals("check_policy_service")) {
                 if (argument == null) {
                     throw new ConfigException(Replies.needsArgument(name, parameter));
@@ -173,6 +174,8 @@ final class RestrictionParser {
             case "defer_if_reject" -> new Restriction.DeferIfReject();
             case "permit_mynetworks" -> new Restriction.PermitMynetworks();
             case "permit_sasl_authenticated" -> new Restriction.PermitSaslAuthenticated();
+            case "permit_tls_clientcerts" -> new Restriction.PermitTlsClientcerts(false);
+            case "permit_tls_all_clientcerts" -> new Restriction.PermitTlsClientcerts(true);
             case "reject_unauth_destination" -> new Restriction.RejectUnauthDestination(false);
             case "defer_unauth_destination" -> new Restriction.RejectUnauthDestination(true);
             case "permit_auth_destination" -> new Restriction.PermitAuthDestination();

@@ -3,6 +3,8 @@ package org.bulwark.restrict;
 import java.net.InetAddress;
 import org.bulwark.dns.ClientNames;
 import org.bulwark.mail.MailAddress;
+import org.bulwark.tls.ClientCertificate;
+import org.bulwark.tls.TlsSummary;
 
 /**
  * What restrictions may look at: a read-only snapshot of the SMTP session at the moment of the
@@ -23,6 +25,7 @@ import org.bulwark.mail.MailAddress;
  * @param reverseStatus    the same for {@code reverseName}
  * @param givenSender      the sender as the client wrote it, before myorigin was appended
  * @param givenRecipient   the recipient as the client wrote it
+ * @param tls              what TLS agreed on, the client certificate included, or {@code null} in plaintext
  */
 public record SmtpdContext(
         InetAddress clientAddress,
@@ -39,14 +42,15 @@ public record SmtpdContext(
         ClientNames.Status nameStatus,
         ClientNames.Status reverseStatus,
         MailAddress givenSender,
-        MailAddress givenRecipient) {
+        MailAddress givenRecipient,
+        TlsSummary tls) {
 
     /** A context whose name statuses follow from the names: {@code unknown} is a final absence. */
     public SmtpdContext(InetAddress clientAddress, String clientName, String reverseName, String helo,
             MailAddress sender, MailAddress recipient, String saslUsername, String protocol, int recipientCount,
             long messageSize, boolean pipelinedEarly) {
         this(clientAddress, clientName, reverseName, helo, sender, recipient, saslUsername, protocol, recipientCount,
-                messageSize, pipelinedEarly, status(clientName), status(reverseName), sender, recipient);
+                messageSize, pipelinedEarly, status(clientName), status(reverseName), sender, recipient, null);
     }
 
     /**
@@ -57,7 +61,19 @@ public record SmtpdContext(
     public SmtpdContext withGivenAddresses(MailAddress sender, MailAddress recipient) {
         return new SmtpdContext(clientAddress, clientName, reverseName, helo, this.sender, this.recipient,
                 saslUsername, protocol, recipientCount, messageSize, pipelinedEarly, nameStatus, reverseStatus,
-                sender, recipient);
+                sender, recipient, tls);
+    }
+
+    /** The same context in a session encrypted as {@code summary} says (null: plaintext). */
+    public SmtpdContext withTls(TlsSummary summary) {
+        return new SmtpdContext(clientAddress, clientName, reverseName, helo, sender, recipient,
+                saslUsername, protocol, recipientCount, messageSize, pipelinedEarly, nameStatus, reverseStatus,
+                givenSender, givenRecipient, summary);
+    }
+
+    /** The client's certificate, or null when it sent none (or the session is not encrypted). */
+    public ClientCertificate clientCertificate() {
+        return tls == null ? null : tls.clientCertificate();
     }
 
     public boolean saslAuthenticated() {
@@ -67,14 +83,14 @@ public record SmtpdContext(
     public SmtpdContext withRecipient(MailAddress newRecipient) {
         return new SmtpdContext(clientAddress, clientName, reverseName, helo, sender, newRecipient,
                 saslUsername, protocol, recipientCount, messageSize, pipelinedEarly, nameStatus, reverseStatus,
-                givenSender, newRecipient);
+                givenSender, newRecipient, tls);
     }
 
     /** The same context with the client's names as DNS gave them. */
     public SmtpdContext withClientNames(ClientNames names) {
         return new SmtpdContext(clientAddress, names.name(), names.reverseName(), helo, sender, recipient,
                 saslUsername, protocol, recipientCount, messageSize, pipelinedEarly, names.nameStatus(),
-                names.reverseStatus(), givenSender, givenRecipient);
+                names.reverseStatus(), givenSender, givenRecipient, tls);
     }
 
     private static ClientNames.Status status(String name) {

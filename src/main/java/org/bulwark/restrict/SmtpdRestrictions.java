@@ -99,7 +99,8 @@ public final class SmtpdRestrictions implements AutoCloseable {
                     .toList())));
         }
         try {
-            engine = new Engine(Settings.from(config), environment, Map.copyOf(classes), parser, logger);
+            engine = new Engine(Settings.from(config), environment, Map.copyOf(classes), parser, logger,
+                    ClientCertificateChecks.from(config, environment));
         } catch (ConfigException e) {
             throw ConfigLines.locateTable(config, e);
         }

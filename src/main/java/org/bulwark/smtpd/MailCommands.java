@@ -197,7 +197,7 @@ final class MailCommands {
         String tls = session.tls != null && security.tlsReceivedHeader() ? session.tls.describe() : null;
         ClientInfo client = new ClientInfo(session.clientName, session.clientIp, session.helo,
                 session.receivedProtocol(), session.saslUsername, session.saslMethod, tls,
-                security.saslAuthenticatedHeader());
+                security.saslAuthenticatedHeader(), session.tls == null ? null : session.tls.receivedClientComment());
         MailParameters p = tx.parameters;
         // A FILTER action overrides this service's content_filter (access(5), FILTER_README).
         Envelope envelope = new Envelope(tx.sender, tx.envelopeRecipients(), tx.arrival, client, p.body(), p.ret(),

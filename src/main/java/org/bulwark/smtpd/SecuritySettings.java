@@ -43,6 +43,9 @@ record SecuritySettings(
             log.warning(SmtpdTexts.tlsDisabled(e.getMessage()));
             tls = null;
         }
+        if (tls != null && tls.ignoresRequiredClientCertificate()) {
+            log.warning(SmtpdTexts.cannotRequireClientCertificates());
+        }
         return new SecuritySettings(
                 tls,
                 SaslService.forService(config, log),

@@ -463,7 +463,7 @@ final class SmtpSession implements Runnable {
     SmtpdContext context(MailAddress sender, MailAddress recipient, long size) {
         int count = transaction == null ? 0 : transaction.recipients.size();
         SmtpdContext context = new SmtpdContext(clientAddress, clientName, clientName, helo, sender, recipient,
-                saslUsername, protocol, count, size, improperPipelining).withClientNames(clientNames);
+                saslUsername, protocol, count, size, improperPipelining).withClientNames(clientNames).withTls(tls);
         return transaction == null ? context : context.withGivenAddresses(transaction.givenSender, recipient);
     }
 

@@ -31,4 +31,23 @@ final class SmtpdTexts {
     static String notEnoughQueueSpace(long usable) {
         return "not enough free space in mail queue: " + usable + " bytes < queue_minfree + message size";
     }
+
+    /** Postfix's warning when smtpd_tls_req_ccert is set but TLS is optional. */
+    static String cannotRequireClientCertificates() {
+        return "Can't require client certs unless TLS is required";
+    }
+
+    /** Postfix's log line when smtpd_tls_req_ccert refuses a session. */
+    static String abortWithoutTrustedCertificate(String nameAndAddress, String why) {
+        return "NOQUEUE: abort: TLS from " + nameAndAddress + ": " + why;
+    }
+
+    static String clientCertificateProblem(boolean presented) {
+        return presented ? "Client certificate not trusted" : "No client certificate presented";
+    }
+
+    /** Postfix's reply after the handshake when smtpd_tls_req_ccert is not met; the connection closes. */
+    static org.bulwark.mail.SmtpReply trustedCertificateRequired(String myhostname, String why) {
+        return org.bulwark.mail.SmtpReply.of(421, "4.7.1", myhostname + " Error: " + why);
+    }
 }

@@ -5,6 +5,8 @@ import javax.net.ssl.SSLSocket;
 import org.bulwark.mail.SmtpReply;
 import org.bulwark.protocol.Command;
 import org.bulwark.protocol.Replies;
+import org.bulwark.tls.ClientCertificate;
+import org.bulwark.tls.ServerTls;
 import org.bulwark.tls.TlsSummary;
 
 /**
@@ -43,21 +45,33 @@ final class StartTlsCommand {
         return encrypt();
     }
 
-    /** The handshake; on success the session reads and writes through TLS from now on. */
+    /**
+     * The handshake; on success the session reads and writes through TLS from now on. With
+     * smtpd_tls_req_ccert a client without a verified certificate gets Postfix's 421 and the
+     * connection ends.
+     */
     boolean encrypt() throws IOException {
-        SSLSocket socket;
+        ServerTls.Established established;
         try {
-            socket = session.security.tls().handshake(session.connection);
+            established = session.security.tls().handshake(session.connection);
         } catch (IOException e) {
             session.log.info(SmtpdTexts.handshakeFailed(session.nameAndAddress(), e.getMessage()));
             session.closing = true;
             session.endReason("lost connection");
             return false;
         }
+        SSLSocket socket = established.socket();
         session.useConnection(socket);
-        session.tls = TlsSummary.of(socket.getSession());
-        if (session.security.tlsLoglevel() >= 1) {
-            session.log.info(session.tls.connectionLine(session.nameAndAddress()));
+        session.tls = established.summary();
+        logHandshake(session.tls);
+        ClientCertificate peer = session.tls.clientCertificate();
+        if (session.security.tls().requiresClientCertificate() && (peer == null || !peer.trusted())) {
+            String why = SmtpdTexts.clientCertificateProblem(peer != null);
+            session.log.info(SmtpdTexts.abortWithoutTrustedCertificate(session.nameAndAddress(), why));
+            session.reply(SmtpdTexts.trustedCertificateRequired(session.settings.myhostname(), why));
+            session.out.flush();
+            session.closing = true;
+            return false;
         }
         session.resetTransaction();
         session.helo = null;
@@ -65,5 +79,23 @@ final class StartTlsCommand {
         session.saslUsername = null;
         session.saslMethod = null;
         return true;
+    }
+
+    /**
+     * Postfix's lines: certificate names and fingerprints at smtpd_tls_loglevel 2, why a
+     * certificate did not verify at 2 or when one is required, then the summary at 1.
+     */
+    private void logHandshake(TlsSummary tls) {
+        int level = session.security.tlsLoglevel();
+        ClientCertificate peer = tls.clientCertificate();
+        if (peer != null && level >= 2) {
+            session.log.info(peer.logLine(session.nameAndAddress()));
+        }
+        if (peer != null && !peer.trusted() && (level >= 2 || session.security.tls().requiresClientCertificate())) {
+            session.log.info(peer.verificationFailedLine(session.nameAndAddress()));
+        }
+        if (level >= 1) {
+            session.log.info(tls.connectionLine(session.nameAndAddress()));
+        }
     }
 }

@@ -17,23 +17,36 @@ import org.bulwark.config.SecretFiles;
 
 /**
  * The SMTP server's TLS side for one service: the keys from smtpd_tls_chain_files (or
- * smtpd_tls_cert_file and smtpd_tls_key_file), the protocols and ciphers allowed, and the sockets
- * for STARTTLS (RFC 3207) and wrapper mode (RFC 8314 §3.3). {@link #reload()} reads the files
- * again; sessions already encrypted keep the keys they started with.
+ * smtpd_tls_cert_file and smtpd_tls_key_file), the protocols and ciphers allowed, client
+ * certificates (smtpd_tls_ask_ccert, smtpd_tls_req_ccert, verified against smtpd_tls_CAfile and
+ * smtpd_tls_CApath), and the sockets for STARTTLS (RFC 3207) and wrapper mode (RFC 8314 §3.3).
+ * {@link #reload()} reads the key, certificate and CA files again; sessions already encrypted keep
+ * what they started with.
  */
 public final class ServerTls {
 
     private final Config config;
     private final TlsLevel level;
+    private final boolean requireClientCertificate;
+    private final boolean askClientCertificate;
     private volatile Context current;
 
-    private record Context(SSLContext ssl, List<ServerCredential> credentials, String[] protocols, String[] ciphers) {
+    private record Context(SSLContext ssl, List<ServerCredential> credentials, String[] protocols, String[] ciphers,
+            ClientTrust clientTrust) {
     }
 
-    private ServerTls(Config config, TlsLevel level, Context context) {
+    /** An encrypted connection and what its handshake agreed on, the client's certificate included. */
+    public record Established(SSLSocket socket, TlsSummary summary) {
+    }
+
+    private ServerTls(Config config, TlsLevel level, boolean wrapper) throws TlsException {
         this.config = config;
         this.level = level;
-        this.current = context;
+        // smtpd_tls_req_ccert applies only where TLS is required (level encrypt, or wrapper mode,
+        // where nothing goes in plaintext); it implies smtpd_tls_ask_ccert.
+        this.requireClientCertificate = flag(config, "smtpd_tls_req_ccert") && (level == TlsLevel.ENCRYPT || wrapper);
+        this.askClientCertificate = flag(config, "smtpd_tls_ask_ccert") || requireClientCertificate;
+        this.current = build(config, level, askClientCertificate);
     }
 
     /**
@@ -48,11 +61,26 @@ public final class ServerTls {
         if (level == TlsLevel.NONE && !wrapper) {
             return null;
         }
-        return new ServerTls(config, level, build(config, level));
+        return new ServerTls(config, level, wrapper);
     }
 
     public TlsLevel level() {
         return level;
+    }
+
+    /** Whether handshakes ask the client for a certificate (smtpd_tls_ask_ccert, or implied by req_ccert). */
+    public boolean asksClientCertificate() {
+        return askClientCertificate;
+    }
+
+    /** Whether a session without a verified client certificate is refused (smtpd_tls_req_ccert where TLS is required). */
+    public boolean requiresClientCertificate() {
+        return requireClientCertificate;
+    }
+
+    /** smtpd_tls_req_ccert is set where TLS is optional: Postfix ignores it, with a warning. */
+    public boolean ignoresRequiredClientCertificate() {
+        return flag(config, "smtpd_tls_req_ccert") && !requireClientCertificate;
     }
 
     /** The keys in use, one per algorithm. */
@@ -62,14 +90,14 @@ public final class ServerTls {
 
     /** Reads the key and certificate files again; on failure the old ones stay in use. */
     public void reload() throws TlsException {
-        current = build(config, level);
+        current = build(config, level, askClientCertificate);
     }
 
     /**
      * Turns an accepted plain connection into a TLS one and completes the handshake; used right
      * after {@code 220 Ready to start TLS} and, in wrapper mode, before the greeting.
      */
-    public SSLSocket handshake(Socket plain) throws IOException {
+    public Established handshake(Socket plain) throws IOException {
         Context c = current;
         SSLSocket socket = (SSLSocket) c.ssl().getSocketFactory()
                 .createSocket(plain, plain.getInetAddress().getHostAddress(), plain.getPort(), true);
@@ -79,18 +107,28 @@ public final class ServerTls {
         parameters.setCipherSuites(c.ciphers());
         // The server's order, as Postfix's tls_preempt_cipherlist; strongest suites come first.
         parameters.setUseCipherSuitesOrder(true);
+        // Never "need": like Postfix, a missing or untrusted certificate does not fail the
+        // handshake; smtpd decides afterwards (smtpd_tls_req_ccert, the restrictions).
         parameters.setNeedClientAuth(false);
-        parameters.setWantClientAuth(false);
+        parameters.setWantClientAuth(c.clientTrust() != null);
         socket.setSSLParameters(parameters);
         socket.startHandshake();
-        return socket;
+        ClientCertificate peer = c.clientTrust() == null ? null : c.clientTrust().examine(socket.getSession());
+        TlsSummary basic = TlsSummary.of(socket.getSession());
+        return new Established(socket, new TlsSummary(basic.protocol(), basic.cipher(), basic.bits(), peer,
+                c.clientTrust() != null));
     }
 
-    private static Context build(Config config, TlsLevel level) throws TlsException {
+    private static boolean flag(Config config, String name) {
+        return !config.get(name).isBlank() && config.bool(name);
+    }
+
+    private static Context build(Config config, TlsLevel level, boolean askClientCertificate) throws TlsException {
         List<ServerCredential> credentials = credentials(config);
         String protocolSetting = level == TlsLevel.ENCRYPT ? "smtpd_tls_mandatory_protocols" : "smtpd_tls_protocols";
         String cipherSetting = level == TlsLevel.ENCRYPT ? "smtpd_tls_mandatory_ciphers" : "smtpd_tls_ciphers";
         List<String> protocols = TlsProtocols.enabled(config.list(protocolSetting));
+        ClientTrust clientTrust = askClientCertificate ? ClientTrust.from(config) : null;
         try {
             KeyStore store = KeyStore.getInstance("PKCS12");
             store.load(null, null);
@@ -103,12 +141,13 @@ public final class ServerTls {
             KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
             keys.init(store, password);
             SSLContext ssl = SSLContext.getInstance("TLS");
-            ssl.init(keys.getKeyManagers(), null, null);
+            ssl.init(keys.getKeyManagers(),
+                    clientTrust == null ? null : new javax.net.ssl.TrustManager[] {clientTrust.trustManager()}, null);
             int timeout = (int) Math.min(Integer.MAX_VALUE, config.time("smtpd_tls_session_cache_timeout").toSeconds());
             ssl.getServerSessionContext().setSessionTimeout(timeout);
             String[] ciphers = CipherPolicy.enabled(config.get(cipherSetting),
                     ssl.getSupportedSSLParameters().getCipherSuites()).toArray(String[]::new);
-            return new Context(ssl, credentials, protocols.toArray(String[]::new), ciphers);
+            return new Context(ssl, credentials, protocols.toArray(String[]::new), ciphers, clientTrust);
         } catch (GeneralSecurityException | IOException e) {
             throw new TlsException(e.getMessage());
         }

@@ -6,8 +6,17 @@ import javax.net.ssl.SSLSession;
  * What a TLS handshake agreed on, in the words Postfix uses in its log and Received header:
  * {@code TLSv1.3 with cipher TLS_AES_256_GCM_SHA384 (256/256 bits)}. Cipher names are the IANA
  * ones the JDK uses, where Postfix shows OpenSSL's (the TLS 1.3 names are the same in both).
+ *
+ * @param clientCertificate what the client presented, or null when it sent none
+ * @param certificateAsked  whether the server asked for a client certificate (smtpd_tls_ask_ccert)
  */
-public record TlsSummary(String protocol, String cipher, int bits) {
+public record TlsSummary(String protocol, String cipher, int bits, ClientCertificate clientCertificate,
+        boolean certificateAsked) {
+
+    /** A session in which no client certificate was asked for. */
+    public TlsSummary(String protocol, String cipher, int bits) {
+        this(protocol, cipher, bits, null, false);
+    }
 
     public static TlsSummary of(SSLSession session) {
         String suite = session.getCipherSuite();
@@ -19,8 +28,29 @@ public record TlsSummary(String protocol, String cipher, int bits) {
         return protocol + " with cipher " + cipher + " (" + bits + "/" + bits + " bits)";
     }
 
-    /** smtpd's log line after the handshake (smtpd_tls_loglevel 1 and up). */
+    /** Whether the client presented a certificate that verified. */
+    public boolean clientTrusted() {
+        return clientCertificate != null && clientCertificate.trusted();
+    }
+
+    /**
+     * smtpd's log line after the handshake (smtpd_tls_loglevel 1 and up): Anonymous without a
+     * client certificate, Trusted when it verified, Untrusted when it did not (Postfix's
+     * tls_server_post_accept).
+     */
     public String connectionLine(String nameAndAddress) {
-        return "Anonymous TLS connection established from " + nameAndAddress + ": " + describe();
+        String trust = clientCertificate == null ? "Anonymous" : clientCertificate.trusted() ? "Trusted" : "Untrusted";
+        return trust + " TLS connection established from " + nameAndAddress + ": " + describe();
+    }
+
+    /**
+     * The Received header's second comment: the client certificate, or that none was presented
+     * or asked for (Postfix's smtpd with smtpd_tls_received_header = yes).
+     */
+    public String receivedClientComment() {
+        if (clientCertificate != null) {
+            return clientCertificate.receivedComment();
+        }
+        return certificateAsked ? "Client did not present a certificate" : "No client certificate requested";
     }
 }

@@ -43,4 +43,19 @@ final class TlsTexts {
     static String unknownCipherGrade(String grade) {
         return "unknown cipher grade \"" + grade + "\": use medium or high";
     }
+
+    static String unknownDigest(String name) {
+        return "smtpd_tls_fingerprint_digest = " + name.trim() + " is not a digest Postfix knows;"
+                + " use sha256 (the default), sha1, sha512 or md5";
+    }
+
+    static String badVerifyDepth(String value) {
+        return "smtpd_tls_ccert_verifydepth = " + value + " is not a number of certificates; use e.g. 9 (the default)";
+    }
+
+    static String cannotLoadCa(String kind, Path path) {
+        return "cannot load Certification Authority data, " + kind + "=" + path
+                + (kind.equals("CApath") ? ": no such directory" : ": no readable PEM certificate in it")
+                + "; fix smtpd_tls_" + kind;
+    }
 }

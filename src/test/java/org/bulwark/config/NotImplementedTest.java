@@ -33,15 +33,16 @@ class NotImplementedTest {
 
         Path main = dir.resolve("main.cf");
         assertThat(loaded.warnings()).containsExactly(
-                main + ", line 2: smtpd_tls_loglevel is ignored: levels above 1 log as 1 in Bulwark: one line per"
-                        + " TLS session, no handshake trace; debug a handshake with openssl s_client -starttls smtp",
+                main + ", line 2: smtpd_tls_loglevel is ignored: levels above 2 log as 2 in Bulwark: the session"
+                        + " summary and the client certificate, no handshake trace; debug a handshake with openssl"
+                        + " s_client -starttls smtp",
                 main + ", line 4: tls_random_source is ignored: Bulwark's TLS takes its randomness from the"
                         + " operating system (Java's SecureRandom); remove the line");
     }
 
     @Test
     void aLevelBulwarkHasIsNoWarning() throws IOException {
-        assertThat(load("smtpd_tls_loglevel = 1\nsmtpd_milters =\n", null).warnings()).isEmpty();
+        assertThat(load("smtpd_tls_loglevel = 2\nsmtpd_milters =\n", null).warnings()).isEmpty();
     }
 
     @Test

@@ -154,12 +154,24 @@ class ConfigurationTest {
     }
 
     @Test
-    void refusesTlsClientCertificatesUntilTlsExists() {
+    void acceptsTheClientCertificateRestrictions() {
         Map<String, String> values = base();
-        values.put("smtpd_relay_restrictions", "permit_tls_clientcerts, reject_unauth_destination");
+        values.put("smtpd_relay_restrictions", "permit_tls_clientcerts, permit_tls_all_clientcerts,"
+                + " check_ccert_access inline:{AA:BB=OK},"
+                + " check_ccert_access { inline:{CC:DD=REJECT}, { search_order = pubkey_fingerprint, cert_fingerprint } },"
+                + " reject_unauth_destination");
+
+        assertThat(build(values).warnings()).isEmpty();
+    }
+
+    @Test
+    void refusesAnUnknownCheckCcertAccessSearchOrder() {
+        Map<String, String> values = base();
+        values.put("smtpd_client_restrictions", "check_ccert_access { inline:{AA=OK}, { search_order = subject } }");
 
         assertThatThrownBy(() -> build(values)).isInstanceOf(ConfigException.class)
-                .hasMessageStartingWith("restriction permit_tls_clientcerts in smtpd_relay_restrictions needs TLS");
+                .hasMessageContaining("check_ccert_access in smtpd_client_restrictions: unknown search_order item"
+                        + " \"subject\"; use cert_fingerprint and pubkey_fingerprint");
     }
 
     @Test

@@ -6,11 +6,15 @@ import java.util.HashMap;
 import java.util.Map;
 import org.bulwark.dns.ClientNames;
 import org.bulwark.mail.MailAddress;
+import org.bulwark.tls.ClientCertificate;
+import org.bulwark.tls.TlsSummary;
 
 /**
  * Builds an {@link SmtpdContext} from {@code key=value} words, as the golden file writes probes;
  * {@code reverse=} sets the PTR name apart from {@code name=}, and {@code namefail} /
- * {@code reversefail} make the client name lookups temporary failures.
+ * {@code reversefail} make the client name lookups temporary failures; {@code tls} makes the session
+ * encrypted, {@code ccert=FP} (with {@code ccertkey=}, {@code ccertcn=}, {@code ccerttrusted})
+ * gives it a client certificate.
  */
 final class Probes {
 
@@ -45,6 +49,13 @@ final class Probes {
                         ? ClientNames.Status.TEMPORARY : context.reverseStatus();
                 context = context.withClientNames(new ClientNames(context.clientName(), name, context.reverseName(),
                         reverse));
+            }
+            if (v.containsKey("tls") || v.containsKey("ccert")) {
+                ClientCertificate certificate = !v.containsKey("ccert") ? null : new ClientCertificate(
+                        v.getOrDefault("ccertcn", "client.example"), "Example CA", v.get("ccert"),
+                        v.getOrDefault("ccertkey", "00:00"), v.containsKey("ccerttrusted"),
+                        v.containsKey("ccerttrusted") ? null : "self-signed certificate");
+                context = context.withTls(new TlsSummary("TLSv1.3", "TLS_AES_256_GCM_SHA384", 256, certificate, true));
             }
             return context;
         } catch (UnknownHostException e) {

@@ -64,6 +64,53 @@ public final class OpensslCertificates {
         return chain;
     }
 
+    /** A certification authority for client certificates: {@code name.key} and {@code name.crt}; returns {key, cert}. */
+    public static Path[] certificateAuthority(Path dir, String name, String commonName)
+            throws IOException, InterruptedException {
+        Path key = dir.resolve(name + ".key");
+        Path cert = dir.resolve(name + ".crt");
+        run(openssl(), "req", "-x509", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                "-keyout", key.toString(), "-out", cert.toString(), "-days", "30", "-subj", "/CN=" + commonName,
+                "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign");
+        return new Path[] {key, cert};
+    }
+
+    /**
+     * A client certificate for {@code commonName} signed by {@code ca} (from
+     * {@link #certificateAuthority}), for TLS client authentication; returns {key, cert}.
+     */
+    public static Path[] clientCertificate(Path dir, String name, Path[] ca, String commonName)
+            throws IOException, InterruptedException {
+        Path key = dir.resolve(name + ".key");
+        Path request = dir.resolve(name + ".csr");
+        Path cert = dir.resolve(name + ".crt");
+        Path extensions = dir.resolve(name + ".ext");
+        Files.writeString(extensions, "basicConstraints=CA:FALSE\nkeyUsage=digitalSignature\n"
+                + "extendedKeyUsage=clientAuth\n");
+        run(openssl(), "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                "-keyout", key.toString(), "-out", request.toString(), "-subj", "/CN=" + commonName);
+        run(openssl(), "x509", "-req", "-in", request.toString(), "-CA", ca[1].toString(), "-CAkey", ca[0].toString(),
+                "-CAcreateserial", "-out", cert.toString(), "-days", "30", "-extfile", extensions.toString());
+        return new Path[] {key, cert};
+    }
+
+    /** A certificate's fingerprint as openssl prints it ({@code x509 -fingerprint -sha256}). */
+    public static String fingerprint(Path cert, String digest) throws IOException, InterruptedException {
+        String out = run(openssl(), "x509", "-noout", "-fingerprint", "-" + digest, "-in", cert.toString()).strip();
+        return out.substring(out.indexOf('=') + 1);
+    }
+
+    /** The digest of a certificate's DER public key, as postconf(5) shows how to compute it. */
+    public static String publicKeyFingerprint(Path cert, String digest) throws IOException, InterruptedException {
+        Path der = cert.resolveSibling(cert.getFileName() + ".pub.der");
+        String pem = run(openssl(), "x509", "-in", cert.toString(), "-noout", "-pubkey");
+        Path pemFile = cert.resolveSibling(cert.getFileName() + ".pub.pem");
+        Files.writeString(pemFile, pem);
+        run(openssl(), "pkey", "-pubin", "-in", pemFile.toString(), "-outform", "DER", "-out", der.toString());
+        String out = run(openssl(), "dgst", "-" + digest, "-c", der.toString()).strip();
+        return out.substring(out.indexOf("= ") + 2);
+    }
+
     public static String run(String... command) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         p.getOutputStream().close();
