@@ -3,21 +3,13 @@ package org.bulwark.delivery.smtp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
-import org.bulwark.config.Config;
 import org.bulwark.config.ConfigException;
 import org.bulwark.delivery.TestMessage;
-import org.bulwark.dns.DnsResolver;
-import org.bulwark.log.MailLog;
 import org.bulwark.queue.DeliveryReport;
 import org.bulwark.queue.DeliveryReport.Outcome;
 import org.bulwark.queue.DeliveryReport.Status;
@@ -38,28 +30,22 @@ class DaneDeliveryTest {
 
     private static final String BODY = "Subject: dane\n\nhello\n";
 
+    private DeliveryTestBed bed;
     private TestDnsServer dns;
-    private final List<AutoCloseable> closing = new ArrayList<>();
-    private final ByteArrayOutputStream logBytes = new ByteArrayOutputStream();
-    private final MailLog log = MailLog.to(new PrintStream(logBytes, true, StandardCharsets.UTF_8), "mail.example.test", "bulwark");
 
     @BeforeEach
-    void dns() throws Exception {
-        dns = TestDnsServer.start();
-        closing.add(dns);
+    void start() throws Exception {
+        bed = DeliveryTestBed.start();
+        dns = bed.dns;
     }
 
     @AfterEach
     void close() throws Exception {
-        for (AutoCloseable c : closing) {
-            c.close();
-        }
+        bed.close();
     }
 
     private FakeSmtpServer remote(FakeSmtpServer.Options options) throws Exception {
-        FakeSmtpServer server = FakeSmtpServer.start(options);
-        closing.add(server);
-        return server;
+        return bed.remote(options);
     }
 
     /** A STARTTLS server for remote.test's MX mx.remote.test, on loopback. */
@@ -69,21 +55,11 @@ class DaneDeliveryTest {
         return remote;
     }
 
+    /** An agent at level dane with DNSSEC lookups, unless {@code settings} say otherwise. */
     private SmtpDelivery agent(int port, String... settings) {
-        Map<String, String> values = new HashMap<>();
-        values.put("myhostname", "mail.example.test");
-        values.put("inet_protocols", "ipv4");
-        values.put("dns_servers", dns.address());
-        values.put("smtp_tcp_port", String.valueOf(port));
-        values.put("smtp_dns_support_level", "dnssec");
-        values.put("smtp_tls_security_level", "dane");
-        for (int i = 0; i < settings.length; i += 2) {
-            values.put(settings[i], settings[i + 1]);
-        }
-        Config config = Config.of(values);
-        SmtpDelivery agent = new SmtpDelivery(config, "smtp", DnsResolver.create(config), log);
-        closing.add(agent);
-        return agent;
+        List<String> all = new ArrayList<>(List.of("smtp_dns_support_level", "dnssec", "smtp_tls_security_level", "dane"));
+        all.addAll(List.of(settings));
+        return bed.agent(port, all.toArray(String[]::new));
     }
 
     private static Outcome send(SmtpDelivery agent) {
@@ -93,7 +69,7 @@ class DaneDeliveryTest {
     }
 
     private String log() {
-        return logBytes.toString(StandardCharsets.UTF_8);
+        return bed.logText();
     }
 
     private static byte[] sha256(byte[] data) throws Exception {

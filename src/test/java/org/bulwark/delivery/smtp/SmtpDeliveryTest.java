@@ -2,18 +2,10 @@ package org.bulwark.delivery.smtp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import org.bulwark.config.Config;
 import org.bulwark.delivery.TestMessage;
-import org.bulwark.dns.DnsResolver;
-import org.bulwark.log.MailLog;
 import org.bulwark.mail.ClientInfo;
 import org.bulwark.mail.Envelope;
 import org.bulwark.mail.MailAddress;
@@ -37,47 +29,30 @@ class SmtpDeliveryTest {
     @TempDir
     Path dir;
 
+    private DeliveryTestBed bed;
     private TestDnsServer dns;
-    private final List<AutoCloseable> closing = new ArrayList<>();
-    private final ByteArrayOutputStream logBytes = new ByteArrayOutputStream();
-    private final MailLog log = MailLog.to(new PrintStream(logBytes, true, StandardCharsets.UTF_8), "mail.example.test", "bulwark");
 
     @BeforeEach
-    void dns() throws Exception {
-        dns = TestDnsServer.start();
-        closing.add(dns);
+    void start() throws Exception {
+        bed = DeliveryTestBed.start();
+        dns = bed.dns;
     }
 
     @AfterEach
     void close() throws Exception {
-        for (AutoCloseable c : closing) {
-            c.close();
-        }
+        bed.close();
     }
 
     private FakeSmtpServer remote(FakeSmtpServer.Options options) throws Exception {
-        FakeSmtpServer server = FakeSmtpServer.start(options);
-        closing.add(server);
-        return server;
+        return bed.remote(options);
     }
 
     private SmtpDelivery agent(int port, String... settings) {
-        Map<String, String> values = new HashMap<>();
-        values.put("myhostname", "mail.example.test");
-        values.put("inet_protocols", "ipv4");
-        values.put("dns_servers", dns.address());
-        values.put("smtp_tcp_port", String.valueOf(port));
-        for (int i = 0; i < settings.length; i += 2) {
-            values.put(settings[i], settings[i + 1]);
-        }
-        Config config = Config.of(values);
-        SmtpDelivery agent = new SmtpDelivery(config, "smtp", DnsResolver.create(config), log);
-        closing.add(agent);
-        return agent;
+        return bed.agent(port, settings);
     }
 
     private String log() {
-        return logBytes.toString(StandardCharsets.UTF_8);
+        return bed.logText();
     }
 
     @Test
