@@ -67,11 +67,45 @@ def human_size(n):
 
 def workloads(quick):
     if quick:
-        return [Workload(KIB, 1, 300), Workload(KIB, 10, 1000), Workload(KIB, 100, 1000),
-                Workload(100 * KIB, 10, 300), Workload(100 * KIB, 100, 300), Workload(10 * MIB, 10, 10)]
-    return [Workload(KIB, 1, 1500), Workload(KIB, 10, 4000), Workload(KIB, 100, 4000),
-            Workload(100 * KIB, 1, 500), Workload(100 * KIB, 10, 1500), Workload(100 * KIB, 100, 1500),
+        return [Workload(KIB, 1, 300), Workload(KIB, 10, 1000), Workload(KIB, 50, 1000),
+                Workload(100 * KIB, 10, 300), Workload(100 * KIB, 50, 300), Workload(10 * MIB, 10, 10)]
+    return [Workload(KIB, 1, 1500), Workload(KIB, 10, 2000), Workload(KIB, 50, 2000),
+            Workload(100 * KIB, 1, 500), Workload(100 * KIB, 10, 1500), Workload(100 * KIB, 50, 1500),
             Workload(10 * MIB, 1, 10), Workload(10 * MIB, 10, 20)]
+
+
+# ----------------------------------------------------------------------------------------------
+# The machine's own load: a busy machine flatters one JVM against Postfix's many processes, so
+# every number is printed with the load it was measured under.
+
+BUSY_LOAD = 1.0
+
+
+def load_average():
+    return float(open("/proc/loadavg").read().split()[0])
+
+
+def cpu_times():
+    """(total, steal) jiffies of all CPUs since boot, from /proc/stat."""
+    with open("/proc/stat") as f:
+        fields = [int(x) for x in f.readline().split()[1:]]
+    return sum(fields), (fields[7] if len(fields) > 7 else 0)
+
+
+class MachineWindow:
+    """Load average at the start and end of a measurement, and the share of CPU time stolen by
+    the hypervisor in between."""
+
+    def __enter__(self):
+        self.load_before = load_average()
+        self._cpu0 = cpu_times()
+        return self
+
+    def __exit__(self, *exc):
+        self.load_after = load_average()
+        total, steal = cpu_times()
+        elapsed = total - self._cpu0[0]
+        self.steal = 100.0 * (steal - self._cpu0[1]) / elapsed if elapsed else 0.0
 
 
 # ----------------------------------------------------------------------------------------------
@@ -199,7 +233,7 @@ class Bulwark:
             f.write("127.0.0.1:%d inet n - n - 20000 smtpd\n" % self.port)
             f.write("pickup unix n - n 60 1 pickup\ncleanup unix n - n - 0 cleanup\n"
                     "qmgr unix n - n 300 1 qmgr\nlocal unix - n n - - local\n"
-                    "virtual unix - n n - - virtual\n")
+                    "virtual unix - n n - - virtual\nerror unix - - n - - error\n")
 
     def start(self):
         """Starts the server and returns the milliseconds from the launch to the first 220."""
@@ -369,7 +403,7 @@ def run_workload(server, w, user=None):
            "-M", "client.bench.test", "-f", SENDER, "-t", "%s@%s" % (user or w.user, DOMAIN),
            "127.0.0.1:%d" % server.port]
     cpu0 = cpu_seconds(root)
-    with MemorySampler(root) as memory:
+    with MachineWindow() as machine, MemorySampler(root) as memory:
         t0 = time.monotonic()
         result = subprocess.run(cmd, capture_output=True, text=True)
         accepted = time.monotonic() - t0
@@ -393,6 +427,8 @@ def run_workload(server, w, user=None):
         "delivered": w.count / delivered,
         "cpu": cpu / w.count * 1000,
         "memory": memory.peak,
+        "load": (machine.load_before, machine.load_after),
+        "steal": machine.steal,
     }
 
 
@@ -411,6 +447,55 @@ def run_sink(count):
         finally:
             sink.terminate()
             sink.wait()
+
+
+# ----------------------------------------------------------------------------------------------
+# System calls per message: strace slows a server down, so this is a separate, untimed run
+
+
+def thread_ids(root):
+    out = []
+    for pid in tree(root):
+        try:
+            out.extend(int(t) for t in os.listdir("/proc/%d/task" % pid))
+        except OSError:
+            pass
+    return out
+
+
+def parse_strace_summary(path):
+    """{syscall: calls} from the table `strace -c` writes."""
+    calls = {}
+    with open(path) as f:
+        for line in f:
+            parts = line.split()
+            if len(parts) < 5 or not parts[3].isdigit() or parts[-1] == "total":
+                continue
+            calls[parts[-1]] = calls.get(parts[-1], 0) + int(parts[3])
+    return calls
+
+
+def syscall_profile(server, count, user):
+    """System calls and fsyncs per message over `count` 1 KiB messages at 10 sessions, counted by
+    `strace -c -f` attached to every thread of every process of the server (Postfix's master
+    forks new processes; -f follows them)."""
+    if not shutil.which("strace"):
+        return None
+    out = os.path.join(os.path.dirname(server.spool), "strace.txt")
+    args = ["strace", "-c", "-f", "-qq", "-o", out]
+    for tid in thread_ids(server.pid()):
+        args += ["-p", str(tid)]
+    tracer = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(2)  # attaching to a few dozen threads
+    try:
+        run_workload(server, Workload(KIB, 10, count), user)
+    finally:
+        tracer.send_signal(signal.SIGINT)
+        tracer.wait(60)
+    calls = parse_strace_summary(out)
+    syncs = sum(calls.get(name, 0) for name in ("fsync", "fdatasync", "sync_file_range", "msync"))
+    return {"syscalls": sum(calls.values()) / count, "fsyncs": syncs / count,
+            "top": [(name, n / count) for name, n in sorted(calls.items(), key=lambda kv: -kv[1])[:8]]}
 
 
 # ----------------------------------------------------------------------------------------------
@@ -545,36 +630,70 @@ def ratio(a, b, higher_is_better=True):
     return "%.2f" % (a / b)
 
 
+def median_run(runs):
+    """The median of each number over repeated runs; load and steal: the worst seen."""
+    def median(values):
+        values = sorted(values)
+        return values[len(values) // 2]
+    return {
+        "accepted": median([r["accepted"] for r in runs]),
+        "delivered": median([r["delivered"] for r in runs]),
+        "cpu": median([r["cpu"] for r in runs]),
+        "memory": max(r["memory"] for r in runs),
+        "load": (max(r["load"][0] for r in runs), max(r["load"][1] for r in runs)),
+        "steal": max(r["steal"] for r in runs),
+    }
+
+
 def mib(n):
     return "%.0f" % (n / MIB)
 
 
-def render(results, idle, startup, sink, latency, quick, versions):
+def render(results, idle, startup, sink, latency, quick, versions, syscalls, repeat, busy):
     now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     lines = [
         "# Bulwark against Postfix, %s%s" % (now, " (--quick)" if quick else ""),
         "",
+    ]
+    if busy:
+        lines += ["**Busy machine: not a headline.** The load average was %s when the run started "
+                  "(above %.1f); a busy machine slows Postfix's many processes more than one JVM, so "
+                  "these ratios flatter Bulwark." % (versions["load"], BUSY_LOAD), ""]
+    lines += [
         "%s, %d cores, %s; %s; smtp-source on the same machine, one connection per message, "
         "virtual Maildir delivery, loopback only. Both servers run side by side; each workload "
         "goes to one and then the other, after an unmeasured warm-up of 300 messages each. "
-        "Load average before the run: %s." % (platform.platform(), os.cpu_count(), versions["java"],
-                                                     versions["postfix"], versions["load"]),
+        "Load average before the run: %s. Each number is the median of %d run%s per server, the "
+        "servers alternating which goes first." % (platform.platform(), os.cpu_count(), versions["java"],
+                                                     versions["postfix"], versions["load"], repeat,
+                                                     "" if repeat == 1 else "s"),
         "",
         "| workload (body x sessions) | messages | accepted msg/s Bulwark | Postfix | ratio "
-        "| delivered msg/s Bulwark | Postfix | ratio | CPU s/1000 msgs Bulwark | Postfix "
-        "| peak memory MiB Bulwark | Postfix |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| delivered msg/s Bulwark | Postfix | ratio | CPU ms/msg Bulwark | Postfix "
+        "| peak memory MiB Bulwark | Postfix | load before-after (highest) | CPU steal |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for w, b, p in results:
-        lines.append("| %s | %d | %.0f | %.0f | %s | %.0f | %.0f | %s | %.2f | %.2f | %s | %s |" % (
+        lines.append("| %s | %d | %.0f | %.0f | %s | %.0f | %.0f | %s | %.2f | %.2f | %s | %s | %.2f-%.2f | %.1f%% |" % (
             w.label, w.count, b["accepted"], p["accepted"], ratio(b["accepted"], p["accepted"]),
             b["delivered"], p["delivered"], ratio(b["delivered"], p["delivered"]),
-            b["cpu"], p["cpu"], mib(b["memory"]), mib(p["memory"])))
+            b["cpu"], p["cpu"], mib(b["memory"]), mib(p["memory"]),
+            max(b["load"][0], p["load"][0]), max(b["load"][1], p["load"][1]), max(b["steal"], p["steal"])))
     lines += ["", "Accepted: messages / time for smtp-source to finish (every 250 after a durable "
               "queue commit). Delivered: messages / time until the Maildir holds them all. CPU: "
               "user+system seconds of the whole server (all Postfix processes) from the start of "
               "sending until the queue is empty. Memory: proportional set size (PSS) of all the "
               "server's processes, sampled every 0.5 s.", ""]
+    if any(syscalls.values()):
+        lines += ["System calls per message, 1 KiB x 10 sessions, counted by `strace -c -f` on every "
+                  "thread of the server in a separate run (strace slows a server, so that run is not timed):", "",
+                  "| server | system calls/msg | fsyncs/msg | the most frequent calls per message |",
+                  "| --- | ---: | ---: | --- |"]
+        for name, r in syscalls.items():
+            if r:
+                lines.append("| %s | %.1f | %.2f | %s |" % (name, r["syscalls"], r["fsyncs"], ", ".join(
+                    "%s %.1f" % (call, per_message) for call, per_message in r["top"])))
+        lines.append("")
     if latency:
         lines.append("Per-transaction latency, one client sending 1 KiB messages one after another, from "
                      "connect to the 250 after the data: Bulwark p50 %.2f ms, p99 %.2f ms; Postfix p50 %.2f ms, "
@@ -671,17 +790,20 @@ def main():
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--idle-sessions", type=int, default=10000)
     parser.add_argument("--only", choices=["Bulwark", "Postfix"])
+    parser.add_argument("--repeat", type=int, help="runs of each workload per server (default 3, --quick 1)")
     args = parser.parse_args()
+    repeat = args.repeat or (1 if args.quick else 3)
 
     plan = workloads(args.quick)
     LOAD[0] = " ".join(open("/proc/loadavg").read().split()[:3])
-    users = [w.user for w in plan] + ["idle", "warmup", "latency"]
+    users = [w.user for w in plan] + ["idle", "warmup", "latency", "profile"]
     work = tempfile.mkdtemp(prefix="bulwark-bench-")
     os.chmod(work, 0o755)
     servers = [Bulwark(args.root, work), Postfix(work)]
     if args.only:
         servers = [s for s in servers if s.name == args.only]
     measured = {}
+    syscalls = {}
     latency = {}
     idle = []
     startup = {"Bulwark": [], "Postfix": []}
@@ -699,13 +821,22 @@ def main():
             run_workload(server, Workload(KIB, 10, 300), "warmup")
         # Each workload on one server and then the other, so that a change in the machine's
         # load (other jobs, the disk's write-back) touches both alike.
+        # Repeated runs alternate which server goes first; the tables show medians.
         for w in plan:
-            for server in servers:
-                print("bench: %-8s %-14s %5d messages ..." % (server.name, w.label, w.count), end="", flush=True)
-                r = run_workload(server, w)
-                measured[(server.name, w.label)] = r
-                print(" accepted %6.0f/s delivered %6.0f/s cpu %.2f s/1000 mem %s MiB" % (
-                    r["accepted"], r["delivered"], r["cpu"], mib(r["memory"])), flush=True)
+            for rep in range(repeat):
+                for server in (servers if rep % 2 == 0 else servers[::-1]):
+                    print("bench: %-8s %-14s %5d messages ..." % (server.name, w.label, w.count),
+                          end="", flush=True)
+                    r = run_workload(server, w)
+                    measured.setdefault((server.name, w.label), []).append(r)
+                    print(" accepted %6.0f/s delivered %6.0f/s cpu %.2f s/1000 mem %s MiB load %.2f->%.2f"
+                          " steal %.1f%%" % (r["accepted"], r["delivered"], r["cpu"], mib(r["memory"]),
+                                             r["load"][0], r["load"][1], r["steal"]), flush=True)
+        for server in servers:
+            syscalls[server.name] = syscall_profile(server, 300 if args.quick else 1000, "profile")
+            if syscalls[server.name]:
+                print("bench: %-8s %.1f system calls and %.2f fsyncs per message" % (
+                    server.name, syscalls[server.name]["syscalls"], syscalls[server.name]["fsyncs"]), flush=True)
         for server in servers:
             latency[server.name] = transaction_latency(server, 200 if args.quick else 1000, "latency")
             print("bench: %-8s latency p50 %.2f ms p99 %.2f ms" % (
@@ -729,8 +860,10 @@ def main():
     if args.only:
         shutil.rmtree(work, ignore_errors=True)
         return 0
-    results = [(w, measured[("Bulwark", w.label)], measured[("Postfix", w.label)]) for w in plan]
-    md = render(results, idle, startup, sink, latency, args.quick, versions())
+    results = [(w, median_run(measured[("Bulwark", w.label)]), median_run(measured[("Postfix", w.label)]))
+               for w in plan]
+    busy = float(LOAD[0].split()[0]) > BUSY_LOAD
+    md = render(results, idle, startup, sink, latency, args.quick, versions(), syscalls, repeat, busy)
     directory = os.path.join(args.root, "bench", "results")
     os.makedirs(directory, exist_ok=True)
     stem = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%d-%H%M") + ("-quick" if args.quick else "")
@@ -741,7 +874,12 @@ def main():
     for name in (stem + ".md", "latest.md"):
         with open(os.path.join(directory, name), "w") as f:
             f.write(md)
-    update_readme(os.path.join(args.root, "README.md"), md, "latest.png" if png else None)
+    # The README's numbers come only from a quiet machine and the median of at least 3 runs.
+    if not busy and repeat >= 3 and not args.quick:
+        update_readme(os.path.join(args.root, "README.md"), md, "latest.png" if png else None)
+    else:
+        print("bench: README not updated: %s" % ("busy machine (load %s)" % LOAD[0] if busy
+                                                  else "fewer than 3 runs per workload"), file=sys.stderr)
     print(md)
     shutil.rmtree(work, ignore_errors=True)
     return 0
