@@ -453,16 +453,6 @@ def run_sink(count):
 # System calls per message: strace slows a server down, so this is a separate, untimed run
 
 
-def thread_ids(root):
-    out = []
-    for pid in tree(root):
-        try:
-            out.extend(int(t) for t in os.listdir("/proc/%d/task" % pid))
-        except OSError:
-            pass
-    return out
-
-
 def parse_strace_summary(path):
     """{syscall: calls} from the table `strace -c` writes."""
     calls = {}
@@ -477,16 +467,16 @@ def parse_strace_summary(path):
 
 def syscall_profile(server, count, user):
     """System calls and fsyncs per message over `count` 1 KiB messages at 10 sessions, counted by
-    `strace -c -f` attached to every thread of every process of the server (Postfix's master
-    forks new processes; -f follows them)."""
+    `strace -c -f` attached to every process of the server (strace takes each process's threads
+    along; Postfix's master forks new processes, and -f follows them)."""
     if not shutil.which("strace"):
         return None
     out = os.path.join(os.path.dirname(server.spool), "strace.txt")
     args = ["strace", "-c", "-f", "-qq", "-o", out]
-    for tid in thread_ids(server.pid()):
-        args += ["-p", str(tid)]
+    for pid in tree(server.pid()):
+        args += ["-p", str(pid)]
     tracer = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    time.sleep(2)  # attaching to a few dozen threads
+    time.sleep(2)  # strace attaches to every thread before the run starts
     try:
         run_workload(server, Workload(KIB, 10, count), user)
     finally:
