@@ -417,7 +417,7 @@ final class MessageDelivery {
     }
 
     private void removeMessage() throws IOException {
-        context.queue().remove(QueueName.ACTIVE, message.id());
+        context.queue().removeDone(QueueName.ACTIVE, message.id());
         context.warnings().forget(message.id());
         context.log().removed(message);
     }

@@ -41,6 +41,8 @@ public final class MailQueue {
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
     private static final String MAILDROP = "maildrop";
     private static final String SPENT = "spent";
+    /** How long the removal of a finished message may wait for a directory fsync it can share. */
+    private volatile Duration doneSyncDelay = Duration.ofMillis(50);
 
     private final Path directory;
     private final Map<QueueName, Path> paths = new EnumMap<>(QueueName.class);
@@ -339,17 +341,36 @@ public final class MailQueue {
     }
 
     /**
-     * Removes a finished message, durably: for the queue manager the removal is what records
-     * the last recipients done. In the server the file is kept in spent/ for reuse (see
-     * {@link SpentFiles}); either way its name is gone from the queue. The directory fsync is shared with concurrent moves and
-     * removals, and on a journalling file system often already done by another file's fsync.
+     * Removes a message durably (postsuper -d: a deleted message must not come back). In the
+     * server the file is kept in spent/ for reuse (see {@link SpentFiles}); either way its name is
+     * gone from the queue. The directory fsync is shared with concurrent moves and removals.
      */
     public void remove(QueueName queue, QueueId id) throws IOException {
+        unlink(queue, id);
+        syncs.get(queue).sync();
+    }
+
+    /**
+     * Removes a message whose every recipient is done, without waiting for the directory's
+     * fsync: the next commit's fsync of that directory covers the removal, or one within
+     * 50 ms. Should the machine crash before, the message comes back and is
+     * delivered again: a duplicate, never a loss. A removed file is reused only after that fsync.
+     */
+    public void removeDone(QueueName queue, QueueId id) throws IOException {
+        unlink(queue, id);
+        syncs.get(queue).syncSoon(doneSyncDelay);
+    }
+
+    /** Another wait for {@link #removeDone}'s fsync (tests use a long one to see the order of events). */
+    void doneSyncDelay(Duration delay) {
+        doneSyncDelay = delay;
+    }
+
+    private void unlink(QueueName queue, QueueId id) throws IOException {
         Path file = path(queue, id);
-        if (!spent.retire(file)) {
+        if (!spent.retire(file, syncs.get(queue))) {
             Files.delete(file);
         }
-        syncs.get(queue).sync();
     }
 
     /**

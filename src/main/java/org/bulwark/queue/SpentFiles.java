@@ -12,6 +12,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.bulwark.util.GroupFsync;
 
 /**
  * Queue files of finished messages, kept for reuse as new queue files. On ext4 without a journal
@@ -26,10 +27,17 @@ final class SpentFiles {
     private static final int LIMIT = 256;
 
     private final Path directory;
-    private final ConcurrentLinkedQueue<Path> files = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Kept> files = new ConcurrentLinkedQueue<>();
     private final AtomicInteger count = new AtomicInteger();
     private final AtomicLong names = new AtomicLong();
     private volatile boolean enabled;
+
+    /**
+     * A kept file, and the fsync that makes its old name's removal durable: a file is reused only
+     * once that fsync is done, or a machine crash could bring the old name back on new content.
+     */
+    private record Kept(Path file, GroupFsync source, long ticket) {
+    }
 
     SpentFiles(Path directory) {
         this.directory = directory;
@@ -54,9 +62,9 @@ final class SpentFiles {
     /**
      * Moves a finished message's file here instead of removing it; false when the pool is full
      * (or not kept by this process), and the caller removes the file. Like a removal, the move
-     * is durable only once the source directory is synced.
+     * is durable only once the source directory is synced: {@code source} is that directory's fsync.
      */
-    boolean retire(Path file) throws IOException {
+    boolean retire(Path file, GroupFsync source) throws IOException {
         if (!enabled || count.incrementAndGet() > LIMIT) {
             if (enabled) {
                 count.decrementAndGet();
@@ -71,7 +79,7 @@ final class SpentFiles {
             count.decrementAndGet();
             throw e;
         }
-        files.add(spent);
+        files.add(new Kept(spent, source, source.ticket()));
         return true;
     }
 
@@ -82,8 +90,12 @@ final class SpentFiles {
      * FileAlreadyExistsException and keeps the file.
      */
     FileChannel take(Path target) throws IOException {
-        Path spent;
-        while ((spent = files.poll()) != null) {
+        Kept kept;
+        while ((kept = files.peek()) != null && kept.source().covered(kept.ticket())) {
+            if (!files.remove(kept)) {
+                continue; // another writer took it
+            }
+            Path spent = kept.file();
             count.decrementAndGet();
             try {
                 // A link, unlike a rename, fails rather than replace a file of the same name.
@@ -92,7 +104,7 @@ final class SpentFiles {
                 continue; // removed by hand: take the next one
             } catch (FileAlreadyExistsException taken) {
                 count.incrementAndGet();
-                files.add(spent);
+                files.add(kept);
                 throw taken;
             }
             try {

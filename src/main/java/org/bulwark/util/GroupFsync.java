@@ -2,6 +2,7 @@ package org.bulwark.util;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -9,6 +10,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * Coalesces directory fsyncs: while one fsync of a directory runs, every caller that arrives
  * waits for the next one, which a single thread then does for all of them. A caller returns only
  * after an fsync that started after its call, so its earlier rename is covered.
+ *
+ * <p>A change whose loss in a machine crash costs only a repeated delivery (removing a delivered
+ * message) need not wait: {@link #syncSoon} leaves it to the next fsync of the directory, which a
+ * commit usually brings within milliseconds, or to one done after a short delay.
  */
 public final class GroupFsync {
 
@@ -18,6 +23,9 @@ public final class GroupFsync {
     private long started;
     private long completed;
     private boolean running;
+    /** The generation an fsync must reach to cover every {@link #syncSoon} call so far. */
+    private long pending;
+    private boolean flushScheduled;
 
     public GroupFsync(Path directory) {
         this.directory = directory;
@@ -46,6 +54,68 @@ public final class GroupFsync {
             }
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** A ticket for the changes made so far: {@link #covered} once an fsync that covers them is done. */
+    public long ticket() {
+        lock.lock();
+        try {
+            return started + 1;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Whether an fsync that started after {@link #ticket()} returned this ticket has completed. */
+    public boolean covered(long ticket) {
+        lock.lock();
+        try {
+            return completed >= ticket;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Makes the changes so far durable within {@code delay} without waiting for it: the next
+     * {@link #sync} covers them, and if none comes, one runs after the delay. A failed delayed
+     * fsync is not reported (the next sync of the directory reports its own).
+     */
+    public void syncSoon(Duration delay) {
+        lock.lock();
+        try {
+            pending = Math.max(pending, started + 1);
+            if (flushScheduled) {
+                return;
+            }
+            flushScheduled = true;
+        } finally {
+            lock.unlock();
+        }
+        Thread.ofVirtual().name("fsync-soon").start(() -> flushAfter(delay));
+    }
+
+    private void flushAfter(Duration delay) {
+        try {
+            Thread.sleep(delay);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        boolean needed;
+        lock.lock();
+        try {
+            flushScheduled = false;
+            needed = completed < pending;
+        } finally {
+            lock.unlock();
+        }
+        if (needed) {
+            try {
+                sync();
+            } catch (IOException ignored) {
+                // The directory is gone or failing: the next caller of sync() hears of it.
+            }
         }
     }
 }

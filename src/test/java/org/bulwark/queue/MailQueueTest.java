@@ -315,6 +315,31 @@ class MailQueueTest {
     }
 
     @Test
+    void aFileRemovedWhenDoneIsReusedOnlyAfterItsRemovalIsSynced() throws IOException {
+        queue.recover();
+        queue.doneSyncDelay(java.time.Duration.ofHours(1)); // only commits sync active/ here
+        QueueId first = commit(simpleEnvelope(), "x\n");
+        Object inode = inode(queue.path(QueueName.ACTIVE, first));
+        queue.removeDone(QueueName.ACTIVE, first);
+        assertThat(queue.list(QueueName.ACTIVE)).isEmpty();
+
+        // The removal is not durable yet: reusing the file now could bring its old name back on
+        // new content after a machine crash, so the next message gets a file of its own.
+        QueueId second = commit(simpleEnvelope(), "y\n");
+        assertThat(inode(queue.path(QueueName.ACTIVE, second))).isNotEqualTo(inode);
+
+        // That commit synced active/, which covers the first removal: its file is reused now.
+        queue.removeDone(QueueName.ACTIVE, second);
+        QueueId third = commit(simpleEnvelope(), "z\n");
+        assertThat(inode(queue.path(QueueName.ACTIVE, third))).isEqualTo(inode);
+        assertThat(content(queue.read(QueueName.ACTIVE, third))).isEqualTo("z\n");
+    }
+
+    private static Object inode(Path file) throws IOException {
+        return Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+    }
+
+    @Test
     void recoverEmptiesTheSpentFilesAndAQueueWithoutRecoverKeepsNone() throws IOException {
         QueueId plain = commit(simpleEnvelope(), "x\n");
         queue.remove(QueueName.ACTIVE, plain);
