@@ -13,6 +13,7 @@ import org.bulwark.config.Config;
 import org.bulwark.config.InetService;
 import org.bulwark.config.ServiceEntry;
 import org.bulwark.table.NetworkList;
+import org.bulwark.util.IpAddresses;
 
 /**
  * The open-relay self-test: a client outside {@code mynetworks} asks the first inet smtpd service
@@ -87,7 +88,7 @@ final class DoctorRelayCheck {
                 inside.add(source);
                 continue;
             }
-            String name = DoctorTexts.relayName(port, source.getHostAddress());
+            String name = DoctorTexts.relayName(port, IpAddresses.format(source));
             try {
                 String reply = RelayProbe.probe(source, target, run.myhostname);
                 run.add(name, !reply.startsWith("2"), DoctorTexts.relayReply(RelayProbe.RECIPIENT, reply), "");

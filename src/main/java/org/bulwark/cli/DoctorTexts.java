@@ -80,7 +80,8 @@ final class DoctorTexts {
     /** Said instead of a result when the probe could only come from inside mynetworks, which may relay. */
     static String relayNotChecked(List<InetAddress> inside, String host, int port, String recipient) {
         return "not checked: every address this host can connect from is in mynetworks ("
-                + (inside.isEmpty() ? "none reaches the listener" : addresses(inside))
+                + (inside.isEmpty() ? "none reaches the listener"
+                        : String.join(", ", inside.stream().map(org.bulwark.util.IpAddresses::format).toList()))
                 + "); check from outside with swaks --server " + host + ":" + port + " --to " + recipient
                 + " --quit-after RCPT, which must be refused";
     }
