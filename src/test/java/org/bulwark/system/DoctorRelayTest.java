@@ -30,8 +30,14 @@ class DoctorRelayTest {
     Path root;
 
     private static String doctor(Path conf, TestDnsServer dns, String... more) {
-        List<String> args = new ArrayList<>(List.of("-c", conf.toString(), "doctor", "--dns-server", dns.address()));
+        List<String> args = new ArrayList<>(List.of("--dns-server", dns.address()));
         args.addAll(List.of(more));
+        return doctor(conf, args.toArray(String[]::new));
+    }
+
+    private static String doctor(Path conf, String... options) {
+        List<String> args = new ArrayList<>(List.of("-c", conf.toString(), "doctor"));
+        args.addAll(List.of(options));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         PrintStream saved = System.out;
         System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
@@ -60,8 +66,11 @@ class DoctorRelayTest {
         try (TestDnsServer dns = TestDnsServer.start(); MailSystemFixture system = new MailSystemFixture(root)) {
             // The classic mistake: a provider's whole range trusted through an access table.
             system.set("smtpd_relay_restrictions",
-                    "permit_mynetworks, check_client_access inline:{127.0.0.2=OK}, reject_unauth_destination").start();
-            assertThat(doctor(system.conf, dns, LOOPBACK_SOURCES)).contains("✗ not an open relay: 127.0.0.2 may not send "
+                    "permit_mynetworks, check_client_access inline:{127.0.0.2=OK}, reject_unauth_destination")
+                    .set("dns_servers", dns.address()).start();
+            assertThat(doctor(system.conf, LOOPBACK_SOURCES))
+                    .startsWith("resolver: " + dns.address() + " (dns_servers)\n")
+                    .contains("✗ not an open relay: 127.0.0.2 may not send "
                     + "through port " + system.port() + " to others: RCPT TO:<relay-test@relay-test.example.com> answered 250");
         }
     }
