@@ -77,10 +77,8 @@ class DoctorRelayTest {
 
     @Test
     void theShippedConfigurationIsNotCheckedFromInsideItsMynetworksRatherThanFailed() throws Exception {
-        Path conf = shippedConf();
         int port = MailSystemFixture.freePort();
-        Path masterCf = conf.resolve("master.cf");
-        Files.writeString(masterCf, Files.readString(masterCf).replace("127.0.0.1:2525", "127.0.0.1:" + port));
+        Path conf = shippedConf(port);
         try (TestDnsServer dns = TestDnsServer.start(); Master master = Master.start(conf)) {
             assertThat(doctor(conf, dns, LOOPBACK_SOURCES))
                     .contains("– not an open relay: a client outside mynetworks may not send through port " + port
@@ -93,10 +91,8 @@ class DoctorRelayTest {
 
     @Test
     void theShippedConfigurationRefusesAClientOutsideMynetworks() throws Exception {
-        Path conf = shippedConf();
         int port = MailSystemFixture.freePort();
-        Path masterCf = conf.resolve("master.cf");
-        Files.writeString(masterCf, Files.readString(masterCf).replace("127.0.0.1:2525", "127.0.0.1:" + port));
+        Path conf = shippedConf(port);
         Path mainCf = conf.resolve("main.cf");
         Files.writeString(mainCf, Files.readString(mainCf).replace("mynetworks = 127.0.0.0/8", "mynetworks = 127.0.0.1/32"));
         try (TestDnsServer dns = TestDnsServer.start(); Master master = Master.start(conf)) {
@@ -126,14 +122,16 @@ class DoctorRelayTest {
         }
     }
 
-    /** conf/ as shipped, copied beside a var/ of its own. */
-    private Path shippedConf() throws Exception {
+    /** conf/ as shipped, copied beside a var/ of its own, listening on {@code port} instead of 2525. */
+    private Path shippedConf(int port) throws Exception {
         Path conf = Files.createDirectories(root.resolve("conf"));
         try (Stream<Path> files = Files.list(Path.of("conf"))) {
             for (Path file : files.toList()) {
                 Files.copy(file, conf.resolve(file.getFileName()));
             }
         }
+        Path masterCf = conf.resolve("master.cf");
+        Files.writeString(masterCf, Files.readString(masterCf).replace("127.0.0.1:2525", "127.0.0.1:" + port));
         return conf;
     }
 }
