@@ -119,6 +119,12 @@ class DoctorRelayTest {
                             + "not checked: every address this host can connect from is in mynetworks "
                             + "(127.0.0.1, 127.0.0.2, ::1)")
                     .doesNotContain("✗ not an open relay");
+            assertThat(doctor(etc, dns, "--json", "--relay-probe-from", "127.0.0.1"))
+                    .as("the resolver line goes to standard error: the output stays one JSON array")
+                    .startsWith("[\n  {\"check\": ")
+                    .contains("{\"check\": \"not an open relay: a client outside mynetworks may not send through port 25 "
+                            + "to others\", \"ok\": null, \"required\": true, \"detail\": \"not checked: ")
+                    .endsWith("}\n]\n");
         }
     }
 
