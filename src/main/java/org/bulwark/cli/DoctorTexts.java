@@ -60,16 +60,30 @@ final class DoctorTexts {
         return address.getHostAddress() + " is not listed on " + zone;
     }
 
-    static String relayName(java.net.InetSocketAddress server, String source) {
-        return "not an open relay: " + source + " may not send through port " + server.getPort() + " to others";
+    static String relayName(int port, String client) {
+        return "not an open relay: " + client + " may not send through port " + port + " to others";
+    }
+
+    static String outsideClient() {
+        return "a client outside mynetworks";
     }
 
     static String relayReply(String recipient, String reply) {
         return "RCPT TO:<" + recipient + "> answered " + reply;
     }
 
-    static String relayUnreachable(String reason) {
-        return "could not talk to the server (is it running?): " + reason;
+    static String relayUnreachable(java.net.InetSocketAddress server, String reason) {
+        return "could not talk to the server at " + server.getAddress().getHostAddress() + " port " + server.getPort()
+                + " (is it running?): " + reason;
+    }
+
+    /** Said instead of a result when the probe could only come from inside mynetworks, which may relay. */
+    static String relayNotChecked(List<InetAddress> inside, String host, int port, String recipient) {
+        return "not checked: every address this host can connect from is in mynetworks ("
+                + (inside.isEmpty() ? "none reaches the listener"
+                        : String.join(", ", inside.stream().map(org.bulwark.util.IpAddresses::format).toList()))
+                + "); check from outside with swaks --server " + host + ":" + port + " --to " + recipient
+                + " --quit-after RCPT, which must be refused";
     }
 
     static String tlsName() {
@@ -81,7 +95,7 @@ final class DoctorTexts {
     }
 
     static String certExpiryName() {
-        return "TLS certificate is valid now and for more than " + Doctor.EXPIRY_WARNING.toDays() + " days";
+        return "TLS certificate is valid now and for more than " + DoctorTlsChecks.EXPIRY_WARNING.toDays() + " days";
     }
 
     static String keyModeName(String keyFile) {
@@ -191,7 +205,7 @@ final class DoctorTexts {
         if (!notAfter.isAfter(now)) {
             return "EXPIRED " + notAfter + ": renew it (certbot renew) and run bulwark reload";
         }
-        if (!notAfter.isAfter(now.plus(Doctor.EXPIRY_WARNING))) {
+        if (!notAfter.isAfter(now.plus(DoctorTlsChecks.EXPIRY_WARNING))) {
             return "expires " + notAfter + ", in " + Duration.between(now, notAfter).toDays()
                     + " days: renewal is not happening (check certbot's timer)";
         }
@@ -243,4 +257,17 @@ final class DoctorTexts {
         return "_dmarc." + domain + ". IN TXT \"v=DMARC1; p=none; rua=mailto:postmaster@" + domain + "\"";
     }
 
+    static String resolver(String servers, String source) {
+        return "resolver: " + servers + " (" + source + ")";
+    }
+
+    /** Said so, not done quietly: a block list may refuse a public resolver, and tests must not use it. */
+    static String systemResolver(List<String> servers) {
+        return "resolver: the system's (" + (servers.isEmpty() ? "none configured" : String.join(", ", servers))
+                + "); name another with --dns-server or dns_servers";
+    }
+
+    static String notAnAddress(String option, String text) {
+        return option + ": \"" + text + "\" is not an IP address";
+    }
 }

@@ -1,10 +1,23 @@
 package org.bulwark.mailauth;
 
+import java.io.IOException;
+import java.security.GeneralSecurityException;
+import java.security.InvalidKeyException;
+import java.security.KeyFactory;
+import java.security.PrivateKey;
 import java.security.PublicKey;
+import java.security.interfaces.RSAPrivateCrtKey;
+import java.security.spec.RSAPublicKeySpec;
+import java.security.spec.X509EncodedKeySpec;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
+import org.bouncycastle.asn1.edec.EdECObjectIdentifiers;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
+import org.bouncycastle.crypto.util.PrivateKeyFactory;
 
 /** The DNS TXT record that publishes a signing key (RFC 6376 §3.6.1, RFC 8463 §4). */
 public final class DkimKeyRecords {
@@ -35,5 +48,36 @@ public final class DkimKeyRecords {
         }
         return selector + "._domainkey\tIN\tTXT\t( " + String.join("\n\t  ", strings) + " )  ; ----- DKIM key "
                 + selector + " for " + domain;
+    }
+
+    /**
+     * The public half of a signing key read from its file: RSA from the private key's CRT
+     * parameters, Ed25519 derived from its seed (RFC 8032 §5.1.5).
+     *
+     * @throws GeneralSecurityException for a key that does not sign DKIM
+     */
+    public static PublicKey publicKeyOf(PrivateKey key) throws GeneralSecurityException {
+        if (key instanceof RSAPrivateCrtKey rsa) {
+            return KeyFactory.getInstance("RSA").generatePublic(new RSAPublicKeySpec(rsa.getModulus(), rsa.getPublicExponent()));
+        }
+        try {
+            if (PrivateKeyFactory.createKey(key.getEncoded()) instanceof Ed25519PrivateKeyParameters ed) {
+                SubjectPublicKeyInfo info = new SubjectPublicKeyInfo(new AlgorithmIdentifier(EdECObjectIdentifiers.id_Ed25519),
+                        ed.generatePublicKey().getEncoded());
+                return KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(info.getEncoded()));
+            }
+        } catch (IOException | IllegalArgumentException e) {
+            throw new InvalidKeyException(key.getAlgorithm() + " key: " + e.getMessage(), e);
+        }
+        throw new InvalidKeyException(key.getAlgorithm() + " keys do not sign DKIM");
+    }
+
+    /**
+     * Whether a published key record holds the public half of {@code key}, read as a verifier
+     * reads it (RFC 6376 §3.6.1): a revoked, malformed or too short key is not this one.
+     */
+    public static boolean publishes(String txt, PrivateKey key) throws GeneralSecurityException {
+        DkimKey published = DkimKey.parse(txt, DkimKeyFiles.algorithmOf(key));
+        return published.usable() && Arrays.equals(published.key().getEncoded(), publicKeyOf(key).getEncoded());
     }
 }

@@ -44,6 +44,15 @@ public record DmarcRecord(Policy policy, Policy subdomainPolicy, int percent, bo
                 "s".equalsIgnoreCase(tags.get("aspf")), rua);
     }
 
+    /** A published TXT record read as a receiver reads it (§6.6.3); empty when it is not a valid DMARC record. */
+    public static java.util.Optional<DmarcRecord> published(String txt) {
+        try {
+            return isDmarc1(txt) ? java.util.Optional.of(parse(txt)) : java.util.Optional.empty();
+        } catch (IllegalArgumentException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
     /** The alignment mode keywords of the aggregate report schema (RFC 7489 Appendix C). */
     public String adkim() {
         return strictDkim ? "s" : "r";
