@@ -20,7 +20,6 @@ import org.bulwark.protocol.ProtocolException;
 import org.bulwark.protocol.RcptParameters;
 import org.bulwark.protocol.Replies;
 import org.bulwark.restrict.Decision;
-import org.bulwark.restrict.MessageActions;
 import org.bulwark.restrict.Stage;
 
 /**
@@ -235,7 +234,7 @@ final class MailCommands {
             return session.fail(Replies.QUEUE_WRITE_ERROR);
         }
         Decision decision = session.check(Stage.END_OF_DATA,
-                session.context(tx.sender, tx.firstRecipient(), content.received()), MessageActions.NONE);
+                session.context(tx.sender, tx.firstRecipient(), content.received()), null);
         if (decision instanceof Decision.Refuse refuse) {
             session.logReject(SmtpSession.AFTER_DOT, refuse.reply(), tx.givenSender, tx.firstRecipient());
             session.resetTransaction();

@@ -21,7 +21,6 @@ import org.bulwark.protocol.PathArgument;
 import org.bulwark.protocol.Replies;
 import org.bulwark.protocol.SmtpInput;
 import org.bulwark.restrict.Decision;
-import org.bulwark.restrict.MessageActions;
 import org.bulwark.restrict.SmtpdContext;
 import org.bulwark.restrict.Stage;
 
@@ -235,7 +234,7 @@ final class SmtpSession implements Runnable {
     }
 
     private void greet() throws IOException {
-        Decision decision = check(Stage.CONNECT, context(null, null), MessageActions.NONE);
+        Decision decision = check(Stage.CONNECT, context(null, null), null);
         if (decision instanceof Decision.Refuse refuse) {
             accessDenied = refuse.reply();
             logReject(AFTER_CONNECT, refuse.reply(), null, null);
@@ -348,7 +347,7 @@ final class SmtpSession implements Runnable {
         // RFC 5321 §4.1.4: HELO/EHLO resets the state like RSET.
         resetTransaction();
         helo = command.argument();
-        Decision decision = check(Stage.HELO, context(null, null), MessageActions.NONE);
+        Decision decision = check(Stage.HELO, context(null, null), null);
         if (decision instanceof Decision.Refuse refuse) {
             logReject("HELO", refuse.reply(), null, null);
             helo = null;
@@ -389,7 +388,7 @@ final class SmtpSession implements Runnable {
         MailAddress sender = transaction == null ? null : transaction.sender;
         MailAddress givenSender = transaction == null ? null : transaction.givenSender;
         Decision decision = check(Stage.RCPT, context(sender, address).withGivenAddresses(givenSender, given),
-                MessageActions.NONE);
+                null);
         if (decision instanceof Decision.Refuse refuse) {
             logReject("VRFY", refuse.reply(), givenSender, given);
             return fail(refuse.reply());
@@ -412,7 +411,7 @@ final class SmtpSession implements Runnable {
         if (!site.matches("[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?|\\[[0-9A-Fa-f:.]+\\]")) {
             return fail(Replies.ETRN_BAD_PARAMETER);
         }
-        Decision decision = check(Stage.ETRN, context(null, null), MessageActions.NONE);
+        Decision decision = check(Stage.ETRN, context(null, null), null);
         if (decision instanceof Decision.Refuse refuse) {
             logReject("ETRN", refuse.reply(), null, null);
             return fail(refuse.reply());
@@ -427,10 +426,13 @@ final class SmtpSession implements Runnable {
      * Asks the restrictions. A HANGUP answer ends the session where it stands, as Postfix's
      * smtpd does with a quiet long jump: {@link #converse} catches it and closes without a reply.
      */
-    Decision check(Stage stage, SmtpdContext context, MessageActions actions) {
-        Decision decision = restrictions.check(stage, context, actions);
+    Decision check(Stage stage, SmtpdContext context, Transaction target) {
+        Decision decision = restrictions.check(stage, context);
         if (decision instanceof Decision.Hangup) {
             throw new Hangup();
+        }
+        if (target != null) {
+            target.apply(decision.actions());
         }
         return decision;
     }

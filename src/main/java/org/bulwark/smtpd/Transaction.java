@@ -8,10 +8,10 @@ import org.bulwark.mail.MailAddress;
 import org.bulwark.mail.Recipient;
 import org.bulwark.protocol.ContentSink;
 import org.bulwark.protocol.MailParameters;
-import org.bulwark.restrict.MessageActions;
+import org.bulwark.restrict.MessageAction;
 
 /** One mail transaction (RFC 5321 §3.3): from MAIL to the end of DATA/BDAT, RSET or a failure. */
-final class Transaction implements MessageActions {
+final class Transaction {
 
     /** Postfix stamps a message's arrival at MAIL FROM. */
     final Instant arrival = Instant.now();
@@ -45,39 +45,27 @@ final class Transaction implements MessageActions {
         this.parameters = parameters;
     }
 
-    @Override
-    public void prepend(String header) {
-        if (!prepended.contains(header)) {
-            prepended.add(header);
+    /** Carries out what the restrictions asked of the message (access(5) actions, in order). */
+    void apply(List<MessageAction> actions) {
+        for (MessageAction action : actions) {
+            switch (action) {
+                case MessageAction.Prepend p -> {
+                    if (!prepended.contains(p.header())) {
+                        prepended.add(p.header());
+                    }
+                }
+                case MessageAction.Hold h -> hold = true;
+                case MessageAction.Discard d -> discard = true;
+                case MessageAction.Redirect r -> redirect = r.address();
+                case MessageAction.Bcc b -> {
+                    if (!bcc.contains(b.address())) {
+                        bcc.add(b.address());
+                    }
+                }
+                // access(5): when several FILTER actions fire, the last one wins.
+                case MessageAction.Filter f -> filter = f.transportAndNexthop();
+            }
         }
-    }
-
-    @Override
-    public void hold(String reason) {
-        hold = true;
-    }
-
-    @Override
-    public void discard(String reason) {
-        discard = true;
-    }
-
-    @Override
-    public void redirect(MailAddress address) {
-        redirect = address;
-    }
-
-    @Override
-    public void bcc(MailAddress address) {
-        if (!bcc.contains(address)) {
-            bcc.add(address);
-        }
-    }
-
-    @Override
-    public void filter(String transportAndNexthop) {
-        // access(5): when several FILTER actions fire, the last one wins.
-        filter = transportAndNexthop;
     }
 
     /** The envelope recipients after REDIRECT and BCC actions (access(5)). */
