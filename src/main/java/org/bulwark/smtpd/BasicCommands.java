@@ -56,8 +56,8 @@ final class BasicCommands {
         }
         MailAddress address = settings.qualify(given);
         Transaction tx = state.transaction();
-        MailAddress sender = tx == null ? null : tx.sender;
-        MailAddress givenSender = tx == null ? null : tx.givenSender;
+        MailAddress sender = tx == null ? null : tx.sender();
+        MailAddress givenSender = tx == null ? null : tx.givenSender();
         Decision decision = checks.check(Stage.RCPT,
                 state.context(sender, address).withGivenAddresses(givenSender, given));
         if (decision instanceof Decision.Refuse refuse) {

@@ -108,13 +108,13 @@ final class MailCommands {
         } catch (ProtocolException e) {
             return io.fail(e.reply());
         }
-        if (path.nonAscii() && !tx.parameters.smtputf8()) {
+        if (path.nonAscii() && !tx.parameters().smtputf8()) {
             return io.fail(Replies.UNDECLARED_UTF8);
         }
-        if (settings.recipientLimit() > 0 && tx.recipients.size() >= settings.recipientLimit()) {
+        if (settings.recipientLimit() > 0 && tx.recipientCount() >= settings.recipientLimit()) {
             io.reply(Replies.TOO_MANY_RECIPIENTS);
             // Postfix forgives a few recipients over the limit before it counts them as errors.
-            return tx.overshoot++ < settings.recipientOvershootLimit();
+            return tx.overshootForgiven(settings.recipientOvershootLimit());
         }
         SmtpReply tooManyRecipients = anvil.recipient(state.clientAddress(), state.nameAndAddress());
         if (tooManyRecipients != null) {
@@ -123,14 +123,14 @@ final class MailCommands {
         MailAddress givenRecipient = path.address();
         MailAddress recipient = settings.qualify(givenRecipient);
         Decision decision = checks.check(Stage.RCPT,
-                state.context(tx.sender, recipient).withGivenAddresses(tx.givenSender, givenRecipient));
+                state.context(tx.sender(), recipient).withGivenAddresses(tx.givenSender(), givenRecipient));
         tx.apply(decision.actions());
         if (decision instanceof Decision.Refuse refuse) {
-            log.reject("RCPT", refuse.reply(), tx.givenSender, givenRecipient);
+            log.reject("RCPT", refuse.reply(), tx.givenSender(), givenRecipient);
             return io.fail(refuse.reply());
         }
         String original = parameters.orcpt() != null ? parameters.orcpt() : path.original();
-        tx.recipients.add(new Recipient(recipient, original, parameters.dsnNotify()));
+        tx.recipientAccepted(new Recipient(recipient, original, parameters.dsnNotify()));
         return io.respond(Replies.RECIPIENT_OK);
     }
 
@@ -139,13 +139,13 @@ final class MailCommands {
         if (tx == null) {
             return io.fail(Replies.NEED_RCPT);
         }
-        if (tx.recipients.isEmpty()) {
+        if (tx.recipientCount() == 0) {
             return io.fail(Replies.NO_VALID_RECIPIENTS);
         }
         if (command.hasArgument()) {
             return io.fail(Replies.DATA_SYNTAX);
         }
-        if (tx.chunking) {
+        if (tx.chunking()) {
             return io.fail(Replies.DATA_AFTER_BDAT);
         }
         if (!startContent(tx)) {
@@ -158,7 +158,7 @@ final class MailCommands {
                 ? BareNewline.NORMALIZE : settings.bareNewline();
         DataReader reader = new DataReader(mode, settings.lineLengthLimit());
         io.contentFollows();
-        DataReader.Outcome outcome = reader.read(io.input(), tx.content);
+        DataReader.Outcome outcome = reader.read(io.input(), tx.content());
         io.reached(SessionIo.AFTER_DOT);
         if (outcome == DataReader.Outcome.BARE_NEWLINE) {
             state.transactionEnded();
@@ -178,19 +178,19 @@ final class MailCommands {
             return io.fail(e.reply());
         }
         Transaction tx = state.transaction();
-        if (tx == null || tx.recipients.isEmpty()) {
+        if (tx == null || tx.recipientCount() == 0) {
             io.input().readExactly(chunk.size(), (b, o, n) -> { });
             return io.fail(tx == null ? Replies.NEED_RCPT : Replies.NO_VALID_RECIPIENTS);
         }
-        if (!tx.chunking) {
-            tx.chunking = true;
+        if (!tx.chunking()) {
+            tx.chunkingStarted();
             if (!startContent(tx)) {
                 io.input().readExactly(chunk.size(), (b, o, n) -> { });
                 state.transactionEnded();
                 return false;
             }
         }
-        ContentSink content = tx.content;
+        ContentSink content = tx.content();
         io.contentFollows();
         io.input().readExactly(chunk.size(), content::write);
         if (!chunk.last()) {
@@ -202,25 +202,15 @@ final class MailCommands {
 
     /** The DATA stage check and the queue file; false (with the reply sent) when either refuses. */
     private boolean startContent(Transaction tx) throws IOException {
-        Decision decision = checks.check(Stage.DATA, state.context(tx.sender, tx.firstRecipient()));
+        Decision decision = checks.check(Stage.DATA, state.context(tx.sender(), tx.firstRecipient()));
         tx.apply(decision.actions());
         if (decision instanceof Decision.Refuse refuse) {
-            log.reject("DATA", refuse.reply(), tx.givenSender, tx.firstRecipient());
+            log.reject("DATA", refuse.reply(), tx.givenSender(), tx.firstRecipient());
             return io.fail(refuse.reply());
         }
-        MailParameters p = tx.parameters;
-        // A FILTER action overrides this service's content_filter (access(5), FILTER_README).
-        Envelope envelope = new Envelope(tx.sender, tx.envelopeRecipients(), tx.arrival, state.clientInfo(security),
-                p.body(), p.ret(), p.envid(), p.smtputf8(), tx.filter != null ? tx.filter : settings.contentFilter());
+        Envelope envelope = tx.envelope(state.clientInfo(security), settings.contentFilter());
         try {
-            tx.message = intake.open(envelope);
-            if (tx.hold) {
-                tx.message.hold();
-            }
-            for (String header : tx.prepended) {
-                tx.message.content().write((header + "\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            }
-            tx.content = new ContentSink(tx.message.content(), settings.messageSizeLimit());
+            tx.contentStarted(intake.open(envelope), settings.messageSizeLimit());
             return true;
         } catch (IOException | RuntimeException e) {
             log.warning("cannot create queue file for message from " + state.nameAndAddress() + ": " + e);
@@ -231,9 +221,9 @@ final class MailCommands {
 
     /** End of content: size, write failures, end-of-data restrictions, then the commit and 250. */
     private boolean finish(Transaction tx) throws IOException {
-        CleanupSession message = tx.message;
+        CleanupSession message = tx.message();
         String id = message.queueId().value();
-        ContentSink content = tx.content;
+        ContentSink content = tx.content();
         if (content.tooBig()) {
             log.warning(id + ": queue file size limit exceeded");
             state.transactionEnded();
@@ -246,13 +236,13 @@ final class MailCommands {
         }
         // Actions at end of data are not applied yet; Postfix honours all but PREPEND there.
         Decision decision = checks.check(Stage.END_OF_DATA,
-                state.context(tx.sender, tx.firstRecipient(), content.received()));
+                state.context(tx.sender(), tx.firstRecipient(), content.received()));
         if (decision instanceof Decision.Refuse refuse) {
-            log.reject(SessionIo.AFTER_DOT, refuse.reply(), tx.givenSender, tx.firstRecipient());
+            log.reject(SessionIo.AFTER_DOT, refuse.reply(), tx.givenSender(), tx.firstRecipient());
             state.transactionEnded();
             return io.fail(refuse.reply());
         }
-        if (tx.discard) {
+        if (tx.discarded()) {
             // access(5) DISCARD: the client hears that the message was queued; nothing is kept.
             state.transactionEnded();
             log.info(id + ": discarded, as an access table or policy service said");
@@ -262,7 +252,7 @@ final class MailCommands {
         try {
             queued = message.commit();
         } catch (MessageRejectedException e) {
-            log.reject(SessionIo.AFTER_DOT, e.reply(), tx.givenSender, tx.firstRecipient());
+            log.reject(SessionIo.AFTER_DOT, e.reply(), tx.givenSender(), tx.firstRecipient());
             state.transactionEnded();
             return io.fail(e.reply());
         } catch (IOException | RuntimeException e) {
@@ -270,7 +260,7 @@ final class MailCommands {
             state.transactionEnded();
             return io.fail(Replies.QUEUE_WRITE_ERROR);
         }
-        tx.message = null;
+        tx.committed();
         state.transactionEnded();
         io.forgiveErrors();
         return io.respond(Replies.queued(queued.value()));

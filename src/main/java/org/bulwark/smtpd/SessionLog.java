@@ -30,8 +30,8 @@ final class SessionLog {
      */
     void reject(String stage, SmtpReply reply, MailAddress sender, MailAddress recipient) {
         Transaction transaction = state.transaction();
-        String id = transaction != null && transaction.message != null
-                ? transaction.message.queueId().value() : "NOQUEUE";
+        String id = transaction != null && transaction.queueId() != null
+                ? transaction.queueId().value() : "NOQUEUE";
         StringBuilder b = new StringBuilder(id).append(": reject: ").append(stage).append(" from ")
                 .append(state.nameAndAddress()).append(": ").append(reply).append(';');
         if (sender != null) {

@@ -183,13 +183,13 @@ final class SessionState {
 
     /** What the restrictions see now, with the size from MAIL FROM's SIZE= (0 outside a transaction). */
     SmtpdContext context(MailAddress sender, MailAddress recipient) {
-        return context(sender, recipient, transaction == null ? 0 : transaction.parameters.size());
+        return context(sender, recipient, transaction == null ? 0 : transaction.parameters().size());
     }
 
     SmtpdContext context(MailAddress sender, MailAddress recipient, long size) {
-        int count = transaction == null ? 0 : transaction.recipients.size();
+        int count = transaction == null ? 0 : transaction.recipientCount();
         SmtpdContext context = new SmtpdContext(clientAddress, clientName, clientName, helo, sender, recipient,
                 saslUsername, protocol, count, size, improperPipelining).withClientNames(clientNames).withTls(tls);
-        return transaction == null ? context : context.withGivenAddresses(transaction.givenSender, recipient);
+        return transaction == null ? context : context.withGivenAddresses(transaction.givenSender(), recipient);
     }
 }
