@@ -1,13 +1,9 @@
 package org.bulwark.smtpd;
 
-import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
-import java.nio.charset.StandardCharsets;
 import org.bulwark.anvil.Anvil;
 import org.bulwark.dns.ClientNames;
 import org.bulwark.log.MailLog;
@@ -35,6 +31,7 @@ final class SmtpSession implements Runnable {
     private final Anvil anvil;
     private final ClientNameLookup names;
     private final Socket socket;
+    private final Connection connection;
     private final SessionState state;
     private final MailLog.Logger logger;
     private final SessionLog log;
@@ -47,12 +44,6 @@ final class SmtpSession implements Runnable {
     private final StartTlsCommand startTls;
     private final BasicCommands basic;
 
-    /** The connection in use: the accepted socket, or the TLS socket layered on it. */
-    private Socket connection;
-    private OutputStream out;
-    private SmtpInput in;
-    /** smtpd_per_request_deadline; null when off (then smtpd_timeout limits each read). */
-    private RequestDeadline deadline;
     private String where = SessionIo.AFTER_CONNECT;
     private int errorCount;
     private int junkCommands;
@@ -64,7 +55,7 @@ final class SmtpSession implements Runnable {
     SmtpSession(Socket socket, SmtpdSettings settings, SecuritySettings security, ClientNameLookup names,
             RestrictionCheck restrictions, MessageIntake intake, MailLog.Logger log, Anvil anvil) {
         this.socket = socket;
-        this.connection = socket;
+        this.connection = new Connection(socket, settings);
         this.settings = settings;
         this.security = security;
         this.anvil = anvil;
@@ -95,10 +86,10 @@ final class SmtpSession implements Runnable {
                     return;
                 }
                 if (!state.encrypted()) {
-                    io.switchTo(socket);
+                    connection.switchTo(socket);
                 }
                 if (overLimit != null) {
-                    replyQuietly(overLimit);
+                    connection.writeQuietly(overLimit);
                 } else {
                     converse();
                 }
@@ -108,9 +99,7 @@ final class SmtpSession implements Runnable {
         } catch (IOException e) {
             // The socket failed before the conversation began; nothing to tell the client.
         } finally {
-            if (connection != socket) {
-                closeQuietly(connection);
-            }
+            connection.closeLayered();
             state.transactionEnded();
             if (reason != null && !(reason.equals("lost connection") && where.equals(SessionIo.AFTER_DOT))) {
                 logger.info(reason + " after " + where + " from " + state.nameAndAddress());
@@ -138,29 +127,27 @@ final class SmtpSession implements Runnable {
                     io.reply(Replies.tooManyErrors(settings.myhostname()));
                     break;
                 }
-                if (deadline != null) {
-                    deadline.command();
-                }
-                InputLine line = in.readLine(settings.lineLengthLimit());
+                connection.commandFollows();
+                InputLine line = connection.input().readLine(settings.lineLengthLimit());
                 if (line == null) {
                     reason = "lost connection";
                     break;
                 }
                 handle(line);
             }
-            out.flush();
+            connection.flush();
         } catch (SessionChecks.Hangup e) {
             // access(5) HANGUP: no reply and no "lost connection" line; the restriction logged why.
             reason = null;
         } catch (SocketTimeoutException e) {
             reason = "timeout";
-            replyQuietly(Replies.timeout(settings.myhostname()));
+            connection.writeQuietly(Replies.timeout(settings.myhostname()));
         } catch (IOException e) {
             reason = "lost connection";
         } catch (RuntimeException e) {
             logger.warning("unexpected error in session with " + state.nameAndAddress() + ": " + e);
             reason = "internal error";
-            replyQuietly(Replies.internalError(settings.myhostname()));
+            connection.writeQuietly(Replies.internalError(settings.myhostname()));
         }
     }
 
@@ -241,12 +228,12 @@ final class SmtpSession implements Runnable {
      * reject_unauth_pipelining.
      */
     private boolean pipelinedTooEarly(Verb verb) {
-        if (state.improperPipelining() || !(verb.lastInGroup || !state.extended()) || !in.hasBufferedInput()) {
+        if (state.improperPipelining() || !(verb.lastInGroup || !state.extended()) || !connection.input().hasBufferedInput()) {
             return false;
         }
         state.pipelinedImproperly();
         logger.info("improper command pipelining after " + verb.name() + " from " + state.nameAndAddress() + ": "
-                + in.peekBuffered(100));
+                + connection.input().peekBuffered(100));
         return true;
     }
 
@@ -269,26 +256,9 @@ final class SmtpSession implements Runnable {
         };
     }
 
-    private void replyQuietly(SmtpReply reply) {
-        try {
-            out.write(reply.wire().getBytes(StandardCharsets.UTF_8));
-            out.flush();
-        } catch (IOException | RuntimeException e) {
-            // The client is gone or stuck; the log line says why the session ended.
-        }
-    }
-
     /** The address as Postfix logs it: IPv6 in its compressed form (RFC 5952), without a scope. */
     static String printable(InetAddress address) {
         return IpAddresses.format(address);
-    }
-
-    private static void closeQuietly(Socket s) {
-        try {
-            s.close();
-        } catch (IOException e) {
-            // The connection is ending either way.
-        }
     }
 
     /** The loop's face toward the verb handlers. */
@@ -297,7 +267,7 @@ final class SmtpSession implements Runnable {
         @Override
         public void reply(SmtpReply reply) throws IOException {
             if (!reply.isPositive() && errorCount >= settings.softErrorLimit() && !settings.errorSleep().isZero()) {
-                out.flush();
+                connection.flush();
                 try {
                     Thread.sleep(settings.errorSleep());
                 } catch (InterruptedException e) {
@@ -305,24 +275,22 @@ final class SmtpSession implements Runnable {
                     throw new IOException("interrupted");
                 }
             }
-            out.write(reply.wire().getBytes(StandardCharsets.UTF_8));
+            connection.write(reply);
         }
 
         @Override
         public void flush() throws IOException {
-            out.flush();
+            connection.flush();
         }
 
         @Override
         public SmtpInput input() {
-            return in;
+            return connection.input();
         }
 
         @Override
         public void contentFollows() {
-            if (deadline != null) {
-                deadline.content();
-            }
+            connection.contentFollows();
         }
 
         @Override
@@ -348,19 +316,12 @@ final class SmtpSession implements Runnable {
 
         @Override
         public Socket socket() {
-            return connection;
+            return connection.socket();
         }
 
         @Override
         public void switchTo(Socket newConnection) throws IOException {
-            connection = newConnection;
-            out = new BufferedOutputStream(newConnection.getOutputStream(), 8192);
-            InputStream input = newConnection.getInputStream();
-            if (settings.perRequestDeadline()) {
-                deadline = new RequestDeadline(input, newConnection, settings.timeout(), settings.minDataRate());
-                input = deadline;
-            }
-            in = new SmtpInput(input, out);
+            connection.switchTo(newConnection);
         }
     }
 }
