@@ -95,8 +95,8 @@ final class ServiceSet {
                 }
             }
             queueManager = qmgrService == null ? null
-                    : new QueueManager(main.with(qmgrService.overrides()), queue, new AddressResolver(main), agents, log,
-                            cleanup);
+                    : new QueueManager(main.with(qmgrService.overrides()), queue, agents, log,
+                            QueueManager.Collaborators.of(new AddressResolver(main), cleanup));
             pickup = pickupService == null ? null
                     : new Pickup(main.with(pickupService.overrides()), queue, cleanup, log);
             for (ServiceEntry service : smtpdServices) {
@@ -108,8 +108,8 @@ final class ServiceSet {
                 int maxproc = service.maxproc().equals("-")
                         ? config.integer("default_process_limit") : Integer.parseInt(service.maxproc());
                 for (InetSocketAddress address : ListenAddresses.of(service, config)) {
-                    smtpServers.add(new SmtpServer(config, address, cleanup, restrictions, dns, serviceLog, maxproc,
-                            anvil));
+                    smtpServers.add(new SmtpServer(config, address, maxproc, serviceLog,
+                            SmtpServer.Collaborators.of(cleanup, restrictions, dns, anvil, serviceLog)));
                 }
             }
         } catch (RuntimeException e) {

@@ -60,25 +60,29 @@ public final class QueueManager {
     private volatile boolean running;
     private Thread scheduler;
 
-    public QueueManager(Config config, MailQueue queue, AddressResolver resolver,
-            Map<String, DeliveryAgent> agents, MailLog log) {
-        this(config, queue, resolver::resolve, agents, log, Clock.systemUTC());
+    /**
+     * What the scheduler works with besides its configuration, queue and agents; one left null
+     * takes its default: addresses resolved by an {@link AddressResolver} of the scheduler's
+     * configuration, no cleanup (then no bounces, delay warnings or success notices are queued:
+     * a scheduler exercised on its own), and the system clock.
+     */
+    public record Collaborators(Function<MailAddress, List<Resolution>> resolver, Cleanup cleanup, Clock clock) {
+        public Collaborators {
+            clock = clock != null ? clock : Clock.systemUTC();
+        }
+
+        /** The resolver of the composition root, and cleanup, through which notices are queued. */
+        public static Collaborators of(AddressResolver resolver, Cleanup cleanup) {
+            return new Collaborators(resolver::resolve, cleanup, null);
+        }
     }
 
-    /** With cleanup, through which bounces, delay warnings and success notices are queued. */
-    public QueueManager(Config config, MailQueue queue, AddressResolver resolver,
-            Map<String, DeliveryAgent> agents, MailLog log, Cleanup cleanup) {
-        this(config, queue, resolver::resolve, agents, log, Clock.systemUTC(), cleanup);
-    }
-
-    /** With the resolution as a function, so the scheduler can be exercised on its own. */
-    QueueManager(Config config, MailQueue queue, Function<MailAddress, List<Resolution>> resolver,
-            Map<String, DeliveryAgent> agents, MailLog log, Clock clock) {
-        this(config, queue, resolver, agents, log, clock, null);
-    }
-
-    QueueManager(Config config, MailQueue queue, Function<MailAddress, List<Resolution>> resolver,
-            Map<String, DeliveryAgent> agents, MailLog log, Clock clock, Cleanup cleanup) {
+    public QueueManager(Config config, MailQueue queue, Map<String, DeliveryAgent> agents, MailLog log,
+            Collaborators with) {
+        Function<MailAddress, List<Resolution>> resolver = with.resolver() != null ? with.resolver()
+                : new AddressResolver(config)::resolve;
+        Clock clock = with.clock();
+        Cleanup cleanup = with.cleanup();
         this.queue = queue;
         this.log = new QmgrLog(log);
         this.queueRunDelay = config.time("queue_run_delay");

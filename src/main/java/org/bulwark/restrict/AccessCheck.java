@@ -208,16 +208,16 @@ final class AccessCheck {
                     e.warn(Replies.prependNeedsHeader(table.spec(), trimmed));
                     return e.serverError();
                 }
-                e.prepend(text);
+                e.act(new MessageAction.Prepend(text));
                 return Decision.DUNNO;
             case "HOLD":
                 e.logAction("hold", text.isEmpty() ? Replies.triggers(subject, "HOLD action") : text);
-                e.messageActions().hold(text);
+                e.act(new MessageAction.Hold(text));
                 return Decision.DUNNO;
             case "DISCARD":
                 // access(5): claims delivery and drops the message, for every recipient; ends the list.
                 e.logAction("discard", text.isEmpty() ? Replies.triggers(subject, "DISCARD action") : text);
-                e.messageActions().discard(text);
+                e.act(new MessageAction.Discard(text));
                 return Decision.PERMIT;
             case "REDIRECT", "BCC": {
                 MailAddress target = text.isEmpty() || text.indexOf(' ') >= 0 ? null : MailAddress.of(text);
@@ -227,9 +227,9 @@ final class AccessCheck {
                 }
                 e.logAction(upper.toLowerCase(Locale.ROOT), Replies.triggers(subject, upper + " " + text));
                 if (upper.equals("REDIRECT")) {
-                    e.messageActions().redirect(target);
+                    e.act(new MessageAction.Redirect(target));
                 } else {
-                    e.messageActions().bcc(target);
+                    e.act(new MessageAction.Bcc(target));
                 }
                 return Decision.DUNNO;
             }
@@ -245,7 +245,7 @@ final class AccessCheck {
                     return Decision.DUNNO;
                 }
                 e.logAction("filter", Replies.triggers(subject, "FILTER " + text));
-                e.messageActions().filter(text);
+                e.act(new MessageAction.Filter(text));
                 return Decision.DUNNO;
             default:
                 break;

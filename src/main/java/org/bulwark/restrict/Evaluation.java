@@ -1,5 +1,6 @@
 package org.bulwark.restrict;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.bulwark.mail.SmtpReply;
 import org.bulwark.table.LookupTable;
@@ -21,7 +22,7 @@ final class Evaluation {
     private SmtpReply deferIfPermit;
     private boolean quiet;
     private boolean recipientListed;
-    private MessageActions actions = MessageActions.NONE;
+    private final List<MessageAction> actions = new ArrayList<>();
 
     Evaluation(Engine engine, Stage stage, SmtpdContext context) {
         this.engine = engine;
@@ -29,23 +30,19 @@ final class Evaluation {
         this.context = context;
     }
 
-    /** Where PREPEND, HOLD, DISCARD, REDIRECT and BCC actions go (the session's current message). */
-    Evaluation actions(MessageActions sink) {
-        this.actions = sink;
-        return this;
-    }
-
     /**
-     * The message actions for this evaluation, or none during a warn_if_reject or quiet replay,
-     * which must not change the message.
+     * A PREPEND, HOLD, DISCARD, REDIRECT, BCC or FILTER action for the message, kept for the
+     * decision; dropped during a warn_if_reject or quiet replay, which must not change the message.
      */
-    MessageActions messageActions() {
-        return warnIfReject == 0 && !quiet ? actions : MessageActions.NONE;
+    void act(MessageAction action) {
+        if (warnIfReject == 0 && !quiet) {
+            actions.add(action);
+        }
     }
 
-    /** A PREPEND action: the header goes on the message, unless this is only a warn_if_reject replay. */
-    void prepend(String header) {
-        messageActions().prepend(header);
+    /** The stage's decision, carrying the actions collected on the way. */
+    Decision withActions(Decision decision) {
+        return decision.with(actions);
     }
 
     Engine engine() {

@@ -128,19 +128,17 @@ public final class SmtpdRestrictions implements AutoCloseable {
     /**
      * Evaluates the stage. For RCPT this runs, in order: the delayed early stages (when
      * smtpd_delay_reject), smtpd_relay_restrictions, smtpd_recipient_restrictions, then the
-     * unlisted-recipient check (User unknown in local/virtual recipient table).
+     * unlisted-recipient check (User unknown in local/virtual recipient table). The decision
+     * carries the actions of access tables and policy servers that change the message (PREPEND,
+     * e.g. postgrey's X-Greylist or policyd-spf's Received-SPF; HOLD, DISCARD, REDIRECT, BCC,
+     * FILTER), for the caller to apply.
      */
     public Decision check(Stage stage, SmtpdContext context) {
-        return check(stage, context, MessageActions.NONE);
+        Evaluation e = new Evaluation(engine, stage, context);
+        return e.withActions(evaluate(e, stage, context));
     }
 
-    /**
-     * The same, with the actions of access tables and policy servers that change the message
-     * (PREPEND, e.g. postgrey's X-Greylist or policyd-spf's Received-SPF; HOLD, DISCARD, REDIRECT,
-     * BCC) handed to {@code actions}.
-     */
-    public Decision check(Stage stage, SmtpdContext context, MessageActions actions) {
-        Evaluation e = new Evaluation(engine, stage, context).actions(actions);
+    private Decision evaluate(Evaluation e, Stage stage, SmtpdContext context) {
         boolean delay = engine.settings.delayReject();
         return switch (stage) {
             case CONNECT, HELO, MAIL -> delay ? Decision.PERMIT : early(e, stage, stage);

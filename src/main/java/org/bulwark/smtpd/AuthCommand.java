@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Locale;
+import org.bulwark.anvil.Anvil;
 import org.bulwark.mail.SmtpReply;
 import org.bulwark.protocol.Command;
 import org.bulwark.protocol.InputLine;
@@ -23,84 +24,93 @@ final class AuthCommand {
     /** RFC 4954 §4: a response line may be long; 12288 octets is what Postfix allows. */
     private static final int RESPONSE_LIMIT = 12288;
 
-    private final SmtpSession session;
+    private final SmtpdSettings settings;
+    private final SecuritySettings security;
+    private final Anvil anvil;
+    private final SessionState state;
+    private final SessionLog log;
+    private final SessionIo io;
 
-    AuthCommand(SmtpSession session) {
-        this.session = session;
+    AuthCommand(SmtpdSettings settings, SecuritySettings security, Anvil anvil, SessionState state, SessionLog log,
+            SessionIo io) {
+        this.settings = settings;
+        this.security = security;
+        this.anvil = anvil;
+        this.state = state;
+        this.log = log;
+        this.io = io;
     }
 
     boolean execute(Command command) throws IOException {
-        SecuritySettings security = session.security;
-        if (security.sasl() == null || !session.settings.offers("AUTH")) {
-            return session.fail(Replies.AUTH_NOT_ENABLED);
+        if (security.sasl() == null || !settings.offers("AUTH")) {
+            return io.fail(Replies.AUTH_NOT_ENABLED);
         }
-        if (session.helo == null || !session.protocol.equals("ESMTP")) {
-            return session.fail(Replies.SEND_HELO_FIRST);
+        if (state.helo() == null || !state.extended()) {
+            return io.fail(Replies.SEND_HELO_FIRST);
         }
-        if (security.tlsAuthOnly() && session.tls == null) {
-            return session.fail(Replies.AUTH_NOT_ENABLED);
+        if (security.tlsAuthOnly() && !state.encrypted()) {
+            return io.fail(Replies.AUTH_NOT_ENABLED);
         }
-        if (session.saslUsername != null) {
-            return session.fail(Replies.ALREADY_AUTHENTICATED);
+        if (state.authenticated()) {
+            return io.fail(Replies.ALREADY_AUTHENTICATED);
         }
-        if (session.transaction != null) {
-            return session.fail(Replies.AUTH_IN_TRANSACTION);
+        if (state.inTransaction()) {
+            return io.fail(Replies.AUTH_IN_TRANSACTION);
         }
         String[] words = command.words();
         if (words.length < 1 || words.length > 2) {
-            return session.fail(Replies.AUTH_SYNTAX);
+            return io.fail(Replies.AUTH_SYNTAX);
         }
         // smtpd_client_auth_rate_limit: counted per attempt, so brute force slows to the limit.
-        SmtpReply tooManyAuth = session.anvil.auth(session.clientAddress, session.nameAndAddress());
+        SmtpReply tooManyAuth = anvil.auth(state.clientAddress(), state.nameAndAddress());
         if (tooManyAuth != null) {
-            return session.fail(tooManyAuth);
+            return io.fail(tooManyAuth);
         }
         String mechanism = words[0].toUpperCase(Locale.ROOT);
-        SaslExchange exchange = security.sasl().start(mechanism, session.tls != null,
-                new SaslClient(session.clientIp, session.localIp(), session.tls != null));
+        SaslExchange exchange = security.sasl().start(mechanism, state.encrypted(),
+                new SaslClient(state.clientIp(), state.localIp(), state.encrypted()));
         if (exchange == null) {
-            return session.fail(Replies.AUTH_UNSUPPORTED);
+            return io.fail(Replies.AUTH_UNSUPPORTED);
         }
         try {
             byte[] response = null;
             if (words.length == 2) {
                 response = words[1].equals("=") ? new byte[0] : decode(words[1]);
                 if (response == null) {
-                    return session.fail(Replies.AUTH_CANNOT_DECODE);
+                    return io.fail(Replies.AUTH_CANNOT_DECODE);
                 }
             }
             while (true) {
                 SaslStep step = exchange.respond(response);
                 switch (step) {
                     case SaslStep.Challenge c -> {
-                        session.reply(Replies.saslChallenge(Base64.getEncoder().encodeToString(c.data())));
-                        InputLine line = session.in.readLine(RESPONSE_LIMIT);
+                        io.reply(Replies.saslChallenge(Base64.getEncoder().encodeToString(c.data())));
+                        InputLine line = io.input().readLine(RESPONSE_LIMIT);
                         if (line == null) {
                             throw new EOFException("connection closed in AUTH");
                         }
                         String text = new String(line.bytes(), StandardCharsets.US_ASCII).strip();
                         if (text.equals("*")) {
-                            return session.fail(Replies.AUTH_ABORTED);
+                            return io.fail(Replies.AUTH_ABORTED);
                         }
                         response = decode(text);
                         if (response == null) {
-                            return session.fail(Replies.AUTH_CANNOT_DECODE);
+                            return io.fail(Replies.AUTH_CANNOT_DECODE);
                         }
                     }
                     case SaslStep.Success s -> {
-                        session.saslUsername = s.username();
-                        session.saslMethod = mechanism;
-                        return session.respond(Replies.AUTH_SUCCESSFUL);
+                        state.authenticated(s.username(), mechanism);
+                        return io.respond(Replies.AUTH_SUCCESSFUL);
                     }
                     case SaslStep.Failure f -> {
-                        session.log.warning(SmtpdTexts.authenticationFailed(session.nameAndAddress(), mechanism,
+                        log.warning(SmtpdTexts.authenticationFailed(state.nameAndAddress(), mechanism,
                                 f.reason()));
-                        return session.fail(Replies.AUTH_FAILED);
+                        return io.fail(Replies.AUTH_FAILED);
                     }
                     case SaslStep.Unavailable u -> {
-                        session.log.warning(SmtpdTexts.authenticationUnavailable(session.nameAndAddress(), mechanism,
+                        log.warning(SmtpdTexts.authenticationUnavailable(state.nameAndAddress(), mechanism,
                                 u.reason()));
-                        return session.fail(Replies.AUTH_TEMPORARY_FAILURE);
+                        return io.fail(Replies.AUTH_TEMPORARY_FAILURE);
                     }
                 }
             }

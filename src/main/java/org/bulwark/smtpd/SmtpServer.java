@@ -40,48 +40,45 @@ public final class SmtpServer implements AutoCloseable {
     private volatile boolean stopping;
     private Thread acceptor;
 
-    /** The service as the composition root builds it; {@code default_process_limit} caps the sessions. */
-    public SmtpServer(Config config, InetSocketAddress listen, Cleanup cleanup, SmtpdRestrictions restrictions,
-            DnsResolver dns, MailLog log) {
-        this(config, listen, cleanup, restrictions, dns, log, processLimit(config));
+    /**
+     * What a server works with besides its configuration, each reduced to the one call the
+     * session makes; one left null does nothing: no intake refuses every message with a queue
+     * write error, no restrictions accept everything, no name lookup leaves every client
+     * {@code unknown}, and no anvil gives this service its own client limits, counted in memory.
+     */
+    public record Collaborators(MessageIntake intake, RestrictionCheck restrictions, ClientNameLookup names,
+            Anvil anvil) {
+        public Collaborators {
+            intake = intake != null ? intake : MessageIntake.NONE;
+            restrictions = restrictions != null ? restrictions : RestrictionCheck.NONE;
+            names = names != null ? names : ClientNameLookup.NONE;
+        }
+
+        /** As the composition root has them: cleanup, the service's restrictions, the shared resolver and anvil. */
+        public static Collaborators of(Cleanup cleanup, SmtpdRestrictions restrictions, DnsResolver dns,
+                Anvil anvil, MailLog log) {
+            return new Collaborators(cleanup == null ? null : MessageIntake.of(cleanup, log),
+                    restrictions == null ? null : RestrictionCheck.of(restrictions),
+                    dns == null ? null : ClientNameLookup.of(dns), anvil);
+        }
     }
 
-    /** @param maxproc the master.cf process limit of this service */
-    public SmtpServer(Config config, InetSocketAddress listen, Cleanup cleanup, SmtpdRestrictions restrictions,
-            DnsResolver dns, MailLog log, int maxproc) {
-        this(config, listen, cleanup::open,
-                restrictions == null ? RestrictionCheck.NONE : RestrictionCheck.of(restrictions),
-                dns == null ? ClientNameLookup.NONE : ClientNameLookup.of(dns), log, maxproc);
-    }
-
-    /** As the composition root builds it, with the client limits ({@code anvil}) shared between services. */
-    public SmtpServer(Config config, InetSocketAddress listen, Cleanup cleanup, SmtpdRestrictions restrictions,
-            DnsResolver dns, MailLog log, int maxproc, Anvil anvil) {
-        // the client= line is this service's, under its own syslog_name
-        this(config, listen, envelope -> cleanup.open(envelope, log.program("smtpd")),
-                restrictions == null ? RestrictionCheck.NONE : RestrictionCheck.of(restrictions),
-                dns == null ? ClientNameLookup.NONE : ClientNameLookup.of(dns), log, maxproc, anvil);
-    }
-
-    /** The same server with its collaborators reduced to the one call each that it makes. */
-    public SmtpServer(Config config, InetSocketAddress listen, MessageIntake intake, RestrictionCheck restrictions,
-            ClientNameLookup names, MailLog log, int maxproc) {
-        this(config, listen, intake, restrictions, names, log, maxproc, null);
-    }
-
-    /** @param anvil the client limits; null for this service's own, counted in memory */
-    public SmtpServer(Config config, InetSocketAddress listen, MessageIntake intake, RestrictionCheck restrictions,
-            ClientNameLookup names, MailLog log, int maxproc, Anvil anvil) {
+    /**
+     * @param maxproc the master.cf process limit of this service
+     * @param log     the service's maillog (its syslog_name); the server logs as its smtpd program
+     */
+    public SmtpServer(Config config, InetSocketAddress listen, int maxproc, MailLog log, Collaborators with) {
         if (maxproc < 1) {
             throw new IllegalArgumentException("process limit must be at least 1, not " + maxproc);
         }
         SmtpdSettings settings = SmtpdSettings.from(config);
         this.listen = listen;
         this.log = log.program("smtpd");
-        this.setup = new Setup(settings, SecuritySettings.from(config, this.log), intake, restrictions,
-                settings.peernameLookup() ? names : ClientNameLookup.NONE,
-                anvil != null ? anvil : Anvil.from(config, CounterStore.open("memory:"), "smtp", this.log),
-                maxproc, new Semaphore(maxproc));
+        Anvil anvil = with.anvil() != null ? with.anvil()
+                : Anvil.from(config, CounterStore.open("memory:"), "smtp", this.log);
+        this.setup = new Setup(settings, SecuritySettings.from(config, this.log), with.intake(), with.restrictions(),
+                settings.peernameLookup() ? with.names() : ClientNameLookup.NONE, anvil, maxproc,
+                new Semaphore(maxproc));
     }
 
     private record Setup(SmtpdSettings settings, SecuritySettings security, MessageIntake intake,
@@ -104,11 +101,6 @@ public final class SmtpServer implements AutoCloseable {
         Setup old = setup;
         setup = fresh.setup;
         return () -> old.slots().availablePermits() == old.maxproc();
-    }
-
-    private static int processLimit(Config config) {
-        String value = config.get("default_process_limit");
-        return value.isBlank() ? 100 : config.integer("default_process_limit");
     }
 
     /** Binds the listening socket (port 0 picks a free port) and starts accepting. */

@@ -108,6 +108,22 @@ record SmtpdSettings(
         return !discardEhloKeywords.contains(keyword);
     }
 
+    /** The address with {@code @$myorigin} appended where the client left the domain out (append_at_myorigin). */
+    org.bulwark.mail.MailAddress qualify(org.bulwark.mail.MailAddress address) {
+        if (address.isNullSender() || address.isQualified() || !appendAtMyorigin) {
+            return address;
+        }
+        return address.withDomain(myorigin);
+    }
+
+    /** smtpd_forbid_bare_newline = reject, and the client is not in its exclusions. */
+    boolean refusesBareNewline(java.net.InetAddress client) {
+        if (bareNewline != BareNewline.REJECT) {
+            return false;
+        }
+        return bareNewlineExclusions.stream().noneMatch(net -> net.contains(client));
+    }
+
     private static String text(Config config, String name, String fallback) {
         String value = config.get(name).trim();
         return value.isEmpty() ? fallback : value;

@@ -2,6 +2,7 @@ package org.bulwark.smtpd;
 
 import java.io.IOException;
 import javax.net.ssl.SSLSocket;
+import org.bulwark.anvil.Anvil;
 import org.bulwark.mail.SmtpReply;
 import org.bulwark.protocol.Command;
 import org.bulwark.protocol.Replies;
@@ -16,31 +17,41 @@ import org.bulwark.tls.TlsSummary;
  */
 final class StartTlsCommand {
 
-    private final SmtpSession session;
+    private final SmtpdSettings settings;
+    private final SecuritySettings security;
+    private final Anvil anvil;
+    private final SessionState state;
+    private final SessionLog log;
+    private final SessionIo io;
 
-    StartTlsCommand(SmtpSession session) {
-        this.session = session;
+    StartTlsCommand(SmtpdSettings settings, SecuritySettings security, Anvil anvil, SessionState state,
+            SessionLog log, SessionIo io) {
+        this.settings = settings;
+        this.security = security;
+        this.anvil = anvil;
+        this.state = state;
+        this.log = log;
+        this.io = io;
     }
 
     boolean execute(Command command) throws IOException {
-        SecuritySettings security = session.security;
-        if (!security.offersStartTls() || !session.settings.offers("STARTTLS")) {
-            return session.fail(Replies.NOT_IMPLEMENTED);
+        if (!security.offersStartTls() || !settings.offers("STARTTLS")) {
+            return io.fail(Replies.NOT_IMPLEMENTED);
         }
-        if (session.tls != null) {
-            return session.fail(Replies.TLS_ALREADY_ACTIVE);
+        if (state.encrypted()) {
+            return io.fail(Replies.TLS_ALREADY_ACTIVE);
         }
         if (command.hasArgument()) {
-            return session.fail(Replies.STARTTLS_SYNTAX);
+            return io.fail(Replies.STARTTLS_SYNTAX);
         }
-        SmtpReply tooManySessions = session.anvil.newTlsSession(session.clientAddress, session.nameAndAddress());
+        SmtpReply tooManySessions = anvil.newTlsSession(state.clientAddress(), state.nameAndAddress());
         if (tooManySessions != null) {
-            return session.fail(tooManySessions);
+            return io.fail(tooManySessions);
         }
-        session.reply(Replies.READY_TO_START_TLS);
-        session.out.flush();
-        if (session.in.hasReadAhead()) {
-            session.log.info(SmtpdTexts.discardedAfterStartTls(session.nameAndAddress(), session.in.peekBuffered(100)));
+        io.reply(Replies.READY_TO_START_TLS);
+        io.flush();
+        if (io.input().hasReadAhead()) {
+            log.info(SmtpdTexts.discardedAfterStartTls(state.nameAndAddress(), io.input().peekBuffered(100)));
         }
         return encrypt();
     }
@@ -53,31 +64,25 @@ final class StartTlsCommand {
     boolean encrypt() throws IOException {
         ServerTls.Established established;
         try {
-            established = session.security.tls().handshake(session.connection);
+            established = security.tls().handshake(io.socket());
         } catch (IOException e) {
-            session.log.info(SmtpdTexts.handshakeFailed(session.nameAndAddress(), e.getMessage()));
-            session.closing = true;
-            session.endReason("lost connection");
+            log.info(SmtpdTexts.handshakeFailed(state.nameAndAddress(), e.getMessage()));
+            io.connectionLost();
             return false;
         }
         SSLSocket socket = established.socket();
-        session.useConnection(socket);
-        session.tls = established.summary();
-        logHandshake(session.tls);
-        ClientCertificate peer = session.tls.clientCertificate();
-        if (session.security.tls().requiresClientCertificate() && (peer == null || !peer.trusted())) {
+        io.switchTo(socket);
+        state.tlsStarted(established.summary());
+        logHandshake(established.summary());
+        ClientCertificate peer = established.summary().clientCertificate();
+        if (security.tls().requiresClientCertificate() && (peer == null || !peer.trusted())) {
             String why = SmtpdTexts.clientCertificateProblem(peer != null);
-            session.log.info(SmtpdTexts.abortWithoutTrustedCertificate(session.nameAndAddress(), why));
-            session.reply(SmtpdTexts.trustedCertificateRequired(session.settings.myhostname(), why));
-            session.out.flush();
-            session.closing = true;
+            log.info(SmtpdTexts.abortWithoutTrustedCertificate(state.nameAndAddress(), why));
+            io.reply(SmtpdTexts.trustedCertificateRequired(settings.myhostname(), why));
+            io.flush();
+            io.closeAfterReply();
             return false;
         }
-        session.resetTransaction();
-        session.helo = null;
-        session.protocol = "SMTP";
-        session.saslUsername = null;
-        session.saslMethod = null;
         return true;
     }
 
@@ -86,16 +91,16 @@ final class StartTlsCommand {
      * certificate did not verify at 2 or when one is required, then the summary at 1.
      */
     private void logHandshake(TlsSummary tls) {
-        int level = session.security.tlsLoglevel();
+        int level = security.tlsLoglevel();
         ClientCertificate peer = tls.clientCertificate();
         if (peer != null && level >= 2) {
-            session.log.info(peer.logLine(session.nameAndAddress()));
+            log.info(peer.logLine(state.nameAndAddress()));
         }
-        if (peer != null && !peer.trusted() && (level >= 2 || session.security.tls().requiresClientCertificate())) {
-            session.log.info(peer.verificationFailedLine(session.nameAndAddress()));
+        if (peer != null && !peer.trusted() && (level >= 2 || security.tls().requiresClientCertificate())) {
+            log.info(peer.verificationFailedLine(state.nameAndAddress()));
         }
         if (level >= 1) {
-            session.log.info(tls.connectionLine(session.nameAndAddress()));
+            log.info(tls.connectionLine(state.nameAndAddress()));
         }
     }
 }

@@ -1,6 +1,6 @@
 /**
  * The SMTP server: listeners, one session per connection on a virtual thread, verb handlers and
- * limits.
+ * limits; SESSION.md shows how a session is put together.
  *
  * <p>SECURITY: talks to untrusted clients over the network and needs no privilege beyond its
  * listening socket. Sessions are capped (master.cf maxproc), every read has smtpd_timeout, error

@@ -77,7 +77,8 @@ class ActiveLimitTest {
                 "mail.example.test", "bulwark");
         QueueManager qmgr = new QueueManager(Config.of(Map.of("qmgr_message_active_limit", "2",
                 "default_process_limit", "10", "default_destination_concurrency_limit", "10")), queue,
-                a -> List.of(new Resolution("slow", a.domain(), a)), Map.of("slow", slow), log, Clock.systemUTC());
+                Map.of("slow", slow), log, new QueueManager.Collaborators(
+                        a -> List.of(new Resolution("slow", a.domain(), a)), null, Clock.systemUTC()));
         qmgr.start();
         try {
             Instant deadline = Instant.now().plusSeconds(30);

@@ -126,7 +126,8 @@ class QueueManagerTest {
         for (DeliveryAgent a : agents) {
             byTransport.put(a.transport(), a);
         }
-        qmgr = new QueueManager(Config.of(parameters), queue, resolver, byTransport, log, Clock.systemUTC());
+        qmgr = new QueueManager(Config.of(parameters), queue, byTransport, log,
+                new QueueManager.Collaborators(resolver, null, Clock.systemUTC()));
         qmgr.start();
     }
 
@@ -173,7 +174,8 @@ class QueueManagerTest {
                 "local_transport", "local", "virtual_alias_maps", "inline:{ {abuse@example.test=bob@example.test} }"));
         Config config = Config.of(parameters);
         QueueId id = enqueue("abuse@example.test");
-        qmgr = new QueueManager(config, queue, new org.bulwark.rewrite.AddressResolver(config), Map.of("local", agent), log);
+        qmgr = new QueueManager(config, queue, Map.of("local", agent), log,
+                QueueManager.Collaborators.of(new org.bulwark.rewrite.AddressResolver(config), null));
         qmgr.start();
 
         await(() -> log().contains(id + ": removed"));

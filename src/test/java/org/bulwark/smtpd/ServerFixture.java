@@ -50,7 +50,7 @@ final class ServerFixture implements AutoCloseable {
         values.putAll(overrides);
         MailLog log = MailLog.to(new PrintStream(logBytes, true, StandardCharsets.UTF_8), HOST, "bulwark");
         server = new SmtpServer(Config.of(values), new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0),
-                intake, restrictions, names, log, maxproc);
+                maxproc, log, new SmtpServer.Collaborators(intake, restrictions, names, null));
         server.start();
     }
 

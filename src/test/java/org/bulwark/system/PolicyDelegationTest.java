@@ -156,7 +156,8 @@ class PolicyDelegationTest {
                     + "id=sender%40spf-fail.example;ip=192.0.2.25;");
             assertThat(pass.accepted()).isTrue();
             List<String> headers = new java.util.ArrayList<>();
-            restrictions.check(Stage.RCPT, internetClient("sender@spf-pass.example"), headers::add);
+            restrictions.check(Stage.RCPT, internetClient("sender@spf-pass.example")).actions()
+                    .forEach(a -> headers.add(((org.bulwark.restrict.MessageAction.Prepend) a).header()));
             assertThat(headers).singleElement().asString()
                     .startsWith("Received-SPF: pass (spf-pass.example: 192.0.2.25 is authorized to use "
                             + "'sender@spf-pass.example' in 'mfrom' identity (mechanism 'ip4:192.0.2.0/24' matched))");

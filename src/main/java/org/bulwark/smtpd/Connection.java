@@ -1,0 +1,94 @@
+package org.bulwark.smtpd;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import org.bulwark.mail.SmtpReply;
+import org.bulwark.protocol.SmtpInput;
+
+/**
+ * The socket a session talks through: the accepted one, or after a TLS handshake the TLS socket
+ * layered on it; with its buffered output, its command input and, with
+ * smtpd_per_request_deadline, the deadline on every read (otherwise smtpd_timeout limits each).
+ */
+final class Connection {
+
+    private final Socket accepted;
+    private final SmtpdSettings settings;
+    private Socket socket;
+    private OutputStream out;
+    private SmtpInput in;
+    private RequestDeadline deadline;
+
+    Connection(Socket accepted, SmtpdSettings settings) {
+        this.accepted = accepted;
+        this.socket = accepted;
+        this.settings = settings;
+    }
+
+    Socket socket() {
+        return socket;
+    }
+
+    /** Reads and writes through this socket from now on. */
+    void switchTo(Socket newSocket) throws IOException {
+        socket = newSocket;
+        out = new BufferedOutputStream(newSocket.getOutputStream(), 8192);
+        InputStream input = newSocket.getInputStream();
+        if (settings.perRequestDeadline()) {
+            deadline = new RequestDeadline(input, newSocket, settings.timeout(), settings.minDataRate());
+            input = deadline;
+        }
+        in = new SmtpInput(input, out);
+    }
+
+    SmtpInput input() {
+        return in;
+    }
+
+    void write(SmtpReply reply) throws IOException {
+        out.write(reply.wire().getBytes(StandardCharsets.UTF_8));
+    }
+
+    void flush() throws IOException {
+        out.flush();
+    }
+
+    /** A last reply, if the client can still hear it. */
+    void writeQuietly(SmtpReply reply) {
+        try {
+            write(reply);
+            flush();
+        } catch (IOException | RuntimeException e) {
+            // The client is gone or stuck; the log line says why the session ended.
+        }
+    }
+
+    /** A new command line follows: a fresh deadline. */
+    void commandFollows() {
+        if (deadline != null) {
+            deadline.command();
+        }
+    }
+
+    /** Message content follows; its deadline grows with the bytes that arrive. */
+    void contentFollows() {
+        if (deadline != null) {
+            deadline.content();
+        }
+    }
+
+    /** Closes a TLS socket layered on the accepted one; the accepted socket is its owner's to close. */
+    void closeLayered() {
+        if (socket != accepted) {
+            try {
+                socket.close();
+            } catch (IOException e) {
+                // The connection is ending either way.
+            }
+        }
+    }
+}

@@ -1,0 +1,49 @@
+package org.bulwark.smtpd;
+
+import org.bulwark.log.MailLog;
+import org.bulwark.mail.MailAddress;
+import org.bulwark.mail.SmtpReply;
+
+/** A session's maillog lines: plain ones, and Postfix's reject line with the session's facts. */
+final class SessionLog {
+
+    private final MailLog.Logger log;
+    private final SessionState state;
+
+    SessionLog(MailLog.Logger log, SessionState state) {
+        this.log = log;
+        this.state = state;
+    }
+
+    void info(String message) {
+        log.info(message);
+    }
+
+    void warning(String message) {
+        log.warning(message);
+    }
+
+    /**
+     * Postfix's reject line: {@code NOQUEUE: reject: RCPT from host[ip]: 554 5.7.1 <x@y>: Relay
+     * access denied; from=<a@b> to=<x@y> proto=ESMTP helo=<h>}, with the queue ID once the message
+     * has one.
+     */
+    void reject(String stage, SmtpReply reply, MailAddress sender, MailAddress recipient) {
+        Transaction transaction = state.transaction();
+        String id = transaction != null && transaction.queueId() != null
+                ? transaction.queueId().value() : "NOQUEUE";
+        StringBuilder b = new StringBuilder(id).append(": reject: ").append(stage).append(" from ")
+                .append(state.nameAndAddress()).append(": ").append(reply).append(';');
+        if (sender != null) {
+            b.append(" from=<").append(sender.external()).append('>');
+        }
+        if (recipient != null) {
+            b.append(" to=<").append(recipient.external()).append('>');
+        }
+        b.append(" proto=").append(state.protocol());
+        if (state.helo() != null) {
+            b.append(" helo=<").append(state.helo()).append('>');
+        }
+        log.info(b.toString());
+    }
+}

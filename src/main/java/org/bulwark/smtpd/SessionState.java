@@ -1,0 +1,195 @@
+package org.bulwark.smtpd;
+
+import java.net.InetAddress;
+import org.bulwark.dns.ClientNames;
+import org.bulwark.mail.ClientInfo;
+import org.bulwark.mail.MailAddress;
+import org.bulwark.protocol.MailParameters;
+import org.bulwark.restrict.SmtpdContext;
+import org.bulwark.tls.TlsSummary;
+
+/**
+ * What one session knows about its client and where the conversation stands: the client's
+ * address and names, HELO, TLS, the SASL login, and the mail transaction under way. Verb handlers
+ * read it and change it only through the methods named for what happened ({@link #heloReceived},
+ * {@link #tlsStarted}, {@link #authenticated}, {@link #transactionStarted}, ...), so the rules
+ * about what one event forgets (RFC 3207 §4.2, RFC 5321 §4.1.4) sit here, once.
+ *
+ * <p>The client's address comes from whoever accepted the connection; a PROXY protocol or
+ * postscreen pre-stage would hand over the original client's address here, before the greeting.
+ */
+final class SessionState {
+
+    private final InetAddress clientAddress;
+    private final String clientIp;
+    private final String localIp;
+    private String clientName = ClientNames.UNKNOWN;
+    private ClientNames clientNames = ClientNames.NONE;
+    private String helo;
+    private String protocol = "SMTP";
+    /** What TLS agreed on, or {@code null} while the session is in plaintext. */
+    private TlsSummary tls;
+    private String saslUsername;
+    private String saslMethod;
+    private boolean improperPipelining;
+    private Transaction transaction;
+
+    SessionState(InetAddress clientAddress, InetAddress localAddress) {
+        this.clientAddress = clientAddress;
+        this.clientIp = SmtpSession.printable(clientAddress);
+        this.localIp = localAddress == null ? null : SmtpSession.printable(localAddress);
+    }
+
+    // What happened.
+
+    /** The client's names, as the reverse and forward lookups found them. */
+    void namesFound(ClientNames names) {
+        clientNames = names;
+        clientName = names.name();
+    }
+
+    /**
+     * HELO or EHLO with this name, before the restrictions have judged it. RFC 5321 §4.1.4: it
+     * resets the state like RSET.
+     */
+    void heloReceived(String name) {
+        transactionEnded();
+        helo = name;
+    }
+
+    /** The restrictions refused the HELO name: the session is as if none was given. */
+    void heloRefused() {
+        helo = null;
+    }
+
+    /** The HELO name was accepted; EHLO makes the session ESMTP. */
+    void heloAccepted(boolean extended) {
+        protocol = extended ? "ESMTP" : "SMTP";
+    }
+
+    /**
+     * TLS is up. RFC 3207 §4.2: everything learned before the handshake is forgotten — HELO, the
+     * transaction, any SASL login.
+     */
+    void tlsStarted(TlsSummary summary) {
+        tls = summary;
+        transactionEnded();
+        helo = null;
+        protocol = "SMTP";
+        saslUsername = null;
+        saslMethod = null;
+    }
+
+    void authenticated(String username, String mechanism) {
+        saslUsername = username;
+        saslMethod = mechanism;
+    }
+
+    /** The client sent ahead of our reply; remembered for reject_unauth_pipelining. */
+    void pipelinedImproperly() {
+        improperPipelining = true;
+    }
+
+    /** MAIL FROM was taken; the transaction is under way (even while the MAIL restrictions judge it). */
+    Transaction transactionStarted(MailAddress sender, MailAddress givenSender, MailParameters parameters) {
+        transaction = new Transaction(sender, givenSender, parameters);
+        return transaction;
+    }
+
+    /**
+     * The transaction is over: the message was queued or discarded, or RSET, a refusal or a
+     * failure ended it. A queue file not yet committed is thrown away.
+     */
+    void transactionEnded() {
+        if (transaction != null) {
+            transaction.abort();
+            transaction = null;
+        }
+    }
+
+    // What is known.
+
+    Transaction transaction() {
+        return transaction;
+    }
+
+    boolean inTransaction() {
+        return transaction != null;
+    }
+
+    InetAddress clientAddress() {
+        return clientAddress;
+    }
+
+    String clientIp() {
+        return clientIp;
+    }
+
+    String localIp() {
+        return localIp;
+    }
+
+    /** {@code host[ip]}, as Postfix's log lines name the client. */
+    String nameAndAddress() {
+        return clientName + "[" + clientIp + "]";
+    }
+
+    String helo() {
+        return helo;
+    }
+
+    /** {@code SMTP} or {@code ESMTP}, as the reject lines say. */
+    String protocol() {
+        return protocol;
+    }
+
+    boolean extended() {
+        return protocol.equals("ESMTP");
+    }
+
+    boolean improperPipelining() {
+        return improperPipelining;
+    }
+
+    TlsSummary tls() {
+        return tls;
+    }
+
+    boolean encrypted() {
+        return tls != null;
+    }
+
+    boolean authenticated() {
+        return saslUsername != null;
+    }
+
+    /**
+     * The protocol name for the Received header and queue file: ESMTP with S for TLS and A for
+     * SASL (RFC 3848), as Postfix writes it.
+     */
+    String receivedProtocol() {
+        if (!extended()) {
+            return protocol;
+        }
+        return protocol + (tls != null ? "S" : "") + (saslUsername != null ? "A" : "");
+    }
+
+    /** The client as the queue file and Received header describe it. */
+    ClientInfo clientInfo(SecuritySettings security) {
+        String tlsText = tls != null && security.tlsReceivedHeader() ? tls.describe() : null;
+        return new ClientInfo(clientName, clientIp, helo, receivedProtocol(), saslUsername, saslMethod, tlsText,
+                security.saslAuthenticatedHeader(), tls == null ? null : tls.receivedClientComment());
+    }
+
+    /** What the restrictions see now, with the size from MAIL FROM's SIZE= (0 outside a transaction). */
+    SmtpdContext context(MailAddress sender, MailAddress recipient) {
+        return context(sender, recipient, transaction == null ? 0 : transaction.parameters().size());
+    }
+
+    SmtpdContext context(MailAddress sender, MailAddress recipient, long size) {
+        int count = transaction == null ? 0 : transaction.recipientCount();
+        SmtpdContext context = new SmtpdContext(clientAddress, clientName, clientName, helo, sender, recipient,
+                saslUsername, protocol, count, size, improperPipelining).withClientNames(clientNames).withTls(tls);
+        return transaction == null ? context : context.withGivenAddresses(transaction.givenSender(), recipient);
+    }
+}
