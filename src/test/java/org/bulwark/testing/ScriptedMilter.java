@@ -48,13 +48,23 @@ public final class ScriptedMilter implements AutoCloseable {
         ScriptedMilter milter = new ScriptedMilter(process, socket, events, log);
         Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
         while (Instant.now().isBefore(deadline) && process.isAlive()) {
-            if (Files.exists(socket)) {
+            if (Files.exists(socket) && accepts(socket)) {
                 return milter;
             }
             Thread.sleep(50);
         }
         milter.close();
         throw new IOException("the scripted milter did not start: " + Files.readString(log));
+    }
+
+    /** Whether the socket accepts a connection yet (libmilter creates the file before it listens). */
+    private static boolean accepts(Path socket) {
+        try (java.nio.channels.SocketChannel c = java.nio.channels.SocketChannel.open(
+                java.net.UnixDomainSocketAddress.of(socket))) {
+            return c.isConnected();
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private static void requireModule(String python) throws IOException, InterruptedException {
@@ -108,7 +118,8 @@ public final class ScriptedMilter implements AutoCloseable {
 
     @Override
     public void close() {
-        process.destroy();
+        // libmilter's listener polls for a stop only every few seconds; the test is done with it.
+        process.destroyForcibly();
         try {
             process.waitFor();
         } catch (InterruptedException e) {
