@@ -502,7 +502,7 @@ final class Milter {
 
     private String reason(IOException e, byte event) {
         if (timedOut) {
-            return MilterTexts.timeout(event);
+            return MilterTexts.cantReadHeader(event, "Connection timed out");
         }
         return e instanceof MilterException ? e.getMessage() : MilterTexts.writeError(MilterTexts.why(e));
     }

@@ -61,10 +61,6 @@ final class MilterTexts {
         return "error writing command: " + why;
     }
 
-    static String timeout(byte event) {
-        return "timeout after " + MilterProtocol.commandName(event);
-    }
-
     static String unexpectedHandshakeReply(byte reply) {
         return "unexpected reply \"" + (char) (reply & 0xff) + "\" in initial handshake";
     }
