@@ -138,8 +138,8 @@ public final class RawMilter implements AutoCloseable {
 
     private void serve(Socket s) {
         try (s) {
-            DataInputStream in = new DataInputStream(s.getInputStream());
-            DataOutputStream out = new DataOutputStream(s.getOutputStream());
+            DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(s.getInputStream()));
+            DataOutputStream out = new DataOutputStream(new java.io.BufferedOutputStream(s.getOutputStream()));
             while (true) {
                 int n = in.readInt();
                 byte command = in.readByte();
