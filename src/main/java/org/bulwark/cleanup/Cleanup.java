@@ -1,6 +1,7 @@
 package org.bulwark.cleanup;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.ZoneId;
@@ -14,6 +15,7 @@ import org.bulwark.mail.ClientInfo;
 import org.bulwark.mail.Envelope;
 import org.bulwark.mail.MailAddress;
 import org.bulwark.mailauth.MailAuthentication;
+import org.bulwark.milter.MilterSession;
 import org.bulwark.mailauth.report.HistoryRecorder;
 import org.bulwark.queue.MailQueue;
 import org.bulwark.queue.QueueFileWriter;
@@ -82,6 +84,16 @@ public final class Cleanup {
 
     /** As {@link #open(Envelope)}, logging the client= line as the given smtpd service (its syslog_name). */
     public CleanupSession open(Envelope envelope, MailLog.Logger clientLog) throws IOException {
+        return open(envelope, clientLog, null);
+    }
+
+    /**
+     * As {@link #open(Envelope, MailLog.Logger)}, with milters that judge the message at its
+     * commit, after the other checks and before DKIM signing, whose edits are made before it is
+     * queued (null: none). The caller has taken the session through the SMTP stages and closes it.
+     */
+    public CleanupSession open(Envelope envelope, MailLog.Logger clientLog, MilterSession milters)
+            throws IOException {
         QueueFileWriter writer = queue.create(envelope);
         try {
             ClientInfo client = envelope.client();
@@ -89,7 +101,10 @@ public final class Cleanup {
             boolean addMissing = alwaysAddMissingHeaders || local || inMynetworks(client.address());
             String date = CleanupTexts.mailDate(envelope.arrival(), zone);
             AuthenticationFilter filter = authenticationFilter(writer, envelope);
-            HeaderStream content = new HeaderStream(filter == null ? writer.content() : filter, headerSizeLimit,
+            OutputStream queued = filter == null ? writer.content() : filter;
+            // Milters see the message as checked; signing sees what the milters made of it.
+            MilterStage milterStage = milters == null ? null : new MilterStage(queued);
+            HeaderStream content = new HeaderStream(milterStage == null ? queued : milterStage, headerSizeLimit,
                     seen -> addMissing ? missingHeaders(seen, envelope, writer, date) : List.of());
             String received = local
                     ? CleanupTexts.receivedLocal(envelope, writer.id(), myhostname, mailName, date)
@@ -101,8 +116,9 @@ public final class Cleanup {
             }
             // Mail from this host (sendmail, forwarding, notices) has Delivered-To loop detection
             // at delivery; the hop count guards what arrives over SMTP.
-            return new MessageCleanup(writer, content, cleanupLog, filter, authentication.enforcement(),
+            MessageCleanup message = new MessageCleanup(writer, content, cleanupLog, filter, authentication.enforcement(),
                     local ? 0 : hopcountLimit, filter == null ? null : dmarcHistory, envelope);
+            return milters == null ? message : message.judgedBy(milters, milterStage);
         } catch (IOException | RuntimeException e) {
             writer.abort();
             throw e;

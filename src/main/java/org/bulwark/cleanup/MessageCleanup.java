@@ -1,6 +1,8 @@
 package org.bulwark.cleanup;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
 import java.io.OutputStream;
 import org.bulwark.log.MailLog;
 import org.bulwark.mail.Envelope;
@@ -8,6 +10,9 @@ import org.bulwark.mail.SmtpReply;
 import org.bulwark.mailauth.MailAuthentication;
 import org.bulwark.mailauth.report.HistoryRecorder;
 import org.bulwark.mail.QueueId;
+import org.bulwark.milter.MessageResult;
+import org.bulwark.milter.MilterReply;
+import org.bulwark.milter.MilterSession;
 import org.bulwark.queue.QueueFileWriter;
 
 /** One message between {@link Cleanup#open} and its commit or abort. */
@@ -21,6 +26,10 @@ final class MessageCleanup implements CleanupSession {
     private final int hopcountLimit;
     private final HistoryRecorder dmarcHistory;
     private final Envelope envelope;
+    /** The milters that judge the message at commit, and where the content waits for them; or null. */
+    private MilterSession milters;
+    private MilterStage milterStage;
+    private MilterOutcome milterOutcome;
     private boolean committed;
 
     MessageCleanup(QueueFileWriter writer, HeaderStream content, MailLog.Logger log) {
@@ -43,6 +52,13 @@ final class MessageCleanup implements CleanupSession {
         this.hopcountLimit = hopcountLimit;
         this.dmarcHistory = dmarcHistory;
         this.envelope = envelope;
+    }
+
+    /** Has these milters judge the message at commit; {@code stage} holds the content back for them. */
+    MessageCleanup judgedBy(MilterSession session, MilterStage stage) {
+        this.milters = session;
+        this.milterStage = stage;
+        return this;
     }
 
     @Override
@@ -68,6 +84,10 @@ final class MessageCleanup implements CleanupSession {
                 log.warning(CleanupTexts.logTooManyHops(writer.id(), content.receivedCount(), hopcountLimit));
                 throw new MessageRejectedException(SmtpReply.of(554, "5.4.0", CleanupTexts.TOO_MANY_HOPS));
             }
+            if (milterStage != null && !milters()) {
+                committed = true;
+                return writer.id();
+            }
             if (authentication != null) {
                 enforce(authentication.finish());
             }
@@ -81,9 +101,59 @@ final class MessageCleanup implements CleanupSession {
             if (authentication != null) {
                 authentication.discard();
             }
+            if (milterStage != null) {
+                milterStage.discard();
+            }
         }
         committed = true;
         return writer.id();
+    }
+
+    /**
+     * The milters judge the message (Postfix's cleanup_milter.c): a refusal throws, a discard
+     * removes the file (false), else their edits are made as the content goes on to the DKIM
+     * filter and the queue file, and a quarantine puts the message on hold.
+     */
+    private boolean milters() throws IOException {
+        List<MilterEdits.Field> fields = milterStage.fields();
+        MessageResult result = milterStage.judge(milters, fields);
+        MilterReply reply = result.reply();
+        if (!reply.proceeds()) {
+            result.discardEdits();
+            switch (reply) {
+                case MilterReply.Reject(SmtpReply r) -> throw new MessageRejectedException(r, true);
+                case MilterReply.TempFail(SmtpReply r) -> throw new MessageRejectedException(r, true);
+                case MilterReply.Shutdown(SmtpReply r) -> throw new MessageRejectedException(r, true);
+                default -> {
+                    writer.abort();
+                    milterOutcome = MilterOutcome.DISCARDED;
+                    return false;
+                }
+            }
+        }
+        MilterEdits edits = new MilterEdits(fields, envelope).apply(result.edits());
+        try (InputStream body = edits.replacementBody()) {
+            milterStage.writeOut(edits.fields(), body);
+        } finally {
+            edits.close();
+        }
+        if (edits.changedEnvelope() != null) {
+            writer.replaceEnvelope(edits.changedEnvelope());
+        }
+        String hold = edits.quarantine() != null ? edits.quarantine()
+                : reply instanceof MilterReply.Quarantine(String reason) ? reason : null;
+        if (hold != null) {
+            writer.holdOnCommit();
+            milterOutcome = new MilterOutcome(MilterOutcome.Kind.HELD, hold);
+        } else {
+            milterOutcome = MilterOutcome.QUEUED;
+        }
+        return true;
+    }
+
+    @Override
+    public MilterOutcome milterOutcome() {
+        return milterOutcome;
     }
 
     /** RFC 7489 §6.7: a reject policy refuses the message at end of data, when enforcement says so. */
@@ -121,6 +191,9 @@ final class MessageCleanup implements CleanupSession {
     public void abort() {
         if (authentication != null) {
             authentication.discard();
+        }
+        if (milterStage != null) {
+            milterStage.discard();
         }
         if (!committed) {
             writer.abort();

@@ -10,10 +10,21 @@ import org.bulwark.mail.SmtpReply;
 public final class MessageRejectedException extends IOException {
 
     private final transient SmtpReply reply;
+    private final boolean byMilter;
 
     public MessageRejectedException(SmtpReply reply) {
+        this(reply, false);
+    }
+
+    /** @param byMilter true when a milter refused the message at its end (logged as milter-reject) */
+    public MessageRejectedException(SmtpReply reply, boolean byMilter) {
         super(String.join(" ", reply.lines()), null);
         this.reply = reply;
+        this.byMilter = byMilter;
+    }
+
+    public boolean byMilter() {
+        return byMilter;
     }
 
     public SmtpReply reply() {
