@@ -1,0 +1,211 @@
+package org.bulwark.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.bulwark.testing.FreePorts;
+import org.bulwark.testing.ScriptedMilter;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * smtpd_milters through a running server: a real libmilter milter (python3-milter) doing what its
+ * script says, an SMTP client on a real socket, delivery into Maildirs.
+ */
+class SmtpdMiltersTest {
+
+    @TempDir
+    Path root;
+
+    private MailSystemFixture system;
+    private ScriptedMilter milter;
+
+    @AfterEach
+    void stop() {
+        if (system != null) {
+            system.close();
+        }
+        if (milter != null) {
+            milter.close();
+        }
+    }
+
+    private void start(String script) throws Exception {
+        milter = ScriptedMilter.start(root.resolve("milter"), script);
+        system = new MailSystemFixture(root.resolve("system")).set("smtpd_milters", "unix:" + milter.socket()).start();
+    }
+
+    private static String message(String subject) {
+        return "From: sender@remote.example\nTo: alice@example.test\nSubject: " + subject
+                + "\nX-Drop: remove me\n\nthe original body\n";
+    }
+
+    private String send(String subject) throws Exception {
+        return SmtpDialogue.send(system.port(), "127.0.0.2", "remote.example", "sender@remote.example",
+                "alice@example.test", message(subject));
+    }
+
+    private static String queueId(String reply) {
+        return reply.substring(reply.lastIndexOf(' ') + 1);
+    }
+
+    @Test
+    void aRejectAtRcptRefusesThatRecipientOnly() throws Exception {
+        start("{\"envrcpt\": {\"<bob@example.test>\": \"reject\"}}");
+        try (SmtpDialogue smtp = new SmtpDialogue(system.port(), "127.0.0.2")) {
+            assertThat(smtp.reply()).startsWith("220 ");
+            smtp.command("EHLO remote.example");
+            assertThat(smtp.command("MAIL FROM:<sender@remote.example>")).startsWith("250 ");
+            assertThat(smtp.command("RCPT TO:<bob@example.test>")).isEqualTo("550 5.7.1 Command rejected");
+            assertThat(smtp.command("RCPT TO:<alice@example.test>")).startsWith("250 ");
+            assertThat(smtp.command("DATA")).startsWith("354 ");
+            assertThat(smtp.command(message("to alice").replace("\n", "\r\n") + ".")).startsWith("250 2.0.0 Ok: queued as ");
+            smtp.command("QUIT");
+        }
+        system.awaitDelivered("alice", 1);
+        assertThat(system.delivered("bob")).isEmpty();
+        assertThat(system.maillog()).contains("NOQUEUE: milter-reject: RCPT from unknown[127.0.0.2]: 550 5.7.1 "
+                + "Command rejected; from=<sender@remote.example> to=<bob@example.test> proto=ESMTP helo=<remote.example>")
+                .doesNotContain("NOQUEUE: reject: RCPT");
+    }
+
+    @Test
+    void aTempfailAtMailRefusesTheTransaction() throws Exception {
+        start("{\"envfrom\": \"tempfail\"}");
+        assertThat(send("x")).isEqualTo("451 4.7.1 Service unavailable - try again later");
+        assertThat(system.maillog()).contains("NOQUEUE: milter-reject: MAIL from unknown[127.0.0.2]: 451 4.7.1 "
+                + "Service unavailable - try again later; from=<sender@remote.example> proto=ESMTP helo=<remote.example>");
+    }
+
+    @Test
+    void aCustomMultiLineReplyReachesTheClientWhole() throws Exception {
+        start("{\"envfrom\": [\"reply\", \"554\", \"5.7.0\", \"first line\", \"second line\"]}");
+        assertThat(send("x")).isEqualTo("554-5.7.0 first line\n554 5.7.0 second line");
+    }
+
+    @Test
+    void aRejectAtEndOfMessageRefusesItAndKeepsNothing() throws Exception {
+        start("{\"eom\": \"reject\"}");
+        assertThat(send("x")).isEqualTo("550 5.7.1 Command rejected");
+        String log = system.awaitLog("milter-reject: END-OF-MESSAGE from unknown[127.0.0.2]: 5.7.1 Command rejected; "
+                + "from=<sender@remote.example> to=<alice@example.test> proto=ESMTP helo=<remote.example>");
+        assertThat(log).doesNotContain("reject: END-OF-MESSAGE from unknown[127.0.0.2]: 550");
+        assertThat(queued("active")).isEmpty();
+    }
+
+    @Test
+    void discardAnswersQueuedAndDeliversNothing() throws Exception {
+        start("{\"eom\": \"discard\"}");
+        String reply = send("x");
+        assertThat(reply).startsWith("250 2.0.0 Ok: queued as ");
+        system.awaitLog(queueId(reply) + ": milter-discard: END-OF-MESSAGE from unknown[127.0.0.2]: "
+                + "milter triggers DISCARD action; from=<sender@remote.example> to=<alice@example.test>");
+        assertThat(queued("active")).isEmpty();
+        assertThat(queued("incoming")).isEmpty();
+        assertThat(system.delivered("alice")).isEmpty();
+    }
+
+    @Test
+    void quarantinePutsTheMessageOnHoldWhereMailqShowsIt() throws Exception {
+        start("{\"edits\": [[\"quarantine\", \"looks like spam\"]]}");
+        String reply = send("x");
+        assertThat(reply).startsWith("250 2.0.0 Ok: queued as ");
+        String id = queueId(reply);
+        assertThat(system.var.resolve("spool/hold").resolve(id)).exists();
+        assertThat(system.maillog()).contains(id + ": milter-hold: END-OF-MESSAGE from unknown[127.0.0.2]: "
+                + "looks like spam; from=<sender@remote.example> to=<alice@example.test>");
+        var mailq = MailSystemFixture.run(List.of(ProcessHandle.current().info().command().orElse("java"), "-cp",
+                System.getProperty("java.class.path"), "org.bulwark.cli.Bulwark", "-c", system.conf.toString(),
+                "mailq"), null);
+        assertThat(mailq.output()).containsPattern(id + "!\\s").contains("alice@example.test");
+        assertThat(system.delivered("alice")).isEmpty();
+    }
+
+    @Test
+    void headerAndBodyEditsAreInTheDeliveredMessage() throws Exception {
+        start("""
+                {"edits": [
+                  ["addheader", "X-Added", "by the milter"],
+                  ["insheader", 0, "X-First", "on top"],
+                  ["chgheader", "Subject", 1, "changed subject"],
+                  ["chgheader", "X-Drop", 1, ""],
+                  ["replacebody", "the new body\\r\\n"]
+                ]}""");
+        assertThat(send("old subject")).startsWith("250 2.0.0 Ok: queued as ");
+        String delivered = Files.readString(system.awaitDelivered("alice", 1).get(0));
+        String headers = delivered.substring(0, delivered.indexOf("\n\n"));
+        assertThat(headers).contains("\nX-Added: by the milter").contains("\nSubject: changed subject")
+                .doesNotContain("old subject").doesNotContain("X-Drop");
+        // Inserted at the top of what the milter saw: right below our own Received: header.
+        assertThat(headers).containsPattern("(?s)Received: from .*\nX-First: on top\nFrom: sender@remote.example");
+        assertThat(delivered.substring(delivered.indexOf("\n\n") + 2)).isEqualTo("the new body\n");
+    }
+
+    @Test
+    void recipientAndSenderEditsChangeTheEnvelope() throws Exception {
+        start("""
+                {"edits": [
+                  ["addrcpt", "<bob@example.test>"],
+                  ["delrcpt", "<alice@example.test>"],
+                  ["chgfrom", "<bounces@remote.example>"]
+                ]}""");
+        assertThat(send("x")).startsWith("250 2.0.0 Ok: queued as ");
+        String delivered = Files.readString(system.awaitDelivered("bob", 1).get(0));
+        assertThat(delivered).contains("Return-Path: <bounces@remote.example>");
+        assertThat(system.delivered("alice")).isEmpty();
+    }
+
+    @Test
+    void theMilterSeesEveryStageWithTheQueueIdAndWithoutOurReceivedHeader() throws Exception {
+        start("{}");
+        String reply = send("stages");
+        assertThat(reply).startsWith("250 2.0.0 Ok: queued as ");
+        milter.awaitStage("close");
+        List<String> events = milter.events();
+        assertThat(events).anyMatch(e -> e.contains("\"stage\": \"connect\"") && e.contains("127.0.0.2"));
+        assertThat(events).anyMatch(e -> e.contains("\"stage\": \"hello\"") && e.contains("remote.example"));
+        assertThat(events).anyMatch(e -> e.contains("\"stage\": \"envfrom\"") && e.contains("<sender@remote.example>"));
+        assertThat(events).anyMatch(e -> e.contains("\"stage\": \"envrcpt\"") && e.contains("<alice@example.test>"));
+        assertThat(events).anyMatch(e -> e.contains("\"stage\": \"eom\"") && e.contains("\"i\": \"" + queueId(reply) + "\""));
+        assertThat(events).anyMatch(e -> e.contains("\"stage\": \"header\"") && e.contains("Subject"));
+        assertThat(events).noneMatch(e -> e.contains("\"stage\": \"header\"") && e.contains("Received"));
+        assertThat(events).anyMatch(e -> e.contains("\"stage\": \"body\"") && e.contains("the original body\\r\\n"));
+        system.awaitDelivered("alice", 1);
+    }
+
+    @Test
+    void nothingListeningWithTempfailAnswers451AndQueuesNothing() throws Exception {
+        int port = FreePorts.next();
+        system = new MailSystemFixture(root.resolve("system")).set("smtpd_milters", "inet:127.0.0.1:" + port)
+                .set("milter_default_action", "tempfail").start();
+        String reply = send("x");
+        assertThat(reply).startsWith("451 4.");
+        assertThat(system.maillog()).contains("warning: connect to Milter service inet:127.0.0.1:" + port);
+        assertThat(queued("active")).isEmpty();
+        assertThat(queued("incoming")).isEmpty();
+    }
+
+    @Test
+    void nothingListeningWithAcceptDelivers() throws Exception {
+        int port = FreePorts.next();
+        system = new MailSystemFixture(root.resolve("system")).set("smtpd_milters", "inet:127.0.0.1:" + port)
+                .set("milter_default_action", "accept").start();
+        assertThat(send("x")).startsWith("250 2.0.0 Ok: queued as ");
+        system.awaitDelivered("alice", 1);
+        assertThat(system.maillog()).contains("warning: connect to Milter service inet:127.0.0.1:" + port);
+    }
+
+    private List<Path> queued(String queue) throws Exception {
+        Path dir = system.var.resolve("spool").resolve(queue);
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.toList();
+        }
+    }
+}
