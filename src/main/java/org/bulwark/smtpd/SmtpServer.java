@@ -107,8 +107,7 @@ public final class SmtpServer implements AutoCloseable {
     }
 
     private static int processLimit(Config config) {
-        String value = config.get("default_process_limit");
-        return value.isBlank() ? 100 : config.integer("default_process_limit");
+        return config.integer("default_process_limit");
     }
 
     /** Binds the listening socket (port 0 picks a free port) and starts accepting. */
