@@ -27,6 +27,7 @@ import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
 import javax.net.ssl.X509TrustManager;
 import org.bulwark.config.Config;
+import org.bulwark.config.ConfigException;
 
 /**
  * Verifying client certificates as Postfix does: the trust anchors of smtpd_tls_CAfile and
@@ -78,9 +79,14 @@ final class ClientTrust {
                 anchors.add(new TrustAnchor(c, null));
             }
         }
-        int verifyDepth = config.integer("smtpd_tls_ccert_verifydepth");
+        int verifyDepth;
+        try {
+            verifyDepth = config.integer("smtpd_tls_ccert_verifydepth");
+        } catch (ConfigException notANumber) {
+            verifyDepth = -1;
+        }
         if (verifyDepth < 0) {
-            throw new TlsException(TlsTexts.badVerifyDepth(Integer.toString(verifyDepth)));
+            throw new TlsException(TlsTexts.badVerifyDepth(config.get("smtpd_tls_ccert_verifydepth").trim()));
         }
         return new ClientTrust(Set.copyOf(anchors), fromFile.toArray(X509Certificate[]::new), verifyDepth,
                 fingerprints);
