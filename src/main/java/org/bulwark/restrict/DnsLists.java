@@ -6,7 +6,6 @@ import java.util.Locale;
 import java.util.Optional;
 import org.bulwark.config.ConfigException;
 import org.bulwark.dns.DnsResult;
-import org.bulwark.mail.MailAddress;
 import org.bulwark.mail.SmtpReply;
 import org.bulwark.table.LookupTable;
 

@@ -7,7 +7,6 @@ import java.util.Optional;
 import org.bulwark.dns.DnsResolver;
 import org.bulwark.dns.DnsResult;
 import org.bulwark.dns.MxHost;
-import org.bulwark.mail.MailAddress;
 import org.bulwark.table.LookupTable;
 
 /**
