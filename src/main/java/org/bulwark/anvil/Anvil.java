@@ -20,8 +20,6 @@ import org.bulwark.table.NetworkList;
 public final class Anvil implements AutoCloseable {
 
     /** Postfix's defaults. */
-    private static final int DEFAULT_CONNECTION_COUNT = 50;
-    private static final Duration DEFAULT_UNIT = Duration.ofSeconds(60);
 
     /** The limits one smtpd service applies. */
     public record Limits(int connectionCount, int connectionRate, int messageRate, int recipientRate, int authRate,
@@ -47,26 +45,20 @@ public final class Anvil implements AutoCloseable {
     /** The limits and exceptions of {@code config}, counting in {@code store}. */
     public static Anvil from(Config config, CounterStore store, String service, MailLog.Logger log) {
         Limits limits = new Limits(
-                integer(config, "smtpd_client_connection_count_limit", DEFAULT_CONNECTION_COUNT),
-                integer(config, "smtpd_client_connection_rate_limit", 0),
-                integer(config, "smtpd_client_message_rate_limit", 0),
-                integer(config, "smtpd_client_recipient_rate_limit", 0),
-                integer(config, "smtpd_client_auth_rate_limit", 0),
-                integer(config, "smtpd_client_new_tls_session_rate_limit", 0),
-                config.get("anvil_rate_time_unit").isBlank() ? DEFAULT_UNIT : config.time("anvil_rate_time_unit"));
-        String exceptions = config.isSet("smtpd_client_event_limit_exceptions")
-                ? config.get("smtpd_client_event_limit_exceptions")
-                : config.isSet("smtpd_client_connection_limit_exceptions")
-                        ? config.get("smtpd_client_connection_limit_exceptions") : config.get("mynetworks");
-        NetworkList networks = NetworkList.parse(java.util.Arrays.stream(exceptions.split("[,\\s]+"))
-                .filter(item -> !item.isEmpty()).toList(),
-                config.configDirectory());
-        String host = config.get("myhostname").isBlank() ? "localhost" : config.get("myhostname").trim();
-        return new Anvil(limits, store, networks::matches, host, service, log);
-    }
-
-    private static int integer(Config config, String name, int fallback) {
-        return config.get(name).isBlank() ? fallback : config.integer(name);
+                config.integer("smtpd_client_connection_count_limit"),
+                config.integer("smtpd_client_connection_rate_limit"),
+                config.integer("smtpd_client_message_rate_limit"),
+                config.integer("smtpd_client_recipient_rate_limit"),
+                config.integer("smtpd_client_auth_rate_limit"),
+                config.integer("smtpd_client_new_tls_session_rate_limit"),
+                config.time("anvil_rate_time_unit"));
+        // The older name, set alone, still counts: the registry's default, Postfix's
+        // ${smtpd_client_connection_limit_exceptions:$mynetworks}, would expand to nothing then.
+        String exceptions = config.isSet("smtpd_client_connection_limit_exceptions")
+                && !config.isSet("smtpd_client_event_limit_exceptions")
+                ? "smtpd_client_connection_limit_exceptions" : "smtpd_client_event_limit_exceptions";
+        NetworkList networks = NetworkList.parse(config.list(exceptions), config.configDirectory());
+        return new Anvil(limits, store, networks::matches, config.get("myhostname").trim(), service, log);
     }
 
     public Limits limits() {

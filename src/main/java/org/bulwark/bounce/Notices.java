@@ -32,12 +32,11 @@ public final class Notices {
     private final Duration delayWarningTime;
 
     public Notices(Config config) {
-        this.myhostname = orElse(config.get("myhostname"), "localhost");
-        this.myorigin = orElse(config.get("myorigin"), myhostname);
-        this.doubleBounceRecipient = orElse(config.get("2bounce_notice_recipient"), "postmaster");
-        this.doubleBounceSender = orElse(config.get("double_bounce_sender"), "double-bounce");
-        String limit = config.get("bounce_size_limit").trim();
-        this.bounceSizeLimit = limit.isEmpty() ? 50_000 : Long.parseLong(limit);
+        this.myhostname = config.get("myhostname").trim();
+        this.myorigin = config.get("myorigin").trim();
+        this.doubleBounceRecipient = config.get("2bounce_notice_recipient").trim();
+        this.doubleBounceSender = config.get("double_bounce_sender").trim();
+        this.bounceSizeLimit = config.integer("bounce_size_limit");
         this.maximalQueueLifetime = config.time("maximal_queue_lifetime");
         this.delayWarningTime = config.time("delay_warning_time");
     }
@@ -99,9 +98,5 @@ public final class Notices {
 
     private MailAddress qualify(MailAddress a) {
         return a.isQualified() ? a : a.withDomain(myorigin);
-    }
-
-    private static String orElse(String value, String fallback) {
-        return value == null || value.isBlank() ? fallback : value.trim();
     }
 }

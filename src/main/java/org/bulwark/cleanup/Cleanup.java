@@ -28,7 +28,6 @@ import org.bulwark.util.Cidr;
  */
 public final class Cleanup {
 
-    private static final int DEFAULT_HEADER_SIZE_LIMIT = 102400;
 
     private final MailQueue queue;
     private final Predicate<InetAddress> mynetworks;
@@ -58,12 +57,11 @@ public final class Cleanup {
         this.mynetworks = mynetworks;
         this.cleanupLog = log.program("cleanup");
         this.smtpdLog = log.program("smtpd");
-        this.myhostname = orElse(config.get("myhostname"), "localhost");
-        this.myorigin = orElse(config.get("myorigin"), myhostname);
-        this.mailName = orElse(config.get("mail_name"), "Bulwark");
+        this.myhostname = config.get("myhostname").trim();
+        this.myorigin = config.get("myorigin").trim();
+        this.mailName = config.get("mail_name").trim();
         this.alwaysAddMissingHeaders = config.bool("always_add_missing_headers");
-        String limit = config.get("header_size_limit").trim();
-        this.headerSizeLimit = limit.isEmpty() ? DEFAULT_HEADER_SIZE_LIMIT : (int) Math.min(Integer.MAX_VALUE, config.size("header_size_limit"));
+        this.headerSizeLimit = (int) Math.min(Integer.MAX_VALUE, config.size("header_size_limit"));
         this.hopcountLimit = config.integer("hopcount_limit");
         this.authentication = MailAuthentication.create(config);
         authentication.warnings().forEach(cleanupLog::warning);
@@ -179,9 +177,5 @@ public final class Cleanup {
                 return networks.matches(address);
             }
         };
-    }
-
-    private static String orElse(String value, String fallback) {
-        return value == null || value.isBlank() ? fallback : value.trim();
     }
 }

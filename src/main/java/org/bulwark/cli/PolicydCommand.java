@@ -59,8 +59,7 @@ final class PolicydCommand implements Callable<Integer> {
         Path dir = configDirectory.resolve();
         Config config = Files.isRegularFile(dir.resolve("main.cf")) ? ConfigLoader.load(dir).main() : Config.of(Map.of());
         GreylistSettings settings = GreylistSettings.from(config);
-        SpfPolicy spfPolicy = spf ? new SpfPolicy(DnsResolver.create(config),
-                config.get("myhostname").isBlank() ? "localhost" : config.get("myhostname").trim()) : null;
+        SpfPolicy spfPolicy = spf ? new SpfPolicy(DnsResolver.create(config), config.get("myhostname").trim()) : null;
         if (delay != null) {
             settings = settings.withDelay(Config.of(Map.of("greylist_delay", delay)).time("greylist_delay"));
         }

@@ -195,9 +195,8 @@ final class SendmailCommand implements Callable<Integer> {
         if (user == null || user.isBlank()) {
             user = System.getProperty("user.name", "unknown");
         }
-        String limit = config.get("message_size_limit").trim();
         new SmtpSubmission(maildrop, user.trim(), config.get("myhostname"), config.get("smtpd_banner"),
-                limit.isEmpty() ? 10_240_000 : config.size("message_size_limit"), new BufferedInputStream(System.in),
+                config.size("message_size_limit"), new BufferedInputStream(System.in),
                 System.out).run();
         return EX_OK;
     }

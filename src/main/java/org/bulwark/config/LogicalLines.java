@@ -13,14 +13,24 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * The line structure main.cf and master.cf share: blank lines and lines whose first non-blank
- * character is {@code #} are skipped; a line that starts with white space continues the logical
- * line before it. A {@code #} later in a line is text, as in Postfix.
+ * Postfix's logical lines (readlline(3)), the structure main.cf, master.cf and the text sources of
+ * lookup tables share: blank lines and lines whose first non-blank character is {@code #} are
+ * skipped; a line that starts with white space continues the logical line before it. A {@code #}
+ * later in a line is text, as in Postfix.
  */
-final class LogicalLines {
+public final class LogicalLines {
 
     /** One logical line and the number of the physical line it starts on. */
-    record Line(String text, int number) {
+    public record Line(String text, int number) {
+    }
+
+    /** Where readers differ: what a line that starts with white space but has nothing to continue means. */
+    public interface Orphans {
+        /**
+         * Called for a continuation line with no logical line before it; returning normally reads
+         * it as a line of its own, as Postfix's main.cf reader does, throwing refuses the file.
+         */
+        void found(int number, String text);
     }
 
     private static final char NO_BREAK_SPACE = '\u00a0';
@@ -30,14 +40,34 @@ final class LogicalLines {
     }
 
     /**
-     * Reads a file into logical lines.
+     * Reads main.cf or master.cf into logical lines.
      *
      * @param forgiveUnindented main.cf only: a line without {@code name =} that follows a line
      *                          ending with a comma (or an empty value) continues it, with a warning;
      *                          guides on the web often lose the indentation of restriction lists
      */
     static List<Line> read(Path file, boolean forgiveUnindented, List<String> warnings) {
-        List<String> physical = physicalLines(file, warnings);
+        return join(physicalLines(file, warnings), (number, text) -> { }, (number, logical, previous, text) -> {
+            if (forgiveUnindented && !ASSIGNMENT.matcher(text).matches()
+                    && (previous.endsWith(",") || previous.endsWith("="))) {
+                warnings.add(where(file, number) + ConfigMessages.unindentedContinuation(nameOf(logical)));
+                return true;
+            }
+            return false;
+        });
+    }
+
+    /** Joins physical lines (numbered from 1) into logical lines. */
+    public static List<Line> join(List<String> physical, Orphans orphans) {
+        return join(physical, orphans, (number, logical, previous, text) -> false);
+    }
+
+    /** Whether an unindented line continues the logical line before it after all. */
+    private interface Unindented {
+        boolean continues(int number, StringBuilder logical, String previousPhysical, String text);
+    }
+
+    private static List<Line> join(List<String> physical, Orphans orphans, Unindented unindented) {
         List<Line> lines = new ArrayList<>();
         StringBuilder current = null;
         int start = 0;
@@ -49,18 +79,18 @@ final class LogicalLines {
                 continue;
             }
             boolean continues = Character.isWhitespace(text.charAt(0));
-            if (!continues && forgiveUnindented && current != null && !ASSIGNMENT.matcher(text).matches()
-                    && (previousPhysical.endsWith(",") || previousPhysical.endsWith("="))) {
-                warnings.add(where(file, n) + ConfigMessages.unindentedContinuation(nameOf(current)));
-                continues = true;
+            if (!continues && current != null) {
+                continues = unindented.continues(n, current, previousPhysical, text);
             }
             if (continues && current != null) {
                 current.append(' ').append(stripped);
             } else {
+                if (continues) {
+                    orphans.found(n, stripped);
+                }
                 if (current != null) {
                     lines.add(new Line(current.toString(), start));
                 }
-                // A continuation with nothing to continue is read as a line of its own, as Postfix does.
                 current = new StringBuilder(stripped);
                 start = n;
             }

@@ -375,6 +375,25 @@ public final class Parameters {
         str("milter_macro_daemon_name", "$myhostname", "the {daemon_name} macro value");
         str("milter_macro_v", "$mail_name $mail_version", "the {v} macro value");
         list("milter_header_checks", "", "header_checks tables for headers that milters add");
+
+        // Parameters read by the code before they were registered; defaults from postconf(5).
+        bool("smtpd_forbid_unauth_pipelining", "yes", "disconnect clients that pipeline where RFC 2920 forbids it");
+        integer("smtpd_recipient_overshoot_limit", "1000", "recipients over smtpd_recipient_limit that count as errors");
+        integer("smtpd_junk_command_limit", "100", "NOOP, VRFY, ETRN or RSET commands before each counts as an error");
+        integer("smtpd_forbid_bare_newline_reject_code", "550", "reply code for smtpd_forbid_bare_newline = reject");
+        bool("smtpd_relay_before_recipient_restrictions", "yes",
+                "evaluate smtpd_relay_restrictions before smtpd_recipient_restrictions");
+        str("smtpd_null_access_lookup_key", "<>", "the access table key of the null sender address");
+        integer("multi_recipient_bounce_reject_code", "550", "reply code for reject_multi_recipient_bounce");
+        bool("show_user_unknown_table_name", "yes", "name the recipient table in an unknown-user reply");
+        bool("soft_bounce", "no", "turn hard rejects into temporary ones (4xx), for testing");
+        list("allow_mail_to_commands", "alias, forward", "where local(8) may deliver to a command");
+        list("allow_mail_to_files", "alias, forward", "where local(8) may deliver to a file");
+        str("default_privs", "nobody", "the rights of local(8) deliveries to files and commands for root");
+        list("propagate_unmatched_extensions", "canonical, virtual",
+                "tables whose results get the unmatched address extension");
+        integer("virtual_alias_expansion_limit", "1000", "the most addresses one virtual alias expands to");
+        integer("virtual_alias_recursion_limit", "1000", "the deepest nesting of virtual aliases");
     }
 
     private static void choices(String name, String... allowed) {

@@ -1,7 +1,6 @@
 package org.bulwark.config;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -73,40 +72,9 @@ final class Values {
         };
     }
 
-    /**
-     * Splits on the separator characters, as Postfix's mystrtokq does: a {@code {} opens a group
-     * that runs to its matching {@code }}, separators inside it included, so
-     * {@code inline:{ a=b, c=d }} stays one item. Empty when a brace is not closed.
-     */
+    /** The items of a value, or empty when its braces do not balance. */
     static Optional<List<String>> split(String value, String separators) {
-        List<String> items = new ArrayList<>();
-        StringBuilder item = new StringBuilder();
-        int depth = 0;
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (depth == 0 && separators.indexOf(c) >= 0) {
-                if (!item.isEmpty()) {
-                    items.add(item.toString());
-                    item.setLength(0);
-                }
-                continue;
-            }
-            if (c == '{') {
-                depth++;
-            } else if (c == '}') {
-                if (depth == 0) {
-                    return Optional.empty();
-                }
-                depth--;
-            }
-            item.append(c);
-        }
-        if (depth != 0) {
-            return Optional.empty();
-        }
-        if (!item.isEmpty()) {
-            items.add(item.toString());
-        }
-        return Optional.of(items);
+        return ListSyntax.braceProblem(value).isPresent() ? Optional.empty()
+                : Optional.of(ListSyntax.split(value, separators));
     }
 }

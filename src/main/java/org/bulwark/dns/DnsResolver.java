@@ -42,11 +42,6 @@ import org.xbill.DNS.Type;
  */
 public final class DnsResolver {
 
-    /** How long to wait for one server's answer to one query before trying again. */
-    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(3);
-    /** How many times each server is asked before the query is a temporary failure. */
-    public static final int DEFAULT_ATTEMPTS = 2;
-
     private static final InetAddress IPV4_LOOPBACK = address(new byte[] {127, 0, 0, 1});
     private static final InetAddress IPV6_LOOPBACK = address(new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1});
 
@@ -63,7 +58,8 @@ public final class DnsResolver {
 
     /** @param dnsServers {@code dns_servers} items: {@code 127.0.0.1:5353}, {@code [::1]:53}, {@code 127.0.0.1} */
     public static DnsResolver create(List<String> dnsServers) {
-        return create(dnsServers, DEFAULT_TIMEOUT, DEFAULT_ATTEMPTS);
+        Config defaults = Config.of(java.util.Map.of());
+        return create(dnsServers, defaults.time("dns_timeout"), defaults.integer("dns_attempts"));
     }
 
     /**
@@ -100,9 +96,7 @@ public final class DnsResolver {
      * resolver configuration), with the default timeouts.
      */
     public static DnsResolver create(Config config) {
-        Duration timeout = config.get("dns_timeout").isBlank() ? DEFAULT_TIMEOUT : config.time("dns_timeout");
-        int attempts = config.get("dns_attempts").isBlank() ? DEFAULT_ATTEMPTS : config.integer("dns_attempts");
-        return create(config.list("dns_servers"), timeout, attempts);
+        return create(config.list("dns_servers"), config.time("dns_timeout"), config.integer("dns_attempts"));
     }
 
     /**

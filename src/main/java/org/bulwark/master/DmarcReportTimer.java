@@ -2,14 +2,12 @@ package org.bulwark.master;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import org.bulwark.config.Config;
 import org.bulwark.log.MailLog;
 import org.bulwark.mailauth.report.DmarcReporter;
 import org.bulwark.pickup.Maildrop;
 import org.bulwark.queue.MailQueue;
+import org.bulwark.util.WakeLoop;
 
 /**
  * Sends DMARC aggregate reports once per {@code dmarc_report_interval} while the server runs
@@ -26,10 +24,9 @@ final class DmarcReportTimer implements AutoCloseable {
     private final DmarcReporter reporter;
     private final MailQueue queue;
     private final MailLog.Logger log;
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition wakeup = lock.newCondition();
-    private boolean closed;
-    private Thread thread;
+    private WakeLoop loop;
+    /** Whether the first run was made; read and written by the loop's thread alone. */
+    private boolean ranOnce;
 
     private DmarcReportTimer(DmarcReporter reporter, MailQueue queue, MailLog.Logger log) {
         this.reporter = reporter;
@@ -43,32 +40,22 @@ final class DmarcReportTimer implements AutoCloseable {
             return null;
         }
         DmarcReportTimer timer = new DmarcReportTimer(DmarcReporter.create(main), queue, log.program("dmarc"));
-        timer.thread = Thread.ofVirtual().name("dmarc-report").start(timer::loop);
+        timer.loop = new WakeLoop("dmarc-report", timer::nextWait, timer::round).start();
         return timer;
     }
 
-    private void loop() {
-        runOnce(); // the first run of all only starts the first interval
-        while (true) {
-            lock.lock();
-            try {
-                // At least a second: a run that found another under way leaves the report due.
-                long wait = Math.clamp(reporter.untilDue().toMillis() + 1, SHORTEST_SLEEP.toMillis(), LONGEST_SLEEP.toMillis());
-                if (!closed) {
-                    wakeup.await(wait, TimeUnit.MILLISECONDS);
-                }
-                if (closed) {
-                    return;
-                }
-            } catch (InterruptedException e) {
-                return;
-            } finally {
-                lock.unlock();
-            }
-            if (reporter.untilDue().isZero()) {
-                runOnce();
-            }
+    /** The first run of all only starts the first interval; later ones run when it is due. */
+    private void round(boolean woken) {
+        if (!ranOnce || reporter.untilDue().isZero()) {
+            ranOnce = true;
+            runOnce();
         }
+    }
+
+    /** At least a second: a run that found another under way leaves the report due. */
+    private Duration nextWait() {
+        return Duration.ofMillis(Math.clamp(reporter.untilDue().toMillis() + 1, SHORTEST_SLEEP.toMillis(),
+                LONGEST_SLEEP.toMillis()));
     }
 
     private void runOnce() {
@@ -92,17 +79,6 @@ final class DmarcReportTimer implements AutoCloseable {
     /** Stops the timer; a run under way finishes first. */
     @Override
     public void close() {
-        lock.lock();
-        try {
-            closed = true;
-            wakeup.signalAll();
-        } finally {
-            lock.unlock();
-        }
-        try {
-            thread.join();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        loop.stop();
     }
 }

@@ -15,8 +15,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import org.bulwark.cleanup.Cleanup;
 import org.bulwark.cleanup.CleanupSession;
 import org.bulwark.config.Config;
@@ -28,6 +26,7 @@ import org.bulwark.mail.QueueId;
 import org.bulwark.mail.Recipient;
 import org.bulwark.queue.MailQueue;
 import org.bulwark.util.Fsync;
+import org.bulwark.util.WakeLoop;
 
 /**
  * Postfix's pickup: takes the files the sendmail command left in maildrop/ and feeds each through
@@ -43,13 +42,9 @@ public final class Pickup {
     private final MailQueue queue;
     private final Cleanup cleanup;
     private final MailLog.Logger log;
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition wakeup = lock.newCondition();
-    private boolean wakeRequested;
-    private volatile boolean running;
+    private volatile WakeLoop poller;
     /** Set by {@link #stop()}: a pass in progress ends after the current file. */
     private volatile boolean stopping;
-    private Thread poller;
 
     public Pickup(Config config, MailQueue queue, Cleanup cleanup, MailLog log) {
         this.config = config;
@@ -58,67 +53,27 @@ public final class Pickup {
         this.log = log.program("pickup");
     }
 
-    public void start() {
-        lock.lock();
-        try {
-            if (running) {
-                return;
-            }
-            running = true;
+    public synchronized void start() {
+        if (poller == null || !poller.running()) {
             stopping = false;
-            poller = Thread.ofVirtual().name("pickup").start(this::poll);
-        } finally {
-            lock.unlock();
+            poller = new WakeLoop("pickup", () -> POLL, woken -> pickUpAll()).start();
         }
     }
 
     /** Asks for an immediate look at maildrop/. */
     public void wake() {
-        lock.lock();
-        try {
-            wakeRequested = true;
-            wakeup.signalAll();
-        } finally {
-            lock.unlock();
+        WakeLoop loop = poller;
+        if (loop != null) {
+            loop.wake();
         }
     }
 
     /** Stops after the file being picked up, if any, is finished. */
     public void stop() {
-        Thread thread;
-        lock.lock();
-        try {
-            if (!running) {
-                return;
-            }
-            running = false;
+        WakeLoop loop = poller;
+        if (loop != null && loop.running()) {
             stopping = true;
-            wakeup.signalAll();
-            thread = poller;
-        } finally {
-            lock.unlock();
-        }
-        try {
-            thread.join();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private void poll() {
-        while (running) {
-            pickUpAll();
-            lock.lock();
-            try {
-                if (running && !wakeRequested) {
-                    wakeup.await(POLL.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-                }
-                wakeRequested = false;
-            } catch (InterruptedException e) {
-                return;
-            } finally {
-                lock.unlock();
-            }
+            loop.stop();
         }
     }
 

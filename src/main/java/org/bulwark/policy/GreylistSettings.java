@@ -27,24 +27,23 @@ public record GreylistSettings(Duration delay, Duration maxAge, Duration retryWi
         int ipv4Prefix, int ipv6Prefix, String action, String text, String header, String hostname,
         List<Path> whitelistClients, List<Path> whitelistRecipients) {
 
-    /** postgrey's defaults with the given delay. */
+    /** The registry's defaults (postgrey's) with the given delay. */
     public static GreylistSettings defaults(Duration delay, String hostname) {
-        return new GreylistSettings(delay, Duration.ofDays(35), Duration.ofDays(2), 5, 24, 64, "DEFER_IF_PERMIT",
-                PolicyTexts.GREYLIST_TEXT, PolicyTexts.GREYLIST_HEADER, hostname, List.of(), List.of());
+        return from(Config.of(java.util.Map.of("myhostname", hostname))).withDelay(delay);
     }
 
     public static GreylistSettings from(Config config) {
         return new GreylistSettings(
-                time(config, "greylist_delay", "300s"),
-                time(config, "greylist_max_age", "35d"),
-                time(config, "greylist_retry_window", "2d"),
-                integer(config, "greylist_auto_whitelist_clients", 5),
-                integer(config, "greylist_ipv4_cidr", 24),
-                integer(config, "greylist_ipv6_cidr", 64),
-                text(config, "greylist_action", "DEFER_IF_PERMIT"),
-                text(config, "greylist_text", PolicyTexts.GREYLIST_TEXT),
-                text(config, "greylist_header", PolicyTexts.GREYLIST_HEADER),
-                text(config, "myhostname", "localhost"),
+                config.time("greylist_delay"),
+                config.time("greylist_max_age"),
+                config.time("greylist_retry_window"),
+                config.integer("greylist_auto_whitelist_clients"),
+                config.integer("greylist_ipv4_cidr"),
+                config.integer("greylist_ipv6_cidr"),
+                config.get("greylist_action").trim(),
+                config.get("greylist_text").trim(),
+                config.get("greylist_header").trim(),
+                config.get("myhostname").trim(),
                 paths(config, "greylist_whitelist_clients"),
                 paths(config, "greylist_whitelist_recipients"));
     }
@@ -52,28 +51,6 @@ public record GreylistSettings(Duration delay, Duration maxAge, Duration retryWi
     public GreylistSettings withDelay(Duration newDelay) {
         return new GreylistSettings(newDelay, maxAge, retryWindow, autoWhitelist, ipv4Prefix, ipv6Prefix, action,
                 text, header, hostname, whitelistClients, whitelistRecipients);
-    }
-
-    private static Duration time(Config config, String name, String fallback) {
-        String v = config.get(name);
-        return PolicyOptions.duration(name, v.isBlank() ? fallback : v);
-    }
-
-    private static int integer(Config config, String name, int fallback) {
-        String v = config.get(name).trim();
-        if (v.isEmpty()) {
-            return fallback;
-        }
-        try {
-            return Integer.parseInt(v);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(PolicyTexts.badValue(name, v));
-        }
-    }
-
-    private static String text(Config config, String name, String fallback) {
-        String v = config.get(name).trim();
-        return v.isEmpty() ? fallback : v;
     }
 
     private static List<Path> paths(Config config, String name) {

@@ -20,17 +20,15 @@ import org.bulwark.config.Config;
 public record PolicyOptions(Duration timeout, Duration maxIdle, Duration maxTtl, int tryLimit, Duration retryDelay,
         int requestLimit, String defaultAction, String policyContext) {
 
-    public static final String DEFAULT_ACTION = "451 4.3.5 Server configuration problem";
-
     public static PolicyOptions from(Config config) {
         return new PolicyOptions(
-                time(config, "smtpd_policy_service_timeout", Duration.ofSeconds(100)),
-                time(config, "smtpd_policy_service_max_idle", Duration.ofSeconds(300)),
-                time(config, "smtpd_policy_service_max_ttl", Duration.ofSeconds(1000)),
-                integer(config, "smtpd_policy_service_try_limit", 2),
-                time(config, "smtpd_policy_service_retry_delay", Duration.ofSeconds(1)),
-                integer(config, "smtpd_policy_service_request_limit", 0),
-                text(config, "smtpd_policy_service_default_action", DEFAULT_ACTION),
+                config.time("smtpd_policy_service_timeout"),
+                config.time("smtpd_policy_service_max_idle"),
+                config.time("smtpd_policy_service_max_ttl"),
+                config.integer("smtpd_policy_service_try_limit"),
+                config.time("smtpd_policy_service_retry_delay"),
+                config.integer("smtpd_policy_service_request_limit"),
+                config.get("smtpd_policy_service_default_action").trim(),
                 config.get("smtpd_policy_service_policy_context").trim());
     }
 
@@ -82,18 +80,5 @@ public record PolicyOptions(Duration timeout, Duration maxIdle, Duration maxTtl,
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(PolicyTexts.badValue(name, value));
         }
-    }
-
-    private static Duration time(Config config, String name, Duration fallback) {
-        return config.get(name).isBlank() ? fallback : duration(name, config.get(name));
-    }
-
-    private static int integer(Config config, String name, int fallback) {
-        return config.get(name).isBlank() ? fallback : number(name, config.get(name));
-    }
-
-    private static String text(Config config, String name, String fallback) {
-        String v = config.get(name).trim();
-        return v.isEmpty() ? fallback : v;
     }
 }

@@ -3,10 +3,6 @@ package org.bulwark.policy;
 /** Every message of the policy package, worded once: configuration errors, warnings, greylist texts. */
 final class PolicyTexts {
 
-    /** postgrey's default reply text; {@code %r} is the recipient domain, {@code %s} the seconds left. */
-    static final String GREYLIST_TEXT = "Greylisted, see http://postgrey.schweikert.ch/help/%r.html";
-    /** postgrey's default header; {@code %t} delay, {@code %v} version, {@code %h} host, {@code %d} date. */
-    static final String GREYLIST_HEADER = "X-Greylist: delayed %t seconds by postgrey-%v at %h; %d";
     /** The version we put where postgrey puts its own; it names us, not postgrey. */
     static final String VERSION = "bulwark";
     /** When the greylist store cannot answer: a temporary refusal, never a pass. */

@@ -21,8 +21,7 @@ final class ContentFilterRoute {
     }
 
     static ContentFilterRoute of(Config config) {
-        String host = config.get("myhostname").strip();
-        return new ContentFilterRoute(config.get("default_filter_nexthop").strip(), host.isEmpty() ? "localhost" : host);
+        return new ContentFilterRoute(config.get("default_filter_nexthop").strip(), config.get("myhostname").strip());
     }
 
     /** The route of {@code recipient} through {@code filter} ({@code transport[:nexthop]}). */

@@ -23,10 +23,6 @@ import org.bulwark.config.Config;
 final class DeliveryLimits {
 
     /** Postfix's defaults, used where the configuration gives no value. */
-    private static final int PROCESS_LIMIT = 100;
-    private static final int CONCURRENCY_LIMIT = 20;
-    private static final int RECIPIENT_LIMIT = 50;
-    private static final int INITIAL_CONCURRENCY = 5;
 
     /** A delivery slot; {@link #close} releases it. */
     interface Slot extends AutoCloseable {
@@ -47,16 +43,13 @@ final class DeliveryLimits {
     DeliveryLimits(Config config, Clock clock) {
         this.config = config;
         this.clock = clock;
-        this.processes = new Semaphore(positive("default_process_limit", PROCESS_LIMIT));
+        this.processes = new Semaphore(positive("default_process_limit"));
         this.suspension = config.time("minimal_backoff_time");
     }
 
     /** Zero means no limit, as in Postfix. */
     int recipientLimit(String transport) {
-        String own = transport + "_destination_recipient_limit";
-        String name = config.isSet(own) ? own : "default_destination_recipient_limit";
-        String value = config.get(name).trim();
-        int limit = value.isEmpty() ? RECIPIENT_LIMIT : Integer.parseInt(value);
+        int limit = config.integer(perTransport(transport, "_destination_recipient_limit"));
         return limit <= 0 ? Integer.MAX_VALUE : limit;
     }
 
@@ -93,32 +86,27 @@ final class DeliveryLimits {
 
     private Window window(String transport, String nexthop) {
         return destinations.computeIfAbsent(transport + ":" + nexthop, k -> new Window(
-                perTransport(transport, "_destination_concurrency_limit", CONCURRENCY_LIMIT),
-                positive("initial_destination_concurrency", INITIAL_CONCURRENCY),
+                positive(perTransport(transport, "_destination_concurrency_limit")),
+                positive("initial_destination_concurrency"),
                 feedback(transport, "_destination_concurrency_positive_feedback"),
                 feedback(transport, "_destination_concurrency_negative_feedback"),
-                perTransport(transport, "_destination_concurrency_failed_cohort_limit", 1)));
+                positive(perTransport(transport, "_destination_concurrency_failed_cohort_limit"))));
     }
 
     /** {@code 1} or {@code 1/concurrency} (Postfix's two useful forms); true for the latter. */
     private boolean feedback(String transport, String suffix) {
-        String own = transport + suffix;
-        String value = config.isSet(own) ? config.get(own) : config.get("default" + suffix);
-        return value != null && value.trim().toLowerCase(java.util.Locale.ROOT).startsWith("1/");
+        return config.get(perTransport(transport, suffix)).trim().toLowerCase(java.util.Locale.ROOT).startsWith("1/");
     }
 
-    private int perTransport(String transport, String suffix, int fallback) {
+    /** The transport's own parameter ({@code smtp_destination_concurrency_limit}) when set, else the default_ one. */
+    private String perTransport(String transport, String suffix) {
         String own = transport + suffix;
-        return config.isSet(own) ? positive(own, fallback) : positive("default" + suffix, fallback);
+        return config.isSet(own) ? own : "default" + suffix;
     }
 
     /** A value below one is taken as one: a destination always gets at least one delivery at a time. */
-    private int positive(String name, int fallback) {
-        String value = config.get(name).trim();
-        if (value.isEmpty()) {
-            return fallback;
-        }
-        return Math.max(1, Integer.parseInt(value));
+    private int positive(String name) {
+        return Math.max(1, config.integer(name));
     }
 
     /** One destination's concurrency window and failure count. */

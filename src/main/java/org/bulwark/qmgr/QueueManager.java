@@ -13,8 +13,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import org.bulwark.bounce.Notices;
 import org.bulwark.cleanup.Cleanup;
@@ -29,6 +28,7 @@ import org.bulwark.queue.QueueName;
 import org.bulwark.queue.QueuedMessage;
 import org.bulwark.rewrite.AddressResolver;
 import org.bulwark.rewrite.Resolution;
+import org.bulwark.util.WakeLoop;
 
 /**
  * The scheduler. Every message in active/ gets one delivery pass on a virtual thread, at most
@@ -50,15 +50,14 @@ public final class QueueManager {
     private final MessageDelivery.Context context;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final Set<QueueId> inFlight = ConcurrentHashMap.newKeySet();
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition wakeup = lock.newCondition();
-    private boolean wakeRequested;
-    private boolean scanRequested;
+    /** A full listing of active/ is asked for ({@link #wake}), not only the arrivals dispatched. */
+    private final AtomicBoolean scanRequested = new AtomicBoolean();
     /** Messages the queue reported durable in active/: dispatched by ID, without listing active/. */
     private final Queue<QueueId> arrived = new ConcurrentLinkedQueue<>();
     private boolean listening;
-    private volatile boolean running;
-    private Thread scheduler;
+    private volatile WakeLoop scheduler;
+    /** When deferred/ is next scanned; the scheduler's thread alone reads and writes it. */
+    private Instant nextDeferredScan = Instant.MIN;
 
     /**
      * What the scheduler works with besides its configuration, queue and agents; one left null
@@ -86,8 +85,8 @@ public final class QueueManager {
         this.queue = queue;
         this.log = new QmgrLog(log);
         this.queueRunDelay = config.time("queue_run_delay");
-        String limit = config.get("qmgr_message_active_limit").trim();
-        this.activeLimit = limit.isEmpty() || Integer.parseInt(limit) <= 0 ? Integer.MAX_VALUE : Integer.parseInt(limit);
+        int limit = config.integer("qmgr_message_active_limit");
+        this.activeLimit = limit <= 0 ? Integer.MAX_VALUE : limit;
         Backoff backoff = new Backoff(config.time("minimal_backoff_time"), config.time("maximal_backoff_time"));
         Notices notices = new Notices(config);
         this.context = new MessageDelivery.Context(queue, TransportMaps.around(resolver, config), Map.copyOf(agents),
@@ -97,24 +96,20 @@ public final class QueueManager {
                 new DelayWarnings(queue.directory(), notices.delayWarningTime()), ContentFilterRoute.of(config));
     }
 
-    public void start() {
-        lock.lock();
-        try {
-            if (running) {
-                return;
-            }
-            running = true;
-            if (!listening) {
-                queue.onArrival(id -> {
-                    arrived.add(id);
-                    signal(false);
-                });
-                listening = true;
-            }
-            scheduler = Thread.ofVirtual().name("qmgr").start(this::schedule);
-        } finally {
-            lock.unlock();
+    public synchronized void start() {
+        if (scheduler != null && scheduler.running()) {
+            return;
         }
+        if (!listening) {
+            queue.onArrival(id -> {
+                arrived.add(id);
+                signal(false);
+            });
+            listening = true;
+        }
+        nextDeferredScan = Instant.MIN;
+        scheduler = new WakeLoop("qmgr", () -> ACTIVE_POLL, this::schedule);
+        scheduler.start();
     }
 
     /** Asks for an immediate scan of active/; the queue's arrival signal calls it. */
@@ -123,13 +118,12 @@ public final class QueueManager {
     }
 
     private void signal(boolean scan) {
-        lock.lock();
-        try {
-            wakeRequested = true;
-            scanRequested |= scan;
-            wakeup.signalAll();
-        } finally {
-            lock.unlock();
+        if (scan) {
+            scanRequested.set(true);
+        }
+        WakeLoop loop = scheduler;
+        if (loop != null) {
+            loop.wake();
         }
     }
 
@@ -138,21 +132,16 @@ public final class QueueManager {
      * running are interrupted and their messages stay in active/ for the next start.
      */
     public void stop(Duration grace) {
-        Thread thread;
-        lock.lock();
-        try {
-            if (!running) {
+        WakeLoop loop;
+        synchronized (this) {
+            loop = scheduler;
+            if (loop == null || !loop.running()) {
                 return;
             }
-            running = false;
-            wakeup.signalAll();
-            thread = scheduler;
-        } finally {
-            lock.unlock();
         }
         executor.shutdown();
         try {
-            thread.join(grace.toMillis() + 1);
+            loop.stop(grace);
             if (!executor.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
                 executor.shutdownNow();
             }
@@ -162,38 +151,23 @@ public final class QueueManager {
         }
     }
 
-    private void schedule() {
-        Instant nextDeferredScan = Instant.MIN;
-        boolean scan = true;
-        while (running) {
-            Instant now = context.clock().instant();
-            if (!now.isBefore(nextDeferredScan)) {
-                scanDeferred(now);
-                nextDeferredScan = now.plus(queueRunDelay);
-                scan = true;
-            }
-            if (scan) {
-                arrived.clear(); // the listing below finds them too
-                scanActive();
-            } else {
-                // An arrival wakes this thread at once and costs no directory listing.
-                for (QueueId id; (id = arrived.poll()) != null; ) {
-                    dispatch(id);
-                }
-            }
-            lock.lock();
-            try {
-                if (running && !wakeRequested) {
-                    wakeup.await(ACTIVE_POLL.toMillis(), TimeUnit.MILLISECONDS);
-                }
-                // A full listing when asked, and on every quiet poll for files moved in by hand.
-                scan = scanRequested || !wakeRequested;
-                wakeRequested = false;
-                scanRequested = false;
-            } catch (InterruptedException e) {
-                return;
-            } finally {
-                lock.unlock();
+    /** One round of the scheduler: at once when started, then on each arrival, wake or ACTIVE_POLL. */
+    private void schedule(boolean woken) {
+        // A full listing when asked, and on every quiet poll for files moved in by hand.
+        boolean scan = scanRequested.getAndSet(false) || !woken;
+        Instant now = context.clock().instant();
+        if (!now.isBefore(nextDeferredScan)) {
+            scanDeferred(now);
+            nextDeferredScan = now.plus(queueRunDelay);
+            scan = true;
+        }
+        if (scan) {
+            arrived.clear(); // the listing below finds them too
+            scanActive();
+        } else {
+            // An arrival wakes this thread at once and costs no directory listing.
+            for (QueueId id; (id = arrived.poll()) != null; ) {
+                dispatch(id);
             }
         }
     }
@@ -201,7 +175,7 @@ public final class QueueManager {
     private void scanActive() {
         try {
             for (QueueId id : queue.list(QueueName.ACTIVE)) {
-                if (!running || !dispatch(id)) {
+                if (!scheduler.running() || !dispatch(id)) {
                     return;
                 }
             }

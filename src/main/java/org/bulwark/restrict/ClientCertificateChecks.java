@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Optional;
 import org.bulwark.config.Config;
 import org.bulwark.config.ConfigException;
+import org.bulwark.config.ListSyntax;
 import org.bulwark.table.LookupTable;
 import org.bulwark.tls.ClientCertificate;
 import org.bulwark.tls.TlsLevel;
@@ -46,7 +47,7 @@ final class ClientCertificateChecks {
     }
 
     static ClientCertificateChecks from(Config config, Environment environment) {
-        List<LookupTable> tables = RestrictionParser.split(config.get("relay_clientcerts")).stream()
+        List<LookupTable> tables = ListSyntax.split(config.get("relay_clientcerts")).stream()
                 .map(environment.tables()).toList();
         boolean ask = flag(config, "smtpd_tls_ask_ccert")
                 || (flag(config, "smtpd_tls_req_ccert") && encrypted(config));
@@ -130,7 +131,7 @@ final class ClientCertificateChecks {
             if (!text.endsWith("}")) {
                 throw new ConfigException(Replies.badCcertArgument(argument, parameter));
             }
-            List<String> items = RestrictionParser.split(text.substring(1, text.length() - 1));
+            List<String> items = ListSyntax.split(text.substring(1, text.length() - 1));
             if (items.isEmpty() || items.get(0).indexOf(':') < 0 || items.size() > 2) {
                 throw new ConfigException(Replies.badCcertArgument(argument, parameter));
             }
@@ -147,7 +148,7 @@ final class ClientCertificateChecks {
                 throw new ConfigException(Replies.badCcertArgument(argument, parameter));
             }
             List<Key> order = new ArrayList<>();
-            for (String word : RestrictionParser.split(inner.substring(eq + 1))) {
+            for (String word : ListSyntax.split(inner.substring(eq + 1))) {
                 Key key = null;
                 for (Key k : Key.values()) {
                     if (k.word.equals(word.toLowerCase(Locale.ROOT))) {

@@ -6,7 +6,6 @@ import java.util.Locale;
 import java.util.Optional;
 import org.bulwark.config.ConfigException;
 import org.bulwark.dns.DnsResult;
-import org.bulwark.mail.MailAddress;
 import org.bulwark.mail.SmtpReply;
 import org.bulwark.table.LookupTable;
 
@@ -172,18 +171,18 @@ final class DnsLists {
     private static String what(SmtpdContext context, Target target) {
         return switch (target) {
             case CLIENT_ADDRESS -> Subject.hostAddress(context.clientAddress());
-            case CLIENT_NAME -> known(context.clientName());
-            case REVERSE_CLIENT_NAME -> known(context.reverseName());
+            case CLIENT_NAME -> HostnameChecks.known(context.clientName());
+            case REVERSE_CLIENT_NAME -> HostnameChecks.known(context.reverseName());
             case HELO -> HostnameChecks.heloDomain(context.helo());
-            case SENDER -> domainOf(context.sender()) == null ? null : Subject.name(context.sender());
-            case RECIPIENT -> domainOf(context.recipient()) == null ? null : Subject.name(context.recipient());
+            case SENDER -> HostnameChecks.domainOf(context.sender()) == null ? null : Subject.name(context.sender());
+            case RECIPIENT -> HostnameChecks.domainOf(context.recipient()) == null ? null : Subject.name(context.recipient());
         };
     }
 
     private static String query(Target target, SmtpdContext context) {
         return switch (target) {
-            case SENDER -> domainOf(context.sender());
-            case RECIPIENT -> domainOf(context.recipient());
+            case SENDER -> HostnameChecks.domainOf(context.sender());
+            case RECIPIENT -> HostnameChecks.domainOf(context.recipient());
             default -> what(context, target);
         };
     }
@@ -195,18 +194,6 @@ final class DnsLists {
     private static boolean askable(String domain) {
         String last = domain.substring(domain.lastIndexOf('.') + 1);
         return !last.isEmpty() && !last.chars().allMatch(Character::isDigit) && HostnameChecks.validHostname(domain);
-    }
-
-    private static String known(String name) {
-        return name == null || name.equals("unknown") ? null : name;
-    }
-
-    private static String domainOf(MailAddress address) {
-        if (address == null || address.isNullSender() || address.domain() == null || address.domain().isEmpty()
-                || address.domain().startsWith("[")) {
-            return null;
-        }
-        return HostnameChecks.truncateDot(address.domain());
     }
 
     /** The reply from rbl_reply_maps (by list as written, then by domain) or default_rbl_reply. */

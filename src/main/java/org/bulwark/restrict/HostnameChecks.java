@@ -77,6 +77,20 @@ final class HostnameChecks {
         return truncateDot(helo);
     }
 
+    /** A client name, or null when the client has none ({@code unknown}, as Postfix writes it). */
+    static String known(String name) {
+        return name == null || name.equals("unknown") ? null : name;
+    }
+
+    /** The domain of an address without its trailing dot; null for the null sender, a bare name or an address literal. */
+    static String domainOf(MailAddress address) {
+        if (address == null || address.isNullSender() || address.domain() == null || address.domain().isEmpty()
+                || address.domain().startsWith("[")) {
+            return null;
+        }
+        return truncateDot(address.domain());
+    }
+
     /** A trailing dot is dropped, but not from "x.." (Postfix's dup_if_truncate). */
     static String truncateDot(String name) {
         int n = name.length();

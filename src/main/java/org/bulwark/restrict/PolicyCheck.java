@@ -92,21 +92,18 @@ final class PolicyCheck {
     private static PolicyService builtin(String name, Config config, DnsResolver dns, MailLog.Logger log,
             Resources resources) {
         if (name.equals("spf")) {
-            String myhostname = config.get("myhostname").isBlank() ? "localhost" : config.get("myhostname").trim();
-            return new SpfPolicy(dns != null ? dns : DnsResolver.create(config), myhostname)::decide;
+            return new SpfPolicy(dns != null ? dns : DnsResolver.create(config), config.get("myhostname").trim())::decide;
         }
         if (!name.equals("greylist")) {
             throw new IllegalArgumentException(Replies.unknownBuiltinPolicy(name));
         }
-        String database = Settings.value(config, "greylist_database", "$data_directory/greylist.db");
-        GreylistStore store = GreylistStores.acquire(config.expand(database), config.configDirectory());
+        GreylistStore store = GreylistStores.acquire(config.get("greylist_database"), config.configDirectory());
         resources.closeables.add(store);
         return new Greylist(GreylistSettings.from(config), store, java.time.Clock.systemDefaultZone(), log);
     }
 
     private static Path queueDirectory(Config config) {
-        String dir = config.get("queue_directory");
-        return dir.isBlank() ? Path.of("/var/spool/postfix") : Path.of(dir);
+        return Path.of(config.get("queue_directory"));
     }
 
     Decision evaluate(Evaluation e, Subject subject) {

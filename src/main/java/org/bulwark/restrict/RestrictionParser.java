@@ -1,5 +1,7 @@
 package org.bulwark.restrict;
 
+import static org.bulwark.config.ListSyntax.split;
+
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -221,35 +223,5 @@ final class RestrictionParser {
 
     private LookupTable open(String spec) {
         return opened.computeIfAbsent(spec, tables);
-    }
-
-    /**
-     * Splits a list on commas and white space as Postfix does, keeping {@code {...}} groups
-     * (inline tables) whole.
-     */
-    static List<String> split(String value) {
-        List<String> out = new ArrayList<>();
-        StringBuilder current = new StringBuilder();
-        int depth = 0;
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (c == '{') {
-                depth++;
-            } else if (c == '}' && depth > 0) {
-                depth--;
-            }
-            if (depth == 0 && (c == ',' || Character.isWhitespace(c))) {
-                if (!current.isEmpty()) {
-                    out.add(current.toString());
-                    current.setLength(0);
-                }
-            } else {
-                current.append(c);
-            }
-        }
-        if (!current.isEmpty()) {
-            out.add(current.toString());
-        }
-        return out;
     }
 }

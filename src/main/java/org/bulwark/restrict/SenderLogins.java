@@ -1,6 +1,7 @@
 package org.bulwark.restrict;
 
 import java.util.List;
+import org.bulwark.config.ListSyntax;
 import org.bulwark.mail.MailAddress;
 import org.bulwark.table.LookupTable;
 
@@ -30,7 +31,7 @@ final class SenderLogins {
                 return Decision.DUNNO;
             }
             if (owners != null) {
-                for (String owner : RestrictionParser.split(owners)) {
+                for (String owner : ListSyntax.split(owners)) {
                     if (owner.equalsIgnoreCase(user)) {
                         return Decision.DUNNO;
                     }

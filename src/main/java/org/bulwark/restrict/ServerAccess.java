@@ -7,7 +7,6 @@ import java.util.Optional;
 import org.bulwark.dns.DnsResolver;
 import org.bulwark.dns.DnsResult;
 import org.bulwark.dns.MxHost;
-import org.bulwark.mail.MailAddress;
 import org.bulwark.table.LookupTable;
 
 /**
@@ -109,11 +108,11 @@ final class ServerAccess {
 
     private static String domain(SmtpdContext context, Target target) {
         return switch (target) {
-            case CLIENT -> known(context.clientName());
-            case REVERSE_CLIENT -> known(context.reverseName());
+            case CLIENT -> HostnameChecks.known(context.clientName());
+            case REVERSE_CLIENT -> HostnameChecks.known(context.reverseName());
             case HELO -> HostnameChecks.heloDomain(context.helo());
-            case SENDER -> domainOf(context.sender());
-            case RECIPIENT -> domainOf(context.recipient());
+            case SENDER -> HostnameChecks.domainOf(context.sender());
+            case RECIPIENT -> HostnameChecks.domainOf(context.recipient());
         };
     }
 
@@ -124,17 +123,5 @@ final class ServerAccess {
             case SENDER -> Subject.sender(context);
             case RECIPIENT -> Subject.recipient(context);
         };
-    }
-
-    private static String known(String name) {
-        return name == null || name.equals("unknown") ? null : name;
-    }
-
-    private static String domainOf(MailAddress address) {
-        if (address == null || address.isNullSender() || address.domain() == null || address.domain().isEmpty()
-                || address.domain().startsWith("[")) {
-            return null;
-        }
-        return HostnameChecks.truncateDot(address.domain());
     }
 }

@@ -5,10 +5,7 @@ import org.bulwark.config.Config;
 import org.bulwark.config.ConfigException;
 import org.bulwark.mail.AddressRouting;
 
-/**
- * The main.cf parameters the restriction engine reads besides the lists themselves, with
- * Postfix 3.7's defaults for a parameter the configuration leaves unset.
- */
+/** The main.cf parameters the restriction engine reads besides the lists themselves. */
 record Settings(
         boolean delayReject,
         boolean rejectUnlistedRecipient,
@@ -55,126 +52,65 @@ record Settings(
             boolean addressTempfailDeferIfPermit) {
     }
 
-    /** Postfix's default_rbl_reply. */
-    static final String DEFAULT_RBL_REPLY = "$rbl_code Service unavailable; $rbl_class [$rbl_what] blocked using"
-            + " $rbl_domain${rbl_reason?; $rbl_reason}";
-
     static Settings from(Config config) {
         return new Settings(
-                bool(config, "smtpd_delay_reject", true),
-                bool(config, "smtpd_reject_unlisted_recipient", true),
-                bool(config, "smtpd_reject_unlisted_sender", false),
+                config.bool("smtpd_delay_reject"),
+                config.bool("smtpd_reject_unlisted_recipient"),
+                config.bool("smtpd_reject_unlisted_sender"),
                 // receive_override_options = no_unknown_recipient_checks: a reinjection service
                 // after a content filter takes the recipients the first smtpd already checked.
                 config.list("receive_override_options").contains("no_unknown_recipient_checks"),
-                bool(config, "allow_untrusted_routing", false),
-                bool(config, "soft_bounce", false),
-                bool(config, "show_user_unknown_table_name", true),
+                config.bool("allow_untrusted_routing"),
+                config.bool("soft_bounce"),
+                config.bool("show_user_unknown_table_name"),
                 parentStyle(config),
-                new AddressRouting.Options(bool(config, "swap_bangpath", true),
-                        bool(config, "allow_percent_hack", true),
-                        bool(config, "resolve_dequoted_address", true)),
-                code(config, "relay_domains_reject_code", 554),
-                code(config, "reject_code", 554),
-                code(config, "defer_code", 450),
-                code(config, "access_map_reject_code", 554),
-                code(config, "access_map_defer_code", 450),
-                code(config, "invalid_hostname_reject_code", 501),
-                code(config, "non_fqdn_reject_code", 504),
-                code(config, "unknown_local_recipient_reject_code", 550),
-                code(config, "unknown_virtual_mailbox_reject_code", 550),
-                code(config, "unknown_virtual_alias_reject_code", 550),
-                code(config, "unknown_relay_recipient_reject_code", 550),
-                code(config, "multi_recipient_bounce_reject_code", 550),
-                value(config, "recipient_delimiter", ""),
-                value(config, "smtpd_null_access_lookup_key", "<>"),
-                value(config, "double_bounce_sender", "double-bounce"),
-                tables(config, "local_recipient_maps", "proxy:unix:passwd.byname $alias_maps"),
-                tables(config, "virtual_mailbox_maps", ""),
-                tables(config, "virtual_alias_maps", ""),
-                tables(config, "relay_recipient_maps", ""),
-                concat(tables(config, "canonical_maps", ""), tables(config, "recipient_canonical_maps", "")),
-                tables(config, "smtpd_sender_login_maps", ""),
+                new AddressRouting.Options(config.bool("swap_bangpath"), config.bool("allow_percent_hack"),
+                        config.bool("resolve_dequoted_address")),
+                config.integer("relay_domains_reject_code"),
+                config.integer("reject_code"),
+                config.integer("defer_code"),
+                config.integer("access_map_reject_code"),
+                config.integer("access_map_defer_code"),
+                config.integer("invalid_hostname_reject_code"),
+                config.integer("non_fqdn_reject_code"),
+                config.integer("unknown_local_recipient_reject_code"),
+                config.integer("unknown_virtual_mailbox_reject_code"),
+                config.integer("unknown_virtual_alias_reject_code"),
+                config.integer("unknown_relay_recipient_reject_code"),
+                config.integer("multi_recipient_bounce_reject_code"),
+                config.get("recipient_delimiter"),
+                config.get("smtpd_null_access_lookup_key"),
+                config.get("double_bounce_sender"),
+                config.list("local_recipient_maps"),
+                config.list("virtual_mailbox_maps"),
+                config.list("virtual_alias_maps"),
+                config.list("relay_recipient_maps"),
+                concat(config.list("canonical_maps"), config.list("recipient_canonical_maps")),
+                config.list("smtpd_sender_login_maps"),
                 dns(config));
     }
 
     private static Dns dns(Config config) {
-        String rejectTempfail = value(config, "reject_tempfail_action", "defer_if_permit");
-        String rblReply = config.isSet("default_rbl_reply") || !config.raw("default_rbl_reply").isBlank()
-                ? config.raw("default_rbl_reply") : DEFAULT_RBL_REPLY;
         return new Dns(
-                code(config, "unknown_client_reject_code", 450),
-                code(config, "unknown_hostname_reject_code", 450),
-                code(config, "unknown_address_reject_code", 450),
-                code(config, "maps_rbl_reject_code", 554),
-                rblReply,
-                tables(config, "rbl_reply_maps", ""),
-                tempfailAction(config, "unknown_helo_hostname_tempfail_action", rejectTempfail),
-                tempfailAction(config, "unknown_address_tempfail_action", rejectTempfail));
+                config.integer("unknown_client_reject_code"),
+                config.integer("unknown_hostname_reject_code"),
+                config.integer("unknown_address_reject_code"),
+                config.integer("maps_rbl_reject_code"),
+                // Unexpanded: its $rbl_* names are the hit's, filled in per reply.
+                config.raw("default_rbl_reply"),
+                config.list("rbl_reply_maps"),
+                tempfailAction(config, "unknown_helo_hostname_tempfail_action"),
+                tempfailAction(config, "unknown_address_tempfail_action"));
     }
 
     /** Postfix allows defer_if_permit (the default) or defer for what a DNS failure turns into. */
-    private static boolean tempfailAction(Config config, String name, String fallback) {
-        String v = value(config, name, fallback).trim().toLowerCase(java.util.Locale.ROOT);
-        if (v.startsWith("$")) {
-            v = fallback.trim().toLowerCase(java.util.Locale.ROOT);
-        }
+    private static boolean tempfailAction(Config config, String name) {
+        String v = config.get(name).trim().toLowerCase(java.util.Locale.ROOT);
         return switch (v) {
             case "defer_if_permit" -> true;
             case "defer" -> false;
             default -> throw new ConfigException(Replies.badTempfailAction(name, v));
         };
-    }
-
-    /**
-     * A parameter's value: as set, else the configuration's own default, else (for a
-     * configuration that knows no defaults) Postfix's.
-     */
-    static String value(Config config, String name, String postfixDefault) {
-        if (config.isSet(name)) {
-            return config.get(name);
-        }
-        String known = config.get(name);
-        return known.isBlank() ? postfixDefault : known;
-    }
-
-    private static boolean bool(Config config, String name, boolean postfixDefault) {
-        String v = value(config, name, postfixDefault ? "yes" : "no").trim();
-        return v.equalsIgnoreCase("yes") || v.equalsIgnoreCase("true");
-    }
-
-    private static int code(Config config, String name, int postfixDefault) {
-        if (!config.isSet(name) && config.get(name).isBlank()) {
-            return postfixDefault;
-        }
-        try {
-            return Integer.parseInt(config.get(name).trim());
-        } catch (NumberFormatException e) {
-            throw new ConfigException(Replies.badNumber(name, config.get(name)));
-        }
-    }
-
-    private static List<String> tables(Config config, String name, String postfixDefault) {
-        if (config.isSet(name) || !config.get(name).isBlank()) {
-            return RestrictionParser.split(config.get(name));
-        }
-        // The default may refer to other parameters ($alias_maps); expand those through the config.
-        List<String> out = new java.util.ArrayList<>();
-        for (String item : RestrictionParser.split(postfixDefault)) {
-            if (item.startsWith("$")) {
-                String ref = item.substring(1).replace("{", "").replace("}", "");
-                String known = config.get(ref);
-                boolean configured = config.isSet(ref) || !known.isBlank();
-                out.addAll(configured ? RestrictionParser.split(known) : aliasMapsDefault(ref));
-            } else {
-                out.add(item);
-            }
-        }
-        return out;
-    }
-
-    private static List<String> aliasMapsDefault(String name) {
-        return name.equals("alias_maps") ? List.of("hash:/etc/aliases") : List.of();
     }
 
     private static List<String> concat(List<String> a, List<String> b) {
@@ -189,7 +125,7 @@ record Settings(
      * {@code .example.com} does.
      */
     private static boolean parentStyle(Config config) {
-        return RestrictionParser.split(value(config, "parent_domain_matches_subdomains", "smtpd_access_maps")).stream()
+        return config.list("parent_domain_matches_subdomains").stream()
                 .anyMatch(s -> s.equalsIgnoreCase("smtpd_access_maps"));
     }
 }

@@ -26,9 +26,6 @@ import org.bulwark.mail.SmtpReply;
  */
 public final class SmtpdRestrictions implements AutoCloseable {
 
-    /** Postfix 3.7's default for smtpd_relay_restrictions. */
-    static final String DEFAULT_RELAY_RESTRICTIONS =
-            "permit_mynetworks, permit_sasl_authenticated, defer_unauth_destination";
     private static final String RELAY_PARAMETER = "smtpd_relay_restrictions";
     /** Restrictions that stop open relaying; one must be in the relay or recipient list (Postfix's rcpt_required). */
     private static final Set<String> RELAY_CHECKS = Set.of(
@@ -82,7 +79,7 @@ public final class SmtpdRestrictions implements AutoCloseable {
             }
             classes.put(name, parse(config, parser, name, definition));
         }
-        boolean delay = Settings.value(config, "smtpd_delay_reject", "yes").trim().equalsIgnoreCase("yes");
+        boolean delay = config.bool("smtpd_delay_reject");
         for (Stage stage : Stage.values()) {
             List<Restriction> list = parse(config, parser, stage.parameter(), config.get(stage.parameter()));
             if (!delay) {
@@ -90,10 +87,8 @@ public final class SmtpdRestrictions implements AutoCloseable {
             }
             lists.put(stage, list);
         }
-        relay = parse(config, parser, RELAY_PARAMETER,
-                Settings.value(config, RELAY_PARAMETER, DEFAULT_RELAY_RESTRICTIONS));
-        relayFirst = !Settings.value(config, "smtpd_relay_before_recipient_restrictions", "yes").trim()
-                .equalsIgnoreCase("no");
+        relay = parse(config, parser, RELAY_PARAMETER, config.get(RELAY_PARAMETER));
+        relayFirst = config.bool("smtpd_relay_before_recipient_restrictions");
         if (!hasRelayCheck(relay, classes, 0) && !hasRelayCheck(lists.get(Stage.RCPT), classes, 0)) {
             throw new ConfigException(Replies.relayCheckRequired(String.join(", ", RELAY_CHECKS.stream().sorted()
                     .toList())));

@@ -2,7 +2,7 @@
  * smtpd_*_restrictions parsed once into objects and evaluated per stage to DUNNO, PERMIT, REJECT
  * or DEFER with Postfix's replies.
  *
- * <p>Security: judges untrusted input (client address, HELO name, envelope addresses) against
+ * <p>SECURITY: judges untrusted input (client address, HELO name, envelope addresses) against
  * the operator's lists; it opens tables only while the configuration is read, writes nothing but
  * log lines, and talks to the network only through the {@code dns} package's resolver (DNS lists,
  * reject_unknown_*, MX/NS lookups). A DNS answer is never trusted to refuse for good when it is a

@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiFunction;
@@ -57,22 +56,21 @@ public final class AddressResolver {
     public AddressResolver(Config config, BiFunction<String, Path, LookupTable> tableOpener,
             Function<String, AddressClass> classifier) {
         this.classifier = classifier;
-        this.myhostname = Params.get(config, "myhostname", "localhost");
-        this.myorigin = Params.get(config, "myorigin", myhostname).strip();
-        this.localTransport = Params.get(config, "local_transport", "local:" + myhostname);
-        this.virtualTransport = Params.get(config, "virtual_transport", "virtual");
-        this.relayTransport = Params.get(config, "relay_transport", "relay");
-        this.defaultTransport = Params.get(config, "default_transport", "smtp");
-        this.relayhost = Params.get(config, "relayhost", "").trim();
-        this.recipientDelimiter = Params.get(config, "recipient_delimiter", "");
-        this.appendAtMyorigin = Params.bool(config, "append_at_myorigin", true);
-        this.routing = new AddressRouting.Options(Params.bool(config, "swap_bangpath", true),
-                Params.bool(config, "allow_percent_hack", true), Params.bool(config, "resolve_dequoted_address", true));
-        this.propagateExtensions = java.util.Arrays.asList(
-                Params.get(config, "propagate_unmatched_extensions", "canonical, virtual").toLowerCase(Locale.ROOT)
-                        .split("[,\\s]+")).contains("virtual");
-        this.recursionLimit = Params.integer(config, "virtual_alias_recursion_limit", 1000);
-        this.expansionLimit = Params.integer(config, "virtual_alias_expansion_limit", 1000);
+        this.myhostname = config.get("myhostname");
+        this.myorigin = config.get("myorigin").strip();
+        this.localTransport = config.get("local_transport");
+        this.virtualTransport = config.get("virtual_transport");
+        this.relayTransport = config.get("relay_transport");
+        this.defaultTransport = config.get("default_transport");
+        this.relayhost = config.get("relayhost").trim();
+        this.recipientDelimiter = config.get("recipient_delimiter");
+        this.appendAtMyorigin = config.bool("append_at_myorigin");
+        this.routing = new AddressRouting.Options(config.bool("swap_bangpath"), config.bool("allow_percent_hack"),
+                config.bool("resolve_dequoted_address"));
+        this.propagateExtensions = config.list("propagate_unmatched_extensions").stream()
+                .anyMatch(item -> item.equalsIgnoreCase("virtual"));
+        this.recursionLimit = config.integer("virtual_alias_recursion_limit");
+        this.expansionLimit = config.integer("virtual_alias_expansion_limit");
         List<LookupTable> maps = new ArrayList<>();
         for (String spec : config.list("virtual_alias_maps")) {
             maps.add(tableOpener.apply(spec, config.configDirectory()));

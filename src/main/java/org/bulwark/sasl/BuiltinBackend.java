@@ -13,10 +13,9 @@ import org.bulwark.log.MailLog;
  */
 public final class BuiltinBackend implements SaslBackend {
 
-    private static final List<Mechanism> MECHANISMS = List.of(
-            new Mechanism("SCRAM-SHA-256", false, false),
-            new Mechanism("PLAIN", true, false),
-            new Mechanism("LOGIN", true, false));
+    private static final List<Mechanism> MECHANISMS = java.util.stream.Stream.concat(
+            java.util.stream.Stream.of(new Mechanism("SCRAM-SHA-256", false, false)),
+            PasswordCheck.MECHANISMS.stream()).toList();
 
     /**
      * Password hashes are slow on purpose (ARGON2ID takes 64 MiB and a fifth of a second):
@@ -45,12 +44,10 @@ public final class BuiltinBackend implements SaslBackend {
 
     @Override
     public SaslExchange start(String mechanism, SaslClient client) {
-        return switch (mechanism.toUpperCase(Locale.ROOT)) {
-            case "PLAIN" -> new PlainExchange(this::check);
-            case "LOGIN" -> new LoginExchange(this::check);
-            case "SCRAM-SHA-256" -> new ScramExchange(this::scram);
-            default -> throw new IllegalArgumentException(SaslTexts.unknownMechanism(mechanism));
-        };
+        if (mechanism.equalsIgnoreCase("SCRAM-SHA-256")) {
+            return new ScramExchange(this::scram);
+        }
+        return ((PasswordCheck) this::check).exchange(mechanism);
     }
 
     /** smtpd_sasl_local_domain qualifies a bare login name, as Cyrus's realm does. */

@@ -27,7 +27,7 @@ public final class SaslService {
 
     /** The service's SASL, or {@code null} when smtpd_sasl_auth_enable is off. */
     public static SaslService forService(Config config, MailLog.Logger log) {
-        if (config.get("smtpd_sasl_auth_enable").isBlank() || !config.bool("smtpd_sasl_auth_enable")) {
+        if (!config.bool("smtpd_sasl_auth_enable")) {
             return null;
         }
         return new SaslService(backend(config, log), config.list("smtpd_sasl_security_options"),

@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import org.bulwark.log.MailLog;
 
 /**
@@ -17,8 +16,6 @@ import org.bulwark.log.MailLog;
 public final class SaslauthdBackend implements SaslBackend {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
-    private static final List<Mechanism> MECHANISMS = List.of(
-            new Mechanism("PLAIN", true, false), new Mechanism("LOGIN", true, false));
 
     private final BackendAddress address;
     private final String realm;
@@ -32,16 +29,12 @@ public final class SaslauthdBackend implements SaslBackend {
 
     @Override
     public List<Mechanism> mechanisms() {
-        return MECHANISMS;
+        return PasswordCheck.MECHANISMS;
     }
 
     @Override
     public SaslExchange start(String mechanism, SaslClient client) {
-        return switch (mechanism.toUpperCase(Locale.ROOT)) {
-            case "PLAIN" -> new PlainExchange(this::check);
-            case "LOGIN" -> new LoginExchange(this::check);
-            default -> throw new IllegalArgumentException(SaslTexts.unknownMechanism(mechanism));
-        };
+        return ((PasswordCheck) this::check).exchange(mechanism);
     }
 
     private SaslStep check(String username, String password) {

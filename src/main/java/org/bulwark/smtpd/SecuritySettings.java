@@ -32,7 +32,7 @@ record SecuritySettings(
      * @throws ConfigException when TLS is required (encrypt, wrapper mode) but unusable
      */
     static SecuritySettings from(Config config, MailLog.Logger log) {
-        boolean wrapper = flag(config, "smtpd_tls_wrappermode");
+        boolean wrapper = config.bool("smtpd_tls_wrappermode");
         ServerTls tls;
         try {
             tls = ServerTls.forService(config);
@@ -51,19 +51,15 @@ record SecuritySettings(
                 SaslService.forService(config, log),
                 wrapper,
                 tls != null && tls.level() == TlsLevel.ENCRYPT && !wrapper,
-                flag(config, "smtpd_tls_auth_only"),
-                config.get("smtpd_tls_loglevel").isBlank() ? 0 : config.integer("smtpd_tls_loglevel"),
-                flag(config, "smtpd_tls_received_header"),
-                flag(config, "smtpd_sasl_authenticated_header"),
-                flag(config, "broken_sasl_auth_clients"));
+                config.bool("smtpd_tls_auth_only"),
+                config.integer("smtpd_tls_loglevel"),
+                config.bool("smtpd_tls_received_header"),
+                config.bool("smtpd_sasl_authenticated_header"),
+                config.bool("broken_sasl_auth_clients"));
     }
 
     /** STARTTLS is offered in plaintext sessions of a service with TLS, never in wrapper mode. */
     boolean offersStartTls() {
         return tls != null && !wrapperMode;
-    }
-
-    private static boolean flag(Config config, String name) {
-        return !config.get(name).isBlank() && config.bool(name);
     }
 }

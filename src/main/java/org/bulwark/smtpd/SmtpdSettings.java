@@ -10,10 +10,7 @@ import org.bulwark.config.Config;
 import org.bulwark.protocol.BareNewline;
 import org.bulwark.util.Cidr;
 
-/**
- * The main.cf parameters one smtpd service reads, once, with Postfix's defaults for those the
- * configuration leaves empty.
- */
+/** The main.cf parameters one smtpd service reads, once. */
 record SmtpdSettings(
         String myhostname,
         String banner,
@@ -45,42 +42,39 @@ record SmtpdSettings(
         String contentFilter) {
 
     static SmtpdSettings from(Config config) {
-        String myhostname = text(config, "myhostname", "localhost");
-        String mailName = text(config, "mail_name", "Bulwark");
+        String myhostname = config.get("myhostname").trim();
         Set<String> discard = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
         config.list("smtpd_discard_ehlo_keywords").forEach(k -> discard.add(k.toUpperCase(Locale.ROOT)));
         boolean silent = discard.remove("SILENT-DISCARD");
-        String exclusions = config.isSet("smtpd_forbid_bare_newline_exclusions")
-                ? config.get("smtpd_forbid_bare_newline_exclusions") : config.get("mynetworks");
         return new SmtpdSettings(
                 myhostname,
-                text(config, "smtpd_banner", myhostname + " ESMTP " + mailName),
-                text(config, "myorigin", myhostname),
-                bool(config, "append_at_myorigin", true),
-                bool(config, "smtpd_helo_required", false),
-                bool(config, "strict_rfc821_envelopes", false),
-                bool(config, "disable_vrfy_command", false),
-                bool(config, "smtpd_peername_lookup", true),
-                bool(config, "smtputf8_enable", true),
-                bool(config, "smtpd_forbid_unauth_pipelining", true),
-                size(config, "message_size_limit", 10_240_000),
-                integer(config, "smtpd_recipient_limit", 1000),
-                integer(config, "smtpd_recipient_overshoot_limit", 1000),
-                time(config, "smtpd_timeout", Duration.ofSeconds(300)),
-                integer(config, "smtpd_hard_error_limit", 20),
-                integer(config, "smtpd_soft_error_limit", 10),
-                time(config, "smtpd_error_sleep_time", Duration.ofSeconds(1)),
-                integer(config, "smtpd_junk_command_limit", 100),
-                integer(config, "line_length_limit", 2048),
+                config.get("smtpd_banner").trim(),
+                config.get("myorigin").trim(),
+                config.bool("append_at_myorigin"),
+                config.bool("smtpd_helo_required"),
+                config.bool("strict_rfc821_envelopes"),
+                config.bool("disable_vrfy_command"),
+                config.bool("smtpd_peername_lookup"),
+                config.bool("smtputf8_enable"),
+                config.bool("smtpd_forbid_unauth_pipelining"),
+                config.size("message_size_limit"),
+                config.integer("smtpd_recipient_limit"),
+                config.integer("smtpd_recipient_overshoot_limit"),
+                config.time("smtpd_timeout"),
+                config.integer("smtpd_hard_error_limit"),
+                config.integer("smtpd_soft_error_limit"),
+                config.time("smtpd_error_sleep_time"),
+                config.integer("smtpd_junk_command_limit"),
+                config.integer("line_length_limit"),
                 discard,
                 !silent,
                 BareNewline.parse(config.get("smtpd_forbid_bare_newline")),
-                integer(config, "smtpd_forbid_bare_newline_reject_code", 550),
-                networks(exclusions),
-                new QueueSpace(java.nio.file.Path.of(text(config, "queue_directory", ".")),
-                        size(config, "queue_minfree", 0)),
-                bool(config, "smtpd_per_request_deadline", false),
-                integer(config, "smtpd_min_data_rate", 500),
+                config.integer("smtpd_forbid_bare_newline_reject_code"),
+                networks(config.list("smtpd_forbid_bare_newline_exclusions")),
+                new QueueSpace(java.nio.file.Path.of(config.get("queue_directory").trim()),
+                        config.size("queue_minfree")),
+                config.bool("smtpd_per_request_deadline"),
+                config.integer("smtpd_min_data_rate"),
                 config.get("content_filter").strip());
     }
 
@@ -124,31 +118,10 @@ record SmtpdSettings(
         return bareNewlineExclusions.stream().noneMatch(net -> net.contains(client));
     }
 
-    private static String text(Config config, String name, String fallback) {
-        String value = config.get(name).trim();
-        return value.isEmpty() ? fallback : value;
-    }
-
-    private static boolean bool(Config config, String name, boolean fallback) {
-        return config.get(name).isBlank() ? fallback : config.bool(name);
-    }
-
-    private static int integer(Config config, String name, int fallback) {
-        return config.get(name).isBlank() ? fallback : config.integer(name);
-    }
-
-    private static long size(Config config, String name, long fallback) {
-        return config.get(name).isBlank() ? fallback : config.size(name);
-    }
-
-    private static Duration time(Config config, String name, Duration fallback) {
-        return config.get(name).isBlank() ? fallback : config.time(name);
-    }
-
     /** The CIDR items of a network list; table lookups in it are not supported here yet. */
-    private static List<Cidr> networks(String value) {
+    private static List<Cidr> networks(List<String> items) {
         List<Cidr> out = new ArrayList<>();
-        for (String item : value.split("[,\\s]+")) {
+        for (String item : items) {
             String s = item.toLowerCase(Locale.ROOT);
             if (s.isEmpty() || s.contains(":") && !s.startsWith("[") && !s.matches("[0-9a-f:.]+(/\\d+)?")) {
                 continue;

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import org.bulwark.config.LogicalLines;
 
 /**
  * Readers of the text formats that are not postmap(1) source: aliases(5)
@@ -25,7 +26,7 @@ final class AliasesSource {
      */
     static MapTable read(String spec, Path file) {
         Map<String, String> entries = new LinkedHashMap<>();
-        for (LogicalLines.Line line : LogicalLines.read(file, spec)) {
+        for (LogicalLines.Line line : SourceLines.read(file, spec)) {
             String text = line.text();
             int colon = nameEnd(text);
             if (colon < 0) {

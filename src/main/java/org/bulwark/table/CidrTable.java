@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.bulwark.config.LogicalLines;
 import org.bulwark.util.Cidr;
 
 /**
@@ -28,7 +29,7 @@ final class CidrTable implements LookupTable {
 
     static CidrTable read(String spec, Path file) {
         List<Entry> entries = new ArrayList<>();
-        for (LogicalLines.Line line : LogicalLines.read(file, spec)) {
+        for (LogicalLines.Line line : SourceLines.read(file, spec)) {
             String text = line.text();
             int space = MapTable.firstWhitespace(text);
             if (space < 0) {

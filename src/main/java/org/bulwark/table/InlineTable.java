@@ -1,10 +1,10 @@
 package org.bulwark.table;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.bulwark.config.ListSyntax;
 
 /**
  * {@code inline:{ key=value, { key = value with spaces } }} (Postfix 3.0): the table written in
@@ -39,36 +39,11 @@ final class InlineTable {
         return t.substring(1, t.length() - 1).strip();
     }
 
-    /** Splits on commas and white space that are not inside braces, as Postfix splits lists. */
+    /** The items of a list, refusing braces that do not balance. */
     static List<String> splitTopLevel(String spec, String text) {
-        List<String> out = new ArrayList<>();
-        StringBuilder current = new StringBuilder();
-        int depth = 0;
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c == '{') {
-                depth++;
-            } else if (c == '}') {
-                depth--;
-                if (depth < 0) {
-                    throw TableMessages.badInline(spec, "unbalanced '}'");
-                }
-            }
-            if (depth == 0 && (c == ',' || Character.isWhitespace(c))) {
-                if (!current.isEmpty()) {
-                    out.add(current.toString());
-                    current.setLength(0);
-                }
-            } else {
-                current.append(c);
-            }
-        }
-        if (depth != 0) {
-            throw TableMessages.badInline(spec, "missing '}'");
-        }
-        if (!current.isEmpty()) {
-            out.add(current.toString());
-        }
-        return out;
+        ListSyntax.braceProblem(text).ifPresent(problem -> {
+            throw TableMessages.badInline(spec, problem);
+        });
+        return ListSyntax.split(text);
     }
 }

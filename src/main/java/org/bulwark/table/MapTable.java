@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import org.bulwark.config.LogicalLines;
 
 /**
  * An indexed table held in memory: texthash, hash and the other database types read from their
@@ -25,7 +26,7 @@ final class MapTable implements LookupTable {
     /** Reads postmap(1) source: {@code key whitespace value} per logical line. */
     static MapTable readPostmapSource(String spec, Path file) {
         Map<String, String> entries = new LinkedHashMap<>();
-        for (LogicalLines.Line line : LogicalLines.read(file, spec)) {
+        for (LogicalLines.Line line : SourceLines.read(file, spec)) {
             String text = line.text();
             int space = firstWhitespace(text);
             if (space < 0) {

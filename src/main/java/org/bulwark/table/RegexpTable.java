@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
+import org.bulwark.config.LogicalLines;
 
 /**
  * {@code pcre:} and {@code regexp:} tables (pcre_table(5), regexp_table(5)), both evaluated with
@@ -45,7 +46,7 @@ final class RegexpTable implements LookupTable {
         List<Entry> entries = new ArrayList<>();
         Deque<Integer> openIfs = new ArrayDeque<>();
         Deque<Integer> openIfLines = new ArrayDeque<>();
-        for (LogicalLines.Line line : LogicalLines.read(file, spec)) {
+        for (LogicalLines.Line line : SourceLines.read(file, spec)) {
             String text = line.text();
             try {
                 if (text.equals("endif") || text.startsWith("endif ") || text.startsWith("endif\t")) {

@@ -27,6 +27,7 @@ import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
 import javax.net.ssl.X509TrustManager;
 import org.bulwark.config.Config;
+import org.bulwark.config.ConfigException;
 
 /**
  * Verifying client certificates as Postfix does: the trust anchors of smtpd_tls_CAfile and
@@ -59,7 +60,7 @@ final class ClientTrust {
 
     /** @throws TlsException when a CA file or directory cannot be read, or a setting is bad */
     static ClientTrust from(Config config) throws TlsException {
-        Fingerprints fingerprints = Fingerprints.of(value(config, "smtpd_tls_fingerprint_digest", "sha256"));
+        Fingerprints fingerprints = Fingerprints.of(config.get("smtpd_tls_fingerprint_digest"));
         List<X509Certificate> fromFile = new ArrayList<>();
         String caFile = config.get("smtpd_tls_CAfile").trim();
         if (!caFile.isEmpty()) {
@@ -73,20 +74,19 @@ final class ClientTrust {
                 anchors.add(new TrustAnchor(c, null));
             }
         }
-        if (flag(config, "tls_append_default_CA")) {
+        if (config.bool("tls_append_default_CA")) {
             for (X509Certificate c : jdkDefaults()) {
                 anchors.add(new TrustAnchor(c, null));
             }
         }
-        String depth = value(config, "smtpd_tls_ccert_verifydepth", "9").trim();
         int verifyDepth;
         try {
-            verifyDepth = Integer.parseInt(depth);
-        } catch (NumberFormatException e) {
-            throw new TlsException(TlsTexts.badVerifyDepth(depth));
+            verifyDepth = config.integer("smtpd_tls_ccert_verifydepth");
+        } catch (ConfigException notANumber) {
+            verifyDepth = -1;
         }
         if (verifyDepth < 0) {
-            throw new TlsException(TlsTexts.badVerifyDepth(depth));
+            throw new TlsException(TlsTexts.badVerifyDepth(config.get("smtpd_tls_ccert_verifydepth").trim()));
         }
         return new ClientTrust(Set.copyOf(anchors), fromFile.toArray(X509Certificate[]::new), verifyDepth,
                 fingerprints);
@@ -273,12 +273,4 @@ final class ClientTrust {
         }
     }
 
-    private static String value(Config config, String name, String postfixDefault) {
-        String v = config.get(name);
-        return v.isBlank() ? postfixDefault : v;
-    }
-
-    private static boolean flag(Config config, String name) {
-        return !config.get(name).isBlank() && config.bool(name);
-    }
 }

@@ -7,6 +7,7 @@ import java.security.cert.X509Certificate;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * smtpd_tls_fingerprint_digest: certificate and public key fingerprints as Postfix writes them,
@@ -29,11 +30,12 @@ public final class Fingerprints {
 
     /** @throws TlsException for a digest name Postfix does not know */
     public static Fingerprints of(String name) throws TlsException {
-        String jdk = DIGESTS.get(name.trim().toLowerCase(Locale.ROOT));
-        if (jdk == null) {
-            throw new TlsException(TlsTexts.unknownDigest(name));
-        }
-        return new Fingerprints(jdk);
+        return new Fingerprints(jdkName(name).orElseThrow(() -> new TlsException(TlsTexts.unknownDigest(name))));
+    }
+
+    /** The JDK's name of a digest Postfix names ({@code sha256}: {@code SHA-256}); empty for one Postfix does not know. */
+    public static Optional<String> jdkName(String name) {
+        return Optional.ofNullable(DIGESTS.get(name.trim().toLowerCase(Locale.ROOT)));
     }
 
     public String certificate(X509Certificate certificate) {

@@ -44,8 +44,8 @@ public final class ServerTls {
         this.level = level;
         // smtpd_tls_req_ccert applies only where TLS is required (level encrypt, or wrapper mode,
         // where nothing goes in plaintext); it implies smtpd_tls_ask_ccert.
-        this.requireClientCertificate = flag(config, "smtpd_tls_req_ccert") && (level == TlsLevel.ENCRYPT || wrapper);
-        this.askClientCertificate = flag(config, "smtpd_tls_ask_ccert") || requireClientCertificate;
+        this.requireClientCertificate = config.bool("smtpd_tls_req_ccert") && (level == TlsLevel.ENCRYPT || wrapper);
+        this.askClientCertificate = config.bool("smtpd_tls_ask_ccert") || requireClientCertificate;
         this.current = build(config, level, askClientCertificate);
     }
 
@@ -57,7 +57,7 @@ public final class ServerTls {
      */
     public static ServerTls forService(Config config) throws TlsException {
         TlsLevel level = TlsLevel.of(config);
-        boolean wrapper = !config.get("smtpd_tls_wrappermode").isBlank() && config.bool("smtpd_tls_wrappermode");
+        boolean wrapper = config.bool("smtpd_tls_wrappermode");
         if (level == TlsLevel.NONE && !wrapper) {
             return null;
         }
@@ -80,7 +80,7 @@ public final class ServerTls {
 
     /** smtpd_tls_req_ccert is set where TLS is optional: Postfix ignores it, with a warning. */
     public boolean ignoresRequiredClientCertificate() {
-        return flag(config, "smtpd_tls_req_ccert") && !requireClientCertificate;
+        return config.bool("smtpd_tls_req_ccert") && !requireClientCertificate;
     }
 
     /** The keys in use, one per algorithm. */
@@ -117,10 +117,6 @@ public final class ServerTls {
         TlsSummary basic = TlsSummary.of(socket.getSession());
         return new Established(socket, new TlsSummary(basic.protocol(), basic.cipher(), basic.bits(), peer,
                 c.clientTrust() != null));
-    }
-
-    private static boolean flag(Config config, String name) {
-        return !config.get(name).isBlank() && config.bool(name);
     }
 
     private static Context build(Config config, TlsLevel level, boolean askClientCertificate) throws TlsException {

@@ -16,13 +16,9 @@ public enum TlsLevel {
                 default -> NONE;
             };
         }
-        if (flag(config, "smtpd_enforce_tls")) {
+        if (config.bool("smtpd_enforce_tls")) {
             return ENCRYPT;
         }
-        return flag(config, "smtpd_use_tls") ? MAY : NONE;
-    }
-
-    private static boolean flag(Config config, String name) {
-        return !config.get(name).isBlank() && config.bool(name);
+        return config.bool("smtpd_use_tls") ? MAY : NONE;
     }
 }

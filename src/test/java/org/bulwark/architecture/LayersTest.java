@@ -23,14 +23,14 @@ class LayersTest {
     private static final String ROOT = "org.bulwark.";
 
     static final Map<String, Integer> LAYERS = Map.ofEntries(
-            Map.entry("util", 0),
-            Map.entry("mail", 1), Map.entry("config", 1), Map.entry("log", 1),
-            Map.entry("table", 2), Map.entry("dns", 2), Map.entry("tls", 2), Map.entry("protocol", 2),
-            Map.entry("mailauth", 3), Map.entry("sasl", 3), Map.entry("anvil", 3), Map.entry("policy", 3),
-            Map.entry("milter", 3),
-            Map.entry("restrict", 4), Map.entry("queue", 4),
-            Map.entry("rewrite", 5), Map.entry("cleanup", 5), Map.entry("bounce", 5),
-            Map.entry("smtpd", 6), Map.entry("pickup", 6), Map.entry("delivery", 6), Map.entry("qmgr", 6), Map.entry("spawn", 6),
+            Map.entry("mail", 1), Map.entry("util", 1), Map.entry("log", 1),
+            Map.entry("queue", 2), Map.entry("config", 2), Map.entry("protocol", 2),
+            Map.entry("table", 3), Map.entry("dns", 3), Map.entry("tls", 3), Map.entry("sasl", 3),
+            Map.entry("policy", 3), Map.entry("spawn", 3), Map.entry("bounce", 3), Map.entry("milter", 3),
+            Map.entry("rewrite", 4), Map.entry("mailauth", 4), Map.entry("anvil", 4),
+            Map.entry("cleanup", 5), Map.entry("restrict", 5),
+            Map.entry("smtpd", 6), Map.entry("postscreen", 6), Map.entry("pickup", 6), Map.entry("qmgr", 6),
+            Map.entry("delivery", 6),
             Map.entry("master", 7),
             Map.entry("cli", 8));
 

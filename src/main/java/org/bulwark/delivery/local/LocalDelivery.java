@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -21,7 +20,6 @@ import org.bulwark.delivery.DeliveryTexts;
 import org.bulwark.delivery.Maildir;
 import org.bulwark.delivery.Mbox;
 import org.bulwark.delivery.Owner;
-import org.bulwark.delivery.Params;
 import org.bulwark.mail.MailAddress;
 import org.bulwark.queue.DeliveryAgent;
 import org.bulwark.queue.DeliveryReport;
@@ -82,18 +80,18 @@ public final class LocalDelivery implements DeliveryAgent {
         this.classifier = classifier;
         this.passwd = passwd;
         this.forwarder = forwarder;
-        this.maildir = new Maildir(Params.get(config, "myhostname", "localhost"));
-        this.mbox = new Mbox(Params.size(config, "mailbox_size_limit", 51_200_000));
-        this.commands = new CommandRunner(Params.time(config, "command_time_limit", Duration.ofSeconds(1000)));
-        this.homeMailbox = Params.get(config, "home_mailbox", "").strip();
+        this.maildir = new Maildir(config.get("myhostname"));
+        this.mbox = new Mbox(config.size("mailbox_size_limit"));
+        this.commands = new CommandRunner(config.time("command_time_limit"));
+        this.homeMailbox = config.get("home_mailbox").strip();
         // Unexpanded: its $USER, $HOME, $RECIPIENT... are the delivery's, given to the shell as
         // environment variables, not main.cf parameters.
         this.mailboxCommand = config.raw("mailbox_command").strip();
-        this.mailSpoolDirectory = Path.of(Params.get(config, "mail_spool_directory", "/var/mail").strip());
-        this.recipientDelimiter = Params.get(config, "recipient_delimiter", "");
-        this.allowFiles = classes(Params.get(config, "allow_mail_to_files", "alias, forward"));
-        this.allowCommands = classes(Params.get(config, "allow_mail_to_commands", "alias, forward"));
-        this.defaultPrivs = Params.get(config, "default_privs", "nobody").strip();
+        this.mailSpoolDirectory = Path.of(config.get("mail_spool_directory").strip());
+        this.recipientDelimiter = config.get("recipient_delimiter");
+        this.allowFiles = classes(config.list("allow_mail_to_files"));
+        this.allowCommands = classes(config.list("allow_mail_to_commands"));
+        this.defaultPrivs = config.get("default_privs").strip();
     }
 
     @Override
@@ -283,13 +281,9 @@ public final class LocalDelivery implements DeliveryAgent {
         return env;
     }
 
-    private static Set<String> classes(String value) {
+    private static Set<String> classes(List<String> items) {
         Set<String> set = new HashSet<>();
-        for (String item : value.toLowerCase(Locale.ROOT).split("[,\\s]+")) {
-            if (!item.isEmpty()) {
-                set.add(item);
-            }
-        }
+        items.forEach(item -> set.add(item.toLowerCase(Locale.ROOT)));
         return set;
     }
 

@@ -5,7 +5,6 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import org.bulwark.config.Config;
 import org.bulwark.config.ConfigException;
 import org.bulwark.dns.TlsaRecord;
@@ -17,10 +16,6 @@ import org.bulwark.dns.TlsaRecord;
  */
 final class Fingerprints {
 
-    /** Postfix's digest names (OpenSSL's) and the JDK's. */
-    private static final Map<String, String> DIGESTS = Map.of("md5", "MD5", "sha1", "SHA-1", "sha224", "SHA-224",
-            "sha256", "SHA-256", "sha384", "SHA-384", "sha512", "SHA-512");
-
     private Fingerprints() {
     }
 
@@ -29,7 +24,8 @@ final class Fingerprints {
         if (settings.tlsLevel() != TlsLevel.FINGERPRINT) {
             return List.of();
         }
-        String digest = DIGESTS.get(settings.fingerprintDigest());
+        // The registry allows only the digests Postfix knows, so the name always maps.
+        String digest = org.bulwark.tls.Fingerprints.jdkName(settings.fingerprintDigest()).orElseThrow();
         int length = length(digest);
         List<TlsPolicy.Association> out = new ArrayList<>();
         for (String item : settings.fingerprints()) {

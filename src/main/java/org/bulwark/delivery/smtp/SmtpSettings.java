@@ -33,7 +33,7 @@ record SmtpSettings(
 
     static SmtpSettings of(Config config) {
         return new SmtpSettings(
-                config.get("smtp_helo_name").isBlank() ? config.get("myhostname").trim() : config.get("smtp_helo_name").trim(),
+                config.get("smtp_helo_name").trim(),
                 port(config.get("smtp_tcp_port")),
                 config.get("smtp_bind_address").trim(),
                 config.get("smtp_bind_address6").trim(),

@@ -12,7 +12,6 @@ import org.bulwark.delivery.DeliveryTexts;
 import org.bulwark.delivery.Maildir;
 import org.bulwark.delivery.Mbox;
 import org.bulwark.delivery.Owner;
-import org.bulwark.delivery.Params;
 import org.bulwark.mail.MailAddress;
 import org.bulwark.queue.DeliveryAgent;
 import org.bulwark.queue.DeliveryReport;
@@ -51,11 +50,13 @@ public final class VirtualDelivery implements DeliveryAgent {
         this.mailboxMaps = open(config, "virtual_mailbox_maps", tableOpener);
         this.uidMaps = open(config, "virtual_uid_maps", tableOpener);
         this.gidMaps = open(config, "virtual_gid_maps", tableOpener);
-        this.base = Path.of(Params.get(config, "virtual_mailbox_base", "/")).toAbsolutePath().normalize();
-        this.minimumUid = Params.integer(config, "virtual_minimum_uid", 100);
-        this.recipientDelimiter = Params.get(config, "recipient_delimiter", "");
-        this.maildir = new Maildir(Params.get(config, "myhostname", "localhost"));
-        this.mbox = new Mbox(Params.size(config, "virtual_mailbox_limit", 51_200_000));
+        // Postfix joins base + "/" + result, so an empty base (the default) means the root.
+        String base = config.get("virtual_mailbox_base").strip();
+        this.base = Path.of(base.isEmpty() ? "/" : base).toAbsolutePath().normalize();
+        this.minimumUid = config.integer("virtual_minimum_uid");
+        this.recipientDelimiter = config.get("recipient_delimiter");
+        this.maildir = new Maildir(config.get("myhostname"));
+        this.mbox = new Mbox(config.size("virtual_mailbox_limit"));
     }
 
     @Override
