@@ -85,6 +85,10 @@ public final class SmtpServer implements AutoCloseable {
 
     /** smtpd_milters of this service (its -o overrides included), parsed once per configuration load; null when none. */
     private static Milters milters(Config config) {
+        if (config.list("receive_override_options").contains("no_milters")) {
+            // The reinjection service behind a content filter: the mail was filtered once.
+            return null;
+        }
         try {
             Milters milters = Milters.fromConfig(config, "smtpd_milters");
             return milters.isEmpty() ? null : milters;

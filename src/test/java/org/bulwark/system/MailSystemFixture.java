@@ -28,6 +28,7 @@ final class MailSystemFixture implements AutoCloseable {
     final Path var;
     private final Map<String, String> mainCf = new LinkedHashMap<>();
     private final int port;
+    private String extraServices = "";
     private Master master;
 
     MailSystemFixture(Path root) throws IOException {
@@ -71,6 +72,12 @@ final class MailSystemFixture implements AutoCloseable {
         return port;
     }
 
+    /** Adds master.cf lines (another smtpd service, say) after the standard ones. */
+    MailSystemFixture service(String lines) {
+        extraServices += lines.endsWith("\n") ? lines : lines + "\n";
+        return this;
+    }
+
     void writeConfig() throws IOException {
         writeConfig(true);
     }
@@ -89,7 +96,8 @@ final class MailSystemFixture implements AutoCloseable {
                 virtual   unix  -       n       n       -       -       virtual
                 smtp      unix  -       -       n       -       -       smtp
                 relay     unix  -       -       n       -       -       smtp
-                """.formatted(port, withQueueManager ? "qmgr      unix  n       -       n       300     1       qmgr" : "#qmgr"));
+                """.formatted(port, withQueueManager ? "qmgr      unix  n       -       n       300     1       qmgr" : "#qmgr")
+                + extraServices);
     }
 
     MailSystemFixture start() throws IOException {
