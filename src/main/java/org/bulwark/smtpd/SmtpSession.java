@@ -182,11 +182,11 @@ final class SmtpSession implements Runnable {
         switch (milter) {
             case MilterReply.Reject r -> {
                 // Postfix: the banner refuses; the milter goes on refusing each MAIL FROM.
-                io.reply(SmtpReply.of(554, null, settings.myhostname() + " ESMTP not accepting connections"));
+                io.reply(SmtpdTexts.milterRefusedConnection(settings.myhostname()));
                 errorCount++;
             }
             case MilterReply.Shutdown s -> {
-                io.reply(SmtpReply.of(421, null, settings.myhostname() + " Service unavailable - try again later"));
+                io.reply(SmtpdTexts.milterShutdownAtConnect(settings.myhostname()));
                 closing = true;
             }
             default -> io.reply(Replies.banner(settings.banner()));

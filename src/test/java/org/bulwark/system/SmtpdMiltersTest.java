@@ -2,12 +2,21 @@ package org.bulwark.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
 import java.util.List;
 import java.util.stream.Stream;
+import org.bulwark.dns.DnsResolver;
+import org.bulwark.mailauth.DkimAlgorithm;
+import org.bulwark.mailauth.DkimKeyGenerator;
+import org.bulwark.mailauth.DkimKeyRecords;
+import org.bulwark.mailauth.DkimResult;
+import org.bulwark.mailauth.DkimVerifier;
 import org.bulwark.testing.FreePorts;
 import org.bulwark.testing.ScriptedMilter;
+import org.bulwark.testing.TestDnsServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -197,6 +206,97 @@ class SmtpdMiltersTest {
         assertThat(send("x")).startsWith("250 2.0.0 Ok: queued as ");
         system.awaitDelivered("alice", 1);
         assertThat(system.maillog()).contains("warning: connect to Milter service inet:127.0.0.1:" + port);
+    }
+
+    @Test
+    void builtInDkimSigningSignsTheMessageAsTheMilterLeftIt() throws Exception {
+        try (TestDnsServer dns = TestDnsServer.start()) {
+            KeyPair rsa = DkimKeyGenerator.generate(DkimAlgorithm.RSA_SHA256, 2048);
+            milter = ScriptedMilter.start(root.resolve("milter"), """
+                    {"edits": [
+                      ["chgheader", "Subject", 1, "changed by the milter"],
+                      ["addheader", "X-Scanned", "yes"],
+                      ["replacebody", "a body the milter wrote\\r\\n"]
+                    ]}""");
+            system = new MailSystemFixture(root.resolve("system"));
+            DkimKeyGenerator.writePrivateKey(system.conf.resolve("rsa.private"), rsa);
+            Files.writeString(system.conf.resolve("keytable"), "rsakey example.test:rsa:"
+                    + system.conf.resolve("rsa.private") + "\n");
+            Files.writeString(system.conf.resolve("signingtable"), "example.test rsakey\n");
+            dns.addTxt("rsa._domainkey.example.test",
+                    DkimKeyRecords.txt(rsa.getPublic()).replaceAll("(.{1,250})", "$1\n").split("\n"));
+            system.set("dkim_key_table", "texthash:" + system.conf.resolve("keytable"))
+                    .set("dkim_signing_table", "texthash:" + system.conf.resolve("signingtable"))
+                    .set("dns_servers", dns.address())
+                    .set("smtpd_milters", "unix:" + milter.socket())
+                    .start();
+
+            // From mynetworks, so signed.
+            assertThat(SmtpDialogue.send(system.port(), "127.0.0.1", "client.example.test", "bob@example.test",
+                    "alice@example.test", "From: bob@example.test\nTo: alice@example.test\nSubject: original\n\nold body\n"))
+                    .startsWith("250 2.0.0 Ok: queued as ");
+            String delivered = Files.readString(system.awaitDelivered("alice", 1).get(0), StandardCharsets.ISO_8859_1);
+            assertThat(delivered).contains("Subject: changed by the milter").contains("X-Scanned: yes")
+                    .contains("a body the milter wrote").contains("DKIM-Signature:");
+            byte[] crlf = delivered.replace("\n", "\r\n").getBytes(StandardCharsets.ISO_8859_1);
+            List<DkimResult> results = new DkimVerifier(DnsResolver.create(List.of(dns.address()))).verify(crlf);
+            assertThat(results).extracting(DkimResult::result).containsExactly(DkimResult.Result.PASS);
+        }
+    }
+
+    @Test
+    void aMilterThatRefusesTheConnectionRefusesTheBannerAndEveryMail() throws Exception {
+        start("{\"connect\": \"reject\"}");
+        try (SmtpDialogue smtp = new SmtpDialogue(system.port(), "127.0.0.2")) {
+            assertThat(smtp.reply()).isEqualTo("554 mail.example.test ESMTP not accepting connections");
+            assertThat(smtp.command("EHLO remote.example")).startsWith("250");
+            assertThat(smtp.command("MAIL FROM:<sender@remote.example>")).startsWith("550 ");
+            smtp.command("QUIT");
+        }
+        assertThat(system.awaitLog("disconnect from unknown[127.0.0.2]"))
+                .contains("NOQUEUE: milter-reject: CONNECT from unknown[127.0.0.2]: 550 5.7.1 Command rejected; proto=SMTP");
+        assertThat(queued("incoming")).isEmpty();
+    }
+
+    @Test
+    void aHeloRefusalAnswersTheLaterMailNotTheHelo() throws Exception {
+        start("{\"hello\": \"tempfail\"}");
+        try (SmtpDialogue smtp = new SmtpDialogue(system.port(), "127.0.0.2")) {
+            assertThat(smtp.reply()).startsWith("220 ");
+            assertThat(smtp.command("EHLO remote.example")).startsWith("250");
+            assertThat(smtp.command("MAIL FROM:<sender@remote.example>")).startsWith("451 4.7.1 ");
+            smtp.command("QUIT");
+        }
+        assertThat(system.awaitLog("disconnect from unknown[127.0.0.2]"))
+                .contains("NOQUEUE: milter-reject: HELO from unknown[127.0.0.2]: 451 4.7.1 Service unavailable - try "
+                        + "again later; proto=SMTP helo=<remote.example>");
+    }
+
+    @Test
+    void everySessionClosesItsMilterConnectionWhateverEndsIt() throws Exception {
+        start("{}");
+        send("one");
+        try (SmtpDialogue smtp = new SmtpDialogue(system.port(), "127.0.0.2")) {
+            smtp.reply();
+            smtp.command("EHLO remote.example");
+            smtp.command("MAIL FROM:<sender@remote.example>");
+            // The client goes away mid-transaction.
+        }
+        try (SmtpDialogue smtp = new SmtpDialogue(system.port(), "127.0.0.2")) {
+            smtp.reply();
+            smtp.command("NO SUCH COMMAND");
+            smtp.command("QUIT");
+        }
+        java.time.Instant deadline = java.time.Instant.now().plusSeconds(20);
+        while (milter.events().stream().filter(e -> e.contains("\"stage\": \"close\"")).count() < 3
+                && java.time.Instant.now().isBefore(deadline)) {
+            Thread.sleep(20);
+        }
+        List<String> events = milter.events();
+        assertThat(events.stream().filter(e -> e.contains("\"stage\": \"connect\""))).hasSize(3);
+        assertThat(events.stream().filter(e -> e.contains("\"stage\": \"close\""))).as("%s", events).hasSize(3);
+        assertThat(events).anyMatch(e -> e.contains("\"stage\": \"abort\""));
+        assertThat(events).anyMatch(e -> e.contains("\"stage\": \"unknown\"") && e.contains("NO SUCH COMMAND"));
     }
 
     private List<Path> queued(String queue) throws Exception {
