@@ -14,6 +14,7 @@ import org.bulwark.config.Config;
 import org.bulwark.config.ConfigException;
 import org.bulwark.config.LoadedConfig;
 import org.bulwark.config.ServiceEntry;
+import org.bulwark.delivery.discard.DiscardDelivery;
 import org.bulwark.delivery.local.Forwarder;
 import org.bulwark.delivery.local.LocalDelivery;
 import org.bulwark.delivery.smtp.SmtpDelivery;
@@ -72,6 +73,12 @@ final class ServiceSet {
                             agents.put(service.service(), smtp);
                         }
                     }
+                    case "lmtp" -> {
+                        SmtpDelivery lmtp = SmtpDelivery.lmtp(config, service.service(), dns, log);
+                        smtpAgents.add(lmtp);
+                        agents.put(service.service(), lmtp);
+                    }
+                    case "discard" -> agents.put(service.service(), new DiscardDelivery(service.service()));
                     case "qmgr", "oqmgr" -> qmgrService = service;
                     case "pickup" -> pickupService = service;
                     case "spawn" -> {
@@ -84,7 +91,7 @@ final class ServiceSet {
                         }
                     }
                     default -> {
-                        // bounce, defer and trace run inside qmgr; lmtp, pipe ... are later work
+                        // bounce, defer, trace, error and retry run inside qmgr; pipe ... is later work
                     }
                 }
             }
