@@ -64,7 +64,7 @@ final class ServiceSet {
                         }
                         smtpdServices.add(service);
                     }
-                    case "local" -> agents.put(service.service(), new LocalDelivery(config, Forwarder.through(cleanup)));
+                    case "local" -> agents.put(service.service(), new LocalDelivery(config, Forwarder.through(cleanup), agents::get));
                     case "virtual" -> agents.put(service.service(), new VirtualDelivery(config));
                     case "smtp" -> {
                         if (service.type().equals("unix")) { // the smtp and relay transports; inet smtp is the server

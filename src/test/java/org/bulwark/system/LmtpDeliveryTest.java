@@ -17,7 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The guides' Postfix + Dovecot setup: {@code virtual_transport = lmtp:unix:private/dovecot-lmtp},
  * with a real Dovecot LMTP server listening in the queue directory. One message to three
  * recipients: one Dovecot stores, one it does not know (a bounce back to the sender, itself
- * delivered by Dovecot), one it cannot store now (deferred, still queued).
+ * delivered by Dovecot), one it cannot store now (deferred, still queued). Local users
+ * ({@code mydestination}) reach Dovecot through local(8)'s {@code mailbox_transport}.
  */
 class LmtpDeliveryTest {
 
@@ -38,8 +39,9 @@ class LmtpDeliveryTest {
                 broken@example.test   example.test/broken/
                 """);
         dovecot = DovecotLmtp.start(dir.resolve("dovecot"), mail.var.resolve("spool/private/dovecot-lmtp"), 0,
-                List.of("alice@example.test", "bob@example.test"), List.of("broken@example.test"));
+                List.of("alice@example.test", "bob@example.test", "carol@localhost"), List.of("broken@example.test"));
         mail.set("virtual_transport", "lmtp:unix:private/dovecot-lmtp")
+                .set("mailbox_transport", "lmtp:unix:private/dovecot-lmtp")
                 .service("lmtp      unix  -       -       n       -       -       lmtp");
         mail.start();
     }
@@ -83,6 +85,23 @@ class LmtpDeliveryTest {
         assertThat(bounce).contains("Final-Recipient: rfc822; nobody@example.test").contains("Status: 5.1.1")
                 .doesNotContain("Final-Recipient: rfc822; broken@example.test");
         assertThat(dovecot.delivered("alice@example.test")).hasSize(1);
+    }
+
+    @Test
+    void localRecipientsAreHandedToDovecotByMailboxTransport() throws Exception {
+        try (SmtpDialogue c = new SmtpDialogue(mail.port(), "127.0.0.1")) {
+            assertThat(c.reply()).startsWith("220");
+            assertThat(c.command("EHLO client.example.test")).startsWith("250");
+            assertThat(c.command("MAIL FROM:<bob@example.test>")).startsWith("250");
+            assertThat(c.command("RCPT TO:<carol@localhost>")).startsWith("250");
+            assertThat(c.command("DATA")).startsWith("354");
+            assertThat(c.command("Subject: local\r\n\r\nFor a local user.\r\n.")).startsWith("250");
+            c.command("QUIT");
+        }
+
+        assertThat(Files.readString(await("carol@localhost", 1).get(0))).contains("For a local user.");
+        assertThat(mail.awaitLog("to=<carol@localhost>")).containsPattern("to=<carol@localhost>, "
+                + "relay=mail\\.example\\.test\\[private/dovecot-lmtp\\], .*status=sent \\(250 2\\.0\\.0 <carol@localhost> ");
     }
 
     private List<Path> await(String user, int count) throws Exception {
