@@ -17,6 +17,7 @@ import org.bulwark.config.ServiceEntry;
 import org.bulwark.delivery.discard.DiscardDelivery;
 import org.bulwark.delivery.local.Forwarder;
 import org.bulwark.delivery.local.LocalDelivery;
+import org.bulwark.delivery.pipe.PipeDelivery;
 import org.bulwark.delivery.smtp.SmtpDelivery;
 import org.bulwark.delivery.virtual.VirtualDelivery;
 import org.bulwark.dns.DnsResolver;
@@ -79,6 +80,7 @@ final class ServiceSet {
                         agents.put(service.service(), lmtp);
                     }
                     case "discard" -> agents.put(service.service(), new DiscardDelivery(service.service()));
+                    case "pipe" -> agents.put(service.service(), new PipeDelivery(service, config));
                     case "qmgr", "oqmgr" -> qmgrService = service;
                     case "pickup" -> pickupService = service;
                     case "spawn" -> {
@@ -91,7 +93,7 @@ final class ServiceSet {
                         }
                     }
                     default -> {
-                        // bounce, defer, trace, error and retry run inside qmgr; pipe ... is later work
+                        // bounce, defer, trace, error and retry run inside qmgr
                     }
                 }
             }
