@@ -4,13 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * discard(8), error(8) and retry chosen by transport_maps, with Postfix's log lines: discard
+ * discard(8), error(8), retry and pipe(8) chosen by transport_maps, with Postfix's log lines: discard
  * reports the nexthop (by default the recipient's domain) as sent, error bounces and retry defers
  * with the nexthop as the reason, led by its RFC 3463 code.
  */
@@ -29,11 +30,24 @@ class TransportMapsAgentsTest {
                 trap.test        discard:spam trap
                 gone.test        error:5.1.1 no such user here
                 later.test       retry:4.3.2 try again later
+                piped.test       mypipe:
                 """);
+        // The pipe command runs as nobody when the tests run as root: it must reach and write its directory.
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath();
+        for (Path p = dir.toAbsolutePath(); p.startsWith(tmp) && !p.equals(tmp); p = p.getParent()) {
+            Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+        Path out = Files.createDirectories(dir.resolve("piped"));
+        Files.setPosixFilePermissions(out, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Path command = dir.resolve("command");
+        Files.writeString(command, "#!/bin/sh\nprintf '%s\\n' \"$@\" > " + out + "/args\ncat > " + out + "/stdin\n");
+        Files.setPosixFilePermissions(command, PosixFilePermissions.fromString("rwxr-xr-x"));
         mail.set("transport_maps", "texthash:" + mail.conf.resolve("transport"))
                 .service("discard   unix  -       -       n       -       -       discard")
                 .service("error     unix  -       -       n       -       -       error")
-                .service("retry     unix  -       -       n       -       -       error");
+                .service("retry     unix  -       -       n       -       -       error")
+                .service("mypipe    unix  -       n       n       -       -       pipe\n"
+                        + "  flags=R user=nobody argv=" + command + " -f ${sender} -- ${recipient}");
         mail.start();
     }
 
@@ -86,5 +100,18 @@ class TransportMapsAgentsTest {
                 + "to=<someone@later\\.test>, relay=none, delay=[0-9.]+, delays=[0-9./]+, dsn=4\\.3\\.2, "
                 + "status=deferred \\(try again later\\)");
         assertThat(mail.delivered("alice")).isEmpty();
+    }
+
+    @Test
+    void pipeRunsTheServicesCommandWithTheEnvelopeAsArguments() throws Exception {
+        send("someone@piped.test");
+
+        assertThat(mail.awaitLog("to=<someone@piped.test>")).containsPattern("bulwark/mypipe\\[\\d+\\]: [0-9A-F]+: "
+                + "to=<someone@piped\\.test>, relay=mypipe, delay=[0-9.]+, delays=[0-9./]+, dsn=2\\.0\\.0, "
+                + "status=sent \\(delivered via mypipe service\\)");
+        assertThat(Files.readAllLines(dir.resolve("piped/args")))
+                .containsExactly("-f", "alice@example.test", "--", "someone@piped.test");
+        assertThat(Files.readString(dir.resolve("piped/stdin"))).startsWith("Return-Path: <alice@example.test>\n")
+                .contains("Subject: agents");
     }
 }
