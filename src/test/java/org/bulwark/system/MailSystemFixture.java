@@ -97,7 +97,7 @@ final class MailSystemFixture implements AutoCloseable {
                 smtp      unix  -       -       n       -       -       smtp
                 relay     unix  -       -       n       -       -       smtp
                 """.formatted(port, withQueueManager ? "qmgr      unix  n       -       n       300     1       qmgr" : "#qmgr")
-                + String.join("\n", extraServices) + "\n");
+                + (extraServices.isEmpty() ? "" : String.join("\n", extraServices) + "\n"));
     }
 
     MailSystemFixture start() throws IOException {
