@@ -34,6 +34,12 @@ public final class DovecotLmtp implements AutoCloseable {
      */
     public static DovecotLmtp start(Path dir, Path socket, int tcpPort, List<String> users, List<String> broken)
             throws IOException, InterruptedException {
+        return start(dir, socket, tcpPort, users, broken, null);
+    }
+
+    /** As above, offering STARTTLS with {@code keyAndCert} (PEM files, as OpensslCertificates makes them). */
+    public static DovecotLmtp start(Path dir, Path socket, int tcpPort, List<String> users, List<String> broken,
+            Path[] keyAndCert) throws IOException, InterruptedException {
         String dovecot = Peers.dovecot();
         Peers.dovecotLmtp();
         // Dovecot delivers as the userdb's uid (nobody): it must reach and write the homes.
@@ -71,7 +77,7 @@ public final class DovecotLmtp implements AutoCloseable {
                 log_path = %2$s
                 protocols = lmtp
                 listen = 127.0.0.1
-                ssl = no
+                %6$s
                 mail_location = maildir:~/Maildir
                 passdb {
                   driver = passwd-file
@@ -86,7 +92,8 @@ public final class DovecotLmtp implements AutoCloseable {
                     mode = 0666
                   }
                 %5$s}
-                """.formatted(run, dir.resolve("dovecot.log"), passwdFile, socket, inet));
+                """.formatted(run, dir.resolve("dovecot.log"), passwdFile, socket, inet, keyAndCert == null ? "ssl = no"
+                        : "ssl = yes\nssl_key = <" + keyAndCert[0] + "\nssl_cert = <" + keyAndCert[1]));
         Process process = new ProcessBuilder(dovecot, "-F", "-c", conf.toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("dovecot.out").toFile()).start();
         Instant deadline = Instant.now().plus(Duration.ofSeconds(20));

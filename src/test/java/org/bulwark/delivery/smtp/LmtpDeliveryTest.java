@@ -19,6 +19,7 @@ import org.bulwark.queue.DeliveryReport.Outcome;
 import org.bulwark.queue.DeliveryReport.Status;
 import org.bulwark.testing.DovecotLmtp;
 import org.bulwark.testing.FreePorts;
+import org.bulwark.testing.OpensslCertificates;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,6 +35,7 @@ class LmtpDeliveryTest {
 
     private static DovecotLmtp dovecot;
     private static int tcpPort;
+    private static Path cert;
     private final ByteArrayOutputStream logBytes = new ByteArrayOutputStream();
     private final MailLog log = MailLog.to(new PrintStream(logBytes, true, StandardCharsets.UTF_8), "mail.example.test",
             "bulwark");
@@ -41,8 +43,12 @@ class LmtpDeliveryTest {
     @BeforeAll
     static void startDovecot() throws Exception {
         tcpPort = FreePorts.next();
+        Path[] keyAndCert = OpensslCertificates.make(Files.createDirectories(dir.resolve("tls")), "lmtp",
+                OpensslCertificates.KeyForm.EC, "lmtp.example.test");
+        cert = keyAndCert[1];
         dovecot = DovecotLmtp.start(dir.resolve("dovecot"), dir.resolve("spool/private/dovecot-lmtp"), tcpPort,
-                List.of("alice@example.test", "bob@example.test", "carol@example.test"), List.of("broken@example.test"));
+                List.of("alice@example.test", "bob@example.test", "carol@example.test"), List.of("broken@example.test"),
+                keyAndCert);
     }
 
     @AfterAll
@@ -108,6 +114,18 @@ class LmtpDeliveryTest {
             assertThat(report.outcomes().get(0).status()).isEqualTo(Status.SENT);
             assertThat(report.outcomes().get(0).relay()).isEqualTo("127.0.0.1[127.0.0.1]:" + tcpPort);
             assertThat(dovecot.delivered("carol@example.test")).isNotEmpty();
+        }
+    }
+
+    @Test
+    void startsTlsOverTcpWhenLmtpTlsSecurityLevelAsks() throws Exception {
+        try (SmtpDelivery agent = agent("lmtp_tls_security_level", "encrypt", "lmtp_tls_CAfile", cert.toString())) {
+            DeliveryReport report = agent.deliver(TestMessage.of("sender@remote.test", BODY, "carol@example.test")
+                    .request("inet:127.0.0.1:" + tcpPort));
+
+            assertThat(report.outcomes().get(0).status()).as(dovecot.log()).isEqualTo(Status.SENT);
+            assertThat(logBytes.toString(StandardCharsets.UTF_8))
+                    .contains("bulwark/lmtp[").contains("Trusted TLS connection established to 127.0.0.1[127.0.0.1]:" + tcpPort);
         }
     }
 
