@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -158,6 +162,32 @@ class LmtpDeliveryTest {
             assertThat(outcome.status()).isEqualTo(Status.DEFERRED);
             assertThat(outcome.relay()).isEqualTo("none");
             assertThat(outcome.text()).startsWith("connect to private/no-such-socket: ");
+        }
+    }
+
+    @Test
+    void aSilentUnixSocketServerTimesOut() throws Exception {
+        Path socket = dir.resolve("spool/private/silent");
+        Files.deleteIfExists(socket);
+        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            server.bind(UnixDomainSocketAddress.of(socket));
+            Thread accepting = Thread.ofVirtual().start(() -> {
+                try (SocketChannel silent = server.accept()) {
+                    Thread.sleep(30_000);
+                } catch (Exception e) {
+                    // closed by the test
+                }
+            });
+            try (SmtpDelivery agent = agent("lmtp_lhlo_timeout", "1s")) {
+                Outcome outcome = agent.deliver(TestMessage.of("sender@remote.test", BODY, "alice@example.test")
+                        .request("unix:private/silent")).outcomes().get(0);
+
+                assertThat(outcome.status()).isEqualTo(Status.DEFERRED);
+                assertThat(outcome.text()).isEqualTo("conversation with mail.example.test[private/silent] timed out "
+                        + "while receiving the initial server greeting");
+            } finally {
+                accepting.interrupt();
+            }
         }
     }
 
