@@ -14,8 +14,10 @@ import org.bulwark.config.Config;
 import org.bulwark.config.ConfigException;
 import org.bulwark.config.LoadedConfig;
 import org.bulwark.config.ServiceEntry;
+import org.bulwark.delivery.discard.DiscardDelivery;
 import org.bulwark.delivery.local.Forwarder;
 import org.bulwark.delivery.local.LocalDelivery;
+import org.bulwark.delivery.pipe.PipeDelivery;
 import org.bulwark.delivery.smtp.SmtpDelivery;
 import org.bulwark.delivery.virtual.VirtualDelivery;
 import org.bulwark.dns.DnsResolver;
@@ -63,7 +65,7 @@ final class ServiceSet {
                         }
                         smtpdServices.add(service);
                     }
-                    case "local" -> agents.put(service.service(), new LocalDelivery(config, Forwarder.through(cleanup)));
+                    case "local" -> agents.put(service.service(), new LocalDelivery(config, Forwarder.through(cleanup), agents::get));
                     case "virtual" -> agents.put(service.service(), new VirtualDelivery(config));
                     case "smtp" -> {
                         if (service.type().equals("unix")) { // the smtp and relay transports; inet smtp is the server
@@ -72,6 +74,13 @@ final class ServiceSet {
                             agents.put(service.service(), smtp);
                         }
                     }
+                    case "lmtp" -> {
+                        SmtpDelivery lmtp = SmtpDelivery.lmtp(config, service.service(), dns, log);
+                        smtpAgents.add(lmtp);
+                        agents.put(service.service(), lmtp);
+                    }
+                    case "discard" -> agents.put(service.service(), new DiscardDelivery(service.service()));
+                    case "pipe" -> agents.put(service.service(), new PipeDelivery(service, config));
                     case "qmgr", "oqmgr" -> qmgrService = service;
                     case "pickup" -> pickupService = service;
                     case "spawn" -> {
@@ -84,7 +93,7 @@ final class ServiceSet {
                         }
                     }
                     default -> {
-                        // bounce, defer and trace run inside qmgr; lmtp, pipe ... are later work
+                        // bounce, defer, trace, error and retry run inside qmgr
                     }
                 }
             }

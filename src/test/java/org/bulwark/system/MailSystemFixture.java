@@ -27,6 +27,7 @@ final class MailSystemFixture implements AutoCloseable {
     final Path conf;
     final Path var;
     private final Map<String, String> mainCf = new LinkedHashMap<>();
+    private final List<String> extraServices = new ArrayList<>();
     private final int port;
     private Master master;
 
@@ -67,6 +68,12 @@ final class MailSystemFixture implements AutoCloseable {
         return this;
     }
 
+    /** Adds a master.cf line (e.g. an lmtp or discard service) to the stock ones. */
+    MailSystemFixture service(String masterCfLine) {
+        extraServices.add(masterCfLine);
+        return this;
+    }
+
     int port() {
         return port;
     }
@@ -89,7 +96,8 @@ final class MailSystemFixture implements AutoCloseable {
                 virtual   unix  -       n       n       -       -       virtual
                 smtp      unix  -       -       n       -       -       smtp
                 relay     unix  -       -       n       -       -       smtp
-                """.formatted(port, withQueueManager ? "qmgr      unix  n       -       n       300     1       qmgr" : "#qmgr"));
+                """.formatted(port, withQueueManager ? "qmgr      unix  n       -       n       300     1       qmgr" : "#qmgr")
+                + (extraServices.isEmpty() ? "" : String.join("\n", extraServices) + "\n"));
     }
 
     MailSystemFixture start() throws IOException {
