@@ -13,6 +13,18 @@ final class MasterTexts {
                 + "\"; add one (e.g. \"" + transport + " unix - - n - 10 smtp\") or name an existing one, such as smtp";
     }
 
+    static String noQueueManager() {
+        return "master.cf has no qmgr service: accepted mail would never be delivered. Add:"
+                + " qmgr unix n - n 300 1 qmgr";
+    }
+
+    static String noTransportService(String parameter, String value, String transport) {
+        String command = transport.equals("local") || transport.equals("virtual") ? transport : "smtp";
+        return parameter + " = " + value + ": no master.cf service \"" + transport + "\": mail routed there would"
+                + " never be delivered. Add to master.cf: " + transport + " unix - - n - - " + command
+                + ", or set " + parameter + " to a transport master.cf has";
+    }
+
     static String reloadRejected(String problem) {
         return "reload: configuration not loaded, keeping the running one: " + problem;
     }

@@ -46,6 +46,7 @@ final class ServiceSet {
     /** Builds, but does not start, every service master.cf asks for. */
     ServiceSet(LoadedConfig loaded, MailLog log, MailQueue queue, CounterStore counters) {
         Config main = loaded.main();
+        MissingServices.check(main, loaded.services());
         Cleanup cleanup = new Cleanup(main, queue, log);
         DnsResolver dns = DnsResolver.create(main);
 
