@@ -25,6 +25,12 @@ final class MasterTexts {
                 + ", or set " + parameter + " to a transport master.cf has";
     }
 
+    /** Postfix's "bind 0.0.0.0 port 25: Address already in use", with the master.cf line of the service. */
+    static String cannotBind(java.net.InetSocketAddress address, String reason, Path masterCf, int line) {
+        return masterCf + ", line " + line + ": bind " + address.getAddress().getHostAddress() + " port "
+                + address.getPort() + ": " + reason;
+    }
+
     static String reloadRejected(String problem) {
         return "reload: configuration not loaded, keeping the running one: " + problem;
     }

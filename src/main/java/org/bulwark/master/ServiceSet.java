@@ -37,6 +37,8 @@ import org.bulwark.spawn.SpawnService;
 final class ServiceSet {
 
     private final List<SmtpServer> smtpServers = new ArrayList<>();
+    /** The master.cf line of each listener, for a bind failure's message. */
+    private final Map<SmtpServer, ServiceEntry> serviceLines = new HashMap<>();
     private final QueueManager queueManager;
     private final List<SmtpDelivery> smtpAgents = new ArrayList<>();
     private final Pickup pickup;
@@ -109,8 +111,10 @@ final class ServiceSet {
                 int maxproc = service.maxproc().equals("-")
                         ? config.integer("default_process_limit") : Integer.parseInt(service.maxproc());
                 for (InetSocketAddress address : ListenAddresses.of(service, config)) {
-                    smtpServers.add(new SmtpServer(config, address, cleanup, restrictions, dns, serviceLog, maxproc,
-                            anvil));
+                    SmtpServer server = new SmtpServer(config, address, cleanup, restrictions, dns, serviceLog, maxproc,
+                            anvil);
+                    smtpServers.add(server);
+                    serviceLines.put(server, service);
                 }
             }
         } catch (RuntimeException e) {
@@ -154,7 +158,7 @@ final class ServiceSet {
                 pickup.start();
             }
             for (SmtpServer server : smtpServers) {
-                server.start();
+                bind(server);
             }
         } catch (IOException | RuntimeException e) {
             stop(Duration.ZERO);
@@ -197,7 +201,7 @@ final class ServiceSet {
                 SmtpServer same = retiring.stream()
                         .filter(s -> s.listenAddress().equals(fresh.listenAddress())).findFirst().orElse(null);
                 if (same == null) {
-                    fresh.start();
+                    bind(fresh);
                     bound.add(fresh);
                     serving.add(fresh);
                 } else {
@@ -243,6 +247,18 @@ final class ServiceSet {
             }
             old.release();
         });
+    }
+
+    /** Starts a listener; a failed bind names the address and the master.cf line that asked for it. */
+    private void bind(SmtpServer server) throws IOException {
+        try {
+            server.start();
+        } catch (IOException e) {
+            ServiceEntry service = serviceLines.get(server);
+            IOException named = new IOException(MasterTexts.cannotBind(server.listenAddress(), e.getMessage(),
+                    service.file(), service.line()), e);
+            throw named;
+        }
     }
 
     /** How often, and how long at most, a reload waits for old sessions before releasing their resources. */
