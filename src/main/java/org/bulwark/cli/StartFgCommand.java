@@ -26,7 +26,13 @@ final class StartFgCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Config config = ConfigLoader.load(configDirectory.resolve()).main();
+        Config config;
+        try {
+            config = ConfigLoader.load(configDirectory.resolve()).main();
+        } catch (org.bulwark.config.ConfigException e) {
+            Master.logFatal(configDirectory.resolve(), e.getMessage());
+            throw e;
+        }
         PidFile pidFile = PidFile.of(config);
         if (pidFile.running().filter(p -> p.pid() != ProcessHandle.current().pid()).isPresent()) {
             System.err.println(Messages.alreadyRunning(pidFile.running().get().pid()));

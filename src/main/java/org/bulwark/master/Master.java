@@ -96,6 +96,28 @@ public final class Master implements AutoCloseable {
     }
 
     /**
+     * Writes a start-up failure that came before the log was open (main.cf or master.cf did not
+     * load) to the maillog main.cf names, as far as it can be read: {@code postfix/master[pid]:
+     * fatal: ...}, where the operator looks, not only on the terminal. Does nothing when the
+     * maillog is standard output or cannot be opened.
+     */
+    public static void logFatal(Path configDirectory, String message) {
+        ConfigLoader.readUnvalidated(configDirectory).ifPresent(main -> {
+            try {
+                String file = main.get("maillog_file");
+                if (file.isBlank() || file.equals("-")) {
+                    return;
+                }
+                MailLog log = MailLog.open(file, main.get("myhostname"), main.get("syslog_name"));
+                log.program("master").fatal(message);
+                log.close();
+            } catch (IOException | RuntimeException e) {
+                // the terminal still has the message
+            }
+        });
+    }
+
+    /**
      * Loads the configuration and starts every service.
      *
      * @throws ConfigException for a configuration the operator must fix

@@ -64,6 +64,21 @@ class StartStopTest {
     }
 
     @Test
+    void aMainCfThatDoesNotLoadIsLoggedWhereMainCfPutsTheMaillog() throws Exception {
+        MailSystemFixture system = new MailSystemFixture(root);
+        system.set("message_size_limit", "lots");
+        system.writeConfig();
+        daemon = system.startDaemon();
+        assertThat(daemon.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(daemon.exitValue()).isEqualTo(78);
+        String stderr = Files.readString(root.resolve("daemon.out"));
+        String problem = stderr.substring(stderr.indexOf("bulwark: fatal: ") + "bulwark: fatal: ".length()).strip();
+        assertThat(problem).startsWith(system.conf.resolve("main.cf") + ", line ").contains("message_size_limit");
+        assertThat(system.maillog()).containsPattern("postfix/master\\[\\d+\\]: fatal: \\Q" + problem + "\\E")
+                .doesNotContain("terminating on signal");
+    }
+
+    @Test
     void aMasterCfWithOnlySmtpdIsRefusedInTheMaillog() throws Exception {
         MailSystemFixture system = new MailSystemFixture(root);
         system.writeConfig();
