@@ -31,6 +31,13 @@ final class MasterTexts {
                 + address.getPort() + ": " + reason;
     }
 
+    static String noMappedTransportService(String spec, String key, String value, String transport) {
+        String command = transport.equals("local") || transport.equals("virtual") ? transport : "smtp";
+        return "transport_maps = " + spec + ": " + key + " routes to \"" + value + "\", and master.cf has no service \""
+                + transport + "\": mail routed there would never be delivered. Add to master.cf: " + transport
+                + " unix - - n - - " + command + ", or change the entry";
+    }
+
     static String reloadRejected(String problem) {
         return "reload: configuration not loaded, keeping the running one: " + problem;
     }

@@ -5,6 +5,7 @@ import java.util.List;
 import org.bulwark.config.Config;
 import org.bulwark.config.ConfigException;
 import org.bulwark.config.ServiceEntry;
+import org.bulwark.table.LookupTables;
 
 /**
  * A master.cf that accepts mail but lacks what delivers it: no qmgr, or no service for a transport
@@ -32,6 +33,26 @@ final class MissingServices {
         require(main, services, "local_transport", !main.list("mydestination").isEmpty());
         require(main, services, "virtual_transport", !main.list("virtual_mailbox_domains").isEmpty());
         require(main, services, "relay_transport", !main.list("relay_domains").isEmpty());
+        for (String spec : main.list("transport_maps")) {
+            LookupTables.open(spec, main.configDirectory()).allEntries().ifPresent(entries -> entries.forEach(
+                    (key, value) -> requireMapped(main, services, spec, key, value)));
+        }
+    }
+
+    /** A transport_maps entry's transport (empty: the one the address had anyway) must be a master.cf service. */
+    private static void requireMapped(Config main, List<ServiceEntry> services, String spec, String key,
+            String value) {
+        String entry = value.strip();
+        int colon = entry.indexOf(':');
+        String transport = colon < 0 ? entry : entry.substring(0, colon);
+        if (transport.isEmpty() || BUILT_IN.contains(transport)
+                || services.stream().anyMatch(s -> s.service().equals(transport))) {
+            return;
+        }
+        String message = MasterTexts.noMappedTransportService(spec, key, entry, transport);
+        java.util.Optional<String> where = main.whereSet("transport_maps");
+        throw where.isPresent() ? new ConfigException(where.get() + ": " + message)
+                : new ConfigException(masterCf(main, services), 0, message);
     }
 
     /** When {@code routed}, the transport the parameter names must be a master.cf service. */

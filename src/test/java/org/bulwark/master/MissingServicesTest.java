@@ -73,6 +73,19 @@ class MissingServicesTest {
     }
 
     @Test
+    void aTransportMapsEntryWithoutItsServiceIsRefused() throws Exception {
+        Files.writeString(dir.resolve("transport"), "example.net   smtp:[192.0.2.1]\nexample.org   lmtp-dovecot:unix:private/dovecot-lmtp\n");
+        LoadedConfig loaded = config("transport_maps = texthash:" + dir.resolve("transport") + "\n",
+                "127.0.0.1:2525 inet n - n - - smtpd\n" + DELIVERY);
+
+        assertThatThrownBy(() -> check(loaded)).isInstanceOf(ConfigException.class)
+                .hasMessage(dir.resolve("main.cf") + ", line 2: transport_maps = texthash:" + dir.resolve("transport")
+                        + ": example.org routes to \"lmtp-dovecot:unix:private/dovecot-lmtp\", and master.cf has no"
+                        + " service \"lmtp-dovecot\": mail routed there would never be delivered. Add to master.cf:"
+                        + " lmtp-dovecot unix - - n - - smtp, or change the entry");
+    }
+
+    @Test
     void aRelayTransportIsNeededOnlyWhenRelayDomainsRouteToIt() throws Exception {
         String masterCf = "127.0.0.1:2525 inet n - n - - smtpd\n" + DELIVERY;
         assertThatCode(() -> check(config("", masterCf))).doesNotThrowAnyException();
