@@ -33,17 +33,8 @@ class CrashRecoveryTest {
         MailSystemFixture system = new MailSystemFixture(root);
         // The first daemon hands the message to a server that accepts the connection and never
         // answers: the delivery is under way, the message still in active/, when it is killed.
-        java.net.ServerSocket silent = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
-        java.util.concurrent.CountDownLatch delivering = new java.util.concurrent.CountDownLatch(1);
-        Thread.ofVirtual().start(() -> {
-            try (java.net.Socket held = silent.accept()) {
-                delivering.countDown();
-                held.getInputStream().read();
-            } catch (java.io.IOException e) {
-                // the daemon was killed
-            }
-        });
-        system.set("virtual_transport", "smtp:[127.0.0.1]:" + silent.getLocalPort());
+        SilentServer silent = new SilentServer();
+        system.set("virtual_transport", "smtp:" + silent.nexthop());
         system.writeConfig();
         daemon = system.startDaemon();
 
@@ -56,7 +47,7 @@ class CrashRecoveryTest {
             String reply = smtp.command("Subject: survives kill -9\r\n\r\nbody\r\n.");
             assertThat(reply).startsWith("250 2.0.0 Ok: queued as ");
             queueId = reply.substring(reply.lastIndexOf(' ') + 1);
-            assertThat(delivering.await(30, TimeUnit.SECONDS)).as(system.maillog()).isTrue();
+            assertThat(silent.awaitConnection(java.time.Duration.ofSeconds(30))).as(system.maillog()).isTrue();
             daemon.destroyForcibly();  // SIGKILL, while the acknowledged message is being delivered
         }
         assertThat(daemon.waitFor(30, TimeUnit.SECONDS)).isTrue();

@@ -176,16 +176,8 @@ class GuideRestrictionsTest {
                         + "http://postgrey.schweikert.ch/help/example.test.html");
     }
 
-    /**
-     * The addresses fail2ban's stock {@code postfix} jail bans on in the system's maillog: the real
-     * fail2ban-regex with Debian's filter.d/postfix.conf, one address per matched line.
-     */
+    /** The addresses fail2ban's stock {@code postfix} jail bans on in the system's maillog. */
     private java.util.List<String> bannedHosts() throws Exception {
-        assertThat(Path.of("/usr/bin/fail2ban-regex")).as("fail2ban-regex is needed: apt-get install fail2ban")
-                .isExecutable();
-        var result = MailSystemFixture.run(java.util.List.of("/usr/bin/fail2ban-regex", "-o", "ip",
-                system.var.resolve("log/maillog").toString(), "/etc/fail2ban/filter.d/postfix.conf"), null);
-        assertThat(result.exitCode()).as(result.output()).isZero();
-        return result.output().lines().map(String::strip).filter(line -> !line.isEmpty()).toList();
+        return Tools.fail2banMatches(system.var.resolve("log/maillog"), Tools.POSTFIX_FILTER);
     }
 }

@@ -89,18 +89,9 @@ class StatusTest {
      */
     @Test
     void statusPointsAtMailPilingUpInTheActiveQueue() throws Exception {
-        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            java.util.concurrent.CountDownLatch delivering = new java.util.concurrent.CountDownLatch(1);
-            Thread.ofVirtual().start(() -> {
-                try (java.net.Socket held = silent.accept()) {
-                    delivering.countDown();
-                    held.getInputStream().read();
-                } catch (java.io.IOException e) {
-                    // the daemon stopped
-                }
-            });
+        try (SilentServer silent = new SilentServer()) {
             MailSystemFixture system = new MailSystemFixture(root);
-            system.set("virtual_transport", "smtp:[127.0.0.1]:" + silent.getLocalPort());
+            system.set("virtual_transport", "smtp:" + silent.nexthop());
             system.writeConfig();
             daemon = system.startDaemon();
             try (SmtpDialogue smtp = system.awaitBanner()) {
@@ -110,7 +101,7 @@ class StatusTest {
                 assertThat(smtp.command("DATA")).startsWith("354");
                 assertThat(smtp.command("Subject: stuck\r\n\r\nhello\r\n.")).startsWith("250");
             }
-            assertThat(delivering.await(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(silent.awaitConnection(java.time.Duration.ofSeconds(30))).isTrue();
             assertThat(status(system, 0)).doesNotContain("warning:");
 
             // Ten minutes later, as far as the queue file says.
