@@ -35,7 +35,7 @@ public final class Parameters {
         list("inet_protocols", "all", "the IP protocols to use: ipv4, ipv6 or all");
         list("proxy_interfaces", "", "addresses of proxies or NAT devices that forward mail to us");
         str("mail_name", "Bulwark", "the mail system name in banners and headers");
-        str("syslog_name", "bulwark", "the name in front of every log line");
+        str("syslog_name", "postfix", "the name in front of every log line");
         str("smtpd_banner", "$myhostname ESMTP $mail_name", "text after 220 in the SMTP greeting");
         str("compatibility_level", "3.7", "the Postfix version whose defaults apply (Bulwark always applies current ones)");
         bool("biff", "yes", "notify the local biff service of new mail");

@@ -39,6 +39,8 @@ import org.bulwark.spawn.SpawnService;
 final class ServiceSet {
 
     private final List<SmtpServer> smtpServers = new ArrayList<>();
+    /** The master.cf line of each listener, for a bind failure's message. */
+    private final Map<SmtpServer, ServiceEntry> serviceLines = new HashMap<>();
     private final QueueManager queueManager;
     private final List<SmtpDelivery> smtpAgents = new ArrayList<>();
     private final Pickup pickup;
@@ -48,6 +50,7 @@ final class ServiceSet {
     /** Builds, but does not start, every service master.cf asks for. */
     ServiceSet(LoadedConfig loaded, MailLog log, MailQueue queue, CounterStore counters) {
         Config main = loaded.main();
+        MissingServices.check(main, loaded.services());
         Cleanup cleanup = new Cleanup(main, queue, log);
         DnsResolver dns = DnsResolver.create(main);
 
@@ -117,8 +120,10 @@ final class ServiceSet {
                 int maxproc = service.maxproc().equals("-")
                         ? config.integer("default_process_limit") : Integer.parseInt(service.maxproc());
                 for (InetSocketAddress address : ListenAddresses.of(service, config)) {
-                    smtpServers.add(new SmtpServer(config, address, maxproc, serviceLog,
-                            SmtpServer.Collaborators.of(cleanup, restrictions, dns, anvil, serviceLog)));
+                    SmtpServer server = new SmtpServer(config, address, maxproc, serviceLog,
+                            SmtpServer.Collaborators.of(cleanup, restrictions, dns, anvil, serviceLog));
+                    smtpServers.add(server);
+                    serviceLines.put(server, service);
                 }
             }
         } catch (RuntimeException e) {
@@ -162,7 +167,7 @@ final class ServiceSet {
                 pickup.start();
             }
             for (SmtpServer server : smtpServers) {
-                server.start();
+                bind(server);
             }
         } catch (IOException | RuntimeException e) {
             stop(Duration.ZERO);
@@ -205,7 +210,7 @@ final class ServiceSet {
                 SmtpServer same = retiring.stream()
                         .filter(s -> s.listenAddress().equals(fresh.listenAddress())).findFirst().orElse(null);
                 if (same == null) {
-                    fresh.start();
+                    bind(fresh);
                     bound.add(fresh);
                     serving.add(fresh);
                 } else {
@@ -251,6 +256,18 @@ final class ServiceSet {
             }
             old.release();
         });
+    }
+
+    /** Starts a listener; a failed bind names the address and the master.cf line that asked for it. */
+    private void bind(SmtpServer server) throws IOException {
+        try {
+            server.start();
+        } catch (IOException e) {
+            ServiceEntry service = serviceLines.get(server);
+            IOException named = new IOException(MasterTexts.cannotBind(server.listenAddress(), e.getMessage(),
+                    service.file(), service.line()), e);
+            throw named;
+        }
     }
 
     /** How often, and how long at most, a reload waits for old sessions before releasing their resources. */

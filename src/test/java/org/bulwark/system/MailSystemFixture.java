@@ -78,12 +78,8 @@ final class MailSystemFixture implements AutoCloseable {
         return port;
     }
 
+    /** Writes main.cf and master.cf. */
     void writeConfig() throws IOException {
-        writeConfig(true);
-    }
-
-    /** Writes main.cf and master.cf; without a qmgr service, mail is accepted but stays queued. */
-    void writeConfig(boolean withQueueManager) throws IOException {
         StringBuilder main = new StringBuilder("# written by the test\n");
         mainCf.forEach((k, v) -> main.append(k).append(" = ").append(v).append('\n'));
         Files.writeString(conf.resolve("main.cf"), main);
@@ -91,13 +87,12 @@ final class MailSystemFixture implements AutoCloseable {
                 127.0.0.1:%d inet n - n - - smtpd
                 pickup    unix  n       -       n       60      1       pickup
                 cleanup   unix  n       -       n       -       0       cleanup
-                %s
+                qmgr      unix  n       -       n       300     1       qmgr
                 local     unix  -       n       n       -       -       local
                 virtual   unix  -       n       n       -       -       virtual
                 smtp      unix  -       -       n       -       -       smtp
                 relay     unix  -       -       n       -       -       smtp
-                """.formatted(port, withQueueManager ? "qmgr      unix  n       -       n       300     1       qmgr" : "#qmgr")
-                + (extraServices.isEmpty() ? "" : String.join("\n", extraServices) + "\n"));
+                """.formatted(port) + (extraServices.isEmpty() ? "" : String.join("\n", extraServices) + "\n"));
     }
 
     MailSystemFixture start() throws IOException {
