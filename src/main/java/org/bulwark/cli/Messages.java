@@ -19,6 +19,13 @@ final class Messages {
         return "bulwark: warning: " + text;
     }
 
+    /** Mail in active/ for minutes while nothing is delivered: what to look at. */
+    static String mailPilingUp(long count, long oldestSeconds) {
+        return "warning: " + count + (count == 1 ? " message has" : " messages have") + " been in the active queue for"
+                + " more than 5 minutes (oldest " + oldestSeconds / 60 + " min) and nothing was delivered in the last"
+                + " minute: check that master.cf has qmgr and a service for every transport, and the maillog";
+    }
+
     static String alreadyRunning(long pid) {
         return "bulwark: fatal: the mail system is already running: PID: " + pid;
     }

@@ -1,7 +1,6 @@
 package org.bulwark.cli;
 
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import org.bulwark.config.Config;
 import org.bulwark.config.ConfigLoader;
 import org.bulwark.master.Master;
@@ -12,7 +11,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code bulwark start-fg}: runs the mail system in the foreground until SIGTERM or SIGINT, like
- * {@code postfix start-fg}. A signal stops it cleanly: no new mail, work under way finished.
+ * {@code postfix start-fg}. A signal stops it cleanly: no new mail, work under way finished; then
+ * it exits 0.
  */
 @Command(name = "start-fg", description = "Run the mail system in the foreground.")
 final class StartFgCommand implements Callable<Integer> {
@@ -26,7 +26,13 @@ final class StartFgCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Config config = ConfigLoader.load(configDirectory.resolve()).main();
+        Config config;
+        try {
+            config = ConfigLoader.load(configDirectory.resolve()).main();
+        } catch (org.bulwark.config.ConfigException e) {
+            Master.logFatal(configDirectory.resolve(), e.getMessage());
+            throw e;
+        }
         PidFile pidFile = PidFile.of(config);
         if (pidFile.running().filter(p -> p.pid() != ProcessHandle.current().pid()).isPresent()) {
             System.err.println(Messages.alreadyRunning(pidFile.running().get().pid()));
@@ -37,13 +43,13 @@ final class StartFgCommand implements Callable<Integer> {
         master.reloadOnHangup();
         pidFile.write(ProcessHandle.current().pid());
         System.err.println(Messages.started(ProcessHandle.current().pid(), master.smtpPorts(), config.get("maillog_file")));
-        CountDownLatch stopped = new CountDownLatch(1);
+        // Any other way out of the JVM still stops the system cleanly.
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {
             master.close();
             pidFile.remove();
-            stopped.countDown();
         }));
-        stopped.await();
+        master.awaitStopSignal();
+        pidFile.remove();
         return 0;
     }
 }

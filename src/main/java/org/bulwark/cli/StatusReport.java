@@ -17,6 +17,8 @@ final class StatusReport {
 
     private final Map<String, long[]> counts = new LinkedHashMap<>();
     private final Map<String, String> queues = new LinkedHashMap<>();
+    private long waiting;
+    private long oldestSeconds;
 
     /** Reads the socket's lines ({@code count NAME MINUTE HOUR TOTAL}, {@code queue NAME SIZE}). */
     static StatusReport parse(String text) {
@@ -27,6 +29,9 @@ final class StatusReport {
                 report.counts.put(f[1], new long[] {number(f[2]), number(f[3]), number(f[4])});
             } else if (f.length == 3 && f[0].equals("queue")) {
                 report.queues.put(f[1], f[2]);
+            } else if (f.length == 3 && f[0].equals("waiting")) {
+                report.waiting = number(f[1]);
+                report.oldestSeconds = number(f[2]);
             }
         }
         return report;
@@ -69,6 +74,11 @@ final class StatusReport {
         List<String> sizes = new ArrayList<>();
         queues.forEach((name, size) -> sizes.add(name + " " + size));
         b.append("queue: ").append(String.join(", ", sizes)).append('\n');
+        long deliveredNow = List.of("sent", "deferred", "bounced").stream()
+                .mapToLong(status -> row("", LogMetrics.DELIVERIES + status).counts()[0]).sum();
+        if (waiting > 0 && deliveredNow == 0) {
+            b.append(Messages.mailPilingUp(waiting, oldestSeconds)).append('\n');
+        }
         return b.toString();
     }
 

@@ -85,6 +85,28 @@ public final class ConfigLoader {
         return new LoadedConfig(main, services, warnings);
     }
 
+    /**
+     * main.cf as far as it reads, without validation, for saying in the maillog why it did not
+     * load: malformed lines and bad values are skipped, defaults fill the rest. Empty when main.cf
+     * cannot be read at all.
+     */
+    public static java.util.Optional<Config> readUnvalidated(Path configDirectory) {
+        Path directory = configDirectory.toAbsolutePath().normalize();
+        Map<String, String> values = new LinkedHashMap<>();
+        try {
+            for (LogicalLines.Line line : LogicalLines.read(directory.resolve("main.cf"), true, new ArrayList<>())) {
+                int eq = line.text().indexOf('=');
+                String name = eq < 0 ? "" : line.text().substring(0, eq).strip();
+                if (NAME.matcher(name).matches()) {
+                    values.put(name, line.text().substring(eq + 1).strip());
+                }
+            }
+            return java.util.Optional.of(new MainCf(values, directory));
+        } catch (RuntimeException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
     /** One main.cf assignment and the line it starts on. */
     private record Entry(String value, int line) {
     }

@@ -35,7 +35,7 @@ public final class Parameters {
         list("inet_protocols", "all", "the IP protocols to use: ipv4, ipv6 or all");
         list("proxy_interfaces", "", "addresses of proxies or NAT devices that forward mail to us");
         str("mail_name", "Bulwark", "the mail system name in banners and headers");
-        str("syslog_name", "bulwark", "the name in front of every log line");
+        str("syslog_name", "postfix", "the name in front of every log line");
         str("smtpd_banner", "$myhostname ESMTP $mail_name", "text after 220 in the SMTP greeting");
         str("compatibility_level", "3.7", "the Postfix version whose defaults apply (Bulwark always applies current ones)");
         bool("biff", "yes", "notify the local biff service of new mail");
@@ -394,6 +394,43 @@ public final class Parameters {
                 "tables whose results get the unmatched address extension");
         integer("virtual_alias_expansion_limit", "1000", "the most addresses one virtual alias expands to");
         integer("virtual_alias_recursion_limit", "1000", "the deepest nesting of virtual aliases");
+
+        // Delivery to LMTP servers (lmtp(8), e.g. Dovecot), and local(8)'s hand-off to another transport.
+        str("mailbox_transport", "", "transport:nexthop that local(8) hands mailbox delivery to, e.g. lmtp:unix:private/dovecot-lmtp");
+        str("lmtp_tcp_port", "24", "the port the LMTP client connects to when the nexthop names none");
+        str("lmtp_lhlo_name", "$myhostname", "the host name the LMTP client sends in LHLO");
+        str("lmtp_bind_address", "", "the local IPv4 address for outgoing LMTP connections");
+        str("lmtp_bind_address6", "", "the local IPv6 address for outgoing LMTP connections");
+        integer("lmtp_mx_address_limit", "5", "the most server addresses to try per LMTP delivery");
+        integer("lmtp_mx_session_limit", "2", "the most LMTP sessions per delivery");
+        bool("lmtp_skip_5xx_greeting", "yes", "try the next server when one greets with 5xx");
+        str("lmtp_tls_security_level", "", "LMTP client TLS over TCP: none, may, encrypt, verify, secure, ...");
+        bool("lmtp_use_tls", "no", "use STARTTLS when offered (older form of lmtp_tls_security_level = may)");
+        str("lmtp_tls_CAfile", "", "CA certificates for LMTP server certificates");
+        str("lmtp_dns_support_level", "", "LMTP client DNS: disabled, enabled or dnssec");
+        str("lmtp_tls_fingerprint_digest", "sha256", "the digest algorithm of lmtp_tls_fingerprint_cert_match");
+        list("lmtp_tls_fingerprint_cert_match", "", "LMTP server certificate fingerprints accepted at level fingerprint");
+        bool("lmtp_connection_cache_on_demand", "yes", "keep idle LMTP connections for the next message");
+        time("lmtp_connection_cache_time_limit", "2s", 's', "how long an idle LMTP connection is kept");
+        time("lmtp_connection_reuse_time_limit", "300s", 's', "how long one LMTP connection is reused");
+        time("lmtp_connect_timeout", "0s", 's', "time limit to connect to an LMTP server (0: the system's)");
+        time("lmtp_lhlo_timeout", "300s", 's', "time limit for the greeting and the LHLO reply");
+        time("lmtp_starttls_timeout", "300s", 's', "time limit for the TLS handshake");
+        time("lmtp_mail_timeout", "300s", 's', "time limit for the MAIL FROM reply");
+        time("lmtp_rcpt_timeout", "300s", 's', "time limit for a RCPT TO reply");
+        time("lmtp_data_init_timeout", "120s", 's', "time limit for the DATA reply");
+        time("lmtp_data_xfer_timeout", "180s", 's', "time limit for sending the message content");
+        time("lmtp_data_done_timeout", "600s", 's', "time limit for the replies to the end of data");
+        time("lmtp_rset_timeout", "20s", 's', "time limit for the RSET reply");
+        time("lmtp_quit_timeout", "300s", 's', "time limit for the QUIT reply");
+        integer("lmtp_destination_concurrency_limit", "$default_destination_concurrency_limit",
+                "the most parallel deliveries per destination for the lmtp transport");
+        integer("lmtp_destination_recipient_limit", "$default_destination_recipient_limit",
+                "the most recipients per lmtp delivery");
+        choices("lmtp_tls_security_level", "", "none", "may", "encrypt", "dane", "dane-only", "fingerprint",
+                "verify", "secure");
+        choices("lmtp_dns_support_level", "", "disabled", "enabled", "dnssec");
+        choices("lmtp_tls_fingerprint_digest", "md5", "sha1", "sha224", "sha256", "sha384", "sha512");
     }
 
     private static void choices(String name, String... allowed) {

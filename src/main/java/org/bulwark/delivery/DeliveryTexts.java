@@ -25,6 +25,11 @@ public final class DeliveryTexts {
     }
 
     /** virtual(8) shows the full address, local(8) only the local part. */
+    /** mailbox_transport names a transport no master.cf service delivers with (or local itself). */
+    public static String mailboxTransportUnavailable(String transport) {
+        return "mailbox_transport " + transport + " is not a delivery service in master.cf";
+    }
+
     public static String unknownUser(String who) {
         return "unknown user: \"" + who + "\"";
     }

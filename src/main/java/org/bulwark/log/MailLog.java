@@ -17,7 +17,7 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * The maillog: one line per event in syslog's traditional form, as Postfix writes it, so that
  * pflogsumm and fail2ban read it unchanged:
- * {@code Nov 23 17:41:02 mail bulwark/smtpd[4242]: connect from localhost[127.0.0.1]}.
+ * {@code Nov 23 17:41:02 mail postfix/smtpd[4242]: connect from localhost[127.0.0.1]}.
  * Lines go to {@code maillog_file}, or to standard output when that is unset or {@code -}.
  */
 public final class MailLog implements AutoCloseable {
@@ -86,7 +86,7 @@ public final class MailLog implements AutoCloseable {
 
     /**
      * Lets {@code observer} see every line as written, without date and host
-     * ({@code bulwark/smtpd[4242]: connect from ...}): the metrics count what the log says.
+     * ({@code postfix/smtpd[4242]: connect from ...}): the metrics count what the log says.
      */
     public void observe(java.util.function.Consumer<String> observer) {
         observers.add(observer);

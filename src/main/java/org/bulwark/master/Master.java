@@ -79,6 +79,8 @@ public final class Master implements AutoCloseable {
                 metrics = MetricsEndpoint.start(main.get("metrics_listen"), counts, queue);
             }
         } catch (IOException | RuntimeException e) {
+            // The maillog is where an operator looks, not only the terminal that started it.
+            logger.fatal(fatalText(e, main));
             if (metrics != null) {
                 metrics.close();
             }
@@ -91,6 +93,28 @@ public final class Master implements AutoCloseable {
             log.close();
             throw e;
         }
+    }
+
+    /**
+     * Writes a start-up failure that came before the log was open (main.cf or master.cf did not
+     * load) to the maillog main.cf names, as far as it can be read: {@code postfix/master[pid]:
+     * fatal: ...}, where the operator looks, not only on the terminal. Does nothing when the
+     * maillog is standard output or cannot be opened.
+     */
+    public static void logFatal(Path configDirectory, String message) {
+        ConfigLoader.readUnvalidated(configDirectory).ifPresent(main -> {
+            try {
+                String file = main.get("maillog_file");
+                if (file.isBlank() || file.equals("-")) {
+                    return;
+                }
+                MailLog log = MailLog.open(file, main.get("myhostname"), main.get("syslog_name"));
+                log.program("master").fatal(message);
+                log.close();
+            } catch (IOException | RuntimeException e) {
+                // the terminal still has the message
+            }
+        });
     }
 
     /**
@@ -123,7 +147,8 @@ public final class Master implements AutoCloseable {
         try {
             services.start();
         } catch (IOException | RuntimeException e) {
-            close();
+            logger.fatal(fatalText(e, startConfig));
+            shutDown(0);
             throw e;
         }
         dmarcReports = DmarcReportTimer.start(startConfig, queue, log);
@@ -200,9 +225,46 @@ public final class Master implements AutoCloseable {
         sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> reload());
     }
 
+    /**
+     * For the daemon's process: returns once SIGTERM or SIGINT arrives, having stopped this system.
+     * The signals are handled here rather than by the JVM's default (which exits 143 after the
+     * shutdown hooks), so that a stop the operator asked for ends with exit status 0, as
+     * {@code postfix start-fg} does for systemd.
+     */
+    @SuppressWarnings("sunapi")
+    public void awaitStopSignal() throws InterruptedException {
+        java.util.concurrent.CompletableFuture<Integer> signalled = new java.util.concurrent.CompletableFuture<>();
+        for (String name : List.of("TERM", "INT")) {
+            sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> signalled.complete(signal.getNumber()));
+        }
+        int number;
+        try {
+            number = signalled.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException(e);
+        }
+        shutDown(number);
+    }
+
     /** Stops accepting mail, lets sessions and deliveries under way finish, then closes the log. */
     @Override
     public void close() {
+        shutDown(15);
+    }
+
+    /** The problem as the operator reads it, with main.cf's line when the message names a parameter. */
+    private static String fatalText(Exception e, Config main) {
+        if (e instanceof ConfigException config) {
+            return config.locatedIn(main).getMessage();
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
+    /**
+     * Stops everything, logging the signal that asked for it; 0 after a failed start, which is no
+     * "terminating on signal" in the log.
+     */
+    private void shutDown(int signal) {
         lock.lock();
         try {
             if (stopped) {
@@ -220,7 +282,9 @@ public final class Master implements AutoCloseable {
                 status.close();
             }
             counters.close();
-            logger.info("terminating on signal 15");
+            if (signal != 0) {
+                logger.info("terminating on signal " + signal);
+            }
             log.close();
         } finally {
             lock.unlock();

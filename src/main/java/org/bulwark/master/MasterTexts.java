@@ -13,6 +13,31 @@ final class MasterTexts {
                 + "\"; add one (e.g. \"" + transport + " unix - - n - 10 smtp\") or name an existing one, such as smtp";
     }
 
+    static String noQueueManager() {
+        return "master.cf has no qmgr service: accepted mail would never be delivered. Add:"
+                + " qmgr unix n - n 300 1 qmgr";
+    }
+
+    static String noTransportService(String parameter, String value, String transport) {
+        String command = transport.equals("local") || transport.equals("virtual") ? transport : "smtp";
+        return parameter + " = " + value + ": no master.cf service \"" + transport + "\": mail routed there would"
+                + " never be delivered. Add to master.cf: " + transport + " unix - - n - - " + command
+                + ", or set " + parameter + " to a transport master.cf has";
+    }
+
+    /** Postfix's "bind 0.0.0.0 port 25: Address already in use", with the master.cf line of the service. */
+    static String cannotBind(java.net.InetSocketAddress address, String reason, Path masterCf, int line) {
+        return masterCf + ", line " + line + ": bind " + address.getAddress().getHostAddress() + " port "
+                + address.getPort() + ": " + reason;
+    }
+
+    static String noMappedTransportService(String spec, String key, String value, String transport) {
+        String command = transport.equals("local") || transport.equals("virtual") ? transport : "smtp";
+        return "transport_maps = " + spec + ": " + key + " routes to \"" + value + "\", and master.cf has no service \""
+                + transport + "\": mail routed there would never be delivered. Add to master.cf: " + transport
+                + " unix - - n - - " + command + ", or change the entry";
+    }
+
     static String reloadRejected(String problem) {
         return "reload: configuration not loaded, keeping the running one: " + problem;
     }

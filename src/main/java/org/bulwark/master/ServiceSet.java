@@ -14,8 +14,10 @@ import org.bulwark.config.Config;
 import org.bulwark.config.ConfigException;
 import org.bulwark.config.LoadedConfig;
 import org.bulwark.config.ServiceEntry;
+import org.bulwark.delivery.discard.DiscardDelivery;
 import org.bulwark.delivery.local.Forwarder;
 import org.bulwark.delivery.local.LocalDelivery;
+import org.bulwark.delivery.pipe.PipeDelivery;
 import org.bulwark.delivery.smtp.SmtpDelivery;
 import org.bulwark.delivery.virtual.VirtualDelivery;
 import org.bulwark.dns.DnsResolver;
@@ -37,6 +39,8 @@ import org.bulwark.spawn.SpawnService;
 final class ServiceSet {
 
     private final List<SmtpServer> smtpServers = new ArrayList<>();
+    /** The master.cf line of each listener, for a bind failure's message. */
+    private final Map<SmtpServer, ServiceEntry> serviceLines = new HashMap<>();
     private final QueueManager queueManager;
     private final List<SmtpDelivery> smtpAgents = new ArrayList<>();
     private final Pickup pickup;
@@ -46,6 +50,7 @@ final class ServiceSet {
     /** Builds, but does not start, every service master.cf asks for. */
     ServiceSet(LoadedConfig loaded, MailLog log, MailQueue queue, CounterStore counters) {
         Config main = loaded.main();
+        MissingServices.check(main, loaded.services());
         Cleanup cleanup = new Cleanup(main, queue, log);
         DnsResolver dns = DnsResolver.create(main);
 
@@ -63,7 +68,7 @@ final class ServiceSet {
                         }
                         smtpdServices.add(service);
                     }
-                    case "local" -> agents.put(service.service(), new LocalDelivery(config, Forwarder.through(cleanup)));
+                    case "local" -> agents.put(service.service(), new LocalDelivery(config, Forwarder.through(cleanup), agents::get));
                     case "virtual" -> agents.put(service.service(), new VirtualDelivery(config));
                     case "smtp" -> {
                         if (service.type().equals("unix")) { // the smtp and relay transports; inet smtp is the server
@@ -72,6 +77,13 @@ final class ServiceSet {
                             agents.put(service.service(), smtp);
                         }
                     }
+                    case "lmtp" -> {
+                        SmtpDelivery lmtp = SmtpDelivery.lmtp(config, service.service(), dns, log);
+                        smtpAgents.add(lmtp);
+                        agents.put(service.service(), lmtp);
+                    }
+                    case "discard" -> agents.put(service.service(), new DiscardDelivery(service.service()));
+                    case "pipe" -> agents.put(service.service(), new PipeDelivery(service, config));
                     case "qmgr", "oqmgr" -> qmgrService = service;
                     case "pickup" -> pickupService = service;
                     case "spawn" -> {
@@ -84,7 +96,7 @@ final class ServiceSet {
                         }
                     }
                     default -> {
-                        // bounce, defer and trace run inside qmgr; lmtp, pipe ... are later work
+                        // bounce, defer, trace, error and retry run inside qmgr
                     }
                 }
             }
@@ -108,8 +120,10 @@ final class ServiceSet {
                 int maxproc = service.maxproc().equals("-")
                         ? config.integer("default_process_limit") : Integer.parseInt(service.maxproc());
                 for (InetSocketAddress address : ListenAddresses.of(service, config)) {
-                    smtpServers.add(new SmtpServer(config, address, maxproc, serviceLog,
-                            SmtpServer.Collaborators.of(cleanup, restrictions, dns, anvil, serviceLog)));
+                    SmtpServer server = new SmtpServer(config, address, maxproc, serviceLog,
+                            SmtpServer.Collaborators.of(cleanup, restrictions, dns, anvil, serviceLog));
+                    smtpServers.add(server);
+                    serviceLines.put(server, service);
                 }
             }
         } catch (RuntimeException e) {
@@ -153,7 +167,7 @@ final class ServiceSet {
                 pickup.start();
             }
             for (SmtpServer server : smtpServers) {
-                server.start();
+                bind(server);
             }
         } catch (IOException | RuntimeException e) {
             stop(Duration.ZERO);
@@ -196,7 +210,7 @@ final class ServiceSet {
                 SmtpServer same = retiring.stream()
                         .filter(s -> s.listenAddress().equals(fresh.listenAddress())).findFirst().orElse(null);
                 if (same == null) {
-                    fresh.start();
+                    bind(fresh);
                     bound.add(fresh);
                     serving.add(fresh);
                 } else {
@@ -242,6 +256,18 @@ final class ServiceSet {
             }
             old.release();
         });
+    }
+
+    /** Starts a listener; a failed bind names the address and the master.cf line that asked for it. */
+    private void bind(SmtpServer server) throws IOException {
+        try {
+            server.start();
+        } catch (IOException e) {
+            ServiceEntry service = serviceLines.get(server);
+            IOException named = new IOException(MasterTexts.cannotBind(server.listenAddress(), e.getMessage(),
+                    service.file(), service.line()), e);
+            throw named;
+        }
     }
 
     /** How often, and how long at most, a reload waits for old sessions before releasing their resources. */

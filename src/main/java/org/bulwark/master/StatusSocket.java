@@ -97,7 +97,40 @@ final class StatusSocket implements AutoCloseable {
         }
         MetricsEndpoint.queueSizes(queue).forEach((name, size) ->
                 b.append("queue\t").append(name).append('\t').append(size).append('\n'));
+        waiting(queue, b);
         return b.toString();
+    }
+
+    /** How long mail may sit in active/ before status points at it: longer than any normal delivery start. */
+    static final java.time.Duration WAITING = java.time.Duration.ofMinutes(5);
+
+    /**
+     * {@code waiting COUNT OLDEST_SECONDS}: messages in active/ for longer than {@link #WAITING},
+     * the sign of mail that nothing delivers (a missing qmgr or transport, a hung agent).
+     */
+    private static void waiting(MailQueue queue, StringBuilder b) {
+        long now = System.currentTimeMillis();
+        int count = 0;
+        long oldest = 0;
+        try {
+            for (org.bulwark.mail.QueueId id : queue.list(org.bulwark.queue.QueueName.ACTIVE)) {
+                try {
+                    long age = now - Files.getLastModifiedTime(queue.path(org.bulwark.queue.QueueName.ACTIVE, id))
+                            .toMillis();
+                    if (age > WAITING.toMillis()) {
+                        count++;
+                        oldest = Math.max(oldest, age / 1000);
+                    }
+                } catch (IOException e) {
+                    // delivered and removed while we looked
+                }
+            }
+        } catch (IOException e) {
+            return;
+        }
+        if (count > 0) {
+            b.append("waiting\t").append(count).append('\t').append(oldest).append('\n');
+        }
     }
 
     @Override

@@ -12,4 +12,12 @@ public interface LookupTable {
 
     /** The table as configured, e.g. {@code texthash:/etc/postfix/virtual}, for log lines. */
     String spec();
+
+    /**
+     * Every key and value, for checks at start (e.g. that each transport transport_maps names
+     * exists); empty for tables whose values are not a fixed list (pcre, regexp, cidr, static).
+     */
+    default Optional<java.util.Map<String, String>> allEntries() {
+        return Optional.empty();
+    }
 }

@@ -58,6 +58,11 @@ final class MapTable implements LookupTable {
     }
 
     @Override
+    public Optional<Map<String, String>> allEntries() {
+        return Optional.of(java.util.Collections.unmodifiableMap(entries));
+    }
+
+    @Override
     public String toString() {
         return spec;
     }

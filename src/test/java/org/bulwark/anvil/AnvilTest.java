@@ -24,7 +24,7 @@ class AnvilTest {
 
     private final ByteArrayOutputStream logBytes = new ByteArrayOutputStream();
     private final MailLog.Logger log = MailLog.to(new PrintStream(logBytes, true, StandardCharsets.UTF_8),
-            "mx.example.org", "bulwark").program("smtpd");
+            "mx.example.org", "postfix").program("smtpd");
     private final InetAddress stranger = address("192.0.2.7");
 
     private static InetAddress address(String literal) {

@@ -58,7 +58,7 @@ class CleanupSigningTest {
     }
 
     private String pass(Envelope envelope, String content) throws Exception {
-        MailLog log = MailLog.to(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), "mail.example.com", "bulwark");
+        MailLog log = MailLog.to(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), "mail.example.com", "postfix");
         Cleanup cleanup = new Cleanup(Config.of(params), queue, log, a -> a.isLoopbackAddress());
         QueueId id;
         try (CleanupSession inflight = cleanup.open(envelope)) {
@@ -108,7 +108,7 @@ class CleanupSigningTest {
     @Test
     void anUnreadableKeyStopsCleanupWithAHint() {
         params.put("dkim_private_key", dir.resolve("missing.private").toString());
-        MailLog log = MailLog.to(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), "mail.example.com", "bulwark");
+        MailLog log = MailLog.to(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), "mail.example.com", "postfix");
 
         assertThatThrownBy(() -> new Cleanup(Config.of(params), queue, log, a -> true))
                 .isInstanceOf(ConfigException.class)

@@ -41,7 +41,7 @@ class CleanupTest {
 
     MailQueue queue;
     ByteArrayOutputStream logBytes = new ByteArrayOutputStream();
-    MailLog log = MailLog.to(new PrintStream(logBytes, true, StandardCharsets.UTF_8), "mail.example.com", "bulwark");
+    MailLog log = MailLog.to(new PrintStream(logBytes, true, StandardCharsets.UTF_8), "mail.example.com", "postfix");
     Map<String, String> params = new HashMap<>(Map.of(
             "myhostname", "mail.example.com",
             "myorigin", "example.com",
@@ -187,7 +187,7 @@ class CleanupTest {
                 + "Message-ID: <20261123174102\\." + id + "@mail\\.example\\.com>\n"
                 + "Date: " + DATE + "\n\nbody\n");
         assertThat(logBytes.toString(StandardCharsets.UTF_8))
-                .contains("bulwark/cleanup[").contains(id + ": message-id=<20261123174102." + id + "@mail.example.com>");
+                .contains("postfix/cleanup[").contains(id + ": message-id=<20261123174102." + id + "@mail.example.com>");
     }
 
     @Test
@@ -327,7 +327,7 @@ class CleanupTest {
     void openLogsTheClientAsSmtpdDoes() throws IOException {
         try (CleanupSession inflight = cleanup().open(envelope(insider(), "r@example.com"))) {
             assertThat(logBytes.toString(StandardCharsets.UTF_8))
-                    .contains("bulwark/smtpd[").contains(inflight.queueId() + ": client=localhost[127.0.0.1], sasl_username=carol");
+                    .contains("postfix/smtpd[").contains(inflight.queueId() + ": client=localhost[127.0.0.1], sasl_username=carol");
         }
     }
 

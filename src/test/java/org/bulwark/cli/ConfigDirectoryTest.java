@@ -18,7 +18,7 @@ class ConfigDirectoryTest {
     @Test
     void dashCBeforeANestedSubcommandChoosesItsConfiguration() throws Exception {
         Path maillog = dir.resolve("maillog");
-        Files.writeString(maillog, "Dec  4 12:00:00 mail bulwark/smtpd[7]: NOQUEUE: reject: RCPT from "
+        Files.writeString(maillog, "Dec  4 12:00:00 mail postfix/smtpd[7]: NOQUEUE: reject: RCPT from "
                 + "unknown[127.0.0.2]: 554 5.7.1 <victim@elsewhere.example>: Relay access denied; "
                 + "from=<spam@outsider.example> to=<victim@elsewhere.example> proto=ESMTP helo=<outsider>\n");
         Files.writeString(dir.resolve("main.cf"), "maillog_file = " + maillog + "\n");

@@ -74,7 +74,7 @@ class SendmailCommandTest {
         Config config = ConfigLoader.load(conf).main();
         MailQueue queue = MailQueue.open(queueDirectory);
         MailLog log = MailLog.to(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
-                "mail.example.test", "bulwark");
+                "mail.example.test", "postfix");
         assertThat(new Pickup(config, queue, new Cleanup(config, queue, log), log).pickUpAll()).isEqualTo(1);
         List<QueueId> ids = queue.list(QueueName.ACTIVE);
         assertThat(ids).hasSize(1);

@@ -101,7 +101,7 @@ class ExpansionTest {
     @Test
     void withOverridesExpandsAgainstTheOverrideAndCountsAsSet() {
         Config base = config("myhostname", "mx.example", "smtpd_banner", "$myhostname ready");
-        Config service = base.with(Map.of("myhostname", "submit.example", "syslog_name", "bulwark/submission"));
+        Config service = base.with(Map.of("myhostname", "submit.example", "syslog_name", "postfix/submission"));
 
         assertThat(service.get("smtpd_banner")).isEqualTo("submit.example ready");
         assertThat(service.isSet("syslog_name")).isTrue();

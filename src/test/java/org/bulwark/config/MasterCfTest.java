@@ -33,7 +33,7 @@ class MasterCfTest {
                 # service type  private unpriv  chroot  wakeup  maxproc command + args
                 smtp      inet  n       -       n       -       -       smtpd
                 submission inet n       -       n       -       -       smtpd
-                  -o syslog_name=bulwark/submission
+                  -o syslog_name=postfix/submission
                   -o smtpd_tls_security_level=encrypt
                   -o { smtpd_client_restrictions = permit_sasl_authenticated, reject }
                 pickup    unix  n       -       n       60      1       pickup
@@ -45,7 +45,7 @@ class MasterCfTest {
         assertThat(submission.command()).isEqualTo("smtpd");
         assertThat(submission.line()).isEqualTo(3);
         assertThat(submission.overrides()).containsExactlyInAnyOrderEntriesOf(Map.of(
-                "syslog_name", "bulwark/submission",
+                "syslog_name", "postfix/submission",
                 "smtpd_tls_security_level", "encrypt",
                 "smtpd_client_restrictions", "permit_sasl_authenticated, reject"));
         assertThat(submission.args()).isEmpty();

@@ -12,10 +12,10 @@ class LogSummaryServiceNameTest {
     @Test
     void rejectsOfTheSubmissionServiceCount() throws Exception {
         String maillog = """
-                Dec  4 15:20:01 mail bulwark/submission/smtpd[4242]: NOQUEUE: reject: RCPT from unknown[192.0.2.7]: \
+                Dec  4 15:20:01 mail postfix/submission/smtpd[4242]: NOQUEUE: reject: RCPT from unknown[192.0.2.7]: \
                 554 5.7.1 <friend@remote.example>: Recipient address rejected: Access denied; \
                 from=<a@example.test> to=<friend@remote.example> proto=ESMTP helo=<laptop>
-                Dec  4 15:20:02 mail bulwark/smtpd[4242]: NOQUEUE: reject: RCPT from unknown[192.0.2.8]: \
+                Dec  4 15:20:02 mail postfix/smtpd[4242]: NOQUEUE: reject: RCPT from unknown[192.0.2.8]: \
                 454 4.7.1 <victim@example.no>: Relay access denied; \
                 from=<spammer@test.com> to=<victim@example.no> proto=ESMTP helo=<test.com>
                 """;

@@ -71,13 +71,13 @@ class RecentCountsTest {
     @Test
     void logLinesAreCountedByKindAndRejectReason() {
         LogMetrics metrics = new LogMetrics(clock);
-        metrics.count("bulwark/smtpd[1]: connect from outsider.example[127.0.0.2]");
-        metrics.count("bulwark/smtpd[1]: NOQUEUE: reject: RCPT from outsider.example[127.0.0.2]: 554 5.7.1 "
+        metrics.count("postfix/smtpd[1]: connect from outsider.example[127.0.0.2]");
+        metrics.count("postfix/smtpd[1]: NOQUEUE: reject: RCPT from outsider.example[127.0.0.2]: 554 5.7.1 "
                 + "<victim@elsewhere.example>: Relay access denied; from=<spam@outsider.example> "
                 + "to=<victim@elsewhere.example> proto=ESMTP helo=<outsider.example.net>");
-        metrics.count("bulwark/cleanup[1]: 5F1E3A9C20B: message-id=<1@example.test>");
+        metrics.count("postfix/cleanup[1]: 5F1E3A9C20B: message-id=<1@example.test>");
         advance(120);
-        metrics.count("bulwark/virtual[1]: 5F1E3A9C20B: to=<alice@example.test>, relay=virtual, delay=0.1, "
+        metrics.count("postfix/virtual[1]: 5F1E3A9C20B: to=<alice@example.test>, relay=virtual, delay=0.1, "
                 + "delays=0/0/0/0.1, dsn=2.0.0, status=sent (delivered to maildir)");
 
         assertThat(metrics.recent()).containsEntry(LogMetrics.CONNECTIONS, new RecentCounts.Window(0, 1, 1))

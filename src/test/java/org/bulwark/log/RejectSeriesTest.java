@@ -45,7 +45,7 @@ class RejectSeriesTest {
                 // A policy server's own words, different every time and with no brackets to drop.
                 default -> "554 5.7.1 <user" + i + "@example.test>: Recipient address rejected: go away " + client;
             };
-            metrics.count("bulwark/smtpd[1]: NOQUEUE: reject: RCPT from unknown[" + client + "]: " + reply
+            metrics.count("postfix/smtpd[1]: NOQUEUE: reject: RCPT from unknown[" + client + "]: " + reply
                     + "; from=<s" + i + "@remote.example> to=<user" + i + "@example.test> proto=ESMTP helo=<h>");
         }
 

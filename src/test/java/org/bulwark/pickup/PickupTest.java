@@ -35,7 +35,7 @@ class PickupTest {
 
     @BeforeEach
     void setUp() throws IOException {
-        MailLog log = MailLog.to(new PrintStream(logBytes, true, StandardCharsets.UTF_8), "mail.example.test", "bulwark");
+        MailLog log = MailLog.to(new PrintStream(logBytes, true, StandardCharsets.UTF_8), "mail.example.test", "postfix");
         Config config = Config.of(Map.of("myhostname", "mail.example.test", "myorigin", "example.test"));
         queue = MailQueue.open(dir.resolve("queue"));
         pickup = new Pickup(config, queue, new Cleanup(config, queue, log), log);
@@ -79,7 +79,7 @@ class PickupTest {
         assertThat(content(m)).contains("Subject: hello\n").endsWith("\nbody\n");
         assertThat(file).doesNotExist();
         assertThat(logBytes.toString(StandardCharsets.UTF_8))
-                .contains("bulwark/pickup[").contains(m.id() + ": uid=" + owner + " from=<alice@example.test>");
+                .contains("postfix/pickup[").contains(m.id() + ": uid=" + owner + " from=<alice@example.test>");
     }
 
     @Test
@@ -110,7 +110,7 @@ class PickupTest {
     /** With append_at_myorigin = no the address stays unqualified, and reads back from the queue as such. */
     @Test
     void withoutAppendAtMyoriginAQuotedLocalPartWithAnAtStaysUnqualified() throws IOException {
-        MailLog log = MailLog.to(new PrintStream(logBytes, true, StandardCharsets.UTF_8), "mail.example.test", "bulwark");
+        MailLog log = MailLog.to(new PrintStream(logBytes, true, StandardCharsets.UTF_8), "mail.example.test", "postfix");
         Config config = Config.of(Map.of("myhostname", "mail.example.test", "myorigin", "example.test",
                 "append_at_myorigin", "no"));
         pickup = new Pickup(config, queue, new Cleanup(config, queue, log), log);

@@ -26,7 +26,7 @@ class GreylistTest {
     private final MutableClock clock = new MutableClock();
     private final ByteArrayOutputStream logBytes = new ByteArrayOutputStream();
     private final MailLog.Logger log = MailLog.to(new PrintStream(logBytes, true, StandardCharsets.UTF_8),
-            "mx.example.org", "bulwark").program("policyd");
+            "mx.example.org", "postfix").program("policyd");
 
     private Greylist greylist(GreylistSettings settings, GreylistStore store) {
         return new Greylist(settings, store, clock, log);

@@ -37,7 +37,7 @@ class PolicyClientTest {
     Path dir;
 
     private final MailLog.Logger log = MailLog.to(new PrintStream(new ByteArrayOutputStream(), true,
-            StandardCharsets.UTF_8), "mx.example.org", "bulwark").program("policyd");
+            StandardCharsets.UTF_8), "mx.example.org", "postfix").program("policyd");
 
     private static PolicyOptions options(String... brace) {
         String argument = "{ inet:127.0.0.1:1" + (brace.length == 0 ? "" : ", " + String.join(", ", brace)) + " }";

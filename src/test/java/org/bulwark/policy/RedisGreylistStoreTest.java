@@ -25,7 +25,7 @@ class RedisGreylistStoreTest {
     private final MutableClock clock = new MutableClock();
     private final ByteArrayOutputStream logBytes = new ByteArrayOutputStream();
     private final MailLog.Logger log = MailLog.to(new PrintStream(logBytes, true, StandardCharsets.UTF_8),
-            "mx.example.org", "bulwark").program("policyd");
+            "mx.example.org", "postfix").program("policyd");
 
     private static Map<String, String> request() {
         return Map.of("client_address", "192.0.2.10", "client_name", "unknown", "sender", "a@sender.example",

@@ -74,7 +74,7 @@ class ActiveLimitTest {
             }
         };
         MailLog log = MailLog.to(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
-                "mail.example.test", "bulwark");
+                "mail.example.test", "postfix");
         QueueManager qmgr = new QueueManager(Config.of(Map.of("qmgr_message_active_limit", "2",
                 "default_process_limit", "10", "default_destination_concurrency_limit", "10")), queue,
                 Map.of("slow", slow), log, new QueueManager.Collaborators(

@@ -47,7 +47,7 @@ class QueueManagerTest {
 
     private MailQueue queue;
     private final ByteArrayOutputStream logBytes = new ByteArrayOutputStream();
-    private final MailLog log = MailLog.to(new PrintStream(logBytes, true, StandardCharsets.UTF_8), "mail.example.test", "bulwark");
+    private final MailLog log = MailLog.to(new PrintStream(logBytes, true, StandardCharsets.UTF_8), "mail.example.test", "postfix");
     private final Map<String, String> parameters = new HashMap<>(Map.of(
             "queue_run_delay", "300s",
             "minimal_backoff_time", "300s",
@@ -162,9 +162,9 @@ class QueueManagerTest {
 
         assertThat(in(QueueName.ACTIVE, id) || in(QueueName.DEFERRED, id)).isFalse();
         assertThat(agent.deliveredAddresses()).containsExactlyInAnyOrder("bob@example.test", "carol@example.test");
-        assertThat(log()).contains("bulwark/qmgr[").contains(id + ": from=<alice@example.test>, size=")
+        assertThat(log()).contains("postfix/qmgr[").contains(id + ": from=<alice@example.test>, size=")
                 .contains(", nrcpt=2 (queue active)")
-                .containsPattern("bulwark/local\\[\\d+\\]: " + id + ": to=<bob@example.test>, relay=local, delay=[0-9.]+, "
+                .containsPattern("postfix/local\\[\\d+\\]: " + id + ": to=<bob@example.test>, relay=local, delay=[0-9.]+, "
                         + "delays=[0-9.]+/[0-9.]+/0/[0-9.]+, dsn=2\\.0\\.0, status=sent \\(delivered to maildir\\)");
     }
 
@@ -316,7 +316,7 @@ class QueueManagerTest {
 
         await(() -> in(QueueName.DEFERRED, id));
 
-        assertThat(log()).containsPattern("bulwark/qmgr\\[\\d+\\]: " + id + ": to=<someone@example.net>, relay=none, .*"
+        assertThat(log()).containsPattern("postfix/qmgr\\[\\d+\\]: " + id + ": to=<someone@example.net>, relay=none, .*"
                 + "dsn=4\\.3\\.0, status=deferred \\(mail transport unavailable\\)");
     }
 

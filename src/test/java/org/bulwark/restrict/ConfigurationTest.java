@@ -123,14 +123,14 @@ class ConfigurationTest {
         Map<String, String> values = base();
         values.put("smtpd_helo_restrictions", "reject_unverified_sender");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        MailLog.Logger logger = MailLog.to(new PrintStream(out, true, StandardCharsets.UTF_8), "mail", "bulwark")
+        MailLog.Logger logger = MailLog.to(new PrintStream(out, true, StandardCharsets.UTF_8), "mail", "postfix")
                 .program("smtpd");
         Config config = Config.of(values);
 
         new SmtpdRestrictions(config, TestEnvironment.of(config, directory), logger);
 
         assertThat(out.toString(StandardCharsets.UTF_8))
-                .contains("bulwark/smtpd[").contains("]: warning: restriction reject_unverified_sender is not"
+                .contains("postfix/smtpd[").contains("]: warning: restriction reject_unverified_sender is not"
                         + " implemented yet; it is skipped");
     }
 
@@ -288,7 +288,7 @@ class ConfigurationTest {
         values.put("smtpd_delay_reject", "no");
         values.put("smtpd_helo_restrictions", "warn_if_reject reject_non_fqdn_helo_hostname");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        MailLog.Logger logger = MailLog.to(new PrintStream(out, true, StandardCharsets.UTF_8), "mail", "bulwark")
+        MailLog.Logger logger = MailLog.to(new PrintStream(out, true, StandardCharsets.UTF_8), "mail", "postfix")
                 .program("smtpd");
         Config config = Config.of(values);
         SmtpdRestrictions restrictions = new SmtpdRestrictions(config, TestEnvironment.of(config, directory), logger);

@@ -136,7 +136,7 @@ class GoldenTest {
     private static void check(Probe probe, Config config, Environment environment) {
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         MailLog.Logger logger = MailLog.to(new PrintStream(log, true, StandardCharsets.UTF_8), "mail.example.com",
-                "bulwark").program("smtpd");
+                "postfix").program("smtpd");
         SmtpdRestrictions restrictions = new SmtpdRestrictions(config, environment, logger);
 
         Decision decision = restrictions.check(probe.stage(), Probes.context(probe.words()));

@@ -21,7 +21,7 @@ class BuiltinBackendTest {
     Path dir;
 
     private final MailLog.Logger log = MailLog.to(new PrintStream(new ByteArrayOutputStream(), true,
-            StandardCharsets.UTF_8), "mx", "bulwark").program("smtpd");
+            StandardCharsets.UTF_8), "mx", "postfix").program("smtpd");
 
     private SaslService service(String... settings) throws Exception {
         Files.writeString(dir.resolve("passwd"), """

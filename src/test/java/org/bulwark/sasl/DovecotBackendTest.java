@@ -37,7 +37,7 @@ class DovecotBackendTest {
         dovecot = DovecotPeer.start(dir, passwd, queue.resolve("private/auth"));
         Config config = Config.of(Map.of("smtpd_sasl_auth_enable", "yes", "smtpd_sasl_type", "dovecot",
                 "smtpd_sasl_path", "private/auth", "queue_directory", queue.toString()));
-        MailLog log = MailLog.to(new PrintStream(LOG, true, StandardCharsets.UTF_8), "mx", "bulwark");
+        MailLog log = MailLog.to(new PrintStream(LOG, true, StandardCharsets.UTF_8), "mx", "postfix");
         sasl = SaslService.forService(config, log.program("smtpd"));
     }
 

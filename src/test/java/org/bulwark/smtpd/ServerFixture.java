@@ -48,7 +48,7 @@ final class ServerFixture implements AutoCloseable {
         values.put("line_length_limit", "2048");
         values.put("smtpd_forbid_bare_newline", "normalize");
         values.putAll(overrides);
-        MailLog log = MailLog.to(new PrintStream(logBytes, true, StandardCharsets.UTF_8), HOST, "bulwark");
+        MailLog log = MailLog.to(new PrintStream(logBytes, true, StandardCharsets.UTF_8), HOST, "postfix");
         server = new SmtpServer(Config.of(values), new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0),
                 maxproc, log, new SmtpServer.Collaborators(intake, restrictions, names, null));
         server.start();

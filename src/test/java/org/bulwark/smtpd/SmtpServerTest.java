@@ -35,7 +35,7 @@ class SmtpServerTest {
             assertThat(m.envelope().client().protocol()).isEqualTo("ESMTP");
             assertThat(m.envelope().client().helo()).isEqualTo("client.example");
             assertThat(fx.logAfterSessions())
-                    .contains("bulwark/smtpd[", "connect from unknown[127.0.0.1]")
+                    .contains("postfix/smtpd[", "connect from unknown[127.0.0.1]")
                     .contains("disconnect from unknown[127.0.0.1] ehlo=1 mail=1 rcpt=1 data=1 quit=1 commands=5");
         }
     }

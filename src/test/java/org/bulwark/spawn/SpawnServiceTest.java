@@ -38,7 +38,7 @@ class SpawnServiceTest {
         ServiceEntry entry = new ServiceEntry("echo", "unix", "-", "n", "n", "-", maxproc, "spawn",
                 List.of("user=nobody", "argv=/bin/sh", file.toString()), Map.of(), root.resolve("master.cf"), 1);
         Config config = Config.of(Map.of("queue_directory", root.resolve("spool").toString()));
-        return SpawnService.of(entry, config, MailLog.to(new PrintStream(log, true, StandardCharsets.UTF_8), "mx", "bulwark"));
+        return SpawnService.of(entry, config, MailLog.to(new PrintStream(log, true, StandardCharsets.UTF_8), "mx", "postfix"));
     }
 
     private static SocketChannel connect(java.net.SocketAddress endpoint) throws Exception {
@@ -65,7 +65,7 @@ class SpawnServiceTest {
                 assertThat(rb.readLine()).isEqualTo("to b");
             }
         }
-        assertThat(log.toString(StandardCharsets.UTF_8)).contains("bulwark/spawn[").contains("warning: command /bin/sh: oops");
+        assertThat(log.toString(StandardCharsets.UTF_8)).contains("postfix/spawn[").contains("warning: command /bin/sh: oops");
     }
 
     @Test

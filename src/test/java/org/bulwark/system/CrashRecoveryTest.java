@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A 250 after DATA is a promise: the daemon, killed with SIGKILL right after it, must deliver the
+ * A 250 after DATA is a promise: the daemon, killed with SIGKILL while delivering, must deliver the
  * message after a restart, and only once.
  */
 class CrashRecoveryTest {
@@ -31,12 +31,15 @@ class CrashRecoveryTest {
     @Test
     void messageAcknowledgedBeforeKillNineIsDeliveredOnceAfterRestart() throws Exception {
         MailSystemFixture system = new MailSystemFixture(root);
-        // The first daemon runs no queue manager: the message is still queued when it is killed.
-        system.writeConfig(false);
+        // The first daemon hands the message to a server that accepts the connection and never
+        // answers: the delivery is under way, the message still in active/, when it is killed.
+        SilentServer silent = new SilentServer();
+        system.set("virtual_transport", "smtp:" + silent.nexthop());
+        system.writeConfig();
         daemon = system.startDaemon();
 
         String queueId;
-        try (SmtpDialogue smtp = system.awaitBanner()) {
+        try (silent; SmtpDialogue smtp = system.awaitBanner()) {
             smtp.command("EHLO client.example");
             smtp.command("MAIL FROM:<sender@example.org>");
             smtp.command("RCPT TO:<alice@example.test>");
@@ -44,11 +47,13 @@ class CrashRecoveryTest {
             String reply = smtp.command("Subject: survives kill -9\r\n\r\nbody\r\n.");
             assertThat(reply).startsWith("250 2.0.0 Ok: queued as ");
             queueId = reply.substring(reply.lastIndexOf(' ') + 1);
-            daemon.destroyForcibly();  // SIGKILL, right after the 250
+            assertThat(silent.awaitConnection(java.time.Duration.ofSeconds(30))).as(system.maillog()).isTrue();
+            daemon.destroyForcibly();  // SIGKILL, while the acknowledged message is being delivered
         }
         assertThat(daemon.waitFor(30, TimeUnit.SECONDS)).isTrue();
 
-        system.writeConfig(true);
+        system.set("virtual_transport", null);
+        system.writeConfig();
         daemon = system.startDaemon();
         List<Path> files = system.awaitDelivered("alice", 1);
         assertThat(Files.readString(files.get(0))).contains("Subject: survives kill -9").contains(queueId);

@@ -73,14 +73,14 @@ class EndToEndTest {
         system.awaitLog(": removed");
         String log = system.awaitLog("disconnect from");
         assertThat(log)
-                .containsPattern("bulwark/smtpd\\[\\d+\\]: connect from localhost\\[127\\.0\\.0\\.1\\]")
-                .containsPattern("bulwark/smtpd\\[\\d+\\]: [0-9A-F]+: client=localhost\\[127\\.0\\.0\\.1\\]")
-                .containsPattern("bulwark/cleanup\\[\\d+\\]: [0-9A-F]+: message-id=<")
-                .containsPattern("bulwark/qmgr\\[\\d+\\]: [0-9A-F]+: from=<sender@example\\.org>, size=\\d+, nrcpt=1 \\(queue active\\)")
-                .containsPattern("bulwark/virtual\\[\\d+\\]: [0-9A-F]+: to=<bob@example\\.test>, relay=virtual, delay=[\\d.]+, "
+                .containsPattern("postfix/smtpd\\[\\d+\\]: connect from localhost\\[127\\.0\\.0\\.1\\]")
+                .containsPattern("postfix/smtpd\\[\\d+\\]: [0-9A-F]+: client=localhost\\[127\\.0\\.0\\.1\\]")
+                .containsPattern("postfix/cleanup\\[\\d+\\]: [0-9A-F]+: message-id=<")
+                .containsPattern("postfix/qmgr\\[\\d+\\]: [0-9A-F]+: from=<sender@example\\.org>, size=\\d+, nrcpt=1 \\(queue active\\)")
+                .containsPattern("postfix/virtual\\[\\d+\\]: [0-9A-F]+: to=<bob@example\\.test>, relay=virtual, delay=[\\d.]+, "
                         + "delays=[\\d.]+/[\\d.]+/[\\d.]+/[\\d.]+, dsn=2\\.0\\.0, status=sent \\(delivered to maildir\\)")
-                .containsPattern("bulwark/qmgr\\[\\d+\\]: [0-9A-F]+: removed")
-                .containsPattern("bulwark/smtpd\\[\\d+\\]: disconnect from localhost\\[127\\.0\\.0\\.1\\] ehlo=1 mail=1 rcpt=1 data=1 quit=1 commands=5");
+                .containsPattern("postfix/qmgr\\[\\d+\\]: [0-9A-F]+: removed")
+                .containsPattern("postfix/smtpd\\[\\d+\\]: disconnect from localhost\\[127\\.0\\.0\\.1\\] ehlo=1 mail=1 rcpt=1 data=1 quit=1 commands=5");
     }
 
     @Test

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.regex.Pattern;
 import org.bulwark.config.ConfigException;
 import org.bulwark.master.Master;
 import org.junit.jupiter.api.AfterEach;
@@ -23,17 +22,6 @@ import org.junit.jupiter.params.provider.ValueSource;
  * 127.0.0.2 is listed in zen.spamhaus.org (RFC 5782 §5's test entry).
  */
 class GuideRestrictionsTest {
-
-    /**
-     * fail2ban's postfix filter (mode normal): the reject prefix and the lines it bans on, as
-     * fail2ban 0.11 writes them in filter.d/postfix.conf.
-     */
-    private static final Pattern FAIL2BAN = Pattern.compile(
-            "smtpd\\[\\d+\\]: (?:\\w+: (?:milter-)?reject:|(?:improper command pipelining|too many errors) after \\S+) "
-                    + "(?:RCPT from [^\\[]*\\[(?<h1>[^\\]]+)\\](?::\\d+)?: [45]54 [45]\\.7\\.1 Service unavailable; Client host \\[\\S+\\] blocked\\b"
-                    + "|RCPT from [^\\[]*\\[(?<h2>[^\\]]+)\\](?::\\d+)?: 450 4\\.7\\.\\d+ (<[^>]*>)?: Helo command rejected: Host not found\\b"
-                    + "|(?:RCPT|EHLO) from [^\\[]*\\[(?<h3>[^\\]]+)\\](?::\\d+)?: 504 5\\.5\\.\\d+ (<[^>]*>)?: Helo command rejected: need fully-qualified hostname\\b"
-                    + "|RCPT from [^\\[]*\\[(?<h4>[^\\]]+)\\](?::\\d+)?: 450 4\\.1\\.\\d+ (<[^>]*>)?: Sender address rejected: Domain not found\\b)");
 
     /**
      * Besides the shared names: 127.0.0.2 listed in zen.spamhaus.org (RFC 5782 §5's test entry)
@@ -99,7 +87,7 @@ class GuideRestrictionsTest {
         assertThat(log).contains("NOQUEUE: reject: RCPT from unknown[127.0.0.2]: 554 5.7.1 Service unavailable;"
                 + " Client host [127.0.0.2] blocked using zen.spamhaus.org; https://www.spamhaus.org/query/ip/127.0.0.2;"
                 + " from=<a@remote.example> to=<alice@example.test> proto=ESMTP helo=<mail.remote.example>");
-        assertThat(bannedHosts(log)).containsExactly("127.0.0.2", "127.0.0.6");
+        assertThat(bannedHosts()).containsExactly("127.0.0.2", "127.0.0.6");
     }
 
     @ParameterizedTest
@@ -113,8 +101,8 @@ class GuideRestrictionsTest {
                 .isEqualTo("450 4.1.8 <a@nowhere.example>: Sender address rejected: Domain not found");
         assertThat(rcpt("127.0.0.3", "mail.remote.example", "a@other.example", "alice@example.test"))
                 .isEqualTo("250 2.1.5 Ok");
-        String log = system.awaitLog("Domain not found");
-        assertThat(bannedHosts(log)).containsExactly("127.0.0.3", "127.0.0.3");
+        system.awaitLog("Domain not found");
+        assertThat(bannedHosts()).containsExactly("127.0.0.3", "127.0.0.3");
     }
 
     /**
@@ -188,18 +176,8 @@ class GuideRestrictionsTest {
                         + "http://postgrey.schweikert.ch/help/example.test.html");
     }
 
-    private static java.util.List<String> bannedHosts(String log) {
-        java.util.List<String> hosts = new java.util.ArrayList<>();
-        for (String line : log.lines().toList()) {
-            var m = FAIL2BAN.matcher(line);
-            if (m.find()) {
-                for (String group : new String[] {"h1", "h2", "h3", "h4"}) {
-                    if (m.group(group) != null) {
-                        hosts.add(m.group(group));
-                    }
-                }
-            }
-        }
-        return hosts;
+    /** The addresses fail2ban's stock {@code postfix} jail bans on in the system's maillog. */
+    private java.util.List<String> bannedHosts() throws Exception {
+        return Tools.fail2banMatches(system.var.resolve("log/maillog"), Tools.POSTFIX_FILTER);
     }
 }

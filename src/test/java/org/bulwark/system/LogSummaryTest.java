@@ -8,23 +8,34 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.nio.file.attribute.PosixFilePermissions;
 import org.bulwark.cli.Bulwark;
+import org.bulwark.sasl.PasswordScheme;
+import org.bulwark.testing.Peers;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code bulwark log summary} and the real pflogsumm read the maillog a real system wrote: two
- * messages delivered (one to two recipients), a relay attempt and an unknown recipient rejected.
+ * {@code bulwark log summary}, the real pflogsumm and fail2ban's stock postfix filter read the
+ * maillog a real system wrote: two messages delivered (one to two recipients), an unknown
+ * recipient and a relay attempt rejected, a failed AUTH. pflogsumm runs without options and
+ * fail2ban-regex with Debian's filter file, as their stock setups read a Postfix maillog.
  */
 class LogSummaryTest {
 
     private static final String PFLOGSUMM = "/usr/sbin/pflogsumm";
+    private static final String POSTFIX_FILTER = Tools.POSTFIX_FILTER;
 
     @TempDir
     Path root;
 
     private Path produceMaillog() throws Exception {
         try (MailSystemFixture system = new MailSystemFixture(root)) {
+            Path passwd = system.conf.resolve("sasl-passwd");
+            Files.writeString(passwd, "alice@example.test:" + PasswordScheme.ARGON2ID.hash("wonderland") + "\n");
+            Files.setPosixFilePermissions(passwd, PosixFilePermissions.fromString("rw-------"));
+            system.set("smtpd_sasl_auth_enable", "yes").set("smtpd_sasl_type", "builtin")
+                    .set("smtpd_sasl_path", passwd.toString());
             system.start();
             try (SmtpDialogue smtp = new SmtpDialogue(system.port(), "127.0.0.1")) {
                 smtp.reply();
@@ -44,6 +55,14 @@ class LogSummaryTest {
                 assertThat(outsider.command("RCPT TO:<victim@elsewhere.example>")).startsWith("554");
                 outsider.command("QUIT");
             }
+            // A password guesser from a third address.
+            var guess = MailSystemFixture.run(List.of(Peers.swaks(), "--server", "127.0.0.1", "--port",
+                    Integer.toString(system.port()), "--local-interface", "127.0.0.3", "--helo", "guesser.example.net",
+                    "--from", "alice@example.test", "--to", "friend@elsewhere.example", "--auth", "PLAIN",
+                    "--auth-user", "alice@example.test", "--auth-password", "guessed", "--timeout", "20"), null);
+            assertThat(guess.output()).contains("535 5.7.8 Error: authentication failed");
+            system.awaitLog("SASL PLAIN authentication failed");
+            system.awaitLog("disconnect from unknown[127.0.0.3]");
             system.awaitDelivered("alice", 2);
             system.awaitDelivered("bob", 1);
         }
@@ -74,18 +93,36 @@ class LogSummaryTest {
                 .contains("550 Recipient address rejected");
     }
 
+    /** Debian's pflogsumm without options, as a stock cron job runs it. */
     @Test
-    void pflogsummReadsOurMaillog() throws Exception {
+    void pflogsummWithoutOptionsReadsOurMaillog() throws Exception {
         assertThat(Path.of(PFLOGSUMM)).as("pflogsumm is needed: apt-get install pflogsumm").isExecutable();
         Path maillog = produceMaillog();
-        var result = MailSystemFixture.run(List.of(PFLOGSUMM, "--syslog-name=bulwark", "--problems-first",
-                maillog.toString()), null);
+        var result = MailSystemFixture.run(List.of(PFLOGSUMM, maillog.toString()), null);
         assertThat(result.exitCode()).as(result.output()).isZero();
         assertThat(result.output()).containsPattern("\\s2   received")
                 .containsPattern("\\s3   delivered")
+                .containsPattern("\\s0   deferred")
+                .containsPattern("\\s0   bounced")
                 .containsPattern("\\s2   rejected")
-                .contains("carol@sender.example")
-                .contains("Relay access denied");
+                .containsPattern("\\s2   carol@sender\\.example")
+                .contains("Relay access denied")
+                .contains("User unknown");
+    }
+
+    /**
+     * fail2ban-regex with Debian's filter.d/postfix.conf in the modes its stock jails use: the
+     * {@code postfix} jail (mode more) bans the relay prober and the address guesser, the
+     * {@code postfix-sasl} jail (mode auth) the password guesser, and mode aggressive all three.
+     */
+    @Test
+    void fail2bansStockPostfixFilterMatchesOurMaillog() throws Exception {
+        Path maillog = produceMaillog();
+
+        assertThat(Tools.fail2banMatches(maillog, POSTFIX_FILTER)).containsExactlyInAnyOrder("127.0.0.1", "127.0.0.2");
+        assertThat(Tools.fail2banMatches(maillog, POSTFIX_FILTER + "[mode=auth]")).containsExactly("127.0.0.3");
+        assertThat(Tools.fail2banMatches(maillog, POSTFIX_FILTER + "[mode=aggressive]"))
+                .contains("127.0.0.1", "127.0.0.2", "127.0.0.3");
     }
 
     private static String run(String... args) {

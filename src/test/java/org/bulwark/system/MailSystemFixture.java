@@ -27,8 +27,8 @@ final class MailSystemFixture implements AutoCloseable {
     final Path conf;
     final Path var;
     private final Map<String, String> mainCf = new LinkedHashMap<>();
+    private final List<String> extraServices = new ArrayList<>();
     private final int port;
-    private String extraServices = "";
     private Master master;
 
     MailSystemFixture(Path root) throws IOException {
@@ -68,22 +68,18 @@ final class MailSystemFixture implements AutoCloseable {
         return this;
     }
 
+    /** Adds a master.cf line (e.g. an lmtp or discard service) to the stock ones. */
+    MailSystemFixture service(String masterCfLine) {
+        extraServices.add(masterCfLine);
+        return this;
+    }
+
     int port() {
         return port;
     }
 
-    /** Adds master.cf lines (another smtpd service, say) after the standard ones. */
-    MailSystemFixture service(String lines) {
-        extraServices += lines.endsWith("\n") ? lines : lines + "\n";
-        return this;
-    }
-
+    /** Writes main.cf and master.cf. */
     void writeConfig() throws IOException {
-        writeConfig(true);
-    }
-
-    /** Writes main.cf and master.cf; without a qmgr service, mail is accepted but stays queued. */
-    void writeConfig(boolean withQueueManager) throws IOException {
         StringBuilder main = new StringBuilder("# written by the test\n");
         mainCf.forEach((k, v) -> main.append(k).append(" = ").append(v).append('\n'));
         Files.writeString(conf.resolve("main.cf"), main);
@@ -91,13 +87,12 @@ final class MailSystemFixture implements AutoCloseable {
                 127.0.0.1:%d inet n - n - - smtpd
                 pickup    unix  n       -       n       60      1       pickup
                 cleanup   unix  n       -       n       -       0       cleanup
-                %s
+                qmgr      unix  n       -       n       300     1       qmgr
                 local     unix  -       n       n       -       -       local
                 virtual   unix  -       n       n       -       -       virtual
                 smtp      unix  -       -       n       -       -       smtp
                 relay     unix  -       -       n       -       -       smtp
-                """.formatted(port, withQueueManager ? "qmgr      unix  n       -       n       300     1       qmgr" : "#qmgr")
-                + extraServices);
+                """.formatted(port) + (extraServices.isEmpty() ? "" : String.join("\n", extraServices) + "\n"));
     }
 
     MailSystemFixture start() throws IOException {

@@ -76,7 +76,7 @@ class OutboundTest {
         assertThat(m.recipients()).containsExactly("bob@remote.test");
         assertThat(m.content()).contains("Subject: outbound test");
         assertThat(mail.awaitLog("status=sent (250 2.0.0 Ok: queued as FAKE)"))
-                .containsPattern("bulwark/smtp\\[\\d+\\]: [0-9A-F]+: to=<bob@remote.test>, relay=mx.remote.test\\[127.0.0.1\\]:"
+                .containsPattern("postfix/smtp\\[\\d+\\]: [0-9A-F]+: to=<bob@remote.test>, relay=mx.remote.test\\[127.0.0.1\\]:"
                         + remote.port() + ", delay=[0-9.]+, delays=[0-9./]+, dsn=2.0.0, status=sent");
     }
 
@@ -106,7 +106,7 @@ class OutboundTest {
             assertThat(c.command("Subject: relayed\r\n\r\nhi\r\n.")).startsWith("250");
         }
         assertThat(remote.awaitMessages(1).get(0).recipients()).containsExactly("bob@relayed.test");
-        assertThat(mail.awaitLog("status=sent")).containsPattern("bulwark/relay\\[\\d+\\]: [0-9A-F]+: to=<bob@relayed.test>");
+        assertThat(mail.awaitLog("status=sent")).containsPattern("postfix/relay\\[\\d+\\]: [0-9A-F]+: to=<bob@relayed.test>");
     }
 
     @Test

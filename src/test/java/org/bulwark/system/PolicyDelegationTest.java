@@ -144,7 +144,7 @@ class PolicyDelegationTest {
                     "smtpd_recipient_restrictions", "check_policy_service unix:private/policy-spf"));
             ByteArrayOutputStream log = new ByteArrayOutputStream();
             SmtpdRestrictions restrictions = new SmtpdRestrictions(Config.of(values),
-                    MailLog.to(new PrintStream(log, true, StandardCharsets.UTF_8), "mx", "bulwark").program("smtpd"));
+                    MailLog.to(new PrintStream(log, true, StandardCharsets.UTF_8), "mx", "postfix").program("smtpd"));
 
             Decision fail = restrictions.check(Stage.RCPT, internetClient("sender@spf-fail.example"));
             Decision pass = restrictions.check(Stage.RCPT, internetClient("sender@spf-pass.example"));

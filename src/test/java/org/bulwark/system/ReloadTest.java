@@ -41,7 +41,7 @@ class ReloadTest {
         system.set("smtpd_tls_security_level", "may")
                 .set("smtpd_tls_cert_file", first[1].toString())
                 .set("smtpd_tls_key_file", first[0].toString());
-        system.writeConfig(false);
+        system.writeConfig();
         daemon = startDaemon(system);
         try (SmtpDialogue open = awaitBanner(system)) {
             assertThat(subject(system)).contains("CN = mail.example.test");

@@ -1,7 +1,6 @@
 package org.bulwark.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +27,8 @@ class RunningAsRootTest {
     @BeforeEach
     void asRoot() throws Exception {
         String uid = MailSystemFixture.run(List.of("id", "-u"), null).output().strip();
-        assumeTrue(uid.equals("0"), "these tests are about running as root; this user's UID is " + uid);
+        assertThat(uid).as("these tests are about running as root and must run as root (CI does: sudo .ci/run);"
+                + " this user's UID is " + uid).isEqualTo("0");
     }
 
     @AfterEach

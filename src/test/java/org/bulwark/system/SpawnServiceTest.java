@@ -82,7 +82,7 @@ class SpawnServiceTest {
         assertThat(send("sender@remote.example", "alice@example.test")).startsWith("250 2.0.0 Ok: queued as ");
         assertThat(Files.readString(system.awaitDelivered("alice", 1).get(0)))
                 .contains("\nAuthentication-Results: ").contains("; none (SPF not checked for localhost)");
-        assertThat(system.maillog()).contains("bulwark/spawn[")
+        assertThat(system.maillog()).contains("postfix/spawn[")
                 .contains("spawn service policy-spf listening on " + root.resolve("node/var/spool/private/policy-spf")
                         + ", command time limit 3600s")
                 .doesNotContain("unused parameter: policy-spf_time_limit");

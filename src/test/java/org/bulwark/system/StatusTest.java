@@ -83,6 +83,41 @@ class StatusTest {
                 .contains("queue: ", "deferred 0", "incoming 0");
     }
 
+    /**
+     * Mail that sits in active/ for minutes while nothing is delivered (here: an agent hung on a
+     * server that never answers) is pointed out, with what to check.
+     */
+    @Test
+    void statusPointsAtMailPilingUpInTheActiveQueue() throws Exception {
+        try (SilentServer silent = new SilentServer()) {
+            MailSystemFixture system = new MailSystemFixture(root);
+            system.set("virtual_transport", "smtp:" + silent.nexthop());
+            system.writeConfig();
+            daemon = system.startDaemon();
+            try (SmtpDialogue smtp = system.awaitBanner()) {
+                smtp.command("EHLO client.example.net");
+                smtp.command("MAIL FROM:<carol@sender.example>");
+                assertThat(smtp.command("RCPT TO:<alice@example.test>")).startsWith("250");
+                assertThat(smtp.command("DATA")).startsWith("354");
+                assertThat(smtp.command("Subject: stuck\r\n\r\nhello\r\n.")).startsWith("250");
+            }
+            assertThat(silent.awaitConnection(java.time.Duration.ofSeconds(30))).isTrue();
+            assertThat(status(system, 0)).doesNotContain("warning:");
+
+            // Ten minutes later, as far as the queue file says.
+            java.nio.file.attribute.FileTime earlier = java.nio.file.attribute.FileTime.from(
+                    java.time.Instant.now().minus(java.time.Duration.ofMinutes(10)));
+            try (var files = java.nio.file.Files.walk(system.var.resolve("spool/active"))) {
+                for (Path file : files.filter(java.nio.file.Files::isRegularFile).toList()) {
+                    java.nio.file.Files.setLastModifiedTime(file, earlier);
+                }
+            }
+            assertThat(status(system, 0)).contains("\nwarning: 1 message has been in the active queue for more than"
+                    + " 5 minutes (oldest 10 min) and nothing was delivered in the last minute: check that master.cf"
+                    + " has qmgr and a service for every transport, and the maillog\n");
+        }
+    }
+
     @Test
     void statusSaysWhenTheMailSystemIsNotRunning() throws Exception {
         MailSystemFixture system = new MailSystemFixture(root);

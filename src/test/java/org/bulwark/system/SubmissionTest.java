@@ -62,7 +62,7 @@ class SubmissionTest {
 
     /** Writes the configuration with Postfix's stock submission and smtps entries, then starts. */
     void start() throws Exception {
-        system.writeConfig(false);
+        system.writeConfig();
         Path masterCf = system.conf.resolve("master.cf");
         Files.writeString(masterCf, Files.readString(masterCf) + """
                 127.0.0.1:%d inet n       -       n       -       -       smtpd
@@ -227,12 +227,12 @@ class SubmissionTest {
 
     @Test
     void theDeliveredMessageCarriesPostfixsTlsReceivedHeader() throws Exception {
-        system.writeConfig(true);
+        system.writeConfig();
         start();
         master.close();
         master = null;
         // With a queue manager this time, so the message reaches the Maildir.
-        system.writeConfig(true);
+        system.writeConfig();
         Path masterCf = system.conf.resolve("master.cf");
         Files.writeString(masterCf, Files.readString(masterCf) + """
                 127.0.0.1:%d inet n       -       n       -       -       smtpd

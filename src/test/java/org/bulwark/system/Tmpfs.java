@@ -1,6 +1,6 @@
 package org.bulwark.system;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -30,8 +30,9 @@ final class Tmpfs implements AutoCloseable {
         Files.createDirectories(directory);
         MailSystemFixture.ProcessResult mount = MailSystemFixture.run(
                 List.of("mount", "-t", "tmpfs", "-o", "size=" + size + ",mode=0755", "tmpfs", directory.toString()), null);
-        assumeTrue(mount.exitCode() == 0, "this test mounts a " + size + " tmpfs to fill a disk for real, which needs "
-                + "root (CAP_SYS_ADMIN); mount said: " + mount.output().strip());
+        assertThat(mount.exitCode()).as("this test mounts a " + size + " tmpfs to fill a disk for real, which needs "
+                + "root (CAP_SYS_ADMIN): run it as root (CI does: sudo .ci/run); mount said: " + mount.output().strip())
+                .isZero();
         return new Tmpfs(directory);
     }
 

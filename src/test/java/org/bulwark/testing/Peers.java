@@ -17,6 +17,11 @@ public final class Peers {
         return require("/usr/sbin/dovecot", "dovecot", "dovecot-core");
     }
 
+    /** Dovecot's LMTP server, which dovecot starts for {@code protocols = lmtp}. */
+    public static String dovecotLmtp() {
+        return require("/usr/lib/dovecot/lmtp", "dovecot's lmtp", "dovecot-lmtpd");
+    }
+
     public static String saslauthd() {
         return require("/usr/sbin/saslauthd", "saslauthd", "sasl2-bin");
     }

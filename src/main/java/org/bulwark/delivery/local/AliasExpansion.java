@@ -34,7 +34,11 @@ final class AliasExpansion {
     /** Postfix's duplicate_filter_limit: past it, duplicates are no longer suppressed. */
     static final int DUPLICATE_LIMIT = 1000;
 
-    private record Result(Status status, String dsn, String text) {
+    /** @param relay {@code local}, or the relay of the agent mailbox_transport handed the mail to */
+    private record Result(Status status, String dsn, String text, String relay) {
+        Result(Status status, String dsn, String text) {
+            this(status, dsn, text, LocalDelivery.RELAY);
+        }
     }
 
     private final LocalDelivery agent;
@@ -45,9 +49,12 @@ final class AliasExpansion {
     private final Set<String> delivered = new HashSet<>();
     private final Set<MailAddress> remote = new LinkedHashSet<>();
     private final Set<String> forwarded = new HashSet<>();
+    private final String nexthop;
 
-    AliasExpansion(LocalDelivery agent, QueuedMessage message, DeliveryRequest.Target target) {
+    /** @param nexthop the request's, which a mailbox_transport without a nexthop of its own keeps */
+    AliasExpansion(LocalDelivery agent, QueuedMessage message, DeliveryRequest.Target target, String nexthop) {
         this.agent = agent;
+        this.nexthop = nexthop;
         this.message = message;
         this.target = target;
         this.recipient = target.address();
@@ -87,18 +94,44 @@ final class AliasExpansion {
             }
             String user = agent.stripExtension(name);
             String extension = name.length() > user.length() ? name.substring(user.length() + 1) : "";
-            PasswdFile.Entry account = agent.user(user);
-            // A .forward is read once; a name it lists again, or the name after a backslash, means the mailbox.
-            Optional<String> forward = forwarded.add(user) ? agent.readForward(account, extension) : Optional.empty();
-            if (forward.isPresent()) {
-                for (String item : split(forward.get())) {
-                    expandItem(item, Origin.FORWARD, append(chain, name), depth + 1, account);
+            if (agent.passesMailboxes()) {
+                // local(8): mailbox_transport takes every local name, in the passwd file or not;
+                // a known user's .forward still comes first.
+                Optional<PasswdFile.Entry> known = agent.account(user);
+                if (known.isPresent() && forwardTo(known.get(), user, extension, name, chain, depth)) {
+                    return;
                 }
+                pass(depth == 0 ? recipient : agent.qualified(name));
+                return;
+            }
+            PasswdFile.Entry account = agent.user(user);
+            if (forwardTo(account, user, extension, name, chain, depth)) {
                 return;
             }
             mailbox(account);
         } catch (DeliveryFailure failure) {
             results.add(failed(failure));
+        }
+    }
+
+    /** A .forward is read once; a name it lists again, or the name after a backslash, means the mailbox. */
+    private boolean forwardTo(PasswdFile.Entry account, String user, String extension, String name, List<String> chain,
+            int depth) throws DeliveryFailure {
+        Optional<String> forward = forwarded.add(user) ? agent.readForward(account, extension) : Optional.empty();
+        if (forward.isEmpty()) {
+            return false;
+        }
+        for (String item : split(forward.get())) {
+            expandItem(item, Origin.FORWARD, append(chain, name), depth + 1, account);
+        }
+        return true;
+    }
+
+    /** Hands one local address to mailbox_transport; its agent's outcome is this part's result. */
+    private void pass(MailAddress address) {
+        if (firstTime("mailbox_transport:" + address.internal())) {
+            Outcome o = agent.passToMailboxTransport(target, message, address, nexthop);
+            results.add(new Result(o.status(), o.dsn(), o.text(), o.relay()));
         }
     }
 
@@ -126,7 +159,12 @@ final class AliasExpansion {
             }
         } else if (item.startsWith("\\")) {
             try {
-                mailbox(agent.user(agent.stripExtension(item.substring(1).toLowerCase(Locale.ROOT))));
+                String name = agent.stripExtension(item.substring(1).toLowerCase(Locale.ROOT));
+                if (agent.passesMailboxes()) {
+                    pass(agent.qualified(name));
+                } else {
+                    mailbox(agent.user(name));
+                }
             } catch (DeliveryFailure failure) {
                 results.add(failed(failure));
             }
@@ -207,7 +245,7 @@ final class AliasExpansion {
         for (Status worst : new Status[] {Status.DEFERRED, Status.BOUNCED}) {
             for (Result r : results) {
                 if (r.status() == worst) {
-                    return new Outcome(target, worst, LocalDelivery.RELAY, r.dsn(), r.text());
+                    return new Outcome(target, worst, r.relay(), r.dsn(), r.text());
                 }
             }
         }
@@ -215,6 +253,10 @@ final class AliasExpansion {
             // An alias with nothing but duplicates or blanks: the mail went nowhere, which
             // local(8) reports as delivered; say why here.
             return new Outcome(target, Status.SENT, LocalDelivery.RELAY, "2.0.0", DeliveryTexts.EXPANDED_TO_NOTHING);
+        }
+        if (results.size() == 1) {
+            Result only = results.get(0);
+            return new Outcome(target, Status.SENT, only.relay(), only.dsn(), only.text());
         }
         Set<String> texts = new LinkedHashSet<>();
         for (Result r : results) {

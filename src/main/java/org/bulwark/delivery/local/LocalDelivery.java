@@ -55,6 +55,9 @@ public final class LocalDelivery implements DeliveryAgent {
     private final Set<String> allowFiles;
     private final Set<String> allowCommands;
     private final String defaultPrivs;
+    private final String mailboxTransport;
+    private final String myorigin;
+    private final Function<String, DeliveryAgent> transports;
 
     /** Production wiring without forwarding: remote alias targets are deferred. */
     public LocalDelivery(Config config) {
@@ -63,7 +66,16 @@ public final class LocalDelivery implements DeliveryAgent {
 
     /** Production wiring; {@code forwarder} may be {@code null}, which defers remote alias targets. */
     public LocalDelivery(Config config, Forwarder forwarder) {
-        this(config, LookupTables::openAliases, new DomainClassifier(config)::classify, PasswdFile.system(), forwarder);
+        this(config, forwarder, transport -> null);
+    }
+
+    /**
+     * Production wiring with the other delivery agents by master.cf service name, for
+     * {@code mailbox_transport} (e.g. {@code lmtp:unix:private/dovecot-lmtp}).
+     */
+    public LocalDelivery(Config config, Forwarder forwarder, Function<String, DeliveryAgent> transports) {
+        this(config, LookupTables::openAliases, new DomainClassifier(config)::classify, PasswdFile.system(), forwarder,
+                transports);
     }
 
     /**
@@ -72,6 +84,16 @@ public final class LocalDelivery implements DeliveryAgent {
      */
     public LocalDelivery(Config config, BiFunction<String, Path, LookupTable> aliasOpener,
             Function<String, AddressClass> classifier, PasswdFile passwd, Forwarder forwarder) {
+        this(config, aliasOpener, classifier, passwd, forwarder, transport -> null);
+    }
+
+    /** @param transports the delivery agents by master.cf service name, for {@code mailbox_transport} */
+    public LocalDelivery(Config config, BiFunction<String, Path, LookupTable> aliasOpener,
+            Function<String, AddressClass> classifier, PasswdFile passwd, Forwarder forwarder,
+            Function<String, DeliveryAgent> transports) {
+        this.transports = transports;
+        this.mailboxTransport = config.get("mailbox_transport").strip();
+        this.myorigin = config.get("myorigin").strip();
         List<LookupTable> maps = new ArrayList<>();
         for (String spec : config.list("alias_maps")) {
             maps.add(aliasOpener.apply(spec, config.configDirectory()));
@@ -103,7 +125,7 @@ public final class LocalDelivery implements DeliveryAgent {
     public DeliveryReport deliver(DeliveryRequest request) {
         List<DeliveryReport.Outcome> outcomes = new ArrayList<>(request.targets().size());
         for (DeliveryRequest.Target target : request.targets()) {
-            outcomes.add(new AliasExpansion(this, request.message(), target).run());
+            outcomes.add(new AliasExpansion(this, request.message(), target, request.nexthop()).run());
         }
         return new DeliveryReport(outcomes);
     }
@@ -174,6 +196,38 @@ public final class LocalDelivery implements DeliveryAgent {
             }
         }
         return Optional.empty();
+    }
+
+    /** Whether mailbox delivery is handed to {@code mailbox_transport}, known user or not. */
+    boolean passesMailboxes() {
+        return !mailboxTransport.isEmpty();
+    }
+
+    /** The address a local name is handed on as: the recipient itself, or name@$myorigin for an alias target. */
+    MailAddress qualified(String name) {
+        return new MailAddress(name, myorigin);
+    }
+
+    /**
+     * local(8)'s hand-off to {@code mailbox_transport} (deliver_pass): the named agent delivers
+     * this one address, and its outcome (relay, status, text) becomes this target's.
+     */
+    DeliveryReport.Outcome passToMailboxTransport(DeliveryRequest.Target target, QueuedMessage message,
+            MailAddress address, String requestNexthop) {
+        int colon = mailboxTransport.indexOf(':');
+        String transport = colon < 0 ? mailboxTransport : mailboxTransport.substring(0, colon);
+        String nexthop = colon < 0 || colon == mailboxTransport.length() - 1 ? requestNexthop
+                : mailboxTransport.substring(colon + 1);
+        DeliveryAgent agent = transports.apply(transport);
+        DeliveryRequest.Target passed = new DeliveryRequest.Target(target.recipient(), address);
+        if (agent == null || agent == this) {
+            return new DeliveryReport.Outcome(passed, DeliveryReport.Status.DEFERRED, RELAY, "4.3.0",
+                    DeliveryTexts.mailboxTransportUnavailable(transport));
+        }
+        List<DeliveryReport.Outcome> outcomes = agent.deliver(new DeliveryRequest(message, nexthop, List.of(passed)))
+                .outcomes();
+        return outcomes.isEmpty() ? new DeliveryReport.Outcome(passed, DeliveryReport.Status.DEFERRED, RELAY, "4.3.0",
+                DeliveryTexts.mailboxTransportUnavailable(transport)) : outcomes.get(0);
     }
 
     /** Delivers to a system account's mailbox per home_mailbox or mail_spool_directory. */
@@ -253,7 +307,7 @@ public final class LocalDelivery implements DeliveryAgent {
         }
     }
 
-    private Optional<PasswdFile.Entry> account(String name) throws DeliveryFailure {
+    Optional<PasswdFile.Entry> account(String name) throws DeliveryFailure {
         try {
             return passwd.find(name);
         } catch (IOException e) {

@@ -21,7 +21,7 @@ import org.bulwark.queue.DeliveryRequest.Target;
 import org.bulwark.queue.QueuedMessage;
 
 /**
- * One MAIL / RCPT / DATA transaction on an open connection, with every recipient's own result:
+ * One MAIL / RCPT / DATA transaction on an open connection (SMTP or LMTP), with every recipient's own result:
  * a 2xx after the data is {@code sent}, a 4xx at any stage {@code deferred}, a 5xx
  * {@code bounced}. With PIPELINING (RFC 2920) MAIL, the RCPTs and DATA go out in one write.
  */
@@ -125,8 +125,25 @@ final class MailTransaction {
             return new Result(ordered(targets, outcomes), connection.reset());
         }
         sendContent(message);
-        SmtpReply done = connection.read(settings.timeouts().dataDone(), SmtpTexts.STAGE_DATA_DONE);
-        for (Target t : accepted) {
+        SmtpReply done = null;
+        for (int i = 0; i < accepted.size(); i++) {
+            Target t = accepted.get(i);
+            // RFC 2033 §4.2: an LMTP server answers the end of data once per accepted recipient, in order.
+            if (done == null || connection.lmtp()) {
+                try {
+                    done = connection.read(settings.timeouts().dataDone(), SmtpTexts.STAGE_DATA_DONE);
+                } catch (SessionFailure f) {
+                    if (i == 0) {
+                        throw f;
+                    }
+                    // The server went away part way through its replies: those it answered keep
+                    // their result, the others are deferred (perhaps a duplicate, never a loss).
+                    for (Target rest : accepted.subList(i, accepted.size())) {
+                        outcomes.put(rest, new Outcome(rest, Status.DEFERRED, relay, f.dsn(), f.text()));
+                    }
+                    return new Result(ordered(targets, outcomes), false);
+                }
+            }
             outcomes.put(t, done.isPositive()
                     ? new Outcome(t, Status.SENT, relay, SmtpConnection.dsn(done), done.toString())
                     : new Outcome(t, status(done), relay, SmtpConnection.dsn(done),

@@ -1,16 +1,14 @@
 package org.bulwark.delivery.smtp;
 
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,7 +25,8 @@ import org.bulwark.mail.SmtpReply;
 import org.bulwark.util.Cidr;
 
 /**
- * One connection to one SMTP server: greeting, EHLO (HELO when EHLO is refused), STARTTLS per the
+ * One connection to one SMTP server (or LMTP server: LHLO, over TCP or a unix-domain socket):
+ * greeting, EHLO (HELO when EHLO is refused), STARTTLS per the
  * TLS level, and the command/reply primitives the transaction uses. Not thread-safe: a connection
  * serves one delivery at a time (the cache hands it to the next).
  */
@@ -38,27 +37,35 @@ final class SmtpConnection implements AutoCloseable {
     private static final int MAX_LINES = 200;
     private static final Pattern ENHANCED = Pattern.compile("^([245]\\.\\d{1,3}\\.\\d{1,3})(?:\\s+(.*))?$");
 
-    private final Route.Server server;
+    private final String host;
+    private final String peer;
+    private final String relay;
     private final SmtpSettings settings;
     private final Instant opened = Instant.now();
-    private Socket socket;
-    private InputStream in;
-    private OutputStream out;
+    private Wire wire;
     private Map<String, String> extensions = Map.of();
     private boolean esmtp;
     private ClientTls.Established tls;
 
-    private SmtpConnection(Route.Server server, SmtpSettings settings) {
-        this.server = server;
+    /**
+     * @param host  the name the server is known by (TLS SNI and certificate names)
+     * @param peer  {@code host[address]} for texts
+     * @param relay the {@code relay=} log field
+     */
+    private SmtpConnection(String host, String peer, String relay, SmtpSettings settings) {
+        this.host = host;
+        this.peer = peer;
+        this.relay = relay;
         this.settings = settings;
     }
 
-    /** Connects, reads the greeting and says EHLO, with STARTTLS when the level asks for it. */
+    /** Connects, reads the greeting and says EHLO (LHLO), with STARTTLS when the level asks for it. */
     static SmtpConnection open(Route.Server server, SmtpSettings settings, ClientTls tlsEngine,
             TlsPolicy policy, Consumer<String> log) throws SessionFailure {
-        SmtpConnection c = new SmtpConnection(server, settings);
+        SmtpConnection c = new SmtpConnection(server.host(), SmtpTexts.peer(server.host(), server.address()),
+                SmtpTexts.relay(server.host(), server.address(), server.port()), settings);
         try {
-            c.connect();
+            c.wire = connect(server, settings);
             c.greet(tlsEngine, policy, log);
             return c;
         } catch (SessionFailure f) {
@@ -68,16 +75,37 @@ final class SmtpConnection implements AutoCloseable {
         }
     }
 
-    Route.Server server() {
-        return server;
+    /**
+     * Connects to an LMTP server's unix-domain socket, as Postfix does: the server is named
+     * {@code myhostname[path]} in texts and the log, and the session has no TLS.
+     *
+     * @param path  the socket, resolved against {@code queue_directory}
+     * @param label the path as the nexthop wrote it
+     */
+    static SmtpConnection openUnix(String myhostname, Path path, String label, SmtpSettings settings,
+            Consumer<String> log) throws SessionFailure {
+        String name = SmtpTexts.peer(myhostname, label);
+        SmtpConnection c = new SmtpConnection(myhostname, name, name, settings);
+        try {
+            try {
+                c.wire = UnixWire.connect(path);
+            } catch (IOException e) {
+                throw SessionFailure.notConnected(SmtpTexts.connectFailed(label, reason(e)));
+            }
+            c.greet(null, TlsPolicy.of(TlsLevel.NONE), log);
+            return c;
+        } catch (SessionFailure f) {
+            c.closeQuietly();
+            throw f;
+        }
     }
 
     String peer() {
-        return SmtpTexts.peer(server.host(), server.address());
+        return peer;
     }
 
     String relay() {
-        return SmtpTexts.relay(server.host(), server.address(), server.port());
+        return relay;
     }
 
     Instant opened() {
@@ -105,8 +133,13 @@ final class SmtpConnection implements AutoCloseable {
         return tls != null;
     }
 
-    private void connect() throws SessionFailure {
-        socket = new Socket();
+    /** Whether this session speaks LMTP (RFC 2033): LHLO, and a reply per recipient after the data. */
+    boolean lmtp() {
+        return settings.lmtp();
+    }
+
+    private static Wire connect(Route.Server server, SmtpSettings settings) throws SessionFailure {
+        Socket socket = new Socket();
         try {
             String bind = server.address() instanceof java.net.Inet6Address ? settings.bindAddress6() : settings.bindAddress();
             if (!bind.isEmpty()) {
@@ -118,22 +151,29 @@ final class SmtpConnection implements AutoCloseable {
             socket.connect(new InetSocketAddress(server.address(), server.port()),
                     millis(settings.timeouts().connect()));
             socket.setTcpNoDelay(true);
-            streams();
+            return new TcpWire(socket);
         } catch (SocketTimeoutException e) {
-            throw SessionFailure.notConnected(SmtpTexts.connectFailed(server.host(), server.address(), server.port(),
-                    "Connection timed out"));
+            closeSocket(socket);
+            throw SessionFailure.notConnected(SmtpTexts.connectFailed(
+                    SmtpTexts.relay(server.host(), server.address(), server.port()), "Connection timed out"));
         } catch (IOException e) {
-            String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            if (why.toLowerCase(Locale.ROOT).contains("refused")) {
-                why = "Connection refused";
-            }
-            throw SessionFailure.notConnected(SmtpTexts.connectFailed(server.host(), server.address(), server.port(), why));
+            closeSocket(socket);
+            throw SessionFailure.notConnected(SmtpTexts.connectFailed(
+                    SmtpTexts.relay(server.host(), server.address(), server.port()), reason(e)));
         }
     }
 
-    private void streams() throws IOException {
-        in = new BufferedInputStream(socket.getInputStream());
-        out = new BufferedOutputStream(socket.getOutputStream(), 64 * 1024);
+    private static String reason(IOException e) {
+        String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return why.toLowerCase(Locale.ROOT).contains("refused") ? "Connection refused" : why;
+    }
+
+    private static void closeSocket(Socket socket) {
+        try {
+            socket.close();
+        } catch (IOException e) {
+            // closing
+        }
     }
 
     private void greet(ClientTls tlsEngine, TlsPolicy policy, Consumer<String> log)
@@ -164,9 +204,9 @@ final class SmtpConnection implements AutoCloseable {
             return;
         }
         try {
-            SSLSocket secure = tlsEngine.handshake(socket, server.host(), millis(settings.timeouts().starttls()));
-            socket = secure;
-            streams();
+            SSLSocket secure = tlsEngine.handshake(((TcpWire) wire).socket(), host,
+                    millis(settings.timeouts().starttls()));
+            wire = new TcpWire(secure);
             tls = tlsEngine.judge(secure.getSession(), policy);
         } catch (SSLException e) {
             // A failed handshake leaves the connection unusable; the caller decides about plaintext.
@@ -196,6 +236,17 @@ final class SmtpConnection implements AutoCloseable {
     }
 
     private void hello() throws SessionFailure {
+        if (settings.lmtp()) {
+            // RFC 2033 §4.1: LHLO, with no fallback to HELO.
+            SmtpReply lhlo = command("LHLO " + settings.heloName(), settings.timeouts().helo(), SmtpTexts.STAGE_LHLO);
+            if (!lhlo.isPositive()) {
+                throw new SessionFailure(lhlo.isTransient(), dsn(lhlo),
+                        SmtpTexts.hostSaid(peer(), lhlo.toString(), "LHLO"), false);
+            }
+            esmtp = true;
+            extensions = parseExtensions(lhlo);
+            return;
+        }
         if (!settings.neverSendEhlo()) {
             SmtpReply ehlo = command("EHLO " + settings.heloName(), settings.timeouts().helo(), SmtpTexts.STAGE_EHLO);
             if (ehlo.isPositive()) {
@@ -234,7 +285,7 @@ final class SmtpConnection implements AutoCloseable {
     /** Queues a command line without flushing (PIPELINING, RFC 2920 §3.1). */
     void write(String line) throws SessionFailure {
         try {
-            out.write((line + "\r\n").getBytes(StandardCharsets.UTF_8));
+            wire.out().write((line + "\r\n").getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw SessionFailure.deferred(SmtpTexts.lostConnection(peer(), "sending " + verb(line)), false);
         }
@@ -242,20 +293,20 @@ final class SmtpConnection implements AutoCloseable {
 
     void flush(String stage) throws SessionFailure {
         try {
-            out.flush();
+            wire.out().flush();
         } catch (IOException e) {
             throw SessionFailure.deferred(SmtpTexts.lostConnection(peer(), stage), false);
         }
     }
 
     OutputStream output() {
-        return out;
+        return wire.out();
     }
 
     /** Reads one whole reply, with the stage's time limit. */
     SmtpReply read(Duration timeout, String stage) throws SessionFailure {
         try {
-            socket.setSoTimeout(millis(timeout));
+            wire.readTimeout(timeout);
             List<String> lines = new ArrayList<>();
             int code = -1;
             while (true) {
@@ -306,7 +357,7 @@ final class SmtpConnection implements AutoCloseable {
     private String readLine() throws IOException {
         ByteArrayOutputStream line = new ByteArrayOutputStream();
         int b;
-        while ((b = in.read()) >= 0) {
+        while ((b = wire.in().read()) >= 0) {
             if (b == '\n') {
                 byte[] bytes = line.toByteArray();
                 int len = bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
@@ -336,7 +387,7 @@ final class SmtpConnection implements AutoCloseable {
     /** Says QUIT (best effort) and closes. */
     @Override
     public void close() {
-        if (socket != null && !socket.isClosed()) {
+        if (wire != null && wire.isOpen()) {
             try {
                 write("QUIT");
                 flush("sending QUIT");
@@ -350,12 +401,8 @@ final class SmtpConnection implements AutoCloseable {
     }
 
     void closeQuietly() {
-        try {
-            if (socket != null) {
-                socket.close();
-            }
-        } catch (IOException e) {
-            // closing
+        if (wire != null) {
+            wire.close();
         }
     }
 

@@ -1,5 +1,6 @@
 package org.bulwark.delivery.smtp;
 
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,6 +21,11 @@ import org.bulwark.queue.DeliveryRequest.Target;
  * the servers for the nexthop, tries them in order until one takes the transaction (at most
  * {@code smtp_mx_session_limit} sessions), and reports each recipient. Idle connections are cached
  * per nexthop for the next message. Thread-safe: one instance serves every parallel delivery.
+ *
+ * <p>In LMTP mode ({@link #lmtp}) it is Postfix's lmtp(8), the same program: the nexthop is
+ * {@code unix:path} (relative to {@code queue_directory}), {@code inet:host:port} or {@code host:port}
+ * without MX lookups, the greeting is answered with LHLO, the lmtp_* parameters apply, and the
+ * end of data gets one reply per recipient (RFC 2033).
  */
 public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
 
@@ -32,13 +38,26 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
     private final ConnectionCache cache;
     private final TlsPolicies policies;
     private final MailLog.Logger log;
+    private final String myhostname;
+    private final Path queueDirectory;
 
     /**
      * @param transport the master.cf service name this instance runs as ({@code smtp}, {@code relay})
      */
     public SmtpDelivery(Config config, String transport, DnsResolver dns, MailLog log) {
+        this(config, transport, dns, log, false);
+    }
+
+    /** An LMTP client (master.cf command {@code lmtp}), e.g. for {@code virtual_transport = lmtp:unix:private/dovecot-lmtp}. */
+    public static SmtpDelivery lmtp(Config config, String transport, DnsResolver dns, MailLog log) {
+        return new SmtpDelivery(config, transport, dns, log, true);
+    }
+
+    private SmtpDelivery(Config config, String transport, DnsResolver dns, MailLog log, boolean lmtp) {
         this.transport = transport;
-        this.settings = SmtpSettings.of(config);
+        this.settings = SmtpSettings.of(config, lmtp);
+        this.myhostname = config.get("myhostname").trim();
+        this.queueDirectory = Path.of(config.get("queue_directory").trim());
         this.routes = new RouteFinder(dns, settings.inetProtocols(), settings.mxAddressLimit(), new Random(),
                 settings.dnssec(), !settings.dnsDisabled());
         this.tls = settings.tlsLevel() == TlsLevel.NONE ? null : ClientTls.create(settings.tlsCaFile());
@@ -62,9 +81,19 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
 
     @Override
     public DeliveryReport deliver(DeliveryRequest request) {
+        String text = request.nexthop().trim();
+        if (settings.lmtp() && text.regionMatches(true, 0, "unix:", 0, 5)) {
+            return deliverUnix(request, text.substring(5));
+        }
         Nexthop nexthop;
         try {
-            nexthop = Nexthop.parse(request.nexthop()).withDefaultPort(settings.defaultPort());
+            if (settings.lmtp()) {
+                // lmtp(8) delivers straight to the host: inet:host:port, host:port or [host]:port, no MX.
+                Nexthop parsed = Nexthop.parse(text.regionMatches(true, 0, "inet:", 0, 5) ? text.substring(5) : text);
+                nexthop = new Nexthop(parsed.host(), parsed.port(), false).withDefaultPort(settings.defaultPort());
+            } else {
+                nexthop = Nexthop.parse(text).withDefaultPort(settings.defaultPort());
+            }
         } catch (IllegalArgumentException e) {
             return all(request.targets(), Status.DEFERRED, RELAY_NONE, "4.3.5", e.getMessage());
         }
@@ -117,6 +146,46 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
         }
         return all(request.targets(), last == null || last.temporary() ? Status.DEFERRED : Status.BOUNCED, lastRelay,
                 last == null ? "4.4.1" : last.dsn(), last == null ? SmtpTexts.noUsableAddress(nexthop.host()) : last.text());
+    }
+
+    /**
+     * LMTP over a unix-domain socket ({@code unix:private/dovecot-lmtp}): one server, no DNS. The
+     * channel is private, so opportunistic TLS is dropped, as Postfix does, and a mandatory level
+     * defers rather than sending in plaintext.
+     */
+    private DeliveryReport deliverUnix(DeliveryRequest request, String pathText) {
+        String label = pathText.trim();
+        Path path = queueDirectory.resolve(label);
+        if (settings.tlsLevel().mandatory()) {
+            return all(request.targets(), Status.DEFERRED, RELAY_NONE, "4.7.4",
+                    SmtpTexts.tlsOverUnixSocket(SmtpTexts.peer(myhostname, label)));
+        }
+        String destination = "unix:" + path;
+        SmtpConnection cached = settings.connectionCache() ? cache.take(destination) : null;
+        if (cached != null) {
+            try {
+                return finish(destination, cached, new MailTransaction(cached, settings).run(request));
+            } catch (SessionFailure f) {
+                cached.closeQuietly();
+            }
+        }
+        if (settings.tlsLevel() == TlsLevel.MAY) {
+            log.warning(SmtpTexts.unixOpportunisticTls(label));
+        }
+        SmtpConnection connection;
+        try {
+            connection = SmtpConnection.openUnix(myhostname, path, label, settings, log::info);
+        } catch (SessionFailure f) {
+            return all(request.targets(), f.temporary() ? Status.DEFERRED : Status.BOUNCED,
+                    f.connected() ? SmtpTexts.peer(myhostname, label) : RELAY_NONE, f.dsn(), f.text());
+        }
+        try {
+            return finish(destination, connection, new MailTransaction(connection, settings).run(request));
+        } catch (SessionFailure f) {
+            connection.closeQuietly();
+            return all(request.targets(), f.temporary() ? Status.DEFERRED : Status.BOUNCED, connection.relay(),
+                    f.dsn(), f.text());
+        }
     }
 
     /** The server's TLS policy; one that cannot be settled skips the server, with Postfix's warning. */

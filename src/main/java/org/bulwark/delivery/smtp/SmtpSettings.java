@@ -5,8 +5,12 @@ import java.util.List;
 import java.util.Locale;
 import org.bulwark.config.Config;
 
-/** The smtp(8) parameters of one transport, read once from its configuration. */
+/**
+ * The smtp(8) parameters of one transport, read once from its configuration; in LMTP mode the
+ * lmtp_* names of the same settings ({@code lmtp_lhlo_name} for smtp_helo_name, and so on).
+ */
 record SmtpSettings(
+        boolean lmtp,
         String heloName,
         int defaultPort,
         String bindAddress,
@@ -32,29 +36,37 @@ record SmtpSettings(
     }
 
     static SmtpSettings of(Config config) {
+        return of(config, false);
+    }
+
+    /** @param lmtp read the lmtp_* parameters (Postfix's lmtp(8), the same program in LMTP mode) */
+    static SmtpSettings of(Config config, boolean lmtp) {
+        String p = lmtp ? "lmtp_" : "smtp_";
+        String helo = lmtp ? "lmtp_lhlo_" : "smtp_helo_";
         return new SmtpSettings(
-                config.get("smtp_helo_name").trim(),
-                port(config.get("smtp_tcp_port")),
-                config.get("smtp_bind_address").trim(),
-                config.get("smtp_bind_address6").trim(),
+                lmtp,
+                config.get(helo + "name").trim(),
+                port(config.get(p + "tcp_port")),
+                config.get(p + "bind_address").trim(),
+                config.get(p + "bind_address6").trim(),
                 config.get("inet_protocols"),
-                config.integer("smtp_mx_address_limit"),
-                config.integer("smtp_mx_session_limit"),
-                config.bool("smtp_never_send_ehlo"),
-                config.bool("smtp_skip_5xx_greeting"),
-                TlsLevel.of(config.get("smtp_tls_security_level"), config.bool("smtp_use_tls")),
-                config.get("smtp_tls_CAfile"),
-                config.get("smtp_dns_support_level").trim().toLowerCase(Locale.ROOT),
-                config.get("smtp_tls_fingerprint_digest").trim().toLowerCase(Locale.ROOT),
-                config.list("smtp_tls_fingerprint_cert_match"),
-                config.bool("smtp_connection_cache_on_demand"),
-                config.time("smtp_connection_cache_time_limit"),
-                config.time("smtp_connection_reuse_time_limit"),
-                new Timeouts(config.time("smtp_connect_timeout"), config.time("smtp_helo_timeout"),
-                        config.time("smtp_starttls_timeout"), config.time("smtp_mail_timeout"),
-                        config.time("smtp_rcpt_timeout"), config.time("smtp_data_init_timeout"),
-                        config.time("smtp_data_xfer_timeout"), config.time("smtp_data_done_timeout"),
-                        config.time("smtp_rset_timeout"), config.time("smtp_quit_timeout")));
+                config.integer(p + "mx_address_limit"),
+                config.integer(p + "mx_session_limit"),
+                !lmtp && config.bool("smtp_never_send_ehlo"),
+                config.bool(p + "skip_5xx_greeting"),
+                TlsLevel.of(config.get(p + "tls_security_level"), config.bool(p + "use_tls")),
+                config.get(p + "tls_CAfile"),
+                config.get(p + "dns_support_level").trim().toLowerCase(Locale.ROOT),
+                config.get(p + "tls_fingerprint_digest").trim().toLowerCase(Locale.ROOT),
+                config.list(p + "tls_fingerprint_cert_match"),
+                config.bool(p + "connection_cache_on_demand"),
+                config.time(p + "connection_cache_time_limit"),
+                config.time(p + "connection_reuse_time_limit"),
+                new Timeouts(config.time(p + "connect_timeout"), config.time(helo + "timeout"),
+                        config.time(p + "starttls_timeout"), config.time(p + "mail_timeout"),
+                        config.time(p + "rcpt_timeout"), config.time(p + "data_init_timeout"),
+                        config.time(p + "data_xfer_timeout"), config.time(p + "data_done_timeout"),
+                        config.time(p + "rset_timeout"), config.time(p + "quit_timeout")));
     }
 
     /** {@code smtp_dns_support_level = dnssec}: lookups ask for DNSSEC validation, which DANE needs. */
@@ -67,9 +79,9 @@ record SmtpSettings(
         return dnsSupportLevel.equals("disabled");
     }
 
-    /** {@code smtp} (the services name) or a number. */
+    /** {@code smtp} or {@code lmtp} (the services names) or a number. */
     private static int port(String value) {
         String v = value.trim();
-        return v.isEmpty() || v.equalsIgnoreCase("smtp") ? 25 : Integer.parseInt(v);
+        return v.isEmpty() || v.equalsIgnoreCase("smtp") ? 25 : v.equalsIgnoreCase("lmtp") ? 24 : Integer.parseInt(v);
     }
 }

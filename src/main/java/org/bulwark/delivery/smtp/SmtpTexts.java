@@ -24,8 +24,24 @@ final class SmtpTexts {
         return "host " + peer + " said: " + reply + " (in reply to " + command + " command)";
     }
 
-    static String connectFailed(String host, InetAddress address, int port, String why) {
-        return "connect to " + relay(host, address, port) + ": " + why;
+    /** @param endpoint {@code host[address]:port}, or a unix-domain socket's path as configured */
+    static String connectFailed(String endpoint, String why) {
+        return "connect to " + endpoint + ": " + why;
+    }
+
+    /** An LMTP server on a unix-domain socket: {@code myhostname[private/dovecot-lmtp]}, no port. */
+    static String peer(String host, String socketPath) {
+        return host + "[" + socketPath + "]";
+    }
+
+    /** Postfix warns, then sends in plaintext: the channel is private (smtp_connect.c). */
+    static String unixOpportunisticTls(String path) {
+        return "opportunistic TLS encryption is not appropriate for unix-domain destinations: " + path;
+    }
+
+    static String tlsOverUnixSocket(String peer) {
+        return "TLS is required, but not supported over the unix-domain socket of host " + peer
+                + " (use lmtp:inet:host:port, or lmtp_tls_security_level = none)";
     }
 
     static String lostConnection(String peer, String stage) {
@@ -139,6 +155,7 @@ final class SmtpTexts {
     static final String STAGE_GREETING = "receiving the initial server greeting";
     static final String STAGE_EHLO = "performing the EHLO handshake";
     static final String STAGE_HELO = "performing the HELO handshake";
+    static final String STAGE_LHLO = "performing the LHLO handshake";
     static final String STAGE_STARTTLS = "performing the STARTTLS handshake";
     static final String STAGE_MAIL = "sending MAIL FROM";
     static final String STAGE_RCPT = "sending RCPT TO";

@@ -30,7 +30,7 @@ class ForwarderTest {
         MailQueue queue = MailQueue.open(queueDirectory);
         Config config = Config.of(Map.of("myhostname", "mail.example.com", "mynetworks", "127.0.0.0/8"));
         ByteArrayOutputStream log = new ByteArrayOutputStream();
-        Cleanup cleanup = new Cleanup(config, queue, MailLog.to(new PrintStream(log, true, StandardCharsets.UTF_8), "mail", "bulwark"));
+        Cleanup cleanup = new Cleanup(config, queue, MailLog.to(new PrintStream(log, true, StandardCharsets.UTF_8), "mail", "postfix"));
         TestMessage original = TestMessage.of("s@example.org",
                 "Subject: away\nMessage-ID: <1@example.org>\nDate: Mon, 23 Nov 2026 17:00:00 +0000\nFrom: s@example.org\n\nbody\n",
                 "away@example.com");

@@ -19,7 +19,7 @@ final class DeliveryTestBed implements AutoCloseable {
     final TestDnsServer dns;
     private final List<AutoCloseable> closing = new ArrayList<>();
     private final ByteArrayOutputStream logBytes = new ByteArrayOutputStream();
-    final MailLog log = MailLog.to(new PrintStream(logBytes, true, StandardCharsets.UTF_8), "mail.example.test", "bulwark");
+    final MailLog log = MailLog.to(new PrintStream(logBytes, true, StandardCharsets.UTF_8), "mail.example.test", "postfix");
 
     private DeliveryTestBed(TestDnsServer dns) {
         this.dns = dns;
