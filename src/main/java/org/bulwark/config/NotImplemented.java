@@ -39,9 +39,6 @@ final class NotImplemented {
                     "Bulwark keeps TLS sessions in memory for smtpd_tls_session_cache_timeout; remove the line"),
             new Entry("smtp_tls_session_cache_database", ANYWHERE, ANY,
                     "Bulwark keeps outbound TLS sessions in memory; remove the line"),
-            new Entry("non_smtpd_milters", ANYWHERE, NotImplemented::notEmpty,
-                    "Bulwark's milters see SMTP mail only (smtpd_milters); locally posted mail is not filtered,"
-                            + " DKIM signing of it is built in (dkim_private_key)"),
             new Entry("header_checks", ANYWHERE, NotImplemented::notEmpty,
                     "Bulwark does not apply header_checks; reject mail by client, sender or recipient with"
                             + " smtpd_*_restrictions and access tables"),

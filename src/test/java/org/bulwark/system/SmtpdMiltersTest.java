@@ -299,6 +299,49 @@ class SmtpdMiltersTest {
         assertThat(events).anyMatch(e -> e.contains("\"stage\": \"unknown\"") && e.contains("NO SUCH COMMAND"));
     }
 
+    private void sendmail(String content) throws Exception {
+        var in = System.in;
+        try {
+            System.setIn(new java.io.ByteArrayInputStream(content.getBytes(StandardCharsets.UTF_8)));
+            int exit = org.bulwark.cli.Bulwark.commandLine().execute("sendmail", "-c", system.conf.toString(),
+                    "-f", "root@example.test", "alice@example.test");
+            assertThat(exit).isZero();
+        } finally {
+            System.setIn(in);
+        }
+    }
+
+    @Test
+    void nonSmtpdMiltersSeeLocallyPostedMailAsLocalhostAndEditIt() throws Exception {
+        milter = ScriptedMilter.start(root.resolve("milter"), "{\"edits\": [[\"addheader\", \"X-Local\", \"seen\"]]}");
+        system = new MailSystemFixture(root.resolve("system")).set("non_smtpd_milters", "unix:" + milter.socket())
+                .start();
+        sendmail("Subject: from sendmail\n\nhello\n");
+
+        String delivered = Files.readString(system.awaitDelivered("alice", 1).get(0));
+        assertThat(delivered).contains("X-Local: seen").contains("Subject: from sendmail");
+        milter.awaitStage("close");
+        assertThat(milter.first("connect")).contains("127.0.0.1");
+        assertThat(milter.first("envfrom")).contains("<root@example.test>");
+        assertThat(milter.first("envrcpt")).contains("<alice@example.test>");
+        assertThat(system.maillog()).doesNotContain("non_smtpd_milters is ignored");
+    }
+
+    @Test
+    void nonSmtpdMilterRejectKeepsTheMessageOutOfTheQueue() throws Exception {
+        milter = ScriptedMilter.start(root.resolve("milter"), "{\"eom\": \"reject\"}");
+        system = new MailSystemFixture(root.resolve("system")).set("non_smtpd_milters", "unix:" + milter.socket())
+                .start();
+        sendmail("Subject: refused\n\nhello\n");
+
+        String log = system.awaitLog("milter-reject: END-OF-MESSAGE from localhost[127.0.0.1]: 5.7.1 Command rejected;"
+                + " from=<root@example.test>");
+        assertThat(system.awaitLog("message refused: 550 5.7.1 Command rejected; moved to corrupt/")).isNotEmpty();
+        assertThat(queued("active")).isEmpty();
+        assertThat(queued("corrupt")).hasSize(1);
+        assertThat(system.delivered("alice")).isEmpty();
+    }
+
     private List<Path> queued(String queue) throws Exception {
         Path dir = system.var.resolve("spool").resolve(queue);
         if (!Files.isDirectory(dir)) {
