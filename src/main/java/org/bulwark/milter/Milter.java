@@ -223,7 +223,10 @@ final class Milter {
         }
         Duration timeout = spec.contentTimeout();
         boolean leadingSpace = (events & MilterProtocol.P_HDR_LEADSPC) != 0;
-        for (MessageContent.Header h : content.headers()) {
+        // A milter that declined headers is not even sent their macros, once per header.
+        List<MessageContent.Header> headers = ((events | noProtocolMask) & MilterProtocol.P_NOHDRS) != 0
+                ? List.of() : content.headers();
+        for (MessageContent.Header h : headers) {
             String value = h.value();
             if (!leadingSpace && value.startsWith(" ")) {
                 value = value.substring(1);
