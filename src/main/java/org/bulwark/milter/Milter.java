@@ -203,6 +203,11 @@ final class Milter {
                 spec.commandTimeout(), null, f -> argv.forEach(f::putString));
     }
 
+    /** Whether the milter asked to see recipients that smtpd rejected (SMFIP_RCPT_REJ). */
+    boolean wantsRejectedRecipients() {
+        return (events & MilterProtocol.P_RCPT_REJ) != 0;
+    }
+
     MilterReply data(MacroValues values) {
         return event(MilterProtocol.DATA, MilterProtocol.P_NODATA, MilterProtocol.P_NR_DATA, macros.data(), values,
                 spec.commandTimeout(), null, f -> { });
