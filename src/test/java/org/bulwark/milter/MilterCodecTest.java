@@ -60,13 +60,13 @@ class MilterCodecTest {
 
     @Test
     void customReplies() {
-        assertThat(Milter.parseCustom("550 5.7.1 Go away")).isEqualTo(SmtpReply.of(550, "5.7.1", "Go away"));
-        assertThat(Milter.parseCustom("451 try later")).isEqualTo(SmtpReply.of(451, null, "try later"));
-        assertThat(Milter.parseCustom("550-5.7.1 one\r\n550 5.7.1 two 100%%"))
+        assertThat(ReplyText.parseCustom("550 5.7.1 Go away")).isEqualTo(SmtpReply.of(550, "5.7.1", "Go away"));
+        assertThat(ReplyText.parseCustom("451 try later")).isEqualTo(SmtpReply.of(451, null, "try later"));
+        assertThat(ReplyText.parseCustom("550-5.7.1 one\r\n550 5.7.1 two 100%%"))
                 .isEqualTo(new SmtpReply(550, "5.7.1", List.of("one", "two 100%")));
-        assertThat(Milter.parseCustom("250 ok")).isNull();
-        assertThat(Milter.parseCustom("550 4.7.1 class mismatch")).isNull();
-        assertThat(Milter.parseCustom("55")).isNull();
-        assertThat(Milter.parseCustom("550-5.7.1 one\r\n450 4.7.1 two")).isNull();
+        assertThat(ReplyText.parseCustom("250 ok")).isNull();
+        assertThat(ReplyText.parseCustom("550 4.7.1 class mismatch")).isNull();
+        assertThat(ReplyText.parseCustom("55")).isNull();
+        assertThat(ReplyText.parseCustom("550-5.7.1 one\r\n450 4.7.1 two")).isNull();
     }
 }
