@@ -412,6 +412,25 @@ public final class Parameters {
                 "verify", "secure");
         choices("lmtp_dns_support_level", "", "disabled", "enabled", "dnssec");
         choices("lmtp_tls_fingerprint_digest", "md5", "sha1", "sha224", "sha256", "sha384", "sha512");
+
+        // The milter client (MILTER_README): time limits, protocol version and the macros of each stage.
+        time("milter_connect_timeout", "30s", 's', "time limit for connecting to a milter and negotiating with it");
+        time("milter_command_timeout", "30s", 's', "time limit for sending an SMTP command to a milter and reading its reply");
+        time("milter_content_timeout", "300s", 's', "time limit for sending message content to a milter and reading its reply");
+        str("milter_protocol", "6", "the milter protocol version to offer (2, 3, 4 or 6), optionally with no_header_reply");
+        list("milter_connect_macros", "j {daemon_name} {daemon_addr} v _", "macros sent to milters after connect");
+        list("milter_helo_macros", "{tls_version} {cipher} {cipher_bits} {cert_subject} {cert_issuer}",
+                "macros sent to milters after HELO or EHLO");
+        list("milter_mail_macros", "i {auth_type} {auth_authen} {auth_author} {mail_addr} {mail_host} {mail_mailer}",
+                "macros sent to milters after MAIL FROM");
+        list("milter_rcpt_macros", "i {rcpt_addr} {rcpt_host} {rcpt_mailer}", "macros sent to milters after RCPT TO");
+        list("milter_data_macros", "i", "macros sent to milters after DATA");
+        list("milter_end_of_header_macros", "i", "macros sent to milters after the end of the headers");
+        list("milter_end_of_data_macros", "i", "macros sent to milters after the end of the message");
+        list("milter_unknown_command_macros", "", "macros sent to milters after an unknown command");
+        str("milter_macro_daemon_name", "$myhostname", "the {daemon_name} macro value");
+        str("milter_macro_v", "$mail_name $mail_version", "the {v} macro value");
+        list("milter_header_checks", "", "header_checks tables for headers that milters add");
     }
 
     private static void choices(String name, String... allowed) {

@@ -54,6 +54,18 @@ public final class Peers {
         return require("/usr/sbin/postfix-policyd-spf-perl", "postfix-policyd-spf-perl", "postfix-policyd-spf-perl");
     }
 
+    public static String opendkim() {
+        return require("/usr/sbin/opendkim", "opendkim", "opendkim");
+    }
+
+    public static String opendkimGenkey() {
+        return require("/usr/sbin/opendkim-genkey", "opendkim-genkey", "opendkim-tools");
+    }
+
+    public static String rspamd() {
+        return require("/usr/bin/rspamd", "rspamd", "rspamd");
+    }
+
     private static String require(String path, String name, String pkg) {
         if (Files.isExecutable(Path.of(path))) {
             return path;
