@@ -188,8 +188,9 @@ final class Replies {
                 + " working instance of: " + names;
     }
 
-    static String notImplemented(String name) {
-        return "restriction " + name + " is not implemented yet; it is skipped";
+    static String notImplemented(String name, String parameter, String why, String instead) {
+        return "restriction " + name + " in " + parameter + " is not implemented by Bulwark: " + why + ". "
+                + Character.toUpperCase(instead.charAt(0)) + instead.substring(1);
     }
 
     static String implicitTableWithoutDefault(String replyClass, String table) {
