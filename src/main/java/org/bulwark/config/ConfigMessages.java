@@ -66,6 +66,10 @@ final class ConfigMessages {
                 + sentence(instead);
     }
 
+    static String routedAnyway(String instead) {
+        return "mail routed to it is refused at load: " + instead;
+    }
+
     static String badMyhostname(String host) {
         String what = host.isEmpty() ? "myhostname is empty"
                 : "myhostname = " + host + ": not a fully-qualified domain name";

@@ -118,6 +118,21 @@ public final class Vocabulary {
                 - TRANSPORT_TEMPLATE.length())));
     }
 
+    /**
+     * What Bulwark does with a name, in the words of its warning or refusal ({@code NAME is
+     * ignored: ...}, {@code NAME is not implemented by Bulwark: ...}); empty for an implemented one.
+     */
+    public static Optional<String> explain(String name, State state) {
+        return switch (state) {
+            case Ignored ignored -> Optional.of(ConfigMessages.ignored(name, ignored.why()));
+            case Refused refused -> Optional.of(ConfigMessages.notImplemented(name, refused.why(), refused.instead()));
+            case Unrouted unrouted -> Optional.of(ConfigMessages.ignored(name, unrouted.why()) + "; "
+                    + ConfigMessages.routedAnyway(unrouted.instead()));
+            case Implemented implemented -> Optional.empty();
+            case Internal internal -> Optional.empty();
+        };
+    }
+
     /** Every name of a kind, sorted. */
     public static List<Entry> all(Kind kind) {
         return List.copyOf(TABLE.get(kind).values());
