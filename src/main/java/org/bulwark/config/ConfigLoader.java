@@ -59,7 +59,7 @@ public final class ConfigLoader {
             validate(main, e.getKey(), e.getValue().value(), mainFile, e.getValue().line());
         }
         for (ServiceEntry service : services) {
-            Config serviceConfig = main.with(service.overrides());
+            Config serviceConfig = main.with(service);
             for (Map.Entry<String, String> o : service.overrides().entrySet()) {
                 validate(serviceConfig, o.getKey(), o.getValue(), service.file(), service.line());
             }
@@ -197,7 +197,7 @@ public final class ConfigLoader {
             boolean overrides = s.overrides().containsKey("receive_override_options")
                     || s.overrides().containsKey("content_filter");
             if (overrides && (s.command().equals("smtpd") || s.command().equals("pickup"))
-                    && withoutFilter(main.with(s.overrides()))) {
+                    && withoutFilter(main.with(s))) {
                 warnings.add(LogicalLines.where(s.file(), s.line()) + ConfigMessages.addressMappingsAtDelivery());
             }
         }

@@ -43,7 +43,7 @@ final class VocabularyCheck {
             checkParameter(main, e.getKey(), new Where(mainFile, e.getValue()), serviceNames, warnings);
         }
         for (ServiceEntry s : services) {
-            Config config = main.with(s.overrides());
+            Config config = main.with(s);
             Where where = new Where(s.file(), s.line());
             checkHostNames(config, s.overrides().keySet(), where, Map.of(), warnings);
             for (String name : s.overrides().keySet()) {
@@ -146,7 +146,7 @@ final class VocabularyCheck {
         }
         for (ServiceEntry s : services) {
             if (s.overrides().containsKey("content_filter")) {
-                routes.putIfAbsent(transport(main.with(s.overrides()).get("content_filter")),
+                routes.putIfAbsent(transport(main.with(s).get("content_filter")),
                         new Route("content_filter", new Where(s.file(), s.line())));
             }
         }

@@ -127,6 +127,31 @@ class ConfigurationTest {
                         + " relay_recipient_maps for relayed domains) or reject_unknown_sender_domain");
     }
 
+    /** A service's configuration names main.cf for main.cf's lines and master.cf for its -o lines. */
+    @Test
+    void anErrorInAServicesConfigurationNamesTheFileThatHoldsTheLine() throws Exception {
+        Files.writeString(directory.resolve("main.cf"), """
+                myhostname = mail.example.com
+                mydestination = example.com
+                smtpd_client_restrictions = permit_mynetworks, permit_mx_backup
+                """);
+        Files.writeString(directory.resolve("master.cf"), """
+                smtp       inet  n       -       n       -       -       smtpd
+                submission inet  n       -       n       -       -       smtpd
+                  -o smtpd_client_restrictions=permit_sasl_authenticated,reject
+                  -o smtpd_helo_restrictions=reject_plaintext_session
+                """);
+        var loaded = ConfigLoader.load(directory);
+        Config smtp = loaded.main().with(loaded.services().get(0));
+        Config submission = loaded.main().with(loaded.services().get(1));
+
+        assertThatThrownBy(() -> new SmtpdRestrictions(smtp, TestEnvironment.of(smtp, directory), null))
+                .hasMessageStartingWith(directory.resolve("main.cf") + ", line 3: restriction permit_mx_backup");
+        assertThatThrownBy(() -> new SmtpdRestrictions(submission, TestEnvironment.of(submission, directory), null))
+                .hasMessageStartingWith(directory.resolve("master.cf") + ", line 2: restriction"
+                        + " reject_plaintext_session in smtpd_helo_restrictions is not implemented by Bulwark");
+    }
+
     @Test
     void everyRestrictionOfTheVocabularyIsBuiltOrRefused() {
         for (Vocabulary.Entry entry : Vocabulary.all(Vocabulary.Kind.RESTRICTION)) {
