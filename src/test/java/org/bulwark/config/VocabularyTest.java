@@ -59,6 +59,17 @@ class VocabularyTest {
                         + " operating system (Java's SecureRandom); remove the line");
     }
 
+    /** Debian's TLS lines load: the CA directory they name is the one Bulwark's client trusts anyway. */
+    @Test
+    void debiansSmtpTlsCApathWarnsAndAnotherDirectoryIsRefused() throws IOException {
+        assertThat(load("myhostname = mail.example.test\nsmtp_tls_CApath=/etc/ssl/certs\n", null).warnings())
+                .containsExactly(main() + ", line 2: smtp_tls_CApath is ignored: Bulwark's SMTP client verifies server"
+                        + " certificates against smtp_tls_CAfile or, without one, the Java runtime's trusted CAs, which on"
+                        + " Debian are the ones in /etc/ssl/certs; remove the line");
+        assertThatThrownBy(() -> load("myhostname = mail.example.test\nsmtp_tls_CApath = /etc/private-cas\n", null))
+                .hasMessageStartingWith(main() + ", line 2: smtp_tls_CApath is not implemented by Bulwark");
+    }
+
     @Test
     void aLevelBulwarkHasAndAnEmptyMilterListAreNoWarning() throws IOException {
         assertThat(load("smtpd_tls_loglevel = 2\nsmtpd_milters =\nsmtp_sasl_auth_enable = no\n", null).warnings())
