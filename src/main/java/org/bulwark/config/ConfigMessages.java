@@ -50,6 +50,11 @@ final class ConfigMessages {
         return name + " is not implemented by Bulwark: " + why + ". " + sentence(instead);
     }
 
+    static String restrictionNotImplemented(String name, String parameter, String why, String instead) {
+        return "restriction " + name + " in " + parameter + " is not implemented by Bulwark: " + why + ". "
+                + sentence(instead);
+    }
+
     static String commandIgnored(String service, String command, String why) {
         return "service " + service + " runs " + command + ", which is ignored: " + why;
     }

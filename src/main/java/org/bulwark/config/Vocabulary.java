@@ -133,6 +133,11 @@ public final class Vocabulary {
         };
     }
 
+    /** The refusal of a restriction Bulwark does not have, as the configuration's loader words it. */
+    public static String refusal(String restriction, String parameter, Refused refused) {
+        return ConfigMessages.restrictionNotImplemented(restriction, parameter, refused.why(), refused.instead());
+    }
+
     /** Every name of a kind, sorted. */
     public static List<Entry> all(Kind kind) {
         return List.copyOf(TABLE.get(kind).values());

@@ -20,6 +20,11 @@ final class VocabularyCheck {
     /** The main.cf parameters that name the transport (the master.cf service) mail is routed to. */
     private static final List<String> TRANSPORT_PARAMETERS =
             List.of("default_transport", "relay_transport", "local_transport", "virtual_transport", "content_filter");
+    /** The restriction lists of smtpd(8); the names of smtpd_restriction_classes are lists too. */
+    private static final List<String> RESTRICTION_LISTS = List.of("smtpd_client_restrictions",
+            "smtpd_helo_restrictions", "smtpd_sender_restrictions", "smtpd_relay_restrictions",
+            "smtpd_recipient_restrictions", "smtpd_data_restrictions", "smtpd_end_of_data_restrictions",
+            "smtpd_etrn_restrictions");
     /** Transports the queue manager handles itself by name (bounce or defer), whatever master.cf says. */
     private static final Set<String> QMGR_TRANSPORTS = Set.of("error", "retry");
 
@@ -52,6 +57,10 @@ final class VocabularyCheck {
             for (String name : s.overrides().keySet()) {
                 checkParameter(config, name, where, serviceNames, warnings);
             }
+        }
+        checkRestrictions(main, mainLines.keySet(), mainFile, mainLines, null);
+        for (ServiceEntry s : services) {
+            checkRestrictions(main.with(s), s.overrides().keySet(), mainFile, mainLines, s);
         }
         Map<String, Route> routes = routes(main, mainLines, mainFile, services);
         for (ServiceEntry s : services) {
@@ -140,6 +149,45 @@ final class VocabularyCheck {
             throw new ConfigException(where.file(), mainLines.getOrDefault("mydomain", where.line()),
                     ConfigMessages.emptyMydomain());
         }
+    }
+
+    /**
+     * A restriction Bulwark does not have is refused when the configuration loads (smtpd's parser
+     * refuses it too, when the service is built). The line named is the one that holds the word:
+     * an override's, or the main.cf line its {@code $name} brings it from.
+     */
+    private static void checkRestrictions(Config config, Set<String> set, Path mainFile, Map<String, Integer> mainLines,
+            ServiceEntry service) {
+        List<String> lists = new ArrayList<>(RESTRICTION_LISTS);
+        lists.addAll(config.list("smtpd_restriction_classes"));
+        for (String parameter : lists) {
+            if (!set.contains(parameter)) {
+                continue;
+            }
+            for (String word : config.list(parameter)) {
+                Optional<Vocabulary.Entry> entry = Vocabulary.restriction(word);
+                if (entry.isPresent() && entry.get().state() instanceof Vocabulary.Refused refused) {
+                    String message = ConfigMessages.restrictionNotImplemented(word.toLowerCase(Locale.ROOT), parameter,
+                            refused.why(), refused.instead());
+                    if (service != null && words(config.raw(parameter)).contains(word.toLowerCase(Locale.ROOT))) {
+                        throw new ConfigException(service.file(), service.line(), message);
+                    }
+                    throw new ConfigException(mainFile, lineHolding(word, parameter, config, mainLines), message);
+                }
+            }
+        }
+    }
+
+    private static int lineHolding(String word, String parameter, Config config, Map<String, Integer> mainLines) {
+        if (mainLines.containsKey(parameter) && words(config.raw(parameter)).contains(word.toLowerCase(Locale.ROOT))) {
+            return mainLines.get(parameter);
+        }
+        for (Map.Entry<String, Integer> e : mainLines.entrySet()) {
+            if (words(config.raw(e.getKey())).contains(word.toLowerCase(Locale.ROOT))) {
+                return e.getValue();
+            }
+        }
+        return mainLines.getOrDefault(parameter, 0);
     }
 
     /** A transport that mail is routed to, and the line that routes it there. */

@@ -188,9 +188,9 @@ final class Replies {
                 + " working instance of: " + names;
     }
 
-    static String notImplemented(String name, String parameter, String why, String instead) {
-        return "restriction " + name + " in " + parameter + " is not implemented by Bulwark: " + why + ". "
-                + Character.toUpperCase(instead.charAt(0)) + instead.substring(1);
+    /** Worded once, in config, so that the loader and the parser say the same. */
+    static String notImplemented(String name, String parameter, org.bulwark.config.Vocabulary.Refused refused) {
+        return org.bulwark.config.Vocabulary.refusal(name, parameter, refused);
     }
 
     static String implicitTableWithoutDefault(String replyClass, String table) {

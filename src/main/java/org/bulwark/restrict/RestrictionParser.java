@@ -207,7 +207,7 @@ final class RestrictionParser {
     private static void refuseNotImplemented(String name, String parameter) {
         Vocabulary.restriction(name).map(Vocabulary.Entry::state).ifPresent(state -> {
             if (state instanceof Vocabulary.Refused refused) {
-                throw new ConfigException(Replies.notImplemented(name, parameter, refused.why(), refused.instead()));
+                throw new ConfigException(Replies.notImplemented(name, parameter, refused));
             }
         });
     }

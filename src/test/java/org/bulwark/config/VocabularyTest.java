@@ -144,6 +144,35 @@ class VocabularyTest {
                 """, null).warnings()).isEmpty();
     }
 
+    /** Refused when the configuration loads, never skipped at RCPT; the line named is the one holding the word. */
+    @Test
+    void aRestrictionBulwarkDoesNotHaveIsRefusedAtTheLineThatHoldsIt() throws IOException {
+        assertThatThrownBy(() -> load("""
+                myhostname = mail.example.test
+                smtpd_recipient_restrictions = permit_mynetworks,
+                    reject_unauth_destination, reject_unverified_recipient
+                """, null))
+                .hasMessage(main() + ", line 2: restriction reject_unverified_recipient in smtpd_recipient_restrictions"
+                        + " is not implemented by Bulwark: Bulwark has no address verification, so every address would"
+                        + " pass unprobed. Use reject_unlisted_recipient (with relay_recipient_maps for relayed domains)"
+                        + " or reject_unknown_sender_domain");
+        assertThatThrownBy(() -> load("myhostname = mail.example.test\n", """
+                submission inet n       -       n       -       -       smtpd
+                  -o smtpd_helo_restrictions=reject_plaintext_session
+                """))
+                .hasMessageStartingWith(master() + ", line 1: restriction reject_plaintext_session in"
+                        + " smtpd_helo_restrictions is not implemented by Bulwark");
+        assertThatThrownBy(() -> load("""
+                myhostname = mail.example.test
+                mua_sender_restrictions = permit_sasl_authenticated, Permit_MX_Backup
+                """, """
+                submission inet n       -       n       -       -       smtpd
+                  -o smtpd_sender_restrictions=$mua_sender_restrictions
+                """))
+                .hasMessageStartingWith(main() + ", line 2: restriction permit_mx_backup in smtpd_sender_restrictions"
+                        + " is not implemented by Bulwark");
+    }
+
     @Test
     void aRefusedOverrideNamesItsMasterCfLine() throws IOException {
         assertThatThrownBy(() -> load("myhostname = mail.example.test\n", """
