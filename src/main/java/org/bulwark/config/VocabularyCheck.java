@@ -46,14 +46,14 @@ final class VocabularyCheck {
             List<String> warnings) {
         Set<String> serviceNames = new HashSet<>();
         services.forEach(s -> serviceNames.add(s.service()));
-        checkHostNames(main, mainLines.keySet(), new Where(mainFile, 0), mainLines, warnings);
+        checkHostNames(main, mainLines.keySet(), new Where(mainFile, 0), mainLines);
         for (Map.Entry<String, Integer> e : mainLines.entrySet()) {
             checkParameter(main, e.getKey(), new Where(mainFile, e.getValue()), serviceNames, warnings);
         }
         for (ServiceEntry s : services) {
             Config config = main.with(s);
             Where where = new Where(s.file(), s.line());
-            checkHostNames(config, s.overrides().keySet(), where, Map.of(), warnings);
+            checkHostNames(config, s.overrides().keySet(), where, Map.of());
             for (String name : s.overrides().keySet()) {
                 checkParameter(config, name, where, serviceNames, warnings);
             }
@@ -136,8 +136,7 @@ final class VocabularyCheck {
      * myhostname names this system in the banner, HELO, Received: and the log, and mail for it is
      * local: empty or without a dot, local mail would be sent out and the log lose the name.
      */
-    private static void checkHostNames(Config config, Set<String> set, Where where, Map<String, Integer> mainLines,
-            List<String> warnings) {
+    private static void checkHostNames(Config config, Set<String> set, Where where, Map<String, Integer> mainLines) {
         if (set.contains("myhostname")) {
             String host = config.get("myhostname").strip();
             if (host.indexOf('.') <= 0) {
