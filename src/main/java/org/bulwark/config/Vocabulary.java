@@ -134,7 +134,7 @@ public final class Vocabulary {
     }
 
     /** The refusal of a restriction Bulwark does not have, as the configuration's loader words it. */
-    public static String refusal(String restriction, String parameter, Refused refused) {
+    public static String restrictionRefusal(String restriction, String parameter, Refused refused) {
         return ConfigMessages.restrictionNotImplemented(restriction, parameter, refused.why(), refused.instead());
     }
 

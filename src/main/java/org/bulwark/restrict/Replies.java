@@ -190,7 +190,7 @@ final class Replies {
 
     /** Worded once, in config, so that the loader and the parser say the same. */
     static String notImplemented(String name, String parameter, org.bulwark.config.Vocabulary.Refused refused) {
-        return org.bulwark.config.Vocabulary.refusal(name, parameter, refused);
+        return org.bulwark.config.Vocabulary.restrictionRefusal(name, parameter, refused);
     }
 
     static String implicitTableWithoutDefault(String replyClass, String table) {
