@@ -316,6 +316,23 @@ public final class Parameters {
         list("receive_override_options", "", "no_unknown_recipient_checks, no_address_mappings, no_header_body_checks,"
                 + " no_milters (after a content filter)");
 
+        // Read where they act, with these defaults; registered so that postconf shows them and a bad value fails at load.
+        list("allow_mail_to_commands", "alias, forward", "where local delivery may run | commands: alias, forward, include");
+        list("allow_mail_to_files", "alias, forward", "where local delivery may append to /file/name: alias, forward, include");
+        str("default_privs", "nobody", "the user local delivery runs alias commands and files as");
+        list("propagate_unmatched_extensions", "canonical, virtual", "mappings that carry an address extension over to the result");
+        integer("virtual_alias_expansion_limit", "1000", "the most addresses one virtual alias expansion may give");
+        integer("virtual_alias_recursion_limit", "1000", "the deepest nesting of virtual alias expansion");
+        bool("soft_bounce", "no", "turn the SMTP server's refusals into temporary (4xx) ones");
+        bool("show_user_unknown_table_name", "yes", "name the table in \"User unknown in ... table\" replies");
+        integer("multi_recipient_bounce_reject_code", "550", "reply code for reject_multi_recipient_bounce");
+        str("smtpd_null_access_lookup_key", "<>", "the key the null sender <> is looked up as in access tables");
+        bool("smtpd_relay_before_recipient_restrictions", "yes", "evaluate smtpd_relay_restrictions before smtpd_recipient_restrictions");
+        bool("smtpd_forbid_unauth_pipelining", "yes", "disconnect clients that send commands before their turn (Postfix 3.9's default)");
+        integer("smtpd_forbid_bare_newline_reject_code", "550", "reply code when smtpd_forbid_bare_newline refuses a message");
+        integer("smtpd_junk_command_limit", "100", "NOOP, VRFY, ETRN and RSET commands before a client is disconnected");
+        integer("smtpd_recipient_overshoot_limit", "1000", "recipients over smtpd_recipient_limit before the error count rises");
+
         // Bulwark's own parameters.
         extension("dns_servers", LIST, "", "resolvers to query as ip:port; empty means the system's");
         extension("dns_timeout", TIME, "3s", "time to wait for one DNS server's answer to one query");
@@ -356,25 +373,6 @@ public final class Parameters {
         choices("milter_default_action", "accept", "reject", "tempfail", "quarantine");
         choices("receive_override_options", "no_unknown_recipient_checks", "no_address_mappings",
                 "no_header_body_checks", "no_milters");
-
-        // Parameters read by the code before they were registered; defaults from postconf(5).
-        bool("smtpd_forbid_unauth_pipelining", "yes", "disconnect clients that pipeline where RFC 2920 forbids it");
-        integer("smtpd_recipient_overshoot_limit", "1000", "recipients over smtpd_recipient_limit that count as errors");
-        integer("smtpd_junk_command_limit", "100", "NOOP, VRFY, ETRN or RSET commands before each counts as an error");
-        integer("smtpd_forbid_bare_newline_reject_code", "550", "reply code for smtpd_forbid_bare_newline = reject");
-        bool("smtpd_relay_before_recipient_restrictions", "yes",
-                "evaluate smtpd_relay_restrictions before smtpd_recipient_restrictions");
-        str("smtpd_null_access_lookup_key", "<>", "the access table key of the null sender address");
-        integer("multi_recipient_bounce_reject_code", "550", "reply code for reject_multi_recipient_bounce");
-        bool("show_user_unknown_table_name", "yes", "name the recipient table in an unknown-user reply");
-        bool("soft_bounce", "no", "turn hard rejects into temporary ones (4xx), for testing");
-        list("allow_mail_to_commands", "alias, forward", "where local(8) may deliver to a command");
-        list("allow_mail_to_files", "alias, forward", "where local(8) may deliver to a file");
-        str("default_privs", "nobody", "the rights of local(8) deliveries to files and commands for root");
-        list("propagate_unmatched_extensions", "canonical, virtual",
-                "tables whose results get the unmatched address extension");
-        integer("virtual_alias_expansion_limit", "1000", "the most addresses one virtual alias expands to");
-        integer("virtual_alias_recursion_limit", "1000", "the deepest nesting of virtual aliases");
 
         // Delivery to LMTP servers (lmtp(8), e.g. Dovecot), and local(8)'s hand-off to another transport.
         str("mailbox_transport", "", "transport:nexthop that local(8) hands mailbox delivery to, e.g. lmtp:unix:private/dovecot-lmtp");
