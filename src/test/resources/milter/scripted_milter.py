@@ -53,6 +53,8 @@ class Scripted(Milter.Base):
             mask &= ~NR[stage]
         if script.get('leadspc'):
             mask &= ~Milter.P_HDR_LEADSPC
+        if script.get('rcpt_rej'):
+            mask &= ~Milter.P_RCPT_REJ
         return mask
 
     def record(self, stage, *args):

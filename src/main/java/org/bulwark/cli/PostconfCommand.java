@@ -11,6 +11,7 @@ import org.bulwark.config.LoadedConfig;
 import org.bulwark.config.MainCfEditor;
 import org.bulwark.config.Parameter;
 import org.bulwark.config.ServiceEntry;
+import org.bulwark.config.Vocabulary;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -76,7 +77,7 @@ final class PostconfCommand implements Callable<Integer> {
             return 0;
         }
         if (markdown) {
-            out.print(ParameterReference.markdown(org.bulwark.config.Parameters.all()));
+            out.print(ParameterReference.markdown());
             return 0;
         }
         if (edit) {
@@ -102,6 +103,15 @@ final class PostconfCommand implements Callable<Integer> {
         int status = 0;
         for (String name : selected(config)) {
             Optional<Parameter> parameter = org.bulwark.config.Parameters.find(name);
+            Optional<Vocabulary.Entry> vocabulary = Vocabulary.parameter(name);
+            // Said for a name asked for: a Postfix parameter Bulwark ignores or refuses is not "unknown".
+            vocabulary.flatMap(e -> Vocabulary.explain(name, e.state())).filter(text -> !names.isEmpty())
+                    .ifPresent(text -> System.err.println("postconf: warning: " + text));
+            if (parameter.isEmpty() && vocabulary.isPresent() && !config.isSet(name)) {
+                String postfixDefault = Optional.ofNullable(vocabulary.get().postfixDefault()).orElse("");
+                out.println(valuesOnly ? postfixDefault : postfixDefault.isEmpty() ? name + " =" : name + " = " + postfixDefault);
+                continue;
+            }
             if (parameter.isEmpty() && !config.isSet(name)) {
                 System.err.println("postconf: warning: unknown parameter: " + name);
                 status = 1;

@@ -37,6 +37,15 @@ public interface Config {
     Config with(Map<String, String> overrides);
 
     /**
+     * A master.cf service's configuration: its {@code -o} overrides over this one, each located at
+     * the service's line, so that an error names the file that holds the value: master.cf for an
+     * override, main.cf for everything else.
+     */
+    default Config with(ServiceEntry service) {
+        return with(service.overrides());
+    }
+
+    /**
      * Where main.cf sets a parameter, as {@code /etc/postfix/main.cf, line 12}, so that a problem
      * found in its value after loading (an unknown restriction, a missing table) can say where.
      */

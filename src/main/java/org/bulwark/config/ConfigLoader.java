@@ -26,16 +26,6 @@ public final class ConfigLoader {
     /** Names Postfix defines for every process, not in main.cf. */
     private static final Set<String> PROCESS_PARAMETERS = Set.of("process_name", "process_id", "service_name");
 
-    /**
-     * Per-service parameters Postfix derives from a master.cf service name, such as
-     * {@code policy_time_limit} for a service named policy (spawn(8)) or
-     * {@code relay_destination_concurrency_limit}.
-     */
-    private static final List<String> PER_SERVICE_SUFFIXES = List.of(
-            "_time_limit", "_destination_concurrency_limit", "_destination_recipient_limit",
-            "_initial_destination_concurrency", "_destination_rate_delay", "_recipient_limit",
-            "_extra_recipient_limit", "_destination_concurrency_failed_cohort_limit");
-
     private ConfigLoader() {
     }
 
@@ -69,13 +59,15 @@ public final class ConfigLoader {
             validate(main, e.getKey(), e.getValue().value(), mainFile, e.getValue().line());
         }
         for (ServiceEntry service : services) {
-            Config serviceConfig = main.with(service.overrides());
+            Config serviceConfig = main.with(service);
             for (Map.Entry<String, String> o : service.overrides().entrySet()) {
                 validate(serviceConfig, o.getKey(), o.getValue(), service.file(), service.line());
             }
         }
+        Map<String, Integer> mainLines = new LinkedHashMap<>();
+        entries.forEach((name, entry) -> mainLines.put(name, entry.line()));
+        VocabularyCheck.check(main, mainLines, mainFile, services, warnings);
         warnUnused(entries, services, mainFile, warnings);
-        warnIgnored(main, entries, services, mainFile, warnings);
         services.forEach(s -> warnUndefined(entries, s, warnings));
         warnAddressMappings(main, entries, services, mainFile, warnings);
         Entry origin = entries.get("myorigin");
@@ -190,22 +182,6 @@ public final class ConfigLoader {
         }
     }
 
-    /** One warning for each parameter Bulwark recognises but does not act on (see {@link NotImplemented}). */
-    private static void warnIgnored(Config main, Map<String, Entry> entries, List<ServiceEntry> services, Path file,
-            List<String> warnings) {
-        for (Map.Entry<String, Entry> e : entries.entrySet()) {
-            NotImplemented.warning(e.getKey(), main.get(e.getKey()), NotImplemented.Place.MAIN_CF)
-                    .ifPresent(w -> warnings.add(LogicalLines.where(file, e.getValue().line()) + w));
-        }
-        for (ServiceEntry s : services) {
-            Config serviceConfig = main.with(s.overrides());
-            for (String name : s.overrides().keySet()) {
-                NotImplemented.warning(name, serviceConfig.get(name), NotImplemented.Place.MASTER_CF)
-                        .ifPresent(w -> warnings.add(LogicalLines.where(s.file(), s.line()) + w));
-            }
-        }
-    }
-
     /**
      * Postfix's stock submission entry says {@code -o smtpd_client_restrictions=$mua_client_restrictions}
      * and leaves mua_client_restrictions to main.cf; unset, it expands to nothing, so say so, as
@@ -218,7 +194,8 @@ public final class ConfigLoader {
             while (m.find()) {
                 String name = m.group(1) != null ? m.group(1) : m.group(2) != null ? m.group(2) : m.group(3);
                 if (!entries.containsKey(name) && !service.overrides().containsKey(name)
-                        && Parameters.find(name).isEmpty() && !PROCESS_PARAMETERS.contains(name)
+                        && Parameters.find(name).isEmpty() && Vocabulary.parameter(name).isEmpty()
+                        && !PROCESS_PARAMETERS.contains(name)
                         && reported.add(name)) {
                     warnings.add(LogicalLines.where(service.file(), service.line()) + ConfigMessages.undefined(name));
                 }
@@ -242,7 +219,7 @@ public final class ConfigLoader {
             boolean overrides = s.overrides().containsKey("receive_override_options")
                     || s.overrides().containsKey("content_filter");
             if (overrides && (s.command().equals("smtpd") || s.command().equals("pickup"))
-                    && withoutFilter(main.with(s.overrides()))) {
+                    && withoutFilter(main.with(s))) {
                 warnings.add(LogicalLines.where(s.file(), s.line()) + ConfigMessages.addressMappingsAtDelivery());
             }
         }
@@ -276,8 +253,8 @@ public final class ConfigLoader {
     }
 
     private static boolean unused(String name, Set<String> referenced, Set<String> serviceNames) {
-        return Parameters.find(name).isEmpty() && !NotImplemented.known(name) && !referenced.contains(name)
-                && !perService(name, serviceNames);
+        return Parameters.find(name).isEmpty() && VocabularyCheck.parameterEntry(name, serviceNames).isEmpty()
+                && !referenced.contains(name);
     }
 
     /**
@@ -297,14 +274,5 @@ public final class ConfigLoader {
         while (m.find()) {
             into.add(m.group(1));
         }
-    }
-
-    private static boolean perService(String name, Set<String> serviceNames) {
-        for (String suffix : PER_SERVICE_SUFFIXES) {
-            if (name.endsWith(suffix) && serviceNames.contains(name.substring(0, name.length() - suffix.length()))) {
-                return true;
-            }
-        }
-        return false;
     }
 }

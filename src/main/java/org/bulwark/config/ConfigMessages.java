@@ -40,6 +40,58 @@ final class ConfigMessages {
                 + " content_filter they are mapped once, after the filtered mail comes back";
     }
 
+    /** A line Bulwark does not act on and that loses nothing: why. */
+    static String ignored(String name, String why) {
+        return name + " is ignored: " + why;
+    }
+
+    /** A line that would change what mail is accepted, filtered or where it goes: refused. */
+    static String notImplemented(String name, String why, String instead) {
+        return name + " is not implemented by Bulwark: " + why + ". " + sentence(instead);
+    }
+
+    static String restrictionNotImplemented(String name, String parameter, String why, String instead) {
+        return "restriction " + name + " in " + parameter + " is not implemented by Bulwark: " + why + ". "
+                + sentence(instead);
+    }
+
+    static String commandIgnored(String service, String command, String why) {
+        return "service " + service + " runs " + command + ", which is ignored: " + why;
+    }
+
+    static String commandNotImplemented(String service, String command, String why, String instead) {
+        return "service " + service + " runs " + command + ", which is not implemented by Bulwark: " + why + ". "
+                + sentence(instead);
+    }
+
+    static String routedToMissingAgent(String parameter, ServiceEntry service, String instead) {
+        return parameter + " routes mail to " + service.service() + ", whose master.cf service ("
+                + service.file() + ", line " + service.line() + ") runs "
+                + service.command() + ", which is not implemented by Bulwark: this mail would stay in the queue. "
+                + sentence(instead);
+    }
+
+    static String routedAnyway(String instead) {
+        return "mail routed to it is refused at load: " + instead;
+    }
+
+    static String badMyhostname(String host) {
+        String what = host.isEmpty() ? "myhostname is empty"
+                : "myhostname = " + host + ": not a fully-qualified domain name";
+        return what + "; it names this system in the SMTP greeting, HELO, Received: headers and the log, and mail"
+                + " to it is local. Set it to the host's name in DNS, e.g. myhostname = mail.example.org,"
+                + " or remove the line to use this host's name";
+    }
+
+    static String emptyMydomain() {
+        return "mydomain is empty; it completes localhost.$mydomain in mydestination and myorigin's default."
+                + " Set it, e.g. mydomain = example.org, or remove the line to use myhostname minus its first label";
+    }
+
+    private static String sentence(String text) {
+        return text.isEmpty() ? text : Character.toUpperCase(text.charAt(0)) + text.substring(1);
+    }
+
     static String unused(String name, String value) {
         return "unused parameter: " + name + "=" + value;
     }

@@ -97,6 +97,15 @@ final class MainCf implements Config {
     }
 
     @Override
+    public Config with(ServiceEntry service) {
+        Map<String, String> merged = new HashMap<>(values);
+        merged.putAll(service.overrides());
+        Map<String, String> where = new HashMap<>(locations);
+        service.overrides().keySet().forEach(name -> where.put(name, service.file() + ", line " + service.line()));
+        return new MainCf(merged, directory, where);
+    }
+
+    @Override
     public Path configDirectory() {
         return directory;
     }

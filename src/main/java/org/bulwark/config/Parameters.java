@@ -316,6 +316,23 @@ public final class Parameters {
         list("receive_override_options", "", "no_unknown_recipient_checks, no_address_mappings, no_header_body_checks,"
                 + " no_milters (after a content filter)");
 
+        // Read where they act, with these defaults; registered so that postconf shows them and a bad value fails at load.
+        list("allow_mail_to_commands", "alias, forward", "where local delivery may run | commands: alias, forward, include");
+        list("allow_mail_to_files", "alias, forward", "where local delivery may append to /file/name: alias, forward, include");
+        str("default_privs", "nobody", "the user local delivery runs alias commands and files as");
+        list("propagate_unmatched_extensions", "canonical, virtual", "mappings that carry an address extension over to the result");
+        integer("virtual_alias_expansion_limit", "1000", "the most addresses one virtual alias expansion may give");
+        integer("virtual_alias_recursion_limit", "1000", "the deepest nesting of virtual alias expansion");
+        bool("soft_bounce", "no", "turn the SMTP server's refusals into temporary (4xx) ones");
+        bool("show_user_unknown_table_name", "yes", "name the table in \"User unknown in ... table\" replies");
+        integer("multi_recipient_bounce_reject_code", "550", "reply code for reject_multi_recipient_bounce");
+        str("smtpd_null_access_lookup_key", "<>", "the key the null sender <> is looked up as in access tables");
+        bool("smtpd_relay_before_recipient_restrictions", "yes", "evaluate smtpd_relay_restrictions before smtpd_recipient_restrictions");
+        bool("smtpd_forbid_unauth_pipelining", "yes", "disconnect clients that send commands before their turn (Postfix 3.9's default)");
+        integer("smtpd_forbid_bare_newline_reject_code", "550", "reply code when smtpd_forbid_bare_newline refuses a message");
+        integer("smtpd_junk_command_limit", "100", "NOOP, VRFY, ETRN and RSET commands before a client is disconnected");
+        integer("smtpd_recipient_overshoot_limit", "1000", "recipients over smtpd_recipient_limit before the error count rises");
+
         // Bulwark's own parameters.
         extension("dns_servers", LIST, "", "resolvers to query as ip:port; empty means the system's");
         extension("dns_timeout", TIME, "3s", "time to wait for one DNS server's answer to one query");
@@ -357,44 +374,6 @@ public final class Parameters {
         choices("receive_override_options", "no_unknown_recipient_checks", "no_address_mappings",
                 "no_header_body_checks", "no_milters");
 
-        // The milter client (MILTER_README): time limits, protocol version and the macros of each stage.
-        time("milter_connect_timeout", "30s", 's', "time limit for connecting to a milter and negotiating with it");
-        time("milter_command_timeout", "30s", 's', "time limit for sending an SMTP command to a milter and reading its reply");
-        time("milter_content_timeout", "300s", 's', "time limit for sending message content to a milter and reading its reply");
-        str("milter_protocol", "6", "the milter protocol version to offer (2, 3, 4 or 6), optionally with no_header_reply");
-        list("milter_connect_macros", "j {daemon_name} {daemon_addr} v _", "macros sent to milters after connect");
-        list("milter_helo_macros", "{tls_version} {cipher} {cipher_bits} {cert_subject} {cert_issuer}",
-                "macros sent to milters after HELO or EHLO");
-        list("milter_mail_macros", "i {auth_type} {auth_authen} {auth_author} {mail_addr} {mail_host} {mail_mailer}",
-                "macros sent to milters after MAIL FROM");
-        list("milter_rcpt_macros", "i {rcpt_addr} {rcpt_host} {rcpt_mailer}", "macros sent to milters after RCPT TO");
-        list("milter_data_macros", "i", "macros sent to milters after DATA");
-        list("milter_end_of_header_macros", "i", "macros sent to milters after the end of the headers");
-        list("milter_end_of_data_macros", "i", "macros sent to milters after the end of the message");
-        list("milter_unknown_command_macros", "", "macros sent to milters after an unknown command");
-        str("milter_macro_daemon_name", "$myhostname", "the {daemon_name} macro value");
-        str("milter_macro_v", "$mail_name $mail_version", "the {v} macro value");
-        list("milter_header_checks", "", "header_checks tables for headers that milters add");
-
-        // Parameters read by the code before they were registered; defaults from postconf(5).
-        bool("smtpd_forbid_unauth_pipelining", "yes", "disconnect clients that pipeline where RFC 2920 forbids it");
-        integer("smtpd_recipient_overshoot_limit", "1000", "recipients over smtpd_recipient_limit that count as errors");
-        integer("smtpd_junk_command_limit", "100", "NOOP, VRFY, ETRN or RSET commands before each counts as an error");
-        integer("smtpd_forbid_bare_newline_reject_code", "550", "reply code for smtpd_forbid_bare_newline = reject");
-        bool("smtpd_relay_before_recipient_restrictions", "yes",
-                "evaluate smtpd_relay_restrictions before smtpd_recipient_restrictions");
-        str("smtpd_null_access_lookup_key", "<>", "the access table key of the null sender address");
-        integer("multi_recipient_bounce_reject_code", "550", "reply code for reject_multi_recipient_bounce");
-        bool("show_user_unknown_table_name", "yes", "name the recipient table in an unknown-user reply");
-        bool("soft_bounce", "no", "turn hard rejects into temporary ones (4xx), for testing");
-        list("allow_mail_to_commands", "alias, forward", "where local(8) may deliver to a command");
-        list("allow_mail_to_files", "alias, forward", "where local(8) may deliver to a file");
-        str("default_privs", "nobody", "the rights of local(8) deliveries to files and commands for root");
-        list("propagate_unmatched_extensions", "canonical, virtual",
-                "tables whose results get the unmatched address extension");
-        integer("virtual_alias_expansion_limit", "1000", "the most addresses one virtual alias expands to");
-        integer("virtual_alias_recursion_limit", "1000", "the deepest nesting of virtual aliases");
-
         // Delivery to LMTP servers (lmtp(8), e.g. Dovecot), and local(8)'s hand-off to another transport.
         str("mailbox_transport", "", "transport:nexthop that local(8) hands mailbox delivery to, e.g. lmtp:unix:private/dovecot-lmtp");
         str("lmtp_tcp_port", "24", "the port the LMTP client connects to when the nexthop names none");
@@ -431,6 +410,25 @@ public final class Parameters {
                 "verify", "secure");
         choices("lmtp_dns_support_level", "", "disabled", "enabled", "dnssec");
         choices("lmtp_tls_fingerprint_digest", "md5", "sha1", "sha224", "sha256", "sha384", "sha512");
+
+        // The milter client (MILTER_README): time limits, protocol version and the macros of each stage.
+        time("milter_connect_timeout", "30s", 's', "time limit for connecting to a milter and negotiating with it");
+        time("milter_command_timeout", "30s", 's', "time limit for sending an SMTP command to a milter and reading its reply");
+        time("milter_content_timeout", "300s", 's', "time limit for sending message content to a milter and reading its reply");
+        str("milter_protocol", "6", "the milter protocol version to offer (2, 3, 4 or 6), optionally with no_header_reply");
+        list("milter_connect_macros", "j {daemon_name} {daemon_addr} v _", "macros sent to milters after connect");
+        list("milter_helo_macros", "{tls_version} {cipher} {cipher_bits} {cert_subject} {cert_issuer}",
+                "macros sent to milters after HELO or EHLO");
+        list("milter_mail_macros", "i {auth_type} {auth_authen} {auth_author} {mail_addr} {mail_host} {mail_mailer}",
+                "macros sent to milters after MAIL FROM");
+        list("milter_rcpt_macros", "i {rcpt_addr} {rcpt_host} {rcpt_mailer}", "macros sent to milters after RCPT TO");
+        list("milter_data_macros", "i", "macros sent to milters after DATA");
+        list("milter_end_of_header_macros", "i", "macros sent to milters after the end of the headers");
+        list("milter_end_of_data_macros", "i", "macros sent to milters after the end of the message");
+        list("milter_unknown_command_macros", "", "macros sent to milters after an unknown command");
+        str("milter_macro_daemon_name", "$myhostname", "the {daemon_name} macro value");
+        str("milter_macro_v", "$mail_name $mail_version", "the {v} macro value");
+        list("milter_header_checks", "", "header_checks tables for headers that milters add");
     }
 
     private static void choices(String name, String... allowed) {

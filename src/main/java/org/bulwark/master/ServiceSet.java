@@ -60,11 +60,11 @@ final class ServiceSet {
         List<ServiceEntry> smtpdServices = new ArrayList<>();
         try {
             for (ServiceEntry service : loaded.services()) {
-                Config config = main.with(service.overrides());
+                Config config = main.with(service);
                 switch (service.command()) {
                     case "smtpd" -> {
                         if (!service.type().equals("inet")) {
-                            continue; // a unix-socket smtpd is a post-filter reinjection service: not built yet
+                            continue; // refused at load (config.Vocabulary): a unix-socket smtpd is not built
                         }
                         smtpdServices.add(service);
                     }
@@ -96,23 +96,24 @@ final class ServiceSet {
                         }
                     }
                     default -> {
-                        // bounce, defer, trace, error and retry run inside qmgr
+                        // The loader (config.Vocabulary) lets through only what runs in-process (bounce, defer,
+                        // trace, error and retry inside qmgr) or what no mail is routed to
                     }
                 }
             }
             checkContentFilter(main, null, agents);
             for (ServiceEntry service : loaded.services()) {
                 if (service.command().equals("smtpd") || service.command().equals("pickup")) {
-                    checkContentFilter(main.with(service.overrides()), service, agents);
+                    checkContentFilter(main.with(service), service, agents);
                 }
             }
             queueManager = qmgrService == null ? null
-                    : new QueueManager(main.with(qmgrService.overrides()), queue, agents, log,
+                    : new QueueManager(main.with(qmgrService), queue, agents, log,
                             QueueManager.Collaborators.of(new AddressResolver(main), cleanup));
             pickup = pickupService == null ? null
-                    : new Pickup(main.with(pickupService.overrides()), queue, cleanup, log);
+                    : new Pickup(main.with(pickupService), queue, cleanup, log);
             for (ServiceEntry service : smtpdServices) {
-                Config config = main.with(service.overrides());
+                Config config = main.with(service);
                 MailLog serviceLog = log.named(config.get("syslog_name")); // -o syslog_name=postfix/submission
                 Anvil anvil = Anvil.from(config, counters, service.service(), serviceLog.program("smtpd"));
                 SmtpdRestrictions restrictions = new SmtpdRestrictions(config, dns, serviceLog.program("smtpd"));

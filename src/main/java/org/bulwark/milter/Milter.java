@@ -11,7 +11,6 @@ import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -203,6 +202,11 @@ final class Milter {
                 spec.commandTimeout(), null, f -> argv.forEach(f::putString));
     }
 
+    /** Whether the milter asked to see recipients that smtpd rejected (SMFIP_RCPT_REJ). */
+    boolean wantsRejectedRecipients() {
+        return (events & MilterProtocol.P_RCPT_REJ) != 0;
+    }
+
     MilterReply data(MacroValues values) {
         return event(MilterProtocol.DATA, MilterProtocol.P_NODATA, MilterProtocol.P_NR_DATA, macros.data(), values,
                 spec.commandTimeout(), null, f -> { });
@@ -223,7 +227,10 @@ final class Milter {
         }
         Duration timeout = spec.contentTimeout();
         boolean leadingSpace = (events & MilterProtocol.P_HDR_LEADSPC) != 0;
-        for (MessageContent.Header h : content.headers()) {
+        // A milter that declined headers is not even sent their macros, once per header.
+        List<MessageContent.Header> headers = ((events | noProtocolMask) & MilterProtocol.P_NOHDRS) != 0
+                ? List.of() : content.headers();
+        for (MessageContent.Header h : headers) {
             String value = h.value();
             if (!leadingSpace && value.startsWith(" ")) {
                 value = value.substring(1);
@@ -435,12 +442,12 @@ final class Milter {
                     case MilterProtocol.R_SHUTDOWN -> {
                         noData(reply);
                         state = State.REJECT_CONNECTION;
-                        stickyReply = MilterReply.refusal(parseReply(MilterTexts.SHUTDOWN));
+                        stickyReply = MilterReply.refusal(ReplyText.parse(MilterTexts.SHUTDOWN));
                         return stickyReply;
                     }
                     case MilterProtocol.R_REPLYCODE -> {
                         String text = in.getRestAsString();
-                        SmtpReply parsed = parseCustom(text);
+                        SmtpReply parsed = ReplyText.parseCustom(text);
                         if (parsed == null) {
                             log.warning(MilterTexts.warning(name(), MilterTexts.malformedReply(text)));
                             return confError();
@@ -483,7 +490,7 @@ final class Milter {
     }
 
     private MilterReply refuse(boolean connectStage, String reply) {
-        return refuse(connectStage, parseReply(reply));
+        return refuse(connectStage, ReplyText.parse(reply));
     }
 
     private MilterReply refuse(boolean connectStage, SmtpReply reply) {
@@ -512,13 +519,7 @@ final class Milter {
         log.warning(MilterTexts.warning(name(), reason));
         closeSocket();
         state = State.ERROR;
-        stickyReply = switch (spec.defaultAction()) {
-            case ACCEPT -> null;
-            case REJECT -> MilterReply.refusal(parseReply(MilterTexts.DEFAULT_REJECT));
-            case TEMPFAIL -> MilterReply.refusal(parseReply(MilterTexts.DEFAULT_TEMPFAIL));
-            case SHUTDOWN -> MilterReply.refusal(parseReply(MilterTexts.DEFAULT_SHUTDOWN));
-            case QUARANTINE -> new MilterReply.Quarantine(MilterTexts.DEFAULT_QUARANTINE);
-        };
+        stickyReply = spec.defaultAction().afterCommunicationError();
         return sticky();
     }
 
@@ -526,12 +527,7 @@ final class Milter {
     private MilterReply confError() {
         closeSocket();
         state = State.ERROR;
-        stickyReply = switch (spec.defaultAction()) {
-            case ACCEPT -> null;
-            case SHUTDOWN -> MilterReply.refusal(parseReply(MilterTexts.CONF_SHUTDOWN));
-            case QUARANTINE -> new MilterReply.Quarantine(MilterTexts.DEFAULT_QUARANTINE);
-            case REJECT, TEMPFAIL -> MilterReply.refusal(parseReply(MilterTexts.CONF_TEMPFAIL));
-        };
+        stickyReply = spec.defaultAction().afterConfigurationError();
         return sticky();
     }
 
@@ -568,79 +564,5 @@ final class Milter {
                 // The blocked read or write fails now, which is what the deadline is for.
             }
         }
-    }
-
-    /** "550 5.7.1 text" (one line) into a reply. */
-    static SmtpReply parseReply(String text) {
-        return parseCustom(text);
-    }
-
-    /**
-     * A milter's SMFIR_REPLYCODE text, possibly multi-line ("550-5.7.1 a\r\n550 5.7.1 b"), or null
-     * when malformed (Postfix's test: 4xx or 5xx, then space or hyphen, an enhanced code's class
-     * matching). Sendmail treats the text as a format, so a milter doubles its '%': undone here.
-     */
-    static SmtpReply parseCustom(String text) {
-        String[] lines = text.split("\r?\n");
-        List<String> out = new ArrayList<>();
-        int code = -1;
-        String enhanced = null;
-        for (int i = 0; i < lines.length; i++) {
-            String line = lines[i];
-            if (line.isEmpty() && i == lines.length - 1 && i > 0) {
-                break;
-            }
-            if (line.length() < 4 || (line.charAt(0) != '4' && line.charAt(0) != '5')
-                    || !Character.isDigit(line.charAt(1)) || !Character.isDigit(line.charAt(2))
-                    || (line.charAt(3) != ' ' && line.charAt(3) != '-')) {
-                return null;
-            }
-            int c = Integer.parseInt(line.substring(0, 3));
-            if (code >= 0 && c != code) {
-                return null;
-            }
-            code = c;
-            String rest = line.substring(4);
-            if (!rest.isEmpty() && Character.isDigit(rest.charAt(0))) {
-                if (rest.charAt(0) != line.charAt(0)) {
-                    return null;
-                }
-                int sp = rest.indexOf(' ');
-                String e = sp < 0 ? rest : rest.substring(0, sp);
-                if (!e.matches("[45]\\.\\d{1,3}\\.\\d{1,3}")) {
-                    return null;
-                }
-                enhanced = enhanced == null ? e : enhanced;
-                rest = sp < 0 ? "" : rest.substring(sp + 1);
-            }
-            out.add(unpercent(rest));
-        }
-        if (code < 0 || out.isEmpty()) {
-            return null;
-        }
-        return new SmtpReply(code, enhanced, out);
-    }
-
-    private static String unpercent(String s) {
-        if (s.indexOf('%') < 0) {
-            return s;
-        }
-        StringBuilder b = new StringBuilder(s.length());
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '%') {
-                if (i + 1 < s.length() && s.charAt(i + 1) == '%') {
-                    b.append('%');
-                    i++;
-                }
-                continue;
-            }
-            b.append(c);
-        }
-        return b.toString();
-    }
-
-    static String utf8(byte[] b, int off, int n) {
-        return new String(b, off, n, StandardCharsets.UTF_8);
     }
 }

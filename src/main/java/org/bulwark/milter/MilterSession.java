@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
+import org.bulwark.mail.SmtpReply;
 
 /**
  * The milters of one SMTP session (or one locally posted message), in order, with Postfix's
@@ -81,6 +82,30 @@ public final class MilterSession implements AutoCloseable {
             values.recipient = recipient;
             List<String> argv = argv(recipient.address(), esmtpArgs);
             return each(m -> m.rcpt(argv, values));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * A recipient smtpd itself rejected, for the milters that asked to see those (SMFIP_RCPT_REJ),
+     * with Sendmail's error-mailer macros as Postfix sends them: {@code {rcpt_mailer}} "error",
+     * {@code {rcpt_host}} the enhanced status code, {@code {rcpt_addr}} the reply text. Their
+     * answers change nothing: the recipient is already refused.
+     */
+    public void rejectedRcpt(String recipient, List<String> esmtpArgs, SmtpReply refusal) {
+        lock.lock();
+        try {
+            String text = refusal.lines().get(0);
+            int space = text.indexOf(' ');
+            values.recipient = new MilterFacts.Address(space < 0 ? text : text.substring(space + 1),
+                    refusal.enhanced() == null ? "" : refusal.enhanced(), "error");
+            List<String> argv = argv(recipient, esmtpArgs);
+            for (Milter m : milters) {
+                if (m.wantsRejectedRecipients()) {
+                    m.rcpt(argv, values);
+                }
+            }
         } finally {
             lock.unlock();
         }

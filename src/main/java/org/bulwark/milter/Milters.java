@@ -38,7 +38,8 @@ public final class Milters {
     public static Milters fromConfig(Config config, String parameter) {
         List<MilterSpec> specs = MilterSpec.fromConfig(config, parameter);
         return new Milters(specs, MacroLists.fromConfig(config), config.get("myhostname"),
-                config.get("milter_macro_daemon_name"), config.get("milter_macro_v"),
+                // $mail_version is not a parameter of ours, so the default {v} would end in a space.
+                config.get("milter_macro_daemon_name"), config.get("milter_macro_v").strip(),
                 Path.of(System.getProperty("java.io.tmpdir")));
     }
 

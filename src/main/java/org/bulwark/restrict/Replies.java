@@ -188,8 +188,9 @@ final class Replies {
                 + " working instance of: " + names;
     }
 
-    static String notImplemented(String name) {
-        return "restriction " + name + " is not implemented yet; it is skipped";
+    /** Worded once, in config, so that the loader and the parser say the same. */
+    static String notImplemented(String name, String parameter, org.bulwark.config.Vocabulary.Refused refused) {
+        return org.bulwark.config.Vocabulary.restrictionRefusal(name, parameter, refused);
     }
 
     static String implicitTableWithoutDefault(String replyClass, String table) {

@@ -329,11 +329,4 @@ sealed interface Restriction {
             return "check_ccert_access";
         }
     }
-
-    /** A restriction Postfix has that this server does not do yet: always DUNNO. */
-    record NotImplemented(String name) implements Restriction {
-        public Decision evaluate(Evaluation e, Subject subject, AccessKind defaultAccess) {
-            return Decision.DUNNO;
-        }
-    }
 }

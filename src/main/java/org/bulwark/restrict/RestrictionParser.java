@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.bulwark.config.ConfigException;
+import org.bulwark.config.Vocabulary;
 import org.bulwark.table.LookupTable;
 
 /**
@@ -47,14 +48,6 @@ final class RestrictionParser {
             "permit_dnswl_client", Map.entry(DnsLists.Target.CLIENT_ADDRESS, true),
             "permit_rhswl_client", Map.entry(DnsLists.Target.CLIENT_NAME, true));
 
-    /** Postfix restrictions with an argument that are not yet built. */
-    private static final Set<String> LATER_WITH_ARGUMENT = Set.of("check_sasl_access", "sleep");
-
-    private static final Set<String> LATER = Set.of(
-            "reject_unknown_address", "reject_unverified_sender", "reject_unverified_recipient", "permit_mx_backup",
-            "reject_maps_rbl", "reject_plaintext_session", "permit_inet_interfaces", "permit_naked_ip_address",
-            "check_relay_domains");
-
     private static Map<String, ServerCheck> serverAccess() {
         Map<String, ServerCheck> out = new HashMap<>();
         for (ServerAccess.Target target : ServerAccess.Target.values()) {
@@ -72,7 +65,6 @@ final class RestrictionParser {
     private final Set<String> classNames;
     private final Consumer<String> warnings;
     private final Map<String, LookupTable> opened = new HashMap<>();
-    private final Set<String> warned = new java.util.HashSet<>();
 
     RestrictionParser(Function<String, LookupTable> tables, Set<String> classNames, Consumer<String> warnings) {
         this.tables = tables;
@@ -97,6 +89,7 @@ final class RestrictionParser {
             String token = tokens.get(i);
             String name = token.toLowerCase(Locale.ROOT);
             String argument = i + 1 < tokens.size() ? tokens.get(i + 1) : null;
+            refuseNotImplemented(name, parameter);
             AccessKind access = ACCESS.get(name);
             if (access != null) {
                 if (argument == null || argument.indexOf(':') < 0) {
@@ -104,7 +97,10 @@ final class RestrictionParser {
                 }
                 out.add(new Restriction.CheckAccess(access, open(argument)));
                 i++;
-            } else if (name.equals("check_policy_service") && policies != null && argument != null) {
+            } else if (name.equals("check_policy_service")) {
+                if (argument == null) {
+                    throw new ConfigException(Replies.needsArgument(name, parameter));
+                }
                 out.add(policies.apply(argument));
                 i++;
             } else if (SERVER_ACCESS.containsKey(name)) {
@@ -129,14 +125,6 @@ final class RestrictionParser {
                 var parsed = ClientCertificateChecks.Argument.parse(argument, parameter);
                 out.add(new Restriction.CheckCcertAccess(open(parsed.table()), parsed.order()));
                 i++;
-            } else if (LATER_WITH_ARGUMENT.contains(name) || name.equals("check_policy_service")) {
-                if (argument == null) {
-                    throw new ConfigException(Replies.needsArgument(name, parameter));
-                }
-                out.add(notImplemented(name));
-                i++;
-            } else if (LATER.contains(name)) {
-                out.add(notImplemented(name));
             } else {
                 Restriction simple = simple(name);
                 if (simple != null) {
@@ -214,11 +202,16 @@ final class RestrictionParser {
                 || SERVER_ACCESS.containsKey(lower) || classNames.contains(word);
     }
 
-    private Restriction notImplemented(String name) {
-        if (warned.add(name)) {
-            warnings.accept(Replies.notImplemented(name));
-        }
-        return new Restriction.NotImplemented(name);
+    /**
+     * A restriction Postfix has and Bulwark does not is refused when the configuration loads,
+     * never skipped when mail arrives: skipping a check changes what mail is accepted.
+     */
+    private static void refuseNotImplemented(String name, String parameter) {
+        Vocabulary.restriction(name).map(Vocabulary.Entry::state).ifPresent(state -> {
+            if (state instanceof Vocabulary.Refused refused) {
+                throw new ConfigException(Replies.notImplemented(name, parameter, refused));
+            }
+        });
     }
 
     private LookupTable open(String spec) {

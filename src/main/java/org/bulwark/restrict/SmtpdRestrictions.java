@@ -115,7 +115,7 @@ public final class SmtpdRestrictions implements AutoCloseable {
         policies.close();
     }
 
-    /** Warnings from reading the configuration, e.g. restrictions recognised but not built yet. */
+    /** Warnings from reading the configuration (a restriction Bulwark lacks is refused, not warned about). */
     public List<String> warnings() {
         return List.copyOf(warnings);
     }

@@ -103,6 +103,17 @@ class PostconfCommandTest {
     }
 
     @Test
+    void aPostfixParameterBulwarkRefusesSaysSoWithWhatToUseInstead() {
+        assertThat(run("smtp_sasl_auth_enable", "biff")).isZero();
+
+        assertThat(stdout()).isEqualTo("smtp_sasl_auth_enable = no\nbiff = yes\n");
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .contains("postconf: warning: smtp_sasl_auth_enable is not implemented by Bulwark: Bulwark's SMTP client"
+                        + " does not log in (SMTP AUTH)")
+                .contains("postconf: warning: biff is ignored: Bulwark never notifies a biff service");
+    }
+
+    @Test
     void dashDMarksBulwarkExtensions() {
         run("-d", "dns_servers");
 

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The README's "Coming from Postfix" table names every parameter the guides set (their main.cf
  * lines, their master.cf {@code -o} options), and for each one Bulwark warns about, the warning's
- * own text.
+ * own text (from the vocabulary, so the two cannot drift apart).
  */
 class ComingFromPostfixTest {
 
@@ -38,14 +38,14 @@ class ComingFromPostfixTest {
     }
 
     /** Every parameter name the guides set, and where: main.cf lines and master.cf -o options. */
-    private static Map<String, NotImplemented.Place> guideParameters() throws IOException {
-        Map<String, NotImplemented.Place> names = new LinkedHashMap<>();
+    private static Map<String, String> guideParameters() throws IOException {
+        Map<String, String> names = new LinkedHashMap<>();
         List<Path> masterFiles = new java.util.ArrayList<>(List.of(resource("/guides/submission-options.cf")));
         for (String guide : GUIDES) {
             Path dir = resource("/config/seeds/" + guide);
             Matcher m = MAIN_CF_NAME.matcher(Files.readString(dir.resolve("main.cf")));
             while (m.find()) {
-                names.putIfAbsent(m.group(1), NotImplemented.Place.MAIN_CF);
+                names.putIfAbsent(m.group(1), "main.cf");
             }
             if (Files.exists(dir.resolve("master.cf"))) {
                 masterFiles.add(dir.resolve("master.cf"));
@@ -54,7 +54,7 @@ class ComingFromPostfixTest {
         for (Path file : masterFiles) {
             Matcher m = OPTION.matcher(Files.readString(file));
             while (m.find()) {
-                names.putIfAbsent(m.group(1), NotImplemented.Place.MASTER_CF);
+                names.putIfAbsent(m.group(1), "master.cf");
             }
         }
         return names;
@@ -77,7 +77,7 @@ class ComingFromPostfixTest {
 
     @Test
     void everyParameterTheGuidesSetIsInTheTable() throws IOException {
-        Map<String, NotImplemented.Place> guide = guideParameters();
+        Map<String, String> guide = guideParameters();
 
         assertThat(guide).as("parameters found in the guides' lines").hasSizeGreaterThan(40)
                 .containsKeys("myorigin", "policy_time_limit", "tls_random_source", "milter_macro_daemon_name");
@@ -87,10 +87,10 @@ class ComingFromPostfixTest {
     @Test
     void everyParameterBulwarkWarnsAboutShowsTheWarningsText() throws IOException {
         Map<String, String> table = readmeTable();
-        for (NotImplemented.Entry entry : NotImplemented.all()) {
-            if (table.containsKey(entry.name())) {
+        for (Vocabulary.Entry entry : Vocabulary.all(Vocabulary.Kind.PARAMETER)) {
+            if (table.containsKey(entry.name()) && entry.state() instanceof Vocabulary.Ignored ignored) {
                 assertThat(table.get(entry.name())).as(entry.name())
-                        .contains("`" + entry.name() + " is ignored: " + entry.instead() + "`");
+                        .contains("`" + ConfigMessages.ignored(entry.name(), ignored.why()) + "`");
             }
         }
     }
@@ -98,8 +98,9 @@ class ComingFromPostfixTest {
     @Test
     void theTableSaysWarningExactlyForTheParametersThatWarn() throws IOException {
         Map<String, String> table = readmeTable();
-        for (Map.Entry<String, NotImplemented.Place> p : guideParameters().entrySet()) {
-            boolean warns = NotImplemented.known(p.getKey());
+        for (Map.Entry<String, String> p : guideParameters().entrySet()) {
+            boolean warns = Vocabulary.parameter(p.getKey()).map(e -> e.state() instanceof Vocabulary.Ignored)
+                    .orElse(false);
             assertThat(table.get(p.getKey())).as(p.getKey())
                     .matches(warns ? "(?s).*\\bwarn.*" : "(?s)^(implemented|the time limit).*");
         }

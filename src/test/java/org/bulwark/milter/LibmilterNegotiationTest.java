@@ -62,6 +62,25 @@ class LibmilterNegotiationTest {
     }
 
     @Test
+    void rejectedRecipientsGoOnlyToAMilterThatAskedForThem() throws Exception {
+        try (ScriptedMilter wants = ScriptedMilter.start(dir.resolve("wants"), "{\"rcpt_rej\": true}");
+                ScriptedMilter not = ScriptedMilter.start(dir.resolve("not"), "{}");
+                MilterSession session = MilterFixture.milters("unix:" + wants.socket() + ", unix:" + not.socket())
+                        .open(new MilterFixture().log)) {
+            session.connect(MilterFixture.client());
+            session.mail(MilterFacts.Address.of("a@example.org"), List.of(), null);
+            session.rejectedRcpt("x@example.net", List.of(), org.bulwark.mail.SmtpReply.of(554, "5.7.1",
+                    "<x@example.net>: Relay access denied"));
+            session.rcpt(MilterFacts.Address.of("b@example.net"), List.of());
+            not.awaitStage("envrcpt");
+            wants.awaitStage("envrcpt");
+            assertThat(wants.first("envrcpt")).contains("<x@example.net>", "\"{rcpt_mailer}\": \"error\"",
+                    "\"{rcpt_host}\": \"5.7.1\"", "\"{rcpt_addr}\": \"Relay access denied\"");
+            assertThat(not.events()).noneMatch(l -> l.contains("x@example.net"));
+        }
+    }
+
+    @Test
     void milterMacroListsFromMainCfAreWhatIsSent() throws Exception {
         try (ScriptedMilter milter = ScriptedMilter.start(dir, "{}");
                 MilterSession session = MilterFixture.milters("unix:" + milter.socket(),

@@ -91,6 +91,21 @@ class MilterFaultsTest {
     }
 
     @Test
+    void aMilterThatNeverAnswersTheNegotiationTimesOut() throws Exception {
+        MilterFixture f = new MilterFixture();
+        try (RawMilter milter = RawMilter.start(c -> RawMilter.CONTINUE, new byte[0])) {
+            try (MilterSession session = MilterFixture.milters("{ " + milter.endpoint() + ", command_timeout=1s }")
+                    .open(f.log)) {
+                assertThat(session.connect(MilterFixture.client())).isEqualTo(TEMPFAIL);
+                assertThat(session.openConnections()).isZero();
+            }
+            assertThat(f.log()).contains("warning: milter " + milter.endpoint()
+                    + ": can't read SMFIC_OPTNEG reply packet header: Connection timed out");
+            awaitClosed(milter);
+        }
+    }
+
+    @Test
     void aFrameOverTheLimitMidSessionClosesTheConnection() throws Exception {
         MilterFixture f = new MilterFixture();
         try (RawMilter milter = RawMilter.start(c -> c == 'R'

@@ -81,6 +81,8 @@ class MilterSpecTest {
     @Test
     void emptyMeansNoMilters() {
         assertThat(parse("")).isEmpty();
+        assertThat(Milters.fromConfig(Config.of(Map.of("non_smtpd_milters", "inet:127.0.0.1:8891")),
+                "non_smtpd_milters").specs()).extracting(MilterSpec::name).containsExactly("inet:127.0.0.1:8891");
         assertThat(MilterFixture.milters("").isEmpty()).isTrue();
     }
 }

@@ -14,6 +14,7 @@ import java.util.Map;
 import org.bulwark.config.Config;
 import org.bulwark.config.ConfigException;
 import org.bulwark.config.ConfigLoader;
+import org.bulwark.config.Vocabulary;
 import org.bulwark.log.MailLog;
 import org.bulwark.mail.MailAddress;
 import org.bulwark.mail.SmtpReply;
@@ -107,31 +108,84 @@ class ConfigurationTest {
                 .hasMessage("restriction class \"strict\" needs a definition");
     }
 
+    /** Skipping a check Bulwark does not have would accept what Postfix refuses: refused at load, with file:line. */
     @Test
-    void warnsOnceForEachRestrictionNotBuiltYet() {
+    void refusesARestrictionNotImplementedWithItsMainCfLineAndWhatToUseInstead() throws Exception {
+        Files.writeString(directory.resolve("main.cf"), """
+                myhostname = mail.example.com
+                mydestination = example.com
+                smtpd_recipient_restrictions = permit_mynetworks,
+                    reject_unauth_destination, reject_unverified_recipient
+                """);
+        // The loader refuses it first (config.VocabularyTest); the parser refuses it as well.
         Map<String, String> values = base();
-        values.put("smtpd_client_restrictions", "permit_mx_backup, permit_mx_backup");
-        values.put("smtpd_recipient_restrictions", "reject_unverified_recipient");
+        values.put("config_directory", directory.toString());
+        values.put("smtpd_recipient_restrictions", "permit_mynetworks, reject_unauth_destination,"
+                + " reject_unverified_recipient");
+        Config config = Config.of(values);
 
-        assertThat(build(values).warnings()).containsExactly(
-                "restriction permit_mx_backup is not implemented yet; it is skipped",
-                "restriction reject_unverified_recipient is not implemented yet; it is skipped");
+        assertThatThrownBy(() -> new SmtpdRestrictions(config, TestEnvironment.of(config, directory), null))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage(directory.resolve("main.cf") + ", line 3: restriction reject_unverified_recipient in"
+                        + " smtpd_recipient_restrictions is not implemented by Bulwark: Bulwark has no address"
+                        + " verification, so every address would pass unprobed. Use reject_unlisted_recipient (with"
+                        + " relay_recipient_maps for relayed domains) or reject_unknown_sender_domain");
+    }
+
+    /** A service's configuration names main.cf for main.cf's lines and master.cf for its -o lines. */
+    @Test
+    void anErrorInAServicesConfigurationNamesTheFileThatHoldsTheLine() throws Exception {
+        Files.writeString(directory.resolve("main.cf"), """
+                myhostname = mail.example.com
+                mydestination = example.com
+                smtpd_client_restrictions = permit_mynetworks, permit_bogus
+                """);
+        Files.writeString(directory.resolve("master.cf"), """
+                smtp       inet  n       -       n       -       -       smtpd
+                submission inet  n       -       n       -       -       smtpd
+                  -o smtpd_client_restrictions=permit_sasl_authenticated,reject
+                  -o smtpd_helo_restrictions=reject_bogus
+                """);
+        var loaded = ConfigLoader.load(directory);
+        Config smtp = loaded.main().with(loaded.services().get(0));
+        Config submission = loaded.main().with(loaded.services().get(1));
+
+        assertThatThrownBy(() -> new SmtpdRestrictions(smtp, TestEnvironment.of(smtp, directory), null))
+                .hasMessage(directory.resolve("main.cf") + ", line 3: unknown restriction \"permit_bogus\" in"
+                        + " smtpd_client_restrictions");
+        assertThatThrownBy(() -> new SmtpdRestrictions(submission, TestEnvironment.of(submission, directory), null))
+                .hasMessage(directory.resolve("master.cf") + ", line 2: unknown restriction \"reject_bogus\" in"
+                        + " smtpd_helo_restrictions");
     }
 
     @Test
-    void logsTheWarningsItCollects() {
-        Map<String, String> values = base();
-        values.put("smtpd_helo_restrictions", "reject_unverified_sender");
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        MailLog.Logger logger = MailLog.to(new PrintStream(out, true, StandardCharsets.UTF_8), "mail", "postfix")
-                .program("smtpd");
-        Config config = Config.of(values);
+    void everyRestrictionOfTheVocabularyIsBuiltOrRefused() {
+        for (Vocabulary.Entry entry : Vocabulary.all(Vocabulary.Kind.RESTRICTION)) {
+            Map<String, String> values = base();
+            values.put("smtpd_recipient_restrictions", "reject_unauth_destination, " + entry.name() + argument(entry.name()));
+            if (entry.state() instanceof Vocabulary.Refused refused) {
+                assertThatThrownBy(() -> build(values)).as(entry.name()).isInstanceOf(ConfigException.class)
+                        .hasMessageContaining(entry.name() + " in smtpd_recipient_restrictions is not implemented by"
+                                + " Bulwark: " + refused.why());
+            } else {
+                try (SmtpdRestrictions built = build(values)) {
+                    assertThat(built.warnings()).as(entry.name()).isEmpty();
+                }
+            }
+        }
+    }
 
-        new SmtpdRestrictions(config, TestEnvironment.of(config, directory), logger);
-
-        assertThat(out.toString(StandardCharsets.UTF_8))
-                .contains("postfix/smtpd[").contains("]: warning: restriction reject_unverified_sender is not"
-                        + " implemented yet; it is skipped");
+    private static String argument(String name) {
+        if (name.matches("check_.*_access")) {
+            return " inline:{ example.com=OK }";
+        }
+        if (name.matches("reject_rbl.*|reject_rhsbl.*|permit_dnswl_client|permit_rhswl_client")) {
+            return " list.example";
+        }
+        if (name.equals("check_policy_service") || name.equals("check_sasl_access") || name.equals("sleep")) {
+            return name.equals("sleep") ? " 1" : name.equals("check_sasl_access") ? " inline:{ a=OK }" : " inet:127.0.0.1:9";
+        }
+        return "";
     }
 
     @Test

@@ -70,7 +70,7 @@ class LmtpDeliveryTest {
         List<Path> alice = await("alice@example.test", 1);
         assertThat(Files.readString(alice.get(0))).contains("Subject: to dovecot").contains("Hello Dovecot.");
         String log = mail.awaitLog("to=<broken@example.test>");
-        assertThat(log).containsPattern("bulwark/lmtp\\[\\d+\\]: [0-9A-F]+: to=<alice@example.test>, "
+        assertThat(log).containsPattern("postfix/lmtp\\[\\d+\\]: [0-9A-F]+: to=<alice@example.test>, "
                 + "relay=mail\\.example\\.test\\[private/dovecot-lmtp\\], delay=[0-9.]+, delays=[0-9./]+, dsn=2\\.0\\.0, "
                 + "status=sent \\(250 2\\.0\\.0 <alice@example\\.test> \\S+ Saved\\)");
         assertThat(log).contains("to=<nobody@example.test>, relay=mail.example.test[private/dovecot-lmtp]")

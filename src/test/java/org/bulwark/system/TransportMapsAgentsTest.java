@@ -74,7 +74,7 @@ class TransportMapsAgentsTest {
         send("someone@trap.test");
 
         String log = mail.awaitLog("to=<someone@trap.test>");
-        assertThat(log).containsPattern("bulwark/discard\\[\\d+\\]: [0-9A-F]+: to=<someone@discarded\\.test>, relay=none, "
+        assertThat(log).containsPattern("postfix/discard\\[\\d+\\]: [0-9A-F]+: to=<someone@discarded\\.test>, relay=none, "
                 + "delay=[0-9.]+, delays=[0-9./]+, dsn=2\\.0\\.0, status=sent \\(discarded\\.test\\)");
         assertThat(log).contains("to=<someone@trap.test>, relay=none").contains("status=sent (spam trap)");
         assertThat(mail.awaitLog("removed")).doesNotContain("status=bounced").doesNotContain("status=deferred");
@@ -84,7 +84,7 @@ class TransportMapsAgentsTest {
     void errorBouncesWithTheNexthopAsTheReason() throws Exception {
         send("someone@gone.test");
 
-        assertThat(mail.awaitLog("to=<someone@gone.test>")).containsPattern("bulwark/error\\[\\d+\\]: [0-9A-F]+: "
+        assertThat(mail.awaitLog("to=<someone@gone.test>")).containsPattern("postfix/error\\[\\d+\\]: [0-9A-F]+: "
                 + "to=<someone@gone\\.test>, relay=none, delay=[0-9.]+, delays=[0-9./]+, dsn=5\\.1\\.1, "
                 + "status=bounced \\(no such user here\\)");
         String bounce = Files.readString(mail.awaitDelivered("alice", 1).get(0));
@@ -96,7 +96,7 @@ class TransportMapsAgentsTest {
     void retryDefersWithTheNexthopAsTheReason() throws Exception {
         send("someone@later.test");
 
-        assertThat(mail.awaitLog("to=<someone@later.test>")).containsPattern("bulwark/retry\\[\\d+\\]: [0-9A-F]+: "
+        assertThat(mail.awaitLog("to=<someone@later.test>")).containsPattern("postfix/retry\\[\\d+\\]: [0-9A-F]+: "
                 + "to=<someone@later\\.test>, relay=none, delay=[0-9.]+, delays=[0-9./]+, dsn=4\\.3\\.2, "
                 + "status=deferred \\(try again later\\)");
         assertThat(mail.delivered("alice")).isEmpty();
@@ -106,7 +106,7 @@ class TransportMapsAgentsTest {
     void pipeRunsTheServicesCommandWithTheEnvelopeAsArguments() throws Exception {
         send("someone@piped.test");
 
-        assertThat(mail.awaitLog("to=<someone@piped.test>")).containsPattern("bulwark/mypipe\\[\\d+\\]: [0-9A-F]+: "
+        assertThat(mail.awaitLog("to=<someone@piped.test>")).containsPattern("postfix/mypipe\\[\\d+\\]: [0-9A-F]+: "
                 + "to=<someone@piped\\.test>, relay=mypipe, delay=[0-9.]+, delays=[0-9./]+, dsn=2\\.0\\.0, "
                 + "status=sent \\(delivered via mypipe service\\)");
         assertThat(Files.readAllLines(dir.resolve("piped/args")))

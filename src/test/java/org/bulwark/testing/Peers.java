@@ -62,6 +62,10 @@ public final class Peers {
         return require("/usr/sbin/opendkim-genkey", "opendkim-genkey", "opendkim-tools");
     }
 
+    public static String rspamd() {
+        return require("/usr/bin/rspamd", "rspamd", "rspamd");
+    }
+
     private static String require(String path, String name, String pkg) {
         if (Files.isExecutable(Path.of(path))) {
             return path;

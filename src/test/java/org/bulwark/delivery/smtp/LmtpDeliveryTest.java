@@ -42,7 +42,7 @@ class LmtpDeliveryTest {
     private static Path cert;
     private final ByteArrayOutputStream logBytes = new ByteArrayOutputStream();
     private final MailLog log = MailLog.to(new PrintStream(logBytes, true, StandardCharsets.UTF_8), "mail.example.test",
-            "bulwark");
+            "postfix");
 
     @BeforeAll
     static void startDovecot() throws Exception {
@@ -129,7 +129,7 @@ class LmtpDeliveryTest {
 
             assertThat(report.outcomes().get(0).status()).as(dovecot.log()).isEqualTo(Status.SENT);
             assertThat(logBytes.toString(StandardCharsets.UTF_8))
-                    .contains("bulwark/lmtp[").contains("Trusted TLS connection established to 127.0.0.1[127.0.0.1]:" + tcpPort);
+                    .contains("postfix/lmtp[").contains("Trusted TLS connection established to 127.0.0.1[127.0.0.1]:" + tcpPort);
         }
     }
 
