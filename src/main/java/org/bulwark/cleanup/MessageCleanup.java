@@ -132,6 +132,14 @@ final class MessageCleanup implements CleanupSession {
             }
         }
         MilterEdits edits = new MilterEdits(fields, envelope).apply(result.edits());
+        if (edits.changedEnvelope() != null && edits.changedEnvelope().recipients().isEmpty()) {
+            // Every recipient deleted: nobody is left to deliver to, as Postfix's queue manager
+            // finds such a file done at once.
+            edits.close();
+            writer.abort();
+            milterOutcome = MilterOutcome.DISCARDED;
+            return false;
+        }
         try (InputStream body = edits.replacementBody()) {
             milterStage.writeOut(edits.fields(), body);
         } finally {
