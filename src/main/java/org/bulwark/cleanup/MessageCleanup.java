@@ -151,7 +151,7 @@ final class MessageCleanup implements CleanupSession {
         String hold = edits.quarantine() != null ? edits.quarantine()
                 : reply instanceof MilterReply.Quarantine(String reason) ? reason : null;
         if (hold != null) {
-            writer.holdOnCommit();
+            writer.holdOnCommit(hold);
             milterOutcome = new MilterOutcome(MilterOutcome.Kind.HELD, hold);
         } else {
             milterOutcome = MilterOutcome.QUEUED;

@@ -130,7 +130,12 @@ class SmtpdMiltersTest {
         var mailq = MailSystemFixture.run(List.of(ProcessHandle.current().info().command().orElse("java"), "-cp",
                 System.getProperty("java.class.path"), "org.bulwark.cli.Bulwark", "-c", system.conf.toString(),
                 "mailq"), null);
-        assertThat(mailq.output()).containsPattern(id + "!\\s").contains("alice@example.test");
+        assertThat(mailq.output()).containsPattern(id + "!\\s").contains("(looks like spam)")
+                .contains("alice@example.test");
+        var postcat = MailSystemFixture.run(List.of(ProcessHandle.current().info().command().orElse("java"), "-cp",
+                System.getProperty("java.class.path"), "org.bulwark.cli.Bulwark", "-c", system.conf.toString(),
+                "postcat", "-q", id), null);
+        assertThat(postcat.output()).contains("named_attribute: reason=looks like spam");
         assertThat(system.delivered("alice")).isEmpty();
     }
 
