@@ -356,6 +356,12 @@ public final class Parameters {
         choices("milter_default_action", "accept", "reject", "tempfail", "quarantine");
         choices("receive_override_options", "no_unknown_recipient_checks", "no_address_mappings",
                 "no_header_body_checks", "no_milters");
+
+        // Content inspection in cleanup: header_checks(5), body_checks(5).
+        list("mime_header_checks", "$header_checks", "tables of patterns applied to MIME headers (Content-*, MIME-Version)");
+        list("nested_header_checks", "$header_checks", "tables of patterns applied to headers of attached messages");
+        size("body_checks_size_limit", "51200", "bytes of each body segment that body_checks inspect; 0: all");
+        bool("disable_mime_input_processing", "no", "read the body as one segment, without MIME parts, for checks");
     }
 
     private static void choices(String name, String... allowed) {

@@ -63,7 +63,8 @@ final class ServiceSet {
                         }
                         smtpdServices.add(service);
                     }
-                    case "local" -> agents.put(service.service(), new LocalDelivery(config, Forwarder.through(cleanup)));
+                    case "local" -> agents.put(service.service(),
+                            new LocalDelivery(config, Forwarder.through(cleanup.internal())));
                     case "virtual" -> agents.put(service.service(), new VirtualDelivery(config));
                     case "smtp" -> {
                         if (service.type().equals("unix")) { // the smtp and relay transports; inet smtp is the server
@@ -96,9 +97,10 @@ final class ServiceSet {
             }
             queueManager = qmgrService == null ? null
                     : new QueueManager(main.with(qmgrService.overrides()), queue, new AddressResolver(main), agents, log,
-                            cleanup);
+                            cleanup.internal());
             pickup = pickupService == null ? null
-                    : new Pickup(main.with(pickupService.overrides()), queue, cleanup, log);
+                    : new Pickup(main.with(pickupService.overrides()), queue,
+                            cleanup.forService(main.with(pickupService.overrides())), log);
             for (ServiceEntry service : smtpdServices) {
                 Config config = main.with(service.overrides());
                 MailLog serviceLog = log.named(config.get("syslog_name")); // -o syslog_name=postfix/submission
@@ -108,7 +110,8 @@ final class ServiceSet {
                 int maxproc = service.maxproc().equals("-")
                         ? config.integer("default_process_limit") : Integer.parseInt(service.maxproc());
                 for (InetSocketAddress address : ListenAddresses.of(service, config)) {
-                    smtpServers.add(new SmtpServer(config, address, cleanup, restrictions, dns, serviceLog, maxproc,
+                    smtpServers.add(new SmtpServer(config, address, cleanup.forService(config), restrictions, dns,
+                            serviceLog, maxproc,
                             anvil));
                 }
             }

@@ -137,7 +137,7 @@ public final class MailQueue {
                 Files.deleteIfExists(file);
                 throw e;
             }
-            return new IncomingQueueFile(this, id, file, channel, reused);
+            return new IncomingQueueFile(this, id, file, channel, reused, section.bytes().length);
         }
     }
 

@@ -1,0 +1,73 @@
+package org.bulwark.cleanup;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.bulwark.config.Config;
+import org.bulwark.table.LookupTable;
+import org.bulwark.table.LookupTables;
+
+/**
+ * The content inspection tables of header_checks(5) and body_checks(5), opened once per
+ * configuration: which table list applies to which header class, how much of each body segment
+ * is inspected, and whether MIME structure is followed at all.
+ *
+ * @param header    header_checks: the primary message's non-MIME headers
+ * @param mime      mime_header_checks: MIME headers (Content-*, MIME-Version) anywhere, and every header of a part
+ * @param nested    nested_header_checks: non-MIME headers of an attached message (message/rfc822)
+ * @param body      body_checks: each body line, MIME boundaries included
+ * @param bodyLimit body_checks_size_limit: bytes per body segment that body_checks see; 0 for all
+ * @param mimeOff   disable_mime_input_processing: the body is one segment, no parts are parsed
+ * @param headerLimit header_size_limit: the most bytes of one header kept for a part
+ */
+record ContentChecks(List<LookupTable> header, List<LookupTable> mime, List<LookupTable> nested,
+                     List<LookupTable> body, long bodyLimit, boolean mimeOff, int headerLimit) {
+
+    /** No inspection: receive_override_options = no_header_body_checks, or no tables. */
+    static final ContentChecks NONE = new ContentChecks(List.of(), List.of(), List.of(), List.of(), 0, false, 0);
+
+    ContentChecks {
+        header = List.copyOf(header);
+        mime = List.copyOf(mime);
+        nested = List.copyOf(nested);
+        body = List.copyOf(body);
+    }
+
+    /** Opens the tables; a missing file or a bad line stops the configuration from loading. */
+    static ContentChecks create(Config config, int headerLimit) {
+        Path dir = config.configDirectory();
+        ContentChecks checks = new ContentChecks(open(config, "header_checks", dir),
+                open(config, "mime_header_checks", dir), open(config, "nested_header_checks", dir),
+                open(config, "body_checks", dir), config.size("body_checks_size_limit"),
+                config.bool("disable_mime_input_processing"), headerLimit);
+        return checks.active() ? checks : NONE;
+    }
+
+    /** These checks for a service whose overrides may say receive_override_options = no_header_body_checks. */
+    ContentChecks forService(Config serviceConfig) {
+        return skipped(serviceConfig) ? NONE : this;
+    }
+
+    static boolean skipped(Config config) {
+        return config.list("receive_override_options").contains("no_header_body_checks");
+    }
+
+    boolean active() {
+        return !header.isEmpty() || !mime.isEmpty() || !nested.isEmpty() || !body.isEmpty();
+    }
+
+    /** Postfix's maps_find: the first table with an answer wins. */
+    static Optional<String> find(List<LookupTable> tables, String key) {
+        for (LookupTable table : tables) {
+            Optional<String> value = table.find(key);
+            if (value.isPresent()) {
+                return value;
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static List<LookupTable> open(Config config, String name, Path dir) {
+        return config.list(name).stream().map(spec -> LookupTables.open(spec, dir)).toList();
+    }
+}
