@@ -178,4 +178,28 @@ final class CleanupTexts {
                 ? "bad BCC address \"" + text + "\" in " + mapClass + " map -- need user@domain"
                 : "bad REDIRECT target \"" + text + "\" in " + mapClass + " map -- need user@domain";
     }
+
+    /** mime_state.c's error texts, each refused with 550 5.6.0. */
+    enum MimeError {
+        NESTING("MIME nesting exceeds safety limit"),
+        HEADER_8BIT("improper use of 8-bit data in message header"),
+        BODY_8BIT("improper use of 8-bit data in message body"),
+        ENCODING_DOMAIN("invalid message/* or multipart/* encoding domain");
+
+        final String text;
+
+        MimeError(String text) {
+            this.text = text;
+        }
+    }
+
+    /** cleanup_mime_error_callback: {@code ID: reject: mime-error TEXT: CONTEXT from host[addr]; from=<a> to=<b>}. */
+    static String logMimeError(QueueId id, MimeError error, String context, Envelope envelope) {
+        ClientInfo client = envelope.client();
+        String shown = context.length() > 100 ? context.substring(0, 100) : context;
+        return id.value() + ": reject: mime-error " + error.text + ": " + printable(shown) + " from "
+                + (client.isLocalSubmission() ? "local" : client.nameAndAddress()) + "; from=<"
+                + envelope.sender().external() + "> to=<"
+                + (envelope.recipients().isEmpty() ? "unknown" : envelope.recipients().get(0).address().external()) + ">";
+    }
 }

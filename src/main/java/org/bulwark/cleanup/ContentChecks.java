@@ -19,12 +19,32 @@ import org.bulwark.table.LookupTables;
  * @param bodyLimit body_checks_size_limit: bytes per body segment that body_checks see; 0 for all
  * @param mimeOff   disable_mime_input_processing: the body is one segment, no parts are parsed
  * @param headerLimit header_size_limit: the most bytes of one header kept for a part
+ * @param strict    the strict_* MIME checks that refuse malformed mail
  */
 record ContentChecks(List<LookupTable> header, List<LookupTable> mime, List<LookupTable> nested,
-                     List<LookupTable> body, long bodyLimit, boolean mimeOff, int headerLimit) {
+                     List<LookupTable> body, long bodyLimit, boolean mimeOff, int headerLimit, Strict strict) {
 
     /** No inspection: receive_override_options = no_header_body_checks, or no tables. */
-    static final ContentChecks NONE = new ContentChecks(List.of(), List.of(), List.of(), List.of(), 0, false, 0);
+    static final ContentChecks NONE = new ContentChecks(List.of(), List.of(), List.of(), List.of(), 0, false, 0,
+            Strict.OFF);
+
+    /**
+     * Postfix's MIME_OPT_REPORT_* options, each refusing the message with 550 5.6.0.
+     *
+     * @param headers8bit    strict_7bit_headers or strict_8bitmime: 8-bit bytes in a header
+     * @param body8bit       strict_8bitmime_body or strict_8bitmime: 8-bit bytes in a 7bit body part
+     * @param encodingDomain strict_mime_encoding_domain: a message/* or multipart/* part encoded
+     *                       other than Postfix allows for it
+     * @param nesting        deeper than 100 levels (mime_nesting_limit) when any header check or
+     *                       strict option is on; otherwise deeper parts are read as plain body
+     */
+    record Strict(boolean headers8bit, boolean body8bit, boolean encodingDomain, boolean nesting) {
+        static final Strict OFF = new Strict(false, false, false, false);
+
+        boolean any() {
+            return headers8bit || body8bit || encodingDomain;
+        }
+    }
 
     ContentChecks {
         header = List.copyOf(header);
@@ -36,10 +56,19 @@ record ContentChecks(List<LookupTable> header, List<LookupTable> mime, List<Look
     /** Opens the tables; a missing file or a bad line stops the configuration from loading. */
     static ContentChecks create(Config config, int headerLimit) {
         Path dir = config.configDirectory();
-        ContentChecks checks = new ContentChecks(open(config, "header_checks", dir),
-                open(config, "mime_header_checks", dir), open(config, "nested_header_checks", dir),
-                open(config, "body_checks", dir), config.size("body_checks_size_limit"),
-                config.bool("disable_mime_input_processing"), headerLimit);
+        boolean mimeOff = config.bool("disable_mime_input_processing");
+        boolean strict8bit = config.bool("strict_8bitmime");
+        List<LookupTable> header = open(config, "header_checks", dir);
+        List<LookupTable> mime = open(config, "mime_header_checks", dir);
+        List<LookupTable> nested = open(config, "nested_header_checks", dir);
+        // cleanup_message.c: MIME processing off means none of the strict checks either.
+        Strict strict = mimeOff ? Strict.OFF : new Strict(strict8bit || config.bool("strict_7bit_headers"),
+                strict8bit || config.bool("strict_8bitmime_body"), config.bool("strict_mime_encoding_domain"),
+                false);
+        strict = new Strict(strict.headers8bit(), strict.body8bit(), strict.encodingDomain(),
+                !mimeOff && (strict.any() || !header.isEmpty() || !mime.isEmpty() || !nested.isEmpty()));
+        ContentChecks checks = new ContentChecks(header, mime, nested, open(config, "body_checks", dir),
+                config.size("body_checks_size_limit"), mimeOff, headerLimit, strict);
         return checks.active() ? checks : NONE;
     }
 
@@ -53,7 +82,7 @@ record ContentChecks(List<LookupTable> header, List<LookupTable> mime, List<Look
     }
 
     boolean active() {
-        return !header.isEmpty() || !mime.isEmpty() || !nested.isEmpty() || !body.isEmpty();
+        return !header.isEmpty() || !mime.isEmpty() || !nested.isEmpty() || !body.isEmpty() || strict.any();
     }
 
     /** Postfix's maps_find: the first table with an answer wins. */

@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -16,6 +17,7 @@ import org.bulwark.log.MailLog;
 import org.bulwark.mail.Envelope;
 import org.bulwark.mail.MailAddress;
 import org.bulwark.mail.QueueId;
+import org.bulwark.mail.SmtpReply;
 import org.bulwark.table.LookupTable;
 
 /**
@@ -62,6 +64,12 @@ final class ContentInspector extends OutputStream {
     /** The Content-Type of the header block being read, lower case, and its boundary parameter. */
     private String sectionType = "text/plain";
     private String sectionBoundary;
+    /** The Content-Transfer-Encoding of the header block being read, lower case; 7bit by default. */
+    private String sectionEncoding = "7bit";
+    /** The encoding of the body being read, for strict_8bitmime_body. */
+    private String bodyEncoding = "7bit";
+    private final EnumSet<CleanupTexts.MimeError> mimeErrors =
+            EnumSet.noneOf(CleanupTexts.MimeError.class);
     private final Deque<Boundary> boundaries = new ArrayDeque<>();
     /** Bytes of the current body segment so far, for body_checks_size_limit. */
     private long bodyOffset;
@@ -173,6 +181,12 @@ final class ContentInspector extends OutputStream {
         if (name.equals("content-type") && !checks.mimeOff()) {
             contentType(text);
         }
+        if (name.equals("content-transfer-encoding") && !checks.mimeOff()) {
+            sectionEncoding = text.substring(text.indexOf(':') + 1).replace("\n", "").strip().toLowerCase(Locale.ROOT);
+        }
+        if (checks.strict().headers8bit() && has8bit(raw, raw.length)) {
+            mimeError(CleanupTexts.MimeError.HEADER_8BIT, text);
+        }
         List<LookupTable> tables;
         String mapClass;
         if (mimeHeader || headerClass == HeaderClass.MULTIPART) {
@@ -212,16 +226,26 @@ final class ContentInspector extends OutputStream {
         bodyOffset = 0;
         String type = sectionType;
         String boundary = sectionBoundary;
+        bodyEncoding = sectionEncoding;
         section(false);
         if (checks.mimeOff()) {
             return;
         }
-        if (type.startsWith("multipart/") && boundary != null && !boundary.isEmpty()
-                && boundaries.size() < NESTING_LIMIT) {
+        if (checks.strict().encodingDomain() && badEncodingDomain(type, bodyEncoding)) {
+            mimeError(CleanupTexts.MimeError.ENCODING_DOMAIN, bodyEncoding);
+        }
+        boolean multipart = type.startsWith("multipart/") && boundary != null && !boundary.isEmpty();
+        boolean message = type.equals("message/rfc822") || type.equals("message/global");
+        if ((multipart || message) && boundaries.size() >= NESTING_LIMIT) {
+            if (checks.strict().nesting()) {
+                mimeError(CleanupTexts.MimeError.NESTING, type);
+            }
+            return;
+        }
+        if (multipart) {
             boundaries.push(new Boundary(("--" + boundary).getBytes(StandardCharsets.UTF_8),
                     type.equals("multipart/digest")));
-        } else if ((type.equals("message/rfc822") || type.equals("message/global"))
-                && boundaries.size() < NESTING_LIMIT) {
+        } else if (message) {
             // The body is a message of its own: its headers come first.
             inHeaders = true;
             headerClass = HeaderClass.NESTED;
@@ -232,6 +256,38 @@ final class ContentInspector extends OutputStream {
     private void section(boolean digest) {
         sectionType = digest ? "message/rfc822" : "text/plain";
         sectionBoundary = null;
+        sectionEncoding = "7bit";
+    }
+
+    /**
+     * RFC 2045 §6.4 and RFC 2046 §5.2: a multipart or an attached message is not itself encoded
+     * (quoted-printable, base64); message/partial and message/external-body stay 7bit.
+     */
+    private static boolean badEncodingDomain(String type, String encoding) {
+        if (type.equals("message/partial") || type.equals("message/external-body")) {
+            return encoding.equals("8bit") || encoding.equals("binary");
+        }
+        if (type.startsWith("multipart/") || type.equals("message/rfc822")) {
+            return encoding.equals("quoted-printable") || encoding.equals("base64");
+        }
+        return false;
+    }
+
+    private static boolean has8bit(byte[] bytes, int length) {
+        for (int i = 0; i < length; i++) {
+            if (bytes[i] < 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Postfix logs each kind of MIME error once, and refuses the message at its end. */
+    private void mimeError(CleanupTexts.MimeError error, String context) {
+        if (mimeErrors.add(error)) {
+            log.info(CleanupTexts.logMimeError(id, error, context, envelope));
+            verdict.mimeError(SmtpReply.of(550, "5.6.0", error.text));
+        }
     }
 
     /** RFC 5322 §2.2: printable characters other than colon, then a colon (white space before it tolerated). */
@@ -262,6 +318,9 @@ final class ContentInspector extends OutputStream {
             boundary(l);
         }
         midLine = !complete;
+        if (checks.strict().body8bit() && bodyEncoding.equals("7bit") && has8bit(l, l.length)) {
+            mimeError(CleanupTexts.MimeError.BODY_8BIT, new String(l, StandardCharsets.UTF_8));
+        }
         String result = null;
         boolean checked = verdict.inspecting() && !checks.body().isEmpty()
                 && (checks.bodyLimit() <= 0 || bodyOffset < checks.bodyLimit());

@@ -14,6 +14,8 @@ import org.bulwark.mail.SmtpReply;
 final class ContentVerdict {
 
     private SmtpReply reject;
+    /** The first MIME error of the strict_* checks: refuses the message unless a REJECT already does. */
+    private SmtpReply mimeError;
     private boolean discard;
     private boolean hold;
     /** PASS: no more checks for this message. */
@@ -22,9 +24,15 @@ final class ContentVerdict {
     private MailAddress redirect;
     private final List<MailAddress> bcc = new ArrayList<>();
 
-    /** Null unless a REJECT (or 4NN/5NN) fired; then what the client is told after DATA. */
+    /** Null unless a REJECT (or 4NN/5NN) fired or the MIME structure broke a strict_* rule; then the reply after DATA. */
     SmtpReply reject() {
-        return reject;
+        return reject != null ? reject : mimeError;
+    }
+
+    void mimeError(SmtpReply reply) {
+        if (mimeError == null) {
+            mimeError = reply;
+        }
     }
 
     boolean discarded() {

@@ -362,6 +362,10 @@ public final class Parameters {
         list("nested_header_checks", "$header_checks", "tables of patterns applied to headers of attached messages");
         size("body_checks_size_limit", "51200", "bytes of each body segment that body_checks inspect; 0: all");
         bool("disable_mime_input_processing", "no", "read the body as one segment, without MIME parts, for checks");
+        bool("strict_7bit_headers", "no", "refuse mail with 8-bit bytes in a header (550 5.6.0)");
+        bool("strict_8bitmime_body", "no", "refuse mail with 8-bit bytes in a body part that says 7bit (550 5.6.0)");
+        bool("strict_8bitmime", "no", "both strict_7bit_headers and strict_8bitmime_body");
+        bool("strict_mime_encoding_domain", "no", "refuse message/* and multipart/* parts with a disallowed encoding");
     }
 
     private static void choices(String name, String... allowed) {

@@ -368,4 +368,44 @@ class ContentChecksTest {
         assertThat(log()).contains(id.value() + ": info: header Subject: x from local; from=<a@example.org>"
                 + " to=<c@example.com>: seen\n");
     }
+
+    @Test
+    void strict7bitHeadersRefusesEightBitHeaderBytes() throws IOException {
+        params.put("strict_7bit_headers", "yes");
+
+        assertThat(send("Subject: plain\n\nbody \u00e9\n")).isNotNull();
+        MessageRejectedException e = rejected("Subject: caf\u00e9\n\nbody\n");
+
+        assertThat(e.reply().wire()).isEqualTo("550 5.6.0 improper use of 8-bit data in message header\r\n");
+        assertThat(log()).containsPattern(": reject: mime-error improper use of 8-bit data in message header:"
+                + " Subject: caf\u00e9 from mx\\.example\\.net\\[192\\.0\\.2\\.25\\]; from=<a@example\\.org>"
+                + " to=<c@example\\.com>\n");
+    }
+
+    @Test
+    void strict8bitmimeBodyRefusesEightBitBytesOnlyWhereThePartSays7bit() throws IOException {
+        params.put("strict_8bitmime_body", "yes");
+
+        assertThat(send("Content-Transfer-Encoding: 8bit\n\ncaf\u00e9\n")).isNotNull();
+        assertThat(rejected("Subject: x\n\ncaf\u00e9\n").reply().wire())
+                .isEqualTo("550 5.6.0 improper use of 8-bit data in message body\r\n");
+    }
+
+    @Test
+    void strictMimeEncodingDomainRefusesAnEncodedMultipart() throws IOException {
+        params.put("strict_mime_encoding_domain", "yes");
+        String multipart = "Content-Type: multipart/mixed; boundary=b\nContent-Transfer-Encoding: %s\n\n--b\n\nx\n--b--\n";
+
+        assertThat(send(multipart.formatted("7bit"))).isNotNull();
+        assertThat(rejected(multipart.formatted("base64")).reply().wire())
+                .isEqualTo("550 5.6.0 invalid message/* or multipart/* encoding domain\r\n");
+    }
+
+    @Test
+    void aRejectActionWinsOverAMimeError() throws IOException {
+        params.put("strict_8bitmime", "yes");
+        table("body_checks", "regexp", "/^bad/ REJECT bad line\n");
+
+        assertThat(rejected("Subject: caf\u00e9\n\nbad\n").reply().wire()).isEqualTo("550 5.7.1 bad line\r\n");
+    }
 }
