@@ -7,6 +7,7 @@ import java.net.UnknownHostException;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
 import org.bulwark.config.Config;
@@ -46,6 +47,8 @@ public final class Cleanup {
     /** header_checks and body_checks as configured; {@link #checks} as this service applies them. */
     private final ContentChecks configuredChecks;
     private final ContentChecks checks;
+    /** main.cf, for a cleanup service whose master.cf overrides set other content checks. */
+    private final Config config;
 
     public Cleanup(Config config, MailQueue queue, MailLog log) {
         this(config, queue, log, mynetworksOf(config));
@@ -75,6 +78,7 @@ public final class Cleanup {
         }
         this.configuredChecks = ContentChecks.create(config, headerSizeLimit);
         this.checks = configuredChecks.forService(config);
+        this.config = config;
     }
 
     /** The same cleanup with another service's content checks: everything shared, nothing opened again. */
@@ -93,6 +97,7 @@ public final class Cleanup {
         this.dmarcHistory = base.dmarcHistory;
         this.configuredChecks = base.configuredChecks;
         this.checks = checks;
+        this.config = base.config;
     }
 
     /**
@@ -109,7 +114,20 @@ public final class Cleanup {
      * body checks off for mail that service receives, as Postfix's smtpd asks its cleanup to.
      */
     public Cleanup forService(Config serviceConfig) {
-        ContentChecks service = configuredChecks.forService(serviceConfig);
+        return forService(serviceConfig, Map.of());
+    }
+
+    /**
+     * As {@link #forService(Config)}, for a service whose {@code cleanup_service_name} names a
+     * master.cf cleanup service with these {@code -o} overrides: its header_checks, body_checks
+     * and the rest apply to what that service receives, as a separate cleanup service does in
+     * Postfix (a submission service that strips Received headers, say).
+     */
+    public Cleanup forService(Config serviceConfig, Map<String, String> cleanupOverrides) {
+        ContentChecks base = ContentChecks.PARAMETERS.stream().anyMatch(cleanupOverrides::containsKey)
+                ? ContentChecks.create(config.with(cleanupOverrides), headerSizeLimit)
+                : configuredChecks;
+        ContentChecks service = base.forService(serviceConfig);
         return service == checks ? this : new Cleanup(this, service);
     }
 

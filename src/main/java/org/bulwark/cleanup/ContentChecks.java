@@ -24,6 +24,11 @@ import org.bulwark.table.LookupTables;
 record ContentChecks(List<LookupTable> header, List<LookupTable> mime, List<LookupTable> nested,
                      List<LookupTable> body, long bodyLimit, boolean mimeOff, int headerLimit, Strict strict) {
 
+    /** The parameters these checks are made of, which a master.cf cleanup service may override. */
+    static final List<String> PARAMETERS = List.of("header_checks", "mime_header_checks", "nested_header_checks",
+            "body_checks", "body_checks_size_limit", "disable_mime_input_processing", "strict_7bit_headers",
+            "strict_8bitmime_body", "strict_8bitmime", "strict_mime_encoding_domain");
+
     /** No inspection: receive_override_options = no_header_body_checks, or no tables. */
     static final ContentChecks NONE = new ContentChecks(List.of(), List.of(), List.of(), List.of(), 0, false, 0,
             Strict.OFF);

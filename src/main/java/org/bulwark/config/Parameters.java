@@ -366,6 +366,7 @@ public final class Parameters {
         bool("strict_8bitmime_body", "no", "refuse mail with 8-bit bytes in a body part that says 7bit (550 5.6.0)");
         bool("strict_8bitmime", "no", "both strict_7bit_headers and strict_8bitmime_body");
         bool("strict_mime_encoding_domain", "no", "refuse message/* and multipart/* parts with a disallowed encoding");
+        str("cleanup_service_name", "cleanup", "the master.cf cleanup service (and its -o overrides) that receives the mail");
     }
 
     private static void choices(String name, String... allowed) {

@@ -53,6 +53,8 @@ final class ServiceSet {
         ServiceEntry qmgrService = null;
         ServiceEntry pickupService = null;
         List<ServiceEntry> smtpdServices = new ArrayList<>();
+        // Cleanup services by name: their -o overrides (header_checks ...) apply where cleanup_service_name points.
+        Map<String, Map<String, String>> cleanupServices = new HashMap<>();
         try {
             for (ServiceEntry service : loaded.services()) {
                 Config config = main.with(service.overrides());
@@ -75,6 +77,7 @@ final class ServiceSet {
                     }
                     case "qmgr", "oqmgr" -> qmgrService = service;
                     case "pickup" -> pickupService = service;
+                    case "cleanup" -> cleanupServices.put(service.service(), service.overrides());
                     case "spawn" -> {
                         if (service.type().equals("inet")) {
                             for (InetSocketAddress address : ListenAddresses.of(service, config)) {
@@ -100,7 +103,7 @@ final class ServiceSet {
                             cleanup.internal());
             pickup = pickupService == null ? null
                     : new Pickup(main.with(pickupService.overrides()), queue,
-                            cleanup.forService(main.with(pickupService.overrides())), log);
+                            cleanupFor(cleanup, main.with(pickupService.overrides()), cleanupServices), log);
             for (ServiceEntry service : smtpdServices) {
                 Config config = main.with(service.overrides());
                 MailLog serviceLog = log.named(config.get("syslog_name")); // -o syslog_name=postfix/submission
@@ -110,7 +113,7 @@ final class ServiceSet {
                 int maxproc = service.maxproc().equals("-")
                         ? config.integer("default_process_limit") : Integer.parseInt(service.maxproc());
                 for (InetSocketAddress address : ListenAddresses.of(service, config)) {
-                    smtpServers.add(new SmtpServer(config, address, cleanup.forService(config), restrictions, dns,
+                    smtpServers.add(new SmtpServer(config, address, cleanupFor(cleanup, config, cleanupServices), restrictions, dns,
                             serviceLog, maxproc,
                             anvil));
                 }
@@ -125,6 +128,11 @@ final class ServiceSet {
      * A content_filter whose transport no master.cf service delivers with would defer every
      * message it names; refused at start, with the line, rather than found in the queue later.
      */
+    /** The cleanup a smtpd or pickup service hands its mail to: its cleanup_service_name's overrides on top. */
+    private static Cleanup cleanupFor(Cleanup cleanup, Config service, Map<String, Map<String, String>> cleanups) {
+        return cleanup.forService(service, cleanups.getOrDefault(service.get("cleanup_service_name"), Map.of()));
+    }
+
     private static void checkContentFilter(Config config, ServiceEntry service, Map<String, DeliveryAgent> agents) {
         String filter = config.get("content_filter").strip();
         if (filter.isEmpty() || service != null && !service.overrides().containsKey("content_filter")) {

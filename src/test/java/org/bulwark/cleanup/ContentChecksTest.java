@@ -408,4 +408,19 @@ class ContentChecksTest {
 
         assertThat(rejected("Subject: caf\u00e9\n\nbad\n").reply().wire()).isEqualTo("550 5.7.1 bad line\r\n");
     }
+
+    @Test
+    void aCleanupServiceWithItsOwnHeaderChecksAppliesToTheServicesThatNameIt() throws IOException {
+        table("header_checks", "regexp", "/^X-Main:/ REJECT\n");
+        Path submission = dir.resolve("submission_header_checks");
+        Files.writeString(submission, "/^X-Originating-IP:/ IGNORE\n");
+        Cleanup cleanup = cleanup();
+
+        Cleanup subcleanup = cleanup.forService(Config.of(params),
+                Map.of("header_checks", "regexp:" + submission));
+        QueueId id = send(subcleanup, CLIENT, "X-Main: 1\nX-Originating-IP: 10.1.2.3\n\nbody\n");
+
+        assertThat(stored(QueueName.ACTIVE, id)).startsWith("X-Main: 1\n").doesNotContain("X-Originating-IP");
+        assertThat(cleanup.forService(Config.of(params), Map.of("smtpd_tls_loglevel", "1"))).isSameAs(cleanup);
+    }
 }
