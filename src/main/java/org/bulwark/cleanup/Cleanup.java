@@ -153,12 +153,21 @@ public final class Cleanup {
             // Checks see the headers as cleanup has completed them; signing sees what checks left.
             ContentInspector inspector = checks.active()
                     ? new ContentInspector(next, checks, cleanupLog, writer.id(), envelope) : null;
-            HeaderStream content = new HeaderStream(inspector == null ? next : inspector, headerSizeLimit,
-                    seen -> addMissing ? missingHeaders(seen, envelope, writer, date) : List.of());
+            HeaderStream content = new HeaderStream(inspector == null ? next : inspector, headerSizeLimit, seen -> {
+                List<String> added = addMissing ? missingHeaders(seen, envelope, writer, date) : List.of();
+                if (inspector != null) {
+                    inspector.headersAddedNext(added.size());
+                }
+                return added;
+            });
             String received = local
                     ? CleanupTexts.receivedLocal(envelope, writer.id(), myhostname, mailName, date)
                     : CleanupTexts.receivedFromClient(envelope, writer.id(), myhostname, mailName, date);
-            writer.content().write((received + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            if (inspector != null) {
+                inspector.ownHeader(received, writer.content());
+            } else {
+                writer.content().write((received + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
             if (!local) {
                 // The pickup daemon logs its own uid= line, as Postfix's does.
                 clientLog.info(CleanupTexts.logClient(writer.id(), client));

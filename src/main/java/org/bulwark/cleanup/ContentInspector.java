@@ -47,7 +47,8 @@ final class ContentInspector extends OutputStream {
     private record Boundary(byte[] marker, boolean digest) {
     }
 
-    private final OutputStream out;
+    /** Where the content goes; {@link #ownHeader} points it elsewhere for a moment. */
+    private OutputStream out;
     private final ContentChecks checks;
     private final ContentVerdict verdict = new ContentVerdict();
     private final MailLog.Logger log;
@@ -61,6 +62,10 @@ final class ContentInspector extends OutputStream {
     private HeaderClass headerClass = HeaderClass.PRIMARY;
     private final ByteArrayOutputStream header = new ByteArrayOutputStream(256);
     private boolean headerOpen;
+    /** The open header is one cleanup added (Message-ID, Date, From): Postfix does not check those. */
+    private boolean headerAdded;
+    /** How many of the headers still to come cleanup adds itself. */
+    private int addedToCome;
     /** The Content-Type of the header block being read, lower case, and its boundary parameter. */
     private String sectionType = "text/plain";
     private String sectionBoundary;
@@ -84,6 +89,31 @@ final class ContentInspector extends OutputStream {
 
     ContentVerdict verdict() {
         return verdict;
+    }
+
+    /**
+     * The headers cleanup appends at the end of the header block are written next; like Postfix's
+     * cleanup_header_done_callback output they are not checked.
+     */
+    void headersAddedNext(int count) {
+        addedToCome = count;
+    }
+
+    /**
+     * Checks a header cleanup writes ahead of the content (the Received header smtpd would send to
+     * Postfix's cleanup, which header_checks see: {@code /^Received:.*ESMTPSA/ IGNORE} hides a
+     * submission client), and writes what remains of it to {@code to}.
+     */
+    void ownHeader(String field, OutputStream to) throws IOException {
+        OutputStream content = out;
+        out = to;
+        try {
+            header.write(field.getBytes(StandardCharsets.UTF_8));
+            headerOpen = true;
+            flushHeader();
+        } finally {
+            out = content;
+        }
     }
 
     @Override
@@ -158,6 +188,10 @@ final class ContentInspector extends OutputStream {
             flushHeader();
             header.write(l);
             headerOpen = true;
+            headerAdded = addedToCome > 0 && headerClass == HeaderClass.PRIMARY;
+            if (headerAdded) {
+                addedToCome--;
+            }
         } else {
             // A part whose headers end without an empty line: this line is already body.
             flushHeader();
@@ -200,7 +234,7 @@ final class ContentInspector extends OutputStream {
             mapClass = "header_checks";
         }
         String result = text;
-        if (verdict.inspecting() && !tables.isEmpty()) {
+        if (verdict.inspecting() && !tables.isEmpty() && !headerAdded) {
             Optional<String> value = ContentChecks.find(tables, text);
             if (value.isPresent()) {
                 result = act(true, text, value.get(), mapClass);

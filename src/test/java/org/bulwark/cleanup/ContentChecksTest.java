@@ -423,4 +423,29 @@ class ContentChecksTest {
         assertThat(stored(QueueName.ACTIVE, id)).startsWith("X-Main: 1\n").doesNotContain("X-Originating-IP");
         assertThat(cleanup.forService(Config.of(params), Map.of("smtpd_tls_loglevel", "1"))).isSameAs(cleanup);
     }
+
+    @Test
+    void theReceivedHeaderCleanupWritesIsCheckedSoASubmissionClientCanBeHidden() throws IOException {
+        table("header_checks", "regexp", "/^Received:.*with ESMTPA/ IGNORE\n");
+        ClientInfo submitter = new ClientInfo("laptop.example.net", "198.51.100.7", "laptop", "ESMTPA", "carol");
+
+        QueueId id = send(cleanup(), submitter, "Subject: private\n\nbody\n");
+
+        try (InputStream in = queue.read(QueueName.ACTIVE, id).openContent()) {
+            String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(text).startsWith("Subject: private\n").doesNotContain("198.51.100.7");
+        }
+    }
+
+    @Test
+    void headersCleanupAddsAreNotChecked() throws IOException {
+        table("header_checks", "regexp", "/^(Message-ID|Date):/ REJECT\n");
+        params.put("always_add_missing_headers", "yes");
+
+        QueueId id = send("Subject: no id\n\nbody\n");
+
+        assertThat(stored(QueueName.ACTIVE, id)).contains("Message-ID: <").contains("Date: ");
+        assertThatThrownBy(() -> send("Subject: x\nDate: Mon, 7 Dec 2026 03:00:00 +0000\n\nbody\n"))
+                .isInstanceOf(MessageRejectedException.class);
+    }
 }
