@@ -5,8 +5,9 @@
  * durable commit.
  *
  * <p>SECURITY: sees message content exactly as a client sent it; holds at most one header
- * ({@code header_size_limit} bytes) or one body line (2048 bytes) in memory and streams the body, so a hostile message costs
- * disk, not heap. A message to be signed or checked keeps its header block in memory (bounded by
+ * ({@code header_size_limit} bytes) or one body line (2048 bytes) in memory and streams the body,
+ * so a hostile message costs disk, not heap; check patterns are the administrator's, never the
+ * client's. A message to be signed or checked keeps its header block in memory (bounded by
  * the message size limit) and its body in a private temporary file until the end. Talks only to
  * the queue and, for checks, to DNS.
  */
