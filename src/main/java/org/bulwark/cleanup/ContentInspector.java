@@ -15,7 +15,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.bulwark.log.MailLog;
 import org.bulwark.mail.Envelope;
-import org.bulwark.mail.MailAddress;
 import org.bulwark.mail.QueueId;
 import org.bulwark.mail.SmtpReply;
 import org.bulwark.table.LookupTable;
@@ -51,6 +50,7 @@ final class ContentInspector extends OutputStream {
     private OutputStream out;
     private final ContentChecks checks;
     private final ContentVerdict verdict = new ContentVerdict();
+    private final ContentActions actions;
     private final MailLog.Logger log;
     private final QueueId id;
     private final Envelope envelope;
@@ -85,6 +85,7 @@ final class ContentInspector extends OutputStream {
         this.log = log;
         this.id = id;
         this.envelope = envelope;
+        this.actions = new ContentActions(verdict, log, id, envelope, added -> emit(added, true));
     }
 
     ContentVerdict verdict() {
@@ -237,7 +238,7 @@ final class ContentInspector extends OutputStream {
         if (verdict.inspecting() && !tables.isEmpty() && !headerAdded) {
             Optional<String> value = ContentChecks.find(tables, text);
             if (value.isPresent()) {
-                result = act(true, text, value.get(), mapClass);
+                result = actions.act(true, text, value.get(), mapClass);
             }
         }
         if (result == null) {
@@ -325,7 +326,7 @@ final class ContentInspector extends OutputStream {
     }
 
     /** RFC 5322 §2.2: printable characters other than colon, then a colon (white space before it tolerated). */
-    private static boolean isHeader(byte[] l) {
+    static boolean isHeader(byte[] l) {
         int i = 0;
         while (i < l.length && l[i] > 32 && l[i] < 127 && l[i] != ':') {
             i++;
@@ -337,10 +338,6 @@ final class ContentInspector extends OutputStream {
             i++;
         }
         return i < l.length && l[i] == ':';
-    }
-
-    private static boolean isHeader(String text) {
-        return isHeader(text.getBytes(StandardCharsets.UTF_8));
     }
 
     // Body.
@@ -363,7 +360,7 @@ final class ContentInspector extends OutputStream {
             String text = new String(l, StandardCharsets.UTF_8);
             Optional<String> value = ContentChecks.find(checks.body(), text);
             if (value.isPresent()) {
-                result = act(false, text, value.get(), "body_checks");
+                result = actions.act(false, text, value.get(), "body_checks");
                 if (result == null) {
                     return;
                 }
@@ -416,98 +413,5 @@ final class ContentInspector extends OutputStream {
                 out.write('\n');
             }
         }
-    }
-
-    // Actions (cleanup_act in cleanup_message.c).
-
-    /** Applies one action; returns the line to write: {@code text} itself, a replacement, or null to drop it. */
-    private String act(boolean isHeader, String text, String value, String mapClass) throws IOException {
-        String where = isHeader ? "header" : "body";
-        switch (CheckAction.parse(value)) {
-            case CheckAction.Reject r -> {
-                verdict.reject(r.reply());
-                logAction("reject", where, text, r.reply().text());
-            }
-            case CheckAction.Log l -> {
-                switch (l.word()) {
-                    case "WARN" -> logAction("warning", where, text, l.text());
-                    case "INFO" -> logAction("info", where, text, l.text());
-                    case "HOLD" -> {
-                        if (verdict.holdOnce()) {
-                            logAction("hold", where, text, l.text());
-                        }
-                    }
-                    case "DISCARD" -> {
-                        logAction("discard", where, text, l.text());
-                        verdict.discard();
-                    }
-                    default -> {
-                        logAction("pass", where, text, l.text());
-                        verdict.pass();
-                    }
-                }
-            }
-            case CheckAction.Prepend p -> {
-                if (p.text().isEmpty()) {
-                    log.warning(CleanupTexts.actionWithoutText("PREPEND", mapClass));
-                } else if (isHeader && !isHeader(p.text())) {
-                    log.warning(CleanupTexts.badHeaderText("PREPEND", p.text(), mapClass));
-                } else {
-                    logAction("prepend", where, text, p.text());
-                    emit(p.text().getBytes(StandardCharsets.UTF_8), true);
-                }
-            }
-            case CheckAction.Replace r -> {
-                if (r.text().isEmpty()) {
-                    log.warning(CleanupTexts.actionWithoutText("REPLACE", mapClass));
-                } else if (isHeader && !isHeader(r.text())) {
-                    log.warning(CleanupTexts.badHeaderText("REPLACE", r.text(), mapClass));
-                } else {
-                    logAction("replace", where, text, r.text());
-                    return r.text();
-                }
-            }
-            case CheckAction.Drop d -> {
-                if (d.logged()) {
-                    logAction("strip", where, text, d.text());
-                }
-                return null;
-            }
-            case CheckAction.Route r -> route(r, where, text, mapClass);
-            case CheckAction.Dunno ignored -> {
-                // As if the line had not matched.
-            }
-            case CheckAction.Unknown u -> log.warning(CleanupTexts.unknownCommand(mapClass, u.value()));
-        }
-        return text;
-    }
-
-    private void route(CheckAction.Route r, String where, String text, String mapClass) {
-        String target = r.text();
-        if (r.word().equals("FILTER")) {
-            if (target.isEmpty() || target.indexOf(':') < 0) {
-                log.warning(CleanupTexts.badFilter(target, mapClass));
-                return;
-            }
-            verdict.filter(target);
-            logAction("filter", where, text, target);
-            return;
-        }
-        MailAddress address = ContentVerdict.address(target);
-        if (address == null) {
-            log.warning(CleanupTexts.badAddress(r.word(), target, mapClass));
-            return;
-        }
-        if (r.word().equals("REDIRECT")) {
-            verdict.redirect(address);
-            logAction("redirect", where, text, target);
-        } else {
-            verdict.bcc(address);
-            logAction("bcc", where, text, target);
-        }
-    }
-
-    private void logAction(String action, String where, String content, String text) {
-        log.info(CleanupTexts.logCheckAction(id, action, where, content, envelope, text));
     }
 }
