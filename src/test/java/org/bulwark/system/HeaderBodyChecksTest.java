@@ -27,6 +27,8 @@ class HeaderBodyChecksTest {
                 /^Subject: hold me/   HOLD held for review
                 /^Subject: drop me/   DISCARD dropped by subject
                 /^Subject: tag me/    PREPEND X-Tagged: yes
+                /^Subject: for bob/   REDIRECT bob@example.test
+                /^Subject: copy bob/  BCC bob@example.test
                 """);
         Files.writeString(system.conf.resolve("mime_header_checks"), """
                 /^Content-(Disposition|Type).*name\\s*=\\s*"?.*\\.(exe|bat)"?/ REJECT executable attachments are not accepted
@@ -150,5 +152,19 @@ class HeaderBodyChecksTest {
         assertThat(result.output()).contains("<** 550 5.7.0 banned body line");
         assertThat(system.awaitLog("reject: body")).contains(
                 "reject: body this line is banned from ");
+    }
+
+    @Test
+    void redirectAndBccChangeWhoGetsTheMessage() throws Exception {
+        assertThat(swaks("--header", "Subject: for bob", "--body", "moved").exitCode()).isZero();
+        assertThat(swaks("--header", "Subject: copy bob", "--body", "copied").exitCode()).isZero();
+
+        List<Path> bob = system.awaitDelivered("bob", 2);
+        List<Path> alice = system.awaitDelivered("alice", 1);
+        assertThat(Files.readString(alice.get(0))).contains("Subject: copy bob");
+        assertThat(Files.readString(bob.get(0)) + Files.readString(bob.get(1)))
+                .contains("Subject: for bob").contains("Subject: copy bob");
+        assertThat(system.maillog()).contains(": redirect: header Subject: for bob from ")
+                .contains(": bcc: header Subject: copy bob from ");
     }
 }
