@@ -18,7 +18,7 @@ final class ContentVerdict {
     private SmtpReply mimeError;
     private boolean discard;
     private boolean hold;
-    /** PASS: no more checks for this message. */
+    /** PASS or REDIRECT: no more checks for this message (Postfix clears CLEANUP_FLAG_FILTER_ALL). */
     private boolean pass;
     private String filter;
     private MailAddress redirect;
@@ -43,7 +43,7 @@ final class ContentVerdict {
         return hold;
     }
 
-    /** Whether more lines are to be inspected: REJECT, DISCARD and PASS end inspection. */
+    /** Whether more lines are to be inspected: REJECT, DISCARD, PASS and REDIRECT end inspection. */
     boolean inspecting() {
         return reject == null && !discard && !pass;
     }
@@ -55,12 +55,10 @@ final class ContentVerdict {
 
     void reject(SmtpReply reply) {
         reject = reply;
-        filter = null;
     }
 
     void discard() {
         discard = true;
-        filter = null;
     }
 
     /** Postfix logs HOLD once, and not after DISCARD; false when this one changes nothing. */
@@ -74,7 +72,6 @@ final class ContentVerdict {
 
     void pass() {
         pass = true;
-        filter = null;
     }
 
     void filter(String transportAndNexthop) {
@@ -83,7 +80,7 @@ final class ContentVerdict {
 
     void redirect(MailAddress address) {
         redirect = address;
-        filter = null;
+        pass = true;
     }
 
     void bcc(MailAddress address) {

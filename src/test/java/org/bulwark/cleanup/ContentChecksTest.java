@@ -448,4 +448,24 @@ class ContentChecksTest {
         assertThatThrownBy(() -> send("Subject: x\nDate: Mon, 7 Dec 2026 03:00:00 +0000\n\nbody\n"))
                 .isInstanceOf(MessageRejectedException.class);
     }
+
+    @Test
+    void passAndRedirectEndInspectionOfTheMessage() throws IOException {
+        table("header_checks", "regexp", """
+                /^X-Pass:/     PASS trusted source
+                /^X-Redirect:/ REDIRECT boss@example.com
+                /^X-Bad:/      REJECT
+                """);
+        table("body_checks", "regexp", "/^bad/ REJECT\n");
+
+        QueueId passed = send("X-Pass: 1\nX-Bad: 1\n\nbad\n");
+        QueueId redirected = send("X-Redirect: 1\nX-Bad: 1\n\nbad\n");
+
+        assertThat(queue.read(QueueName.ACTIVE, passed).recipients()).hasSize(1);
+        assertThat(queue.read(QueueName.ACTIVE, redirected).recipients().get(0).recipient().address().internal())
+                .isEqualTo("boss@example.com");
+        assertThat(log()).contains(passed.value() + ": pass: header X-Pass: 1 from").contains(": trusted source\n")
+                .doesNotContain("reject:");
+        assertThatThrownBy(() -> send("X-Bad: 1\n\nbody\n")).isInstanceOf(MessageRejectedException.class);
+    }
 }
