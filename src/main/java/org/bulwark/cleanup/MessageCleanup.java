@@ -71,7 +71,7 @@ final class MessageCleanup implements CleanupSession {
             ContentVerdict verdict = inspector == null ? null : inspector.verdict();
             if (verdict != null && verdict.reject() != null) {
                 // Logged by the check that fired; the client hears 550 5.7.1 (or 451 4.7.1) after DATA.
-                throw new MessageRejectedException(verdict.reject());
+                throw new MessageRejectedException(verdict.reject(), true);
             }
             if (verdict != null && verdict.discarded()) {
                 // DISCARD: the client is told the message was queued; nothing is kept.

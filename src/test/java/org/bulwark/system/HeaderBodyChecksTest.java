@@ -167,4 +167,22 @@ class HeaderBodyChecksTest {
         assertThat(system.maillog()).contains(": redirect: header Subject: for bob from ")
                 .contains(": bcc: header Subject: copy bob from ");
     }
+
+    @Test
+    void pflogsummCountsTheRejectHoldAndDiscardLines() throws Exception {
+        Path pflogsumm = Path.of("/usr/sbin/pflogsumm");
+        assertThat(pflogsumm).as("pflogsumm is needed: apt-get install pflogsumm").isExecutable();
+        swaks("--header", "Subject: cheap viagra", "--body", "x");
+        swaks("--header", "Subject: hold me", "--body", "x");
+        swaks("--header", "Subject: drop me", "--body", "x");
+        system.awaitLog(": discard: header");
+
+        var result = MailSystemFixture.run(List.of(pflogsumm.toString(), "--syslog-name=bulwark",
+                system.var.resolve("log/maillog").toString()), null);
+
+        assertThat(result.exitCode()).as(result.output()).isZero();
+        // The rejects under "cleanup", as pflogsumm files Postfix's header_checks rejects.
+        assertThat(result.output()).containsPattern("\\s1   held").containsPattern("\\s1   discarded")
+                .containsPattern("  cleanup\n    header \\(total: 1\\)\n\\s+1   Subject: cheap viagra\n");
+    }
 }
