@@ -138,7 +138,8 @@ final class CleanupTexts {
             b.append(" to=<").append(envelope.recipients().get(0).address().external()).append('>');
         }
         if (!local && client.protocol() != null) {
-            b.append(" proto=").append(client.protocol());
+            // The session's protocol as smtpd logs it: ESMTP, not the Received header's ESMTPSA (RFC 3848).
+            b.append(" proto=").append(client.protocol().startsWith("ESMTP") ? "ESMTP" : client.protocol());
         }
         if (!local && client.helo() != null && !client.helo().isEmpty()) {
             b.append(" helo=<").append(client.helo()).append('>');

@@ -429,12 +429,17 @@ class ContentChecksTest {
         table("header_checks", "regexp", "/^Received:.*with ESMTPA/ IGNORE\n");
         ClientInfo submitter = new ClientInfo("laptop.example.net", "198.51.100.7", "laptop", "ESMTPA", "carol");
 
+        table("body_checks", "regexp", "/^body/ INFO seen\n");
+
         QueueId id = send(cleanup(), submitter, "Subject: private\n\nbody\n");
 
         try (InputStream in = queue.read(QueueName.ACTIVE, id).openContent()) {
             String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             assertThat(text).startsWith("Subject: private\n").doesNotContain("198.51.100.7");
         }
+        // proto= as smtpd logs the session, ESMTP, not the Received header's ESMTPA.
+        assertThat(log()).contains(": info: body body from laptop.example.net[198.51.100.7]; from=<a@example.org>"
+                + " to=<c@example.com> proto=ESMTP helo=<laptop>: seen\n");
     }
 
     @Test
