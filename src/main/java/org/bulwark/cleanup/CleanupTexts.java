@@ -135,7 +135,8 @@ final class CleanupTexts {
                 .append(local ? "local" : client.nameAndAddress()).append(';')
                 .append(" from=<").append(envelope.sender().external()).append('>');
         if (!envelope.recipients().isEmpty()) {
-            b.append(" to=<").append(envelope.recipients().get(0).address().external()).append('>');
+            // cleanup's state->recip: the last recipient it read.
+            b.append(" to=<").append(lastRecipient(envelope)).append('>');
         }
         if (!local && client.protocol() != null) {
             // The session's protocol as smtpd logs it: ESMTP, not the Received header's ESMTPSA (RFC 3848).
@@ -201,6 +202,10 @@ final class CleanupTexts {
         return id.value() + ": reject: mime-error " + error.text + ": " + printable(shown) + " from "
                 + (client.isLocalSubmission() ? "local" : client.nameAndAddress()) + "; from=<"
                 + envelope.sender().external() + "> to=<"
-                + (envelope.recipients().isEmpty() ? "unknown" : envelope.recipients().get(0).address().external()) + ">";
+                + (envelope.recipients().isEmpty() ? "unknown" : lastRecipient(envelope)) + ">";
+    }
+
+    private static String lastRecipient(Envelope envelope) {
+        return envelope.recipients().get(envelope.recipients().size() - 1).address().external();
     }
 }
