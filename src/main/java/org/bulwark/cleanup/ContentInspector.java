@@ -179,7 +179,11 @@ final class ContentInspector extends OutputStream {
         if (l.length == 0) {
             flushHeader();
             endOfHeaders();
-            emit(l, true);
+            // mime_state.c hands the empty line after a header block to the body callback
+            // (body_checks see it), then starts the body's count of bytes.
+            line.reset();
+            bodyLine(true);
+            bodyOffset = 0;
         } else if ((l[0] == ' ' || l[0] == '\t') && headerOpen) {
             if (header.size() + 1 + l.length <= checks.headerLimit() || checks.headerLimit() <= 0) {
                 header.write('\n');
