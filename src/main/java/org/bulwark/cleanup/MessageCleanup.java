@@ -21,10 +21,12 @@ final class MessageCleanup implements CleanupSession {
     private final int hopcountLimit;
     private final HistoryRecorder dmarcHistory;
     private final Envelope envelope;
+    /** header_checks and body_checks under {@code content}, or null. */
+    private final ContentInspector inspector;
     private boolean committed;
 
     MessageCleanup(QueueFileWriter writer, HeaderStream content, MailLog.Logger log) {
-        this(writer, content, log, null, MailAuthentication.Enforcement.REPORT, 0, null, null);
+        this(writer, content, log, null, MailAuthentication.Enforcement.REPORT, 0, null, null, null);
     }
 
     /**
@@ -34,7 +36,7 @@ final class MessageCleanup implements CleanupSession {
      */
     MessageCleanup(QueueFileWriter writer, HeaderStream content, MailLog.Logger log,
                    AuthenticationFilter authentication, MailAuthentication.Enforcement enforcement,
-                   int hopcountLimit, HistoryRecorder dmarcHistory, Envelope envelope) {
+                   int hopcountLimit, HistoryRecorder dmarcHistory, Envelope envelope, ContentInspector inspector) {
         this.writer = writer;
         this.content = content;
         this.log = log;
@@ -43,6 +45,7 @@ final class MessageCleanup implements CleanupSession {
         this.hopcountLimit = hopcountLimit;
         this.dmarcHistory = dmarcHistory;
         this.envelope = envelope;
+        this.inspector = inspector;
     }
 
     @Override
@@ -62,6 +65,20 @@ final class MessageCleanup implements CleanupSession {
         }
         try {
             content.finish();
+            if (inspector != null) {
+                inspector.finish();
+            }
+            ContentVerdict verdict = inspector == null ? null : inspector.verdict();
+            if (verdict != null && verdict.reject() != null) {
+                // Logged by the check that fired; the client hears 550 5.7.1 (or 451 4.7.1) after DATA.
+                throw new MessageRejectedException(verdict.reject(), true);
+            }
+            if (verdict != null && verdict.discarded()) {
+                // DISCARD: the client is told the message was queued; nothing is kept.
+                writer.abort();
+                committed = true;
+                return writer.id();
+            }
             if (hopcountLimit > 0 && content.receivedCount() > hopcountLimit) {
                 // A mail loop (two servers forwarding to each other, a filter reinjecting into
                 // itself): refused before it makes another round, as Postfix's hopcount_limit.
@@ -70,6 +87,12 @@ final class MessageCleanup implements CleanupSession {
             }
             if (authentication != null) {
                 enforce(authentication.finish());
+            }
+            if (verdict != null && verdict.hold()) {
+                writer.holdOnCommit();
+            }
+            if (verdict != null && verdict.routes()) {
+                writer.replaceEnvelope(verdict.apply(envelope));
             }
             // Logged before the commit, as Postfix's cleanup does, so it precedes the queue manager's lines.
             log.info(CleanupTexts.logMessageId(writer.id(), content.messageId()));

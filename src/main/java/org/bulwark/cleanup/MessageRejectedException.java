@@ -10,10 +10,25 @@ import org.bulwark.mail.SmtpReply;
 public final class MessageRejectedException extends IOException {
 
     private final transient SmtpReply reply;
+    private final boolean logged;
 
     public MessageRejectedException(SmtpReply reply) {
+        this(reply, false);
+    }
+
+    /** @param logged cleanup has logged the refusal itself (header and body checks, as Postfix's cleanup does) */
+    public MessageRejectedException(SmtpReply reply, boolean logged) {
         super(String.join(" ", reply.lines()), null);
         this.reply = reply;
+        this.logged = logged;
+    }
+
+    /**
+     * Whether cleanup logged the refusal: Postfix's smtpd then logs no reject line of its own, so
+     * log summaries (pflogsumm) count the message once.
+     */
+    public boolean logged() {
+        return logged;
     }
 
     public SmtpReply reply() {

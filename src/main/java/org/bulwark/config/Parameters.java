@@ -429,6 +429,17 @@ public final class Parameters {
         str("milter_macro_daemon_name", "$myhostname", "the {daemon_name} macro value");
         str("milter_macro_v", "$mail_name $mail_version", "the {v} macro value");
         list("milter_header_checks", "", "header_checks tables for headers that milters add");
+
+        // Content inspection in cleanup: header_checks(5), body_checks(5).
+        list("mime_header_checks", "$header_checks", "tables of patterns applied to MIME headers (Content-*, MIME-Version)");
+        list("nested_header_checks", "$header_checks", "tables of patterns applied to headers of attached messages");
+        size("body_checks_size_limit", "51200", "bytes of each body segment that body_checks inspect; 0: all");
+        bool("disable_mime_input_processing", "no", "read the body as one segment, without MIME parts, for checks");
+        bool("strict_7bit_headers", "no", "refuse mail with 8-bit bytes in a header (550 5.6.0)");
+        bool("strict_8bitmime_body", "no", "refuse mail with 8-bit bytes in a body part that says 7bit (550 5.6.0)");
+        bool("strict_8bitmime", "no", "both strict_7bit_headers and strict_8bitmime_body");
+        bool("strict_mime_encoding_domain", "no", "refuse message/* and multipart/* parts with a disallowed encoding");
+        str("cleanup_service_name", "cleanup", "the master.cf cleanup service (and its -o overrides) that receives the mail");
     }
 
     private static void choices(String name, String... allowed) {

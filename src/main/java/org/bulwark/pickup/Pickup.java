@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Set;
 import org.bulwark.cleanup.Cleanup;
 import org.bulwark.cleanup.CleanupSession;
+import org.bulwark.cleanup.MessageRejectedException;
 import org.bulwark.config.Config;
 import org.bulwark.log.MailLog;
 import org.bulwark.mail.ClientInfo;
@@ -124,6 +125,15 @@ public final class Pickup {
             }
         } catch (NoSuchFileException e) {
             return false; // another pickup got it
+        } catch (MessageRejectedException e) {
+            if (e.reply().isTransient()) {
+                log.warning("maildrop/" + file.getFileName() + ": " + e.reply().text() + "; will try again");
+                return false;
+            }
+            // Refused by header or body checks (cleanup logged why). Postfix returns such mail to
+            // its sender; here it is kept for the administrator instead of being retried forever.
+            moveToCorrupt(file, "message refused: " + e.reply().code() + " " + e.reply().text());
+            return false;
         } catch (MaildropFile.MalformedMaildropException | RuntimeException e) {
             // Kept for the administrator rather than retried every second forever.
             moveToCorrupt(file, String.valueOf(e.getMessage()));

@@ -9,6 +9,8 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import org.bulwark.mail.Envelope;
 import org.bulwark.mail.QueueId;
 
 /**
@@ -28,12 +30,17 @@ final class IncomingQueueFile implements QueueFileWriter {
     private final ContentStream content;
     /** A spent file reused: longer than this message may be, so commit cuts it to length. */
     private final boolean reused;
+    /** Where the content starts: the length of the envelope written at create. */
+    private final long contentStart;
+    /** An envelope to write in place of the first one at commit, or null. */
+    private Envelope replacement;
     private boolean hold;
     private boolean committed;
     private boolean finished;
 
-    IncomingQueueFile(MailQueue queue, QueueId id, Path file, FileChannel channel, boolean reused) {
+    IncomingQueueFile(MailQueue queue, QueueId id, Path file, FileChannel channel, boolean reused, long contentStart) {
         this.queue = queue;
+        this.contentStart = contentStart;
         this.id = id;
         this.file = file;
         this.channel = channel;
@@ -66,10 +73,15 @@ final class IncomingQueueFile implements QueueFileWriter {
         }
         QueueName target = hold ? QueueName.HOLD : QueueName.ACTIVE;
         Path active = queue.path(target, id);
+        boolean rewritten = false;
         try {
             content.out.flush();
+            if (replacement != null) {
+                rewriteEnvelope();
+                rewritten = true;
+            }
             write(QueueFileFormat.trailer(content.count));
-            if (reused) {
+            if (reused || rewritten) {
                 channel.truncate(channel.position());
                 // A reused file still holds an older message on disk until this sync: were it
                 // renamed first, a crash could bring that message back under the new name, whole
@@ -89,7 +101,7 @@ final class IncomingQueueFile implements QueueFileWriter {
         }
         finished = true;
         try {
-            if (!reused) {
+            if (!reused && !rewritten) {
                 channel.force(true);
             }
             channel.close();
@@ -112,6 +124,44 @@ final class IncomingQueueFile implements QueueFileWriter {
             }
             throw e;
         }
+    }
+
+    /**
+     * Copies the content aside, writes the new envelope from the start of the file and the content
+     * behind it. The file is in incoming/ and unacknowledged: a crash here loses nothing promised.
+     */
+    private void rewriteEnvelope() throws IOException {
+        Path copy = Files.createTempFile(file.getParent(), id.value(), ".content");
+        try {
+            try (FileChannel source = FileChannel.open(file, StandardOpenOption.READ);
+                 FileChannel target = FileChannel.open(copy, StandardOpenOption.WRITE)) {
+                transfer(source, contentStart, content.count, target);
+            }
+            channel.truncate(0);
+            channel.position(0);
+            write(QueueFileFormat.envelope(replacement).bytes());
+            try (FileChannel source = FileChannel.open(copy, StandardOpenOption.READ)) {
+                transfer(source, 0, content.count, channel);
+            }
+        } finally {
+            Files.deleteIfExists(copy);
+        }
+    }
+
+    private static void transfer(FileChannel source, long position, long count, FileChannel target) throws IOException {
+        long done = 0;
+        while (done < count) {
+            long n = source.transferTo(position + done, count - done, target);
+            if (n <= 0) {
+                throw new IOException("queue file ended before its content");
+            }
+            done += n;
+        }
+    }
+
+    @Override
+    public void replaceEnvelope(Envelope envelope) {
+        replacement = envelope;
     }
 
     private void write(byte[] bytes) throws IOException {

@@ -139,7 +139,7 @@ public final class MailQueue {
                 Files.deleteIfExists(file);
                 throw e;
             }
-            return new IncomingQueueFile(this, id, file, channel, reused);
+            return new IncomingQueueFile(this, id, file, channel, reused, section.bytes().length);
         }
     }
 

@@ -2,6 +2,7 @@ package org.bulwark.queue;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import org.bulwark.mail.Envelope;
 import org.bulwark.mail.QueueId;
 
 /**
@@ -26,6 +27,13 @@ public interface QueueFileWriter extends AutoCloseable {
      * kept, durably, but not delivered until the administrator releases it ({@code postsuper -H}).
      */
     void holdOnCommit();
+
+    /**
+     * Makes {@link #commit()} write this envelope in place of the one the file was created with
+     * (header_checks FILTER, REDIRECT and BCC decide it only after the content): the content is
+     * copied once behind the new envelope, in {@code incoming/}, before the usual commit.
+     */
+    void replaceEnvelope(Envelope envelope);
 
     /** Removes the unfinished file; safe to call after a failed commit, and more than once. */
     void abort();
