@@ -47,6 +47,8 @@ final class SmtpConnection implements AutoCloseable {
     private Map<String, String> extensions = Map.of();
     private boolean esmtp;
     private ClientTls.Established tls;
+    /** The certificate matched what the TLS level demands (verify, secure, DANE, fingerprint). */
+    private boolean tlsVerified;
 
     private SmtpConnection(Route.Server server, SmtpSettings settings) {
         this.server = server;
@@ -103,6 +105,28 @@ final class SmtpConnection implements AutoCloseable {
 
     boolean encrypted() {
         return tls != null;
+    }
+
+    /** Whether the server's certificate was verified against the policy (Postfix's TLS_CERT_IS_MATCHED). */
+    boolean tlsVerified() {
+        return tlsVerified;
+    }
+
+    /** The mechanisms of the AUTH extension, also from the old {@code AUTH=} form; empty when not offered. */
+    String authMechanisms() {
+        StringBuilder words = new StringBuilder();
+        extensions.forEach((keyword, value) -> {
+            if (keyword.equals("AUTH")) {
+                words.append(' ').append(value);
+            } else if (keyword.startsWith("AUTH=")) {
+                words.append(' ').append(keyword.substring(5)).append(' ').append(value);
+            }
+        });
+        return words.toString().trim();
+    }
+
+    boolean offersAuth() {
+        return extensions.keySet().stream().anyMatch(k -> k.equals("AUTH") || k.startsWith("AUTH="));
     }
 
     private void connect() throws SessionFailure {
@@ -191,6 +215,7 @@ final class SmtpConnection implements AutoCloseable {
             }
             log.accept(SmtpTexts.tlsEstablished(tls.trust(), relay(), tls.protocol(), tls.cipher(), tls.bits()));
         }
+        tlsVerified = level.authenticates() || level.matchesAssociations();
         // RFC 3207 §4.2: forget what was learned before TLS and say EHLO again.
         hello();
     }
