@@ -49,9 +49,12 @@ final class SmtpSaslClient {
             case SaslMechanisms.Choice.Use use -> use.mechanism();
             case SaslMechanisms.Choice.NoneCompatible none ->
                     throw new SessionFailure(true, "4.7.0", SmtpTexts.saslNoCompatibleMechanism(connection.peer()), true);
-            case SaslMechanisms.Choice.NoneAvailable none ->
-                    throw new SessionFailure(true, "4.7.0",
-                            SmtpTexts.saslCannotAuthenticate(connection.peer(), SmtpTexts.SASL_NO_MECHANISM), true);
+            case SaslMechanisms.Choice.NoneAvailable none -> {
+                // Cyrus SASL's own warning, which SASL_README tells administrators to look for.
+                warn.accept(SmtpTexts.SASL_NO_WORTHY_MECHS);
+                throw new SessionFailure(true, "4.7.0",
+                        SmtpTexts.saslCannotAuthenticate(connection.peer(), SmtpTexts.SASL_NO_MECHANISM), true);
+            }
         };
         Exchange exchange = switch (mechanism) {
             case PLAIN -> new Plain(login);

@@ -140,6 +140,7 @@ final class SmtpTexts {
 
     /** The reason Cyrus SASL gives when no offered mechanism passes the security options. */
     static final String SASL_NO_MECHANISM = "no mechanism available";
+    static final String SASL_NO_WORTHY_MECHS = "SASL authentication failure: No worthy mechs found";
     static final String SASL_BAD_CHALLENGE = "malformed server challenge";
     static final String SASL_UNEXPECTED_CHALLENGE = "unexpected server challenge";
     static final String SASL_SERVER_SIGNATURE = "server signature does not match (the server does not know the password)";
