@@ -1,12 +1,14 @@
 package org.bulwark.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.regex.Pattern;
+import org.bulwark.config.ConfigException;
 import org.bulwark.testing.OpensslCertificates;
 import org.bulwark.testing.OpensslCertificates.KeyForm;
 import org.junit.jupiter.api.AfterEach;
@@ -157,5 +159,18 @@ class SmarthostAuthTest {
                 .matcher(disconnect).find()).as(disconnect).isTrue();
         assertThat(smarthostLog).doesNotContain("auth=");
         assertThat(smarthost.delivered("carol")).isEmpty();
+    }
+
+    @Test
+    void aPasswordMapOthersMayReadStopsTheStart() throws Exception {
+        Path passwd = dir.resolve("loose_passwd");
+        Files.writeString(passwd, "[127.0.0.1]:" + submission + " relay@example.test:s3cret\n");
+        Files.setPosixFilePermissions(passwd, PosixFilePermissions.fromString("rw-r--r--"));
+        sender = new MailSystemFixture(dir.resolve("sender"));
+        sender.set("relayhost", "[127.0.0.1]:" + submission).set("smtp_sasl_auth_enable", "yes")
+                .set("smtp_sasl_password_maps", "texthash:" + passwd);
+
+        assertThatThrownBy(sender::start).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("smtp_sasl_password_maps = " + passwd).hasMessageContaining("chmod 600 " + passwd);
     }
 }
