@@ -130,4 +130,11 @@ class RelayChoiceTest {
         assertThat(outcome.text()).contains("name=relay.nowhere.test");
         assertThat(bed.logText()).contains("warning: smtp_fallback_relay configuration problem");
     }
+
+    @Test
+    void aNexthopMayNameItsPortAsAService() {
+        assertThat(Nexthop.parse("[mail.isp.example]:submission")).isEqualTo(new Nexthop("mail.isp.example", 587, false));
+        assertThat(Nexthop.parse("[mail.isp.example]:smtps").port()).isEqualTo(465);
+        assertThat(Nexthop.parse("relay.example:2525").port()).isEqualTo(2525);
+    }
 }

@@ -130,6 +130,19 @@ class SmtpAuthTest {
     }
 
     @Test
+    void readsTheOldAuthEqualsFormOfTheExtension() throws Exception {
+        String[] state = new String[1];
+        FakeSmtpServer remote = bed.remote(FakeSmtpServer.options().extensions("AUTH=LOGIN")
+                .starttls(TestCertificates.selfSigned("relay.test").serverContext())
+                .auth(line -> checkLogin(line, state)));
+        passwords("[127.0.0.1]:" + remote.port() + " relay-user:s3cret\n");
+        Outcome outcome = send(remote, "[127.0.0.1]:" + remote.port());
+
+        assertThat(outcome.status()).as(outcome.text()).isEqualTo(Status.SENT);
+        assertThat(authLines(remote)).containsExactly("AUTH LOGIN");
+    }
+
+    @Test
     void aRefusedLoginDefersWithPostfixWordsAndTheServersReply() throws Exception {
         FakeSmtpServer remote = tlsServer("PLAIN");
         passwords("[127.0.0.1]:" + remote.port() + " relay-user:wrong\n");
