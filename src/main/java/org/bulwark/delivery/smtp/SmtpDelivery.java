@@ -116,7 +116,7 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
             try {
                 next = Nexthop.parse(relay).withDefaultPort(settings.defaultPort());
             } catch (IllegalArgumentException e) {
-                log.warning(SmtpTexts.configurationProblem("smtp_fallback_relay") + ": " + e.getMessage());
+                log.warning(SmtpTexts.badFallbackRelay(e.getMessage()));
                 continue;
             }
             attempt = attempt(request, relay, next, null);

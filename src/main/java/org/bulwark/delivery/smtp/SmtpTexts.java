@@ -197,8 +197,8 @@ final class SmtpTexts {
         return parameter + " configuration problem";
     }
 
-    static String senderRelayhostLookupFailed(String spec) {
-        return spec + " lookup failure";
+    static String badFallbackRelay(String why) {
+        return configurationProblem("smtp_fallback_relay") + ": " + why;
     }
 
     static final String STAGE_GREETING = "receiving the initial server greeting";
