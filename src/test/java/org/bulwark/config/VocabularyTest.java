@@ -116,13 +116,12 @@ class VocabularyTest {
         "smtp_header_checks = regexp:/etc/postfix/smtp_header_checks|Bulwark applies header_checks and body_checks as"
                 + " mail comes in (cleanup), but not these checks",
         "smtpd_upstream_proxy_protocol = haproxy|Bulwark does not read the PROXY protocol",
-        "smtp_sasl_auth_enable = yes|Bulwark's SMTP client does not log in",
-        "smtp_sasl_password_maps = hash:/etc/postfix/sasl_passwd|Bulwark's SMTP client does not log in",
+        "lmtp_sasl_auth_enable = yes|Bulwark's SMTP client logs in with smtp_sasl_*",
         "always_bcc = archive@example.test|Bulwark does not add BCC recipients",
         "sender_bcc_maps = hash:/etc/postfix/sender_bcc|Bulwark does not add BCC recipients",
-        "smtp_fallback_relay = [backup.example.test]|Bulwark has no fallback relay",
         "smtpd_authorized_xforward_hosts = 127.0.0.0/8|Bulwark does not implement XCLIENT or XFORWARD",
-        "sender_dependent_relayhost_maps = hash:/etc/postfix/relayhost_map|Bulwark does not route mail by its sender",
+        "sender_dependent_default_transport_maps = hash:/etc/postfix/sender_transport|Bulwark does not route mail"
+                + " by its sender",
         "postscreen_dnsbl_sites = zen.spamhaus.org*2|Bulwark has no postscreen",
     })
     void aLineThatWouldChangeWhatIsAcceptedOrWhereMailGoesIsRefusedWithItsLine(String line, String why)
