@@ -79,11 +79,11 @@ final class RegexpTable implements LookupTable {
                     entries.add(new Rule(p.pattern(), p.negated(), result));
                 }
             } catch (IllegalArgumentException e) {
-                throw TableMessages.badLine(file, line.number(), text, e.getMessage());
+                throw TableTexts.badLine(file, line.number(), text, e.getMessage());
             }
         }
         if (!openIfs.isEmpty()) {
-            throw TableMessages.badLine(file, openIfLines.peek(), "if", "missing endif");
+            throw TableTexts.badLine(file, openIfLines.peek(), "if", "missing endif");
         }
         return new RegexpTable(spec, entries);
     }
