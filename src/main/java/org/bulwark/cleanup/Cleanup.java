@@ -7,6 +7,7 @@ import java.net.UnknownHostException;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
 import org.bulwark.config.Config;
@@ -43,6 +44,11 @@ public final class Cleanup {
     private final MailAuthentication authentication;
     /** The DMARC history for aggregate reports, or null (dmarc_report_enable = no). */
     private final HistoryRecorder dmarcHistory;
+    /** header_checks and body_checks as configured; {@link #checks} as this service applies them. */
+    private final ContentChecks configuredChecks;
+    private final ContentChecks checks;
+    /** main.cf, for a cleanup service whose master.cf overrides set other content checks. */
+    private final Config config;
 
     public Cleanup(Config config, MailQueue queue, MailLog log) {
         this(config, queue, log, mynetworksOf(config));
@@ -69,6 +75,59 @@ public final class Cleanup {
         if (dmarcHistory != null && !authentication.verifying()) {
             cleanupLog.warning(CleanupTexts.dmarcReportsWithoutChecks());
         }
+        this.configuredChecks = ContentChecks.create(config, headerSizeLimit);
+        this.checks = configuredChecks.forService(config);
+        this.config = config;
+    }
+
+    /** The same cleanup with another service's content checks: everything shared, nothing opened again. */
+    private Cleanup(Cleanup base, ContentChecks checks) {
+        this.queue = base.queue;
+        this.mynetworks = base.mynetworks;
+        this.cleanupLog = base.cleanupLog;
+        this.smtpdLog = base.smtpdLog;
+        this.myhostname = base.myhostname;
+        this.myorigin = base.myorigin;
+        this.mailName = base.mailName;
+        this.alwaysAddMissingHeaders = base.alwaysAddMissingHeaders;
+        this.headerSizeLimit = base.headerSizeLimit;
+        this.hopcountLimit = base.hopcountLimit;
+        this.authentication = base.authentication;
+        this.dmarcHistory = base.dmarcHistory;
+        this.configuredChecks = base.configuredChecks;
+        this.checks = checks;
+        this.config = base.config;
+    }
+
+    /**
+     * This cleanup for mail the system makes itself (bounces, notices, local forwarding): no header
+     * or body checks, as Postfix's internal_mail_filter_classes (empty) leaves such mail alone.
+     */
+    public Cleanup internal() {
+        return checks == ContentChecks.NONE ? this : new Cleanup(this, ContentChecks.NONE);
+    }
+
+    /**
+     * This cleanup for a service with master.cf overrides: {@code -o receive_override_options=
+     * no_header_body_checks} (the reinjection service after a content filter) turns the header and
+     * body checks off for mail that service receives, as Postfix's smtpd asks its cleanup to.
+     */
+    public Cleanup forService(Config serviceConfig) {
+        return forService(serviceConfig, Map.of());
+    }
+
+    /**
+     * As {@link #forService(Config)}, for a service whose {@code cleanup_service_name} names a
+     * master.cf cleanup service with these {@code -o} overrides: its header_checks, body_checks
+     * and the rest apply to what that service receives, as a separate cleanup service does in
+     * Postfix (a submission service that strips Received headers, say).
+     */
+    public Cleanup forService(Config serviceConfig, Map<String, String> cleanupOverrides) {
+        ContentChecks base = ContentChecks.PARAMETERS.stream().anyMatch(cleanupOverrides::containsKey)
+                ? ContentChecks.create(config.with(cleanupOverrides), headerSizeLimit)
+                : configuredChecks;
+        ContentChecks service = base.forService(serviceConfig);
+        return service == checks ? this : new Cleanup(this, service);
     }
 
     /**
@@ -102,12 +161,25 @@ public final class Cleanup {
             OutputStream queued = filter == null ? writer.content() : filter;
             // Milters see the message as checked; signing sees what the milters made of it.
             MilterStage milterStage = milters == null ? null : new MilterStage(queued);
-            HeaderStream content = new HeaderStream(milterStage == null ? queued : milterStage, headerSizeLimit,
-                    seen -> addMissing ? missingHeaders(seen, envelope, writer, date) : List.of());
+            OutputStream next = milterStage == null ? queued : milterStage;
+            // Checks see the headers as cleanup has completed them; signing sees what checks left.
+            ContentInspector inspector = checks.active()
+                    ? new ContentInspector(next, checks, cleanupLog, writer.id(), envelope) : null;
+            HeaderStream content = new HeaderStream(inspector == null ? next : inspector, headerSizeLimit, seen -> {
+                List<String> added = addMissing ? missingHeaders(seen, envelope, writer, date) : List.of();
+                if (inspector != null) {
+                    inspector.headersAddedNext(added.size());
+                }
+                return added;
+            });
             String received = local
                     ? CleanupTexts.receivedLocal(envelope, writer.id(), myhostname, mailName, date)
                     : CleanupTexts.receivedFromClient(envelope, writer.id(), myhostname, mailName, date);
-            writer.content().write((received + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            if (inspector != null) {
+                inspector.ownHeader(received, writer.content());
+            } else {
+                writer.content().write((received + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
             if (!local) {
                 // The pickup daemon logs its own uid= line, as Postfix's does.
                 clientLog.info(CleanupTexts.logClient(writer.id(), client));
@@ -115,7 +187,7 @@ public final class Cleanup {
             // Mail from this host (sendmail, forwarding, notices) has Delivered-To loop detection
             // at delivery; the hop count guards what arrives over SMTP.
             MessageCleanup message = new MessageCleanup(writer, content, cleanupLog, filter, authentication.enforcement(),
-                    local ? 0 : hopcountLimit, filter == null ? null : dmarcHistory, envelope);
+                    local ? 0 : hopcountLimit, filter == null ? null : dmarcHistory, envelope, inspector);
             return milters == null ? message : message.judgedBy(milters, milterStage);
         } catch (IOException | RuntimeException e) {
             writer.abort();

@@ -113,4 +113,99 @@ final class CleanupTexts {
         return "dmarc_report_enable = yes records nothing while authentication_results = no: DMARC reports cover"
                 + " checked mail only; set authentication_results = yes";
     }
+
+    // Header and body checks (header_checks(5)), in cleanup's words.
+
+    /** Postfix's CLEANUP_STAT_CONT text, the reply to REJECT without text: 550 5.7.1 message content rejected. */
+    static final String CONTENT_REJECTED = "message content rejected";
+
+    /**
+     * cleanup_act_log: {@code ID: reject: header Subject: x from host[addr]; from=<a> to=<b> proto=ESMTP
+     * helo=<h>: 5.7.1 text}. The matched text is cut at 200 characters and its newlines and other
+     * controls shown as {@code ?}, as Postfix's logger does; a local submission is {@code from local}
+     * without proto and helo.
+     */
+    static String logCheckAction(QueueId id, String action, String where, String content, Envelope envelope,
+                                 String text) {
+        ClientInfo client = envelope.client();
+        boolean local = client.isLocalSubmission();
+        String shown = content.length() > 200 ? content.substring(0, 200) : content;
+        StringBuilder b = new StringBuilder().append(id.value()).append(": ").append(action).append(": ")
+                .append(where).append(' ').append(printable(shown)).append(" from ")
+                .append(local ? "local" : client.nameAndAddress()).append(';')
+                .append(" from=<").append(envelope.sender().external()).append('>');
+        if (!envelope.recipients().isEmpty()) {
+            // cleanup's state->recip: the last recipient it read.
+            b.append(" to=<").append(lastRecipient(envelope)).append('>');
+        }
+        if (!local && client.protocol() != null) {
+            // The session's protocol as smtpd logs it: ESMTP, not the Received header's ESMTPSA (RFC 3848).
+            b.append(" proto=").append(client.protocol().startsWith("ESMTP") ? "ESMTP" : client.protocol());
+        }
+        if (!local && client.helo() != null && !client.helo().isEmpty()) {
+            b.append(" helo=<").append(client.helo()).append('>');
+        }
+        if (text != null && !text.isEmpty()) {
+            b.append(": ").append(text);
+        }
+        return b.toString();
+    }
+
+    private static String printable(String s) {
+        StringBuilder b = new StringBuilder(s.length());
+        s.codePoints().forEach(c -> b.appendCodePoint(c < 32 || c == 127 ? '?' : c));
+        return b.toString();
+    }
+
+    static String actionWithoutText(String action, String mapClass) {
+        return action + " action without text in " + mapClass + " map";
+    }
+
+    static String badHeaderText(String action, String text, String mapClass) {
+        return "bad " + action + " header text \"" + text + "\" in " + mapClass
+                + " map -- need \"headername: headervalue\"";
+    }
+
+    static String unknownCommand(String mapClass, String value) {
+        return "unknown command in " + mapClass + " map: " + value;
+    }
+
+    static String badFilter(String text, String mapClass) {
+        return text.isEmpty() ? "missing FILTER command argument in " + mapClass + " map"
+                : "bad FILTER command " + text + " in " + mapClass + " -- need transport:destination";
+    }
+
+    static String badAddress(String action, String text, String mapClass) {
+        return action.equals("BCC")
+                ? "bad BCC address \"" + text + "\" in " + mapClass + " map -- need user@domain"
+                : "bad REDIRECT target \"" + text + "\" in " + mapClass + " map -- need user@domain";
+    }
+
+    /** mime_state.c's error texts, each refused with 550 5.6.0. */
+    enum MimeError {
+        NESTING("MIME nesting exceeds safety limit"),
+        HEADER_8BIT("improper use of 8-bit data in message header"),
+        BODY_8BIT("improper use of 8-bit data in message body"),
+        ENCODING_DOMAIN("invalid message/* or multipart/* encoding domain");
+
+        final String text;
+
+        MimeError(String text) {
+            this.text = text;
+        }
+    }
+
+    /** cleanup_mime_error_callback: {@code ID: reject: mime-error TEXT: CONTEXT from host[addr]; from=<a> to=<b>}. */
+    static String logMimeError(QueueId id, MimeError error, String context, Envelope envelope) {
+        ClientInfo client = envelope.client();
+        String shown = context.length() > 100 ? context.substring(0, 100) : context;
+        return id.value() + ": reject: mime-error " + error.text + ": " + printable(shown) + " from "
+                + (client.isLocalSubmission() ? "local" : client.nameAndAddress()) + "; from=<"
+                + envelope.sender().external() + "> to=<"
+                + (envelope.recipients().isEmpty() ? "unknown" : lastRecipient(envelope)) + ">";
+    }
+
+    private static String lastRecipient(Envelope envelope) {
+        return envelope.recipients().get(envelope.recipients().size() - 1).address().external();
+    }
 }

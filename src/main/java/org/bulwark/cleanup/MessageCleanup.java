@@ -26,14 +26,18 @@ final class MessageCleanup implements CleanupSession {
     private final int hopcountLimit;
     private final HistoryRecorder dmarcHistory;
     private final Envelope envelope;
+    /** header_checks and body_checks under {@code content}, or null. */
+    private final ContentInspector inspector;
     /** The milters that judge the message at commit, and where the content waits for them; or null. */
     private MilterSession milters;
     private MilterStage milterStage;
     private MilterOutcome milterOutcome;
+    /** The envelope with the milters' recipients and sender, or null when they changed neither. */
+    private Envelope milterEnvelope;
     private boolean committed;
 
     MessageCleanup(QueueFileWriter writer, HeaderStream content, MailLog.Logger log) {
-        this(writer, content, log, null, MailAuthentication.Enforcement.REPORT, 0, null, null);
+        this(writer, content, log, null, MailAuthentication.Enforcement.REPORT, 0, null, null, null);
     }
 
     /**
@@ -43,7 +47,7 @@ final class MessageCleanup implements CleanupSession {
      */
     MessageCleanup(QueueFileWriter writer, HeaderStream content, MailLog.Logger log,
                    AuthenticationFilter authentication, MailAuthentication.Enforcement enforcement,
-                   int hopcountLimit, HistoryRecorder dmarcHistory, Envelope envelope) {
+                   int hopcountLimit, HistoryRecorder dmarcHistory, Envelope envelope, ContentInspector inspector) {
         this.writer = writer;
         this.content = content;
         this.log = log;
@@ -52,6 +56,7 @@ final class MessageCleanup implements CleanupSession {
         this.hopcountLimit = hopcountLimit;
         this.dmarcHistory = dmarcHistory;
         this.envelope = envelope;
+        this.inspector = inspector;
     }
 
     /** Has these milters judge the message at commit; {@code stage} holds the content back for them. */
@@ -78,6 +83,20 @@ final class MessageCleanup implements CleanupSession {
         }
         try {
             content.finish();
+            if (inspector != null) {
+                inspector.finish();
+            }
+            ContentVerdict verdict = inspector == null ? null : inspector.verdict();
+            if (verdict != null && verdict.reject() != null) {
+                // Logged by the check that fired; the client hears 550 5.7.1 (or 451 4.7.1) after DATA.
+                throw new MessageRejectedException(verdict.reject(), true);
+            }
+            if (verdict != null && verdict.discarded()) {
+                // DISCARD: the client is told the message was queued; nothing is kept.
+                writer.abort();
+                committed = true;
+                return writer.id();
+            }
             if (hopcountLimit > 0 && content.receivedCount() > hopcountLimit) {
                 // A mail loop (two servers forwarding to each other, a filter reinjecting into
                 // itself): refused before it makes another round, as Postfix's hopcount_limit.
@@ -90,6 +109,17 @@ final class MessageCleanup implements CleanupSession {
             }
             if (authentication != null) {
                 enforce(authentication.finish());
+            }
+            if (verdict != null && verdict.hold()) {
+                writer.holdOnCommit();
+            }
+            // The milters' recipients and sender first, then the checks' FILTER, REDIRECT and BCC on them.
+            Envelope routed = milterEnvelope != null ? milterEnvelope : envelope;
+            if (verdict != null && verdict.routes()) {
+                routed = verdict.apply(routed);
+            }
+            if (routed != envelope) {
+                writer.replaceEnvelope(routed);
             }
             // Logged before the commit, as Postfix's cleanup does, so it precedes the queue manager's lines.
             log.info(CleanupTexts.logMessageId(writer.id(), content.messageId()));
@@ -121,9 +151,9 @@ final class MessageCleanup implements CleanupSession {
         if (!reply.proceeds()) {
             result.discardEdits();
             switch (reply) {
-                case MilterReply.Reject(SmtpReply r) -> throw new MessageRejectedException(r, true);
-                case MilterReply.TempFail(SmtpReply r) -> throw new MessageRejectedException(r, true);
-                case MilterReply.Shutdown(SmtpReply r) -> throw new MessageRejectedException(r, true);
+                case MilterReply.Reject(SmtpReply r) -> throw MessageRejectedException.byMilter(r);
+                case MilterReply.TempFail(SmtpReply r) -> throw MessageRejectedException.byMilter(r);
+                case MilterReply.Shutdown(SmtpReply r) -> throw MessageRejectedException.byMilter(r);
                 default -> {
                     writer.abort();
                     milterOutcome = MilterOutcome.DISCARDED;
@@ -145,9 +175,7 @@ final class MessageCleanup implements CleanupSession {
         } finally {
             edits.close();
         }
-        if (edits.changedEnvelope() != null) {
-            writer.replaceEnvelope(edits.changedEnvelope());
-        }
+        milterEnvelope = edits.changedEnvelope();
         String hold = edits.quarantine() != null ? edits.quarantine()
                 : reply instanceof MilterReply.Quarantine(String reason) ? reason : null;
         if (hold != null) {

@@ -63,7 +63,7 @@ final class DkimCommand implements Runnable {
             String record = DkimKeyRecords.zoneEntry(selector, domain, pair.getPublic());
             Files.writeString(directory.resolve(selector + ".txt"), record + "\n", StandardCharsets.US_ASCII);
             System.out.println(record);
-            System.out.println(Messages.dkimKeyWritten(key, selector, domain));
+            System.out.println(DaemonTexts.dkimKeyWritten(key, selector, domain));
             return 0;
         }
     }

@@ -51,13 +51,13 @@ final class DmarcCommand implements Runnable {
             PrintWriter err = spec.commandLine().getErr();
             Config config = ConfigLoader.load(configDirectory.resolve()).main();
             if (!config.bool("dmarc_report_enable")) {
-                err.println(Messages.warning(Messages.dmarcReportDisabled()));
+                err.println(DaemonTexts.warning(DaemonTexts.dmarcReportDisabled()));
             }
             Path maildrop = MailQueue.open(Path.of(config.get("queue_directory"))).maildrop();
             DmarcReporter.Outcome outcome = DmarcReporter.create(config).run(now, dryRun,
                     (sender, recipients, message) -> Maildrop.submit(maildrop, sender, recipients, message));
             for (DmarcReporter.Note note : outcome.notes()) {
-                (note.warning() ? err : out).println(note.warning() ? Messages.warning(note.text()) : note.text());
+                (note.warning() ? err : out).println(note.warning() ? DaemonTexts.warning(note.text()) : note.text());
             }
             if (dryRun) {
                 for (DmarcReporter.Report report : outcome.reports()) {

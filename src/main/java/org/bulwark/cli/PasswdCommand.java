@@ -41,10 +41,10 @@ final class PasswdCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             PasswordScheme chosen = PasswordScheme.named(scheme)
-                    .orElseThrow(() -> new IllegalArgumentException(Messages.unknownScheme(scheme)));
+                    .orElseThrow(() -> new IllegalArgumentException(DaemonTexts.unknownScheme(scheme)));
             String secret = password != null ? password : readPassword();
             if (secret == null || secret.isEmpty()) {
-                throw new IllegalArgumentException(Messages.emptyPassword());
+                throw new IllegalArgumentException(DaemonTexts.emptyPassword());
             }
             System.out.println(chosen.hash(secret));
             return 0;
@@ -53,10 +53,10 @@ final class PasswdCommand implements Runnable {
         private static String readPassword() throws java.io.IOException {
             Console console = System.console();
             if (console != null && interactive(console)) {
-                char[] first = console.readPassword(Messages.enterPassword());
-                char[] second = console.readPassword(Messages.retypePassword());
+                char[] first = console.readPassword(DaemonTexts.enterPassword());
+                char[] second = console.readPassword(DaemonTexts.retypePassword());
                 if (first == null || !Arrays.equals(first, second)) {
-                    throw new IllegalArgumentException(Messages.passwordsDiffer());
+                    throw new IllegalArgumentException(DaemonTexts.passwordsDiffer());
                 }
                 return new String(first);
             }

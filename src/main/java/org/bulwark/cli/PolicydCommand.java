@@ -53,7 +53,7 @@ final class PolicydCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (!greylist && !spf) {
-            System.err.println(Messages.policydNothingToServe());
+            System.err.println(DaemonTexts.policydNothingToServe());
             return 1;
         }
         Path dir = configDirectory.resolve();
@@ -72,7 +72,7 @@ final class PolicydCommand implements Callable<Integer> {
                 ? new Greylist(settings, store, Clock.systemDefaultZone(), log.program("policyd")) : null;
         PolicyServer server = new PolicyServer(address, combine(spfPolicy, greylisting), log.program("policyd"));
         server.start();
-        System.err.println(Messages.policydListening(address.getAddress().getHostAddress(), server.port(),
+        System.err.println(DaemonTexts.policydListening(address.getAddress().getHostAddress(), server.port(),
                 greylist ? settings.delay() : null, spf));
         CountDownLatch stopped = new CountDownLatch(1);
         Thread stop = Thread.ofPlatform().unstarted(() -> {
@@ -116,14 +116,14 @@ final class PolicydCommand implements Callable<Integer> {
     private static InetSocketAddress address(String text) throws java.net.UnknownHostException {
         int colon = text.lastIndexOf(':');
         if (colon < 0) {
-            throw new IllegalArgumentException(Messages.policydBadListen(text));
+            throw new IllegalArgumentException(DaemonTexts.policydBadListen(text));
         }
         String host = text.substring(0, colon).replace("[", "").replace("]", "");
         try {
             return new InetSocketAddress(InetAddress.getByName(host.isEmpty() ? "127.0.0.1" : host),
                     Integer.parseInt(text.substring(colon + 1)));
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(Messages.policydBadListen(text));
+            throw new IllegalArgumentException(DaemonTexts.policydBadListen(text));
         }
     }
 }

@@ -24,16 +24,16 @@ final class ReloadCommand implements Callable<Integer> {
         PidFile pidFile = PidFile.of(ConfigLoader.load(configDirectory.resolve()).main());
         Optional<ProcessHandle> running = pidFile.running();
         if (running.isEmpty()) {
-            System.err.println(Messages.notRunning());
+            System.err.println(DaemonTexts.notRunning());
             return 1;
         }
         long pid = running.get().pid();
         Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(pid)).inheritIO().start();
         if (kill.waitFor() != 0) {
-            System.err.println(Messages.cannotSignal(pid));
+            System.err.println(DaemonTexts.cannotSignal(pid));
             return 1;
         }
-        System.err.println(Messages.reloading(pid));
+        System.err.println(DaemonTexts.reloading(pid));
         return 0;
     }
 }

@@ -15,7 +15,7 @@ import org.bulwark.pickup.MaildropFile;
 import org.bulwark.protocol.Command;
 import org.bulwark.protocol.PathArgument;
 import org.bulwark.protocol.ProtocolException;
-import org.bulwark.protocol.Replies;
+import org.bulwark.protocol.ReplyTexts;
 
 /**
  * {@code sendmail -bs}: an SMTP dialogue on standard input and output, as Postfix's smtpd runs
@@ -54,52 +54,52 @@ final class SmtpSubmission {
 
     /** Runs the dialogue until QUIT or the end of input. */
     void run() throws IOException {
-        reply(Replies.banner(banner));
+        reply(ReplyTexts.banner(banner));
         while (true) {
             byte[] raw = readLine();
             if (raw == null) {
                 return;
             }
             if (raw.length > COMMAND_LIMIT) {
-                reply(Replies.LINE_TOO_LONG);
+                reply(ReplyTexts.LINE_TOO_LONG);
                 continue;
             }
             Command command = Command.parse(new String(raw, StandardCharsets.UTF_8));
             String verb = command.verb().toUpperCase(java.util.Locale.ROOT);
             switch (verb) {
-                case "HELO" -> reply(command.hasArgument() ? Replies.helo(myhostname) : Replies.HELO_SYNTAX);
+                case "HELO" -> reply(command.hasArgument() ? ReplyTexts.helo(myhostname) : ReplyTexts.HELO_SYNTAX);
                 case "EHLO" -> reply(command.hasArgument()
-                        ? Replies.ehlo(myhostname, List.of("PIPELINING", sizeLimit > 0 ? "SIZE " + sizeLimit : "SIZE",
+                        ? ReplyTexts.ehlo(myhostname, List.of("PIPELINING", sizeLimit > 0 ? "SIZE " + sizeLimit : "SIZE",
                                 "ENHANCEDSTATUSCODES", "8BITMIME"))
-                        : Replies.EHLO_SYNTAX);
+                        : ReplyTexts.EHLO_SYNTAX);
                 case "MAIL" -> mail(command);
                 case "RCPT" -> rcpt(command);
                 case "DATA" -> data(command);
                 case "RSET" -> {
                     reset();
-                    reply(Replies.OK);
+                    reply(ReplyTexts.OK);
                 }
-                case "NOOP" -> reply(Replies.OK);
-                case "VRFY" -> reply(command.hasArgument() ? Replies.vrfy(command.argument()) : Replies.VRFY_SYNTAX);
+                case "NOOP" -> reply(ReplyTexts.OK);
+                case "VRFY" -> reply(command.hasArgument() ? ReplyTexts.vrfy(command.argument()) : ReplyTexts.VRFY_SYNTAX);
                 case "QUIT" -> {
-                    reply(Replies.BYE);
+                    reply(ReplyTexts.BYE);
                     return;
                 }
-                case "" -> reply(Replies.BAD_SYNTAX);
-                default -> reply(Replies.NOT_RECOGNIZED);
+                case "" -> reply(ReplyTexts.BAD_SYNTAX);
+                default -> reply(ReplyTexts.NOT_RECOGNIZED);
             }
         }
     }
 
     private void mail(Command command) throws IOException {
         if (sender != null) {
-            reply(Replies.NESTED_MAIL);
+            reply(ReplyTexts.NESTED_MAIL);
             return;
         }
         try {
             PathArgument path = PathArgument.parseMail(command.argument(), false);
             sender = path.address().internal();
-            reply(Replies.SENDER_OK);
+            reply(ReplyTexts.SENDER_OK);
         } catch (ProtocolException e) {
             reply(e.reply());
         }
@@ -107,17 +107,17 @@ final class SmtpSubmission {
 
     private void rcpt(Command command) throws IOException {
         if (sender == null) {
-            reply(Replies.NEED_MAIL);
+            reply(ReplyTexts.NEED_MAIL);
             return;
         }
         try {
             PathArgument path = PathArgument.parseRcpt(command.argument(), false);
             if (path.address().isNullSender()) {
-                reply(Replies.BAD_RECIPIENT);
+                reply(ReplyTexts.BAD_RECIPIENT);
                 return;
             }
             recipients.add(path.address().internal());
-            reply(Replies.RECIPIENT_OK);
+            reply(ReplyTexts.RECIPIENT_OK);
         } catch (ProtocolException e) {
             reply(e.reply());
         }
@@ -125,14 +125,14 @@ final class SmtpSubmission {
 
     private void data(Command command) throws IOException {
         if (sender == null || recipients.isEmpty()) {
-            reply(sender == null ? Replies.NEED_RCPT : Replies.NO_VALID_RECIPIENTS);
+            reply(sender == null ? ReplyTexts.NEED_RCPT : ReplyTexts.NO_VALID_RECIPIENTS);
             return;
         }
         if (command.hasArgument()) {
-            reply(Replies.DATA_SYNTAX);
+            reply(ReplyTexts.DATA_SYNTAX);
             return;
         }
-        reply(Replies.START_DATA);
+        reply(ReplyTexts.START_DATA);
         SmtpReply result;
         Path temporary = null;
         contentEnded = false;
@@ -141,9 +141,9 @@ final class SmtpSubmission {
             MaildropFile envelope = new MaildropFile(MaildropWriter.ownerUid(temporary), user, sender, null, false,
                     recipients);
             Path published = MaildropWriter.write(temporary, envelope, this::copyContent);
-            result = Replies.queued(published.getFileName().toString());
+            result = ReplyTexts.queued(published.getFileName().toString());
         } catch (TooBig e) {
-            result = Replies.MESSAGE_FILE_TOO_BIG;
+            result = ReplyTexts.MESSAGE_FILE_TOO_BIG;
         } catch (IOException | RuntimeException e) {
             // The content must still be read to its end, or its lines would be taken for commands.
             if (!contentEnded) {
@@ -152,7 +152,7 @@ final class SmtpSubmission {
             if (temporary != null) {
                 Files.deleteIfExists(temporary);
             }
-            result = Replies.QUEUE_WRITE_ERROR;
+            result = ReplyTexts.QUEUE_WRITE_ERROR;
         }
         reset();
         reply(result);

@@ -37,7 +37,7 @@ final class StartCommand implements Callable<Integer> {
         PidFile pidFile = PidFile.of(config);
         Optional<ProcessHandle> running = pidFile.running();
         if (running.isPresent()) {
-            System.err.println(Messages.alreadyRunning(running.get().pid()));
+            System.err.println(DaemonTexts.alreadyRunning(running.get().pid()));
             return 1;
         }
         Path output = Path.of(config.get("data_directory"), "master.out");
@@ -63,7 +63,7 @@ final class StartCommand implements Callable<Integer> {
         Instant deadline = Instant.now().plus(STARTUP_WAIT);
         while (Instant.now().isBefore(deadline)) {
             if (pidFile.running().filter(p -> p.pid() == child.pid()).isPresent()) {
-                System.err.println(Messages.running(child.pid()));
+                System.err.println(DaemonTexts.running(child.pid()));
                 return 0;
             }
             if (!child.isAlive()) {
@@ -72,7 +72,7 @@ final class StartCommand implements Callable<Integer> {
             Thread.sleep(50);
         }
         child.destroy();
-        System.err.println(Messages.didNotStart(output.toString()));
+        System.err.println(DaemonTexts.didNotStart(output.toString()));
         return 1;
     }
 }

@@ -35,14 +35,14 @@ final class StartFgCommand implements Callable<Integer> {
         }
         PidFile pidFile = PidFile.of(config);
         if (pidFile.running().filter(p -> p.pid() != ProcessHandle.current().pid()).isPresent()) {
-            System.err.println(Messages.alreadyRunning(pidFile.running().get().pid()));
+            System.err.println(DaemonTexts.alreadyRunning(pidFile.running().get().pid()));
             return 1;
         }
         Master master = Master.start(configDirectory.resolve(), allowRoot);
-        master.rootWarning().ifPresent(warning -> System.err.println(Messages.warning(warning)));
+        master.rootWarning().ifPresent(warning -> System.err.println(DaemonTexts.warning(warning)));
         master.reloadOnHangup();
         pidFile.write(ProcessHandle.current().pid());
-        System.err.println(Messages.started(ProcessHandle.current().pid(), master.smtpPorts(), config.get("maillog_file")));
+        System.err.println(DaemonTexts.started(ProcessHandle.current().pid(), master.smtpPorts(), config.get("maillog_file")));
         // Any other way out of the JVM still stops the system cleanly.
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {
             master.close();

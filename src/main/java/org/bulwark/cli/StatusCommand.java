@@ -36,16 +36,16 @@ final class StatusCommand implements Callable<Integer> {
         PidFile pidFile = PidFile.of(config);
         Optional<ProcessHandle> running = pidFile.running();
         if (running.isEmpty()) {
-            System.out.println(Messages.notRunning());
+            System.out.println(DaemonTexts.notRunning());
             return 1;
         }
-        System.out.println(Messages.running(running.get().pid()));
+        System.out.println(DaemonTexts.running(running.get().pid()));
         running.get().info().startInstant().ifPresent(start ->
-                System.out.println(Messages.uptime(Duration.between(start, Instant.now()))));
+                System.out.println(DaemonTexts.uptime(Duration.between(start, Instant.now()))));
         try {
             System.out.print(StatusReport.parse(read(pidFile.statusSocket())).format());
         } catch (IOException e) {
-            System.out.println(Messages.noStatus(pidFile.statusSocket(), String.valueOf(e.getMessage())));
+            System.out.println(DaemonTexts.noStatus(pidFile.statusSocket(), String.valueOf(e.getMessage())));
         }
         return 0;
     }

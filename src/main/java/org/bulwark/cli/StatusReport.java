@@ -77,7 +77,7 @@ final class StatusReport {
         long deliveredNow = List.of("sent", "deferred", "bounced").stream()
                 .mapToLong(status -> row("", LogMetrics.DELIVERIES + status).counts()[0]).sum();
         if (waiting > 0 && deliveredNow == 0) {
-            b.append(Messages.mailPilingUp(waiting, oldestSeconds)).append('\n');
+            b.append(DaemonTexts.mailPilingUp(waiting, oldestSeconds)).append('\n');
         }
         return b.toString();
     }

@@ -23,17 +23,17 @@ final class StopCommand implements Callable<Integer> {
         PidFile pidFile = PidFile.of(ConfigLoader.load(configDirectory.resolve()).main());
         Optional<ProcessHandle> running = pidFile.running();
         if (running.isEmpty()) {
-            System.err.println(Messages.notRunning());
+            System.err.println(DaemonTexts.notRunning());
             return 1;
         }
         ProcessHandle daemon = running.get();
-        System.err.println(Messages.stopping(daemon.pid()));
+        System.err.println(DaemonTexts.stopping(daemon.pid()));
         daemon.destroy();
         try {
             daemon.onExit().get(STOP_WAIT.toSeconds(), TimeUnit.SECONDS);
             return 0;
         } catch (java.util.concurrent.TimeoutException e) {
-            System.err.println(Messages.didNotStop(daemon.pid()));
+            System.err.println(DaemonTexts.didNotStop(daemon.pid()));
             return 1;
         }
     }

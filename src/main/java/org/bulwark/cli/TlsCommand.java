@@ -52,17 +52,17 @@ final class TlsCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             if (days < 1) {
-                throw new IllegalArgumentException(Messages.badDays(days));
+                throw new IllegalArgumentException(DaemonTexts.badDays(days));
             }
             SelfSignedCertificate.KeyType type = key != null && key.ec ? new SelfSignedCertificate.KeyType.Ec()
                     : new SelfSignedCertificate.KeyType.Rsa(key != null && key.rsa != null ? key.rsa : 4096);
             if (type instanceof SelfSignedCertificate.KeyType.Rsa rsa && (rsa.bits() < 2048 || rsa.bits() > 16384)) {
-                throw new IllegalArgumentException(Messages.badRsaSize(rsa.bits()));
+                throw new IllegalArgumentException(DaemonTexts.badRsaSize(rsa.bits()));
             }
             Path keyPath = (keyFile != null ? keyFile : Path.of(host + ".key")).toAbsolutePath();
             Path certPath = (certFile != null ? certFile : Path.of(host + ".crt")).toAbsolutePath();
             SelfSignedCertificate.write(host, days, type, keyPath, certPath);
-            System.out.println(Messages.certificateWritten(keyPath, certPath));
+            System.out.println(DaemonTexts.certificateWritten(keyPath, certPath));
             return 0;
         }
     }

@@ -38,7 +38,7 @@ public final class ConfigLoader {
         Path directory = configDirectory.toAbsolutePath().normalize();
         Path mainFile = directory.resolve("main.cf");
         if (!Files.isRegularFile(mainFile)) {
-            throw new ConfigException(mainFile, 0, ConfigMessages.missingMainCf(mainFile));
+            throw new ConfigException(mainFile, 0, ConfigTexts.missingMainCf(mainFile));
         }
         List<String> warnings = new ArrayList<>();
         Map<String, Entry> entries = parseMainCf(mainFile, warnings);
@@ -108,16 +108,16 @@ public final class ConfigLoader {
         for (LogicalLines.Line line : LogicalLines.read(file, true, warnings)) {
             int eq = line.text().indexOf('=');
             if (eq < 0) {
-                throw new ConfigException(file, line.number(), ConfigMessages.missingEquals(line.text()));
+                throw new ConfigException(file, line.number(), ConfigTexts.missingEquals(line.text()));
             }
             String name = line.text().substring(0, eq).strip();
             if (!NAME.matcher(name).matches()) {
-                throw new ConfigException(file, line.number(), ConfigMessages.badName(name));
+                throw new ConfigException(file, line.number(), ConfigTexts.badName(name));
             }
             String value = line.text().substring(eq + 1).strip();
             Entry earlier = entries.remove(name);
             if (earlier != null) {
-                warnings.add(LogicalLines.where(file, line.number()) + ConfigMessages.overriding(name, earlier.value()));
+                warnings.add(LogicalLines.where(file, line.number()) + ConfigTexts.overriding(name, earlier.value()));
             }
             entries.put(name, new Entry(value, line.number()));
         }
@@ -134,8 +134,8 @@ public final class ConfigLoader {
         Parameter parameter = Parameters.find(name).orElse(null);
         if (parameter != null && !Values.valid(value, parameter)) {
             throw new ConfigException(file, line, parameter.choices().isEmpty()
-                    ? ConfigMessages.badValue(name, rawValue, parameter.type())
-                    : ConfigMessages.notAChoice(name, rawValue, parameter.choices()));
+                    ? ConfigTexts.badValue(name, rawValue, parameter.type())
+                    : ConfigTexts.notAChoice(name, rawValue, parameter.choices()));
         }
         if (name.equals("mynetworks")) {
             checkNetworks(name, config.list(name), file, line);
@@ -152,7 +152,7 @@ public final class ConfigLoader {
             try {
                 Cidr.parse(unmapped(network));
             } catch (IllegalArgumentException e) {
-                throw new ConfigException(file, line, ConfigMessages.badNetwork(name, item, e.getMessage()));
+                throw new ConfigException(file, line, ConfigTexts.badNetwork(name, item, e.getMessage()));
             }
         }
     }
@@ -170,13 +170,13 @@ public final class ConfigLoader {
         for (Map.Entry<String, Entry> e : entries.entrySet()) {
             if (unused(e.getKey(), referenced, serviceNames)) {
                 warnings.add(LogicalLines.where(file, e.getValue().line())
-                        + ConfigMessages.unused(e.getKey(), e.getValue().value()));
+                        + ConfigTexts.unused(e.getKey(), e.getValue().value()));
             }
         }
         for (ServiceEntry s : services) {
             s.overrides().forEach((name, value) -> {
                 if (unused(name, referenced, serviceNames)) {
-                    warnings.add(LogicalLines.where(s.file(), s.line()) + ConfigMessages.unused(name, value));
+                    warnings.add(LogicalLines.where(s.file(), s.line()) + ConfigTexts.unused(name, value));
                 }
             });
         }
@@ -197,7 +197,7 @@ public final class ConfigLoader {
                         && Parameters.find(name).isEmpty() && Vocabulary.parameter(name).isEmpty()
                         && !PROCESS_PARAMETERS.contains(name)
                         && reported.add(name)) {
-                    warnings.add(LogicalLines.where(service.file(), service.line()) + ConfigMessages.undefined(name));
+                    warnings.add(LogicalLines.where(service.file(), service.line()) + ConfigTexts.undefined(name));
                 }
             }
         }
@@ -213,14 +213,14 @@ public final class ConfigLoader {
             Path file, List<String> warnings) {
         Entry entry = entries.get("receive_override_options");
         if (entry != null && withoutFilter(main)) {
-            warnings.add(LogicalLines.where(file, entry.line()) + ConfigMessages.addressMappingsAtDelivery());
+            warnings.add(LogicalLines.where(file, entry.line()) + ConfigTexts.addressMappingsAtDelivery());
         }
         for (ServiceEntry s : services) {
             boolean overrides = s.overrides().containsKey("receive_override_options")
                     || s.overrides().containsKey("content_filter");
             if (overrides && (s.command().equals("smtpd") || s.command().equals("pickup"))
                     && withoutFilter(main.with(s))) {
-                warnings.add(LogicalLines.where(s.file(), s.line()) + ConfigMessages.addressMappingsAtDelivery());
+                warnings.add(LogicalLines.where(s.file(), s.line()) + ConfigTexts.addressMappingsAtDelivery());
             }
         }
     }
@@ -248,7 +248,7 @@ public final class ConfigLoader {
         }
         if (firstLine.isEmpty()) {
             warnings.add(LogicalLines.where(file, origin.line())
-                    + ConfigMessages.originFileUnreadable(path, main.get("myhostname")));
+                    + ConfigTexts.originFileUnreadable(path, main.get("myhostname")));
         }
     }
 

@@ -47,10 +47,10 @@ final class Expander {
         if (chain.contains(name)) {
             StringBuilder loop = new StringBuilder();
             chain.descendingIterator().forEachRemaining(n -> loop.append(n).append(" -> "));
-            throw new ConfigException(ConfigMessages.expansionLoop(loop + name));
+            throw new ConfigException(ConfigTexts.expansionLoop(loop + name));
         }
         if (chain.size() >= MAX_DEPTH) {
-            throw new ConfigException(ConfigMessages.expansionTooDeep(chain.peekLast()));
+            throw new ConfigException(ConfigTexts.expansionTooDeep(chain.peekLast()));
         }
         chain.push(name);
         try {
@@ -101,7 +101,7 @@ final class Expander {
                 char close = next == '{' ? '}' : ')';
                 int end = matching(text, i + 1, next, close);
                 if (end < 0) {
-                    throw new ConfigException(ConfigMessages.unclosedReference(owner, text));
+                    throw new ConfigException(ConfigTexts.unclosedReference(owner, text));
                 }
                 out.append(reference(text.substring(i + 2, end), chain));
                 i = end + 1;

@@ -50,7 +50,7 @@ public final class LogicalLines {
         return join(physicalLines(file, warnings), (number, text) -> { }, (number, logical, previous, text) -> {
             if (forgiveUnindented && !ASSIGNMENT.matcher(text).matches()
                     && (previous.endsWith(",") || previous.endsWith("="))) {
-                warnings.add(where(file, number) + ConfigMessages.unindentedContinuation(nameOf(logical)));
+                warnings.add(where(file, number) + ConfigTexts.unindentedContinuation(nameOf(logical)));
                 return true;
             }
             return false;
@@ -116,9 +116,9 @@ public final class LogicalLines {
         try {
             bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
-            throw new ConfigException(file, 0, ConfigMessages.unreadable("no such file"));
+            throw new ConfigException(file, 0, ConfigTexts.unreadable("no such file"));
         } catch (IOException e) {
-            throw new ConfigException(file, 0, ConfigMessages.unreadable(e.getClass().getSimpleName()));
+            throw new ConfigException(file, 0, ConfigTexts.unreadable(e.getClass().getSimpleName()));
         }
         var decoder = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
@@ -138,14 +138,14 @@ public final class LogicalLines {
             try {
                 line = decoder.decode(ByteBuffer.wrap(bytes, from, to - from)).toString();
             } catch (CharacterCodingException e) {
-                throw new ConfigException(file, number, ConfigMessages.notUtf8());
+                throw new ConfigException(file, number, ConfigTexts.notUtf8());
             }
             if (line.endsWith("\r")) {
                 line = line.substring(0, line.length() - 1);
             }
             if (line.indexOf(NO_BREAK_SPACE) >= 0) {
                 // Text copied from a web page carries U+00A0 where the author typed a space.
-                warnings.add(where(file, number) + ConfigMessages.nonBreakingSpace());
+                warnings.add(where(file, number) + ConfigTexts.nonBreakingSpace());
                 line = line.replace(NO_BREAK_SPACE, ' ');
             }
             lines.add(line);

@@ -157,7 +157,7 @@ final class MainCf implements Config {
     }
 
     private static ConfigException bad(String name, String value, ParameterType type) {
-        return new ConfigException(ConfigMessages.badValue(name, value, type));
+        return new ConfigException(ConfigTexts.badValue(name, value, type));
     }
 
     @Override

@@ -31,7 +31,7 @@ public final class MainCfEditor {
         for (String argument : arguments) {
             int eq = argument.indexOf('=');
             if (eq <= 0) {
-                throw new ConfigException(ConfigMessages.editNeedsAssignment(argument));
+                throw new ConfigException(ConfigTexts.editNeedsAssignment(argument));
             }
             changes.put(argument.substring(0, eq).strip(), argument.substring(eq + 1).strip());
         }

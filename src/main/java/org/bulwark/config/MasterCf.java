@@ -31,7 +31,7 @@ final class MasterCf {
         for (LogicalLines.Line line : LogicalLines.read(file, false, warnings)) {
             ServiceEntry entry = entry(file, line);
             if (!seen.add(entry.service() + "/" + entry.type())) {
-                throw new ConfigException(file, line.number(), ConfigMessages.masterDuplicate(entry.service(), entry.type()));
+                throw new ConfigException(file, line.number(), ConfigTexts.masterDuplicate(entry.service(), entry.type()));
             }
             services.add(entry);
         }
@@ -40,29 +40,29 @@ final class MasterCf {
 
     private static ServiceEntry entry(Path file, LogicalLines.Line line) {
         List<String> fields = Values.split(line.text(), " \t").orElseThrow(
-                () -> new ConfigException(file, line.number(), ConfigMessages.masterOption(line.text())));
+                () -> new ConfigException(file, line.number(), ConfigTexts.masterOption(line.text())));
         if (fields.size() < 8) {
-            throw new ConfigException(file, line.number(), ConfigMessages.masterColumns(fields.size()));
+            throw new ConfigException(file, line.number(), ConfigTexts.masterColumns(fields.size()));
         }
         String service = fields.get(0);
         String type = fields.get(1);
         if (!TYPES.contains(type)) {
-            throw new ConfigException(file, line.number(), ConfigMessages.masterType(type));
+            throw new ConfigException(file, line.number(), ConfigTexts.masterType(type));
         }
         if (type.equals("inet") && (!SERVICE.matcher(service).matches() || InetService.parse(service).isEmpty())) {
-            throw new ConfigException(file, line.number(), ConfigMessages.masterServiceName(service));
+            throw new ConfigException(file, line.number(), ConfigTexts.masterServiceName(service));
         }
         String[] flagNames = {"private", "unpriv", "chroot"};
         for (int i = 0; i < 3; i++) {
             if (!FLAG.matcher(fields.get(2 + i)).matches()) {
-                throw new ConfigException(file, line.number(), ConfigMessages.masterFlag(flagNames[i], fields.get(2 + i)));
+                throw new ConfigException(file, line.number(), ConfigTexts.masterFlag(flagNames[i], fields.get(2 + i)));
             }
         }
         if (!WAKEUP.matcher(fields.get(5)).matches()) {
-            throw new ConfigException(file, line.number(), ConfigMessages.masterNumber("wakeup", fields.get(5)));
+            throw new ConfigException(file, line.number(), ConfigTexts.masterNumber("wakeup", fields.get(5)));
         }
         if (!MAXPROC.matcher(fields.get(6)).matches()) {
-            throw new ConfigException(file, line.number(), ConfigMessages.masterNumber("maxproc", fields.get(6)));
+            throw new ConfigException(file, line.number(), ConfigTexts.masterNumber("maxproc", fields.get(6)));
         }
         List<String> args = new ArrayList<>();
         Map<String, String> overrides = new LinkedHashMap<>();
@@ -88,7 +88,7 @@ final class MasterCf {
         int eq = text.indexOf('=');
         String name = eq < 0 ? "" : text.substring(0, eq).strip();
         if (name.isEmpty() || !name.chars().allMatch(c -> Expander.isNameChar((char) c) || c == '-' || c == '.')) {
-            throw new ConfigException(file, line, ConfigMessages.masterOption(option));
+            throw new ConfigException(file, line, ConfigTexts.masterOption(option));
         }
         overrides.put(name, text.substring(eq + 1).strip());
     }

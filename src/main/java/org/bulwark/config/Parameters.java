@@ -429,6 +429,33 @@ public final class Parameters {
         str("milter_macro_daemon_name", "$myhostname", "the {daemon_name} macro value");
         str("milter_macro_v", "$mail_name $mail_version", "the {v} macro value");
         list("milter_header_checks", "", "header_checks tables for headers that milters add");
+
+        // Content inspection in cleanup: header_checks(5), body_checks(5).
+        list("mime_header_checks", "$header_checks", "tables of patterns applied to MIME headers (Content-*, MIME-Version)");
+        list("nested_header_checks", "$header_checks", "tables of patterns applied to headers of attached messages");
+        size("body_checks_size_limit", "51200", "bytes of each body segment that body_checks inspect; 0: all");
+        bool("disable_mime_input_processing", "no", "read the body as one segment, without MIME parts, for checks");
+        bool("strict_7bit_headers", "no", "refuse mail with 8-bit bytes in a header (550 5.6.0)");
+        bool("strict_8bitmime_body", "no", "refuse mail with 8-bit bytes in a body part that says 7bit (550 5.6.0)");
+        bool("strict_8bitmime", "no", "both strict_7bit_headers and strict_8bitmime_body");
+        bool("strict_mime_encoding_domain", "no", "refuse message/* and multipart/* parts with a disallowed encoding");
+        str("cleanup_service_name", "cleanup", "the master.cf cleanup service (and its -o overrides) that receives the mail");
+
+        // SMTP client: outbound SASL authentication, sender-dependent relayhost, fallback relay.
+        bool("smtp_sasl_auth_enable", "no", "SASL authentication in the SMTP client (to a relayhost that asks for a login)");
+        list("smtp_sasl_password_maps", "", "tables: nexthop, host or sender -> username:password (a secret file)");
+        list("smtp_sasl_security_options", "noplaintext, noanonymous", "SASL mechanisms ruled out without TLS");
+        list("smtp_sasl_tls_security_options", "$smtp_sasl_security_options", "SASL mechanisms ruled out over TLS");
+        list("smtp_sasl_tls_verified_security_options", "$smtp_sasl_tls_security_options",
+                "SASL mechanisms ruled out over TLS with a verified server certificate");
+        list("smtp_sasl_mechanism_filter", "", "the server's AUTH mechanisms the client considers; empty: all");
+        bool("smtp_sender_dependent_authentication", "no", "look smtp_sasl_password_maps up by sender address first");
+        bool("smtp_sasl_auth_soft_bounce", "yes", "defer, rather than bounce, mail after a 5xx reply to AUTH");
+        str("smtp_sasl_password_result_delimiter", ":", "the character between username and password in smtp_sasl_password_maps");
+        list("sender_dependent_relayhost_maps", "", "tables: sender or @domain -> relayhost, over $relayhost");
+        str("empty_address_relayhost_maps_lookup_key", "<>", "the sender_dependent_relayhost_maps key for the null sender");
+        list("fallback_relay", "", "older name of smtp_fallback_relay");
+        list("smtp_fallback_relay", "$fallback_relay", "relays tried when the nexthop's servers are unreachable");
     }
 
     private static void choices(String name, String... allowed) {

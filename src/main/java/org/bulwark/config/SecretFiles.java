@@ -46,7 +46,7 @@ public final class SecretFiles {
             return;
         }
         if (!isPrivate(permissions)) {
-            throw new ConfigException(ConfigMessages.secretReadableByOthers(parameter, file,
+            throw new ConfigException(ConfigTexts.secretReadableByOthers(parameter, file,
                     PosixFilePermissions.toString(permissions)));
         }
     }

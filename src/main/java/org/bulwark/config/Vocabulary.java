@@ -124,10 +124,10 @@ public final class Vocabulary {
      */
     public static Optional<String> explain(String name, State state) {
         return switch (state) {
-            case Ignored ignored -> Optional.of(ConfigMessages.ignored(name, ignored.why()));
-            case Refused refused -> Optional.of(ConfigMessages.notImplemented(name, refused.why(), refused.instead()));
-            case Unrouted unrouted -> Optional.of(ConfigMessages.ignored(name, unrouted.why()) + "; "
-                    + ConfigMessages.routedAnyway(unrouted.instead()));
+            case Ignored ignored -> Optional.of(ConfigTexts.ignored(name, ignored.why()));
+            case Refused refused -> Optional.of(ConfigTexts.notImplemented(name, refused.why(), refused.instead()));
+            case Unrouted unrouted -> Optional.of(ConfigTexts.ignored(name, unrouted.why()) + "; "
+                    + ConfigTexts.routedAnyway(unrouted.instead()));
             case Implemented implemented -> Optional.empty();
             case Internal internal -> Optional.empty();
         };
@@ -135,7 +135,7 @@ public final class Vocabulary {
 
     /** The refusal of a restriction Bulwark does not have, as the configuration's loader words it. */
     public static String restrictionRefusal(String restriction, String parameter, Refused refused) {
-        return ConfigMessages.restrictionNotImplemented(restriction, parameter, refused.why(), refused.instead());
+        return ConfigTexts.restrictionNotImplemented(restriction, parameter, refused.why(), refused.instead());
     }
 
     /** Every name of a kind, sorted. */

@@ -87,11 +87,11 @@ final class VocabularyCheck {
         Vocabulary.State state = valueState(name, config.get(name), entry.get().state());
         switch (state) {
             case Vocabulary.Ignored ignored ->
-                    warnings.add(LogicalLines.where(where.file(), where.line()) + ConfigMessages.ignored(name, ignored.why()));
+                    warnings.add(LogicalLines.where(where.file(), where.line()) + ConfigTexts.ignored(name, ignored.why()));
             case Vocabulary.Refused refused -> {
                 if (!harmless(config, name, entry.get())) {
                     throw new ConfigException(where.file(), where.line(),
-                            ConfigMessages.notImplemented(name, refused.why(), refused.instead()));
+                            ConfigTexts.notImplemented(name, refused.why(), refused.instead()));
                 }
             }
             default -> {
@@ -141,12 +141,12 @@ final class VocabularyCheck {
             String host = config.get("myhostname").strip();
             if (host.indexOf('.') <= 0) {
                 throw new ConfigException(where.file(), mainLines.getOrDefault("myhostname", where.line()),
-                        ConfigMessages.badMyhostname(host));
+                        ConfigTexts.badMyhostname(host));
             }
         }
         if (set.contains("mydomain") && config.get("mydomain").isBlank()) {
             throw new ConfigException(where.file(), mainLines.getOrDefault("mydomain", where.line()),
-                    ConfigMessages.emptyMydomain());
+                    ConfigTexts.emptyMydomain());
         }
     }
 
@@ -166,7 +166,7 @@ final class VocabularyCheck {
             for (String word : config.list(parameter)) {
                 Optional<Vocabulary.Entry> entry = Vocabulary.restriction(word);
                 if (entry.isPresent() && entry.get().state() instanceof Vocabulary.Refused refused) {
-                    String message = ConfigMessages.restrictionNotImplemented(word.toLowerCase(Locale.ROOT), parameter,
+                    String message = ConfigTexts.restrictionNotImplemented(word.toLowerCase(Locale.ROOT), parameter,
                             refused.why(), refused.instead());
                     if (service != null && words(config.raw(parameter)).contains(word.toLowerCase(Locale.ROOT))) {
                         throw new ConfigException(service.file(), service.line(), message);
@@ -227,21 +227,21 @@ final class VocabularyCheck {
         String where = LogicalLines.where(s.file(), s.line());
         switch (state) {
             case Vocabulary.Refused refused -> throw new ConfigException(s.file(), s.line(),
-                    ConfigMessages.commandNotImplemented(s.service(), s.command(), refused.why(), refused.instead()));
+                    ConfigTexts.commandNotImplemented(s.service(), s.command(), refused.why(), refused.instead()));
             case Vocabulary.Unrouted unrouted -> {
                 Route route = routes.get(s.service());
                 if (route != null) {
                     // The routing line is the one to change: name it, and the service it routes to.
                     throw new ConfigException(route.where().file(), route.where().line(),
-                            ConfigMessages.routedToMissingAgent(route.parameter(), s, unrouted.instead()));
+                            ConfigTexts.routedToMissingAgent(route.parameter(), s, unrouted.instead()));
                 }
                 if (s.line() > 0) { // Bulwark's own defaults (no master.cf) are not the operator's lines
-                    warnings.add(where + ConfigMessages.commandIgnored(s.service(), s.command(), unrouted.why()));
+                    warnings.add(where + ConfigTexts.commandIgnored(s.service(), s.command(), unrouted.why()));
                 }
             }
             case Vocabulary.Ignored ignored -> {
                 if (s.line() > 0) {
-                    warnings.add(where + ConfigMessages.commandIgnored(s.service(), s.command(), ignored.why()));
+                    warnings.add(where + ConfigTexts.commandIgnored(s.service(), s.command(), ignored.why()));
                 }
             }
             default -> {

@@ -58,6 +58,8 @@ final class ServiceSet {
         ServiceEntry qmgrService = null;
         ServiceEntry pickupService = null;
         List<ServiceEntry> smtpdServices = new ArrayList<>();
+        // Cleanup services by name: their -o overrides (header_checks ...) apply where cleanup_service_name points.
+        Map<String, Map<String, String>> cleanupServices = new HashMap<>();
         try {
             for (ServiceEntry service : loaded.services()) {
                 Config config = main.with(service);
@@ -68,7 +70,8 @@ final class ServiceSet {
                         }
                         smtpdServices.add(service);
                     }
-                    case "local" -> agents.put(service.service(), new LocalDelivery(config, Forwarder.through(cleanup), agents::get));
+                    case "local" -> agents.put(service.service(),
+                            new LocalDelivery(config, Forwarder.through(cleanup.internal()), agents::get));
                     case "virtual" -> agents.put(service.service(), new VirtualDelivery(config));
                     case "smtp" -> {
                         if (service.type().equals("unix")) { // the smtp and relay transports; inet smtp is the server
@@ -86,6 +89,7 @@ final class ServiceSet {
                     case "pipe" -> agents.put(service.service(), new PipeDelivery(service, config));
                     case "qmgr", "oqmgr" -> qmgrService = service;
                     case "pickup" -> pickupService = service;
+                    case "cleanup" -> cleanupServices.put(service.service(), service.overrides());
                     case "spawn" -> {
                         if (service.type().equals("inet")) {
                             for (InetSocketAddress address : ListenAddresses.of(service, config)) {
@@ -109,9 +113,10 @@ final class ServiceSet {
             }
             queueManager = qmgrService == null ? null
                     : new QueueManager(main.with(qmgrService), queue, agents, log,
-                            QueueManager.Collaborators.of(new AddressResolver(main), cleanup));
+                            QueueManager.Collaborators.of(new AddressResolver(main), cleanup.internal()));
             pickup = pickupService == null ? null
-                    : new Pickup(main.with(pickupService), queue, cleanup, log);
+                    : new Pickup(main.with(pickupService), queue,
+                            cleanupFor(cleanup, main.with(pickupService), cleanupServices), log);
             for (ServiceEntry service : smtpdServices) {
                 Config config = main.with(service);
                 MailLog serviceLog = log.named(config.get("syslog_name")); // -o syslog_name=postfix/submission
@@ -122,7 +127,8 @@ final class ServiceSet {
                         ? config.integer("default_process_limit") : Integer.parseInt(service.maxproc());
                 for (InetSocketAddress address : ListenAddresses.of(service, config)) {
                     SmtpServer server = new SmtpServer(config, address, maxproc, serviceLog,
-                            SmtpServer.Collaborators.of(cleanup, restrictions, dns, anvil, serviceLog));
+                            SmtpServer.Collaborators.of(cleanupFor(cleanup, config, cleanupServices), restrictions,
+                                    dns, anvil, serviceLog));
                     smtpServers.add(server);
                     serviceLines.put(server, service);
                 }
@@ -137,6 +143,11 @@ final class ServiceSet {
      * A content_filter whose transport no master.cf service delivers with would defer every
      * message it names; refused at start, with the line, rather than found in the queue later.
      */
+    /** The cleanup a smtpd or pickup service hands its mail to: its cleanup_service_name's overrides on top. */
+    private static Cleanup cleanupFor(Cleanup cleanup, Config service, Map<String, Map<String, String>> cleanups) {
+        return cleanup.forService(service, cleanups.getOrDefault(service.get("cleanup_service_name"), Map.of()));
+    }
+
     private static void checkContentFilter(Config config, ServiceEntry service, Map<String, DeliveryAgent> agents) {
         String filter = config.get("content_filter").strip();
         if (filter.isEmpty() || service != null && !service.overrides().containsKey("content_filter")) {

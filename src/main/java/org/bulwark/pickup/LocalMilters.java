@@ -106,7 +106,7 @@ final class LocalMilters {
         // One recipient cannot be refused here: the whole message waits, as after Postfix's 4.3.5.
         org.bulwark.mail.SmtpReply scoped = stage.equals("RCPT")
                 ? org.bulwark.mail.SmtpReply.of(451, "4.3.5", "Server configuration error") : reply;
-        return new MessageRejectedException(scoped, true);
+        return MessageRejectedException.byMilter(scoped);
     }
 
     private static String line(String queueId, String action, String stage, String text, Envelope envelope) {

@@ -156,7 +156,8 @@ public final class Pickup {
                 log.warning("maildrop/" + file.getFileName() + ": " + e.reply().text() + "; will try again");
                 return false;
             }
-            // Refused for good (a milter): kept for the administrator instead of being retried forever.
+            // Refused for good (header or body checks, which logged why, or a milter). Postfix returns such
+            // mail to its sender; here it is kept for the administrator instead of being retried forever.
             moveToCorrupt(file, "message refused: " + e.reply().code() + " " + e.reply().text());
             return false;
         } catch (MaildropFile.MalformedMaildropException | RuntimeException e) {

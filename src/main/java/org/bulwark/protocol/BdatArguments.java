@@ -9,12 +9,12 @@ public record BdatArguments(long size, boolean last) {
         String[] words = argument.isEmpty() ? new String[0] : argument.trim().split("[ \\t]+");
         if (words.length < 1 || words.length > 2 || words[0].isEmpty()
                 || !words[0].chars().allMatch(c -> c >= '0' && c <= '9') || words[0].length() > 18) {
-            throw new ProtocolException(Replies.BDAT_SYNTAX);
+            throw new ProtocolException(ReplyTexts.BDAT_SYNTAX);
         }
         boolean last = false;
         if (words.length == 2) {
             if (!words[1].toUpperCase(Locale.ROOT).equals("LAST")) {
-                throw new ProtocolException(Replies.BDAT_SYNTAX);
+                throw new ProtocolException(ReplyTexts.BDAT_SYNTAX);
             }
             last = true;
         }

@@ -35,27 +35,27 @@ public record MailParameters(long size, String body, String ret, String envid, b
                 case "BODY" -> {
                     String upper = value == null ? "" : value.toUpperCase(Locale.ROOT);
                     if (!upper.equals("7BIT") && !upper.equals("8BITMIME")) {
-                        throw new ProtocolException(Replies.unsupportedOption(parameter));
+                        throw new ProtocolException(ReplyTexts.unsupportedOption(parameter));
                     }
                     body = upper;
                 }
                 case "SIZE" -> size = parseSize(value);
                 case "SMTPUTF8" -> {
                     if (value != null || !smtputf8Enabled) {
-                        throw new ProtocolException(Replies.unsupportedOption(parameter));
+                        throw new ProtocolException(ReplyTexts.unsupportedOption(parameter));
                     }
                     smtputf8 = true;
                 }
                 case "AUTH" -> {
                     if (value == null) {
-                        throw new ProtocolException(Replies.unsupportedOption(parameter));
+                        throw new ProtocolException(ReplyTexts.unsupportedOption(parameter));
                     }
                 }
                 case "RET" -> {
                     requireDsn(dsnEnabled);
                     String upper = value == null ? "" : value.toUpperCase(Locale.ROOT);
                     if (ret != null || !(upper.equals("FULL") || upper.equals("HDRS"))) {
-                        throw new ProtocolException(Replies.BAD_RET);
+                        throw new ProtocolException(ReplyTexts.BAD_RET);
                     }
                     ret = upper;
                 }
@@ -63,11 +63,11 @@ public record MailParameters(long size, String body, String ret, String envid, b
                     requireDsn(dsnEnabled);
                     String decoded = value == null ? null : Xtext.decode(value);
                     if (envid != null || decoded == null || decoded.isEmpty()) {
-                        throw new ProtocolException(Replies.BAD_ENVID);
+                        throw new ProtocolException(ReplyTexts.BAD_ENVID);
                     }
                     envid = decoded;
                 }
-                default -> throw new ProtocolException(Replies.unsupportedOption(parameter));
+                default -> throw new ProtocolException(ReplyTexts.unsupportedOption(parameter));
             }
         }
         return new MailParameters(size, body, ret, envid, smtputf8);
@@ -75,18 +75,18 @@ public record MailParameters(long size, String body, String ret, String envid, b
 
     private static long parseSize(String value) throws ProtocolException {
         if (value == null || value.isEmpty() || !value.chars().allMatch(c -> c >= '0' && c <= '9')) {
-            throw new ProtocolException(Replies.BAD_SIZE);
+            throw new ProtocolException(ReplyTexts.BAD_SIZE);
         }
         try {
             return Long.parseLong(value);
         } catch (NumberFormatException e) {
-            throw new ProtocolException(Replies.SIZE_OVERFLOW);
+            throw new ProtocolException(ReplyTexts.SIZE_OVERFLOW);
         }
     }
 
     static void requireDsn(boolean dsnEnabled) throws ProtocolException {
         if (!dsnEnabled) {
-            throw new ProtocolException(Replies.DSN_DISABLED);
+            throw new ProtocolException(ReplyTexts.DSN_DISABLED);
         }
     }
 }

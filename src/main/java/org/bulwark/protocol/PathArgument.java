@@ -23,11 +23,11 @@ public record PathArgument(MailAddress address, String original, boolean nonAsci
     }
 
     public static PathArgument parseMail(String argument, boolean strictRfc821) throws ProtocolException {
-        return parse(argument, "FROM:", true, strictRfc821, Replies.MAIL_SYNTAX, Replies.BAD_SENDER);
+        return parse(argument, "FROM:", true, strictRfc821, ReplyTexts.MAIL_SYNTAX, ReplyTexts.BAD_SENDER);
     }
 
     public static PathArgument parseRcpt(String argument, boolean strictRfc821) throws ProtocolException {
-        return parse(argument, "TO:", false, strictRfc821, Replies.RCPT_SYNTAX, Replies.BAD_RECIPIENT);
+        return parse(argument, "TO:", false, strictRfc821, ReplyTexts.RCPT_SYNTAX, ReplyTexts.BAD_RECIPIENT);
     }
 
     private static PathArgument parse(String argument, String keyword, boolean allowEmpty, boolean strict,

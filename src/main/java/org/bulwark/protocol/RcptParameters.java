@@ -29,7 +29,7 @@ public record RcptParameters(String dsnNotify, String orcptType, String orcpt) {
                     MailParameters.requireDsn(dsnEnabled);
                     String parsed = value == null ? null : notify(value);
                     if (notify != null || parsed == null) {
-                        throw new ProtocolException(Replies.BAD_NOTIFY);
+                        throw new ProtocolException(ReplyTexts.BAD_NOTIFY);
                     }
                     notify = parsed;
                 }
@@ -38,12 +38,12 @@ public record RcptParameters(String dsnNotify, String orcptType, String orcpt) {
                     int semicolon = value == null ? -1 : value.indexOf(';');
                     String decoded = semicolon < 0 ? null : Xtext.decode(value.substring(semicolon + 1));
                     if (orcpt != null || semicolon <= 0 || decoded == null) {
-                        throw new ProtocolException(Replies.BAD_ORCPT);
+                        throw new ProtocolException(ReplyTexts.BAD_ORCPT);
                     }
                     orcptType = value.substring(0, semicolon);
                     orcpt = decoded;
                 }
-                default -> throw new ProtocolException(Replies.unsupportedOption(parameter));
+                default -> throw new ProtocolException(ReplyTexts.unsupportedOption(parameter));
             }
         }
         return new RcptParameters(notify, orcptType, orcpt);

@@ -248,7 +248,7 @@ public final class MailQueue {
                 // A file in incoming/ may simply be unfinished; recover() deals with leftovers.
                 quarantine(queue, id);
             }
-            throw new CorruptQueueFileException(QueueMessages.corrupt(id, e.getMessage()));
+            throw new CorruptQueueFileException(QueueTexts.corrupt(id, e.getMessage()));
         }
         return new QueueFile(this, id, queue, parsed);
     }
@@ -383,7 +383,7 @@ public final class MailQueue {
         try (DirectoryStream<Path> files = Files.newDirectoryStream(paths.get(QueueName.INCOMING))) {
             for (Path file : files) {
                 Files.deleteIfExists(file);
-                lines.add(QueueMessages.removedIncoming(file.getFileName().toString()));
+                lines.add(QueueTexts.removedIncoming(file.getFileName().toString()));
             }
         }
         syncs.get(QueueName.INCOMING).sync();
@@ -392,7 +392,7 @@ public final class MailQueue {
                 try {
                     read(queue, id);
                 } catch (CorruptQueueFileException e) {
-                    lines.add(QueueMessages.movedToCorrupt(queue, e.getMessage()));
+                    lines.add(QueueTexts.movedToCorrupt(queue, e.getMessage()));
                 } catch (NoSuchFileException gone) {
                     // Removed while we looked: nothing to recover.
                 }

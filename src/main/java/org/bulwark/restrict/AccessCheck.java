@@ -188,15 +188,15 @@ final class AccessCheck {
             case "DUNNO":
                 return Decision.DUNNO;
             case "REJECT":
-                return e.reject(withText(settings.accessRejectCode(), "5.7.1", text, Replies.ACCESS_DENIED, subject));
+                return e.reject(withText(settings.accessRejectCode(), "5.7.1", text, RestrictTexts.ACCESS_DENIED, subject));
             case "DEFER":
-                return e.reject(withText(settings.accessDeferCode(), "4.7.1", text, Replies.ACCESS_DENIED, subject));
+                return e.reject(withText(settings.accessDeferCode(), "4.7.1", text, RestrictTexts.ACCESS_DENIED, subject));
             case "DEFER_IF_PERMIT":
                 return e.deferIfPermit(withText(settings.accessDeferCode(), "4.7.1", text,
-                        Replies.SERVICE_UNAVAILABLE, subject));
+                        RestrictTexts.SERVICE_UNAVAILABLE, subject));
             case "DEFER_IF_REJECT":
                 return e.deferIfReject(withText(settings.accessDeferCode(), "4.7.1", text,
-                        Replies.SERVICE_UNAVAILABLE, subject));
+                        RestrictTexts.SERVICE_UNAVAILABLE, subject));
             case "OK", "RELAY":
                 return Decision.PERMIT;
             case "WARN", "INFO":
@@ -205,27 +205,27 @@ final class AccessCheck {
             case "PREPEND":
                 // RFC 5322 §2.2: a header field is a name of printable characters, a colon, a body.
                 if (!HEADER.matcher(text).matches()) {
-                    e.warn(Replies.prependNeedsHeader(table.spec(), trimmed));
+                    e.warn(RestrictTexts.prependNeedsHeader(table.spec(), trimmed));
                     return e.serverError();
                 }
                 e.act(new MessageAction.Prepend(text));
                 return Decision.DUNNO;
             case "HOLD":
-                e.logAction("hold", text.isEmpty() ? Replies.triggers(subject, "HOLD action") : text);
+                e.logAction("hold", text.isEmpty() ? RestrictTexts.triggers(subject, "HOLD action") : text);
                 e.act(new MessageAction.Hold(text));
                 return Decision.DUNNO;
             case "DISCARD":
                 // access(5): claims delivery and drops the message, for every recipient; ends the list.
-                e.logAction("discard", text.isEmpty() ? Replies.triggers(subject, "DISCARD action") : text);
+                e.logAction("discard", text.isEmpty() ? RestrictTexts.triggers(subject, "DISCARD action") : text);
                 e.act(new MessageAction.Discard(text));
                 return Decision.PERMIT;
             case "REDIRECT", "BCC": {
                 MailAddress target = text.isEmpty() || text.indexOf(' ') >= 0 ? null : MailAddress.of(text);
                 if (target == null || !target.isQualified()) {
-                    e.warn(Replies.actionNeedsAddress(table.spec(), upper, trimmed));
+                    e.warn(RestrictTexts.actionNeedsAddress(table.spec(), upper, trimmed));
                     return e.serverError();
                 }
-                e.logAction(upper.toLowerCase(Locale.ROOT), Replies.triggers(subject, upper + " " + text));
+                e.logAction(upper.toLowerCase(Locale.ROOT), RestrictTexts.triggers(subject, upper + " " + text));
                 if (upper.equals("REDIRECT")) {
                     e.act(new MessageAction.Redirect(target));
                 } else {
@@ -236,15 +236,15 @@ final class AccessCheck {
             case "HANGUP":
                 // Postfix logs the text as given and drops the connection without a reply, even
                 // under warn_if_reject: it is not a refusal that could be softened.
-                e.logAction("hangup", text.isEmpty() ? Replies.triggers(subject, "HANGUP action") : text);
+                e.logAction("hangup", text.isEmpty() ? RestrictTexts.triggers(subject, "HANGUP action") : text);
                 return Decision.HANGUP;
             case "FILTER":
                 // FILTER_README: the message goes through this transport:nexthop after it is queued.
                 if (text.isEmpty() || text.indexOf(':') < 0) {
-                    e.warn(Replies.filterNeedsTransport(table.spec(), trimmed));
+                    e.warn(RestrictTexts.filterNeedsTransport(table.spec(), trimmed));
                     return Decision.DUNNO;
                 }
-                e.logAction("filter", Replies.triggers(subject, "FILTER " + text));
+                e.logAction("filter", RestrictTexts.triggers(subject, "FILTER " + text));
                 e.act(new MessageAction.Filter(text));
                 return Decision.DUNNO;
             default:
@@ -257,14 +257,14 @@ final class AccessCheck {
         if (command.length() == 3 && !text.isEmpty() && (command.charAt(0) == '4' || command.charAt(0) == '5')
                 && Character.isDigit(command.charAt(1)) && Character.isDigit(command.charAt(2))) {
             int code = Integer.parseInt(command);
-            return e.reject(withText(code, command.charAt(0) + ".7.1", text, Replies.ACCESS_DENIED, subject));
+            return e.reject(withText(code, command.charAt(0) + ".7.1", text, RestrictTexts.ACCESS_DENIED, subject));
         }
         if (trimmed.indexOf(':') >= 0) {
-            e.warn(Replies.tableInAccessValue(table.spec(), trimmed));
+            e.warn(RestrictTexts.tableInAccessValue(table.spec(), trimmed));
             return e.serverError();
         }
         if (e.recursion() > MAX_RECURSION) {
-            e.warn(Replies.tooMuchRecursion(table.spec(), trimmed));
+            e.warn(RestrictTexts.tooMuchRecursion(table.spec(), trimmed));
             return e.serverError();
         }
         return e.runAccessValue(table, trimmed, subject);
@@ -280,7 +280,7 @@ final class AccessCheck {
             dsn = first;
             rest = space < 0 ? "" : text.substring(space).strip();
         }
-        return Replies.rejected(code, dsn, subject, rest.isEmpty() ? defaultText : rest);
+        return RestrictTexts.rejected(code, dsn, subject, rest.isEmpty() ? defaultText : rest);
     }
 
     private static int indexOfSpace(String s) {

@@ -71,7 +71,7 @@ final class ClientCertificateChecks {
         ClientCertificate certificate = e.context().clientCertificate();
         if (certificate == null) {
             if (!askCcert) {
-                e.warnOnce(Replies.ccertNotAsked(name));
+                e.warnOnce(RestrictTexts.ccertNotAsked(name));
             }
             return Decision.DUNNO;
         }
@@ -97,11 +97,11 @@ final class ClientCertificateChecks {
         ClientCertificate certificate = e.context().clientCertificate();
         if (certificate == null) {
             if (!askCcert) {
-                e.warnOnce(Replies.ccertNotAsked("check_ccert_access"));
+                e.warnOnce(RestrictTexts.ccertNotAsked("check_ccert_access"));
             }
             return Decision.DUNNO;
         }
-        Subject subject = new Subject(certificate.subjectCn(), Replies.CLIENT_CERTIFICATE);
+        Subject subject = new Subject(certificate.subjectCn(), RestrictTexts.CLIENT_CERTIFICATE);
         for (Key key : order) {
             Optional<String> value = table.find(key.of(certificate));
             if (value.isPresent()) {
@@ -124,28 +124,28 @@ final class ClientCertificateChecks {
             String text = argument.strip();
             if (!text.startsWith("{")) {
                 if (text.indexOf(':') < 0) {
-                    throw new ConfigException(Replies.needsTable("check_ccert_access", parameter, argument));
+                    throw new ConfigException(RestrictTexts.needsTable("check_ccert_access", parameter, argument));
                 }
                 return new Argument(text, DEFAULT_ORDER);
             }
             if (!text.endsWith("}")) {
-                throw new ConfigException(Replies.badCcertArgument(argument, parameter));
+                throw new ConfigException(RestrictTexts.badCcertArgument(argument, parameter));
             }
             List<String> items = ListSyntax.split(text.substring(1, text.length() - 1));
             if (items.isEmpty() || items.get(0).indexOf(':') < 0 || items.size() > 2) {
-                throw new ConfigException(Replies.badCcertArgument(argument, parameter));
+                throw new ConfigException(RestrictTexts.badCcertArgument(argument, parameter));
             }
             if (items.size() == 1) {
                 return new Argument(items.get(0), DEFAULT_ORDER);
             }
             String options = items.get(1).strip();
             if (!options.startsWith("{") || !options.endsWith("}")) {
-                throw new ConfigException(Replies.badCcertArgument(argument, parameter));
+                throw new ConfigException(RestrictTexts.badCcertArgument(argument, parameter));
             }
             String inner = options.substring(1, options.length() - 1).strip();
             int eq = inner.indexOf('=');
             if (eq < 0 || !inner.substring(0, eq).strip().equals("search_order")) {
-                throw new ConfigException(Replies.badCcertArgument(argument, parameter));
+                throw new ConfigException(RestrictTexts.badCcertArgument(argument, parameter));
             }
             List<Key> order = new ArrayList<>();
             for (String word : ListSyntax.split(inner.substring(eq + 1))) {
@@ -156,14 +156,14 @@ final class ClientCertificateChecks {
                     }
                 }
                 if (key == null) {
-                    throw new ConfigException(Replies.unknownCcertSearch(word, parameter));
+                    throw new ConfigException(RestrictTexts.unknownCcertSearch(word, parameter));
                 }
                 if (!order.contains(key)) {
                     order.add(key);
                 }
             }
             if (order.isEmpty()) {
-                throw new ConfigException(Replies.badCcertArgument(argument, parameter));
+                throw new ConfigException(RestrictTexts.badCcertArgument(argument, parameter));
             }
             return new Argument(items.get(0), List.copyOf(order));
         }

@@ -73,17 +73,17 @@ final class Destinations {
         }
         return switch (classify(resolved.domain())) {
             case LOCAL -> localUnknown(resolved)
-                    ? Replies.userUnknown(settings.localRecipientCode(), subject, "local recipient table",
+                    ? RestrictTexts.userUnknown(settings.localRecipientCode(), subject, "local recipient table",
                             settings.showUnknownTable())
                     : null;
-            case VIRTUAL_ALIAS -> Replies.userUnknown(settings.virtualAliasCode(), subject, "virtual alias table",
+            case VIRTUAL_ALIAS -> RestrictTexts.userUnknown(settings.virtualAliasCode(), subject, "virtual alias table",
                     settings.showUnknownTable());
             case VIRTUAL_MAILBOX -> !virtualMailboxes.isEmpty() && !findAddress(virtualMailboxes, resolved)
-                    ? Replies.userUnknown(settings.virtualMailboxCode(), subject, "virtual mailbox table",
+                    ? RestrictTexts.userUnknown(settings.virtualMailboxCode(), subject, "virtual mailbox table",
                             settings.showUnknownTable())
                     : null;
             case RELAY -> !relayRecipients.isEmpty() && !findAddress(relayRecipients, resolved)
-                    ? Replies.userUnknown(settings.relayRecipientCode(), subject, "relay recipient table",
+                    ? RestrictTexts.userUnknown(settings.relayRecipientCode(), subject, "relay recipient table",
                             settings.showUnknownTable())
                     : null;
             case DEFAULT -> null;

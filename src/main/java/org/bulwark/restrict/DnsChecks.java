@@ -28,7 +28,7 @@ final class DnsChecks {
             return Decision.DUNNO;
         }
         int code = status == ClientNames.Status.TEMPORARY ? 450 : e.settings().dns().unknownClientCode();
-        return e.reject(Replies.cannotFindHostname(code, Subject.hostAddress(context.clientAddress()), reverse));
+        return e.reject(RestrictTexts.cannotFindHostname(code, Subject.hostAddress(context.clientAddress()), reverse));
     }
 
     /** The HELO name must have an A, AAAA or MX record; address literals are not asked about. */
@@ -41,9 +41,9 @@ final class DnsChecks {
         Settings.Dns settings = e.settings().dns();
         return switch (hostExists(e, helo)) {
             case FOUND -> Decision.DUNNO;
-            case ABSENT -> e.reject(Replies.heloHostNotFound(settings.unknownHostnameCode(), subject));
+            case ABSENT -> e.reject(RestrictTexts.heloHostNotFound(settings.unknownHostnameCode(), subject));
             case TEMPORARY -> temporary(e, settings.heloTempfailDeferIfPermit(),
-                    Replies.heloHostNotFound(450, subject));
+                    RestrictTexts.heloHostNotFound(450, subject));
         };
     }
 
@@ -64,15 +64,15 @@ final class DnsChecks {
         Settings.Dns settings = e.settings().dns();
         DnsResult<MxHost> mx = e.environment().dns().lookupMx(domain);
         if (mx.isFound() && mx.values().size() == 1 && mx.values().get(0).isNullMx()) {
-            return e.reject(Replies.nullMx(subject, domain));
+            return e.reject(RestrictTexts.nullMx(subject, domain));
         }
         Existence exists = mx.isFound() ? Existence.FOUND
                 : mx.isTemporaryFailure() ? Existence.TEMPORARY : addressesExist(e, domain);
         return switch (exists) {
             case FOUND -> Decision.DUNNO;
-            case ABSENT -> e.reject(Replies.domainNotFound(settings.unknownAddressCode(), subject));
+            case ABSENT -> e.reject(RestrictTexts.domainNotFound(settings.unknownAddressCode(), subject));
             case TEMPORARY -> temporary(e, settings.addressTempfailDeferIfPermit(),
-                    Replies.domainNotFound(450, subject));
+                    RestrictTexts.domainNotFound(450, subject));
         };
     }
 

@@ -19,12 +19,12 @@ final class DnsLists {
 
     /** What a list is asked about: an address (RBL) or a domain name (RHSBL). */
     enum Target {
-        CLIENT_ADDRESS(Replies.CLIENT),
-        CLIENT_NAME(Replies.CLIENT),
-        REVERSE_CLIENT_NAME("Unverified " + Replies.CLIENT),
-        HELO(Replies.HELO),
-        SENDER(Replies.SENDER),
-        RECIPIENT(Replies.RECIPIENT);
+        CLIENT_ADDRESS(RestrictTexts.CLIENT),
+        CLIENT_NAME(RestrictTexts.CLIENT),
+        REVERSE_CLIENT_NAME("Unverified " + RestrictTexts.CLIENT),
+        HELO(RestrictTexts.HELO),
+        SENDER(RestrictTexts.SENDER),
+        RECIPIENT(RestrictTexts.RECIPIENT);
 
         private final String replyClass;
 
@@ -53,7 +53,7 @@ final class DnsLists {
                 domain = domain.substring(0, domain.length() - 1);
             }
             if (domain.isEmpty()) {
-                throw new ConfigException(Replies.badRblFilter(name, argument));
+                throw new ConfigException(RestrictTexts.badRblFilter(name, argument));
             }
             return new ListSpec(argument, domain, eq < 0 ? null : filter(name, argument, argument.substring(eq + 1)));
         }
@@ -62,7 +62,7 @@ final class DnsLists {
         private static List<List<Range>> filter(String name, String argument, String text) {
             List<String> octets = splitOctets(text);
             if (octets == null || octets.size() != 4) {
-                throw new ConfigException(Replies.badRblFilter(name, argument));
+                throw new ConfigException(RestrictTexts.badRblFilter(name, argument));
             }
             return octets.stream().map(o -> ranges(name, argument, o)).toList();
         }
@@ -102,7 +102,7 @@ final class DnsLists {
                     }
                     out.add(new Range(low, high));
                 } catch (NumberFormatException e) {
-                    throw new ConfigException(Replies.badRblFilter(name, argument));
+                    throw new ConfigException(RestrictTexts.badRblFilter(name, argument));
                 }
             }
             return out;
@@ -148,11 +148,11 @@ final class DnsLists {
                 ? e.environment().dns().lookupDnsbl(context.clientAddress(), list.domain())
                 : e.environment().dns().lookupAddresses(query(target, context) + "." + list.domain());
         if (answer instanceof DnsResult.TemporaryFailure<InetAddress> failure) {
-            e.warn(Replies.rblTemporaryFailure(list.domain(), failure.reason()));
+            e.warn(RestrictTexts.rblTemporaryFailure(list.domain(), failure.reason()));
             // Postfix gives a block list "the benefit of the doubt" here and passes; a pass this
             // server cannot justify is a false accept, so the permit is deferred instead.
-            return permit ? e.deferIfReject(Replies.allowListUnavailable(target.replyClass, what))
-                    : e.deferIfPermit(Replies.rblLookupFailed(target.replyClass, what, list.domain()));
+            return permit ? e.deferIfReject(RestrictTexts.allowListUnavailable(target.replyClass, what))
+                    : e.deferIfPermit(RestrictTexts.rblLookupFailed(target.replyClass, what, list.domain()));
         }
         Optional<InetAddress> hit = answer.values().stream().filter(list::accepts).findFirst();
         if (hit.isEmpty()) {
@@ -231,8 +231,8 @@ final class DnsLists {
         });
         SmtpReply reply = ReplyTemplate.toReply(expanded, "5.7.1");
         if (reply == null) {
-            e.warnOnce(Replies.badRblReply(list.domain(), template));
-            return Replies.reply(450, "4.7.1", Replies.SERVICE_UNAVAILABLE);
+            e.warnOnce(RestrictTexts.badRblReply(list.domain(), template));
+            return RestrictTexts.reply(450, "4.7.1", RestrictTexts.SERVICE_UNAVAILABLE);
         }
         return reply;
     }

@@ -124,7 +124,7 @@ final class Evaluation {
 
     Decision runClass(String name, Subject subject, AccessKind defaultAccess) {
         if (recursion > 100) {
-            warn(Replies.tooMuchRecursion("smtpd_restriction_classes", name));
+            warn(RestrictTexts.tooMuchRecursion("smtpd_restriction_classes", name));
             return serverError();
         }
         return run(engine.classes.get(name), subject, defaultAccess);
@@ -133,7 +133,7 @@ final class Evaluation {
     Decision runAccessValue(LookupTable table, String value, Subject subject) {
         List<Restriction> list = engine.accessValue(value);
         if (list == null) {
-            warn(Replies.unknownRestrictionInTable(table.spec(), value));
+            warn(RestrictTexts.unknownRestrictionInTable(table.spec(), value));
             return serverError();
         }
         return list.isEmpty() ? Decision.PERMIT : run(list, subject, AccessKind.defaultFor(stageOf(subject)));
@@ -141,11 +141,11 @@ final class Evaluation {
 
     private Stage stageOf(Subject subject) {
         return switch (subject.replyClass()) {
-            case Replies.CLIENT -> Stage.CONNECT;
-            case Replies.HELO -> Stage.HELO;
-            case Replies.SENDER -> Stage.MAIL;
-            case Replies.RECIPIENT -> Stage.RCPT;
-            case Replies.ETRN -> Stage.ETRN;
+            case RestrictTexts.CLIENT -> Stage.CONNECT;
+            case RestrictTexts.HELO -> Stage.HELO;
+            case RestrictTexts.SENDER -> Stage.MAIL;
+            case RestrictTexts.RECIPIENT -> Stage.RCPT;
+            case RestrictTexts.ETRN -> Stage.ETRN;
             default -> stage;
         };
     }
@@ -162,7 +162,7 @@ final class Evaluation {
             deferIfReject = null;
         }
         if (engine.settings.softBounce() && effective.isPermanent()) {
-            effective = Replies.reply(effective.code() - 100, effective.enhanced(), effective.lines().get(0));
+            effective = RestrictTexts.reply(effective.code() - 100, effective.enhanced(), effective.lines().get(0));
         }
         if (warnOnly) {
             if (!quiet) {
@@ -175,7 +175,7 @@ final class Evaluation {
 
     /** A configuration or table problem: never softened into a warning. */
     Decision serverError() {
-        return new Decision.Refuse(Replies.serverConfigurationError());
+        return new Decision.Refuse(RestrictTexts.serverConfigurationError());
     }
 
     Decision deferIfPermit(SmtpReply reply) {

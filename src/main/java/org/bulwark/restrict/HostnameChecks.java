@@ -26,7 +26,7 @@ final class HostnameChecks {
         }
         String name = truncateDot(helo);
         if (!validHostname(name) && !validHostAddress(name)) {
-            return e.reject(Replies.invalidHeloName(e.settings().badNameCode(), subject));
+            return e.reject(RestrictTexts.invalidHeloName(e.settings().badNameCode(), subject));
         }
         return Decision.DUNNO;
     }
@@ -42,7 +42,7 @@ final class HostnameChecks {
         }
         String name = truncateDot(helo);
         if (!validHostname(name) || name.indexOf('.') < 0) {
-            return e.reject(Replies.needFqdnHostname(e.settings().nonFqdnCode(), subject));
+            return e.reject(RestrictTexts.needFqdnHostname(e.settings().nonFqdnCode(), subject));
         }
         return Decision.DUNNO;
     }
@@ -54,7 +54,7 @@ final class HostnameChecks {
         }
         String name = truncateDot(domain);
         if (name.isEmpty() || !validHostname(name) || name.indexOf('.') < 0) {
-            return e.reject(Replies.needFqdnAddress(e.settings().nonFqdnCode(), subject));
+            return e.reject(RestrictTexts.needFqdnAddress(e.settings().nonFqdnCode(), subject));
         }
         return Decision.DUNNO;
     }
@@ -66,7 +66,7 @@ final class HostnameChecks {
             inner = inner.substring(5);
         }
         return validHostAddress(inner) ? Decision.DUNNO
-                : e.reject(Replies.invalidIpAddress(e.settings().badNameCode(), subject));
+                : e.reject(RestrictTexts.invalidIpAddress(e.settings().badNameCode(), subject));
     }
 
     /** The HELO name as a domain to ask DNS about; null for none or an address (literal or bare). */

@@ -95,7 +95,7 @@ final class PolicyCheck {
             return new SpfPolicy(dns != null ? dns : DnsResolver.create(config), config.get("myhostname").trim())::decide;
         }
         if (!name.equals("greylist")) {
-            throw new IllegalArgumentException(Replies.unknownBuiltinPolicy(name));
+            throw new IllegalArgumentException(RestrictTexts.unknownBuiltinPolicy(name));
         }
         GreylistStore store = GreylistStores.acquire(config.get("greylist_database"), config.configDirectory());
         resources.closeables.add(store);
@@ -111,7 +111,7 @@ final class PolicyCheck {
         try {
             action = service.decide(attributes(e));
         } catch (RuntimeException failure) {
-            e.warn(Replies.policyProblem(spec, String.valueOf(failure.getMessage())));
+            e.warn(RestrictTexts.policyProblem(spec, String.valueOf(failure.getMessage())));
             action = defaultAction;
         }
         return AccessCheck.apply(e, asTable, action, subject);

@@ -78,7 +78,7 @@ final class ReplyTemplate {
             dsn = first;
             rest = space < 0 ? "" : rest.substring(space + 1).strip();
         }
-        return Replies.reply(code, dsn, rest.isEmpty() ? Replies.SERVICE_UNAVAILABLE : rest);
+        return RestrictTexts.reply(code, dsn, rest.isEmpty() ? RestrictTexts.SERVICE_UNAVAILABLE : rest);
     }
 
     private static int closing(String s, int from) {

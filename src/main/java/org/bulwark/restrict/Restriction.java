@@ -29,7 +29,7 @@ sealed interface Restriction {
 
     record Reject() implements Restriction {
         public Decision evaluate(Evaluation e, Subject subject, AccessKind defaultAccess) {
-            return e.reject(Replies.accessDenied(e.settings().rejectCode(), subject));
+            return e.reject(RestrictTexts.accessDenied(e.settings().rejectCode(), subject));
         }
 
         public String name() {
@@ -39,7 +39,7 @@ sealed interface Restriction {
 
     record Defer() implements Restriction {
         public Decision evaluate(Evaluation e, Subject subject, AccessKind defaultAccess) {
-            return e.reject(Replies.tryAgainLater(e.settings().deferCode(), subject));
+            return e.reject(RestrictTexts.tryAgainLater(e.settings().deferCode(), subject));
         }
 
         public String name() {
@@ -61,7 +61,7 @@ sealed interface Restriction {
     /** At the end of the stage, a permit becomes {@code 450 4.7.0 ... defer_if_permit requested}. */
     record DeferIfPermit() implements Restriction {
         public Decision evaluate(Evaluation e, Subject subject, AccessKind defaultAccess) {
-            return e.deferIfPermit(Replies.deferIfPermitRequested(subject));
+            return e.deferIfPermit(RestrictTexts.deferIfPermitRequested(subject));
         }
 
         public String name() {
@@ -72,7 +72,7 @@ sealed interface Restriction {
     /** Any later 5xx refusal in the stage becomes {@code 450 4.7.0 ... defer_if_reject requested}. */
     record DeferIfReject() implements Restriction {
         public Decision evaluate(Evaluation e, Subject subject, AccessKind defaultAccess) {
-            return e.deferIfReject(Replies.deferIfRejectRequested(subject));
+            return e.deferIfReject(RestrictTexts.deferIfRejectRequested(subject));
         }
 
         public String name() {
@@ -108,7 +108,7 @@ sealed interface Restriction {
                 return Decision.DUNNO;
             }
             int code = e.settings().relayCode() - (defer ? 100 : 0);
-            return e.reject(Replies.relayAccessDenied(code, defer ? "4.7.1" : "5.7.1",
+            return e.reject(RestrictTexts.relayAccessDenied(code, defer ? "4.7.1" : "5.7.1",
                     Subject.name(e.context().recipient())));
         }
 
@@ -130,7 +130,7 @@ sealed interface Restriction {
 
     record RejectUnauthPipelining() implements Restriction {
         public Decision evaluate(Evaluation e, Subject subject, AccessKind defaultAccess) {
-            return e.context().pipelinedEarly() ? e.reject(Replies.improperPipelining(subject)) : Decision.DUNNO;
+            return e.context().pipelinedEarly() ? e.reject(RestrictTexts.improperPipelining(subject)) : Decision.DUNNO;
         }
 
         public String name() {
@@ -202,7 +202,7 @@ sealed interface Restriction {
             var sender = e.context().sender();
             int already = e.stage() == Stage.RCPT ? 0 : 1;
             if (sender != null && sender.isNullSender() && e.context().recipientCount() > already) {
-                return e.reject(Replies.multiRecipientBounce(e.settings().multiRecipientBounceCode(), subject));
+                return e.reject(RestrictTexts.multiRecipientBounce(e.settings().multiRecipientBounceCode(), subject));
             }
             return Decision.DUNNO;
         }
@@ -227,7 +227,7 @@ sealed interface Restriction {
     record ImplicitAccess(LookupTable table) implements Restriction {
         public Decision evaluate(Evaluation e, Subject subject, AccessKind defaultAccess) {
             if (defaultAccess == null) {
-                e.warn(Replies.implicitTableWithoutDefault(subject.replyClass(), table.spec()));
+                e.warn(RestrictTexts.implicitTableWithoutDefault(subject.replyClass(), table.spec()));
                 return e.serverError();
             }
             return AccessCheck.check(e, defaultAccess, table);

@@ -93,26 +93,26 @@ final class RestrictionParser {
             AccessKind access = ACCESS.get(name);
             if (access != null) {
                 if (argument == null || argument.indexOf(':') < 0) {
-                    throw new ConfigException(Replies.needsTable(name, parameter, argument));
+                    throw new ConfigException(RestrictTexts.needsTable(name, parameter, argument));
                 }
                 out.add(new Restriction.CheckAccess(access, open(argument)));
                 i++;
             } else if (name.equals("check_policy_service")) {
                 if (argument == null) {
-                    throw new ConfigException(Replies.needsArgument(name, parameter));
+                    throw new ConfigException(RestrictTexts.needsArgument(name, parameter));
                 }
                 out.add(policies.apply(argument));
                 i++;
             } else if (SERVER_ACCESS.containsKey(name)) {
                 if (argument == null || argument.indexOf(':') < 0) {
-                    throw new ConfigException(Replies.needsTable(name, parameter, argument));
+                    throw new ConfigException(RestrictTexts.needsTable(name, parameter, argument));
                 }
                 ServerCheck kind = SERVER_ACCESS.get(name);
                 out.add(new Restriction.CheckServerAccess(name, kind.type(), kind.target(), open(argument)));
                 i++;
             } else if (DNS_LISTS.containsKey(name)) {
                 if (argument == null || argument.indexOf(':') >= 0 || isRestrictionName(argument)) {
-                    throw new ConfigException(Replies.rblWithoutDomain(name, parameter));
+                    throw new ConfigException(RestrictTexts.rblWithoutDomain(name, parameter));
                 }
                 var list = DNS_LISTS.get(name);
                 out.add(new Restriction.DnsList(name, list.getKey(), list.getValue(),
@@ -120,7 +120,7 @@ final class RestrictionParser {
                 i++;
             } else if (name.equals("check_ccert_access")) {
                 if (argument == null) {
-                    throw new ConfigException(Replies.needsTable(name, parameter, null));
+                    throw new ConfigException(RestrictTexts.needsTable(name, parameter, null));
                 }
                 var parsed = ClientCertificateChecks.Argument.parse(argument, parameter);
                 out.add(new Restriction.CheckCcertAccess(open(parsed.table()), parsed.order()));
@@ -136,9 +136,9 @@ final class RestrictionParser {
                 } else if ("=".equals(argument) || token.indexOf('=') > 0) {
                     // An indented "name = value" line continues the list before it (guides do this).
                     String setting = token.indexOf('=') > 0 ? token.substring(0, token.indexOf('=')) : token;
-                    throw new ConfigException(Replies.settingInRestrictionList(setting, parameter));
+                    throw new ConfigException(RestrictTexts.settingInRestrictionList(setting, parameter));
                 } else {
-                    throw new ConfigException(Replies.unknownRestriction(token, parameter));
+                    throw new ConfigException(RestrictTexts.unknownRestriction(token, parameter));
                 }
             }
         }
@@ -209,7 +209,7 @@ final class RestrictionParser {
     private static void refuseNotImplemented(String name, String parameter) {
         Vocabulary.restriction(name).map(Vocabulary.Entry::state).ifPresent(state -> {
             if (state instanceof Vocabulary.Refused refused) {
-                throw new ConfigException(Replies.notImplemented(name, parameter, refused));
+                throw new ConfigException(RestrictTexts.notImplemented(name, parameter, refused));
             }
         });
     }

@@ -37,10 +37,10 @@ final class SenderLogins {
                     }
                 }
             }
-            return e.reject(Replies.senderNotOwned(Subject.name(sender), user));
+            return e.reject(RestrictTexts.senderNotOwned(Subject.name(sender), user));
         }
         if (mode.checkUnauthenticated() && owners != null) {
-            return e.reject(Replies.senderNotLoggedIn(Subject.name(sender)));
+            return e.reject(RestrictTexts.senderNotLoggedIn(Subject.name(sender)));
         }
         return Decision.DUNNO;
     }

@@ -59,7 +59,7 @@ final class ServerAccess {
             case A -> new DnsResult.Found<>(List.of(domain));
         };
         if (servers.isTemporaryFailure()) {
-            return e.deferIfPermit(Replies.serverLookupFailed(subject, type.name(), domain));
+            return e.deferIfPermit(RestrictTexts.serverLookupFailed(subject, type.name(), domain));
         }
         int count = 0;
         for (String server : servers.values()) {

@@ -109,7 +109,7 @@ record Settings(
         return switch (v) {
             case "defer_if_permit" -> true;
             case "defer" -> false;
-            default -> throw new ConfigException(Replies.badTempfailAction(name, v));
+            default -> throw new ConfigException(RestrictTexts.badTempfailAction(name, v));
         };
     }
 

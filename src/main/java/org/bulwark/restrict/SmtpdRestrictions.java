@@ -75,7 +75,7 @@ public final class SmtpdRestrictions implements AutoCloseable {
         for (String name : config.list("smtpd_restriction_classes")) {
             String definition = config.get(name);
             if (definition.isBlank()) {
-                throw ConfigLines.locate(config, name, new ConfigException(Replies.classNeedsDefinition(name)));
+                throw ConfigLines.locate(config, name, new ConfigException(RestrictTexts.classNeedsDefinition(name)));
             }
             classes.put(name, parse(config, parser, name, definition));
         }
@@ -90,7 +90,7 @@ public final class SmtpdRestrictions implements AutoCloseable {
         relay = parse(config, parser, RELAY_PARAMETER, config.get(RELAY_PARAMETER));
         relayFirst = config.bool("smtpd_relay_before_recipient_restrictions");
         if (!hasRelayCheck(relay, classes, 0) && !hasRelayCheck(lists.get(Stage.RCPT), classes, 0)) {
-            throw new ConfigException(Replies.relayCheckRequired(String.join(", ", RELAY_CHECKS.stream().sorted()
+            throw new ConfigException(RestrictTexts.relayCheckRequired(String.join(", ", RELAY_CHECKS.stream().sorted()
                     .toList())));
         }
         try {

@@ -40,8 +40,8 @@ public final class SpfPolicy {
         String sender = request.getOrDefault("sender", "");
         SpfResult result = spf.check(client, request.get("helo_name"), sender.isEmpty() ? null : MailAddress.of(sender));
         return switch (result.result()) {
-            case FAIL -> Replies.spfFail(result.explanationOrDefault());
-            case TEMPERROR -> Replies.spfTemporaryError(result.domain());
+            case FAIL -> RestrictTexts.spfFail(result.explanationOrDefault());
+            case TEMPERROR -> RestrictTexts.spfTemporaryError(result.domain());
             default -> "PREPEND " + result.receivedSpf();
         };
     }

@@ -19,7 +19,7 @@ final class StageChecks {
             Stage needs = needs(r);
             if (needs != null && needs.ordinal() > stage.ordinal() && stage.ordinal() <= Stage.MAIL.ordinal()) {
                 throw ConfigLines.locate(config, stage.parameter(), new ConfigException(
-                        Replies.neverMatchesAtStage(r.name(), stage.parameter(), what(needs))));
+                        RestrictTexts.neverMatchesAtStage(r.name(), stage.parameter(), what(needs))));
             }
         }
     }

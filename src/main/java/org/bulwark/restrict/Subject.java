@@ -6,24 +6,24 @@ import org.bulwark.mail.MailAddress;
 
 /**
  * What a reply names: {@code <name>: Class rejected: ...}. Postfix's reply_name and reply_class
- * (the class words are in {@link Replies}).
+ * (the class words are in {@link RestrictTexts}).
  */
 record Subject(String name, String replyClass) {
 
     static Subject client(SmtpdContext context) {
-        return new Subject(clientNameAddress(context), Replies.CLIENT);
+        return new Subject(clientNameAddress(context), RestrictTexts.CLIENT);
     }
 
     static Subject helo(SmtpdContext context) {
-        return new Subject(context.helo(), Replies.HELO);
+        return new Subject(context.helo(), RestrictTexts.HELO);
     }
 
     static Subject sender(SmtpdContext context) {
-        return new Subject(name(context.givenSender()), Replies.SENDER);
+        return new Subject(name(context.givenSender()), RestrictTexts.SENDER);
     }
 
     static Subject recipient(SmtpdContext context) {
-        return new Subject(name(context.givenRecipient()), Replies.RECIPIENT);
+        return new Subject(name(context.givenRecipient()), RestrictTexts.RECIPIENT);
     }
 
     /** The subject a stage's own list speaks about (for reject, defer, reject_unauth_pipelining). */
@@ -33,9 +33,9 @@ record Subject(String name, String replyClass) {
             case HELO -> helo(context);
             case MAIL -> sender(context);
             case RCPT -> recipient(context);
-            case DATA -> new Subject("DATA", Replies.DATA);
-            case END_OF_DATA -> new Subject("END-OF-MESSAGE", Replies.END_OF_DATA);
-            case ETRN -> new Subject(context.recipient() == null ? "" : context.recipient().domain(), Replies.ETRN);
+            case DATA -> new Subject("DATA", RestrictTexts.DATA);
+            case END_OF_DATA -> new Subject("END-OF-MESSAGE", RestrictTexts.END_OF_DATA);
+            case ETRN -> new Subject(context.recipient() == null ? "" : context.recipient().domain(), RestrictTexts.ETRN);
         };
     }
 

@@ -9,7 +9,7 @@ import org.bulwark.anvil.Anvil;
 import org.bulwark.mail.SmtpReply;
 import org.bulwark.protocol.Command;
 import org.bulwark.protocol.InputLine;
-import org.bulwark.protocol.Replies;
+import org.bulwark.protocol.ReplyTexts;
 import org.bulwark.sasl.SaslClient;
 import org.bulwark.sasl.SaslExchange;
 import org.bulwark.sasl.SaslStep;
@@ -43,23 +43,23 @@ final class AuthCommand {
 
     boolean execute(Command command) throws IOException {
         if (security.sasl() == null || !settings.offers("AUTH")) {
-            return io.fail(Replies.AUTH_NOT_ENABLED);
+            return io.fail(ReplyTexts.AUTH_NOT_ENABLED);
         }
         if (state.helo() == null || !state.extended()) {
-            return io.fail(Replies.SEND_HELO_FIRST);
+            return io.fail(ReplyTexts.SEND_HELO_FIRST);
         }
         if (security.tlsAuthOnly() && !state.encrypted()) {
-            return io.fail(Replies.AUTH_NOT_ENABLED);
+            return io.fail(ReplyTexts.AUTH_NOT_ENABLED);
         }
         if (state.authenticated()) {
-            return io.fail(Replies.ALREADY_AUTHENTICATED);
+            return io.fail(ReplyTexts.ALREADY_AUTHENTICATED);
         }
         if (state.inTransaction()) {
-            return io.fail(Replies.AUTH_IN_TRANSACTION);
+            return io.fail(ReplyTexts.AUTH_IN_TRANSACTION);
         }
         String[] words = command.words();
         if (words.length < 1 || words.length > 2) {
-            return io.fail(Replies.AUTH_SYNTAX);
+            return io.fail(ReplyTexts.AUTH_SYNTAX);
         }
         // smtpd_client_auth_rate_limit: counted per attempt, so brute force slows to the limit.
         SmtpReply tooManyAuth = anvil.auth(state.clientAddress(), state.nameAndAddress());
@@ -70,47 +70,47 @@ final class AuthCommand {
         SaslExchange exchange = security.sasl().start(mechanism, state.encrypted(),
                 new SaslClient(state.clientIp(), state.localIp(), state.encrypted()));
         if (exchange == null) {
-            return io.fail(Replies.AUTH_UNSUPPORTED);
+            return io.fail(ReplyTexts.AUTH_UNSUPPORTED);
         }
         try {
             byte[] response = null;
             if (words.length == 2) {
                 response = words[1].equals("=") ? new byte[0] : decode(words[1]);
                 if (response == null) {
-                    return io.fail(Replies.AUTH_CANNOT_DECODE);
+                    return io.fail(ReplyTexts.AUTH_CANNOT_DECODE);
                 }
             }
             while (true) {
                 SaslStep step = exchange.respond(response);
                 switch (step) {
                     case SaslStep.Challenge c -> {
-                        io.reply(Replies.saslChallenge(Base64.getEncoder().encodeToString(c.data())));
+                        io.reply(ReplyTexts.saslChallenge(Base64.getEncoder().encodeToString(c.data())));
                         InputLine line = io.input().readLine(RESPONSE_LIMIT);
                         if (line == null) {
                             throw new EOFException("connection closed in AUTH");
                         }
                         String text = new String(line.bytes(), StandardCharsets.US_ASCII).strip();
                         if (text.equals("*")) {
-                            return io.fail(Replies.AUTH_ABORTED);
+                            return io.fail(ReplyTexts.AUTH_ABORTED);
                         }
                         response = decode(text);
                         if (response == null) {
-                            return io.fail(Replies.AUTH_CANNOT_DECODE);
+                            return io.fail(ReplyTexts.AUTH_CANNOT_DECODE);
                         }
                     }
                     case SaslStep.Success s -> {
                         state.authenticated(s.username(), mechanism);
-                        return io.respond(Replies.AUTH_SUCCESSFUL);
+                        return io.respond(ReplyTexts.AUTH_SUCCESSFUL);
                     }
                     case SaslStep.Failure f -> {
                         log.warning(SmtpdTexts.authenticationFailed(state.nameAndAddress(), mechanism,
                                 f.reason()));
-                        return io.fail(Replies.AUTH_FAILED);
+                        return io.fail(ReplyTexts.AUTH_FAILED);
                     }
                     case SaslStep.Unavailable u -> {
                         log.warning(SmtpdTexts.authenticationUnavailable(state.nameAndAddress(), mechanism,
                                 u.reason()));
-                        return io.fail(Replies.AUTH_TEMPORARY_FAILURE);
+                        return io.fail(ReplyTexts.AUTH_TEMPORARY_FAILURE);
                     }
                 }
             }

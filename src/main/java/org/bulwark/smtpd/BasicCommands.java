@@ -4,7 +4,7 @@ import java.io.IOException;
 import org.bulwark.mail.MailAddress;
 import org.bulwark.protocol.Command;
 import org.bulwark.protocol.PathArgument;
-import org.bulwark.protocol.Replies;
+import org.bulwark.protocol.ReplyTexts;
 import org.bulwark.restrict.Decision;
 import org.bulwark.restrict.Stage;
 
@@ -27,32 +27,32 @@ final class BasicCommands {
 
     boolean rset(Command command) throws IOException {
         if (command.hasArgument()) {
-            return io.fail(Replies.RSET_SYNTAX);
+            return io.fail(ReplyTexts.RSET_SYNTAX);
         }
         state.transactionEnded();
-        return io.respond(Replies.OK);
+        return io.respond(ReplyTexts.OK);
     }
 
     boolean noop(Command command) throws IOException {
-        return io.respond(Replies.OK);
+        return io.respond(ReplyTexts.OK);
     }
 
     boolean quit(Command command) throws IOException {
         io.closeAfterReply();
-        return io.respond(Replies.BYE);
+        return io.respond(ReplyTexts.BYE);
     }
 
     /** VRFY: judged by the recipient restrictions like a RCPT TO; the answer never says whether the mailbox exists. */
     boolean vrfy(Command command) throws IOException {
         if (settings.disableVrfy()) {
-            return io.fail(Replies.VRFY_DISABLED);
+            return io.fail(ReplyTexts.VRFY_DISABLED);
         }
         if (!command.hasArgument()) {
-            return io.fail(Replies.VRFY_SYNTAX);
+            return io.fail(ReplyTexts.VRFY_SYNTAX);
         }
         MailAddress given = PathArgument.parseMailbox(command.argument(), false);
         if (given == null) {
-            return io.fail(Replies.BAD_RECIPIENT);
+            return io.fail(ReplyTexts.BAD_RECIPIENT);
         }
         MailAddress address = settings.qualify(given);
         Transaction tx = state.transaction();
@@ -64,23 +64,23 @@ final class BasicCommands {
             log.reject("VRFY", refuse.reply(), givenSender, given);
             return io.fail(refuse.reply());
         }
-        return io.respond(Replies.vrfy(command.argument()));
+        return io.respond(ReplyTexts.vrfy(command.argument()));
     }
 
     boolean etrn(Command command) throws IOException {
         if (settings.heloRequired() && state.helo() == null) {
-            return io.fail(Replies.SEND_HELO_FIRST);
+            return io.fail(ReplyTexts.SEND_HELO_FIRST);
         }
         if (state.inTransaction()) {
-            return io.fail(Replies.ETRN_IN_TRANSACTION);
+            return io.fail(ReplyTexts.ETRN_IN_TRANSACTION);
         }
         String[] words = command.words();
         if (words.length != 1) {
-            return io.fail(Replies.ETRN_SYNTAX);
+            return io.fail(ReplyTexts.ETRN_SYNTAX);
         }
         String site = words[0].startsWith("@") || words[0].startsWith("#") ? words[0].substring(1) : words[0];
         if (!site.matches("[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?|\\[[0-9A-Fa-f:.]+\\]")) {
-            return io.fail(Replies.ETRN_BAD_PARAMETER);
+            return io.fail(ReplyTexts.ETRN_BAD_PARAMETER);
         }
         Decision decision = checks.check(Stage.ETRN, state.context(null, null));
         if (decision instanceof Decision.Refuse refuse) {
@@ -88,6 +88,6 @@ final class BasicCommands {
             return io.fail(refuse.reply());
         }
         // No fast flush service: Postfix answers so when flush(8) is unreachable.
-        return io.fail(Replies.ETRN_UNABLE);
+        return io.fail(ReplyTexts.ETRN_UNABLE);
     }
 }

@@ -3,7 +3,7 @@ package org.bulwark.smtpd;
 import java.io.IOException;
 import org.bulwark.milter.MilterReply;
 import org.bulwark.protocol.Command;
-import org.bulwark.protocol.Replies;
+import org.bulwark.protocol.ReplyTexts;
 import org.bulwark.restrict.Decision;
 import org.bulwark.restrict.Stage;
 
@@ -37,7 +37,7 @@ final class HeloCommands {
 
     private boolean hello(Command command, boolean extended) throws IOException {
         if (!command.hasArgument()) {
-            return io.fail(extended ? Replies.EHLO_SYNTAX : Replies.HELO_SYNTAX);
+            return io.fail(extended ? ReplyTexts.EHLO_SYNTAX : ReplyTexts.HELO_SYNTAX);
         }
         state.heloReceived(command.argument());
         Decision decision = checks.check(Stage.HELO, state.context(null, null));
@@ -54,12 +54,12 @@ final class HeloCommands {
         }
         state.heloAccepted(extended);
         if (!extended) {
-            return io.respond(Replies.helo(settings.myhostname()));
+            return io.respond(ReplyTexts.helo(settings.myhostname()));
         }
         if (!settings.discardEhloKeywords().isEmpty() && settings.logDiscardedEhloKeywords()) {
             log.info("discarding EHLO keywords: " + String.join(" ", settings.discardEhloKeywords()));
         }
-        return io.respond(Replies.ehlo(settings.myhostname(),
+        return io.respond(ReplyTexts.ehlo(settings.myhostname(),
                 EhloKeywords.of(settings, security, state.encrypted(), state.authenticated())));
     }
 }

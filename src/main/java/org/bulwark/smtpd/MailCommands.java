@@ -21,7 +21,7 @@ import org.bulwark.protocol.MailParameters;
 import org.bulwark.protocol.PathArgument;
 import org.bulwark.protocol.ProtocolException;
 import org.bulwark.protocol.RcptParameters;
-import org.bulwark.protocol.Replies;
+import org.bulwark.protocol.ReplyTexts;
 import org.bulwark.restrict.Decision;
 import org.bulwark.restrict.Stage;
 
@@ -54,10 +54,10 @@ final class MailCommands {
 
     boolean mail(Command command) throws IOException {
         if (settings.heloRequired() && state.helo() == null) {
-            return io.fail(Replies.SEND_HELO_FIRST);
+            return io.fail(ReplyTexts.SEND_HELO_FIRST);
         }
         if (state.inTransaction()) {
-            return io.fail(Replies.NESTED_MAIL);
+            return io.fail(ReplyTexts.NESTED_MAIL);
         }
         MailAddress sender;
         MailAddress givenSender;
@@ -67,7 +67,7 @@ final class MailCommands {
             path = PathArgument.parseMail(command.argument(), settings.strictRfc821Envelopes());
             parameters = MailParameters.parse(path.parameters(), settings.offers("DSN"), settings.smtputf8Enable());
             if (path.nonAscii() && !parameters.smtputf8()) {
-                return io.fail(Replies.UNDECLARED_UTF8);
+                return io.fail(ReplyTexts.UNDECLARED_UTF8);
             }
             givenSender = path.address();
             sender = settings.qualify(givenSender);
@@ -75,13 +75,13 @@ final class MailCommands {
             return io.fail(e.reply());
         }
         if (settings.messageSizeLimit() > 0 && parameters.size() > settings.messageSizeLimit()) {
-            return io.fail(Replies.SIZE_EXCEEDS_LIMIT);
+            return io.fail(ReplyTexts.SIZE_EXCEEDS_LIMIT);
         }
         long usable = settings.queueSpace().shortfall(parameters.size());
         if (usable >= 0) {
             log.warning(SmtpdTexts.notEnoughQueueSpace(usable));
-            log.reject("MAIL", Replies.INSUFFICIENT_STORAGE, givenSender, null);
-            return io.fail(Replies.INSUFFICIENT_STORAGE);
+            log.reject("MAIL", ReplyTexts.INSUFFICIENT_STORAGE, givenSender, null);
+            return io.fail(ReplyTexts.INSUFFICIENT_STORAGE);
         }
         SmtpReply tooMuchMail = anvil.message(state.clientAddress(), state.nameAndAddress());
         if (tooMuchMail != null) {
@@ -99,13 +99,13 @@ final class MailCommands {
             log.reject("MAIL", refuse.reply(), givenSender, null);
             return io.fail(refuse.reply());
         }
-        return io.respond(Replies.SENDER_OK);
+        return io.respond(ReplyTexts.SENDER_OK);
     }
 
     boolean rcpt(Command command) throws IOException {
         Transaction tx = state.transaction();
         if (tx == null) {
-            return io.fail(Replies.NEED_MAIL);
+            return io.fail(ReplyTexts.NEED_MAIL);
         }
         PathArgument path;
         RcptParameters parameters;
@@ -116,10 +116,10 @@ final class MailCommands {
             return io.fail(e.reply());
         }
         if (path.nonAscii() && !tx.parameters().smtputf8()) {
-            return io.fail(Replies.UNDECLARED_UTF8);
+            return io.fail(ReplyTexts.UNDECLARED_UTF8);
         }
         if (settings.recipientLimit() > 0 && tx.recipientCount() >= settings.recipientLimit()) {
-            io.reply(Replies.TOO_MANY_RECIPIENTS);
+            io.reply(ReplyTexts.TOO_MANY_RECIPIENTS);
             // Postfix forgives a few recipients over the limit before it counts them as errors.
             return tx.overshootForgiven(settings.recipientOvershootLimit());
         }
@@ -141,27 +141,27 @@ final class MailCommands {
         }
         String original = parameters.orcpt() != null ? parameters.orcpt() : path.original();
         tx.recipientAccepted(new Recipient(recipient, original, parameters.dsnNotify()));
-        return io.respond(Replies.RECIPIENT_OK);
+        return io.respond(ReplyTexts.RECIPIENT_OK);
     }
 
     boolean data(Command command) throws IOException {
         Transaction tx = state.transaction();
         if (tx == null) {
-            return io.fail(Replies.NEED_RCPT);
+            return io.fail(ReplyTexts.NEED_RCPT);
         }
         if (tx.recipientCount() == 0) {
-            return io.fail(Replies.NO_VALID_RECIPIENTS);
+            return io.fail(ReplyTexts.NO_VALID_RECIPIENTS);
         }
         if (command.hasArgument()) {
-            return io.fail(Replies.DATA_SYNTAX);
+            return io.fail(ReplyTexts.DATA_SYNTAX);
         }
         if (tx.chunking()) {
-            return io.fail(Replies.DATA_AFTER_BDAT);
+            return io.fail(ReplyTexts.DATA_AFTER_BDAT);
         }
         if (!startContent(tx)) {
             return false;
         }
-        io.reply(Replies.START_DATA);
+        io.reply(ReplyTexts.START_DATA);
         io.reached(SessionIo.IN_DATA);
         BareNewline mode = settings.bareNewline() == BareNewline.REJECT
                 && !settings.refusesBareNewline(state.clientAddress())
@@ -173,7 +173,7 @@ final class MailCommands {
         if (outcome == DataReader.Outcome.BARE_NEWLINE) {
             state.transactionEnded();
             io.closeAfterReply();
-            return io.fail(Replies.bareNewline(settings.bareNewlineRejectCode()));
+            return io.fail(ReplyTexts.bareNewline(settings.bareNewlineRejectCode()));
         }
         return finish(tx);
     }
@@ -190,7 +190,7 @@ final class MailCommands {
         Transaction tx = state.transaction();
         if (tx == null || tx.recipientCount() == 0) {
             io.input().readExactly(chunk.size(), (b, o, n) -> { });
-            return io.fail(tx == null ? Replies.NEED_RCPT : Replies.NO_VALID_RECIPIENTS);
+            return io.fail(tx == null ? ReplyTexts.NEED_RCPT : ReplyTexts.NO_VALID_RECIPIENTS);
         }
         if (!tx.chunking()) {
             tx.chunkingStarted();
@@ -204,7 +204,7 @@ final class MailCommands {
         io.contentFollows();
         io.input().readExactly(chunk.size(), content::write);
         if (!chunk.last()) {
-            return io.respond(Replies.chunkReceived(chunk.size()));
+            return io.respond(ReplyTexts.chunkReceived(chunk.size()));
         }
         io.reached(SessionIo.AFTER_DOT);
         return finish(tx);
@@ -224,7 +224,7 @@ final class MailCommands {
         } catch (IOException | RuntimeException e) {
             log.warning("cannot create queue file for message from " + state.nameAndAddress() + ": " + e);
             state.transactionEnded();
-            return io.fail(Replies.QUEUE_WRITE_ERROR);
+            return io.fail(ReplyTexts.QUEUE_WRITE_ERROR);
         }
         // The milters' DATA stage comes with the queue ID (macro i), so after the file is made.
         String id = tx.queueId().value();
@@ -246,12 +246,12 @@ final class MailCommands {
         if (content.tooBig()) {
             log.warning(id + ": queue file size limit exceeded");
             state.transactionEnded();
-            return io.fail(Replies.MESSAGE_FILE_TOO_BIG);
+            return io.fail(ReplyTexts.MESSAGE_FILE_TOO_BIG);
         }
         if (content.failure() != null) {
             log.warning(id + ": queue file write error: " + content.failure().getMessage());
             state.transactionEnded();
-            return io.fail(Replies.QUEUE_WRITE_ERROR);
+            return io.fail(ReplyTexts.QUEUE_WRITE_ERROR);
         }
         // Actions at end of data are not applied yet; Postfix honours all but PREPEND there.
         Decision decision = checks.check(Stage.END_OF_DATA,
@@ -265,7 +265,7 @@ final class MailCommands {
             // access(5) DISCARD: the client hears that the message was queued; nothing is kept.
             state.transactionEnded();
             log.info(id + ": discarded, as an access table or policy service said");
-            return io.respond(Replies.queued(id));
+            return io.respond(ReplyTexts.queued(id));
         }
         QueueId queued;
         try {
@@ -285,7 +285,7 @@ final class MailCommands {
         } catch (IOException | RuntimeException e) {
             log.warning(id + ": queue file write error: " + e.getMessage());
             state.transactionEnded();
-            return io.fail(Replies.QUEUE_WRITE_ERROR);
+            return io.fail(ReplyTexts.QUEUE_WRITE_ERROR);
         }
         MilterOutcome milter = message.milterOutcome();
         if (milter != null && milter.kind() == MilterOutcome.Kind.DISCARDED) {
@@ -297,6 +297,6 @@ final class MailCommands {
         tx.committed();
         state.transactionEnded();
         io.forgiveErrors();
-        return io.respond(Replies.queued(queued.value()));
+        return io.respond(ReplyTexts.queued(queued.value()));
     }
 }

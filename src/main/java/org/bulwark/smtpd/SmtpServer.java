@@ -21,7 +21,7 @@ import org.bulwark.config.ConfigException;
 import org.bulwark.dns.DnsResolver;
 import org.bulwark.log.MailLog;
 import org.bulwark.milter.Milters;
-import org.bulwark.protocol.Replies;
+import org.bulwark.protocol.ReplyTexts;
 import org.bulwark.restrict.SmtpdRestrictions;
 
 /**
@@ -184,7 +184,7 @@ public final class SmtpServer implements AutoCloseable {
                 + maxproc + "\": refusing " + client.getInetAddress().getHostAddress());
         try (client) {
             OutputStream out = client.getOutputStream();
-            out.write(Replies.SERVICE_UNAVAILABLE.wire().getBytes(StandardCharsets.US_ASCII));
+            out.write(ReplyTexts.SERVICE_UNAVAILABLE.wire().getBytes(StandardCharsets.US_ASCII));
             out.flush();
         } catch (IOException e) {
             // The client is gone already.

@@ -14,7 +14,7 @@ import org.bulwark.milter.MilterSession;
 import org.bulwark.protocol.Command;
 import org.bulwark.protocol.InputLine;
 import org.bulwark.protocol.LineEnding;
-import org.bulwark.protocol.Replies;
+import org.bulwark.protocol.ReplyTexts;
 import org.bulwark.protocol.SmtpInput;
 import org.bulwark.restrict.Decision;
 import org.bulwark.restrict.Stage;
@@ -140,7 +140,7 @@ final class SmtpSession implements Runnable {
             while (!closing) {
                 if (errorCount >= settings.hardErrorLimit()) {
                     reason = "too many errors";
-                    io.reply(Replies.tooManyErrors(settings.myhostname()));
+                    io.reply(ReplyTexts.tooManyErrors(settings.myhostname()));
                     break;
                 }
                 connection.commandFollows();
@@ -157,13 +157,13 @@ final class SmtpSession implements Runnable {
             reason = null;
         } catch (SocketTimeoutException e) {
             reason = "timeout";
-            connection.writeQuietly(Replies.timeout(settings.myhostname()));
+            connection.writeQuietly(ReplyTexts.timeout(settings.myhostname()));
         } catch (IOException e) {
             reason = "lost connection";
         } catch (RuntimeException e) {
             logger.warning("unexpected error in session with " + state.nameAndAddress() + ": " + e);
             reason = "internal error";
-            connection.writeQuietly(Replies.internalError(settings.myhostname()));
+            connection.writeQuietly(ReplyTexts.internalError(settings.myhostname()));
         }
     }
 
@@ -189,31 +189,31 @@ final class SmtpSession implements Runnable {
                 io.reply(SmtpdTexts.milterShutdownAtConnect(settings.myhostname()));
                 closing = true;
             }
-            default -> io.reply(Replies.banner(settings.banner()));
+            default -> io.reply(ReplyTexts.banner(settings.banner()));
         }
     }
 
     private void handle(InputLine line) throws IOException {
         if (line.ending() == LineEnding.BARE_LF && settings.refusesBareNewline(state.clientAddress())) {
-            io.reply(Replies.bareNewline(settings.bareNewlineRejectCode()));
+            io.reply(ReplyTexts.bareNewline(settings.bareNewlineRejectCode()));
             closing = true;
             return;
         }
         if (line.tooLong()) {
             counts.record("unknown", false);
             errorCount++;
-            io.reply(Replies.LINE_TOO_LONG);
+            io.reply(ReplyTexts.LINE_TOO_LONG);
             return;
         }
         if (!line.isValidUtf8()) {
             errorCount++;
-            io.reply(Replies.BAD_UTF8);
+            io.reply(ReplyTexts.BAD_UTF8);
             return;
         }
         Command command = Command.parse(line.text());
         if (command.verb().isEmpty()) {
             errorCount++;
-            io.reply(Replies.BAD_SYNTAX);
+            io.reply(ReplyTexts.BAD_SYNTAX);
             return;
         }
         Verb verb = Verb.lookup(command.verb());
@@ -223,23 +223,23 @@ final class SmtpSession implements Runnable {
             errorCount++;
             // Postfix lets a milter's 4xx answer an unknown command, and keeps its own 5xx otherwise.
             MilterReply milter = milters == null ? MilterReply.CONTINUE : milters.unknown(line.text());
-            io.reply(milter instanceof MilterReply.TempFail(var reply) ? reply : Replies.NOT_RECOGNIZED);
+            io.reply(milter instanceof MilterReply.TempFail(var reply) ? reply : ReplyTexts.NOT_RECOGNIZED);
             return;
         }
         if (accessDenied != null && verb != Verb.QUIT) {
             errorCount++;
-            io.reply(Replies.accessDenied(state.nameAndAddress()));
+            io.reply(ReplyTexts.accessDenied(state.nameAndAddress()));
             return;
         }
         where = verb.name();
         if (security.requireTls() && !state.encrypted() && verb.needsTlsFirst()) {
             counts.record(verb.countName(), false);
             errorCount++;
-            io.reply(Replies.MUST_STARTTLS);
+            io.reply(ReplyTexts.MUST_STARTTLS);
             return;
         }
         if (pipelinedTooEarly(verb) && settings.forbidUnauthPipelining()) {
-            io.reply(Replies.PROTOCOL_SYNCHRONIZATION);
+            io.reply(ReplyTexts.PROTOCOL_SYNCHRONIZATION);
             closing = true;
             return;
         }

@@ -5,7 +5,7 @@ import javax.net.ssl.SSLSocket;
 import org.bulwark.anvil.Anvil;
 import org.bulwark.mail.SmtpReply;
 import org.bulwark.protocol.Command;
-import org.bulwark.protocol.Replies;
+import org.bulwark.protocol.ReplyTexts;
 import org.bulwark.tls.ClientCertificate;
 import org.bulwark.tls.ServerTls;
 import org.bulwark.tls.TlsSummary;
@@ -36,19 +36,19 @@ final class StartTlsCommand {
 
     boolean execute(Command command) throws IOException {
         if (!security.offersStartTls() || !settings.offers("STARTTLS")) {
-            return io.fail(Replies.NOT_IMPLEMENTED);
+            return io.fail(ReplyTexts.NOT_IMPLEMENTED);
         }
         if (state.encrypted()) {
-            return io.fail(Replies.TLS_ALREADY_ACTIVE);
+            return io.fail(ReplyTexts.TLS_ALREADY_ACTIVE);
         }
         if (command.hasArgument()) {
-            return io.fail(Replies.STARTTLS_SYNTAX);
+            return io.fail(ReplyTexts.STARTTLS_SYNTAX);
         }
         SmtpReply tooManySessions = anvil.newTlsSession(state.clientAddress(), state.nameAndAddress());
         if (tooManySessions != null) {
             return io.fail(tooManySessions);
         }
-        io.reply(Replies.READY_TO_START_TLS);
+        io.reply(ReplyTexts.READY_TO_START_TLS);
         io.flush();
         if (io.input().hasReadAhead()) {
             log.info(SmtpdTexts.discardedAfterStartTls(state.nameAndAddress(), io.input().peekBuffered(100)));

@@ -30,12 +30,12 @@ final class AliasesSource {
             String text = line.text();
             int colon = nameEnd(text);
             if (colon < 0) {
-                throw TableMessages.badLine(file, line.number(), text, "expected format: name: target, target");
+                throw TableTexts.badLine(file, line.number(), text, "expected format: name: target, target");
             }
             String name = unquote(text.substring(0, colon).strip());
             String targets = text.substring(colon + 1).strip();
             if (name.isEmpty() || targets.isEmpty()) {
-                throw TableMessages.badLine(file, line.number(), text, "expected format: name: target, target");
+                throw TableTexts.badLine(file, line.number(), text, "expected format: name: target, target");
             }
             entries.putIfAbsent(name.toLowerCase(Locale.ROOT), targets);
         }
@@ -85,9 +85,9 @@ final class AliasesSource {
                 }
             }
         } catch (NoSuchFileException e) {
-            throw TableMessages.missingFile(file, spec);
+            throw TableTexts.missingFile(file, spec);
         } catch (IOException e) {
-            throw TableMessages.unreadableFile(file, String.valueOf(e.getMessage()));
+            throw TableTexts.unreadableFile(file, String.valueOf(e.getMessage()));
         }
         return new MapTable(spec, entries);
     }

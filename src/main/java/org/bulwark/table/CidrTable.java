@@ -33,12 +33,12 @@ final class CidrTable implements LookupTable {
             String text = line.text();
             int space = MapTable.firstWhitespace(text);
             if (space < 0) {
-                throw TableMessages.badLine(file, line.number(), text, "expected format: network/prefix result");
+                throw TableTexts.badLine(file, line.number(), text, "expected format: network/prefix result");
             }
             try {
                 entries.add(new Entry(Cidr.parse(text.substring(0, space)), text.substring(space).strip()));
             } catch (IllegalArgumentException e) {
-                throw TableMessages.badLine(file, line.number(), text, e.getMessage());
+                throw TableTexts.badLine(file, line.number(), text, e.getMessage());
             }
         }
         return new CidrTable(spec, entries);

@@ -105,7 +105,7 @@ public final class DomainClassifier {
                 }
             }
         } catch (UnknownHostException e) {
-            throw TableMessages.badInterface(parameter, item);
+            throw TableTexts.badInterface(parameter, item);
         }
         return out;
     }

@@ -22,7 +22,7 @@ final class InlineTable {
             String entry = item.startsWith("{") ? unbrace(spec, item) : item;
             int eq = entry.indexOf('=');
             if (eq <= 0) {
-                throw TableMessages.badInline(spec, "expected key=value, found \"" + item + "\"");
+                throw TableTexts.badInline(spec, "expected key=value, found \"" + item + "\"");
             }
             String key = entry.substring(0, eq).strip().toLowerCase(Locale.ROOT);
             entries.putIfAbsent(key, entry.substring(eq + 1).strip());
@@ -34,7 +34,7 @@ final class InlineTable {
     static String unbrace(String spec, String text) {
         String t = text.strip();
         if (!t.startsWith("{") || !t.endsWith("}")) {
-            throw TableMessages.badInline(spec, "expected {...} around \"" + t + "\"");
+            throw TableTexts.badInline(spec, "expected {...} around \"" + t + "\"");
         }
         return t.substring(1, t.length() - 1).strip();
     }
@@ -42,7 +42,7 @@ final class InlineTable {
     /** The items of a list, refusing braces that do not balance. */
     static List<String> splitTopLevel(String spec, String text) {
         ListSyntax.braceProblem(text).ifPresent(problem -> {
-            throw TableMessages.badInline(spec, problem);
+            throw TableTexts.badInline(spec, problem);
         });
         return ListSyntax.split(text);
     }

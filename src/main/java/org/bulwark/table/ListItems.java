@@ -32,9 +32,9 @@ final class ListItems {
         try {
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
-            throw TableMessages.missingFile(file, item);
+            throw TableTexts.missingFile(file, item);
         } catch (IOException e) {
-            throw TableMessages.unreadableFile(file, String.valueOf(e.getMessage()));
+            throw TableTexts.unreadableFile(file, String.valueOf(e.getMessage()));
         }
         List<FileItem> out = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {

@@ -48,7 +48,7 @@ public final class LookupTables {
         }
         int colon = s.indexOf(':');
         if (colon <= 0) {
-            throw TableMessages.badSpec(spec);
+            throw TableTexts.badSpec(spec);
         }
         String type = s.substring(0, colon).toLowerCase(Locale.ROOT);
         String name = s.substring(colon + 1);
@@ -64,17 +64,17 @@ public final class LookupTables {
             case "static" -> new StaticTable(label, staticValue(label, name));
             case "unix" -> {
                 if (!name.equals("passwd.byname")) {
-                    throw TableMessages.unknownPasswdMap(spec);
+                    throw TableTexts.unknownPasswdMap(spec);
                 }
                 yield AliasesSource.readPasswd(label, PASSWD);
             }
-            default -> throw TableMessages.unknownType(type, spec);
+            default -> throw TableTexts.unknownType(type, spec);
         };
     }
 
     private static Path file(String name, Path configDirectory, String spec) {
         if (name.isBlank()) {
-            throw TableMessages.badSpec(spec);
+            throw TableTexts.badSpec(spec);
         }
         return configDirectory.resolve(name.strip());
     }

@@ -30,7 +30,7 @@ final class MapTable implements LookupTable {
             String text = line.text();
             int space = firstWhitespace(text);
             if (space < 0) {
-                throw TableMessages.badLine(file, line.number(), text, "expected format: key whitespace value");
+                throw TableTexts.badLine(file, line.number(), text, "expected format: key whitespace value");
             }
             String key = text.substring(0, space).toLowerCase(Locale.ROOT);
             entries.putIfAbsent(key, text.substring(space).strip());

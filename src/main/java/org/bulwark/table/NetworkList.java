@@ -60,7 +60,7 @@ public final class NetworkList {
         try {
             out.add(new Network(Cidr.parse(s), negated));
         } catch (IllegalArgumentException e) {
-            throw TableMessages.badNetwork(file, line, item, e.getMessage());
+            throw TableTexts.badNetwork(file, line, item, e.getMessage());
         }
     }
 

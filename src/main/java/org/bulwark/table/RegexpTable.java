@@ -79,11 +79,11 @@ final class RegexpTable implements LookupTable {
                     entries.add(new Rule(p.pattern(), p.negated(), result));
                 }
             } catch (IllegalArgumentException e) {
-                throw TableMessages.badLine(file, line.number(), text, e.getMessage());
+                throw TableTexts.badLine(file, line.number(), text, e.getMessage());
             }
         }
         if (!openIfs.isEmpty()) {
-            throw TableMessages.badLine(file, openIfLines.peek(), "if", "missing endif");
+            throw TableTexts.badLine(file, openIfLines.peek(), "if", "missing endif");
         }
         return new RegexpTable(spec, entries);
     }
@@ -156,12 +156,15 @@ final class RegexpTable implements LookupTable {
 
         private static Pattern compile(String regex, String flagText, boolean pcre) {
             boolean ignoreCase = true;
-            int flags = 0;
+            // POSIX regcomp without REG_NEWLINE, as regexp: tables use it: '.' matches the newline
+            // inside a folded header (header_checks see one header with its continuation lines).
+            // The m flag sets REG_NEWLINE: '.' stops at a newline and ^ and $ match at each line.
+            int flags = pcre ? 0 : Pattern.DOTALL;
             String source = regex;
             for (char f : flagText.toCharArray()) {
                 switch (f) {
                     case 'i' -> ignoreCase = !ignoreCase;
-                    case 'm' -> flags |= Pattern.MULTILINE;
+                    case 'm' -> flags = (flags & ~(pcre ? 0 : Pattern.DOTALL)) | Pattern.MULTILINE;
                     case 's' -> flags |= requirePcre(pcre, f, Pattern.DOTALL);
                     // regexp's x toggles POSIX extended syntax, which java.util.regex always is.
                     case 'x' -> flags |= pcre ? Pattern.COMMENTS : 0;

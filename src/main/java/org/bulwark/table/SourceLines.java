@@ -22,12 +22,12 @@ final class SourceLines {
         try {
             physical = Files.readAllLines(file, StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
-            throw TableMessages.missingFile(file, spec);
+            throw TableTexts.missingFile(file, spec);
         } catch (IOException e) {
-            throw TableMessages.unreadableFile(file, String.valueOf(e.getMessage()));
+            throw TableTexts.unreadableFile(file, String.valueOf(e.getMessage()));
         }
         return LogicalLines.join(physical, (number, text) -> {
-            throw TableMessages.badLine(file, number, text, "a logical line must not start with white space");
+            throw TableTexts.badLine(file, number, text, "a logical line must not start with white space");
         });
     }
 }

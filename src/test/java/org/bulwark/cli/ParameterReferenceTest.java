@@ -52,7 +52,7 @@ class ParameterReferenceTest {
 
         assertThat(page).contains("| `smtpd_upstream_proxy_protocol` | refused |  | *(empty)* | Bulwark does not read the"
                 + " PROXY protocol", "| `biff` | ignored | boolean | `yes` |", "| `postscreen` | refused | Bulwark has no"
-                + " postscreen", "| `reject_unverified_recipient` | refused |", "| `lmtp` | ignored unless routed to |",
+                + " postscreen", "| `reject_unverified_recipient` | refused |", "| `lmtp` | implemented |",
                 "| `cleanup` | internal |");
         for (Vocabulary.Entry e : Vocabulary.all(Vocabulary.Kind.PARAMETER)) {
             assertThat(page).contains("| `" + e.name() + "` |");

@@ -90,7 +90,7 @@ class ComingFromPostfixTest {
         for (Vocabulary.Entry entry : Vocabulary.all(Vocabulary.Kind.PARAMETER)) {
             if (table.containsKey(entry.name()) && entry.state() instanceof Vocabulary.Ignored ignored) {
                 assertThat(table.get(entry.name())).as(entry.name())
-                        .contains("`" + ConfigMessages.ignored(entry.name(), ignored.why()) + "`");
+                        .contains("`" + ConfigTexts.ignored(entry.name(), ignored.why()) + "`");
             }
         }
     }

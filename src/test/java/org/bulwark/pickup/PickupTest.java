@@ -190,4 +190,26 @@ class PickupTest {
 
         assertThat(temporary).exists();
     }
+
+    @Test
+    void aMessageHeaderChecksRefuseIsKeptInCorruptNotRetried() throws IOException {
+        Path checks = dir.resolve("header_checks");
+        Files.writeString(checks, "/^Subject: forbidden/ REJECT not from here\n");
+        MailLog log = MailLog.to(new PrintStream(logBytes, true, StandardCharsets.UTF_8), "mail.example.test", "bulwark");
+        Config config = Config.of(Map.of("myhostname", "mail.example.test", "myorigin", "example.test",
+                "header_checks", "regexp:" + checks));
+        Pickup checking = new Pickup(config, queue, new Cleanup(config, queue, log), log);
+        Path file = drop("00000000AAAA09", new MaildropFile(1000, "alice", "alice", null, false, List.of("bob")),
+                "Subject: forbidden\n\nbody\n");
+
+        assertThat(checking.pickUpAll()).isZero();
+
+        assertThat(file).doesNotExist();
+        assertThat(queue.directory().resolve("corrupt").resolve("00000000AAAA09")).exists();
+        assertThat(queue.list(QueueName.ACTIVE)).isEmpty();
+        assertThat(logBytes.toString(StandardCharsets.UTF_8))
+                .contains(": reject: header Subject: forbidden from local; from=<alice@example.test> to=<bob@example.test>:"
+                        + " 5.7.1 not from here")
+                .contains("maildrop/00000000AAAA09: message refused: 550 5.7.1 not from here; moved to corrupt/");
+    }
 }

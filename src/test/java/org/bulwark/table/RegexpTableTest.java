@@ -64,6 +64,34 @@ class RegexpTableTest {
     }
 
     @Test
+    void nestsIfBlocksInPcreTablesAsHeaderChecksUseThem() throws IOException {
+        LookupTable table = open("pcre", """
+                if /^Subject:/
+                if !/^Subject: \\[list\\]/
+                /viagra/       REJECT spam
+                endif
+                /./            DUNNO
+                endif
+                !/^(From|To):/ WARN other header
+                """);
+
+        assertThat(table.find("Subject: cheap viagra")).contains("REJECT spam");
+        assertThat(table.find("Subject: [list] viagra")).contains("DUNNO");
+        assertThat(table.find("From: viagra@example.com")).isEmpty();
+        assertThat(table.find("X-Mailer: viagra")).contains("WARN other header");
+    }
+
+    @Test
+    void letsTheDotCrossAFoldedHeadersLineBreakInRegexpButNotInPcre() throws IOException {
+        String rule = "/^Subject: a.*b$/ folded\n";
+
+        assertThat(open("regexp", rule).find("Subject: a\n\tb")).contains("folded");
+        assertThat(open("regexp", "/^Subject: a.*b$/m folded\n").find("Subject: a\n\tb")).isEmpty();
+        assertThat(open("pcre", rule).find("Subject: a\n\tb")).isEmpty();
+        assertThat(open("pcre", "/^Subject: a.*b$/s folded\n").find("Subject: a\n\tb")).contains("folded");
+    }
+
+    @Test
     void acceptsOtherDelimitersAndContinuationLines() throws IOException {
         LookupTable table = open("pcre", "#comment\n|^a/b$| slash\n   continued\n");
 

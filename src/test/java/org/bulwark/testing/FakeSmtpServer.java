@@ -54,6 +54,7 @@ public final class FakeSmtpServer implements AutoCloseable {
         Function<String, String> dataReply = content -> "250 2.0.0 Ok: queued as FAKE";
         Duration holdBeforeDataReply = Duration.ZERO;
         boolean brokenTls;
+        Function<String, String> auth;
 
         public Options greeting(String reply) {
             greeting = n -> reply;
@@ -97,6 +98,15 @@ public final class FakeSmtpServer implements AutoCloseable {
         /** The reply after the end of data, given the content. */
         public Options dataReply(Function<String, String> reply) {
             dataReply = reply;
+            return this;
+        }
+
+        /**
+         * Answers AUTH: the function gets the AUTH line and, while its reply starts with 334, each
+         * response line of the exchange. Offer the mechanisms with {@link #extensions}.
+         */
+        public Options auth(Function<String, String> reply) {
+            auth = reply;
             return this;
         }
 
@@ -299,6 +309,18 @@ public final class FakeSmtpServer implements AutoCloseable {
                     from = null;
                     rcpts.clear();
                     reply(r);
+                } else if (upper.startsWith("AUTH ") && options.auth != null) {
+                    String r = options.auth.apply(line);
+                    reply(r);
+                    while (r.startsWith("334")) {
+                        String response = in.readLine();
+                        if (response == null) {
+                            return;
+                        }
+                        commands.add(response);
+                        r = options.auth.apply(response);
+                        reply(r);
+                    }
                 } else if (upper.equals("RSET")) {
                     from = null;
                     rcpts.clear();

@@ -29,6 +29,19 @@ record Nexthop(String host, int port, boolean mxLookup) {
     }
 
     private static int port(String value, String text) {
+        // Service names as /etc/services has them ("[mail.isp.example]:submission" in SASL_README).
+        switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "smtp":
+                return 25;
+            case "submission":
+                return 587;
+            case "smtps", "submissions":
+                return 465;
+            case "lmtp":
+                return 24;
+            default:
+                break;
+        }
         try {
             int port = Integer.parseInt(value.trim());
             if (port < 1 || port > 65535) {

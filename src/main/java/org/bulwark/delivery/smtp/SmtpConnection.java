@@ -46,6 +46,8 @@ final class SmtpConnection implements AutoCloseable {
     private Map<String, String> extensions = Map.of();
     private boolean esmtp;
     private ClientTls.Established tls;
+    /** The certificate matched what the TLS level demands (verify, secure, DANE, fingerprint). */
+    private boolean tlsVerified;
 
     /**
      * @param host  the name the server is known by (TLS SNI and certificate names)
@@ -136,6 +138,33 @@ final class SmtpConnection implements AutoCloseable {
     /** Whether this session speaks LMTP (RFC 2033): LHLO, and a reply per recipient after the data. */
     boolean lmtp() {
         return settings.lmtp();
+    }
+
+    /** Whether the server's certificate was verified against the policy (Postfix's TLS_CERT_IS_MATCHED). */
+    boolean tlsVerified() {
+        return tlsVerified;
+    }
+
+    /** The mechanisms of the AUTH extension, also from the old {@code AUTH=} form; empty when not offered. */
+    String authMechanisms() {
+        StringBuilder words = new StringBuilder();
+        extensions.forEach((keyword, value) -> {
+            if (keyword.equals("AUTH")) {
+                words.append(' ').append(value);
+            } else if (keyword.startsWith("AUTH=")) {
+                words.append(' ').append(keyword.substring(5)).append(' ').append(value);
+            }
+        });
+        return words.toString().trim();
+    }
+
+    boolean offersAuth() {
+        return extensions.keySet().stream().anyMatch(k -> k.equals("AUTH") || k.startsWith("AUTH="));
+    }
+
+    /** The name the server is known by (its MX or relayhost name): the key of its SASL login. */
+    String host() {
+        return host;
     }
 
     private static Wire connect(Route.Server server, SmtpSettings settings) throws SessionFailure {
@@ -231,6 +260,7 @@ final class SmtpConnection implements AutoCloseable {
             }
             log.accept(SmtpTexts.tlsEstablished(tls.trust(), relay(), tls.protocol(), tls.cipher(), tls.bits()));
         }
+        tlsVerified = level.authenticates() || level.matchesAssociations();
         // RFC 3207 §4.2: forget what was learned before TLS and say EHLO again.
         hello();
     }

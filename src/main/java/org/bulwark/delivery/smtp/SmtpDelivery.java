@@ -5,10 +5,13 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Random;
 import org.bulwark.config.Config;
+import org.bulwark.config.ConfigException;
 import org.bulwark.dns.DnsResolver;
 import org.bulwark.log.MailLog;
+import org.bulwark.mail.MailAddress;
 import org.bulwark.queue.DeliveryAgent;
 import org.bulwark.queue.DeliveryReport;
 import org.bulwark.queue.DeliveryReport.Outcome;
@@ -38,6 +41,11 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
     private final ConnectionCache cache;
     private final TlsPolicies policies;
     private final MailLog.Logger log;
+    private final SenderRelayhosts relayhosts;
+    private final List<String> fallbackRelays;
+    /** Null unless smtp_sasl_auth_enable = yes. */
+    private final SmtpSaslClient sasl;
+    private final SaslPasswords passwords;
     private final String myhostname;
     private final Path queueDirectory;
 
@@ -64,6 +72,20 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
         this.cache = new ConnectionCache(settings.connectionCacheTimeLimit(), settings.connectionReuseTimeLimit(),
                 Clock.systemUTC());
         this.log = log.program(transport);
+        this.relayhosts = SenderRelayhosts.of(config);
+        // The SMTP client's login, sender relayhosts and fallback relays; lmtp(8) delivers to its nexthop only.
+        this.fallbackRelays = lmtp ? List.of() : config.list("smtp_fallback_relay");
+        if (!lmtp && config.bool("smtp_sasl_auth_enable")) {
+            this.passwords = SaslPasswords.of(config);
+            if (passwords.isEmpty()) {
+                throw new ConfigException(SmtpTexts.noPasswordMaps());
+            }
+            this.sasl = new SmtpSaslClient(SaslMechanisms.of(config), config.bool("smtp_sasl_auth_soft_bounce"),
+                    settings.timeouts().helo());
+        } else {
+            this.passwords = null;
+            this.sasl = null;
+        }
         List<TlsPolicy.Association> fingerprints = Fingerprints.parse(settings, config);
         this.policies = new TlsPolicies(settings.tlsLevel(), settings.dnssec(), fingerprints, dns);
         if (settings.tlsLevel().daneBased() && !settings.dnssec()) {
@@ -85,6 +107,8 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
         if (settings.lmtp() && text.regionMatches(true, 0, "unix:", 0, 5)) {
             return deliverUnix(request, text.substring(5));
         }
+        MailAddress sender = request.message().envelope().sender();
+        String nexthopText = settings.lmtp() ? text : relayhosts.nexthop(text, sender, recipientDomain(request));
         Nexthop nexthop;
         try {
             if (settings.lmtp()) {
@@ -92,12 +116,16 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
                 Nexthop parsed = Nexthop.parse(text.regionMatches(true, 0, "inet:", 0, 5) ? text.substring(5) : text);
                 nexthop = new Nexthop(parsed.host(), parsed.port(), false).withDefaultPort(settings.defaultPort());
             } else {
-                nexthop = Nexthop.parse(text).withDefaultPort(settings.defaultPort());
+                nexthop = Nexthop.parse(nexthopText).withDefaultPort(settings.defaultPort());
             }
         } catch (IllegalArgumentException e) {
             return all(request.targets(), Status.DEFERRED, RELAY_NONE, "4.3.5", e.getMessage());
         }
         String destination = nexthop.host().toLowerCase(Locale.ROOT) + ":" + nexthop.port() + (nexthop.mxLookup() ? "" : "!");
+        if (sasl != null && passwords.senderDependent()) {
+            // The login depends on the sender: a connection authenticated for one is not another's.
+            destination += "/" + sender.internal().toLowerCase(Locale.ROOT);
+        }
         SmtpConnection cached = settings.connectionCache() ? cache.take(destination) : null;
         if (cached != null) {
             try {
@@ -107,10 +135,60 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
                 // A cached connection that broke says nothing about the destination: try afresh.
             }
         }
+        Attempt attempt = attempt(request, nexthopText, nexthop, destination);
+        boolean fallback = false;
+        // smtp_fallback_relay: tried after the nexthop's servers failed for now, or its name did not resolve.
+        for (String relay : fallbackRelays) {
+            if (!(attempt instanceof Attempt.Failed failed) || !failed.fallbackMayHelp()) {
+                break;
+            }
+            Nexthop next;
+            try {
+                next = Nexthop.parse(relay).withDefaultPort(settings.defaultPort());
+            } catch (IllegalArgumentException e) {
+                log.warning(SmtpTexts.badFallbackRelay(e.getMessage()));
+                continue;
+            }
+            attempt = attempt(request, relay, next, null);
+            fallback = true;
+        }
+        boolean viaFallback = fallback;
+        return switch (attempt) {
+            case Attempt.Done done -> done.report();
+            case Attempt.Failed f when viaFallback && !f.temporary() -> {
+                // A fallback relay that fails hard is a configuration problem: keep the mail (Postfix: 4.3.5).
+                log.warning(SmtpTexts.configurationProblem("smtp_fallback_relay"));
+                yield all(request.targets(), Status.DEFERRED, f.relay(), "4.3.5", f.text());
+            }
+            case Attempt.Failed f -> all(request.targets(), f.temporary() ? Status.DEFERRED : Status.BOUNCED, f.relay(),
+                    f.dsn(), f.text());
+        };
+    }
+
+    /** How far one nexthop got: a transaction ran (each recipient has its outcome), or no server took the mail. */
+    private sealed interface Attempt {
+        record Done(DeliveryReport report) implements Attempt {
+        }
+
+        /** @param routeFailure the nexthop's servers could not be found (DNS), rather than failed */
+        record Failed(boolean temporary, String relay, String dsn, String text, boolean routeFailure) implements Attempt {
+            /** Postfix tries the fallback relays after a soft error, or a hard lookup error other than a null MX. */
+            boolean fallbackMayHelp() {
+                return temporary || (routeFailure && !dsn.equals("5.1.10"));
+            }
+        }
+    }
+
+    /**
+     * The servers of one nexthop in order, up to {@code smtp_mx_session_limit} sessions.
+     *
+     * @param nexthopText the nexthop as written, the last key of the password lookup
+     * @param destination the connection cache key, or null not to cache (a fallback relay)
+     */
+    private Attempt attempt(DeliveryRequest request, String nexthopText, Nexthop nexthop, String destination) {
         Route route = routes.find(nexthop);
         if (route instanceof Route.Failure failure) {
-            return all(request.targets(), failure.temporary() ? Status.DEFERRED : Status.BOUNCED, RELAY_NONE,
-                    failure.dsn(), failure.text());
+            return new Attempt.Failed(failure.temporary(), RELAY_NONE, failure.dsn(), failure.text(), true);
         }
         List<Route.Server> servers = ((Route.Servers) route).servers();
         SessionFailure last = null;
@@ -123,6 +201,7 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
             SmtpConnection connection;
             try {
                 connection = open(server, policy(nexthop, server));
+                authenticate(connection, request, nexthopText);
             } catch (SessionFailure f) {
                 last = f;
                 if (!f.connected()) {
@@ -137,15 +216,43 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
                 continue;
             }
             try {
-                return finish(destination, connection, new MailTransaction(connection, settings).run(request));
+                return new Attempt.Done(finish(destination, connection, new MailTransaction(connection, settings).run(request)));
             } catch (SessionFailure f) {
                 connection.closeQuietly();
-                return all(request.targets(), f.temporary() ? Status.DEFERRED : Status.BOUNCED, connection.relay(),
-                        f.dsn(), f.text());
+                return new Attempt.Done(all(request.targets(), f.temporary() ? Status.DEFERRED : Status.BOUNCED,
+                        connection.relay(), f.dsn(), f.text()));
             }
         }
-        return all(request.targets(), last == null || last.temporary() ? Status.DEFERRED : Status.BOUNCED, lastRelay,
-                last == null ? "4.4.1" : last.dsn(), last == null ? SmtpTexts.noUsableAddress(nexthop.host()) : last.text());
+        return new Attempt.Failed(last == null || last.temporary(), lastRelay, last == null ? "4.4.1" : last.dsn(),
+                last == null ? SmtpTexts.noUsableAddress(nexthop.host()) : last.text(), false);
+    }
+
+    /**
+     * SASL authentication after EHLO (and STARTTLS), when enabled, offered by the server and a login
+     * is found for it; otherwise the client talks to the server as a stranger, as Postfix does.
+     * A failure ends this session: the next server is tried.
+     */
+    private void authenticate(SmtpConnection connection, DeliveryRequest request, String nexthopText)
+            throws SessionFailure {
+        if (sasl == null || !connection.offersAuth()) {
+            return;
+        }
+        Optional<SaslPasswords.Credentials> login = passwords.find(request.message().envelope().sender(),
+                connection.host(), nexthopText);
+        if (login.isEmpty()) {
+            return;
+        }
+        try {
+            sasl.authenticate(connection, login.get(), log::warning);
+        } catch (SessionFailure f) {
+            connection.close();
+            throw f;
+        }
+    }
+
+    /** The recipients' domain (one per delivery when the nexthop is the domain). */
+    private static String recipientDomain(DeliveryRequest request) {
+        return request.targets().isEmpty() ? null : request.targets().get(0).address().domain();
     }
 
     /**
@@ -216,7 +323,7 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
     }
 
     private DeliveryReport finish(String destination, SmtpConnection connection, MailTransaction.Result result) {
-        if (result.reusable() && settings.connectionCache()) {
+        if (result.reusable() && settings.connectionCache() && destination != null) {
             cache.put(destination, connection);
         } else {
             connection.close();

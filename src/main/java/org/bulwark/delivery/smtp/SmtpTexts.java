@@ -152,6 +152,71 @@ final class SmtpTexts {
                 + "3D:95:34:...; print one with: openssl x509 -noout -fingerprint -" + digest + " -in cert.pem";
     }
 
+    // SASL authentication to the server (Postfix's smtp_sasl_glue.c and smtp_sasl_proto.c).
+
+    /** The reason Cyrus SASL gives when no offered mechanism passes the security options. */
+    static final String SASL_NO_MECHANISM = "no mechanism available";
+    static final String SASL_NO_WORTHY_MECHS = "SASL authentication failure: No worthy mechs found";
+    static final String SASL_BAD_CHALLENGE = "malformed server challenge";
+    static final String SASL_UNEXPECTED_CHALLENGE = "unexpected server challenge";
+    static final String SASL_SERVER_SIGNATURE = "server signature does not match (the server does not know the password)";
+
+    static String saslFailed(String peer, String reply) {
+        return "SASL authentication failed; server " + peer + " said: " + reply;
+    }
+
+    static String saslCannotAuthenticate(String peer, String why) {
+        return "SASL authentication failed; cannot authenticate to server " + peer + ": " + why;
+    }
+
+    static String saslNoCompatibleMechanism(String peer) {
+        return "SASL authentication failed: server " + peer
+                + " offered no compatible authentication mechanisms for this type of connection security";
+    }
+
+    static String saslLoop(String peer) {
+        return "SASL authentication failed; authentication protocol loop with server " + peer;
+    }
+
+    static String saslNonEmptyInitialChallenge(String mechanism, String peer, String challenge) {
+        return "SASL authentication failed; non-empty initial " + mechanism + " challenge from server " + peer + ": "
+                + challenge;
+    }
+
+    /** Postfix's warnings when a server's AUTH list holds nothing usable. */
+    static String noSupportedAuth(String relay, String words) {
+        return relay + " offered no supported AUTH mechanisms: '" + words + "'";
+    }
+
+    static String nullAuthList(String relay) {
+        return relay + " offered null AUTH mechanism list";
+    }
+
+    static String noPasswordMaps() {
+        return "smtp_sasl_auth_enable = yes needs a password table: specify one with smtp_sasl_password_maps"
+                + " (e.g. texthash:/etc/postfix/sasl_passwd, a file with lines like"
+                + " \"[smtp.example.com]:587 username:password\", mode 600)";
+    }
+
+    static String badSaslSecurityOption(String parameter, String word) {
+        return parameter + ": unknown SASL security option \"" + word + "\"; use noplaintext, noactive,"
+                + " nodictionary, noanonymous, mutual_auth or forward_secrecy";
+    }
+
+    static String badMechanismFilter(String item) {
+        return "smtp_sasl_mechanism_filter: \"" + item + "\" is not supported here; list mechanism names"
+                + " (e.g. plain, login, !gssapi)";
+    }
+
+    /** Postfix's warnings when a relay named in the configuration fails hard. */
+    static String configurationProblem(String parameter) {
+        return parameter + " configuration problem";
+    }
+
+    static String badFallbackRelay(String why) {
+        return configurationProblem("smtp_fallback_relay") + ": " + why;
+    }
+
     static final String STAGE_GREETING = "receiving the initial server greeting";
     static final String STAGE_EHLO = "performing the EHLO handshake";
     static final String STAGE_HELO = "performing the HELO handshake";

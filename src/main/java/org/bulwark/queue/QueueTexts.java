@@ -3,9 +3,9 @@ package org.bulwark.queue;
 import org.bulwark.mail.QueueId;
 
 /** The queue's texts for the maillog, worded in one place. */
-final class QueueMessages {
+final class QueueTexts {
 
-    private QueueMessages() {
+    private QueueTexts() {
     }
 
     static String corrupt(QueueId id, String problem) {

@@ -8,9 +8,9 @@ import org.bulwark.mail.SmtpReply;
  * texts follow Postfix so that clients, log readers and people who know Postfix see what they
  * expect. Replies to HELO/EHLO and the greeting carry no enhanced status code (RFC 2034 §3).
  */
-public final class Replies {
+public final class ReplyTexts {
 
-    private Replies() {
+    private ReplyTexts() {
     }
 
     // Greeting, HELO/EHLO and plain acknowledgements.

@@ -4,12 +4,12 @@ import java.nio.file.Path;
 import org.bulwark.config.ConfigException;
 
 /** Every text an operator sees from this package, worded once: configuration errors about tables and lists. */
-final class TableMessages {
+final class TableTexts {
 
     static final String SUPPORTED_TYPES =
             "texthash, hash, btree, lmdb, dbm, cdb, sdbm, cidr, pcre, regexp, inline, static, unix, proxy";
 
-    private TableMessages() {
+    private TableTexts() {
     }
 
     static ConfigException unknownType(String type, String spec) {

@@ -3,9 +3,9 @@ package org.bulwark.cli;
 import java.util.List;
 
 /** What the daemon commands say to the operator, worded in one place. */
-final class Messages {
+final class DaemonTexts {
 
-    private Messages() {
+    private DaemonTexts() {
     }
 
     static String started(long pid, List<Integer> ports, String maillog) {

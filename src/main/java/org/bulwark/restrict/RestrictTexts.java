@@ -6,7 +6,7 @@ import org.bulwark.mail.SmtpReply;
  * Every reply text and operator message of the restriction engine, worded once, as Postfix's
  * smtpd_check.c words them. Codes that Postfix makes configurable come in as arguments.
  */
-final class Replies {
+final class RestrictTexts {
 
     // Postfix's reply classes: what kind of thing a reply names.
     static final String CLIENT = "Client host";
@@ -23,7 +23,7 @@ final class Replies {
     /** RFC 5321 §4.5.3.1.5: a reply line is at most 512 octets with CRLF; Postfix cuts at 510. */
     private static final int MAX_LINE = 510;
 
-    private Replies() {
+    private RestrictTexts() {
     }
 
     /** {@code <name>: Class rejected: text}, the shape of most restriction replies. */

@@ -3,9 +3,9 @@ package org.bulwark.config;
 import java.nio.file.Path;
 
 /** Every text the configuration shows the operator, worded once, here. */
-final class ConfigMessages {
+final class ConfigTexts {
 
-    private ConfigMessages() {
+    private ConfigTexts() {
     }
 
     static String missingMainCf(Path file) {
