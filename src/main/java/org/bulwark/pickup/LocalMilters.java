@@ -21,8 +21,6 @@ import org.bulwark.milter.Milters;
  */
 final class LocalMilters {
 
-    private static final String CLIENT = "localhost[127.0.0.1]";
-
     private final Milters milters;
     private final MailLog.Logger log;
 
@@ -73,7 +71,7 @@ final class LocalMilters {
     /** The milters' verdict at the end of the message, as cleanup reports it. */
     void logOutcome(String queueId, MilterOutcome outcome, Envelope envelope) {
         if (outcome != null && outcome.kind() == MilterOutcome.Kind.DISCARDED) {
-            log.info(line(queueId, "milter-discard", "END-OF-MESSAGE", "milter triggers DISCARD action", envelope));
+            log.info(line(queueId, "milter-discard", "END-OF-MESSAGE", PickupTexts.MILTER_DISCARD, envelope));
         } else if (outcome != null && outcome.kind() == MilterOutcome.Kind.HELD) {
             log.info(line(queueId, "milter-hold", "END-OF-MESSAGE", outcome.reason(), envelope));
         }
@@ -91,7 +89,7 @@ final class LocalMilters {
             case MilterReply.TempFail(var r) -> throw refused(queueId, stage, r, envelope);
             case MilterReply.Shutdown(var r) -> throw refused(queueId, stage, r, envelope);
             case MilterReply.Discard d -> {
-                log.info(line(queueId, "milter-discard", stage, "milter triggers DISCARD action", envelope));
+                log.info(line(queueId, "milter-discard", stage, PickupTexts.MILTER_DISCARD, envelope));
                 return false;
             }
             default -> {
@@ -105,12 +103,11 @@ final class LocalMilters {
         log.info(line(queueId, "milter-reject", stage, reply.toString(), envelope));
         // One recipient cannot be refused here: the whole message waits, as after Postfix's 4.3.5.
         org.bulwark.mail.SmtpReply scoped = stage.equals("RCPT")
-                ? org.bulwark.mail.SmtpReply.of(451, "4.3.5", "Server configuration error") : reply;
+                ? PickupTexts.RECIPIENT_REFUSED : reply;
         return MessageRejectedException.byMilter(scoped);
     }
 
     private static String line(String queueId, String action, String stage, String text, Envelope envelope) {
-        return queueId + ": " + action + ": " + stage + " from " + CLIENT + ": " + text + "; from=<"
-                + envelope.sender().external() + ">";
+        return PickupTexts.milterLine(queueId, action, stage, text, envelope.sender().external());
     }
 }

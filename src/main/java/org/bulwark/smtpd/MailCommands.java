@@ -289,7 +289,7 @@ final class MailCommands {
         }
         MilterOutcome milter = message.milterOutcome();
         if (milter != null && milter.kind() == MilterOutcome.Kind.DISCARDED) {
-            log.milter("milter-discard", "END-OF-MESSAGE", "milter triggers DISCARD action", tx.givenSender(),
+            log.milter("milter-discard", "END-OF-MESSAGE", SmtpdTexts.MILTER_DISCARD, tx.givenSender(),
                     tx.firstRecipient());
         } else if (milter != null && milter.kind() == MilterOutcome.Kind.HELD) {
             log.milter("milter-hold", "END-OF-MESSAGE", milter.reason(), tx.givenSender(), tx.firstRecipient());

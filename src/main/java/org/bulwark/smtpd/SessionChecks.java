@@ -92,7 +92,7 @@ final class SessionChecks {
             }
             case MilterReply.Discard d -> {
                 milterDiscarded = true;
-                log.milter("milter-discard", where, "milter triggers DISCARD action", sender, recipient);
+                log.milter("milter-discard", where, SmtpdTexts.MILTER_DISCARD, sender, recipient);
                 yield decision.with(plus(decision, new MessageAction.Discard("milter")));
             }
             case MilterReply.Quarantine(String reason) -> {
