@@ -33,7 +33,7 @@ final class MilterStage extends OutputStream {
     private final ByteArrayOutputStream headers = new ByteArrayOutputStream(2048);
     private boolean lineStart = true;
     private boolean inBody;
-    private final ByteArrayOutputStream memoryBody = new ByteArrayOutputStream(4096);
+    private final Buffer memoryBody = new Buffer();
     private Path spool;
     private OutputStream spoolOut;
 
@@ -145,7 +145,7 @@ final class MilterStage extends OutputStream {
 
     private InputStream openBody() throws IOException {
         if (spoolOut == null) {
-            return new ByteArrayInputStream(memoryBody.toByteArray());
+            return memoryBody.open();
         }
         spoolOut.flush();
         return Files.newInputStream(spool);
@@ -165,26 +165,33 @@ final class MilterStage extends OutputStream {
         }
     }
 
-    /** LF to CRLF, as the milter protocol carries the body. */
-    private static final class CrlfInputStream extends FilterInputStream {
+    /** A body in memory, read in place however many milters read it. */
+    private static final class Buffer extends ByteArrayOutputStream {
+        Buffer() {
+            super(4096);
+        }
+
+        InputStream open() {
+            return new ByteArrayInputStream(buf, 0, count);
+        }
+    }
+
+    /** LF to CRLF, as the milter protocol carries the body; converts a chunk at a time. */
+    private static final class CrlfInputStream extends InputStream {
+        private final InputStream in;
+        private final byte[] chunk = new byte[8192];
+        private int pos;
+        private int end;
         private boolean pendingLf;
 
         CrlfInputStream(InputStream in) {
-            super(new java.io.BufferedInputStream(in, 65536));
+            this.in = in;
         }
 
         @Override
         public int read() throws IOException {
-            if (pendingLf) {
-                pendingLf = false;
-                return '\n';
-            }
-            int c = in.read();
-            if (c == '\n') {
-                pendingLf = true;
-                return '\r';
-            }
-            return c;
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
         }
 
         @Override
@@ -193,17 +200,35 @@ final class MilterStage extends OutputStream {
                 return 0;
             }
             int n = 0;
-            while (n < len) {
-                if (n > 0 && !pendingLf && in.available() <= 0) {
-                    break;
+            if (pendingLf) {
+                b[off + n++] = '\n';
+                pendingLf = false;
+            }
+            if (pos == end && n == 0) {
+                end = in.read(chunk, 0, chunk.length);
+                pos = 0;
+                if (end <= 0) {
+                    end = 0;
+                    return -1;
                 }
-                int c = read();
-                if (c < 0) {
-                    return n == 0 ? -1 : n;
+            }
+            while (n < len && pos < end) {
+                byte c = chunk[pos++];
+                if (c == '\n') {
+                    b[off + n++] = '\r';
+                    if (n == len) {
+                        pendingLf = true;
+                        break;
+                    }
                 }
-                b[off + n++] = (byte) c;
+                b[off + n++] = c;
             }
             return n;
+        }
+
+        @Override
+        public void close() throws IOException {
+            in.close();
         }
     }
 
@@ -212,7 +237,7 @@ final class MilterStage extends OutputStream {
         private int held = -1;
 
         LfInputStream(InputStream in) {
-            super(new java.io.BufferedInputStream(in, 65536));
+            super(new java.io.BufferedInputStream(in, 8192));
         }
 
         @Override

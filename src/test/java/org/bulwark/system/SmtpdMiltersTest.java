@@ -192,6 +192,29 @@ class SmtpdMiltersTest {
     }
 
     @Test
+    void aBodyOverTheMemoryLimitReachesTheMilterWholeInCrlfForm() throws Exception {
+        start("{}");
+        StringBuilder body = new StringBuilder();
+        for (int i = 0; i < 30000; i++) {
+            body.append("line ").append(100000 + i).append('\n');
+        }
+        String content = "From: sender@remote.example\nSubject: big\n\n" + body;
+        assertThat(SmtpDialogue.send(system.port(), "127.0.0.2", "remote.example", "sender@remote.example",
+                "alice@example.test", content)).startsWith("250 2.0.0 Ok: queued as ");
+        milter.awaitStage("eom");
+        StringBuilder seen = new StringBuilder();
+        for (String event : milter.events()) {
+            if (event.contains("\"stage\": \"body\"")) {
+                String chunk = event.substring(event.indexOf("\"args\": [\"") + 10, event.indexOf("\"], \"macros\""));
+                seen.append(chunk.replace("\\r", "\r").replace("\\n", "\n"));
+            }
+        }
+        assertThat(seen.toString()).isEqualTo(body.toString().replace("\n", "\r\n"));
+        String delivered = Files.readString(system.awaitDelivered("alice", 1).get(0));
+        assertThat(delivered).endsWith(body.toString());
+    }
+
+    @Test
     void nothingListeningWithTempfailAnswers451AndQueuesNothing() throws Exception {
         int port = FreePorts.next();
         system = new MailSystemFixture(root.resolve("system")).set("smtpd_milters", "inet:127.0.0.1:" + port)
