@@ -277,7 +277,8 @@ final class MailCommands {
                 if (e.reply().code() == 421) {
                     io.closeAfterReply();
                 }
-            } else {
+            } else if (!e.logged()) {
+                // Header and body checks log their own line, as Postfix's cleanup does; smtpd adds none.
                 log.reject(SessionIo.AFTER_DOT, e.reply(), tx.givenSender(), tx.firstRecipient());
             }
             state.transactionEnded();
