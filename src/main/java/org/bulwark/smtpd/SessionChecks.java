@@ -31,6 +31,8 @@ final class SessionChecks {
     private boolean milterDiscarded;
     /** A milter asked to end the session (421). */
     private boolean shutdown;
+    /** The milters were told of the client (they are not when the restrictions refuse the connection). */
+    private boolean connected;
 
     SessionChecks(RestrictionCheck restrictions) {
         this(restrictions, null, null);
@@ -111,6 +113,7 @@ final class SessionChecks {
         if (milters == null) {
             return MilterReply.CONTINUE;
         }
+        connected = true;
         MilterReply reply = milterStage.apply(milters);
         switch (reply) {
             case MilterReply.Reject(var r) -> log.milterRefusal(where, r, null, null);
@@ -122,6 +125,14 @@ final class SessionChecks {
             default -> { }
         }
         return reply;
+    }
+
+    /**
+     * A command smtpd does not know: the milters' answer, not logged (Postfix uses only a 4xx of
+     * it, in place of its own 502).
+     */
+    MilterReply unknown(String commandLine) {
+        return milters == null || !connected ? MilterReply.CONTINUE : milters.unknown(commandLine);
     }
 
     /** Whether the session has milters that see the message at its end. */

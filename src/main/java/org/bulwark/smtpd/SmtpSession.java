@@ -222,7 +222,7 @@ final class SmtpSession implements Runnable {
             counts.record("unknown", false);
             errorCount++;
             // Postfix lets a milter's 4xx answer an unknown command, and keeps its own 5xx otherwise.
-            MilterReply milter = milters == null ? MilterReply.CONTINUE : milters.unknown(line.text());
+            MilterReply milter = checks.unknown(line.text());
             io.reply(milter instanceof MilterReply.TempFail(var reply) ? reply : ReplyTexts.NOT_RECOGNIZED);
             return;
         }
