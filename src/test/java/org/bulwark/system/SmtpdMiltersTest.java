@@ -215,6 +215,24 @@ class SmtpdMiltersTest {
     }
 
     @Test
+    void aServiceWithItsOwnEmptyMilterListOrNoMiltersIsNotFiltered() throws Exception {
+        milter = ScriptedMilter.start(root.resolve("milter"), "{\"envfrom\": \"reject\"}");
+        int reinjection = FreePorts.next();
+        int filtered = FreePorts.next();
+        system = new MailSystemFixture(root.resolve("system")).set("smtpd_milters", "unix:" + milter.socket())
+                .service("127.0.0.1:" + reinjection + " inet n - n - - smtpd\n  -o smtpd_milters=")
+                .service("127.0.0.1:" + filtered + " inet n - n - - smtpd\n  -o receive_override_options=no_milters")
+                .start();
+
+        assertThat(send("x")).as("main.cf's milter on the main port").isEqualTo("550 5.7.1 Command rejected");
+        for (int port : new int[] {reinjection, filtered}) {
+            assertThat(SmtpDialogue.send(port, "127.0.0.1", "localhost", "sender@remote.example",
+                    "alice@example.test", message("reinjected"))).startsWith("250 2.0.0 Ok: queued as ");
+        }
+        system.awaitDelivered("alice", 2);
+    }
+
+    @Test
     void nothingListeningWithTempfailAnswers451AndQueuesNothing() throws Exception {
         int port = FreePorts.next();
         system = new MailSystemFixture(root.resolve("system")).set("smtpd_milters", "inet:127.0.0.1:" + port)
