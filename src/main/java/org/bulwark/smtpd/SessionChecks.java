@@ -33,6 +33,8 @@ final class SessionChecks {
     private boolean shutdown;
     /** The milters were told of the client (they are not when the restrictions refuse the connection). */
     private boolean connected;
+    /** A milter's refusal at connect or HELO, which answers AUTH, STARTTLS, VRFY and ETRN too. */
+    private org.bulwark.mail.SmtpReply sessionRefusal;
 
     SessionChecks(RestrictionCheck restrictions) {
         this(restrictions, null, null);
@@ -116,8 +118,14 @@ final class SessionChecks {
         connected = true;
         MilterReply reply = milterStage.apply(milters);
         switch (reply) {
-            case MilterReply.Reject(var r) -> log.milterRefusal(where, r, null, null);
-            case MilterReply.TempFail(var r) -> log.milterRefusal(where, r, null, null);
+            case MilterReply.Reject(var r) -> {
+                sessionRefusal = r;
+                log.milterRefusal(where, r, null, null);
+            }
+            case MilterReply.TempFail(var r) -> {
+                sessionRefusal = r;
+                log.milterRefusal(where, r, null, null);
+            }
             case MilterReply.Shutdown(var r) -> {
                 shutdown = true;
                 log.milterRefusal(where, r, null, null);
@@ -133,6 +141,14 @@ final class SessionChecks {
      */
     MilterReply unknown(String commandLine) {
         return milters == null || !connected ? MilterReply.CONTINUE : milters.unknown(commandLine);
+    }
+
+    /**
+     * The refusal a milter made at connect or HELO, which Postfix gives to AUTH, STARTTLS, VRFY
+     * and ETRN as well (milter_other_event); null when there is none.
+     */
+    org.bulwark.mail.SmtpReply sessionRefusal() {
+        return sessionRefusal;
     }
 
     /** Whether the session has milters that see the message at its end. */

@@ -232,6 +232,15 @@ final class SmtpSession implements Runnable {
             return;
         }
         where = verb.name();
+        SmtpReply milterRefusal = checks.sessionRefusal();
+        if (milterRefusal != null
+                && (verb == Verb.AUTH || verb == Verb.STARTTLS || verb == Verb.VRFY || verb == Verb.ETRN)) {
+            // A milter refused the connection or HELO: Postfix's smtpd answers these with it too.
+            counts.record(verb.countName(), false);
+            errorCount++;
+            io.reply(milterRefusal);
+            return;
+        }
         if (security.requireTls() && !state.encrypted() && verb.needsTlsFirst()) {
             counts.record(verb.countName(), false);
             errorCount++;

@@ -311,6 +311,7 @@ class SmtpdMiltersTest {
             assertThat(smtp.reply()).startsWith("220 ");
             assertThat(smtp.command("EHLO remote.example")).startsWith("250");
             assertThat(smtp.command("MAIL FROM:<sender@remote.example>")).startsWith("451 4.7.1 ");
+            assertThat(smtp.command("VRFY alice@example.test")).startsWith("451 4.7.1 ");
             smtp.command("QUIT");
         }
         assertThat(system.awaitLog("disconnect from unknown[127.0.0.2]"))
