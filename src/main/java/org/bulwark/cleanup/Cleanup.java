@@ -144,7 +144,8 @@ public final class Cleanup {
     /**
      * Starts a message: creates its queue file, writes the Received header and, for a remote
      * client, logs {@code QUEUEID: client=name[addr]} as smtpd (pickup logs its own
-     * {@code uid=N from=<sender>}). The envelope's recipients are final.
+     * {@code uid=N from=<sender>}). The envelope's recipients are final; cleanup adds only the automatic
+     * BCC copies (always_bcc, sender_bcc_maps, recipient_bcc_maps) to the queue file's envelope.
      */
     public CleanupSession open(Envelope envelope) throws IOException {
         return open(envelope, smtpdLog);
