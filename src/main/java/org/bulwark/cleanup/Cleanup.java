@@ -49,6 +49,9 @@ public final class Cleanup {
     private final ContentChecks checks;
     /** main.cf, for a cleanup service whose master.cf overrides set other content checks. */
     private final Config config;
+    /** always_bcc, sender_bcc_maps and recipient_bcc_maps as configured; {@link #bcc} as this service applies them. */
+    private final BccRecipients configuredBcc;
+    private final BccRecipients bcc;
 
     public Cleanup(Config config, MailQueue queue, MailLog log) {
         this(config, queue, log, mynetworksOf(config));
@@ -78,10 +81,12 @@ public final class Cleanup {
         this.configuredChecks = ContentChecks.create(config, headerSizeLimit);
         this.checks = configuredChecks.forService(config);
         this.config = config;
+        this.configuredBcc = BccRecipients.create(config, cleanupLog);
+        this.bcc = configuredBcc.forService(config);
     }
 
     /** The same cleanup with another service's content checks: everything shared, nothing opened again. */
-    private Cleanup(Cleanup base, ContentChecks checks) {
+    private Cleanup(Cleanup base, ContentChecks checks, BccRecipients bcc) {
         this.queue = base.queue;
         this.mynetworks = base.mynetworks;
         this.cleanupLog = base.cleanupLog;
@@ -97,14 +102,18 @@ public final class Cleanup {
         this.configuredChecks = base.configuredChecks;
         this.checks = checks;
         this.config = base.config;
+        this.configuredBcc = base.configuredBcc;
+        this.bcc = bcc;
     }
 
     /**
      * This cleanup for mail the system makes itself (bounces, notices, local forwarding): no header
-     * or body checks, as Postfix's internal_mail_filter_classes (empty) leaves such mail alone.
+     * or body checks, as Postfix's internal_mail_filter_classes (empty) leaves such mail alone, and
+     * no automatic BCC copies, which Postfix makes only of new mail (no mail loops).
      */
     public Cleanup internal() {
-        return checks == ContentChecks.NONE ? this : new Cleanup(this, ContentChecks.NONE);
+        return checks == ContentChecks.NONE && !bcc.active() ? this
+                : new Cleanup(this, ContentChecks.NONE, bcc.enabled(false));
     }
 
     /**
@@ -127,13 +136,17 @@ public final class Cleanup {
                 ? ContentChecks.create(config.with(cleanupOverrides), headerSizeLimit)
                 : configuredChecks;
         ContentChecks service = base.forService(serviceConfig);
-        return service == checks ? this : new Cleanup(this, service);
+        // -o receive_override_options=no_address_mappings: no BCC copies (a service before a content filter).
+        BccRecipients copies = (BccRecipients.PARAMETERS.stream().anyMatch(cleanupOverrides::containsKey)
+                ? BccRecipients.create(config.with(cleanupOverrides), cleanupLog) : configuredBcc).forService(serviceConfig);
+        return service == checks && copies == bcc ? this : new Cleanup(this, service, copies);
     }
 
     /**
      * Starts a message: creates its queue file, writes the Received header and, for a remote
      * client, logs {@code QUEUEID: client=name[addr]} as smtpd (pickup logs its own
-     * {@code uid=N from=<sender>}). The envelope's recipients are final.
+     * {@code uid=N from=<sender>}). The envelope's recipients are final; cleanup adds only the automatic
+     * BCC copies (always_bcc, sender_bcc_maps, recipient_bcc_maps) to the queue file's envelope.
      */
     public CleanupSession open(Envelope envelope) throws IOException {
         return open(envelope, smtpdLog);
@@ -151,17 +164,19 @@ public final class Cleanup {
      */
     public CleanupSession open(Envelope envelope, MailLog.Logger clientLog, MilterSession milters)
             throws IOException {
-        QueueFileWriter writer = queue.create(envelope);
+        // BCC copies go into the queue file's envelope only: the Received header and the checks see the mail as sent.
+        Envelope queued = bcc.addTo(envelope);
+        QueueFileWriter writer = queue.create(queued);
         try {
             ClientInfo client = envelope.client();
             boolean local = client.isLocalSubmission();
             boolean addMissing = alwaysAddMissingHeaders || local || inMynetworks(client.address());
             String date = CleanupTexts.mailDate(envelope.arrival(), zone);
             AuthenticationFilter filter = authenticationFilter(writer, envelope);
-            OutputStream queued = filter == null ? writer.content() : filter;
+            OutputStream signed = filter == null ? writer.content() : filter;
             // Milters see the message as checked; signing sees what the milters made of it.
-            MilterStage milterStage = milters == null ? null : new MilterStage(queued);
-            OutputStream next = milterStage == null ? queued : milterStage;
+            MilterStage milterStage = milters == null ? null : new MilterStage(signed);
+            OutputStream next = milterStage == null ? signed : milterStage;
             // Checks see the headers as cleanup has completed them; signing sees what checks left.
             ContentInspector inspector = checks.active()
                     ? new ContentInspector(next, checks, cleanupLog, writer.id(), envelope) : null;
@@ -187,7 +202,7 @@ public final class Cleanup {
             // Mail from this host (sendmail, forwarding, notices) has Delivered-To loop detection
             // at delivery; the hop count guards what arrives over SMTP.
             MessageCleanup message = new MessageCleanup(writer, content, cleanupLog, filter, authentication.enforcement(),
-                    local ? 0 : hopcountLimit, filter == null ? null : dmarcHistory, envelope, inspector);
+                    local ? 0 : hopcountLimit, filter == null ? null : dmarcHistory, queued, inspector);
             return milters == null ? message : message.judgedBy(milters, milterStage);
         } catch (IOException | RuntimeException e) {
             writer.abort();

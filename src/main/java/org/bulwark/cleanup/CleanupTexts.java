@@ -93,6 +93,18 @@ final class CleanupTexts {
                 + "; a mail loop?";
     }
 
+    // Automatic BCC recipients (always_bcc, sender_bcc_maps, recipient_bcc_maps).
+
+    static String badAlwaysBcc(String value) {
+        return "always_bcc = " + value + " is not one address: specify one address, such as archive@example.com";
+    }
+
+    /** A table value that cannot be the one BCC address Postfix takes from it: no copy, and why. */
+    static String logBadBcc(String parameter, String key, String value) {
+        return parameter + ": no BCC recipient for " + key + ": \"" + value
+                + "\" is not one address (multiple results are not supported)";
+    }
+
     // Email authentication (DKIM signing, DMARC).
 
     static String dkimSigningFailed(String domain, String selector, String problem) {

@@ -104,7 +104,8 @@ final class ContentVerdict {
         }
         for (MailAddress extra : bcc) {
             if (recipients.stream().noneMatch(r -> r.address().equals(extra))) {
-                recipients.add(Recipient.of(extra));
+                // cleanup_addr_bcc: a BCC copy asks for no delivery status notice (NOTIFY=NEVER).
+                recipients.add(new Recipient(extra, null, "NEVER"));
             }
         }
         return new Envelope(envelope.sender(), recipients, envelope.arrival(), envelope.client(), envelope.body(),

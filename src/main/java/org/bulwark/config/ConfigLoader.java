@@ -206,8 +206,9 @@ public final class ConfigLoader {
     /**
      * receive_override_options = no_address_mappings keeps Postfix's cleanup from mapping
      * addresses before a content filter. Bulwark maps only when it delivers, and a filtered
-     * message only after it comes back, so with a content_filter the option changes nothing; on
-     * a service without one it would stop mapping in Postfix but not here, so say so.
+     * message only after it comes back; the option turns off only the automatic BCC copies, made
+     * when the filtered mail comes back. On a service without a filter it would stop mapping in
+     * Postfix but not here, so say so.
      */
     private static void warnAddressMappings(Config main, Map<String, Entry> entries, List<ServiceEntry> services,
             Path file, List<String> warnings) {

@@ -35,9 +35,10 @@ final class ConfigTexts {
     }
 
     static String addressMappingsAtDelivery() {
-        return "receive_override_options: no_address_mappings has no effect without a content_filter: Bulwark maps"
-                + " addresses (virtual_alias_maps, aliases) when it delivers, never when it receives; with a"
-                + " content_filter they are mapped once, after the filtered mail comes back";
+        return "receive_override_options: without a content_filter, no_address_mappings only turns off always_bcc,"
+                + " sender_bcc_maps and recipient_bcc_maps: Bulwark maps addresses (virtual_alias_maps, aliases) when"
+                + " it delivers, never when it receives; with a content_filter they are mapped once, after the"
+                + " filtered mail comes back";
     }
 
     /** A line Bulwark does not act on and that loses nothing: why. */

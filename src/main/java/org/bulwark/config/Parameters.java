@@ -456,6 +456,11 @@ public final class Parameters {
         str("empty_address_relayhost_maps_lookup_key", "<>", "the sender_dependent_relayhost_maps key for the null sender");
         list("fallback_relay", "", "older name of smtp_fallback_relay");
         list("smtp_fallback_relay", "$fallback_relay", "relays tried when the nexthop's servers are unreachable");
+
+        // Automatic BCC recipients in cleanup: envelope-only copies of new mail.
+        str("always_bcc", "", "the address that gets a copy of every message received");
+        list("sender_bcc_maps", "", "tables: sender, user or @domain -> the address that gets a copy");
+        list("recipient_bcc_maps", "", "tables: recipient, user or @domain -> the address that gets a copy");
     }
 
     private static void choices(String name, String... allowed) {

@@ -2,6 +2,7 @@ package org.bulwark.policy;
 
 import java.nio.file.Path;
 import java.util.Locale;
+import org.bulwark.config.InetService;
 
 /**
  * Where a policy server is: {@code inet:host:port}, {@code unix:path} (relative to the queue
@@ -43,23 +44,10 @@ public sealed interface PolicyEndpoint {
         };
     }
 
+    /** {@code host:port} or {@code [address]:port}, as master.cf names an inet service. */
     private static Inet inet(String spec, String rest) {
-        int colon = rest.lastIndexOf(':');
-        if (colon <= 0) {
-            throw new IllegalArgumentException(PolicyTexts.badEndpoint(spec));
-        }
-        String host = rest.substring(0, colon);
-        if (host.startsWith("[") && host.endsWith("]")) {
-            host = host.substring(1, host.length() - 1);
-        }
-        try {
-            int port = Integer.parseInt(rest.substring(colon + 1));
-            if (port < 1 || port > 65535) {
-                throw new NumberFormatException();
-            }
-            return new Inet(spec, host, port);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(PolicyTexts.badEndpoint(spec));
-        }
+        InetService service = InetService.parse(rest).filter(s -> !s.host().isEmpty())
+                .orElseThrow(() -> new IllegalArgumentException(PolicyTexts.badEndpoint(spec)));
+        return new Inet(spec, service.host(), service.port());
     }
 }

@@ -2,7 +2,6 @@ package org.bulwark.sasl;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.SecureRandom;
 import java.util.Base64;
 
 /**
@@ -13,7 +12,6 @@ import java.util.Base64;
  */
 public final class ScramClient {
 
-    private static final SecureRandom RANDOM = new SecureRandom();
     /** RFC 5802 §7: "n,," is a client that does not support channel binding, with no authzid. */
     private static final String GS2_HEADER = "n,,";
     /** A server that asks for more work than this is refused rather than obeyed (a stall or a DoS). */
@@ -26,7 +24,7 @@ public final class ScramClient {
     private byte[] expectedServerSignature;
 
     public ScramClient(String username, String password) {
-        this(username, password, randomNonce());
+        this(username, password, ScramCredentials.nonce());
     }
 
     /** With a fixed nonce, for RFC 7677's test vector. */
@@ -49,9 +47,9 @@ public final class ScramClient {
      *         ours, or it asks for an unreasonable iteration count
      */
     public String clientFinal(String serverFirst) {
-        String nonce = attribute(serverFirst, 'r');
-        String salt = attribute(serverFirst, 's');
-        String count = attribute(serverFirst, 'i');
+        String nonce = ScramCredentials.attribute(serverFirst, 'r');
+        String salt = ScramCredentials.attribute(serverFirst, 's');
+        String count = ScramCredentials.attribute(serverFirst, 'i');
         if (serverFirst.startsWith("m=") || nonce == null || salt == null || count == null) {
             throw new IllegalArgumentException(SaslTexts.MALFORMED);
         }
@@ -85,7 +83,7 @@ public final class ScramClient {
 
     /** Whether server-final ({@code v=signature}) proves the server knows the password. */
     public boolean serverFinalValid(String serverFinal) {
-        String v = attribute(serverFinal, 'v');
+        String v = ScramCredentials.attribute(serverFinal, 'v');
         if (v == null || expectedServerSignature == null) {
             return false;
         }
@@ -101,18 +99,5 @@ public final class ScramClient {
         return name.replace("=", "=3D").replace(",", "=2C");
     }
 
-    private static String attribute(String list, char name) {
-        for (String part : list.split(",")) {
-            if (part.length() >= 2 && part.charAt(0) == name && part.charAt(1) == '=') {
-                return part.substring(2);
-            }
-        }
-        return null;
-    }
 
-    private static String randomNonce() {
-        byte[] bytes = new byte[18];
-        RANDOM.nextBytes(bytes);
-        return Base64.getEncoder().encodeToString(bytes);
-    }
 }

@@ -11,12 +11,14 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * SCRAM-SHA-256 keys (RFC 5802 §3, RFC 7677): what a server stores instead of the password.
- * Dovecot's form is {@code iterations,salt,StoredKey,ServerKey} in base64.
+ * Dovecot's form is {@code iterations,salt,StoredKey,ServerKey} in base64. Also the pieces of the
+ * exchange both sides use (attributes, nonces).
  */
 record ScramCredentials(int iterations, byte[] salt, byte[] storedKey, byte[] serverKey) {
 
     /** RFC 7677 §4 asks for at least 4096 iterations; Dovecot uses 4096. */
     static final int DEFAULT_ITERATIONS = 4096;
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 
     static ScramCredentials derive(String password, byte[] salt, int iterations) {
         byte[] salted = saltedPassword(password, salt, iterations);
@@ -74,5 +76,22 @@ record ScramCredentials(int iterations, byte[] salt, byte[] storedKey, byte[] se
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The value of {@code x=} in a SCRAM attribute list (RFC 5802 §5.1), or null. */
+    static String attribute(String list, char name) {
+        for (String part : list.split(",")) {
+            if (part.length() >= 2 && part.charAt(0) == name && part.charAt(1) == '=') {
+                return part.substring(2);
+            }
+        }
+        return null;
+    }
+
+    /** A fresh nonce: 18 random bytes, base64 (printable, without a comma). */
+    static String nonce() {
+        byte[] bytes = new byte[18];
+        RANDOM.nextBytes(bytes);
+        return Base64.getEncoder().encodeToString(bytes);
     }
 }

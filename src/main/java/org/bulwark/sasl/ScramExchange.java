@@ -1,7 +1,6 @@
 package org.bulwark.sasl;
 
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Optional;
 import java.util.function.Function;
@@ -15,7 +14,6 @@ import java.util.function.Supplier;
  */
 final class ScramExchange implements SaslExchange {
 
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Function<String, Optional<ScramCredentials>> lookup;
     private final Supplier<String> serverNonce;
@@ -30,7 +28,7 @@ final class ScramExchange implements SaslExchange {
     private boolean knownUser;
 
     ScramExchange(Function<String, Optional<ScramCredentials>> lookup) {
-        this(lookup, ScramExchange::randomNonce);
+        this(lookup, ScramCredentials::nonce);
     }
 
     /** With a fixed server nonce, for RFC 7677's test vector. */
@@ -72,8 +70,8 @@ final class ScramExchange implements SaslExchange {
         gs2Header = text.substring(0, second + 1);
         String authzid = text.substring(2, second);
         clientFirstBare = text.substring(second + 1);
-        String user = attribute(clientFirstBare, 'n');
-        String clientNonce = attribute(clientFirstBare, 'r');
+        String user = ScramCredentials.attribute(clientFirstBare, 'n');
+        String clientNonce = ScramCredentials.attribute(clientFirstBare, 'r');
         if (user == null || clientNonce == null || user.isEmpty()) {
             return new SaslStep.Failure(SaslTexts.MALFORMED);
         }
@@ -84,7 +82,7 @@ final class ScramExchange implements SaslExchange {
         Optional<ScramCredentials> found = lookup.apply(username);
         knownUser = found.isPresent();
         // RFC 5802 §5.1: an unknown user goes on with made-up values and fails at the proof.
-        credentials = found.orElseGet(() -> ScramCredentials.derive(randomNonce(), salt(username),
+        credentials = found.orElseGet(() -> ScramCredentials.derive(ScramCredentials.nonce(), salt(username),
                 ScramCredentials.DEFAULT_ITERATIONS));
         nonce = clientNonce + serverNonce.get();
         serverFirst = "r=" + nonce + ",s=" + Base64.getEncoder().encodeToString(credentials.salt())
@@ -101,8 +99,8 @@ final class ScramExchange implements SaslExchange {
             return new SaslStep.Failure(SaslTexts.MALFORMED);
         }
         String withoutProof = text.substring(0, proofAt);
-        String binding = attribute(withoutProof, 'c');
-        String finalNonce = attribute(withoutProof, 'r');
+        String binding = ScramCredentials.attribute(withoutProof, 'c');
+        String finalNonce = ScramCredentials.attribute(withoutProof, 'r');
         if (binding == null || !binding.equals(Base64.getEncoder().encodeToString(
                 gs2Header.getBytes(StandardCharsets.UTF_8)))) {
             return new SaslStep.Failure(SaslTexts.CHANNEL_BINDING);
@@ -140,21 +138,7 @@ final class ScramExchange implements SaslExchange {
         return new SaslStep.Success(username, null);
     }
 
-    /** The value of {@code x=} in a SCRAM attribute list. */
-    private static String attribute(String list, char name) {
-        for (String part : list.split(",")) {
-            if (part.length() >= 2 && part.charAt(0) == name && part.charAt(1) == '=') {
-                return part.substring(2);
-            }
-        }
-        return null;
-    }
 
-    private static String randomNonce() {
-        byte[] bytes = new byte[18];
-        RANDOM.nextBytes(bytes);
-        return Base64.getEncoder().encodeToString(bytes);
-    }
 
     /** The same made-up salt for the same unknown name, so that probing does not tell it apart. */
     private static byte[] salt(String user) {

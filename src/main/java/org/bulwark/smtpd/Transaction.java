@@ -133,7 +133,8 @@ final class Transaction {
         }
         for (MailAddress extra : bcc) {
             if (result.stream().noneMatch(r -> r.address().equals(extra))) {
-                result.add(Recipient.of(extra));
+                // As Postfix's smtpd hands a BCC action's address to cleanup: no delivery status notice (NOTIFY=NEVER).
+                result.add(new Recipient(extra, null, "NEVER"));
             }
         }
         return result;

@@ -225,6 +225,8 @@ class ContentChecksTest {
         QueuedMessage c = queue.read(QueueName.ACTIVE, copied);
         assertThat(c.recipients()).extracting(s -> s.recipient().address().internal())
                 .containsExactly("c@example.com", "archive@example.com");
+        assertThat(c.recipients()).extracting(s -> s.recipient().dsnNotify()).as("a BCC copy asks for no notices")
+                .containsExactly(null, "NEVER");
         assertThat(c.envelope().filter()).isEqualTo("smtp:[127.0.0.1]:10025");
         assertThat(stored(QueueName.ACTIVE, copied)).endsWith("X-Route: b\nX-Route: f\n\nbody\n");
         assertThat(log()).contains(redirected.value() + ": redirect: header X-Route: r from")

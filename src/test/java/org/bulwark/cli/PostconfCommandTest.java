@@ -104,12 +104,12 @@ class PostconfCommandTest {
 
     @Test
     void aPostfixParameterBulwarkRefusesSaysSoWithWhatToUseInstead() {
-        assertThat(run("smtp_sasl_auth_enable", "biff")).isZero();
+        assertThat(run("smtpd_proxy_filter", "biff")).isZero();
 
-        assertThat(stdout()).isEqualTo("smtp_sasl_auth_enable = no\nbiff = yes\n");
+        assertThat(stdout()).isEqualTo("smtpd_proxy_filter =\nbiff = yes\n");
         assertThat(err.toString(StandardCharsets.UTF_8))
-                .contains("postconf: warning: smtp_sasl_auth_enable is not implemented by Bulwark: Bulwark's SMTP client"
-                        + " does not log in (SMTP AUTH)")
+                .contains("postconf: warning: smtpd_proxy_filter is not implemented by Bulwark: Bulwark has no"
+                        + " before-queue (smtpd_proxy_filter) content filter")
                 .contains("postconf: warning: biff is ignored: Bulwark never notifies a biff service");
     }
 

@@ -46,8 +46,8 @@ class ContentFilterConfigTest {
                 "smtp inet n - n - - smtpd\n");
 
         assertThat(config.warnings()).singleElement().asString()
-                .contains("main.cf, line 2: receive_override_options: no_address_mappings has no effect without a"
-                        + " content_filter");
+                .contains("main.cf, line 2: receive_override_options: without a content_filter, no_address_mappings"
+                        + " only turns off always_bcc, sender_bcc_maps and recipient_bcc_maps");
     }
 
     @Test

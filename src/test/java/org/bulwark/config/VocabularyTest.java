@@ -116,8 +116,7 @@ class VocabularyTest {
                 + " mail comes in (cleanup), but not these checks",
         "smtpd_upstream_proxy_protocol = haproxy|Bulwark does not read the PROXY protocol",
         "lmtp_sasl_auth_enable = yes|Bulwark's SMTP client logs in with smtp_sasl_*",
-        "always_bcc = archive@example.test|Bulwark does not add BCC recipients",
-        "sender_bcc_maps = hash:/etc/postfix/sender_bcc|Bulwark does not add BCC recipients",
+        "smtpd_proxy_filter = 127.0.0.1:10025|Bulwark has no before-queue (smtpd_proxy_filter) content filter",
         "smtpd_authorized_xforward_hosts = 127.0.0.0/8|Bulwark does not implement XCLIENT or XFORWARD",
         "sender_dependent_default_transport_maps = hash:/etc/postfix/sender_transport|Bulwark does not route mail"
                 + " by its sender",
@@ -130,6 +129,16 @@ class VocabularyTest {
         assertThatThrownBy(() -> load("myhostname = mail.example.test\nmynetworks = 127.0.0.0/8\n" + line + "\n", null))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith(main() + ", line 3: " + name + " is not implemented by Bulwark: " + why);
+    }
+
+    @Test
+    void automaticBccRecipientsAreImplemented() throws IOException {
+        assertThat(load("""
+                myhostname = mail.example.test
+                always_bcc = archive@example.test
+                sender_bcc_maps = hash:/etc/postfix/sender_bcc
+                recipient_bcc_maps = hash:/etc/postfix/recipient_bcc
+                """, null).warnings()).isEmpty();
     }
 
     @Test

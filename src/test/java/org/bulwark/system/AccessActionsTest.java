@@ -21,7 +21,8 @@ class AccessActionsTest {
         system = new MailSystemFixture(root).set("smtpd_sender_restrictions", "check_sender_access inline:{"
                 + "held@remote.example=HOLD, dropped@remote.example=DISCARD, "
                 + "{ moved@remote.example = REDIRECT bob@example.test }, "
-                + "{ copied@remote.example = BCC bob@example.test }, hung@remote.example=HANGUP}").start();
+                + "{ copied@remote.example = BCC bob@example.test }, hung@remote.example=HANGUP, "
+                + "{ alice@example.test = BCC lost@example.test }}").start();
     }
 
     @AfterEach
@@ -82,6 +83,16 @@ class AccessActionsTest {
 
         system.awaitDelivered("alice", 1);
         system.awaitDelivered("bob", 1);
+    }
+
+    @Test
+    void aBccCopyThatCannotBeDeliveredSendsTheSenderNoNotice() throws Exception {
+        String id = queueId(send("alice@example.test"));
+
+        String log = system.awaitLog(id + ": removed");
+        assertThat(log).contains(id + ": to=<lost@example.test>, relay=virtual").contains("status=bounced")
+                .doesNotContain(id + ": sender non-delivery notification");
+        assertThat(system.awaitDelivered("alice", 1)).as("the message itself, and no bounce").hasSize(1);
     }
 
     @Test
