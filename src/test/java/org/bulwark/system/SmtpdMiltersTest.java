@@ -15,6 +15,7 @@ import org.bulwark.mailauth.DkimKeyRecords;
 import org.bulwark.mailauth.DkimResult;
 import org.bulwark.mailauth.DkimVerifier;
 import org.bulwark.testing.FreePorts;
+import org.bulwark.testing.RawMilter;
 import org.bulwark.testing.ScriptedMilter;
 import org.bulwark.testing.TestDnsServer;
 import org.junit.jupiter.api.AfterEach;
@@ -230,6 +231,36 @@ class SmtpdMiltersTest {
                     "alice@example.test", message("reinjected"))).startsWith("250 2.0.0 Ok: queued as ");
         }
         system.awaitDelivered("alice", 2);
+    }
+
+    @Test
+    void aMilterThatHangsAtEndOfMessageGetsTheDefaultActionAndLosesNothingAccepted() throws Exception {
+        try (RawMilter raw = RawMilter.start(c -> c == 'E' ? new RawMilter.Hang() : RawMilter.CONTINUE)) {
+            system = new MailSystemFixture(root.resolve("system"))
+                    .set("smtpd_milters", "{ " + raw.endpoint() + ", content_timeout=1s }").start();
+            try (SmtpDialogue smtp = new SmtpDialogue(system.port(), "127.0.0.2")) {
+                smtp.reply();
+                smtp.command("EHLO remote.example");
+                smtp.command("MAIL FROM:<sender@remote.example>");
+                smtp.command("RCPT TO:<alice@example.test>");
+                smtp.command("DATA");
+                assertThat(smtp.command(message("x").replace("\n", "\r\n") + "."))
+                        .isEqualTo("451 4.7.1 Service unavailable - try again later");
+                // The failed milter answers with its default action for the rest of the session.
+                assertThat(smtp.command("MAIL FROM:<sender@remote.example>")).startsWith("451 4.7.1 ");
+                smtp.command("QUIT");
+            }
+            String log = system.awaitLog("disconnect from unknown[127.0.0.2]");
+            assertThat(log).contains("milter-reject: END-OF-MESSAGE from unknown[127.0.0.2]: 4.7.1 Service unavailable");
+            assertThat(log.lines().filter(l -> l.contains("warning: milter " + raw.endpoint()))).hasSize(1);
+            assertThat(queued("active")).isEmpty();
+            assertThat(queued("incoming")).isEmpty();
+            java.time.Instant deadline = java.time.Instant.now().plusSeconds(10);
+            while (raw.openConnections() > 0 && java.time.Instant.now().isBefore(deadline)) {
+                Thread.sleep(20);
+            }
+            assertThat(raw.openConnections()).as("milter connections left open").isZero();
+        }
     }
 
     @Test
