@@ -16,6 +16,7 @@ import org.bulwark.mail.ClientInfo;
 import org.bulwark.mail.Envelope;
 import org.bulwark.mail.MailAddress;
 import org.bulwark.mailauth.MailAuthentication;
+import org.bulwark.milter.MilterSession;
 import org.bulwark.mailauth.report.HistoryRecorder;
 import org.bulwark.queue.MailQueue;
 import org.bulwark.queue.QueueFileWriter;
@@ -153,6 +154,16 @@ public final class Cleanup {
 
     /** As {@link #open(Envelope)}, logging the client= line as the given smtpd service (its syslog_name). */
     public CleanupSession open(Envelope envelope, MailLog.Logger clientLog) throws IOException {
+        return open(envelope, clientLog, null);
+    }
+
+    /**
+     * As {@link #open(Envelope, MailLog.Logger)}, with milters that judge the message at its
+     * commit, after the other checks and before DKIM signing, whose edits are made before it is
+     * queued (null: none). The caller has taken the session through the SMTP stages and closes it.
+     */
+    public CleanupSession open(Envelope envelope, MailLog.Logger clientLog, MilterSession milters)
+            throws IOException {
         // BCC copies go into the queue file's envelope only: the Received header and the checks see the mail as sent.
         Envelope queued = bcc.addTo(envelope);
         QueueFileWriter writer = queue.create(queued);
@@ -162,7 +173,10 @@ public final class Cleanup {
             boolean addMissing = alwaysAddMissingHeaders || local || inMynetworks(client.address());
             String date = CleanupTexts.mailDate(envelope.arrival(), zone);
             AuthenticationFilter filter = authenticationFilter(writer, envelope);
-            OutputStream next = filter == null ? writer.content() : filter;
+            OutputStream signed = filter == null ? writer.content() : filter;
+            // Milters see the message as checked; signing sees what the milters made of it.
+            MilterStage milterStage = milters == null ? null : new MilterStage(signed);
+            OutputStream next = milterStage == null ? signed : milterStage;
             // Checks see the headers as cleanup has completed them; signing sees what checks left.
             ContentInspector inspector = checks.active()
                     ? new ContentInspector(next, checks, cleanupLog, writer.id(), envelope) : null;
@@ -187,8 +201,9 @@ public final class Cleanup {
             }
             // Mail from this host (sendmail, forwarding, notices) has Delivered-To loop detection
             // at delivery; the hop count guards what arrives over SMTP.
-            return new MessageCleanup(writer, content, cleanupLog, filter, authentication.enforcement(),
+            MessageCleanup message = new MessageCleanup(writer, content, cleanupLog, filter, authentication.enforcement(),
                     local ? 0 : hopcountLimit, filter == null ? null : dmarcHistory, queued, inspector);
+            return milters == null ? message : message.judgedBy(milters, milterStage);
         } catch (IOException | RuntimeException e) {
             writer.abort();
             throw e;

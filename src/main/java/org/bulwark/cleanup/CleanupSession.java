@@ -23,6 +23,14 @@ public interface CleanupSession extends AutoCloseable {
      */
     QueueId commit() throws IOException;
 
+    /**
+     * What the milters decided at {@link #commit()} when the message was opened with milters and
+     * they did not refuse it (a refusal throws {@link MessageRejectedException}); null otherwise.
+     */
+    default MilterOutcome milterOutcome() {
+        return null;
+    }
+
     /** Commit into the hold queue instead of the active queue (an access table's HOLD action). */
     void hold();
 

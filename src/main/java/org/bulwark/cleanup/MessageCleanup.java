@@ -1,6 +1,8 @@
 package org.bulwark.cleanup;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
 import java.io.OutputStream;
 import org.bulwark.log.MailLog;
 import org.bulwark.mail.Envelope;
@@ -8,6 +10,9 @@ import org.bulwark.mail.SmtpReply;
 import org.bulwark.mailauth.MailAuthentication;
 import org.bulwark.mailauth.report.HistoryRecorder;
 import org.bulwark.mail.QueueId;
+import org.bulwark.milter.MessageResult;
+import org.bulwark.milter.MilterReply;
+import org.bulwark.milter.MilterSession;
 import org.bulwark.queue.QueueFileWriter;
 
 /** One message between {@link Cleanup#open} and its commit or abort. */
@@ -23,6 +28,12 @@ final class MessageCleanup implements CleanupSession {
     private final Envelope envelope;
     /** header_checks and body_checks under {@code content}, or null. */
     private final ContentInspector inspector;
+    /** The milters that judge the message at commit, and where the content waits for them; or null. */
+    private MilterSession milters;
+    private MilterStage milterStage;
+    private MilterOutcome milterOutcome;
+    /** The envelope with the milters' recipients and sender, or null when they changed neither. */
+    private Envelope milterEnvelope;
     private boolean committed;
 
     MessageCleanup(QueueFileWriter writer, HeaderStream content, MailLog.Logger log) {
@@ -46,6 +57,13 @@ final class MessageCleanup implements CleanupSession {
         this.dmarcHistory = dmarcHistory;
         this.envelope = envelope;
         this.inspector = inspector;
+    }
+
+    /** Has these milters judge the message at commit; {@code stage} holds the content back for them. */
+    MessageCleanup judgedBy(MilterSession session, MilterStage stage) {
+        this.milters = session;
+        this.milterStage = stage;
+        return this;
     }
 
     @Override
@@ -85,14 +103,23 @@ final class MessageCleanup implements CleanupSession {
                 log.warning(CleanupTexts.logTooManyHops(writer.id(), content.receivedCount(), hopcountLimit));
                 throw new MessageRejectedException(SmtpReply.of(554, "5.4.0", CleanupTexts.TOO_MANY_HOPS));
             }
+            if (milterStage != null && !milters()) {
+                committed = true;
+                return writer.id();
+            }
             if (authentication != null) {
                 enforce(authentication.finish());
             }
             if (verdict != null && verdict.hold()) {
                 writer.holdOnCommit();
             }
+            // The milters' recipients and sender first, then the checks' FILTER, REDIRECT and BCC on them.
+            Envelope routed = milterEnvelope != null ? milterEnvelope : envelope;
             if (verdict != null && verdict.routes()) {
-                writer.replaceEnvelope(verdict.apply(envelope));
+                routed = verdict.apply(routed);
+            }
+            if (routed != envelope) {
+                writer.replaceEnvelope(routed);
             }
             // Logged before the commit, as Postfix's cleanup does, so it precedes the queue manager's lines.
             log.info(CleanupTexts.logMessageId(writer.id(), content.messageId()));
@@ -104,9 +131,65 @@ final class MessageCleanup implements CleanupSession {
             if (authentication != null) {
                 authentication.discard();
             }
+            if (milterStage != null) {
+                milterStage.discard();
+            }
         }
         committed = true;
         return writer.id();
+    }
+
+    /**
+     * The milters judge the message (Postfix's cleanup_milter.c): a refusal throws, a discard
+     * removes the file (false), else their edits are made as the content goes on to the DKIM
+     * filter and the queue file, and a quarantine puts the message on hold.
+     */
+    private boolean milters() throws IOException {
+        List<MilterEdits.Field> fields = milterStage.fields();
+        MessageResult result = milterStage.judge(milters, fields);
+        MilterReply reply = result.reply();
+        if (!reply.proceeds()) {
+            result.discardEdits();
+            switch (reply) {
+                case MilterReply.Reject(SmtpReply r) -> throw MessageRejectedException.byMilter(r);
+                case MilterReply.TempFail(SmtpReply r) -> throw MessageRejectedException.byMilter(r);
+                case MilterReply.Shutdown(SmtpReply r) -> throw MessageRejectedException.byMilter(r);
+                default -> {
+                    writer.abort();
+                    milterOutcome = MilterOutcome.DISCARDED;
+                    return false;
+                }
+            }
+        }
+        MilterEdits edits = new MilterEdits(fields, envelope).apply(result.edits());
+        if (edits.changedEnvelope() != null && edits.changedEnvelope().recipients().isEmpty()) {
+            // Every recipient deleted: nobody is left to deliver to, as Postfix's queue manager
+            // finds such a file done at once.
+            edits.close();
+            writer.abort();
+            milterOutcome = MilterOutcome.DISCARDED;
+            return false;
+        }
+        try (InputStream body = edits.replacementBody()) {
+            milterStage.writeOut(edits.fields(), body);
+        } finally {
+            edits.close();
+        }
+        milterEnvelope = edits.changedEnvelope();
+        String hold = edits.quarantine() != null ? edits.quarantine()
+                : reply instanceof MilterReply.Quarantine(String reason) ? reason : null;
+        if (hold != null) {
+            writer.holdOnCommit(hold);
+            milterOutcome = new MilterOutcome(MilterOutcome.Kind.HELD, hold);
+        } else {
+            milterOutcome = MilterOutcome.QUEUED;
+        }
+        return true;
+    }
+
+    @Override
+    public MilterOutcome milterOutcome() {
+        return milterOutcome;
     }
 
     /** RFC 7489 §6.7: a reject policy refuses the message at end of data, when enforcement says so. */
@@ -144,6 +227,9 @@ final class MessageCleanup implements CleanupSession {
     public void abort() {
         if (authentication != null) {
             authentication.discard();
+        }
+        if (milterStage != null) {
+            milterStage.discard();
         }
         if (!committed) {
             writer.abort();

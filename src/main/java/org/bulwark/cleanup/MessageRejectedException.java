@@ -11,6 +11,7 @@ public final class MessageRejectedException extends IOException {
 
     private final transient SmtpReply reply;
     private final boolean logged;
+    private final boolean byMilter;
 
     public MessageRejectedException(SmtpReply reply) {
         this(reply, false);
@@ -18,9 +19,23 @@ public final class MessageRejectedException extends IOException {
 
     /** @param logged cleanup has logged the refusal itself (header and body checks, as Postfix's cleanup does) */
     public MessageRejectedException(SmtpReply reply, boolean logged) {
+        this(reply, logged, false);
+    }
+
+    private MessageRejectedException(SmtpReply reply, boolean logged, boolean byMilter) {
         super(String.join(" ", reply.lines()), null);
         this.reply = reply;
         this.logged = logged;
+        this.byMilter = byMilter;
+    }
+
+    /** A milter refused the message at its end: the SMTP server logs it as {@code milter-reject}. */
+    public static MessageRejectedException byMilter(SmtpReply reply) {
+        return new MessageRejectedException(reply, false, true);
+    }
+
+    public boolean byMilter() {
+        return byMilter;
     }
 
     /**

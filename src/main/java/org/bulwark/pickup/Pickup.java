@@ -25,6 +25,7 @@ import org.bulwark.mail.Envelope;
 import org.bulwark.mail.MailAddress;
 import org.bulwark.mail.QueueId;
 import org.bulwark.mail.Recipient;
+import org.bulwark.milter.MilterSession;
 import org.bulwark.queue.MailQueue;
 import org.bulwark.util.Fsync;
 import org.bulwark.util.WakeLoop;
@@ -43,6 +44,8 @@ public final class Pickup {
     private final MailQueue queue;
     private final Cleanup cleanup;
     private final MailLog.Logger log;
+    /** non_smtpd_milters, or null when none. */
+    private final LocalMilters milters;
     private volatile WakeLoop poller;
     /** Set by {@link #stop()}: a pass in progress ends after the current file. */
     private volatile boolean stopping;
@@ -52,6 +55,7 @@ public final class Pickup {
         this.queue = queue;
         this.cleanup = cleanup;
         this.log = log.program("pickup");
+        this.milters = LocalMilters.of(config, this.log);
     }
 
     public synchronized void start() {
@@ -116,12 +120,34 @@ public final class Pickup {
             if (envelope.recipients().isEmpty()) {
                 throw new MaildropFile.MalformedMaildropException("no recipient addresses found");
             }
-            try (CleanupSession session = cleanup.open(envelope)) {
-                // Postfix's order: pickup's line comes before cleanup's message-id line.
-                log.info(session.queueId() + ": uid=" + (owner != null ? owner : drop.uid())
-                        + " from=<" + envelope.sender().external() + ">");
-                writeContent(session.content(), drop, headers, envelope.sender(), in);
-                session.commit();
+            try (MilterSession filters = milters == null ? null : milters.open()) {
+                if (filters != null && !milters.envelope(filters, envelope)) {
+                    discard(file);
+                    return true;
+                }
+                try (CleanupSession session = cleanup.open(envelope, log, filters)) {
+                    String id = session.queueId().value();
+                    // Postfix's order: pickup's line comes before cleanup's message-id line.
+                    log.info(id + ": uid=" + (owner != null ? owner : drop.uid())
+                            + " from=<" + envelope.sender().external() + ">");
+                    if (filters != null && !milters.data(filters, id, envelope)) {
+                        session.abort();
+                        discard(file);
+                        return true;
+                    }
+                    writeContent(session.content(), drop, headers, envelope.sender(), in);
+                    try {
+                        session.commit();
+                    } catch (MessageRejectedException e) {
+                        if (e.byMilter()) {
+                            milters.logRefusal(id, e, envelope);
+                        }
+                        throw e;
+                    }
+                    if (milters != null) {
+                        milters.logOutcome(id, session.milterOutcome(), envelope);
+                    }
+                }
             }
         } catch (NoSuchFileException e) {
             return false; // another pickup got it
@@ -130,8 +156,8 @@ public final class Pickup {
                 log.warning("maildrop/" + file.getFileName() + ": " + e.reply().text() + "; will try again");
                 return false;
             }
-            // Refused by header or body checks (cleanup logged why). Postfix returns such mail to
-            // its sender; here it is kept for the administrator instead of being retried forever.
+            // Refused for good (header or body checks, which logged why, or a milter). Postfix returns such
+            // mail to its sender; here it is kept for the administrator instead of being retried forever.
             moveToCorrupt(file, "message refused: " + e.reply().code() + " " + e.reply().text());
             return false;
         } catch (MaildropFile.MalformedMaildropException | RuntimeException e) {
@@ -149,6 +175,12 @@ public final class Pickup {
             log.warning("maildrop/" + file.getFileName() + ": cannot remove: " + e.getMessage());
         }
         return true;
+    }
+
+    /** A milter discarded the message: the maildrop file goes, nothing is queued. */
+    private static void discard(Path file) throws IOException {
+        Files.deleteIfExists(file);
+        Fsync.directory(file.getParent());
     }
 
     private Envelope envelope(MaildropFile drop, HeaderBlock headers) {

@@ -35,6 +35,8 @@ final class IncomingQueueFile implements QueueFileWriter {
     /** An envelope to write in place of the first one at commit, or null. */
     private Envelope replacement;
     private boolean hold;
+    /** Why the message is held, for mailq and postcat; or null. */
+    private String holdReason;
     private boolean committed;
     private boolean finished;
 
@@ -79,6 +81,12 @@ final class IncomingQueueFile implements QueueFileWriter {
             if (replacement != null) {
                 rewriteEnvelope();
                 rewritten = true;
+            }
+            if (holdReason != null) {
+                // The reason goes in the retry slot in use (sequence 1), in place: same length.
+                channel.write(ByteBuffer.wrap(QueueFileFormat.slot(
+                        new QueueFileFormat.DeferState(1, 0, java.time.Instant.EPOCH, holdReason))),
+                        QueueFileFormat.SLOT_OFFSETS[1]);
             }
             write(QueueFileFormat.trailer(content.count));
             if (reused || rewritten) {
@@ -157,6 +165,12 @@ final class IncomingQueueFile implements QueueFileWriter {
             }
             done += n;
         }
+    }
+
+    @Override
+    public void holdOnCommit(String reason) {
+        holdOnCommit();
+        holdReason = reason;
     }
 
     @Override

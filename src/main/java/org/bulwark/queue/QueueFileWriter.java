@@ -29,6 +29,14 @@ public interface QueueFileWriter extends AutoCloseable {
     void holdOnCommit();
 
     /**
+     * As {@link #holdOnCommit()}, with the reason (a milter's quarantine) kept in the file's retry
+     * state, where {@code mailq} and {@code postcat} show it until the message is tried again.
+     */
+    default void holdOnCommit(String reason) {
+        holdOnCommit();
+    }
+
+    /**
      * Makes {@link #commit()} write this envelope in place of the one the file was created with
      * (header_checks FILTER, REDIRECT and BCC decide it only after the content): the content is
      * copied once behind the new envelope, in {@code incoming/}, before the usual commit.

@@ -1,6 +1,7 @@
 package org.bulwark.smtpd;
 
 import java.io.IOException;
+import org.bulwark.milter.MilterReply;
 import org.bulwark.protocol.Command;
 import org.bulwark.protocol.ReplyTexts;
 import org.bulwark.restrict.Decision;
@@ -44,6 +45,12 @@ final class HeloCommands {
             log.reject("HELO", refuse.reply(), null, null);
             state.heloRefused();
             return io.fail(refuse.reply());
+        }
+        // A milter's refusal of HELO answers later commands instead (Postfix, for Sendmail's sake); only 421 ends it now.
+        String name = command.argument();
+        MilterReply milter = checks.milterSession("HELO", m -> m.helo(name, state.milterTls()));
+        if (milter instanceof MilterReply.Shutdown(var reply)) {
+            return io.fail(reply);
         }
         state.heloAccepted(extended);
         if (!extended) {

@@ -1,14 +1,17 @@
 package org.bulwark.smtpd;
 
 import java.io.IOException;
+import java.util.List;
 import org.bulwark.anvil.Anvil;
 import org.bulwark.cleanup.CleanupSession;
 import org.bulwark.cleanup.MessageRejectedException;
+import org.bulwark.cleanup.MilterOutcome;
 import org.bulwark.mail.Envelope;
 import org.bulwark.mail.MailAddress;
 import org.bulwark.mail.QueueId;
 import org.bulwark.mail.Recipient;
 import org.bulwark.mail.SmtpReply;
+import org.bulwark.milter.MilterFacts;
 import org.bulwark.protocol.BareNewline;
 import org.bulwark.protocol.BdatArguments;
 import org.bulwark.protocol.Command;
@@ -59,8 +62,9 @@ final class MailCommands {
         MailAddress sender;
         MailAddress givenSender;
         MailParameters parameters;
+        PathArgument path;
         try {
-            PathArgument path = PathArgument.parseMail(command.argument(), settings.strictRfc821Envelopes());
+            path = PathArgument.parseMail(command.argument(), settings.strictRfc821Envelopes());
             parameters = MailParameters.parse(path.parameters(), settings.offers("DSN"), settings.smtputf8Enable());
             if (path.nonAscii() && !parameters.smtputf8()) {
                 return io.fail(ReplyTexts.UNDECLARED_UTF8);
@@ -85,7 +89,10 @@ final class MailCommands {
         }
         // The transaction starts before its check, which sees SIZE= and the sender as given.
         Transaction pending = state.transactionStarted(sender, givenSender, parameters);
-        Decision decision = checks.check(Stage.MAIL, state.context(sender, null));
+        MilterFacts.Address milterSender = MilterFacts.Address.of(givenSender.external());
+        List<String> esmtp = path.parameters();
+        Decision decision = checks.check(Stage.MAIL, state.context(sender, null), "MAIL",
+                m -> m.mail(milterSender, esmtp, state.milterAuth()));
         pending.apply(decision.actions());
         if (decision instanceof Decision.Refuse refuse) {
             state.transactionEnded();
@@ -122,8 +129,11 @@ final class MailCommands {
         }
         MailAddress givenRecipient = path.address();
         MailAddress recipient = settings.qualify(givenRecipient);
+        MilterFacts.Address milterRecipient = MilterFacts.Address.of(givenRecipient.external());
+        List<String> esmtp = path.parameters();
         Decision decision = checks.check(Stage.RCPT,
-                state.context(tx.sender(), recipient).withGivenAddresses(tx.givenSender(), givenRecipient));
+                state.context(tx.sender(), recipient).withGivenAddresses(tx.givenSender(), givenRecipient), "RCPT",
+                m -> m.rcpt(milterRecipient, esmtp));
         tx.apply(decision.actions());
         if (decision instanceof Decision.Refuse refuse) {
             log.reject("RCPT", refuse.reply(), tx.givenSender(), givenRecipient);
@@ -210,13 +220,22 @@ final class MailCommands {
         }
         Envelope envelope = tx.envelope(state.clientInfo(security), settings.contentFilter());
         try {
-            tx.contentStarted(intake.open(envelope), settings.messageSizeLimit());
-            return true;
+            tx.contentStarted(intake.open(envelope, checks.messageMilters()), settings.messageSizeLimit());
         } catch (IOException | RuntimeException e) {
             log.warning("cannot create queue file for message from " + state.nameAndAddress() + ": " + e);
             state.transactionEnded();
             return io.fail(ReplyTexts.QUEUE_WRITE_ERROR);
         }
+        // The milters' DATA stage comes with the queue ID (macro i), so after the file is made.
+        String id = tx.queueId().value();
+        Decision milter = checks.milter(Decision.DUNNO, "DATA", tx.givenSender(), tx.firstRecipient(), m -> m.data(id));
+        tx.apply(milter.actions());
+        if (milter instanceof Decision.Refuse refuse) {
+            log.reject("DATA", refuse.reply(), tx.givenSender(), tx.firstRecipient());
+            state.transactionEnded();
+            return io.fail(refuse.reply());
+        }
+        return true;
     }
 
     /** End of content: size, write failures, end-of-data restrictions, then the commit and 250. */
@@ -252,13 +271,29 @@ final class MailCommands {
         try {
             queued = message.commit();
         } catch (MessageRejectedException e) {
-            log.reject(SessionIo.AFTER_DOT, e.reply(), tx.givenSender(), tx.firstRecipient());
+            if (e.byMilter()) {
+                // Postfix's cleanup logs the milter's reply text without its code.
+                log.milter("milter-reject", "END-OF-MESSAGE", e.reply().text(), tx.givenSender(), tx.firstRecipient());
+                if (e.reply().code() == 421) {
+                    io.closeAfterReply();
+                }
+            } else if (!e.logged()) {
+                // Header and body checks log their own line, as Postfix's cleanup does; smtpd adds none.
+                log.reject(SessionIo.AFTER_DOT, e.reply(), tx.givenSender(), tx.firstRecipient());
+            }
             state.transactionEnded();
             return io.fail(e.reply());
         } catch (IOException | RuntimeException e) {
             log.warning(id + ": queue file write error: " + e.getMessage());
             state.transactionEnded();
             return io.fail(ReplyTexts.QUEUE_WRITE_ERROR);
+        }
+        MilterOutcome milter = message.milterOutcome();
+        if (milter != null && milter.kind() == MilterOutcome.Kind.DISCARDED) {
+            log.milter("milter-discard", "END-OF-MESSAGE", SmtpdTexts.MILTER_DISCARD, tx.givenSender(),
+                    tx.firstRecipient());
+        } else if (milter != null && milter.kind() == MilterOutcome.Kind.HELD) {
+            log.milter("milter-hold", "END-OF-MESSAGE", milter.reason(), tx.givenSender(), tx.firstRecipient());
         }
         tx.committed();
         state.transactionEnded();

@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import org.bulwark.dns.ClientNames;
 import org.bulwark.mail.ClientInfo;
 import org.bulwark.mail.MailAddress;
+import org.bulwark.milter.MilterFacts;
 import org.bulwark.protocol.MailParameters;
 import org.bulwark.restrict.SmtpdContext;
 import org.bulwark.tls.TlsSummary;
@@ -33,6 +34,8 @@ final class SessionState {
     private String saslMethod;
     private boolean improperPipelining;
     private Transaction transaction;
+    /** Told when a transaction ends (the milters forget it). */
+    private Runnable transactionEndListener = () -> { };
 
     SessionState(InetAddress clientAddress, InetAddress localAddress) {
         this.clientAddress = clientAddress;
@@ -104,7 +107,13 @@ final class SessionState {
         if (transaction != null) {
             transaction.abort();
             transaction = null;
+            transactionEndListener.run();
         }
+    }
+
+    /** Who is told when a transaction ends. */
+    void onTransactionEnd(Runnable listener) {
+        transactionEndListener = listener;
     }
 
     // What is known.
@@ -172,6 +181,28 @@ final class SessionState {
             return protocol;
         }
         return protocol + (tls != null ? "S" : "") + (saslUsername != null ? "A" : "");
+    }
+
+    /** The client as the milters' connect stage describes it. */
+    MilterFacts.Client milterClient(int clientPort, int localPort) {
+        return new MilterFacts.Client(clientName, clientNames.reverseName() == null ? clientName
+                : clientNames.reverseName(), clientIp, clientPort, localIp, localPort);
+    }
+
+    /** TLS as the milters' macros describe it, or null in plaintext; certificate names only when trusted. */
+    MilterFacts.Tls milterTls() {
+        if (tls == null) {
+            return null;
+        }
+        var certificate = tls.clientCertificate();
+        boolean trusted = certificate != null && certificate.trusted();
+        return new MilterFacts.Tls(tls.protocol(), tls.cipher(), tls.bits(),
+                trusted ? certificate.subjectCn() : null, trusted ? certificate.issuerCn() : null);
+    }
+
+    /** The SASL login as the milters' macros describe it, or null. */
+    MilterFacts.Auth milterAuth() {
+        return saslUsername == null ? null : new MilterFacts.Auth(saslMethod, saslUsername, null);
     }
 
     /** The client as the queue file and Received header describe it. */

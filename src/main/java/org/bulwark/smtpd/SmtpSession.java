@@ -8,6 +8,9 @@ import org.bulwark.anvil.Anvil;
 import org.bulwark.dns.ClientNames;
 import org.bulwark.log.MailLog;
 import org.bulwark.mail.SmtpReply;
+import org.bulwark.milter.MilterFacts;
+import org.bulwark.milter.MilterReply;
+import org.bulwark.milter.MilterSession;
 import org.bulwark.protocol.Command;
 import org.bulwark.protocol.InputLine;
 import org.bulwark.protocol.LineEnding;
@@ -36,6 +39,7 @@ final class SmtpSession implements Runnable {
     private final MailLog.Logger logger;
     private final SessionLog log;
     private final SessionChecks checks;
+    private final MilterSession milters;
     private final Io io = new Io();
     private final CommandCounts counts = new CommandCounts();
     private final HeloCommands helo;
@@ -54,6 +58,13 @@ final class SmtpSession implements Runnable {
 
     SmtpSession(Socket socket, SmtpdSettings settings, SecuritySettings security, ClientNameLookup names,
             RestrictionCheck restrictions, MessageIntake intake, MailLog.Logger log, Anvil anvil) {
+        this(socket, settings, security, names, restrictions, intake, log, anvil, null);
+    }
+
+    /** @param milters this session's milters (smtpd_milters), or null; closed by {@link #run()} */
+    SmtpSession(Socket socket, SmtpdSettings settings, SecuritySettings security, ClientNameLookup names,
+            RestrictionCheck restrictions, MessageIntake intake, MailLog.Logger log, Anvil anvil,
+            MilterSession milters) {
         this.socket = socket;
         this.connection = new Connection(socket, settings);
         this.settings = settings;
@@ -63,7 +74,9 @@ final class SmtpSession implements Runnable {
         this.logger = log;
         this.state = new SessionState(socket.getInetAddress(), socket.getLocalAddress());
         this.log = new SessionLog(log, state);
-        this.checks = new SessionChecks(restrictions);
+        this.milters = milters;
+        this.checks = new SessionChecks(restrictions, milters, this.log);
+        state.onTransactionEnd(checks::transactionEnded);
         this.helo = new HeloCommands(settings, security, state, checks, this.log, io);
         this.mail = new MailCommands(settings, security, anvil, intake, state, checks, this.log, io);
         this.auth = new AuthCommand(settings, security, anvil, state, this.log, io);
@@ -101,6 +114,9 @@ final class SmtpSession implements Runnable {
         } finally {
             connection.closeLayered();
             state.transactionEnded();
+            if (milters != null) {
+                milters.close();
+            }
             if (reason != null && !(reason.equals("lost connection") && where.equals(SessionIo.AFTER_DOT))) {
                 logger.info(reason + " after " + where + " from " + state.nameAndAddress());
             }
@@ -159,8 +175,21 @@ final class SmtpSession implements Runnable {
             log.reject(SessionIo.AFTER_CONNECT, refuse.reply(), null, null);
             io.reply(refuse.reply());
             errorCount++;
-        } else {
-            io.reply(ReplyTexts.banner(settings.banner()));
+            return;
+        }
+        MilterFacts.Client client = state.milterClient(socket.getPort(), socket.getLocalPort());
+        MilterReply milter = checks.milterSession("CONNECT", m -> m.connect(client));
+        switch (milter) {
+            case MilterReply.Reject r -> {
+                // Postfix: the banner refuses; the milter goes on refusing each MAIL FROM.
+                io.reply(SmtpdTexts.milterRefusedConnection(settings.myhostname()));
+                errorCount++;
+            }
+            case MilterReply.Shutdown s -> {
+                io.reply(SmtpdTexts.milterShutdownAtConnect(settings.myhostname()));
+                closing = true;
+            }
+            default -> io.reply(ReplyTexts.banner(settings.banner()));
         }
     }
 
@@ -192,7 +221,9 @@ final class SmtpSession implements Runnable {
             where = "UNKNOWN";
             counts.record("unknown", false);
             errorCount++;
-            io.reply(ReplyTexts.NOT_RECOGNIZED);
+            // Postfix lets a milter's 4xx answer an unknown command, and keeps its own 5xx otherwise.
+            MilterReply milter = checks.unknown(line.text());
+            io.reply(milter instanceof MilterReply.TempFail(var reply) ? reply : ReplyTexts.NOT_RECOGNIZED);
             return;
         }
         if (accessDenied != null && verb != Verb.QUIT) {
@@ -201,6 +232,15 @@ final class SmtpSession implements Runnable {
             return;
         }
         where = verb.name();
+        SmtpReply milterRefusal = checks.sessionRefusal();
+        if (milterRefusal != null
+                && (verb == Verb.AUTH || verb == Verb.STARTTLS || verb == Verb.VRFY || verb == Verb.ETRN)) {
+            // A milter refused the connection or HELO: Postfix's smtpd answers these with it too.
+            counts.record(verb.countName(), false);
+            errorCount++;
+            io.reply(milterRefusal);
+            return;
+        }
         if (security.requireTls() && !state.encrypted() && verb.needsTlsFirst()) {
             counts.record(verb.countName(), false);
             errorCount++;
@@ -213,6 +253,10 @@ final class SmtpSession implements Runnable {
             return;
         }
         boolean ok = dispatch(verb, command);
+        if (checks.shutdownRequested()) {
+            // A milter's 421: the reply has gone out; the session ends.
+            closing = true;
+        }
         counts.record(verb.countName(), ok);
         if (!ok) {
             errorCount++;

@@ -50,4 +50,17 @@ final class SmtpdTexts {
     static org.bulwark.mail.SmtpReply trustedCertificateRequired(String myhostname, String why) {
         return org.bulwark.mail.SmtpReply.of(421, "4.7.1", myhostname + " Error: " + why);
     }
+
+    /** The text of Postfix's milter-discard log line. */
+    static final String MILTER_DISCARD = "milter triggers DISCARD action";
+
+    /** Postfix's banner when a milter refuses the connection; the milter then refuses each MAIL FROM. */
+    static org.bulwark.mail.SmtpReply milterRefusedConnection(String myhostname) {
+        return org.bulwark.mail.SmtpReply.of(554, null, myhostname + " ESMTP not accepting connections");
+    }
+
+    /** Postfix's banner when a milter asks to end the session at connect. */
+    static org.bulwark.mail.SmtpReply milterShutdownAtConnect(String myhostname) {
+        return org.bulwark.mail.SmtpReply.of(421, null, myhostname + " Service unavailable - try again later");
+    }
 }

@@ -90,25 +90,24 @@ class VocabularyTest {
                   -o milter_macro_daemon_name=ORIGINATING
                 """);
 
-        assertThat(loaded.warnings()).containsExactly(
-                master() + ", line 2: milter_macro_daemon_name is ignored: Bulwark has no Milter client and refuses"
-                        + " smtpd_milters and non_smtpd_milters unless they are empty, so no milter is ever asked and"
-                        + " this setting has nothing to act on");
+        assertThat(loaded.warnings()).as("milter_macro_daemon_name is the {daemon_name} macro milters get").isEmpty();
     }
 
     @Test
-    void aMilterIsRefusedNotSkipped() throws IOException {
-        assertThatThrownBy(() -> load("""
+    void miltersLoadAndMilterMapsAreRefused() throws IOException {
+        assertThat(load("""
                 myhostname = mail.example.test
                 milter_default_action = tempfail
                 smtpd_milters = inet:127.0.0.1:11332
+                non_smtpd_milters = inet:127.0.0.1:8891
+                """, null).warnings()).isEmpty();
+        assertThatThrownBy(() -> load("""
+                myhostname = mail.example.test
+                smtpd_milter_maps = cidr:/etc/postfix/smtpd_milter_map
                 """, null))
                 .isInstanceOf(ConfigException.class)
-                .hasMessage(main() + ", line 3: smtpd_milters is not implemented by Bulwark: Bulwark has no Milter"
-                        + " client, so mail would be accepted and delivered without the milter's checks or changes."
-                        + " Remove the line; DKIM signing and verification are built in (dkim_private_key,"
-                        + " authentication_results), and content_filter passes mail through an SMTP filter such as"
-                        + " amavisd");
+                .hasMessageStartingWith(main() + ", line 2: smtpd_milter_maps is not implemented by Bulwark: Bulwark's"
+                        + " milters are listed per service");
     }
 
     @ParameterizedTest
@@ -186,10 +185,10 @@ class VocabularyTest {
         assertThatThrownBy(() -> load("myhostname = mail.example.test\n", """
                 smtp      inet  n       -       n       -       -       smtpd
                 submission inet n       -       n       -       -       smtpd
-                  -o smtpd_milters=inet:127.0.0.1:8891
+                  -o smtpd_milter_maps=cidr:/etc/postfix/smtpd_milter_map
                 """))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageStartingWith(master() + ", line 2: smtpd_milters is not implemented by Bulwark");
+                .hasMessageStartingWith(master() + ", line 2: smtpd_milter_maps is not implemented by Bulwark");
     }
 
     @Test
