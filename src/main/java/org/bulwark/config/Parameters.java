@@ -456,6 +456,12 @@ public final class Parameters {
         str("empty_address_relayhost_maps_lookup_key", "<>", "the sender_dependent_relayhost_maps key for the null sender");
         list("fallback_relay", "", "older name of smtp_fallback_relay");
         list("smtp_fallback_relay", "$fallback_relay", "relays tried when the nexthop's servers are unreachable");
+
+        // smtpd behind a load balancer: the PROXY protocol header names the real client.
+        str("smtpd_upstream_proxy_protocol", "", "haproxy: every connection begins with a PROXY protocol (v1 or v2)"
+                + " header that names the client; empty: clients connect directly");
+        time("smtpd_upstream_proxy_timeout", "5s", 's', "time to wait for the PROXY protocol header");
+        choices("smtpd_upstream_proxy_protocol", "", "haproxy");
     }
 
     private static void choices(String name, String... allowed) {
