@@ -113,13 +113,20 @@ final class UpstreamProxy {
         return null;
     }
 
-    /** The client's TLS with the proxy, as the Received header and the restrictions describe TLS. */
+    /**
+     * The client's TLS with the proxy, as the Received header and the restrictions describe TLS.
+     * HAProxy's send-proxy-v2-ssl names the version; the cipher only with
+     * {@code proxy-v2-options ssl-cipher}.
+     */
     private static TlsSummary tls(ProxyHeader.ProxyTls tls) {
-        if (tls == null || !tls.tls() || tls.version() == null || tls.cipher() == null) {
+        if (tls == null || !tls.tls()) {
             return null;
         }
-        return new TlsSummary(tls.version(), tls.cipher(), bits(tls.cipher()));
+        String cipher = tls.cipher() == null ? UNKNOWN : tls.cipher();
+        return new TlsSummary(tls.version() == null ? UNKNOWN : tls.version(), cipher, bits(cipher));
     }
+
+    private static final String UNKNOWN = "unknown";
 
     /** The key size of an OpenSSL or IANA cipher name, as far as the name tells it. */
     private static int bits(String cipher) {

@@ -35,17 +35,23 @@ class ProxyPreStageTest {
 
     /** TCP4 192.0.2.7:40000 to 127.0.0.1:25, with PP2_TYPE_SSL when {@code tls}. */
     private static byte[] v2Tcp4(boolean tls) {
+        return v2Tcp4(tls, true);
+    }
+
+    private static byte[] v2Tcp4(boolean tls, boolean withCipher) {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         body.writeBytes(new byte[] {(byte) 192, 0, 2, 7, 127, 0, 0, 1, (byte) 0x9c, 0x40, 0, 25});
         if (tls) {
             byte[] version = "TLSv1.3".getBytes(StandardCharsets.US_ASCII);
-            byte[] cipher = "TLS_AES_256_GCM_SHA384".getBytes(StandardCharsets.US_ASCII);
-            int length = 5 + 3 + version.length + 3 + cipher.length;
+            byte[] cipher = withCipher ? "TLS_AES_256_GCM_SHA384".getBytes(StandardCharsets.US_ASCII) : new byte[0];
+            int length = 5 + 3 + version.length + (withCipher ? 3 + cipher.length : 0);
             body.writeBytes(new byte[] {0x20, 0, (byte) length, 0x01, 0, 0, 0, 0});
             body.writeBytes(new byte[] {0x21, 0, (byte) version.length});
             body.writeBytes(version);
-            body.writeBytes(new byte[] {0x23, 0, (byte) cipher.length});
-            body.writeBytes(cipher);
+            if (withCipher) {
+                body.writeBytes(new byte[] {0x23, 0, (byte) cipher.length});
+                body.writeBytes(cipher);
+            }
         }
         return v2(1, body.toByteArray());
     }
@@ -90,6 +96,22 @@ class ProxyPreStageTest {
             assertThat(client.address()).isEqualTo("192.0.2.7");
             assertThat(client.protocol()).isEqualTo("ESMTPS");
             assertThat(client.tls()).isEqualTo("TLSv1.3 with cipher TLS_AES_256_GCM_SHA384 (256/256 bits)");
+        }
+    }
+
+    @Test
+    void tlsWithTheProxyWithoutItsCipherStillMakesTheSessionEncrypted() throws Exception {
+        try (ServerFixture fx = new ServerFixture(PROXIED); SmtpClient c = fx.client()) {
+            c.write(concat(v2Tcp4(true, false), "EHLO client.example\r\n"));
+
+            assertThat(c.reply()).startsWith("220 ");
+            assertThat(c.reply()).startsWith("250-mx.example.org");
+            assertThat(c.send("MAIL FROM:<a@remote.example>")).startsWith("250");
+            assertThat(c.send("RCPT TO:<b@example.org>")).startsWith("250");
+            assertThat(c.send("DATA")).startsWith("354");
+            assertThat(c.send("Subject: x\r\n\r\nhello\r\n.")).startsWith("250");
+            c.send("QUIT");
+            assertThat(fx.intake.committed.get(0).envelope().client().protocol()).isEqualTo("ESMTPS");
         }
     }
 

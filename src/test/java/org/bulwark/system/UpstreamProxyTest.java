@@ -4,7 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.bulwark.testing.Haproxy;
+import org.bulwark.testing.OpensslCertificates;
+import org.bulwark.testing.OpensslCertificates.KeyForm;
+import org.bulwark.testing.Peers;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -106,5 +110,51 @@ class UpstreamProxyTest {
             assertThat(smtp.reply()).isEqualTo("421 4.3.0 mail.example.test Server local error");
         }
         system.awaitLog("warning: haproxy read: bad or missing protocol type: PROXY UNKNOWN\\r\\n");
+    }
+
+    private MailSystemFixture.ProcessResult swaks(int port, String to, String... extra) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of(Peers.swaks(), "--server", "127.0.0.1", "--port",
+                Integer.toString(port), "--local-interface", OUTSIDE, "--from", "someone@remote.example", "--to", to,
+                "--helo", "client.example", "--timeout", "20"));
+        command.addAll(List.of(extra));
+        return MailSystemFixture.run(command, null);
+    }
+
+    @Test
+    void inWrapperModeTheProxysHeaderComesBeforeTheTlsHandshake() throws Exception {
+        Path chain = OpensslCertificates.chainFile(Files.createDirectories(root.resolve("tls")), "server", KeyForm.EC,
+                "mail.example.test");
+        system = new MailSystemFixture(root).set("smtpd_tls_chain_files", chain.toString())
+                .set("smtpd_tls_loglevel", "1");
+        int smtps = MailSystemFixture.freePort();
+        system.service("127.0.0.1:" + smtps + " inet n - n - - smtpd\n  -o syslog_name=postfix/smtps\n"
+                + "  -o smtpd_tls_wrappermode=yes\n  -o smtpd_upstream_proxy_protocol=haproxy").start();
+        haproxy = Haproxy.start(Files.createDirectories(root.resolve("haproxy")), smtps, "send-proxy");
+
+        MailSystemFixture.ProcessResult relay = swaks(haproxy.port(), "victim@elsewhere.example", "--tlsc",
+                "--quit-after", "RCPT");
+
+        assertThat(relay.output()).contains("<~* 554 5.7.1 <victim@elsewhere.example>: Relay access denied");
+        String log = system.awaitLog("postfix/smtps/smtpd");
+        log = system.awaitLog("disconnect from unknown[127.0.0.2]");
+        assertThat(log).contains("postfix/smtps/smtpd", "connect from unknown[127.0.0.2]",
+                "TLS connection established from unknown[127.0.0.2]");
+    }
+
+    @Test
+    void tlsEndedAtTheProxyIsNamedInTheReceivedHeader() throws Exception {
+        Path chain = OpensslCertificates.chainFile(Files.createDirectories(root.resolve("tls")), "proxy", KeyForm.EC,
+                "mail.example.test");
+        system = new MailSystemFixture(root).set("smtpd_upstream_proxy_protocol", "haproxy")
+                .set("smtpd_tls_received_header", "yes").start();
+        haproxy = Haproxy.start(Files.createDirectories(root.resolve("haproxy")), "ssl crt " + chain, system.port(),
+                "send-proxy-v2-ssl proxy-v2-options ssl-cipher");
+
+        MailSystemFixture.ProcessResult sent = swaks(haproxy.port(), "alice@example.test", "--tlsc");
+
+        assertThat(sent.output()).contains("<~  250 2.0.0 Ok: queued as ");
+        String message = Files.readString(system.awaitDelivered("alice", 1).get(0));
+        assertThat(message).containsPattern("from client\\.example \\(unknown \\[127\\.0\\.0\\.2\\]\\)\\s+\\(using TLSv1\\.[23]"
+                + " with cipher \\S+ \\(\\d+/\\d+ bits\\)\\)").containsPattern("with ESMTPS id ");
     }
 }

@@ -29,6 +29,15 @@ public final class Haproxy implements AutoCloseable {
      */
     public static Haproxy start(Path directory, int backendPort, String serverOptions)
             throws IOException, InterruptedException {
+        return start(directory, "", backendPort, serverOptions);
+    }
+
+    /**
+     * As {@link #start(Path, int, String)}, with options on the frontend's bind line, e.g.
+     * {@code ssl crt /path/chain.pem} to end the client's TLS at the proxy.
+     */
+    public static Haproxy start(Path directory, String bindOptions, int backendPort, String serverOptions)
+            throws IOException, InterruptedException {
         int port = FreePorts.next();
         Path config = directory.resolve("haproxy.cfg");
         Files.writeString(config, """
@@ -40,11 +49,11 @@ public final class Haproxy implements AutoCloseable {
                     timeout client 60s
                     timeout server 60s
                 frontend mail
-                    bind 127.0.0.1:%d
+                    bind 127.0.0.1:%d %s
                     default_backend bulwark
                 backend bulwark
                     server s 127.0.0.1:%d %s
-                """.formatted(port, backendPort, serverOptions));
+                """.formatted(port, bindOptions, backendPort, serverOptions));
         Path log = directory.resolve("haproxy.log");
         Process process = new ProcessBuilder(Peers.haproxy(), "-f", config.toString(), "-db")
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
