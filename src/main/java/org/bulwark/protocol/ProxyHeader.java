@@ -1,7 +1,6 @@
 package org.bulwark.protocol;
 
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
@@ -55,9 +54,6 @@ public sealed interface ProxyHeader {
             String commonName) {
     }
 
-    byte[] V2_SIGNATURE = {'\r', '\n', '\r', '\n', 0, '\r', '\n', 'Q', 'U', 'I', 'T', '\n'};
-    byte[] V1_PREFIX = "PROXY ".getBytes(StandardCharsets.US_ASCII);
-
     /**
      * How many more bytes the header in {@code bytes[0..length)} needs: 0 when it is complete. A
      * version 1 line is read a byte at a time (its end is the LF); version 2 exactly to its
@@ -70,8 +66,8 @@ public sealed interface ProxyHeader {
             return 1;
         }
         if (bytes[0] == 'P') {
-            int prefix = Math.min(length, V1_PREFIX.length);
-            if (!Arrays.equals(bytes, 0, prefix, V1_PREFIX, 0, prefix)) {
+            int prefix = Math.min(length, ProxyV1.PREFIX.length);
+            if (!Arrays.equals(bytes, 0, prefix, ProxyV1.PREFIX, 0, prefix)) {
                 throw new ProtocolException(length < V2_FIXED ? ProxyTexts.SHORT_HEADER : ProxyTexts.UNRECOGNIZED_HEADER);
             }
             if (bytes[length - 1] == '\n') {
@@ -83,13 +79,13 @@ public sealed interface ProxyHeader {
             return 1;
         }
         if (length < V2_FIXED) {
-            if (!Arrays.equals(bytes, 0, Math.min(length, V2_SIGNATURE.length), V2_SIGNATURE, 0,
-                    Math.min(length, V2_SIGNATURE.length))) {
+            if (!Arrays.equals(bytes, 0, Math.min(length, ProxyV2.SIGNATURE.length), ProxyV2.SIGNATURE, 0,
+                    Math.min(length, ProxyV2.SIGNATURE.length))) {
                 throw new ProtocolException(ProxyTexts.UNRECOGNIZED_HEADER);
             }
             return V2_FIXED - length;
         }
-        if (!Arrays.equals(bytes, 0, V2_SIGNATURE.length, V2_SIGNATURE, 0, V2_SIGNATURE.length)) {
+        if (!Arrays.equals(bytes, 0, ProxyV2.SIGNATURE.length, ProxyV2.SIGNATURE, 0, ProxyV2.SIGNATURE.length)) {
             throw new ProtocolException(ProxyTexts.UNRECOGNIZED_HEADER);
         }
         int total = V2_FIXED + u16(bytes, 14);
@@ -105,8 +101,8 @@ public sealed interface ProxyHeader {
      * @throws ProtocolException with Postfix's reason when the header is not valid
      */
     static ProxyHeader parse(byte[] header) throws ProtocolException {
-        if (header.length >= V1_PREFIX.length
-                && Arrays.equals(header, 0, V1_PREFIX.length, V1_PREFIX, 0, V1_PREFIX.length)) {
+        if (header.length >= ProxyV1.PREFIX.length
+                && Arrays.equals(header, 0, ProxyV1.PREFIX.length, ProxyV1.PREFIX, 0, ProxyV1.PREFIX.length)) {
             return ProxyV1.parse(header);
         }
         return ProxyV2.parse(header);

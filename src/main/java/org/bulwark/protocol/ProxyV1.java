@@ -10,6 +10,8 @@ import java.util.Locale;
 /** PROXY protocol version 1: one line, {@code PROXY TCP4|TCP6|UNKNOWN src dst sport dport}, LF-terminated. */
 final class ProxyV1 {
 
+    static final byte[] PREFIX = "PROXY ".getBytes(StandardCharsets.US_ASCII);
+
     private ProxyV1() {
     }
 

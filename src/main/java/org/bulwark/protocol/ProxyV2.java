@@ -12,6 +12,9 @@ import java.util.Arrays;
  */
 final class ProxyV2 {
 
+    /** The 12 bytes every version 2 header begins with. */
+    static final byte[] SIGNATURE = {'\r', '\n', '\r', '\n', 0, '\r', '\n', 'Q', 'U', 'I', 'T', '\n'};
+
     private static final int CMD_LOCAL = 0x0;
     private static final int CMD_PROXY = 0x1;
     private static final int TCP4 = 0x11;
@@ -32,7 +35,7 @@ final class ProxyV2 {
         if (bytes.length < ProxyHeader.V2_FIXED) {
             throw new ProtocolException(ProxyTexts.SHORT_HEADER);
         }
-        if (!Arrays.equals(bytes, 0, 12, ProxyHeader.V2_SIGNATURE, 0, 12)) {
+        if (!Arrays.equals(bytes, 0, 12, SIGNATURE, 0, 12)) {
             throw new ProtocolException(ProxyTexts.UNRECOGNIZED_HEADER);
         }
         if ((bytes[12] & 0xf0) != 0x20) {

@@ -37,7 +37,7 @@ class ProxyHeaderTest {
 
     static byte[] v2(int command, int family, byte[] addresses, byte[] tlvs) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.writeBytes(ProxyHeader.V2_SIGNATURE);
+        out.writeBytes(ProxyV2.SIGNATURE);
         out.write(0x20 | command);
         out.write(family);
         int length = addresses.length + tlvs.length;
