@@ -134,6 +134,23 @@ class ProxyPreStageTest {
     }
 
     @Test
+    void clientLimitsCountTheRealClientsNotTheProxy() throws Exception {
+        Map<String, String> settings = new HashMap<>(PROXIED);
+        settings.put("smtpd_client_connection_count_limit", "1");
+        try (ServerFixture fx = new ServerFixture(settings); SmtpClient first = fx.client();
+                SmtpClient again = fx.client(); SmtpClient other = fx.client()) {
+            first.write("PROXY TCP4 192.0.2.7 127.0.0.1 40000 25\r\n");
+            assertThat(first.reply()).startsWith("220 ");
+
+            again.write("PROXY TCP4 192.0.2.7 127.0.0.1 40001 25\r\n");
+            other.write("PROXY TCP4 192.0.2.8 127.0.0.1 40000 25\r\n");
+
+            assertThat(again.reply()).isEqualTo("421 4.7.0 mx.example.org Error: too many connections from 192.0.2.7");
+            assertThat(other.reply()).startsWith("220 ");
+        }
+    }
+
+    @Test
     void theProxysOwnHealthCheckIsTheConnectionItself() throws Exception {
         try (ServerFixture fx = new ServerFixture(PROXIED); SmtpClient c = new SmtpClient(fx.port(), "127.0.0.2")) {
             c.write(concat(v2(0, new byte[0]), "EHLO proxy.example\r\n"));
