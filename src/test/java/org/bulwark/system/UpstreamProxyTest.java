@@ -9,6 +9,7 @@ import org.bulwark.testing.Haproxy;
 import org.bulwark.testing.OpensslCertificates;
 import org.bulwark.testing.OpensslCertificates.KeyForm;
 import org.bulwark.testing.Peers;
+import org.bulwark.testing.Postgrey;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -155,5 +156,21 @@ class UpstreamProxyTest {
         String message = Files.readString(system.awaitDelivered("alice", 1).get(0));
         assertThat(message).containsPattern("from client\\.example \\(unknown \\[127\\.0\\.0\\.2\\]\\)\\s+\\(using TLSv1\\.[23]"
                 + " with cipher \\S+ \\(\\d+/\\d+ bits\\)\\)").containsPattern("with ESMTPS id ");
+    }
+
+    @Test
+    void aPolicyServerIsAskedAboutTheRealClient() throws Exception {
+        try (Postgrey postgrey = Postgrey.start(Files.createDirectories(root.resolve("postgrey")), 60)) {
+            system = new MailSystemFixture(root).set("smtpd_upstream_proxy_protocol", "haproxy")
+                    .set("smtpd_recipient_restrictions", "permit_mynetworks, reject_unauth_destination,"
+                            + " check_policy_service inet:127.0.0.1:" + postgrey.port()).start();
+            haproxy = Haproxy.start(Files.createDirectories(root.resolve("haproxy")), system.port(), "send-proxy-v2");
+
+            String reply = SmtpDialogue.rcpt(haproxy.port(), OUTSIDE, "client.example", "someone@remote.example",
+                    "alice@example.test");
+
+            assertThat(reply).startsWith("450 4.2.0 <alice@example.test>: Recipient address rejected: Greylisted");
+            assertThat(postgrey.log()).contains("action=greylist, reason=new").contains("client_address=127.0.0.2");
+        }
     }
 }
