@@ -49,15 +49,21 @@ final class UpstreamProxy {
 
     /**
      * Reads the header from the accepted socket. Returns null, after logging Postfix's
-     * {@code haproxy read:} warning, when there is no valid one.
+     * {@code haproxy read:} warning, when there is no valid one or the connection failed first.
      */
-    Client receive(Socket socket, MailLog.Logger log) throws IOException {
+    Client receive(Socket socket, MailLog.Logger log) {
         byte[] buffer = new byte[ProxyHeader.MAX];
         int length = 0;
-        InputStream in = socket.getInputStream();
         long deadline = System.nanoTime() + timeout.toNanos();
-        int oldTimeout = socket.getSoTimeout();
+        int oldTimeout;
         try {
+            oldTimeout = socket.getSoTimeout();
+        } catch (IOException e) {
+            log.warning(UpstreamProxyTexts.failed(e.getMessage()));
+            return null;
+        }
+        try {
+            InputStream in = socket.getInputStream();
             int missing;
             while ((missing = ProxyHeader.missing(buffer, length)) > 0) {
                 long left = deadline - System.nanoTime();
@@ -85,10 +91,19 @@ final class UpstreamProxy {
         } catch (SocketTimeoutException e) {
             log.warning(UpstreamProxyTexts.timeout());
             return null;
+        } catch (IOException e) {
+            log.warning(UpstreamProxyTexts.failed(e.getMessage()));
+            return null;
         } finally {
-            if (!socket.isClosed()) {
-                socket.setSoTimeout(oldTimeout);
-            }
+            restore(socket, oldTimeout);
+        }
+    }
+
+    private static void restore(Socket socket, int timeout) {
+        try {
+            socket.setSoTimeout(timeout);
+        } catch (IOException e) {
+            // The socket is gone; the session ends at its first read.
         }
     }
 

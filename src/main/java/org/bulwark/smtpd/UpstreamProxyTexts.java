@@ -10,6 +10,11 @@ final class UpstreamProxyTexts {
         return "haproxy read: timeout error";
     }
 
+    /** The connection failed while the header was read (Postfix's {@code haproxy read: %m}). */
+    static String failed(String why) {
+        return "haproxy read: " + why;
+    }
+
     static String eof() {
         return "haproxy read: EOF";
     }
