@@ -26,9 +26,13 @@ import org.bulwark.tls.TlsSummary;
 final class UpstreamProxy {
 
     private final Duration timeout;
+    private final boolean ipv4;
+    private final boolean ipv6;
 
-    private UpstreamProxy(Duration timeout) {
+    private UpstreamProxy(Duration timeout, boolean ipv4, boolean ipv6) {
         this.timeout = timeout;
+        this.ipv4 = ipv4;
+        this.ipv6 = ipv6;
     }
 
     /** The service's pre-stage, or null when clients connect directly. */
@@ -36,7 +40,11 @@ final class UpstreamProxy {
         if (config.get("smtpd_upstream_proxy_protocol").isBlank()) {
             return null;
         }
-        return new UpstreamProxy(config.time("smtpd_upstream_proxy_timeout"));
+        // As Postfix: only clients of the protocols inet_protocols enables.
+        java.util.List<String> protocols = config.list("inet_protocols");
+        boolean all = protocols.contains("all");
+        return new UpstreamProxy(config.time("smtpd_upstream_proxy_timeout"), all || protocols.contains("ipv4"),
+                all || protocols.contains("ipv6"));
     }
 
     /**
@@ -84,7 +92,13 @@ final class UpstreamProxy {
                 }
                 length += read;
             }
-            return accept(ProxyHeader.parse(Arrays.copyOf(buffer, length)), socket, buffer, length, log);
+            ProxyHeader header = ProxyHeader.parse(Arrays.copyOf(buffer, length));
+            if (header instanceof ProxyHeader.Proxied proxied && !enabled(proxied.clientAddress())) {
+                log.warning(UpstreamProxyTexts.refused(proxied.version() == 1 ? ProxyTexts.BAD_PROTOCOL
+                        : UpstreamProxyTexts.protocolDisabled(proxied.clientAddress()), buffer, length));
+                return null;
+            }
+            return accept(header, socket, buffer, length, log);
         } catch (ProtocolException e) {
             log.warning(UpstreamProxyTexts.refused(e.getMessage(), buffer, length));
             return null;
@@ -97,6 +111,10 @@ final class UpstreamProxy {
         } finally {
             restore(socket, oldTimeout);
         }
+    }
+
+    private boolean enabled(InetAddress client) {
+        return client instanceof java.net.Inet4Address ? ipv4 : ipv6;
     }
 
     private static void restore(Socket socket, int timeout) {

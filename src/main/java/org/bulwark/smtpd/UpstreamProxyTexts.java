@@ -15,6 +15,11 @@ final class UpstreamProxyTexts {
         return "haproxy read: " + why;
     }
 
+    /** A version 2 client of a protocol inet_protocols leaves out. */
+    static String protocolDisabled(java.net.InetAddress client) {
+        return (client instanceof java.net.Inet4Address ? "IPv4" : "IPv6") + " support is disabled";
+    }
+
     static String eof() {
         return "haproxy read: EOF";
     }

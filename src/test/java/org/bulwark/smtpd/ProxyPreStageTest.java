@@ -151,6 +151,20 @@ class ProxyPreStageTest {
     }
 
     @Test
+    void aClientOfAProtocolThatInetProtocolsLeavesOutIsRefused() throws Exception {
+        Map<String, String> settings = new HashMap<>(PROXIED);
+        settings.put("inet_protocols", "ipv4");
+        try (ServerFixture fx = new ServerFixture(settings); SmtpClient c = fx.client()) {
+            c.write("PROXY TCP6 2001:db8::7 ::1 40000 25\r\n");
+
+            assertThat(c.reply()).isEqualTo("421 4.3.0 mx.example.org Server local error");
+            assertThat(fx.logAfterSessions()).contains(
+                    "warning: haproxy read: bad or missing protocol type: PROXY TCP6 2001:db8::7 ::1 40000 25\\r\\n")
+                    .doesNotContain("2001:db8::7]");
+        }
+    }
+
+    @Test
     void theProxysOwnHealthCheckIsTheConnectionItself() throws Exception {
         try (ServerFixture fx = new ServerFixture(PROXIED); SmtpClient c = new SmtpClient(fx.port(), "127.0.0.2")) {
             c.write(concat(v2(0, new byte[0]), "EHLO proxy.example\r\n"));
