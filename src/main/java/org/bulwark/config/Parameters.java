@@ -461,6 +461,12 @@ public final class Parameters {
         str("always_bcc", "", "the address that gets a copy of every message received");
         list("sender_bcc_maps", "", "tables: sender, user or @domain -> the address that gets a copy");
         list("recipient_bcc_maps", "", "tables: recipient, user or @domain -> the address that gets a copy");
+
+        // smtpd behind a load balancer: the PROXY protocol header names the real client.
+        str("smtpd_upstream_proxy_protocol", "", "haproxy: every connection begins with a PROXY protocol (v1 or v2)"
+                + " header that names the client; empty: clients connect directly");
+        time("smtpd_upstream_proxy_timeout", "5s", 's', "time to wait for the PROXY protocol header");
+        choices("smtpd_upstream_proxy_protocol", "", "haproxy");
     }
 
     private static void choices(String name, String... allowed) {

@@ -12,6 +12,15 @@ public final class ProtocolException extends Exception {
         this.reply = reply;
     }
 
+    /**
+     * Input refused before any SMTP reply could be given (a PROXY protocol header): the reason is
+     * logged, and {@link #reply()} is null because the connection is closed without one.
+     */
+    public ProtocolException(String reason) {
+        super(reason, null, false, false);
+        this.reply = null;
+    }
+
     public SmtpReply reply() {
         return reply;
     }

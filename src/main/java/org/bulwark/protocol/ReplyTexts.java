@@ -145,7 +145,12 @@ public final class ReplyTexts {
         return SmtpReply.of(421, "4.7.0", myhostname + " Error: too many errors");
     }
 
-    public static SmtpReply internalError(String myhostname) {
+    /** Postfix's hang-up when a pre-SMTP handshake (the PROXY protocol header) failed. */
+    public static SmtpReply serverLocalError(String myhostname) {
+        return SmtpReply.of(421, "4.3.0", myhostname + " Server local error");
+    }
+
+        public static SmtpReply internalError(String myhostname) {
         return SmtpReply.of(421, "4.3.0", myhostname + " Error: internal error");
     }
 }

@@ -16,14 +16,15 @@ import org.bulwark.tls.TlsSummary;
  * {@link #tlsStarted}, {@link #authenticated}, {@link #transactionStarted}, ...), so the rules
  * about what one event forgets (RFC 3207 §4.2, RFC 5321 §4.1.4) sit here, once.
  *
- * <p>The client's address comes from whoever accepted the connection; a PROXY protocol or
- * postscreen pre-stage would hand over the original client's address here, before the greeting.
+ * <p>The client's address comes from whoever accepted the connection; the PROXY protocol
+ * pre-stage ({@link UpstreamProxy}) hands over the original client's address, before the
+ * greeting.
  */
 final class SessionState {
 
-    private final InetAddress clientAddress;
-    private final String clientIp;
-    private final String localIp;
+    private InetAddress clientAddress;
+    private String clientIp;
+    private String localIp;
     private String clientName = ClientNames.UNKNOWN;
     private ClientNames clientNames = ClientNames.NONE;
     private String helo;
@@ -44,6 +45,16 @@ final class SessionState {
     }
 
     // What happened.
+
+    /**
+     * The PROXY protocol header named the real client and the address it reached; before the
+     * connect stage, so everything after sees them.
+     */
+    void proxied(InetAddress client, InetAddress server) {
+        clientAddress = client;
+        clientIp = SmtpSession.printable(client);
+        localIp = server == null ? null : SmtpSession.printable(server);
+    }
 
     /** The client's names, as the reverse and forward lookups found them. */
     void namesFound(ClientNames names) {

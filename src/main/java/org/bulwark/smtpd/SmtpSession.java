@@ -87,10 +87,22 @@ final class SmtpSession implements Runnable {
     @Override
     public void run() {
         try (socket) {
-            if (settings.peernameLookup()) {
+            UpstreamProxy.Client proxied = settings.upstreamProxy() == null ? null
+                    : settings.upstreamProxy().receive(socket, logger);
+            boolean hangUp = settings.upstreamProxy() != null && proxied == null;
+            if (proxied != null) {
+                state.proxied(proxied.address(), proxied.serverAddress());
+            }
+            if (settings.peernameLookup() && !hangUp) {
                 state.namesFound(lookUpNames());
             }
             logger.info("connect from " + state.nameAndAddress());
+            if (hangUp) {
+                // Never the proxy's own address as the client: no greeting, no restrictions.
+                connection.switchTo(socket);
+                connection.writeQuietly(ReplyTexts.serverLocalError(settings.myhostname()));
+                return;
+            }
             socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, settings.timeout().toMillis()));
             SmtpReply overLimit = anvil.connect(state.clientAddress(), state.nameAndAddress());
             try {
@@ -100,6 +112,10 @@ final class SmtpSession implements Runnable {
                 }
                 if (!state.encrypted()) {
                     connection.switchTo(socket);
+                }
+                if (proxied != null && proxied.tls() != null && !state.encrypted()) {
+                    // The client's TLS ended at the proxy (PP2_TYPE_SSL).
+                    state.tlsStarted(proxied.tls());
                 }
                 if (overLimit != null) {
                     connection.writeQuietly(overLimit);

@@ -39,7 +39,8 @@ record SmtpdSettings(
         QueueSpace queueSpace,
         boolean perRequestDeadline,
         long minDataRate,
-        String contentFilter) {
+        String contentFilter,
+        UpstreamProxy upstreamProxy) {
 
     static SmtpdSettings from(Config config) {
         String myhostname = config.get("myhostname").trim();
@@ -75,7 +76,8 @@ record SmtpdSettings(
                         config.size("queue_minfree")),
                 config.bool("smtpd_per_request_deadline"),
                 config.integer("smtpd_min_data_rate"),
-                config.get("content_filter").strip());
+                config.get("content_filter").strip(),
+                UpstreamProxy.from(config));
     }
 
     /** The EHLO keywords in Postfix's order, less the discarded ones (RFC 5321 §4.1.1.1). */

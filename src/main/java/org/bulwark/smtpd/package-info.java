@@ -6,5 +6,7 @@
  * listening socket. Sessions are capped (master.cf maxproc), every read has smtpd_timeout, error
  * and recipient counts are bounded, and no 250 is sent for a message before cleanup has committed
  * it to the queue. Unexpected failures end the session with a 421 and a log line, never a trace.
+ * Behind a load balancer (smtpd_upstream_proxy_protocol) the client is the one the PROXY header
+ * names, and a connection without a valid header is hung up, never served as the proxy.
  */
 package org.bulwark.smtpd;

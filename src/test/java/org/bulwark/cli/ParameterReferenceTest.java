@@ -50,8 +50,8 @@ class ParameterReferenceTest {
     void everyPostfixNameHasItsStateAndWhatToDoInstead() {
         String page = ParameterReference.markdown();
 
-        assertThat(page).contains("| `smtpd_upstream_proxy_protocol` | refused |  | *(empty)* | Bulwark does not read the"
-                + " PROXY protocol", "| `biff` | ignored | boolean | `yes` |", "| `postscreen` | refused | Bulwark has no"
+        assertThat(page).contains("| `smtpd_upstream_proxy_protocol` | implemented | string | *(empty)* |",
+                "| `always_bcc` | refused |  | *(empty)* | Bulwark does not add BCC recipients", "| `biff` | ignored | boolean | `yes` |", "| `postscreen` | refused | Bulwark has no"
                 + " postscreen", "| `reject_unverified_recipient` | refused |", "| `lmtp` | implemented |",
                 "| `cleanup` | internal |");
         for (Vocabulary.Entry e : Vocabulary.all(Vocabulary.Kind.PARAMETER)) {

@@ -114,7 +114,6 @@ class VocabularyTest {
     @CsvSource(delimiter = '|', value = {
         "smtp_header_checks = regexp:/etc/postfix/smtp_header_checks|Bulwark applies header_checks and body_checks as"
                 + " mail comes in (cleanup), but not these checks",
-        "smtpd_upstream_proxy_protocol = haproxy|Bulwark does not read the PROXY protocol",
         "lmtp_sasl_auth_enable = yes|Bulwark's SMTP client logs in with smtp_sasl_*",
         "smtpd_proxy_filter = 127.0.0.1:10025|Bulwark has no before-queue (smtpd_proxy_filter) content filter",
         "smtpd_authorized_xforward_hosts = 127.0.0.0/8|Bulwark does not implement XCLIENT or XFORWARD",
@@ -142,10 +141,22 @@ class VocabularyTest {
     }
 
     @Test
+    void theProxyProtocolLoadsAsHaproxyAndNothingElse() throws IOException {
+        assertThat(load("""
+                myhostname = mail.example.test
+                smtpd_upstream_proxy_protocol = haproxy
+                smtpd_upstream_proxy_timeout = 10s
+                """, null).warnings()).isEmpty();
+        assertThatThrownBy(() -> load("myhostname = mail.example.test\nsmtpd_upstream_proxy_protocol = nginx\n", null))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith(main() + ", line 2: smtpd_upstream_proxy_protocol");
+    }
+
+    @Test
     void aRefusedParameterSetToPostfixsDefaultChangesNothing() throws IOException {
         assertThat(load("""
                 myhostname = mail.example.test
-                smtpd_upstream_proxy_protocol =
+                always_bcc =
                 message_drop_headers = bcc, content-length, resent-bcc, return-path
                 header_checks =
                 """, null).warnings()).isEmpty();

@@ -83,6 +83,11 @@ final class SmtpClient implements AutoCloseable {
         out.flush();
     }
 
+    void write(byte[] raw) throws IOException {
+        out.write(raw);
+        out.flush();
+    }
+
     /** Sends one command line and returns the reply. */
     String send(String line) throws IOException {
         write(line + "\r\n");

@@ -66,6 +66,10 @@ public final class Peers {
         return require("/usr/bin/rspamd", "rspamd", "rspamd");
     }
 
+    public static String haproxy() {
+        return require("/usr/sbin/haproxy", "haproxy", "haproxy");
+    }
+
     private static String require(String path, String name, String pkg) {
         if (Files.isExecutable(Path.of(path))) {
             return path;
