@@ -201,8 +201,9 @@ public final class Cleanup {
             }
             // Mail from this host (sendmail, forwarding, notices) has Delivered-To loop detection
             // at delivery; the hop count guards what arrives over SMTP.
-            MessageCleanup message = new MessageCleanup(writer, content, cleanupLog, filter, authentication.enforcement(),
-                    local ? 0 : hopcountLimit, filter == null ? null : dmarcHistory, queued, inspector);
+            MessageCleanup message = new MessageCleanup(writer, content, cleanupLog, queued,
+                    new MessageCleanup.Checks(filter, authentication.enforcement(), local ? 0 : hopcountLimit,
+                            filter == null ? null : dmarcHistory, inspector));
             return milters == null ? message : message.judgedBy(milters, milterStage);
         } catch (IOException | RuntimeException e) {
             writer.abort();

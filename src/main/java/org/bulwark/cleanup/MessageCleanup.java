@@ -36,27 +36,30 @@ final class MessageCleanup implements CleanupSession {
     private Envelope milterEnvelope;
     private boolean committed;
 
-    MessageCleanup(QueueFileWriter writer, HeaderStream content, MailLog.Logger log) {
-        this(writer, content, log, null, MailAuthentication.Enforcement.REPORT, 0, null, null, null);
+    /**
+     * What a message is checked against on its way into the queue, beside the header and body
+     * checks that {@code inspector} applies while it streams.
+     *
+     * @param authentication the DKIM/DMARC filter under the content, or null for mail that is neither
+     *                       signed nor checked
+     * @param hopcountLimit  the most Received headers the content may bring; 0 for no limit
+     * @param dmarcHistory   where checked messages are recorded for DMARC aggregate reports, or null
+     * @param inspector      header_checks and body_checks, or null when they are off for this mail
+     */
+    record Checks(AuthenticationFilter authentication, MailAuthentication.Enforcement enforcement,
+                  int hopcountLimit, HistoryRecorder dmarcHistory, ContentInspector inspector) {
     }
 
-    /**
-     * @param authentication the DKIM/DMARC filter under {@code content}, or null
-     * @param hopcountLimit the most Received headers the content may bring; 0 for no limit
-     * @param dmarcHistory   where checked messages are recorded for DMARC aggregate reports, or null
-     */
-    MessageCleanup(QueueFileWriter writer, HeaderStream content, MailLog.Logger log,
-                   AuthenticationFilter authentication, MailAuthentication.Enforcement enforcement,
-                   int hopcountLimit, HistoryRecorder dmarcHistory, Envelope envelope, ContentInspector inspector) {
+    MessageCleanup(QueueFileWriter writer, HeaderStream content, MailLog.Logger log, Envelope envelope, Checks checks) {
         this.writer = writer;
         this.content = content;
         this.log = log;
-        this.authentication = authentication;
-        this.enforcement = enforcement;
-        this.hopcountLimit = hopcountLimit;
-        this.dmarcHistory = dmarcHistory;
+        this.authentication = checks.authentication();
+        this.enforcement = checks.enforcement();
+        this.hopcountLimit = checks.hopcountLimit();
+        this.dmarcHistory = checks.dmarcHistory();
         this.envelope = envelope;
-        this.inspector = inspector;
+        this.inspector = checks.inspector();
     }
 
     /** Has these milters judge the message at commit; {@code stage} holds the content back for them. */
