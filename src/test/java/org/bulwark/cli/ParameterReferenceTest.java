@@ -51,7 +51,7 @@ class ParameterReferenceTest {
         String page = ParameterReference.markdown();
 
         assertThat(page).contains("| `smtpd_upstream_proxy_protocol` | implemented | string | *(empty)* |",
-                "| `always_bcc` | refused |  | *(empty)* | Bulwark does not add BCC recipients", "| `biff` | ignored | boolean | `yes` |", "| `postscreen` | refused | Bulwark has no"
+                "| `smtpd_proxy_filter` | refused |  | *(empty)* | Bulwark has no before-queue (smtpd_proxy_filter) content filter", "| `biff` | ignored | boolean | `yes` |", "| `postscreen` | refused | Bulwark has no"
                 + " postscreen", "| `reject_unverified_recipient` | refused |", "| `lmtp` | implemented |",
                 "| `cleanup` | internal |");
         for (Vocabulary.Entry e : Vocabulary.all(Vocabulary.Kind.PARAMETER)) {

@@ -29,16 +29,16 @@ class FailClosedTest {
     }
 
     @Test
-    void aMilterOrAPostscreenListenerAddedBeforeAReloadIsRefusedAndTheRunningSystemKeepsAccepting()
+    void aRefusedParameterOrAPostscreenListenerAddedBeforeAReloadIsRefusedAndTheRunningSystemKeepsAccepting()
             throws Exception {
         try (MailSystemFixture system = new MailSystemFixture(root)) {
             system.start();
             Path mainCf = system.conf.resolve("main.cf");
             String running = Files.readString(mainCf);
-            Files.writeString(mainCf, running + "milter_default_action = tempfail\nsmtpd_milters = inet:127.0.0.1:11332\n");
+            Files.writeString(mainCf, running + "smtpd_milter_maps = cidr:/etc/postfix/smtpd_milter_map\n");
 
             assertThat(system.master().reload()).singleElement().asString()
-                    .contains("main.cf, line ").contains("smtpd_milters is not implemented by Bulwark");
+                    .contains("main.cf, line ").contains("smtpd_milter_maps is not implemented by Bulwark");
 
             Files.writeString(mainCf, running);
             system.writeServices("127.0.0.1:" + (system.port() + 1) + " inet n - n - 1 postscreen\n");
