@@ -208,6 +208,21 @@ class TlsPolicyMapsTest {
     }
 
     @Test
+    void anInlineTableIsReadAndCheckedAtLoad() throws Exception {
+        FakeSmtpServer remote = remote(null);
+
+        Outcome outcome = send(agent(remote.port(), dir, "smtp_tls_policy_maps", "inline:{ remote.test=encrypt }"),
+                "remote.test", "remote.test");
+
+        assertThat(outcome.status()).isEqualTo(Status.DEFERRED);
+        assertNothingSent(remote);
+        assertThatThrownBy(() -> agent(25, dir, "smtp_tls_policy_maps", "inline:{ remote.test=bogus }"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("smtp_tls_policy_maps inline:{ remote.test=bogus }: entry \"remote.test\": "
+                        + "invalid security level \"bogus\"");
+    }
+
+    @Test
     void attributesThatAreNotImplementedAreRefusedAtLoad() throws Exception {
         assertThatThrownBy(() -> agent(25, table("remote.test encrypt ciphers=low")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("ciphers=low");
