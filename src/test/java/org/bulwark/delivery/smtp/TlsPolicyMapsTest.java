@@ -101,6 +101,19 @@ class TlsPolicyMapsTest {
     }
 
     @Test
+    void attributesAtLevelNoneAreIgnoredWithAWarning() throws Exception {
+        FakeSmtpServer remote = remote(TestCertificates.selfSigned("mx.remote.test"));
+
+        Outcome outcome = send(agent(remote.port(), table("remote.test none match=mx.remote.test"),
+                "smtp_tls_security_level", "encrypt"), "remote.test", "remote.test");
+
+        assertThat(outcome.status()).isEqualTo(Status.SENT);
+        assertThat(remote.awaitMessages(1).get(0).tls()).isFalse();
+        assertThat(bed.logText()).contains("warning: smtp_tls_policy_maps, next-hop destination \"remote.test\": "
+                + "ignoring attribute \"match=mx.remote.test\" with TLS disabled");
+    }
+
+    @Test
     void withoutAnEntryTheGlobalLevelApplies() throws Exception {
         FakeSmtpServer remote = remote(TestCertificates.selfSigned("mx.remote.test"));
         String nexthop = "[mx.remote.test]:" + remote.port();
