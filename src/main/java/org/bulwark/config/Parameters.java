@@ -467,6 +467,9 @@ public final class Parameters {
                 + " header that names the client; empty: clients connect directly");
         time("smtpd_upstream_proxy_timeout", "5s", 's', "time to wait for the PROXY protocol header");
         choices("smtpd_upstream_proxy_protocol", "", "haproxy");
+
+        // Per-destination TLS for the SMTP client: the table's level replaces smtp_tls_security_level.
+        list("smtp_tls_policy_maps", "", "tables: nexthop domain, .parent or [host]:port -> TLS level and attributes");
     }
 
     private static void choices(String name, String... allowed) {

@@ -24,19 +24,31 @@ final class Fingerprints {
         if (settings.tlsLevel() != TlsLevel.FINGERPRINT) {
             return List.of();
         }
+        try {
+            return parse(settings.fingerprintDigest(), settings.fingerprints(), "[\\s,|]+");
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage()).locatedIn(config);
+        }
+    }
+
+    /**
+     * Fingerprints in the {@code smtp_tls_fingerprint_digest} algorithm, each item split at
+     * {@code separators}; a malformed one throws with the text to show.
+     */
+    static List<TlsPolicy.Association> parse(String digestName, List<String> items, String separators) {
         // The registry allows only the digests Postfix knows, so the name always maps.
-        String digest = org.bulwark.tls.Fingerprints.jdkName(settings.fingerprintDigest()).orElseThrow();
+        String digest = org.bulwark.tls.Fingerprints.jdkName(digestName).orElseThrow();
         int length = length(digest);
         List<TlsPolicy.Association> out = new ArrayList<>();
-        for (String item : settings.fingerprints()) {
-            for (String fingerprint : item.split("[\\s,|]+")) {
-                if (fingerprint.isEmpty()) {
+        for (String item : items) {
+            for (String fingerprint : item.split(separators)) {
+                String f = fingerprint.strip();
+                if (f.isEmpty()) {
                     continue;
                 }
-                byte[] bytes = decode(fingerprint);
+                byte[] bytes = decode(f);
                 if (bytes == null || bytes.length != length) {
-                    throw new ConfigException(SmtpTexts.badFingerprint(fingerprint, settings.fingerprintDigest(), length))
-                            .locatedIn(config);
+                    throw new IllegalArgumentException(SmtpTexts.badFingerprint(f, digestName, length));
                 }
                 out.add(new TlsPolicy.Association(TlsaRecord.DANE_EE, TlsaRecord.CERT, digest, bytes));
                 out.add(new TlsPolicy.Association(TlsaRecord.DANE_EE, TlsaRecord.SPKI, digest, bytes));

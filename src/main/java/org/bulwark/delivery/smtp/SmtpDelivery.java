@@ -68,7 +68,9 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
         this.queueDirectory = Path.of(config.get("queue_directory").trim());
         this.routes = new RouteFinder(dns, settings.inetProtocols(), settings.mxAddressLimit(), new Random(),
                 settings.dnssec(), !settings.dnsDisabled());
-        this.tls = settings.tlsLevel() == TlsLevel.NONE ? null : ClientTls.create(settings.tlsCaFile());
+        // A policy table may ask for TLS where smtp_tls_security_level does not.
+        boolean policyMaps = !lmtp && !config.list(TlsPolicyTable.PARAMETER).isEmpty();
+        this.tls = settings.tlsLevel() == TlsLevel.NONE && !policyMaps ? null : ClientTls.create(settings.tlsCaFile());
         this.cache = new ConnectionCache(settings.connectionCacheTimeLimit(), settings.connectionReuseTimeLimit(),
                 Clock.systemUTC());
         this.log = log.program(transport);
@@ -87,7 +89,9 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
             this.sasl = null;
         }
         List<TlsPolicy.Association> fingerprints = Fingerprints.parse(settings, config);
-        this.policies = new TlsPolicies(settings.tlsLevel(), settings.dnssec(), fingerprints, dns);
+        // lmtp_tls_policy_maps is refused at load: the LMTP client has no table.
+        TlsPolicyTable table = lmtp ? TlsPolicyTable.empty() : TlsPolicyTable.of(config, settings.fingerprintDigest());
+        this.policies = new TlsPolicies(settings.tlsLevel(), settings.dnssec(), fingerprints, dns, table, this.log::warning);
         if (settings.tlsLevel().daneBased() && !settings.dnssec()) {
             this.log.warning(SmtpTexts.daneWithoutDnssec(settings.tlsLevel().word()));
         }
@@ -200,7 +204,7 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
             }
             SmtpConnection connection;
             try {
-                connection = open(server, policy(nexthop, server));
+                connection = open(server, policy(nexthopText, nexthop, server));
                 authenticate(connection, request, nexthopText);
             } catch (SessionFailure f) {
                 last = f;
@@ -296,9 +300,9 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
     }
 
     /** The server's TLS policy; one that cannot be settled skips the server, with Postfix's warning. */
-    private TlsPolicy policy(Nexthop nexthop, Route.Server server) throws SessionFailure {
+    private TlsPolicy policy(String nexthopText, Nexthop nexthop, Route.Server server) throws SessionFailure {
         try {
-            return policies.find(nexthop, server);
+            return policies.find(nexthopText, nexthop, server);
         } catch (SessionFailure f) {
             log.warning(SmtpTexts.tlsPolicyFailed(nexthop.host(), server.host(), f.text()));
             throw f;

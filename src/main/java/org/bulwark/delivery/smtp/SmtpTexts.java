@@ -130,6 +130,25 @@ final class SmtpTexts {
     }
 
     /** The warning when a server is skipped because its TLS policy failed. */
+    /** Postfix's prefix of a policy table warning: {@code smtp_tls_policy_maps, next-hop destination "example.org"}. */
+    static String policyTableWhere(String parameter, String key) {
+        return parameter + ", next-hop destination \"" + key + "\"";
+    }
+
+    static String policyTableLoadError(String spec, String key, String why) {
+        return TlsPolicyTable.PARAMETER + " " + spec + ": entry \"" + key + "\": " + why
+                + "; mail to this destination would be deferred: fix the entry";
+    }
+
+    static String policyNotImplemented(String attribute, String fix) {
+        return "attribute \"" + attribute + "\" is not implemented; use " + fix;
+    }
+
+    static String policyBadFingerprint(String value, String digest) {
+        return "attribute \"match\" has a malformed fingerprint \"" + value + "\": expected " + digest
+                + " fingerprints (smtp_tls_fingerprint_digest) separated by |";
+    }
+
     static String tlsPolicyFailed(String nexthop, String host, String why) {
         return "TLS policy lookup for " + nexthop + "/" + host + ": " + why;
     }

@@ -2,6 +2,9 @@ package org.bulwark.delivery.smtp;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Consumer;
 import org.bulwark.dns.DnsResolver;
 import org.bulwark.dns.DnsResult;
 import org.bulwark.dns.DnssecResult;
@@ -14,7 +17,8 @@ import org.bulwark.dns.TlsaRecord;
  * TLSA records (RFC 7672 §2.2). With {@code dane}, a server DANE does not apply to is tried with
  * opportunistic TLS, and one whose TLSA records are all unusable with mandatory unauthenticated
  * TLS; with {@code dane-only} both are deferred. A failed TLSA lookup defers at either level:
- * falling back would hand an attacker who can break DNS a downgrade.
+ * falling back would hand an attacker who can break DNS a downgrade. An entry of {@code
+ * smtp_tls_policy_maps} for the destination replaces the configured level, as in Postfix.
  */
 final class TlsPolicies {
 
@@ -22,12 +26,21 @@ final class TlsPolicies {
     private final boolean dnssec;
     private final List<TlsPolicy.Association> fingerprints;
     private final DnsResolver dns;
+    private final TlsPolicyTable table;
+    private final Consumer<String> warn;
+
+    TlsPolicies(TlsLevel level, boolean dnssec, List<TlsPolicy.Association> fingerprints, DnsResolver dns) {
+        this(level, dnssec, fingerprints, dns, TlsPolicyTable.empty(), w -> { });
+    }
 
     /**
      * @param dnssec       {@code smtp_dns_support_level = dnssec}: DNS answers carry their validation
      * @param fingerprints {@code smtp_tls_fingerprint_cert_match} as DANE-EE associations
      */
-    TlsPolicies(TlsLevel level, boolean dnssec, List<TlsPolicy.Association> fingerprints, DnsResolver dns) {
+    TlsPolicies(TlsLevel level, boolean dnssec, List<TlsPolicy.Association> fingerprints, DnsResolver dns,
+            TlsPolicyTable table, Consumer<String> warn) {
+        this.table = table;
+        this.warn = warn;
         this.level = level;
         this.dnssec = dnssec;
         this.fingerprints = List.copyOf(fingerprints);
@@ -36,35 +49,64 @@ final class TlsPolicies {
 
     /** The policy for this server, or a failure (4.7.5) that skips it and leaves the mail deferred. */
     TlsPolicy find(Nexthop nexthop, Route.Server server) throws SessionFailure {
-        return switch (level) {
-            case NONE, MAY, ENCRYPT -> TlsPolicy.of(level);
+        return find(nexthop.host(), nexthop, server);
+    }
+
+    /**
+     * @param nexthopText the nexthop as written ({@code example.org}, {@code [mx.example.org]:25}),
+     *                    the key of {@code smtp_tls_policy_maps}
+     */
+    TlsPolicy find(String nexthopText, Nexthop nexthop, Route.Server server) throws SessionFailure {
+        Optional<TlsPolicyTable.Entry> entry = table.find(nexthopText, warn);
+        TlsLevel effective = entry.map(TlsPolicyTable.Entry::level).orElse(level);
+        List<String> match = entry.map(TlsPolicyTable.Entry::match).orElse(List.of());
+        return switch (effective) {
+            case NONE, MAY, ENCRYPT -> TlsPolicy.of(effective);
             // smtp_tls_verify_cert_match = hostname; smtp_tls_secure_cert_match = nexthop, dot-nexthop.
-            case VERIFY -> new TlsPolicy(level, List.of(server.host()), List.of());
-            case SECURE -> new TlsPolicy(level, List.of(nexthop.host(), "." + nexthop.host()), List.of());
+            case VERIFY -> new TlsPolicy(effective,
+                    names(match.isEmpty() ? List.of("hostname") : match, nexthop, server), List.of());
+            case SECURE -> new TlsPolicy(effective,
+                    names(match.isEmpty() ? List.of("nexthop", "dot-nexthop") : match, nexthop, server), List.of());
             case FINGERPRINT -> {
-                if (fingerprints.isEmpty()) {
+                List<TlsPolicy.Association> digests = entry.map(TlsPolicyTable.Entry::fingerprints)
+                        .filter(f -> !f.isEmpty()).orElse(fingerprints);
+                if (digests.isEmpty()) {
                     throw SessionFailure.policy(SmtpTexts.TLS_CONFIGURATION_PROBLEM);
                 }
-                yield new TlsPolicy(level, List.of(), fingerprints);
+                yield new TlsPolicy(effective, List.of(), digests);
             }
-            case DANE, DANE_ONLY -> dane(nexthop, server);
+            case DANE, DANE_ONLY -> dane(effective, nexthop, server);
         };
     }
 
-    private TlsPolicy dane(Nexthop nexthop, Route.Server server) throws SessionFailure {
+    /** Postfix's match keywords: {@code hostname} the server, {@code nexthop} the destination, {@code dot-nexthop} its subdomains. */
+    private static List<String> names(List<String> match, Nexthop nexthop, Route.Server server) {
+        List<String> names = new ArrayList<>();
+        for (String m : match) {
+            names.add(switch (m.toLowerCase(Locale.ROOT)) {
+                case "hostname" -> server.host();
+                case "nexthop" -> nexthop.host();
+                case "dot-nexthop" -> "." + nexthop.host();
+                default -> m;
+            });
+        }
+        return names;
+    }
+
+    private TlsPolicy dane(TlsLevel daneLevel, Nexthop nexthop, Route.Server server) throws SessionFailure {
         if (!dnssec) {
             // The startup warning has said why; dane-only must not send without DANE.
-            return incompatible(TlsLevel.MAY, SmtpTexts.TLS_CONFIGURATION_PROBLEM);
+            return incompatible(daneLevel, TlsLevel.MAY, SmtpTexts.TLS_CONFIGURATION_PROBLEM);
         }
         if (!server.dnssec()) {
-            return incompatible(TlsLevel.MAY, SmtpTexts.NON_DNSSEC_DESTINATION);
+            return incompatible(daneLevel, TlsLevel.MAY, SmtpTexts.NON_DNSSEC_DESTINATION);
         }
         DnssecResult<TlsaRecord> answer = dns.lookupTlsa(server.host(), server.port());
         if (answer.result() instanceof DnsResult.TemporaryFailure<TlsaRecord>) {
             throw SessionFailure.policy(SmtpTexts.tlsaLookupError(server.host(), server.port()));
         }
         if (!answer.secure() || !answer.result().isFound()) {
-            return incompatible(TlsLevel.MAY, SmtpTexts.NO_TLSA_RECORDS);
+            return incompatible(daneLevel, TlsLevel.MAY, SmtpTexts.NO_TLSA_RECORDS);
         }
         List<TlsPolicy.Association> usable = new ArrayList<>();
         for (TlsaRecord r : answer.result().values()) {
@@ -74,7 +116,7 @@ final class TlsPolicies {
         }
         if (usable.isEmpty()) {
             // RFC 7672 §2.2: TLSA records, none usable: TLS is still mandatory, without authentication.
-            return incompatible(TlsLevel.ENCRYPT, SmtpTexts.TLSA_UNUSABLE);
+            return incompatible(daneLevel, TlsLevel.ENCRYPT, SmtpTexts.TLSA_UNUSABLE);
         }
         // RFC 7672 §3.2.3: a DANE-TA chain must name the TLSA base domain or the nexthop domain.
         List<String> names = nexthop.mxLookup() && !nexthop.host().equalsIgnoreCase(server.host())
@@ -86,8 +128,8 @@ final class TlsPolicies {
      * Postfix's dane_incompat(): {@code dane} quietly falls back to {@code fallback} (the log's
      * "Untrusted TLS connection" or plaintext says what happened), {@code dane-only} defers.
      */
-    private TlsPolicy incompatible(TlsLevel fallback, String why) throws SessionFailure {
-        if (level == TlsLevel.DANE_ONLY) {
+    private static TlsPolicy incompatible(TlsLevel daneLevel, TlsLevel fallback, String why) throws SessionFailure {
+        if (daneLevel == TlsLevel.DANE_ONLY) {
             throw SessionFailure.policy(why);
         }
         return TlsPolicy.of(fallback);
