@@ -70,6 +70,22 @@ public final class Peers {
         return require("/usr/sbin/haproxy", "haproxy", "haproxy");
     }
 
+    public static String clamd() {
+        return require("/usr/sbin/clamd", "clamd", "clamav-daemon");
+    }
+
+    public static String clamavMilter() {
+        return require("/usr/sbin/clamav-milter", "clamav-milter", "clamav-milter");
+    }
+
+    public static String spamd() {
+        return require("/usr/sbin/spamd", "spamd", "spamd");
+    }
+
+    public static String spamassMilter() {
+        return require("/usr/sbin/spamass-milter", "spamass-milter", "spamass-milter");
+    }
+
     private static String require(String path, String name, String pkg) {
         if (Files.isExecutable(Path.of(path))) {
             return path;
