@@ -86,6 +86,10 @@ public final class Peers {
         return require("/usr/sbin/spamass-milter", "spamass-milter", "spamass-milter");
     }
 
+    public static String opendmarc() {
+        return require("/usr/sbin/opendmarc", "opendmarc", "opendmarc");
+    }
+
     private static String require(String path, String name, String pkg) {
         if (Files.isExecutable(Path.of(path))) {
             return path;
