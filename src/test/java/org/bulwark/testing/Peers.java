@@ -70,6 +70,26 @@ public final class Peers {
         return require("/usr/sbin/haproxy", "haproxy", "haproxy");
     }
 
+    public static String clamd() {
+        return require("/usr/sbin/clamd", "clamd", "clamav-daemon");
+    }
+
+    public static String clamavMilter() {
+        return require("/usr/sbin/clamav-milter", "clamav-milter", "clamav-milter");
+    }
+
+    public static String spamd() {
+        return require("/usr/sbin/spamd", "spamd", "spamd");
+    }
+
+    public static String spamassMilter() {
+        return require("/usr/sbin/spamass-milter", "spamass-milter", "spamass-milter");
+    }
+
+    public static String opendmarc() {
+        return require("/usr/sbin/opendmarc", "opendmarc", "opendmarc");
+    }
+
     private static String require(String path, String name, String pkg) {
         if (Files.isExecutable(Path.of(path))) {
             return path;
