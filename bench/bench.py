@@ -32,6 +32,7 @@ SENDER = "sender@" + DOMAIN
 BULWARK_PORT = 10225
 POSTFIX_PORT = 10125
 SINK_PORT = 10325
+MILTER_PORT = 10425
 JAVA = ["java"]
 LOAD = ["?"]
 
@@ -45,18 +46,19 @@ class BenchFailure(Exception):
 
 
 class Workload:
-    def __init__(self, size, sessions, count):
+    def __init__(self, size, sessions, count, milter=False):
         self.size = size
         self.sessions = sessions
         self.count = count
+        self.milter = milter  # through each server's second listener, which asks a no-op milter
 
     @property
     def label(self):
-        return "%s x %d" % (human_size(self.size), self.sessions)
+        return "%s x %d%s" % (human_size(self.size), self.sessions, " + milter" if self.milter else "")
 
     @property
     def user(self):
-        return "w%d-%d" % (self.size, self.sessions)
+        return "w%d-%d%s" % (self.size, self.sessions, "m" if self.milter else "")
 
 
 def human_size(n):
@@ -67,9 +69,11 @@ def human_size(n):
 
 def workloads(quick):
     if quick:
-        return [Workload(KIB, 1, 300), Workload(KIB, 10, 1000), Workload(KIB, 50, 1000),
+        return [Workload(KIB, 1, 300), Workload(KIB, 10, 1000), Workload(KIB, 10, 1000, milter=True),
+                Workload(KIB, 50, 1000),
                 Workload(100 * KIB, 10, 300), Workload(100 * KIB, 50, 300), Workload(10 * MIB, 10, 10)]
-    return [Workload(KIB, 1, 1500), Workload(KIB, 10, 2000), Workload(KIB, 50, 2000),
+    return [Workload(KIB, 1, 1500), Workload(KIB, 10, 2000), Workload(KIB, 10, 2000, milter=True),
+            Workload(KIB, 50, 2000),
             Workload(100 * KIB, 1, 500), Workload(100 * KIB, 10, 1500), Workload(100 * KIB, 50, 1500),
             Workload(10 * MIB, 1, 10), Workload(10 * MIB, 10, 20)]
 
@@ -231,6 +235,8 @@ class Bulwark:
         # The process limit is raised for the idle-session test: a session is a virtual thread.
         with open(os.path.join(self.conf, "master.cf"), "w") as f:
             f.write("127.0.0.1:%d inet n - n - 20000 smtpd\n" % self.port)
+            f.write("127.0.0.1:%d inet n - n - 20000 smtpd\n  -o smtpd_milters=inet:127.0.0.1:%d\n"
+                    % (self.port + 1, MILTER_PORT))
             f.write("pickup unix n - n 60 1 pickup\ncleanup unix n - n - 0 cleanup\n"
                     "qmgr unix n - n 300 1 qmgr\nlocal unix - n n - - local\n"
                     "virtual unix - n n - - virtual\nerror unix - - n - - error\n")
@@ -309,6 +315,8 @@ class Postfix:
                 cols = line.split()
                 if cols[:2] == ["smtp", "inet"]:
                     out.append("127.0.0.1:%d inet n - n - - smtpd" % self.port)
+                    out.append("127.0.0.1:%d inet n - n - - smtpd -o smtpd_milters=inet:127.0.0.1:%d"
+                               % (self.port + 1, MILTER_PORT))
                     continue
                 if len(cols) >= 8:
                     cols[4] = "n"
@@ -401,7 +409,7 @@ def run_workload(server, w, user=None):
     root = server.pid()
     cmd = ["smtp-source", "-s", str(w.sessions), "-m", str(w.count), "-l", str(w.size),
            "-M", "client.bench.test", "-f", SENDER, "-t", "%s@%s" % (user or w.user, DOMAIN),
-           "127.0.0.1:%d" % server.port]
+           "127.0.0.1:%d" % (server.port + 1 if w.milter else server.port)]
     cpu0 = cpu_seconds(root)
     with MachineWindow() as machine, MemorySampler(root) as memory:
         t0 = time.monotonic()
@@ -430,6 +438,25 @@ def run_workload(server, w, user=None):
         "load": (machine.load_before, machine.load_after),
         "steal": machine.steal,
     }
+
+
+def start_noop_milter(work):
+    """bench/noop_milter.py on MILTER_PORT, for the workloads marked milter; None without python3-milter."""
+    log = open(os.path.join(work, "milter.log"), "ab")
+    process = subprocess.Popen(["/usr/bin/python3", os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                                                "noop_milter.py"), "inet:%d@127.0.0.1" % MILTER_PORT],
+                               stdout=log, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", MILTER_PORT), timeout=1).close()
+            return process
+        except OSError:
+            if process.poll() is not None:
+                break
+            time.sleep(0.05)
+    process.kill()
+    raise BenchFailure("the no-op milter did not start (python3-milter installed?); see %s/milter.log" % work)
 
 
 def run_sink(count):
@@ -674,6 +701,14 @@ def render(results, idle, startup, sink, latency, quick, versions, syscalls, rep
               "user+system seconds of the whole server (all Postfix processes) from the start of "
               "sending until the queue is empty. Memory: proportional set size (PSS) of all the "
               "server's processes, sampled every 0.5 s.", ""]
+    plain = {w.label: (b, p) for w, b, p in results}
+    for w, b, p in results:
+        if w.milter and w.label.replace(" + milter", "") in plain:
+            b0, p0 = plain[w.label.replace(" + milter", "")]
+            lines += ["A no-op milter (bench/noop_milter.py, libmilter) on every message at %s costs Bulwark %.0f %% "
+                      "of its accept rate and Postfix %.0f %% of its own." % (
+                          w.label.replace(" + milter", ""), 100 * (1 - b["accepted"] / b0["accepted"]),
+                          100 * (1 - p["accepted"] / p0["accepted"])), ""]
     if any(syscalls.values()):
         lines += ["System calls per message, 1 KiB x 10 sessions, counted by `strace -c -f` on every "
                   "thread of the server in a separate run (strace slows a server, so that run is not timed):", "",
@@ -798,6 +833,7 @@ def main():
     idle = []
     startup = {"Bulwark": [], "Postfix": []}
     started = []
+    milter = start_noop_milter(work) if any(w.milter for w in plan) else None
     try:
         for server in servers:
             server.configure(users)
@@ -847,6 +883,9 @@ def main():
     finally:
         for server in started:
             server.stop()
+        if milter:
+            milter.terminate()
+            milter.wait()
     if args.only:
         shutil.rmtree(work, ignore_errors=True)
         return 0
