@@ -467,6 +467,12 @@ public final class Parameters {
                 + " header that names the client; empty: clients connect directly");
         time("smtpd_upstream_proxy_timeout", "5s", 's', "time to wait for the PROXY protocol header");
         choices("smtpd_upstream_proxy_protocol", "", "haproxy");
+
+        // XCLIENT and XFORWARD: a trusted proxy or content filter names the original client.
+        list("smtpd_authorized_xclient_hosts", "", "clients that may override the client's facts with XCLIENT");
+        list("smtpd_authorized_xforward_hosts", "", "clients that may forward the original client with XFORWARD");
+        bool("smtp_send_xforward_command", "no", "send the original client with XFORWARD when the server offers it");
+        time("smtp_xforward_timeout", "300s", 's', "time to wait for the reply to XFORWARD");
     }
 
     private static void choices(String name, String... allowed) {
