@@ -270,14 +270,15 @@ final class SessionState {
     /** The client as the queue file and Received header describe it. */
     ClientInfo clientInfo(SecuritySettings security) {
         String tlsText = tls != null && security.tlsReceivedHeader() ? tls.describe() : null;
+        String certificate = tls == null ? null : tls.receivedClientComment();
         if (forwarded.client()) {
-            // XFORWARD: the Received header, queue file and client= line name the original client.
+            // XFORWARD: the Received header and queue file name the original client; the client= line both.
             return new ClientInfo(forwarded.name(), forwarded.address(), forwarded.helo(),
                     forwarded.protocol() == null ? receivedProtocol() : forwarded.protocol(), saslUsername, saslMethod,
-                    tlsText, security.saslAuthenticatedHeader(), tls == null ? null : tls.receivedClientComment());
+                    tlsText, security.saslAuthenticatedHeader(), certificate, nameAndAddress(), forwarded.ident());
         }
         return new ClientInfo(clientName, clientIp, helo, receivedProtocol(), saslUsername, saslMethod, tlsText,
-                security.saslAuthenticatedHeader(), tls == null ? null : tls.receivedClientComment());
+                security.saslAuthenticatedHeader(), certificate, null, forwarded.ident());
     }
 
     /** What the restrictions see now, with the size from MAIL FROM's SIZE= (0 outside a transaction). */

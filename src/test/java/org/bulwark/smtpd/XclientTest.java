@@ -99,10 +99,14 @@ class XclientTest {
             assertThat(first.nameAndAddress()).isEqualTo("spike.example.com[192.0.2.9]");
             assertThat(first.helo()).isEqualTo("spike.example.com");
             assertThat(first.protocol()).isEqualTo("ESMTP");
+            assertThat(first.connectedClient()).isEqualTo("unknown[127.0.0.1]");
+            assertThat(first.originalQueueId()).isEqualTo("4Xyz");
             // Forgotten with its transaction.
             ClientInfo second = fx.intake.committed.get(1).envelope().client();
             assertThat(second.nameAndAddress()).isEqualTo("unknown[127.0.0.1]");
             assertThat(second.helo()).isEqualTo("filter.example.net");
+            assertThat(second.connectedClient()).isNull();
+            assertThat(second.originalQueueId()).isNull();
         }
     }
 
