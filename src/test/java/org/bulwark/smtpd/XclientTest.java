@@ -84,6 +84,24 @@ class XclientTest {
     }
 
     @Test
+    void afterXclientHeloIsNeededAgainUnlessItWasGiven() throws Exception {
+        Map<String, String> settings = new java.util.HashMap<>(AUTHORIZED);
+        settings.put("smtpd_helo_required", "yes");
+        try (ServerFixture fx = new ServerFixture(settings); SmtpClient c = fx.client()) {
+            c.reply();
+            c.send("EHLO proxy.example.net");
+            assertThat(c.send("XCLIENT NAME=mail.example.com")).startsWith("220 ");
+            assertThat(c.send("MAIL FROM:<a@example.net>")).isEqualTo("503 5.5.1 Error: send HELO/EHLO first");
+            assertThat(c.send("XCLIENT HELO=mail.example.com")).startsWith("220 ");
+            assertThat(c.send("MAIL FROM:<a@example.net>")).startsWith("250 ");
+            c.send("RSET");
+            // The named client is judged from now on, for XCLIENT too (Postfix): 192.0.2.7 is not authorized.
+            assertThat(c.send("XCLIENT ADDR=192.0.2.7")).startsWith("220 ");
+            assertThat(c.send("XCLIENT ADDR=127.0.0.1")).isEqualTo("550 5.7.0 Error: insufficient authorization");
+        }
+    }
+
+    @Test
     void xforwardNamesTheNextTransactionsClientButTheRealOneIsJudged() throws Exception {
         try (ServerFixture fx = new ServerFixture(AUTHORIZED); SmtpClient c = fx.client()) {
             c.reply();
