@@ -72,12 +72,20 @@ final class CleanupTexts {
         return "From: " + address.external();
     }
 
+    /** With XFORWARD, Postfix names the host that connected, then the original queue ID and client. */
     static String logClient(QueueId id, ClientInfo client) {
-        String line = id + ": client=" + client.nameAndAddress();
+        boolean forwarded = client.connectedClient() != null;
+        String line = id + ": client=" + (forwarded ? client.connectedClient() : client.nameAndAddress());
         if (client.saslMethod() != null) {
             line += ", sasl_method=" + client.saslMethod();
         }
-        return client.saslUsername() == null ? line : line + ", sasl_username=" + client.saslUsername();
+        if (client.saslUsername() != null) {
+            line += ", sasl_username=" + client.saslUsername();
+        }
+        if (client.originalQueueId() != null) {
+            line += ", orig_queue_id=" + client.originalQueueId();
+        }
+        return forwarded ? line + ", orig_client=" + client.nameAndAddress() : line;
     }
 
     /** Postfix logs the header's value as it stands, angle brackets included, and {@code <>} without one. */

@@ -470,6 +470,12 @@ public final class Parameters {
 
         // Per-destination TLS for the SMTP client: the table's level replaces smtp_tls_security_level.
         list("smtp_tls_policy_maps", "", "tables: nexthop domain, .parent or [host]:port -> TLS level and attributes");
+
+        // XCLIENT and XFORWARD: a trusted proxy or content filter names the original client.
+        list("smtpd_authorized_xclient_hosts", "", "clients that may override the client's facts with XCLIENT");
+        list("smtpd_authorized_xforward_hosts", "", "clients that may forward the original client with XFORWARD");
+        bool("smtp_send_xforward_command", "no", "send the original client with XFORWARD when the server offers it");
+        time("smtp_xforward_timeout", "300s", 's', "time to wait for the reply to XFORWARD");
     }
 
     private static void choices(String name, String... allowed) {

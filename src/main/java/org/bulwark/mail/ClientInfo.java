@@ -10,9 +10,20 @@ package org.bulwark.mail;
  * names the SASL user (smtpd_sasl_authenticated_header); and, beside the TLS details, what the
  * header says of the client certificate ({@code Client CN "x", Issuer "y" (verified OK)},
  * {@code Client did not present a certificate} or {@code No client certificate requested}).
+ * When a content filter named the original client with XFORWARD, the fields above are that
+ * client's, {@code connectedClient} is the filter as Postfix's {@code client=} log line names it
+ * ({@code name[addr]}) and {@code originalQueueId} the queue ID it gave; both null otherwise.
  */
 public record ClientInfo(String name, String address, String helo, String protocol, String saslUsername,
-        String saslMethod, String tls, boolean authenticatedHeader, String tlsClientCertificate) {
+        String saslMethod, String tls, boolean authenticatedHeader, String tlsClientCertificate,
+        String connectedClient, String originalQueueId) {
+
+    /** A client that connected itself (no XFORWARD). */
+    public ClientInfo(String name, String address, String helo, String protocol, String saslUsername,
+            String saslMethod, String tls, boolean authenticatedHeader, String tlsClientCertificate) {
+        this(name, address, helo, protocol, saslUsername, saslMethod, tls, authenticatedHeader, tlsClientCertificate,
+                null, null);
+    }
 
     /** A client whose session did not ask for a certificate. */
     public ClientInfo(String name, String address, String helo, String protocol, String saslUsername,

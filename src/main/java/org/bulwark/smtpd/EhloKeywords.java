@@ -19,6 +19,15 @@ final class EhloKeywords {
 
     static List<String> of(SmtpdSettings settings, SecuritySettings security, boolean encrypted,
             boolean authenticated) {
+        return of(settings, security, encrypted, authenticated, null);
+    }
+
+    /**
+     * As {@link #of(SmtpdSettings, SecuritySettings, boolean, boolean)}, with XCLIENT and XFORWARD
+     * for a client in smtpd_authorized_xclient_hosts or smtpd_authorized_xforward_hosts (null: none).
+     */
+    static List<String> of(SmtpdSettings settings, SecuritySettings security, boolean encrypted,
+            boolean authenticated, java.net.InetAddress client) {
         List<String> keywords = new ArrayList<>(settings.ehloKeywords());
         List<String> added = new ArrayList<>();
         if (security.offersStartTls() && !encrypted && settings.offers("STARTTLS")) {
@@ -33,6 +42,13 @@ final class EhloKeywords {
                     added.add("AUTH=" + String.join(" ", mechanisms));
                 }
             }
+        }
+        // Postfix's place: after AUTH, before ENHANCEDSTATUSCODES; never to others (they would learn who is trusted).
+        if (client != null && settings.offers("XCLIENT") && settings.xclientHosts().matches(client)) {
+            added.add(XclientCommands.XCLIENT_KEYWORD);
+        }
+        if (client != null && settings.offers("XFORWARD") && settings.xforwardHosts().matches(client)) {
+            added.add(XclientCommands.XFORWARD_KEYWORD);
         }
         int at = keywords.size();
         for (int i = 0; i < keywords.size(); i++) {

@@ -60,6 +60,6 @@ final class HeloCommands {
             log.info("discarding EHLO keywords: " + String.join(" ", settings.discardEhloKeywords()));
         }
         return io.respond(ReplyTexts.ehlo(settings.myhostname(),
-                EhloKeywords.of(settings, security, state.encrypted(), state.authenticated())));
+                EhloKeywords.of(settings, security, state.encrypted(), state.authenticated(), state.clientAddress())));
     }
 }

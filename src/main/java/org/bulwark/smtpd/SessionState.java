@@ -35,6 +35,8 @@ final class SessionState {
     private String saslMethod;
     private boolean improperPipelining;
     private Transaction transaction;
+    /** What XFORWARD said of the original client, for the next transaction only. */
+    private Forwarded forwarded = Forwarded.NONE;
     /** Told when a transaction ends (the milters forget it). */
     private Runnable transactionEndListener = () -> { };
 
@@ -54,6 +56,45 @@ final class SessionState {
         clientAddress = client;
         clientIp = SmtpSession.printable(client);
         localIp = server == null ? null : SmtpSession.printable(server);
+    }
+
+    /**
+     * XCLIENT: an authorized proxy speaks for this client. As if it had connected (Postfix's
+     * xclient_cmd): what is not given is forgotten — HELO, the protocol, the SASL login, the
+     * transaction; TLS stays. A null address or names keeps the current ones.
+     */
+    void clientReplaced(InetAddress address, ClientNames names, boolean heloGiven, String heloName,
+            String protocolName, String login) {
+        transactionEnded();
+        forwarded = Forwarded.NONE;
+        if (address != null) {
+            clientAddress = address;
+            clientIp = SmtpSession.printable(address);
+        }
+        if (names != null) {
+            namesFound(names);
+        }
+        helo = heloGiven ? heloName : null;
+        protocol = protocolName == null ? "SMTP" : protocolName;
+        saslUsername = login;
+        saslMethod = login == null ? null : "XCLIENT";
+    }
+
+    /** XFORWARD: the original client of the next transaction, as a content filter or proxy names it. */
+    void forwardedClient(Forwarded facts) {
+        forwarded = facts;
+    }
+
+    /**
+     * What XFORWARD said: {@code client} when any of NAME, ADDR, PORT, PROTO or HELO was given
+     * (then the others not given are unknown, as in Postfix); IDENT is the original queue ID,
+     * SOURCE is LOCAL or REMOTE.
+     */
+    record Forwarded(boolean client, String name, String address, String port, String protocol, String helo,
+            String ident, String source) {
+
+        static final Forwarded NONE = new Forwarded(false, ClientNames.UNKNOWN, ClientNames.UNKNOWN, null, null,
+                null, null, null);
     }
 
     /** The client's names, as the reverse and forward lookups found them. */
@@ -118,6 +159,8 @@ final class SessionState {
         if (transaction != null) {
             transaction.abort();
             transaction = null;
+            // Postfix forgets XFORWARD's attributes with the transaction they were for.
+            forwarded = Forwarded.NONE;
             transactionEndListener.run();
         }
     }
@@ -128,6 +171,14 @@ final class SessionState {
     }
 
     // What is known.
+
+    Forwarded forwarded() {
+        return forwarded;
+    }
+
+    ClientNames clientNames() {
+        return clientNames;
+    }
 
     Transaction transaction() {
         return transaction;
@@ -219,8 +270,15 @@ final class SessionState {
     /** The client as the queue file and Received header describe it. */
     ClientInfo clientInfo(SecuritySettings security) {
         String tlsText = tls != null && security.tlsReceivedHeader() ? tls.describe() : null;
+        String certificate = tls == null ? null : tls.receivedClientComment();
+        if (forwarded.client()) {
+            // XFORWARD: the Received header and queue file name the original client; the client= line both.
+            return new ClientInfo(forwarded.name(), forwarded.address(), forwarded.helo(),
+                    forwarded.protocol() == null ? receivedProtocol() : forwarded.protocol(), saslUsername, saslMethod,
+                    tlsText, security.saslAuthenticatedHeader(), certificate, nameAndAddress(), forwarded.ident());
+        }
         return new ClientInfo(clientName, clientIp, helo, receivedProtocol(), saslUsername, saslMethod, tlsText,
-                security.saslAuthenticatedHeader(), tls == null ? null : tls.receivedClientComment());
+                security.saslAuthenticatedHeader(), certificate, null, forwarded.ident());
     }
 
     /** What the restrictions see now, with the size from MAIL FROM's SIZE= (0 outside a transaction). */

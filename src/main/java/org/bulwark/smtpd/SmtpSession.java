@@ -47,6 +47,7 @@ final class SmtpSession implements Runnable {
     private final AuthCommand auth;
     private final StartTlsCommand startTls;
     private final BasicCommands basic;
+    private final XclientCommands xclient;
 
     private String where = SessionIo.AFTER_CONNECT;
     private int errorCount;
@@ -82,6 +83,7 @@ final class SmtpSession implements Runnable {
         this.auth = new AuthCommand(settings, security, anvil, state, this.log, io);
         this.startTls = new StartTlsCommand(settings, security, anvil, state, this.log, io);
         this.basic = new BasicCommands(settings, state, checks, this.log, io);
+        this.xclient = new XclientCommands(settings, state, io);
     }
 
     @Override
@@ -104,7 +106,9 @@ final class SmtpSession implements Runnable {
                 return;
             }
             socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, settings.timeout().toMillis()));
-            SmtpReply overLimit = anvil.connect(state.clientAddress(), state.nameAndAddress());
+            // The address anvil counted; XCLIENT may name another client later.
+            InetAddress counted = state.clientAddress();
+            SmtpReply overLimit = anvil.connect(counted, state.nameAndAddress());
             try {
                 // RFC 8314 §3.3: in wrapper mode TLS starts before the greeting.
                 if (security.wrapperMode() && !startTls.encrypt()) {
@@ -123,7 +127,7 @@ final class SmtpSession implements Runnable {
                     converse();
                 }
             } finally {
-                anvil.disconnect(state.clientAddress());
+                anvil.disconnect(counted);
             }
         } catch (IOException e) {
             // The socket failed before the conversation began; nothing to tell the client.
@@ -152,7 +156,7 @@ final class SmtpSession implements Runnable {
 
     private void converse() {
         try {
-            greet();
+            greet(true);
             while (!closing) {
                 if (errorCount >= settings.hardErrorLimit()) {
                     reason = "too many errors";
@@ -184,13 +188,19 @@ final class SmtpSession implements Runnable {
     }
 
     /** The connect stage: smtpd_client_restrictions (unless delayed to RCPT), then the banner. */
-    private void greet() throws IOException {
+    private void greet(boolean connected) throws IOException {
+        accessDenied = null;
         Decision decision = checks.check(Stage.CONNECT, state.context(null, null));
         if (decision instanceof Decision.Refuse refuse) {
             accessDenied = refuse.reply();
             log.reject(SessionIo.AFTER_CONNECT, refuse.reply(), null, null);
             io.reply(refuse.reply());
             errorCount++;
+            return;
+        }
+        if (!connected) {
+            // After XCLIENT: the milters keep the connection's facts (they are told of it once).
+            io.reply(ReplyTexts.banner(settings.banner()));
             return;
         }
         MilterFacts.Client client = state.milterClient(socket.getPort(), socket.getLocalPort());
@@ -269,6 +279,10 @@ final class SmtpSession implements Runnable {
             return;
         }
         boolean ok = dispatch(verb, command);
+        if (verb == Verb.XCLIENT && ok) {
+            // Postfix: a new session for the named client, judged and greeted again (220).
+            greet(false);
+        }
         if (checks.shutdownRequested()) {
             // A milter's 421: the reply has gone out; the session ends.
             closing = true;
@@ -313,6 +327,8 @@ final class SmtpSession implements Runnable {
             case VRFY -> basic.vrfy(command);
             case ETRN -> basic.etrn(command);
             case QUIT -> basic.quit(command);
+            case XCLIENT -> xclient.xclient(command);
+            case XFORWARD -> xclient.xforward(command);
         };
     }
 

@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.bulwark.config.Config;
 import org.bulwark.protocol.BareNewline;
+import org.bulwark.table.NetworkList;
 import org.bulwark.util.Cidr;
 
 /** The main.cf parameters one smtpd service reads, once. */
@@ -40,7 +41,9 @@ record SmtpdSettings(
         boolean perRequestDeadline,
         long minDataRate,
         String contentFilter,
-        UpstreamProxy upstreamProxy) {
+        UpstreamProxy upstreamProxy,
+        NetworkList xclientHosts,
+        NetworkList xforwardHosts) {
 
     static SmtpdSettings from(Config config) {
         String myhostname = config.get("myhostname").trim();
@@ -77,7 +80,9 @@ record SmtpdSettings(
                 config.bool("smtpd_per_request_deadline"),
                 config.integer("smtpd_min_data_rate"),
                 config.get("content_filter").strip(),
-                UpstreamProxy.from(config));
+                UpstreamProxy.from(config),
+                NetworkList.parse(config.list("smtpd_authorized_xclient_hosts"), config.configDirectory()),
+                NetworkList.parse(config.list("smtpd_authorized_xforward_hosts"), config.configDirectory()));
     }
 
     /** The EHLO keywords in Postfix's order, less the discarded ones (RFC 5321 §4.1.1.1). */

@@ -1,5 +1,7 @@
 package org.bulwark.smtpd;
 
+import org.bulwark.mail.SmtpReply;
+
 /** smtpd's log lines about TLS and SASL, worded once, in Postfix's forms (fail2ban reads them). */
 final class SmtpdTexts {
 
@@ -62,5 +64,25 @@ final class SmtpdTexts {
     /** Postfix's banner when a milter asks to end the session at connect. */
     static org.bulwark.mail.SmtpReply milterShutdownAtConnect(String myhostname) {
         return org.bulwark.mail.SmtpReply.of(421, null, myhostname + " Service unavailable - try again later");
+    }
+
+    // XCLIENT and XFORWARD, in Postfix's words.
+
+    static final SmtpReply XFORWARD_OK = SmtpReply.of(250, "2.0.0", "Ok");
+    static final SmtpReply TRANSACTION_IN_PROGRESS = SmtpReply.of(503, "5.5.1", "Error: MAIL transaction in progress");
+    static final SmtpReply INSUFFICIENT_AUTHORIZATION = SmtpReply.of(550, "5.7.0", "Error: insufficient authorization");
+    static final SmtpReply ATTRIBUTE_EXPECTED = SmtpReply.of(501, "5.5.4", "Error: attribute=value expected");
+    static final SmtpReply ATTRIBUTE_TOO_LONG = SmtpReply.of(501, "5.5.4", "Error: attribute value too long");
+
+    static SmtpReply attributesSyntax(String verb) {
+        return SmtpReply.of(501, "5.5.4", "Syntax: " + verb + " attribute=value...");
+    }
+
+    static SmtpReply badAttributeName(String verb, String name) {
+        return SmtpReply.of(501, "5.5.4", "Bad " + verb + " attribute name: " + name);
+    }
+
+    static SmtpReply badAttributeSyntax(String attribute, String value) {
+        return SmtpReply.of(501, "5.5.4", "Bad " + attribute + " syntax: " + value);
     }
 }

@@ -20,6 +20,8 @@ enum Verb {
     NOOP(true, true),
     VRFY(true, true),
     ETRN(true, false),
+    XCLIENT(false, true),
+    XFORWARD(false, false),
     QUIT(false, false);
 
     final boolean limited;
@@ -38,7 +40,7 @@ enum Verb {
     /** With smtpd_tls_security_level = encrypt, these wait for STARTTLS (RFC 3207 §4). */
     boolean needsTlsFirst() {
         return switch (this) {
-            case MAIL, RCPT, DATA, BDAT, AUTH, VRFY, ETRN -> true;
+            case MAIL, RCPT, DATA, BDAT, AUTH, VRFY, ETRN, XFORWARD -> true;
             default -> false;
         };
     }

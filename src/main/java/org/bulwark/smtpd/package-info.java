@@ -8,5 +8,7 @@
  * it to the queue. Unexpected failures end the session with a 421 and a log line, never a trace.
  * Behind a load balancer (smtpd_upstream_proxy_protocol) the client is the one the PROXY header
  * names, and a connection without a valid header is hung up, never served as the proxy.
+ * XCLIENT and XFORWARD, which let a client name another, are obeyed (and announced) only for the
+ * addresses in smtpd_authorized_xclient_hosts and smtpd_authorized_xforward_hosts, empty by default.
  */
 package org.bulwark.smtpd;

@@ -52,4 +52,15 @@ class ReceivedTlsAndAuthTest {
         assertThat(CleanupTexts.logClient(new QueueId("4F9D21C0E2"), client))
                 .isEqualTo("4F9D21C0E2: client=client.example.com[192.0.2.1], sasl_method=PLAIN, sasl_username=carol");
     }
+
+    @Test
+    void afterXforwardTheClientLineNamesTheFilterThenTheOriginalClient() {
+        ClientInfo client = new ClientInfo("mail.example.com", "192.0.2.9", "mail.example.com", "ESMTP", null,
+                null, null, false, null, "localhost[127.0.0.1]", "4Xyz");
+        assertThat(CleanupTexts.logClient(new QueueId("4F9D21C0E2"), client)).isEqualTo(
+                "4F9D21C0E2: client=localhost[127.0.0.1], orig_queue_id=4Xyz, orig_client=mail.example.com[192.0.2.9]");
+        String header = CleanupTexts.receivedFromClient(envelope(client), new QueueId("4F9D21C0E2"),
+                "mx.example.org", "Bulwark", DATE);
+        assertThat(header).startsWith("Received: from mail.example.com (mail.example.com [192.0.2.9])");
+    }
 }

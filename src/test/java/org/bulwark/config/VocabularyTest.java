@@ -116,7 +116,7 @@ class VocabularyTest {
                 + " mail comes in (cleanup), but not these checks",
         "lmtp_sasl_auth_enable = yes|Bulwark's SMTP client logs in with smtp_sasl_*",
         "smtpd_proxy_filter = 127.0.0.1:10025|Bulwark has no before-queue (smtpd_proxy_filter) content filter",
-        "smtpd_authorized_xforward_hosts = 127.0.0.0/8|Bulwark does not implement XCLIENT or XFORWARD",
+        "lmtp_send_xforward_command = yes|Bulwark's LMTP client does not send XFORWARD",
         "sender_dependent_default_transport_maps = hash:/etc/postfix/sender_transport|Bulwark does not route mail"
                 + " by its sender",
         "postscreen_dnsbl_sites = zen.spamhaus.org*2|Bulwark has no postscreen",

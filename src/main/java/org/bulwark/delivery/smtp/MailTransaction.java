@@ -6,9 +6,12 @@ import java.io.OutputStream;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.bulwark.mail.Envelope;
 import org.bulwark.mail.MailAddress;
 import org.bulwark.mail.Recipient;
@@ -60,6 +63,9 @@ final class MailTransaction {
         boolean pipelining = connection.supports("PIPELINING");
         boolean dsn = connection.supports("DSN");
 
+        if (settings.sendXforward() && connection.supports("XFORWARD")) {
+            forwardClient(message);
+        }
         connection.write(mailCommand(envelope, message.contentSize(), utf8, dsn));
         if (!pipelining) {
             connection.flush(SmtpTexts.STAGE_MAIL);
@@ -98,6 +104,47 @@ final class MailTransaction {
         }
         SmtpReply data = connection.command("DATA", settings.timeouts().dataInit(), SmtpTexts.STAGE_DATA);
         return afterRecipients(message, targets, rcpts, data, relay, peer);
+    }
+
+    /**
+     * XFORWARD (Postfix's XFORWARD_README): the message's original client, so that a content
+     * filter's reinjection logs it and puts it in the Received header. Two commands, as Postfix
+     * sends them (name and address, then protocol, HELO, queue ID and source), each with only the
+     * attributes the server announced and this message knows. A refusal changes nothing: the
+     * server then records this host as the client.
+     */
+    private void forwardClient(QueuedMessage message) throws SessionFailure {
+        var client = message.envelope().client();
+        Set<String> offered = Set.copyOf(Arrays.asList(
+                connection.extension("XFORWARD").toUpperCase(Locale.ROOT).split("\\s+")));
+        StringBuilder first = new StringBuilder();
+        StringBuilder second = new StringBuilder();
+        if (client != null) {
+            xforwardAttribute(first, offered, "NAME", known(client.name()));
+            xforwardAttribute(first, offered, "ADDR", known(client.address()));
+            xforwardAttribute(second, offered, "PROTO", known(client.protocol()));
+            xforwardAttribute(second, offered, "HELO", client.helo());
+        }
+        xforwardAttribute(second, offered, "IDENT", message.id().toString());
+        xforwardAttribute(second, offered, "SOURCE",
+                client == null || client.isLocalSubmission() ? "LOCAL" : "REMOTE");
+        for (StringBuilder command : List.of(first, second)) {
+            if (!command.isEmpty()) {
+                connection.command("XFORWARD" + command, settings.xforwardTimeout(), SmtpTexts.STAGE_XFORWARD);
+            }
+        }
+    }
+
+    private static void xforwardAttribute(StringBuilder command, Set<String> offered, String name,
+            String value) {
+        if (value != null && offered.contains(name)) {
+            command.append(' ').append(name).append('=').append(Xtext.encode(value));
+        }
+    }
+
+    /** Postfix does not forward a name, address or protocol it does not know. */
+    private static String known(String value) {
+        return value == null || value.isEmpty() || value.equalsIgnoreCase("unknown") ? null : value;
     }
 
     private Result afterRecipients(QueuedMessage message, List<Target> targets, List<SmtpReply> rcpts,

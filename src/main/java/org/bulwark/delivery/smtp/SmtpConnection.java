@@ -118,6 +118,11 @@ final class SmtpConnection implements AutoCloseable {
         return extensions.containsKey(keyword);
     }
 
+    /** What follows an EHLO keyword (XFORWARD's attribute names), or "" when it was not announced. */
+    String extension(String keyword) {
+        return extensions.getOrDefault(keyword, "");
+    }
+
     /** The SIZE limit the server announced; 0 when none. */
     long sizeLimit() {
         String v = extensions.get("SIZE");

@@ -28,7 +28,9 @@ record SmtpSettings(
         boolean connectionCache,
         Duration connectionCacheTimeLimit,
         Duration connectionReuseTimeLimit,
-        Timeouts timeouts) {
+        Timeouts timeouts,
+        boolean sendXforward,
+        Duration xforwardTimeout) {
 
     /** Postfix's per-stage limits (smtp_*_timeout). */
     record Timeouts(Duration connect, Duration helo, Duration starttls, Duration mail, Duration rcpt,
@@ -66,7 +68,10 @@ record SmtpSettings(
                         config.time(p + "starttls_timeout"), config.time(p + "mail_timeout"),
                         config.time(p + "rcpt_timeout"), config.time(p + "data_init_timeout"),
                         config.time(p + "data_xfer_timeout"), config.time(p + "data_done_timeout"),
-                        config.time(p + "rset_timeout"), config.time(p + "quit_timeout")));
+                        config.time(p + "rset_timeout"), config.time(p + "quit_timeout")),
+                // lmtp_send_xforward_command is refused at load; the LMTP client never sends it.
+                !lmtp && config.bool("smtp_send_xforward_command"),
+                config.time("smtp_xforward_timeout"));
     }
 
     /** {@code smtp_dns_support_level = dnssec}: lookups ask for DNSSEC validation, which DANE needs. */

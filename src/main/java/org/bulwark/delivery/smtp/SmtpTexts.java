@@ -242,6 +242,7 @@ final class SmtpTexts {
     static final String STAGE_LHLO = "performing the LHLO handshake";
     static final String STAGE_STARTTLS = "performing the STARTTLS handshake";
     static final String STAGE_MAIL = "sending MAIL FROM";
+    static final String STAGE_XFORWARD = "sending XFORWARD";
     static final String STAGE_RCPT = "sending RCPT TO";
     static final String STAGE_DATA = "sending DATA command";
     static final String STAGE_MESSAGE = "sending message body";
