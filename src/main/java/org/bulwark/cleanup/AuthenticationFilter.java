@@ -1,7 +1,6 @@
 package org.bulwark.cleanup;
 
 import java.io.BufferedOutputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -26,15 +25,12 @@ import org.bulwark.util.Cidr;
  * the DKIM-Signature fields, the headers and the body. Signing happens here, after every other
  * header change (RFC 6376 §5.3 wants the final form signed).
  */
-final class AuthenticationFilter extends OutputStream {
+final class AuthenticationFilter extends HeaderBlockStream {
 
     private final OutputStream out;
     private final MailAuthentication auth;
     private final Envelope envelope;
     private final boolean sign;
-    private final ByteArrayOutputStream headers = new ByteArrayOutputStream(4096);
-    private boolean lineStart = true;
-    private boolean inBody;
     private Path spool;
     private OutputStream spoolOut;
     private OutputStream signHash;
@@ -43,6 +39,7 @@ final class AuthenticationFilter extends OutputStream {
 
     /** @param sign true to sign (trusted clients), false to check (mail from outside) */
     AuthenticationFilter(OutputStream out, MailAuthentication auth, Envelope envelope, boolean sign) {
+        super(4096);
         this.out = out;
         this.auth = auth;
         this.envelope = envelope;
@@ -50,36 +47,18 @@ final class AuthenticationFilter extends OutputStream {
     }
 
     @Override
-    public void write(int b) throws IOException {
-        write(new byte[] {(byte) b}, 0, 1);
+    void body(byte[] b, int off, int len) throws IOException {
+        spoolOut.write(b, off, len);
+        if (signHash != null) {
+            signHash.write(b, off, len);
+        }
+        if (inbound != null) {
+            inbound.body().write(b, off, len);
+        }
     }
 
     @Override
-    public void write(byte[] b, int off, int len) throws IOException {
-        int i = off;
-        int end = off + len;
-        while (i < end && !inBody) {
-            byte c = b[i++];
-            if (c == '\n' && lineStart) {
-                startBody();
-                break;
-            }
-            headers.write(c);
-            lineStart = c == '\n';
-        }
-        if (inBody && i < end) {
-            spoolOut.write(b, i, end - i);
-            if (signHash != null) {
-                signHash.write(b, i, end - i);
-            }
-            if (inbound != null) {
-                inbound.body().write(b, i, end - i);
-            }
-        }
-    }
-
-    private void startBody() throws IOException {
-        inBody = true;
+    void bodyStarts() throws IOException {
         spool = Files.createTempFile("bulwark-body", ".tmp");
         spoolOut = new BufferedOutputStream(Files.newOutputStream(spool));
         List<HeaderField> fields = fields();
@@ -91,7 +70,7 @@ final class AuthenticationFilter extends OutputStream {
     }
 
     private List<HeaderField> fields() {
-        return MessageHeaders.parse(headers.toString(StandardCharsets.ISO_8859_1));
+        return MessageHeaders.parse(headers().toString(StandardCharsets.ISO_8859_1));
     }
 
     /**
@@ -99,8 +78,8 @@ final class AuthenticationFilter extends OutputStream {
      * to sign leaves the message unsigned rather than losing it.
      */
     MailAuthentication.Verdict finish() throws IOException {
-        if (!inBody) {
-            startBody();
+        if (!inBody()) {
+            enterBody();
         }
         spoolOut.close();
         List<HeaderField> fields = fields();

@@ -24,47 +24,23 @@ import org.bulwark.milter.MilterSession;
  * header); the body too up to {@link #MEMORY_LIMIT}, beyond which it goes to a private temporary
  * file. Content arrives with LF line ends, as cleanup stores it; the milters get CRLF.
  */
-final class MilterStage extends OutputStream {
+final class MilterStage extends HeaderBlockStream {
 
     /** What of the body stays in memory before it goes to a temporary file. */
     static final int MEMORY_LIMIT = 256 * 1024;
 
     private final OutputStream out;
-    private final ByteArrayOutputStream headers = new ByteArrayOutputStream(2048);
-    private boolean lineStart = true;
-    private boolean inBody;
     private final Buffer memoryBody = new Buffer();
     private Path spool;
     private OutputStream spoolOut;
 
     MilterStage(OutputStream out) {
+        super(2048);
         this.out = out;
     }
 
     @Override
-    public void write(int b) throws IOException {
-        write(new byte[] {(byte) b}, 0, 1);
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) throws IOException {
-        int i = off;
-        int end = off + len;
-        while (i < end && !inBody) {
-            byte c = b[i++];
-            if (c == '\n' && lineStart) {
-                inBody = true;
-                break;
-            }
-            headers.write(c);
-            lineStart = c == '\n';
-        }
-        if (inBody && i < end) {
-            body(b, i, end - i);
-        }
-    }
-
-    private void body(byte[] b, int off, int len) throws IOException {
+    void body(byte[] b, int off, int len) throws IOException {
         if (spoolOut == null && memoryBody.size() + len <= MEMORY_LIMIT) {
             memoryBody.write(b, off, len);
             return;
@@ -86,7 +62,7 @@ final class MilterStage extends OutputStream {
     /** The header fields as stored (LF line ends), each with its raw bytes. */
     List<MilterEdits.Field> fields() {
         List<MilterEdits.Field> fields = new ArrayList<>();
-        byte[] block = headers.toByteArray();
+        byte[] block = headers().toByteArray();
         int start = 0;
         for (int i = 0; i < block.length; i++) {
             if (block[i] != '\n') {
