@@ -251,11 +251,9 @@ final class IncomingQueueFile implements QueueFileWriter {
             out.flush();
         }
 
+        /** Nothing to do: commit writes what is buffered, with the end marker, in one write. */
         @Override
-        public void close() throws IOException {
-            if (!finished) {
-                out.flush();
-            }
+        public void close() {
         }
 
         private void checkOpen() throws IOException {

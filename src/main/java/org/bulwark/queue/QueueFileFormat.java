@@ -62,9 +62,13 @@ final class QueueFileFormat {
     }
 
     /** What a parse found: the envelope, state, recipients' marks and where the content lies. */
+    /** {@code wholeFile}: the file as read, when it was small enough to read in one piece; else null. */
     record Parsed(Envelope envelope, DeferState state, boolean[] done, long[] statusOffsets,
-            long contentStart, long contentLength) {
+            long contentStart, long contentLength, byte[] wholeFile) {
     }
+
+    /** Files up to this size are read in one system call, and their content is kept for delivery. */
+    static final int SMALL_FILE = 16 * 1024;
 
     static byte[] slot(DeferState state) {
         String reason = encodeReason(state.reason());
@@ -145,10 +149,34 @@ final class QueueFileFormat {
         out.writeBytes(b.append('\n').toString().getBytes(StandardCharsets.UTF_8));
     }
 
-    /** Parses the envelope and checks the trailer; the content itself is not read. */
+    /**
+     * Parses the envelope and checks the trailer. A small file is read whole, in one read; of a
+     * larger one the content itself is not read.
+     */
     static Parsed parse(FileChannel channel) throws IOException {
         long size = channel.size();
+        if (size <= SMALL_FILE) {
+            byte[] file = new byte[(int) size];
+            ByteBuffer buffer = ByteBuffer.wrap(file);
+            while (buffer.hasRemaining()) {
+                if (channel.read(buffer, buffer.position()) < 0) {
+                    throw new IllegalArgumentException("truncated: the file shrank while read");
+                }
+            }
+            return parse(new java.io.ByteArrayInputStream(file), size,
+                    at -> java.util.Arrays.copyOfRange(file, (int) at, (int) at + TRAILER_LENGTH), file);
+        }
         InputStream in = new java.io.BufferedInputStream(Channels.newInputStream(channel.position(0)), 8192);
+        return parse(in, size, at -> readTrailer(channel, at), null);
+    }
+
+    /** The trailer's bytes at an offset already checked to lie inside the file. */
+    private interface TrailerSource {
+        byte[] read(long offset) throws IOException;
+    }
+
+    private static Parsed parse(InputStream in, long size, TrailerSource trailerSource, byte[] wholeFile)
+            throws IOException {
         LineReader reader = new LineReader(in);
         if (!reader.next().equals(new String(VERSION_LINE, StandardCharsets.US_ASCII).trim())) {
             throw new IllegalArgumentException("unknown queue file version");
@@ -196,23 +224,27 @@ final class QueueFileFormat {
             throw new IllegalArgumentException("missing content marker");
         }
         long contentStart = reader.offset();
-        long contentLength = checkTrailer(channel, size, contentStart);
+        long contentLength = checkTrailer(trailerSource, size, contentStart);
         Envelope envelope = new Envelope(sender, recipients, arrival, client, FieldCodec.decode(o[0]),
                 FieldCodec.decode(o[1]), FieldCodec.decode(o[2]), o[3].equals("1"), filter);
-        return new Parsed(envelope, state, done, offsets, contentStart, contentLength);
+        return new Parsed(envelope, state, done, offsets, contentStart, contentLength, wholeFile);
     }
 
-    private static long checkTrailer(FileChannel channel, long size, long contentStart) throws IOException {
-        if (size < contentStart + TRAILER_LENGTH) {
-            throw new IllegalArgumentException("truncated: no end marker");
-        }
+    private static byte[] readTrailer(FileChannel channel, long offset) throws IOException {
         ByteBuffer buffer = ByteBuffer.allocate(TRAILER_LENGTH);
         while (buffer.hasRemaining()) {
-            if (channel.read(buffer, size - TRAILER_LENGTH + buffer.position()) < 0) {
+            if (channel.read(buffer, offset + buffer.position()) < 0) {
                 throw new EOFException();
             }
         }
-        String trailer = new String(buffer.array(), StandardCharsets.US_ASCII);
+        return buffer.array();
+    }
+
+    private static long checkTrailer(TrailerSource source, long size, long contentStart) throws IOException {
+        if (size < contentStart + TRAILER_LENGTH) {
+            throw new IllegalArgumentException("truncated: no end marker");
+        }
+        String trailer = new String(source.read(size - TRAILER_LENGTH), StandardCharsets.US_ASCII);
         if (!trailer.matches("X\\d{20} END\n")) {
             throw new IllegalArgumentException("truncated: no end marker");
         }
