@@ -11,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.zip.CRC32C;
 import org.bulwark.mail.ClientInfo;
 import org.bulwark.mail.Envelope;
@@ -72,8 +71,8 @@ final class QueueFileFormat {
 
     static byte[] slot(DeferState state) {
         String reason = encodeReason(state.reason());
-        String fields = String.format(Locale.ROOT, "%010d %010d %020d", state.sequence(), state.attempts(),
-                state.nextAttempt().toEpochMilli());
+        String fields = zeroPadded(state.sequence(), 10) + " " + zeroPadded(state.attempts(), 10) + " "
+                + zeroPadded(state.nextAttempt().toEpochMilli(), 20);
         String line = "S " + fields + " " + crcHex(fields + " " + reason) + " " + pad(reason) + "\n";
         byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
         if (bytes.length != SLOT_LENGTH) {
@@ -138,7 +137,7 @@ final class QueueFileFormat {
     }
 
     static byte[] trailer(long contentLength) {
-        return String.format(Locale.ROOT, "X%020d END\n", contentLength).getBytes(StandardCharsets.US_ASCII);
+        return ("X" + zeroPadded(contentLength, 20) + " END\n").getBytes(StandardCharsets.US_ASCII);
     }
 
     private static void line(ByteArrayOutputStream out, String type, String... fields) {
@@ -245,7 +244,7 @@ final class QueueFileFormat {
             throw new IllegalArgumentException("truncated: no end marker");
         }
         String trailer = new String(source.read(size - TRAILER_LENGTH), StandardCharsets.US_ASCII);
-        if (!trailer.matches("X\\d{20} END\n")) {
+        if (!isTrailer(trailer)) {
             throw new IllegalArgumentException("truncated: no end marker");
         }
         long length = Long.parseLong(trailer.substring(1, 21));
@@ -253,6 +252,19 @@ final class QueueFileFormat {
             throw new IllegalArgumentException("content length does not match the end marker");
         }
         return length;
+    }
+
+    /** {@code X}, twenty digits, {@code  END} and a newline. */
+    private static boolean isTrailer(String text) {
+        if (text.length() != TRAILER_LENGTH || text.charAt(0) != 'X' || !text.endsWith(" END\n")) {
+            return false;
+        }
+        for (int i = 1; i <= 20; i++) {
+            if (text.charAt(i) < '0' || text.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static DeferState parseSlot(String line) {
@@ -295,7 +307,14 @@ final class QueueFileFormat {
     private static String crcHex(String text) {
         CRC32C crc = new CRC32C();
         crc.update(text.getBytes(StandardCharsets.UTF_8));
-        return String.format(Locale.ROOT, "%08x", crc.getValue());
+        String hex = Long.toHexString(crc.getValue());
+        return "00000000".substring(hex.length()) + hex;
+    }
+
+    /** A non-negative number in {@code width} digits; written per message, so without a Formatter. */
+    private static String zeroPadded(long value, int width) {
+        String digits = Long.toString(value);
+        return "0".repeat(Math.max(0, width - digits.length())) + digits;
     }
 
     /** Reads LF-terminated lines of bounded length, counting bytes so offsets are exact. */
