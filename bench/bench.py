@@ -12,6 +12,7 @@ import argparse
 import datetime
 import os
 import platform
+import re
 import resource
 import selectors
 import shutil
@@ -481,25 +482,47 @@ def run_sink(count):
 
 
 def parse_strace_summary(path):
-    """{syscall: calls} from the table `strace -c` writes."""
+    """{syscall: calls} from the summary table `strace -c` or `-C` writes after the calls."""
     calls = {}
+    in_table = False
     with open(path) as f:
         for line in f:
+            if line.startswith("% time"):
+                in_table = True
+                continue
             parts = line.split()
-            if len(parts) < 5 or not parts[3].isdigit() or parts[-1] == "total":
+            if not in_table or len(parts) < 5 or not parts[3].isdigit() or parts[-1] == "total":
                 continue
             calls[parts[-1]] = calls.get(parts[-1], 0) + int(parts[3])
     return calls
 
 
+MAILBOX_AND_QUEUE_DIRECTORIES = {"new", "cur", "tmp", "incoming", "active", "deferred", "hold", "maildrop"}
+FSYNC = re.compile(r"^\d+\s+(?:fsync|fdatasync)\(\d+<([^>]*)>")
+
+
+def directory_syncs(path):
+    """How many of the traced fsyncs were of a directory (a name made durable, shareable between
+    messages) rather than of a file's data. The files are gone by now; so is the Maildir, which
+    each workload removes after counting, hence the names."""
+    count = 0
+    with open(path) as f:
+        for line in f:
+            m = FSYNC.match(line)
+            if m and (os.path.isdir(m.group(1)) or os.path.basename(m.group(1)) in MAILBOX_AND_QUEUE_DIRECTORIES):
+                count += 1
+    return count
+
+
 def syscall_profile(server, count, user):
     """System calls and fsyncs per message over `count` 1 KiB messages at 10 sessions, counted by
-    `strace -c -f` attached to every process of the server (strace takes each process's threads
-    along; Postfix's master forks new processes, and -f follows them)."""
+    `strace -C -f` attached to every process of the server (strace takes each process's threads
+    along; Postfix's master forks new processes, and -f follows them). -C writes each call too,
+    with the file's path (-y), so that syncs of directories can be told from syncs of files."""
     if not shutil.which("strace"):
         return None
     out = os.path.join(os.path.dirname(server.spool), "strace.txt")
-    args = ["strace", "-c", "-f", "-qq", "-o", out]
+    args = ["strace", "-C", "-f", "-y", "-qq", "-e", "signal=none", "-o", out]
     for pid in tree(server.pid()):
         args += ["-p", str(pid)]
     tracer = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -511,7 +534,10 @@ def syscall_profile(server, count, user):
         tracer.wait(60)
     calls = parse_strace_summary(out)
     syncs = sum(calls.get(name, 0) for name in ("fsync", "fdatasync", "sync_file_range", "msync"))
+    directories = directory_syncs(out)
+    os.remove(out)
     return {"syscalls": sum(calls.values()) / count, "fsyncs": syncs / count,
+            "file_fsyncs": (syncs - directories) / count, "directory_fsyncs": directories / count,
             "top": [(name, n / count) for name, n in sorted(calls.items(), key=lambda kv: -kv[1])[:8]]}
 
 
@@ -710,14 +736,17 @@ def render(results, idle, startup, sink, latency, quick, versions, syscalls, rep
                           w.label.replace(" + milter", ""), 100 * (1 - b["accepted"] / b0["accepted"]),
                           100 * (1 - p["accepted"] / p0["accepted"])), ""]
     if any(syscalls.values()):
-        lines += ["System calls per message, 1 KiB x 10 sessions, counted by `strace -c -f` on every "
-                  "thread of the server in a separate run (strace slows a server, so that run is not timed):", "",
-                  "| server | system calls/msg | fsyncs/msg | the most frequent calls per message |",
-                  "| --- | ---: | ---: | --- |"]
+        lines += ["System calls per message, 1 KiB x 10 sessions, counted by `strace -C -f` on every "
+                  "thread of the server in a separate run (strace slows a server, so that run is not timed). "
+                  "fsyncs are split into those of a file's data and those of a directory (a new name made "
+                  "durable; concurrent messages share one):", "",
+                  "| server | system calls/msg | fsyncs/msg | of files | of directories | the most frequent calls per message |",
+                  "| --- | ---: | ---: | ---: | ---: | --- |"]
         for name, r in syscalls.items():
             if r:
-                lines.append("| %s | %.1f | %.2f | %s |" % (name, r["syscalls"], r["fsyncs"], ", ".join(
-                    "%s %.1f" % (call, per_message) for call, per_message in r["top"])))
+                lines.append("| %s | %.1f | %.2f | %.2f | %.2f | %s |" % (
+                    name, r["syscalls"], r["fsyncs"], r["file_fsyncs"], r["directory_fsyncs"], ", ".join(
+                        "%s %.1f" % (call, per_message) for call, per_message in r["top"])))
         lines.append("")
     if latency:
         lines.append("Per-transaction latency, one client sending 1 KiB messages one after another, from "
@@ -861,8 +890,9 @@ def main():
         for server in servers:
             syscalls[server.name] = syscall_profile(server, 300 if args.quick else 1000, "profile")
             if syscalls[server.name]:
-                print("bench: %-8s %.1f system calls and %.2f fsyncs per message" % (
-                    server.name, syscalls[server.name]["syscalls"], syscalls[server.name]["fsyncs"]), flush=True)
+                print("bench: %-8s %.1f system calls and %.2f fsyncs per message (%.2f of files, %.2f of directories)" % (
+                    server.name, syscalls[server.name]["syscalls"], syscalls[server.name]["fsyncs"],
+                    syscalls[server.name]["file_fsyncs"], syscalls[server.name]["directory_fsyncs"]), flush=True)
         for server in servers:
             latency[server.name] = transaction_latency(server, 200 if args.quick else 1000, "latency")
             print("bench: %-8s latency p50 %.2f ms p99 %.2f ms" % (

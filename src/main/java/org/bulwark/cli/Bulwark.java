@@ -41,7 +41,8 @@ public final class Bulwark implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        Integer launched = StartFgCommand.launchWithoutParser(args);
+        System.exit(launched != null ? launched : commandLine().execute(args));
     }
 
     /** The command line with Bulwark's error handling: operator mistakes print one line, no stack trace. */

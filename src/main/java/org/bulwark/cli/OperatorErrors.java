@@ -14,6 +14,11 @@ final class OperatorErrors implements CommandLine.IExecutionExceptionHandler {
 
     @Override
     public int handleExecutionException(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
+        return report(e);
+    }
+
+    /** Prints the line and returns the exit status. */
+    static int report(Exception e) {
         if (e instanceof ConfigException) {
             System.err.println("bulwark: fatal: " + e.getMessage());
             return EXIT_CONFIG;

@@ -24,6 +24,55 @@ final class StartFgCommand implements Callable<Integer> {
             + "(refused otherwise: run it as an unprivileged user, see packaging/bulwark.service).")
     boolean allowRoot;
 
+    /**
+     * The server's own launch, {@code [-c DIR] start-fg [-c DIR] [--allow-root]}, read without
+     * picocli: its classes are of a class file version the JVM's class data archive leaves out,
+     * and building the model of every command took more of the launch than anything else before
+     * the first 220. Null for any other command line (help, a typo, another form), which picocli reads.
+     */
+    static Integer launchWithoutParser(String[] args) {
+        java.nio.file.Path directory = null;
+        boolean named = false;
+        boolean allowRoot = false;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "-c" -> {
+                    if (i + 1 >= args.length || directory != null) {
+                        return null;
+                    }
+                    directory = java.nio.file.Path.of(args[++i]);
+                }
+                case "start-fg" -> {
+                    if (named) {
+                        return null;
+                    }
+                    named = true;
+                }
+                case "--allow-root" -> {
+                    if (!named || allowRoot) {
+                        return null;
+                    }
+                    allowRoot = true;
+                }
+                default -> {
+                    return null;
+                }
+            }
+        }
+        if (!named) {
+            return null;
+        }
+        StartFgCommand command = new StartFgCommand();
+        command.configDirectory = new ConfigDirectory();
+        command.configDirectory.directory = directory;
+        command.allowRoot = allowRoot;
+        try {
+            return command.call();
+        } catch (Exception e) {
+            return OperatorErrors.report(e);
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
         Config config;

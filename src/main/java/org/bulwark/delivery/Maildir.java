@@ -50,24 +50,20 @@ public final class Maildir {
             throws DeliveryFailure {
         Path tmpFile = null;
         try {
-            Directories.create(directory, owner);
-            Path tmp = Directories.create(directory.resolve("tmp"), owner);
-            Path newDir = Directories.create(directory.resolve("new"), owner);
-            Directories.create(directory.resolve("cur"), owner);
-            for (Path d : new Path[] {directory, tmp, newDir}) {
-                if (!owner.mayWrite(d)) {
-                    throw new java.nio.file.AccessDeniedException(d.toString(), null, "not writable by the mailbox owner or a symbolic link");
-                }
-            }
+            Path tmp = directory.resolve("tmp");
+            Path newDir = directory.resolve("new");
             String name = uniqueName();
             tmpFile = tmp.resolve(name);
-            try (FileChannel channel = FileChannel.open(tmpFile,
-                    java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
-                owner.apply(tmpFile);
-                OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), MessageCopy.BUFFER);
-                MessageCopy.write(message, recipient, MessageCopy.Format.MAILDIR, out);
-                channel.force(true);
+            try {
+                writeTmpFile(directory, tmp, newDir, tmpFile, message, recipient, owner);
+            } catch (java.nio.file.NoSuchFileException firstDelivery) {
+                // As Postfix does: the directories are made when a delivery finds them missing,
+                // not looked up before every message.
+                Directories.create(directory, owner);
+                Directories.create(tmp, owner);
+                Directories.create(newDir, owner);
+                Directories.create(directory.resolve("cur"), owner);
+                writeTmpFile(directory, tmp, newDir, tmpFile, message, recipient, owner);
             }
             Path target = newDir.resolve(name);
             try {
@@ -93,6 +89,24 @@ public final class Maildir {
                     // The failure being reported already says what went wrong with this file.
                 }
             }
+        }
+    }
+
+    /** Writes and syncs the copy in tmp/, after checking that the owner could write where it goes. */
+    private static void writeTmpFile(Path directory, Path tmp, Path newDir, Path tmpFile, QueuedMessage message,
+            MailAddress recipient, Owner owner) throws IOException {
+        for (Path d : new Path[] {directory, tmp, newDir}) {
+            if (!owner.mayWrite(d)) {
+                throw new java.nio.file.AccessDeniedException(d.toString(), null, "not writable by the mailbox owner or a symbolic link");
+            }
+        }
+        try (FileChannel channel = FileChannel.open(tmpFile,
+                java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
+            owner.apply(tmpFile);
+            OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), MessageCopy.BUFFER);
+            MessageCopy.write(message, recipient, MessageCopy.Format.MAILDIR, out);
+            channel.force(true);
         }
     }
 

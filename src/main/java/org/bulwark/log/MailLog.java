@@ -24,31 +24,28 @@ public final class MailLog implements AutoCloseable {
 
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("MMM ppd HH:mm:ss", Locale.ROOT);
 
-    private final PrintStream out;
+    private final Sink sink;
     private final boolean ownsStream;
     private final String hostname;
     private final String syslogName;
     private final long pid = ProcessHandle.current().pid();
-    private final ReentrantLock lock;
     private final java.util.List<java.util.function.Consumer<String>> observers;
     /** The stamp of the current second: a busy server logs several lines a message, formatting it once. */
     private volatile Stamp stamp = new Stamp(Long.MIN_VALUE, "");
 
     private MailLog(PrintStream out, boolean ownsStream, String hostname, String syslogName) {
-        this.out = out;
+        this.sink = new Sink(out);
         this.ownsStream = ownsStream;
         this.hostname = shortName(hostname);
         this.syslogName = syslogName;
-        this.lock = new ReentrantLock();
         this.observers = new java.util.concurrent.CopyOnWriteArrayList<>();
     }
 
     private MailLog(MailLog parent, String syslogName) {
-        this.out = parent.out;
+        this.sink = parent.sink;
         this.ownsStream = false;
         this.hostname = parent.hostname;
         this.syslogName = syslogName;
-        this.lock = parent.lock;
         this.observers = parent.observers;
     }
 
@@ -96,13 +93,7 @@ public final class MailLog implements AutoCloseable {
         for (var observer : observers) {
             observer.accept(prefix + message);
         }
-        String line = stamp() + " " + hostname + " " + prefix + message;
-        lock.lock();
-        try {
-            out.println(line);
-        } finally {
-            lock.unlock();
-        }
+        sink.write((stamp() + " " + hostname + " " + prefix + message + "\n").getBytes(StandardCharsets.UTF_8));
     }
 
     private String stamp() {
@@ -125,10 +116,77 @@ public final class MailLog implements AutoCloseable {
 
     @Override
     public void close() {
+        sink.write(new byte[0]); // what other threads left pending, unless one of them is writing it
         if (ownsStream) {
-            out.close();
+            sink.out.close();
         } else {
-            out.flush();
+            sink.out.flush();
+        }
+    }
+
+    /**
+     * Where lines go, whole and in order. A busy server logs several lines per message from many
+     * threads: a line that arrives while another thread is writing waits in {@code pending} and
+     * goes out with the lines gathered next to it in one write, instead of one system call per line.
+     * Nothing waits on a timer, so a lone line is written at once.
+     */
+    private static final class Sink {
+        private final PrintStream out;
+        private final ReentrantLock lock = new ReentrantLock();
+        private final java.io.ByteArrayOutputStream pending = new java.io.ByteArrayOutputStream(4096);
+        /** A thread is writing and will also write what is pending when it is done. */
+        private boolean writing;
+
+        Sink(PrintStream out) {
+            this.out = out;
+        }
+
+        void write(byte[] line) {
+            lock.lock();
+            try {
+                pending.writeBytes(line);
+                if (writing) {
+                    return;
+                }
+                writing = true;
+            } finally {
+                lock.unlock();
+            }
+            drain();
+        }
+
+        /** Writes what is pending until nothing is; only the thread that took the writing turn calls this. */
+        private void drain() {
+            boolean done = false;
+            try {
+                while (!done) {
+                    byte[] batch;
+                    lock.lock();
+                    try {
+                        batch = pending.toByteArray();
+                        pending.reset();
+                        done = batch.length == 0;
+                        if (done) {
+                            writing = false;
+                        }
+                    } finally {
+                        lock.unlock();
+                    }
+                    if (!done) {
+                        out.write(batch, 0, batch.length); // a PrintStream: errors are kept, not thrown
+                        out.flush();
+                    }
+                }
+            } finally {
+                if (!done) {
+                    lock.lock();
+                    try {
+                        writing = false;
+                    } finally {
+                        lock.unlock();
+                    }
+                }
+            }
         }
     }
 

@@ -71,9 +71,10 @@ public final class SmtpInput {
         if (position < limit) {
             return true;
         }
-        if (in.available() <= 0) {
-            beforeBlockingRead.flush();
-        }
+        // Replies go out before every read that finds our buffer empty. Asking the socket first
+        // whether more has arrived would save a write for a pipelined group split across reads,
+        // at the price of a system call before every command of every client.
+        beforeBlockingRead.flush();
         // Only an empty buffer is swapped, so no byte is ever moved between the two.
         int size = content ? CONTENT_BUFFER : COMMAND_BUFFER;
         if (buffer.length != size) {

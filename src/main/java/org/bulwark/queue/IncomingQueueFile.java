@@ -40,14 +40,20 @@ final class IncomingQueueFile implements QueueFileWriter {
     private boolean committed;
     private boolean finished;
 
-    IncomingQueueFile(MailQueue queue, QueueId id, Path file, FileChannel channel, boolean reused, long contentStart) {
+    /**
+     * The envelope starts the buffer the content goes through: a small message reaches the file in
+     * one write at commit, envelope, content and end marker together.
+     */
+    IncomingQueueFile(MailQueue queue, QueueId id, Path file, FileChannel channel, boolean reused, byte[] envelope) throws IOException {
         this.queue = queue;
-        this.contentStart = contentStart;
+        this.contentStart = envelope.length;
         this.id = id;
         this.file = file;
         this.channel = channel;
         this.reused = reused;
-        this.content = new ContentStream(new BufferedOutputStream(Channels.newOutputStream(channel), BUFFER));
+        BufferedOutputStream buffered = new BufferedOutputStream(Channels.newOutputStream(channel), BUFFER);
+        this.content = new ContentStream(buffered);
+        buffered.write(envelope); // written at once only when larger than the buffer
     }
 
     @Override
@@ -77,10 +83,14 @@ final class IncomingQueueFile implements QueueFileWriter {
         Path active = queue.path(target, id);
         boolean rewritten = false;
         try {
-            content.out.flush();
             if (replacement != null) {
+                content.out.flush();
                 rewriteEnvelope();
                 rewritten = true;
+                write(QueueFileFormat.trailer(content.count));
+            } else {
+                content.out.write(QueueFileFormat.trailer(content.count));
+                content.out.flush();
             }
             if (holdReason != null) {
                 // The reason goes in the retry slot in use (sequence 1), in place: same length.
@@ -88,7 +98,6 @@ final class IncomingQueueFile implements QueueFileWriter {
                         new QueueFileFormat.DeferState(1, 0, java.time.Instant.EPOCH, holdReason))),
                         QueueFileFormat.SLOT_OFFSETS[1]);
             }
-            write(QueueFileFormat.trailer(content.count));
             if (reused || rewritten) {
                 channel.truncate(channel.position());
                 // A reused file still holds an older message on disk until this sync: were it
@@ -242,11 +251,9 @@ final class IncomingQueueFile implements QueueFileWriter {
             out.flush();
         }
 
+        /** Nothing to do: commit writes what is buffered, with the end marker, in one write. */
         @Override
-        public void close() throws IOException {
-            if (!finished) {
-                out.flush();
-            }
+        public void close() {
         }
 
         private void checkOpen() throws IOException {

@@ -106,7 +106,7 @@ public final class MailQueue {
         return Optional.empty();
     }
 
-    /** Starts a new queue file in incoming/ with a fresh, unique queue ID and the envelope written. */
+    /** Starts a new queue file in incoming/ with a fresh, unique queue ID; the envelope goes first in its content's buffer. */
     public QueueFileWriter create(Envelope envelope) throws IOException {
         QueueFileFormat.EnvelopeSection section = QueueFileFormat.envelope(envelope);
         while (true) {
@@ -130,16 +130,12 @@ public final class MailQueue {
                 continue;
             }
             try {
-                ByteBuffer buffer = ByteBuffer.wrap(section.bytes());
-                while (buffer.hasRemaining()) {
-                    channel.write(buffer);
-                }
+                return new IncomingQueueFile(this, id, file, channel, reused, section.bytes());
             } catch (IOException | RuntimeException e) {
                 channel.close();
                 Files.deleteIfExists(file);
                 throw e;
             }
-            return new IncomingQueueFile(this, id, file, channel, reused, section.bytes().length);
         }
     }
 

@@ -30,6 +30,11 @@ final class QueueFile implements QueuedMessage {
     private volatile QueueName queue;
     private volatile List<RecipientState> recipients;
     private volatile QueueFileFormat.DeferState state;
+    /**
+     * A small file's content as read with its envelope, so that its delivery opens no file; it
+     * never changes once committed. Soft: a long active queue gives the memory back.
+     */
+    private final java.lang.ref.SoftReference<byte[]> smallFile;
 
     QueueFile(MailQueue owner, QueueId id, QueueName queue, QueueFileFormat.Parsed parsed) {
         this.owner = owner;
@@ -40,6 +45,7 @@ final class QueueFile implements QueuedMessage {
         this.contentStart = parsed.contentStart();
         this.contentLength = parsed.contentLength();
         this.state = parsed.state();
+        this.smallFile = parsed.wholeFile() == null ? null : new java.lang.ref.SoftReference<>(parsed.wholeFile());
         List<RecipientState> list = new ArrayList<>();
         for (int i = 0; i < parsed.done().length; i++) {
             list.add(new RecipientState(i, envelope.recipients().get(i), parsed.done()[i]));
@@ -112,6 +118,10 @@ final class QueueFile implements QueuedMessage {
 
     @Override
     public InputStream openContent() throws IOException {
+        byte[] file = smallFile == null ? null : smallFile.get();
+        if (file != null) {
+            return new java.io.ByteArrayInputStream(file, (int) contentStart, (int) contentLength);
+        }
         return owner.openContent(this);
     }
 

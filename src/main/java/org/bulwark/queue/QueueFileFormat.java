@@ -11,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.zip.CRC32C;
 import org.bulwark.mail.ClientInfo;
 import org.bulwark.mail.Envelope;
@@ -62,14 +61,18 @@ final class QueueFileFormat {
     }
 
     /** What a parse found: the envelope, state, recipients' marks and where the content lies. */
+    /** {@code wholeFile}: the file as read, when it was small enough to read in one piece; else null. */
     record Parsed(Envelope envelope, DeferState state, boolean[] done, long[] statusOffsets,
-            long contentStart, long contentLength) {
+            long contentStart, long contentLength, byte[] wholeFile) {
     }
+
+    /** Files up to this size are read in one system call, and their content is kept for delivery. */
+    static final int SMALL_FILE = 16 * 1024;
 
     static byte[] slot(DeferState state) {
         String reason = encodeReason(state.reason());
-        String fields = String.format(Locale.ROOT, "%010d %010d %020d", state.sequence(), state.attempts(),
-                state.nextAttempt().toEpochMilli());
+        String fields = zeroPadded(state.sequence(), 10) + " " + zeroPadded(state.attempts(), 10) + " "
+                + zeroPadded(state.nextAttempt().toEpochMilli(), 20);
         String line = "S " + fields + " " + crcHex(fields + " " + reason) + " " + pad(reason) + "\n";
         byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
         if (bytes.length != SLOT_LENGTH) {
@@ -134,7 +137,7 @@ final class QueueFileFormat {
     }
 
     static byte[] trailer(long contentLength) {
-        return String.format(Locale.ROOT, "X%020d END\n", contentLength).getBytes(StandardCharsets.US_ASCII);
+        return ("X" + zeroPadded(contentLength, 20) + " END\n").getBytes(StandardCharsets.US_ASCII);
     }
 
     private static void line(ByteArrayOutputStream out, String type, String... fields) {
@@ -145,10 +148,34 @@ final class QueueFileFormat {
         out.writeBytes(b.append('\n').toString().getBytes(StandardCharsets.UTF_8));
     }
 
-    /** Parses the envelope and checks the trailer; the content itself is not read. */
+    /**
+     * Parses the envelope and checks the trailer. A small file is read whole, in one read; of a
+     * larger one the content itself is not read.
+     */
     static Parsed parse(FileChannel channel) throws IOException {
         long size = channel.size();
+        if (size <= SMALL_FILE) {
+            byte[] file = new byte[(int) size];
+            ByteBuffer buffer = ByteBuffer.wrap(file);
+            while (buffer.hasRemaining()) {
+                if (channel.read(buffer, buffer.position()) < 0) {
+                    throw new IllegalArgumentException("truncated: the file shrank while read");
+                }
+            }
+            return parse(new java.io.ByteArrayInputStream(file), size,
+                    at -> java.util.Arrays.copyOfRange(file, (int) at, (int) at + TRAILER_LENGTH), file);
+        }
         InputStream in = new java.io.BufferedInputStream(Channels.newInputStream(channel.position(0)), 8192);
+        return parse(in, size, at -> readTrailer(channel, at), null);
+    }
+
+    /** The trailer's bytes at an offset already checked to lie inside the file. */
+    private interface TrailerSource {
+        byte[] read(long offset) throws IOException;
+    }
+
+    private static Parsed parse(InputStream in, long size, TrailerSource trailerSource, byte[] wholeFile)
+            throws IOException {
         LineReader reader = new LineReader(in);
         if (!reader.next().equals(new String(VERSION_LINE, StandardCharsets.US_ASCII).trim())) {
             throw new IllegalArgumentException("unknown queue file version");
@@ -196,24 +223,28 @@ final class QueueFileFormat {
             throw new IllegalArgumentException("missing content marker");
         }
         long contentStart = reader.offset();
-        long contentLength = checkTrailer(channel, size, contentStart);
+        long contentLength = checkTrailer(trailerSource, size, contentStart);
         Envelope envelope = new Envelope(sender, recipients, arrival, client, FieldCodec.decode(o[0]),
                 FieldCodec.decode(o[1]), FieldCodec.decode(o[2]), o[3].equals("1"), filter);
-        return new Parsed(envelope, state, done, offsets, contentStart, contentLength);
+        return new Parsed(envelope, state, done, offsets, contentStart, contentLength, wholeFile);
     }
 
-    private static long checkTrailer(FileChannel channel, long size, long contentStart) throws IOException {
-        if (size < contentStart + TRAILER_LENGTH) {
-            throw new IllegalArgumentException("truncated: no end marker");
-        }
+    private static byte[] readTrailer(FileChannel channel, long offset) throws IOException {
         ByteBuffer buffer = ByteBuffer.allocate(TRAILER_LENGTH);
         while (buffer.hasRemaining()) {
-            if (channel.read(buffer, size - TRAILER_LENGTH + buffer.position()) < 0) {
+            if (channel.read(buffer, offset + buffer.position()) < 0) {
                 throw new EOFException();
             }
         }
-        String trailer = new String(buffer.array(), StandardCharsets.US_ASCII);
-        if (!trailer.matches("X\\d{20} END\n")) {
+        return buffer.array();
+    }
+
+    private static long checkTrailer(TrailerSource source, long size, long contentStart) throws IOException {
+        if (size < contentStart + TRAILER_LENGTH) {
+            throw new IllegalArgumentException("truncated: no end marker");
+        }
+        String trailer = new String(source.read(size - TRAILER_LENGTH), StandardCharsets.US_ASCII);
+        if (!isTrailer(trailer)) {
             throw new IllegalArgumentException("truncated: no end marker");
         }
         long length = Long.parseLong(trailer.substring(1, 21));
@@ -221,6 +252,19 @@ final class QueueFileFormat {
             throw new IllegalArgumentException("content length does not match the end marker");
         }
         return length;
+    }
+
+    /** {@code X}, twenty digits, {@code  END} and a newline. */
+    private static boolean isTrailer(String text) {
+        if (text.length() != TRAILER_LENGTH || text.charAt(0) != 'X' || !text.endsWith(" END\n")) {
+            return false;
+        }
+        for (int i = 1; i <= 20; i++) {
+            if (text.charAt(i) < '0' || text.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static DeferState parseSlot(String line) {
@@ -263,7 +307,14 @@ final class QueueFileFormat {
     private static String crcHex(String text) {
         CRC32C crc = new CRC32C();
         crc.update(text.getBytes(StandardCharsets.UTF_8));
-        return String.format(Locale.ROOT, "%08x", crc.getValue());
+        String hex = Long.toHexString(crc.getValue());
+        return "00000000".substring(hex.length()) + hex;
+    }
+
+    /** A non-negative number in {@code width} digits; written per message, so without a Formatter. */
+    private static String zeroPadded(long value, int width) {
+        String digits = Long.toString(value);
+        return "0".repeat(Math.max(0, width - digits.length())) + digits;
     }
 
     /** Reads LF-terminated lines of bounded length, counting bytes so offsets are exact. */

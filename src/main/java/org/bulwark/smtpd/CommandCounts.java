@@ -14,37 +14,49 @@ final class CommandCounts {
         "helo", "ehlo", "starttls", "auth", "mail", "rcpt", "data", "bdat", "rset", "noop", "vrfy", "etrn",
         "quit", "unknown"};
 
-    private final Map<String, int[]> counts = new LinkedHashMap<>();
+    /** ok and total per name of {@link #ORDER}: arrays, as every session of an idle crowd holds one. */
+    private final int[] ok = new int[ORDER.length];
+    private final int[] total = new int[ORDER.length];
+    /** Names outside the table, in the order first seen; rarely any. */
+    private Map<String, int[]> others;
 
-    CommandCounts() {
-        for (String name : ORDER) {
-            counts.put(name, new int[2]);
+    void record(String name, boolean succeeded) {
+        for (int i = 0; i < ORDER.length; i++) {
+            if (ORDER[i].equals(name)) {
+                total[i]++;
+                ok[i] += succeeded ? 1 : 0;
+                return;
+            }
         }
-    }
-
-    void record(String name, boolean ok) {
-        int[] c = counts.computeIfAbsent(name, k -> new int[2]);
+        if (others == null) {
+            others = new LinkedHashMap<>();
+        }
+        int[] c = others.computeIfAbsent(name, k -> new int[2]);
         c[1]++;
-        if (ok) {
-            c[0]++;
-        }
+        c[0] += succeeded ? 1 : 0;
     }
 
     /** The counts part of the disconnect line, with a leading space; "" when nothing was sent. */
     String summary() {
         StringBuilder b = new StringBuilder();
-        int ok = 0;
-        int total = 0;
-        for (Map.Entry<String, int[]> e : counts.entrySet()) {
-            int[] c = e.getValue();
-            if (c[1] == 0) {
-                continue;
+        int allOk = 0;
+        int all = 0;
+        for (int i = 0; i < ORDER.length; i++) {
+            if (total[i] > 0) {
+                b.append(' ').append(ORDER[i]).append('=').append(fraction(ok[i], total[i]));
+                allOk += ok[i];
+                all += total[i];
             }
-            b.append(' ').append(e.getKey()).append('=').append(fraction(c[0], c[1]));
-            ok += c[0];
-            total += c[1];
         }
-        b.append(" commands=").append(fraction(ok, total));
+        if (others != null) {
+            for (Map.Entry<String, int[]> e : others.entrySet()) {
+                int[] c = e.getValue();
+                b.append(' ').append(e.getKey()).append('=').append(fraction(c[0], c[1]));
+                allOk += c[0];
+                all += c[1];
+            }
+        }
+        b.append(" commands=").append(fraction(allOk, all));
         return b.toString();
     }
 
