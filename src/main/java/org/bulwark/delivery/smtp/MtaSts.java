@@ -41,6 +41,10 @@ final class MtaSts {
     private static final Pattern TXT = Pattern.compile("v=STSv1(?:[ \\t]*;[ \\t]*[A-Za-z0-9_.-]+=[\\x21-\\x3a\\x3c\\x3e-\\x7e]*)+[ \\t]*;?[ \\t]*");
     private static final Pattern ID = Pattern.compile("(?:^|;)[ \\t]*id=([A-Za-z0-9]{1,32})[ \\t]*(?:;|$)");
 
+    private static final Pattern HOST_NAME = Pattern.compile(
+            "[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+");
+    private static final int MEMORY_LIMIT = 10_000;
+
     private final DnsResolver dns;
     private final MtaStsFetcher fetcher;
     private final MtaStsCache cache;
@@ -49,7 +53,8 @@ final class MtaSts {
     private final Consumer<String> warn;
     private final TlsSessionReports reports;
     private final Map<String, Known> known = new ConcurrentHashMap<>();
-    private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
+    /** One discovery per domain at a time, without a lock object per domain ever seen. */
+    private final ReentrantLock[] stripes = new ReentrantLock[64];
 
     MtaSts(DnsResolver dns, MtaStsFetcher fetcher, MtaStsCache cache, Duration refreshInterval, Clock clock,
             Consumer<String> warn, TlsSessionReports reports) {
@@ -60,6 +65,9 @@ final class MtaSts {
         this.clock = clock;
         this.warn = warn;
         this.reports = reports;
+        for (int i = 0; i < stripes.length; i++) {
+            stripes[i] = new ReentrantLock();
+        }
     }
 
     /** The enforce or testing policy for mail to the domain, if it has one. */
@@ -68,7 +76,11 @@ final class MtaSts {
         if (domain.endsWith(".")) {
             domain = domain.substring(0, domain.length() - 1);
         }
-        ReentrantLock lock = locks.computeIfAbsent(domain, d -> new ReentrantLock());
+        if (!HOST_NAME.matcher(domain).matches()) {
+            // An address literal or a name that is not LDH (an SMTPUTF8 domain) has no policy host to ask.
+            return Optional.empty();
+        }
+        ReentrantLock lock = stripes[Math.floorMod(domain.hashCode(), stripes.length)];
         lock.lock();
         try {
             Instant now = clock.instant();
@@ -76,6 +88,10 @@ final class MtaSts {
             if (k == null || !now.isBefore(k.checked().plus(refreshInterval))) {
                 Optional<MtaStsCache.Entry> cached = k != null ? Optional.ofNullable(k.entry()) : cache.read(domain);
                 k = new Known(discover(domain, cached.filter(e -> !e.expired(now)).orElse(null), now), now);
+                if (known.size() >= MEMORY_LIMIT) {
+                    // What is older than the refresh interval would be looked up again anyway.
+                    known.values().removeIf(old -> !now.isBefore(old.checked().plus(refreshInterval)));
+                }
                 known.put(domain, k);
             }
             MtaStsCache.Entry entry = k.entry();

@@ -171,6 +171,9 @@ final class MtaStsFetcher {
             return read(new DeadlineInput(socket, deadline), where);
         } catch (SocketTimeoutException e) {
             throw new FetchFailure(FETCH_ERROR, SmtpTexts.stsFetchFailed(where, "timed out"));
+        } catch (IllegalArgumentException e) {
+            // SNIHostName refuses a name that is not a valid host name.
+            throw new FetchFailure(FETCH_ERROR, SmtpTexts.stsFetchFailed(where, e.getMessage()));
         } catch (IOException e) {
             throw new FetchFailure(FETCH_ERROR, SmtpTexts.stsFetchFailed(where,
                     e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));

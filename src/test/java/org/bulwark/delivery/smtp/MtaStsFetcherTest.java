@@ -3,6 +3,8 @@ package org.bulwark.delivery.smtp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -102,6 +104,20 @@ class MtaStsFetcherTest {
                 .isInstanceOfSatisfying(MtaStsFetcher.FetchFailure.class,
                         f -> assertThat(f.resultType()).isEqualTo("sts-policy-fetch-error"))
                 .hasMessageContaining("mta-sts.nowhere.test");
+    }
+
+    @Test
+    void aPolicyHostThatNeverAnswersRunsIntoTheTimeLimit() throws Exception {
+        try (ServerSocket silent = new ServerSocket(0, 5, InetAddress.getByName("127.0.0.1"))) {
+            // It accepts (the backlog does) and never says a word of TLS.
+            MtaStsFetcher slow = new MtaStsFetcher(DnsResolver.create(List.of(dns.address())), "",
+                    silent.getLocalPort(), Duration.ofMillis(500), 1024, "ipv4");
+
+            assertThatThrownBy(() -> slow.fetch("remote.test"))
+                    .isInstanceOfSatisfying(MtaStsFetcher.FetchFailure.class,
+                            f -> assertThat(f.resultType()).isEqualTo("sts-policy-fetch-error"))
+                    .hasMessageContaining("timed out");
+        }
     }
 
     @Test
