@@ -235,6 +235,7 @@ public final class Parameters {
         bool("smtp_use_tls", "no", "use STARTTLS when offered (older form of smtp_tls_security_level = may)");
         integer("smtp_tls_loglevel", "0", "how much the SMTP client logs about TLS");
         str("smtp_tls_CAfile", "", "CA certificates for server certificates");
+        list("smtp_tls_trust_anchor_file", "", "PEM trust anchors (certificates, keys) that replace smtp_tls_CAfile at verify and secure");
         str("smtp_tls_cert_file", "", "the client certificate (PEM)");
         str("smtp_tls_key_file", "$smtp_tls_cert_file", "the client private key (PEM)");
         str("smtp_tls_session_cache_database", "", "where the client keeps TLS resumption data");

@@ -105,8 +105,18 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
         List<TlsPolicy.Association> fingerprints = Fingerprints.parse(settings, config);
         // lmtp_tls_policy_maps is refused at load: the LMTP client has no table.
         TlsPolicyTable table = lmtp ? TlsPolicyTable.empty() : TlsPolicyTable.of(config, settings.fingerprintDigest());
+        List<TlsPolicy.Association> anchors = new ArrayList<>();
+        if (!lmtp) {
+            for (String file : config.list("smtp_tls_trust_anchor_file")) {
+                try {
+                    anchors.addAll(TrustAnchorFiles.load(file));
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigException("smtp_tls_trust_anchor_file: " + e.getMessage()).locatedIn(config);
+                }
+            }
+        }
         this.policies = new TlsPolicies(settings.tlsLevel(), settings.dnssec(), fingerprints, dns, table, this.log::warning,
-                reports);
+                reports, anchors);
         if (settings.tlsLevel().daneBased() && !settings.dnssec()) {
             this.log.warning(SmtpTexts.daneWithoutDnssec(settings.tlsLevel().word()));
         }

@@ -286,6 +286,6 @@ final class SmtpTexts {
     }
 
     static String trustAnchorFileUnreadable(String file, String why) {
-        return "attribute \"tafile=" + file + "\": cannot read trust anchors: " + why;
+        return "cannot read trust anchors from " + file + ": " + why;
     }
 }

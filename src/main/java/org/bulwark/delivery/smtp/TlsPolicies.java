@@ -29,19 +29,23 @@ final class TlsPolicies {
     private final TlsPolicyTable table;
     private final Consumer<String> warn;
     private final TlsSessionReports reports;
+    private final List<TlsPolicy.Association> trustAnchors;
 
     TlsPolicies(TlsLevel level, boolean dnssec, List<TlsPolicy.Association> fingerprints, DnsResolver dns) {
-        this(level, dnssec, fingerprints, dns, TlsPolicyTable.empty(), w -> { }, TlsSessionReports.NONE);
+        this(level, dnssec, fingerprints, dns, TlsPolicyTable.empty(), w -> { }, TlsSessionReports.NONE, List.of());
     }
 
     /**
      * @param dnssec       {@code smtp_dns_support_level = dnssec}: DNS answers carry their validation
      * @param fingerprints {@code smtp_tls_fingerprint_cert_match} as DANE-EE associations
      * @param reports      receives MTA-STS failures found here (an MX outside the policy)
+     * @param trustAnchors {@code smtp_tls_trust_anchor_file} at verify and secure, unless an entry has its own
      */
     TlsPolicies(TlsLevel level, boolean dnssec, List<TlsPolicy.Association> fingerprints, DnsResolver dns,
-            TlsPolicyTable table, Consumer<String> warn, TlsSessionReports reports) {
+            TlsPolicyTable table, Consumer<String> warn, TlsSessionReports reports,
+            List<TlsPolicy.Association> trustAnchors) {
         this.table = table;
+        this.trustAnchors = List.copyOf(trustAnchors);
         this.reports = reports;
         this.warn = warn;
         this.level = level;
@@ -117,7 +121,8 @@ final class TlsPolicies {
             throws SessionFailure {
         TlsLevel effective = entry.map(TlsPolicyTable.Entry::level).orElse(level);
         List<String> match = entry.map(TlsPolicyTable.Entry::match).orElse(List.of());
-        List<TlsPolicy.Association> anchors = entry.map(TlsPolicyTable.Entry::trustAnchors).orElse(List.of());
+        List<TlsPolicy.Association> anchors = entry.map(TlsPolicyTable.Entry::trustAnchors)
+                .filter(a -> !a.isEmpty()).orElse(trustAnchors);
         TlsPolicy policy = switch (effective) {
             case NONE, MAY, ENCRYPT -> TlsPolicy.of(effective);
             // smtp_tls_verify_cert_match = hostname; smtp_tls_secure_cert_match = nexthop, dot-nexthop.

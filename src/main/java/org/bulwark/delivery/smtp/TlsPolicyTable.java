@@ -3,8 +3,6 @@ package org.bulwark.delivery.smtp;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.cert.CertificateEncodingException;
-import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -18,8 +16,6 @@ import org.bulwark.config.Config;
 import org.bulwark.config.ConfigException;
 import org.bulwark.table.LookupTable;
 import org.bulwark.table.LookupTables;
-import org.bulwark.tls.PemCredentials;
-import org.bulwark.tls.TlsException;
 
 /**
  * {@code smtp_tls_policy_maps}, Postfix's per-destination TLS policy (TLS_README "TLS policy
@@ -244,7 +240,11 @@ final class TlsPolicyTable {
                     if (val.isEmpty()) {
                         throw new IllegalArgumentException("attribute \"tafile\" has empty value");
                     }
-                    trustAnchors.addAll(trustAnchors(val));
+                    try {
+                        trustAnchors.addAll(TrustAnchorFiles.load(val));
+                    } catch (IllegalArgumentException e) {
+                        throw new IllegalArgumentException("attribute \"" + t + "\": " + e.getMessage());
+                    }
                 }
                 case "exclude" -> CipherExclusions.check(val);
                 case "connection_reuse", "enable_rpk" ->
@@ -261,29 +261,6 @@ final class TlsPolicyTable {
             }
         }
         return new Entry(level, match, fingerprints, trustAnchors, serverName);
-    }
-
-    /**
-     * The certificates of a {@code tafile=}, each as a DANE-TA association by certificate ({@code 2 0 0},
-     * for a chain that includes it) and by key ({@code 2 1 0}, for a chain it signed the top of).
-     */
-    private static List<TlsPolicy.Association> trustAnchors(String file) {
-        List<X509Certificate> certificates;
-        try {
-            certificates = PemCredentials.certificates(Path.of(file));
-        } catch (TlsException | RuntimeException e) {
-            throw new IllegalArgumentException(SmtpTexts.trustAnchorFileUnreadable(file, e.getMessage()));
-        }
-        List<TlsPolicy.Association> out = new ArrayList<>();
-        for (X509Certificate c : certificates) {
-            try {
-                out.add(new TlsPolicy.Association(2, 0, null, c.getEncoded()));
-            } catch (CertificateEncodingException e) {
-                throw new IllegalArgumentException(SmtpTexts.trustAnchorFileUnreadable(file, e.getMessage()));
-            }
-            out.add(new TlsPolicy.Association(2, 1, null, c.getPublicKey().getEncoded()));
-        }
-        return out;
     }
 
     /** The file of a table read from one ({@code texthash:}, {@code hash:} ...), to name the line of an error. */

@@ -323,6 +323,28 @@ class TlsPolicyMapsTest {
     }
 
     @Test
+    void smtpTlsTrustAnchorFileWithAPublicKeyAnchorsEveryVerifiedDestination() throws Exception {
+        TestCa ca = TestCa.create("Private CA");
+        Path key = Files.writeString(dir.resolve("ta-key.pem"), "-----BEGIN PUBLIC KEY-----\n"
+                + java.util.Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(ca.keys().getPublic().getEncoded())
+                + "\n-----END PUBLIC KEY-----\n");
+        FakeSmtpServer remote = remote(ca.issue("mx.remote.test"));
+
+        // secure's default names: the nexthop and its subdomains (mx.remote.test).
+        Outcome outcome = send(bed.agent(remote.port(), "smtp_tls_security_level", "secure",
+                "smtp_tls_trust_anchor_file", key.toString()), "remote.test", "remote.test");
+        Outcome without = send(bed.agent(remote.port(), "smtp_tls_security_level", "secure"),
+                "remote.test", "remote.test");
+
+        assertThat(outcome.status()).isEqualTo(Status.SENT);
+        assertThat(bed.logText()).contains("Verified TLS connection established to mx.remote.test[127.0.0.1]");
+        assertThat(without.status()).isEqualTo(Status.DEFERRED);
+        assertThatThrownBy(() -> bed.agent(25, "smtp_tls_trust_anchor_file", dir.resolve("none.pem").toString()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("smtp_tls_trust_anchor_file: cannot read trust anchors from");
+    }
+
+    @Test
     void tafileIsForCaBasedLevelsOnly() throws Exception {
         Path anchors = new TestCertificates(TestCa.create("CA").certificate(), null).writePem(dir.resolve("ta.pem"));
 
