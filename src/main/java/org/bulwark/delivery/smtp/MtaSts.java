@@ -51,13 +51,15 @@ final class MtaSts {
     private final Duration refreshInterval;
     private final Clock clock;
     private final Consumer<String> warn;
+    private final Consumer<String> info;
     private final TlsSessionReports reports;
     private final Map<String, Known> known = new ConcurrentHashMap<>();
     /** One discovery per domain at a time, without a lock object per domain ever seen. */
     private final ReentrantLock[] stripes = new ReentrantLock[64];
 
     MtaSts(DnsResolver dns, MtaStsFetcher fetcher, MtaStsCache cache, Duration refreshInterval, Clock clock,
-            Consumer<String> warn, TlsSessionReports reports) {
+            Consumer<String> warn, Consumer<String> info, TlsSessionReports reports) {
+        this.info = info;
         this.dns = dns;
         this.fetcher = fetcher;
         this.cache = cache;
@@ -130,6 +132,7 @@ final class MtaSts {
             return cached;
         }
         MtaStsCache.Entry entry = new MtaStsCache.Entry(id.get(), now, policy);
+        info.accept(SmtpTexts.stsPolicyFetched(domain, id.get(), policy));
         cache.write(domain, entry).ifPresent(warn);
         return entry;
     }

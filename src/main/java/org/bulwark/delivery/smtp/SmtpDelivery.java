@@ -133,7 +133,7 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
                 settings.inetProtocols());
         MtaStsCache cache = new MtaStsCache(Path.of(config.get("smtp_mta_sts_cache_directory").strip()));
         return new MtaSts(dns, fetcher, cache, config.time("smtp_mta_sts_refresh_interval"), Clock.systemUTC(),
-                log::warning, reports);
+                log::warning, log::info, reports);
     }
 
     @Override

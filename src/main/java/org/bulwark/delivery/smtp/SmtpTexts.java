@@ -258,6 +258,11 @@ final class SmtpTexts {
         return "policy larger than smtp_mta_sts_policy_size_limit (" + limit + " bytes)";
     }
 
+    static String stsPolicyFetched(String domain, String id, MtaStsPolicy policy) {
+        return "MTA-STS policy for " + domain + ": id " + id + ", mode " + policy.mode().word() + ", mx "
+                + String.join(" ", policy.mx()) + ", max_age " + policy.maxAge();
+    }
+
     static String stsPolicyInvalid(String why) {
         return "invalid policy: " + why;
     }

@@ -112,6 +112,8 @@ class MtaStsDeliveryTest {
         assertThat(remote.awaitMessages(1).get(0).tls()).isTrue();
         assertThat(bed.logText()).contains("Verified TLS connection established to mx.remote.test[127.0.0.1]");
         assertThat(policyHost.requests()).containsExactly("mta-sts.remote.test");
+        assertThat(bed.logText()).contains("MTA-STS policy for remote.test: id 20261207T000000, mode enforce, "
+                + "mx mx.remote.test, max_age 86400");
         assertThat(reports.calls).containsExactly("success remote.test ENFORCE");
     }
 
@@ -291,6 +293,18 @@ class MtaStsDeliveryTest {
         assertThat(policyHost.requests()).hasSize(1);
         assertThat(Files.readString(dir.resolve("mta-sts/remote.test"))).contains("id: 20261207T000000", "mode: enforce");
         assertThat(bed.logText()).doesNotContain("using the cached policy");
+    }
+
+    @Test
+    void theCacheLivesInTheDataDirectoryByDefault() throws Exception {
+        policyHost.policy(ENFORCE);
+        FakeSmtpServer remote = mx(ca.issue("mx.remote.test"));
+
+        Outcome outcome = send(bed.agent(reports, remote.port(), "smtp_tls_CAfile", caFile.toString(),
+                "smtp_mta_sts_https_port", String.valueOf(policyHost.port()), "data_directory", dir.toString()));
+
+        assertThat(outcome.status()).isEqualTo(Status.SENT);
+        assertThat(dir.resolve("mta-sts/remote.test")).exists();
     }
 
     @Test
