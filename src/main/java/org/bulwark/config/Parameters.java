@@ -235,6 +235,7 @@ public final class Parameters {
         bool("smtp_use_tls", "no", "use STARTTLS when offered (older form of smtp_tls_security_level = may)");
         integer("smtp_tls_loglevel", "0", "how much the SMTP client logs about TLS");
         str("smtp_tls_CAfile", "", "CA certificates for server certificates");
+        list("smtp_tls_trust_anchor_file", "", "PEM trust anchors (certificates, keys) that replace smtp_tls_CAfile at verify and secure");
         str("smtp_tls_cert_file", "", "the client certificate (PEM)");
         str("smtp_tls_key_file", "$smtp_tls_cert_file", "the client private key (PEM)");
         str("smtp_tls_session_cache_database", "", "where the client keeps TLS resumption data");
@@ -470,6 +471,16 @@ public final class Parameters {
 
         // Per-destination TLS for the SMTP client: the table's level replaces smtp_tls_security_level.
         list("smtp_tls_policy_maps", "", "tables: nexthop domain, .parent or [host]:port -> TLS level and attributes");
+
+        // MTA-STS (RFC 8461) for the SMTP client.
+        extension("smtp_mta_sts_enable", BOOLEAN, "yes", "apply recipient domains' MTA-STS policies (RFC 8461)");
+        extension("smtp_mta_sts_fetch_timeout", TIME, "10s", "time limit for fetching one MTA-STS policy over HTTPS");
+        extension("smtp_mta_sts_policy_size_limit", SIZE, "65536", "the largest MTA-STS policy accepted, in bytes");
+        extension("smtp_mta_sts_cache_directory", STRING, "$data_directory/mta-sts",
+                "where fetched MTA-STS policies are kept across restarts");
+        extension("smtp_mta_sts_refresh_interval", TIME, "300s",
+                "how long a domain's MTA-STS TXT record is trusted before it is looked up again");
+        extension("smtp_mta_sts_https_port", INTEGER, "443", "the port of mta-sts.<domain> policy hosts");
 
         // XCLIENT and XFORWARD: a trusted proxy or content filter names the original client.
         list("smtpd_authorized_xclient_hosts", "", "clients that may override the client's facts with XCLIENT");

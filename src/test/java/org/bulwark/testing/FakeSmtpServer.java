@@ -127,6 +127,7 @@ public final class FakeSmtpServer implements AutoCloseable {
     private final Options options;
     private final List<Message> messages = new CopyOnWriteArrayList<>();
     private final List<String> commands = new CopyOnWriteArrayList<>();
+    private final List<String> serverNames = new CopyOnWriteArrayList<>();
     private final List<Socket> open = new CopyOnWriteArrayList<>();
     private final AtomicInteger connections = new AtomicInteger();
     private final AtomicInteger active = new AtomicInteger();
@@ -167,6 +168,11 @@ public final class FakeSmtpServer implements AutoCloseable {
     /** Every command line received, in order, across connections. */
     public List<String> commands() {
         return List.copyOf(commands);
+    }
+
+    /** The SNI name of each TLS handshake, in order ("" when the client sent none). */
+    public List<String> serverNames() {
+        return List.copyOf(serverNames);
     }
 
     /** Connections accepted so far. */
@@ -279,6 +285,11 @@ public final class FakeSmtpServer implements AutoCloseable {
                             .createSocket(socket, null, socket.getPort(), true);
                     secure.setUseClientMode(false);
                     secure.startHandshake();
+                    if (secure.getSession() instanceof javax.net.ssl.ExtendedSSLSession extended) {
+                        serverNames.add(extended.getRequestedServerNames().stream()
+                                .map(n -> n instanceof javax.net.ssl.SNIHostName h ? h.getAsciiName() : n.toString())
+                                .findFirst().orElse(""));
+                    }
                     socket = secure;
                     tls = true;
                     streams();

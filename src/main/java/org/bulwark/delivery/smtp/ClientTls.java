@@ -108,7 +108,9 @@ final class ClientTls {
      * match is Verified whatever the CA), the CA alone otherwise.
      */
     Established judge(SSLSession session, TlsPolicy policy) {
-        List<String> expectedNames = policy.level().authenticates() ? policy.names() : List.of();
+        // Under an MTA-STS policy in testing mode the names are checked, to report, but not required.
+        boolean audit = policy.sts() != null && !policy.level().authenticates();
+        List<String> expectedNames = policy.level().authenticates() || audit ? policy.names() : List.of();
         boolean trusted = false;
         boolean matched = false;
         X509Certificate[] chain = null;
@@ -131,10 +133,20 @@ final class ClientTls {
             return new Established(word, session.getProtocol(), session.getCipherSuite(),
                     bits(session.getCipherSuite()), matched, matched);
         }
+        if (policy.level().authenticates() && !policy.associations().isEmpty()) {
+            // A policy table's tafile= trust anchors replace smtp_tls_CAfile (Postfix's tls_dane_load_trustfile).
+            boolean anchored = chain != null && chain.length > 0
+                    && DaneMatcher.matches(chain, policy.associations(), dnsNames(chain[0]));
+            matched = anchored && DaneMatcher.matches(chain, policy.associations(), expectedNames);
+            String word = chain == null ? "Anonymous" : matched ? "Verified" : anchored ? "Trusted" : "Untrusted";
+            return new Established(word, session.getProtocol(), session.getCipherSuite(),
+                    bits(session.getCipherSuite()), anchored, matched);
+        }
         if (trusted && chain != null && chain.length > 0) {
             matched = expectedNames.isEmpty() || matches(chain[0], expectedNames);
         }
-        String word = chain == null ? "Anonymous" : trusted && matched && !expectedNames.isEmpty() ? "Verified"
+        String word = chain == null ? "Anonymous"
+                : trusted && matched && !expectedNames.isEmpty() && !audit ? "Verified"
                 : trusted ? "Trusted" : "Untrusted";
         return new Established(word, session.getProtocol(), session.getCipherSuite(), bits(session.getCipherSuite()),
                 trusted, matched);
@@ -142,6 +154,21 @@ final class ClientTls {
 
     /** RFC 6125 §6.4: DNS-ID subjectAltNames, a left-most {@code *} label matching one label. */
     static boolean matches(X509Certificate certificate, List<String> expectedNames) {
+        List<String> names = dnsNames(certificate);
+        for (String expected : expectedNames) {
+            String e = expected.toLowerCase(Locale.ROOT);
+            boolean subdomains = e.startsWith(".");
+            for (String name : names) {
+                if (subdomains ? name.endsWith(e) : name.equals(e) || wildcard(name, e)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** The certificate's DNS-ID subjectAltNames, lower-cased; none when they cannot be parsed. */
+    static List<String> dnsNames(X509Certificate certificate) {
         List<String> names = new ArrayList<>();
         try {
             Collection<List<?>> alt = certificate.getSubjectAlternativeNames();
@@ -153,18 +180,9 @@ final class ClientTls {
                 }
             }
         } catch (CertificateParsingException e) {
-            return false;
+            return List.of();
         }
-        for (String expected : expectedNames) {
-            String e = expected.toLowerCase(Locale.ROOT);
-            boolean subdomains = e.startsWith(".");
-            for (String name : names) {
-                if (subdomains ? name.endsWith(e) : name.equals(e) || wildcard(name, e)) {
-                    return true;
-                }
-            }
-        }
-        return false;
+        return names;
     }
 
     private static boolean wildcard(String pattern, String host) {

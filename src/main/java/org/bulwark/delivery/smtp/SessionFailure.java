@@ -38,11 +38,37 @@ final class SessionFailure extends Exception {
     }
 
     private boolean tlsHandshake;
+    private String tlsResult;
+
+    /** RFC 8460 §4.3's result types of a TLS failure, for TLS reporting. */
+    static final String STARTTLS_NOT_SUPPORTED = "starttls-not-supported";
+    static final String CERTIFICATE_NOT_TRUSTED = "certificate-not-trusted";
+    static final String CERTIFICATE_HOST_MISMATCH = "certificate-host-mismatch";
+    static final String VALIDATION_FAILURE = "validation-failure";
+
+    /** Marks this failure as a TLS failure of the given RFC 8460 result type. */
+    SessionFailure tlsResult(String resultType) {
+        this.tlsResult = resultType;
+        return this;
+    }
+
+    /** The RFC 8460 result type when this is a TLS failure, else null. */
+    String tlsResultType() {
+        return tlsResult != null ? tlsResult : tlsHandshake ? VALIDATION_FAILURE : null;
+    }
 
     /** The TLS handshake failed: at level {@code may} the server is tried again without TLS. */
     static SessionFailure tlsHandshake(String text) {
         SessionFailure f = new SessionFailure(true, "4.7.5", text, true);
         f.tlsHandshake = true;
+        return f;
+    }
+
+    /** The same failure with another text (the MTA-STS policy named in front of it). */
+    SessionFailure withText(String text) {
+        SessionFailure f = new SessionFailure(temporary, dsn, text, tryNextServer, connected);
+        f.tlsHandshake = tlsHandshake;
+        f.tlsResult = tlsResult;
         return f;
     }
 

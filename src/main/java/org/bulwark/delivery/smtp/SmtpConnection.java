@@ -145,6 +145,11 @@ final class SmtpConnection implements AutoCloseable {
         return settings.lmtp();
     }
 
+    /** The TLS handshake's outcome, or null when the session is in plaintext. */
+    ClientTls.Established tlsSession() {
+        return tls;
+    }
+
     /** Whether the server's certificate was verified against the policy (Postfix's TLS_CERT_IS_MATCHED). */
     boolean tlsVerified() {
         return tlsVerified;
@@ -226,19 +231,22 @@ final class SmtpConnection implements AutoCloseable {
         }
         if (!supports("STARTTLS")) {
             if (level.mandatory()) {
-                throw new SessionFailure(true, "4.7.4", SmtpTexts.tlsNotOffered(peer()), true);
+                throw new SessionFailure(true, "4.7.4", SmtpTexts.tlsNotOffered(peer()), true)
+                        .tlsResult(SessionFailure.STARTTLS_NOT_SUPPORTED);
             }
             return;
         }
         SmtpReply reply = command("STARTTLS", settings.timeouts().starttls(), SmtpTexts.STAGE_STARTTLS);
         if (!reply.isPositive()) {
             if (level.mandatory()) {
-                throw new SessionFailure(true, "4.7.4", SmtpTexts.starttlsRefused(peer(), reply.toString()), true);
+                throw new SessionFailure(true, "4.7.4", SmtpTexts.starttlsRefused(peer(), reply.toString()), true)
+                        .tlsResult(SessionFailure.STARTTLS_NOT_SUPPORTED);
             }
             return;
         }
         try {
-            SSLSocket secure = tlsEngine.handshake(((TcpWire) wire).socket(), host,
+            SSLSocket secure = tlsEngine.handshake(((TcpWire) wire).socket(),
+                    policy.serverName() != null ? policy.serverName() : host,
                     millis(settings.timeouts().starttls()));
             wire = new TcpWire(secure);
             tls = tlsEngine.judge(secure.getSession(), policy);
@@ -257,11 +265,12 @@ final class SmtpConnection implements AutoCloseable {
         } else {
             if (level.authenticates() && !tls.chainTrusted()) {
                 throw new SessionFailure(true, "4.7.5", SmtpTexts.certificateUntrusted(peer(), "untrusted issuer"),
-                        true);
+                        true).tlsResult(SessionFailure.CERTIFICATE_NOT_TRUSTED);
             }
             if (level.authenticates() && !tls.nameMatched()) {
                 throw new SessionFailure(true, "4.7.5",
-                        SmtpTexts.certificateNameMismatch(peer(), String.join(", ", policy.names())), true);
+                        SmtpTexts.certificateNameMismatch(peer(), String.join(", ", policy.names())), true)
+                        .tlsResult(SessionFailure.CERTIFICATE_HOST_MISMATCH);
             }
             log.accept(SmtpTexts.tlsEstablished(tls.trust(), relay(), tls.protocol(), tls.cipher(), tls.bits()));
         }

@@ -18,6 +18,7 @@ import org.bulwark.queue.DeliveryReport.Outcome;
 import org.bulwark.queue.DeliveryReport.Status;
 import org.bulwark.queue.DeliveryRequest;
 import org.bulwark.queue.DeliveryRequest.Target;
+import org.bulwark.util.Cidr;
 
 /**
  * Postfix's smtp(8) as a delivery agent, for the {@code smtp} and {@code relay} transports: finds
@@ -48,21 +49,31 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
     private final SaslPasswords passwords;
     private final String myhostname;
     private final Path queueDirectory;
+    /** Null when smtp_mta_sts_enable = no, and for LMTP. */
+    private final MtaSts mtaSts;
+    private final TlsSessionReports reports;
 
     /**
      * @param transport the master.cf service name this instance runs as ({@code smtp}, {@code relay})
      */
     public SmtpDelivery(Config config, String transport, DnsResolver dns, MailLog log) {
-        this(config, transport, dns, log, false);
+        this(config, transport, dns, log, false, TlsSessionReports.NONE);
+    }
+
+    /** As {@link #SmtpDelivery(Config, String, DnsResolver, MailLog)}, handing MTA-STS session outcomes to {@code reports}. */
+    public SmtpDelivery(Config config, String transport, DnsResolver dns, MailLog log, TlsSessionReports reports) {
+        this(config, transport, dns, log, false, reports);
     }
 
     /** An LMTP client (master.cf command {@code lmtp}), e.g. for {@code virtual_transport = lmtp:unix:private/dovecot-lmtp}. */
     public static SmtpDelivery lmtp(Config config, String transport, DnsResolver dns, MailLog log) {
-        return new SmtpDelivery(config, transport, dns, log, true);
+        return new SmtpDelivery(config, transport, dns, log, true, TlsSessionReports.NONE);
     }
 
-    private SmtpDelivery(Config config, String transport, DnsResolver dns, MailLog log, boolean lmtp) {
+    private SmtpDelivery(Config config, String transport, DnsResolver dns, MailLog log, boolean lmtp,
+            TlsSessionReports reports) {
         this.transport = transport;
+        this.reports = reports;
         this.settings = SmtpSettings.of(config, lmtp);
         this.myhostname = config.get("myhostname").trim();
         this.queueDirectory = Path.of(config.get("queue_directory").trim());
@@ -70,10 +81,13 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
                 settings.dnssec(), !settings.dnsDisabled());
         // A policy table may ask for TLS where smtp_tls_security_level does not.
         boolean policyMaps = !lmtp && !config.list(TlsPolicyTable.PARAMETER).isEmpty();
-        this.tls = settings.tlsLevel() == TlsLevel.NONE && !policyMaps ? null : ClientTls.create(settings.tlsCaFile());
+        boolean sts = !lmtp && config.bool("smtp_mta_sts_enable");
+        this.tls = settings.tlsLevel() == TlsLevel.NONE && !policyMaps && !sts ? null
+                : ClientTls.create(settings.tlsCaFile());
         this.cache = new ConnectionCache(settings.connectionCacheTimeLimit(), settings.connectionReuseTimeLimit(),
                 Clock.systemUTC());
         this.log = log.program(transport);
+        this.mtaSts = sts ? mtaSts(config, dns, settings, this.log, reports) : null;
         this.relayhosts = SenderRelayhosts.of(config);
         // The SMTP client's login, sender relayhosts and fallback relays; lmtp(8) delivers to its nexthop only.
         this.fallbackRelays = lmtp ? List.of() : config.list("smtp_fallback_relay");
@@ -91,13 +105,35 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
         List<TlsPolicy.Association> fingerprints = Fingerprints.parse(settings, config);
         // lmtp_tls_policy_maps is refused at load: the LMTP client has no table.
         TlsPolicyTable table = lmtp ? TlsPolicyTable.empty() : TlsPolicyTable.of(config, settings.fingerprintDigest());
-        this.policies = new TlsPolicies(settings.tlsLevel(), settings.dnssec(), fingerprints, dns, table, this.log::warning);
+        List<TlsPolicy.Association> anchors = new ArrayList<>();
+        if (!lmtp) {
+            for (String file : config.list("smtp_tls_trust_anchor_file")) {
+                try {
+                    anchors.addAll(TrustAnchorFiles.load(file));
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigException("smtp_tls_trust_anchor_file: " + e.getMessage()).locatedIn(config);
+                }
+            }
+        }
+        this.policies = new TlsPolicies(settings.tlsLevel(), settings.dnssec(), fingerprints, dns, table, this.log::warning,
+                reports, anchors);
         if (settings.tlsLevel().daneBased() && !settings.dnssec()) {
             this.log.warning(SmtpTexts.daneWithoutDnssec(settings.tlsLevel().word()));
         }
         if (settings.tlsLevel() == TlsLevel.FINGERPRINT && fingerprints.isEmpty()) {
             this.log.warning(SmtpTexts.fingerprintsMissing());
         }
+    }
+
+    private static MtaSts mtaSts(Config config, DnsResolver dns, SmtpSettings settings, MailLog.Logger log,
+            TlsSessionReports reports) {
+        long size = config.size("smtp_mta_sts_policy_size_limit");
+        MtaStsFetcher fetcher = new MtaStsFetcher(dns, settings.tlsCaFile(), config.integer("smtp_mta_sts_https_port"),
+                config.time("smtp_mta_sts_fetch_timeout"), (int) Math.min(Integer.MAX_VALUE, size),
+                settings.inetProtocols());
+        MtaStsCache cache = new MtaStsCache(Path.of(config.get("smtp_mta_sts_cache_directory").strip()));
+        return new MtaSts(dns, fetcher, cache, config.time("smtp_mta_sts_refresh_interval"), Clock.systemUTC(),
+                log::warning, log::info, reports);
     }
 
     @Override
@@ -130,7 +166,13 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
             // The login depends on the sender: a connection authenticated for one is not another's.
             destination += "/" + sender.internal().toLowerCase(Locale.ROOT);
         }
+        MtaSts.Applied sts = mtaStsPolicy(request, nexthopText, nexthop);
         SmtpConnection cached = settings.connectionCache() ? cache.take(destination) : null;
+        if (cached != null && sts != null && sts.enforce() && !cached.tlsVerified()) {
+            // Opened before the policy was known: an enforced policy must not ride on it.
+            cached.close();
+            cached = null;
+        }
         if (cached != null) {
             try {
                 return finish(destination, cached, new MailTransaction(cached, settings).run(request));
@@ -139,7 +181,7 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
                 // A cached connection that broke says nothing about the destination: try afresh.
             }
         }
-        Attempt attempt = attempt(request, nexthopText, nexthop, destination);
+        Attempt attempt = attempt(request, nexthopText, nexthop, destination, sts);
         boolean fallback = false;
         // smtp_fallback_relay: tried after the nexthop's servers failed for now, or its name did not resolve.
         for (String relay : fallbackRelays) {
@@ -153,7 +195,7 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
                 log.warning(SmtpTexts.badFallbackRelay(e.getMessage()));
                 continue;
             }
-            attempt = attempt(request, relay, next, null);
+            attempt = attempt(request, relay, next, null, null);
             fallback = true;
         }
         boolean viaFallback = fallback;
@@ -188,8 +230,10 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
      *
      * @param nexthopText the nexthop as written, the last key of the password lookup
      * @param destination the connection cache key, or null not to cache (a fallback relay)
+     * @param sts         the destination's MTA-STS policy, or null
      */
-    private Attempt attempt(DeliveryRequest request, String nexthopText, Nexthop nexthop, String destination) {
+    private Attempt attempt(DeliveryRequest request, String nexthopText, Nexthop nexthop, String destination,
+            MtaSts.Applied sts) {
         Route route = routes.find(nexthop);
         if (route instanceof Route.Failure failure) {
             return new Attempt.Failed(failure.temporary(), RELAY_NONE, failure.dsn(), failure.text(), true);
@@ -204,7 +248,7 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
             }
             SmtpConnection connection;
             try {
-                connection = open(server, policy(nexthopText, nexthop, server));
+                connection = open(server, policy(nexthopText, nexthop, server, sts));
                 authenticate(connection, request, nexthopText);
             } catch (SessionFailure f) {
                 last = f;
@@ -299,10 +343,26 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
         }
     }
 
+    /**
+     * The MTA-STS policy of the destination (RFC 8461), when it applies: to a recipient domain
+     * whose MX records are looked up, not to a relayhost, a {@code [host]} or another domain a
+     * transport names, and not where {@code smtp_tls_policy_maps} has an entry for it.
+     */
+    private MtaSts.Applied mtaStsPolicy(DeliveryRequest request, String nexthopText, Nexthop nexthop) {
+        String domain = recipientDomain(request);
+        if (mtaSts == null || !nexthop.mxLookup() || settings.dnsDisabled() || domain == null
+                || !nexthop.host().equalsIgnoreCase(domain) || Cidr.literalBytes(nexthop.host()) != null
+                || policies.hasTableEntry(nexthopText)) {
+            return null;
+        }
+        return mtaSts.find(domain).orElse(null);
+    }
+
     /** The server's TLS policy; one that cannot be settled skips the server, with Postfix's warning. */
-    private TlsPolicy policy(String nexthopText, Nexthop nexthop, Route.Server server) throws SessionFailure {
+    private TlsPolicy policy(String nexthopText, Nexthop nexthop, Route.Server server, MtaSts.Applied sts)
+            throws SessionFailure {
         try {
-            return policies.find(nexthopText, nexthop, server);
+            return policies.find(nexthopText, nexthop, server, sts);
         } catch (SessionFailure f) {
             log.warning(SmtpTexts.tlsPolicyFailed(nexthop.host(), server.host(), f.text()));
             throw f;
@@ -315,15 +375,61 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
      * make mail undeliverable (RFC 7435 §3).
      */
     private SmtpConnection open(Route.Server server, TlsPolicy policy) throws SessionFailure {
+        SmtpConnection connection;
         try {
-            return SmtpConnection.open(server, settings, tls, policy, log::info);
+            connection = SmtpConnection.open(server, settings, tls, policy, log::info);
         } catch (SessionFailure f) {
-            if (!f.tlsHandshakeFailed() || policy.level().mandatory()) {
-                throw f;
+            SessionFailure failure = f;
+            if (policy.sts() != null && f.tlsResultType() != null) {
+                failure = stsFailure(policy.sts(), server, f);
+            }
+            if (!failure.tlsHandshakeFailed() || policy.level().mandatory()) {
+                throw failure;
             }
             log.info(SmtpTexts.plaintextFallback(SmtpTexts.relay(server.host(), server.address(), server.port()), f.text()));
             return SmtpConnection.open(server, settings, null, policy, log::info);
         }
+        if (policy.sts() != null) {
+            audit(policy.sts(), server, connection);
+        }
+        return connection;
+    }
+
+    /**
+     * A TLS failure under an MTA-STS policy: reported, and in enforce mode the deferral names the
+     * policy; in testing mode it is logged and the delivery goes on as it would without the policy.
+     */
+    private SessionFailure stsFailure(MtaSts.Applied sts, Route.Server server, SessionFailure f) {
+        String why = SmtpTexts.stsFailure(sts.domain(), f.text());
+        reports.failure(sts.domain(), sts.policy(), f.tlsResultType(), server.host(), f.text());
+        if (sts.enforce()) {
+            return f.withText(why);
+        }
+        log.warning(SmtpTexts.stsTestingFailure(why));
+        return f;
+    }
+
+    /** Reports a session made under an MTA-STS policy; in testing mode, what would have failed it. */
+    private void audit(MtaSts.Applied sts, Route.Server server, SmtpConnection connection) {
+        ClientTls.Established session = connection.tlsSession();
+        String type;
+        String why;
+        String peer = SmtpTexts.peer(server.host(), server.address());
+        if (session == null) {
+            type = SessionFailure.STARTTLS_NOT_SUPPORTED;
+            why = SmtpTexts.tlsNotOffered(peer);
+        } else if (!session.chainTrusted()) {
+            type = SessionFailure.CERTIFICATE_NOT_TRUSTED;
+            why = SmtpTexts.certificateUntrusted(peer, "untrusted issuer");
+        } else if (!session.nameMatched()) {
+            type = SessionFailure.CERTIFICATE_HOST_MISMATCH;
+            why = SmtpTexts.certificateNameMismatch(peer, server.host());
+        } else {
+            reports.success(sts.domain(), sts.policy());
+            return;
+        }
+        reports.failure(sts.domain(), sts.policy(), type, server.host(), why);
+        log.warning(SmtpTexts.stsTestingFailure(SmtpTexts.stsFailure(sts.domain(), why)));
     }
 
     private DeliveryReport finish(String destination, SmtpConnection connection, MailTransaction.Result result) {

@@ -247,4 +247,50 @@ final class SmtpTexts {
     static final String STAGE_DATA = "sending DATA command";
     static final String STAGE_MESSAGE = "sending message body";
     static final String STAGE_DATA_DONE = "sending end of data -- message may be sent more than once";
+
+    // MTA-STS (RFC 8461) and the policy table's trust anchors.
+
+    static String stsFetchFailed(String where, String why) {
+        return "policy fetch from " + where + " failed: " + why;
+    }
+
+    static String stsTooLarge(int limit) {
+        return "policy larger than smtp_mta_sts_policy_size_limit (" + limit + " bytes)";
+    }
+
+    static String stsPolicyFetched(String domain, String id, MtaStsPolicy policy) {
+        return "MTA-STS policy for " + domain + ": id " + id + ", mode " + policy.mode().word() + ", mx "
+                + String.join(" ", policy.mx()) + ", max_age " + policy.maxAge();
+    }
+
+    static String stsPolicyInvalid(String why) {
+        return "invalid policy: " + why;
+    }
+
+    static String stsPolicyUnavailable(String domain, String why, boolean cached) {
+        return "MTA-STS policy for " + domain + ": " + why + (cached ? "; using the cached policy"
+                : "; delivering as if the domain had no policy");
+    }
+
+    static String stsCacheWriteFailed(java.nio.file.Path directory, String why) {
+        return "cannot store an MTA-STS policy in " + directory + " (smtp_mta_sts_cache_directory): " + why
+                + "; it will be fetched again after a restart";
+    }
+
+    static String stsMxMismatch(String domain, String host) {
+        return "MTA-STS policy for " + domain + ": MX " + host + " does not match the policy's mx patterns";
+    }
+
+    /** A TLS failure under an enforced policy, as the deferral gives it. */
+    static String stsFailure(String domain, String why) {
+        return why.startsWith("MTA-STS policy for ") ? why : "MTA-STS policy for " + domain + ": " + why;
+    }
+
+    static String stsTestingFailure(String why) {
+        return why + " (policy mode testing: delivering anyway)";
+    }
+
+    static String trustAnchorFileUnreadable(String file, String why) {
+        return "cannot read trust anchors from " + file + ": " + why;
+    }
 }

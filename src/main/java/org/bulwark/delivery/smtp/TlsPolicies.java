@@ -28,23 +28,39 @@ final class TlsPolicies {
     private final DnsResolver dns;
     private final TlsPolicyTable table;
     private final Consumer<String> warn;
+    private final TlsSessionReports reports;
+    private final List<TlsPolicy.Association> trustAnchors;
 
     TlsPolicies(TlsLevel level, boolean dnssec, List<TlsPolicy.Association> fingerprints, DnsResolver dns) {
-        this(level, dnssec, fingerprints, dns, TlsPolicyTable.empty(), w -> { });
+        this(level, dnssec, fingerprints, dns, TlsPolicyTable.empty(), w -> { }, TlsSessionReports.NONE, List.of());
     }
 
     /**
      * @param dnssec       {@code smtp_dns_support_level = dnssec}: DNS answers carry their validation
      * @param fingerprints {@code smtp_tls_fingerprint_cert_match} as DANE-EE associations
+     * @param reports      receives MTA-STS failures found here (an MX outside the policy)
+     * @param trustAnchors {@code smtp_tls_trust_anchor_file} at verify and secure, unless an entry has its own
      */
     TlsPolicies(TlsLevel level, boolean dnssec, List<TlsPolicy.Association> fingerprints, DnsResolver dns,
-            TlsPolicyTable table, Consumer<String> warn) {
+            TlsPolicyTable table, Consumer<String> warn, TlsSessionReports reports,
+            List<TlsPolicy.Association> trustAnchors) {
         this.table = table;
+        this.trustAnchors = List.copyOf(trustAnchors);
+        this.reports = reports;
         this.warn = warn;
         this.level = level;
         this.dnssec = dnssec;
         this.fingerprints = List.copyOf(fingerprints);
         this.dns = dns;
+    }
+
+    /** Whether {@code smtp_tls_policy_maps} has an entry for the nexthop (a bad one counts: it defers). */
+    boolean hasTableEntry(String nexthopText) {
+        try {
+            return table.find(nexthopText, w -> { }).isPresent();
+        } catch (SessionFailure f) {
+            return true;
+        }
     }
 
     /** The policy for this server, or a failure (4.7.5) that skips it and leaves the mail deferred. */
@@ -57,16 +73,63 @@ final class TlsPolicies {
      *                    the key of {@code smtp_tls_policy_maps}
      */
     TlsPolicy find(String nexthopText, Nexthop nexthop, Route.Server server) throws SessionFailure {
+        return find(nexthopText, nexthop, server, null);
+    }
+
+    /**
+     * As {@link #find(String, Nexthop, Route.Server)}, under the destination's MTA-STS policy
+     * when it has one: an entry of {@code smtp_tls_policy_maps} wins over the policy, and so do
+     * DANE (RFC 8461 §2) and a configured {@code verify}, {@code secure} or {@code fingerprint}.
+     * In enforce mode an MX outside the policy's patterns is skipped unconnected, the others must
+     * present a certificate valid for their name ({@code secure} with {@code match=hostname}); in
+     * testing mode the mail goes as without the policy, with TLS tried, and what fails is reported.
+     *
+     * @param sts the destination's MTA-STS policy, or null
+     */
+    TlsPolicy find(String nexthopText, Nexthop nexthop, Route.Server server, MtaSts.Applied sts)
+            throws SessionFailure {
         Optional<TlsPolicyTable.Entry> entry = table.find(nexthopText, warn);
+        TlsPolicy base = base(entry, nexthop, server);
+        if (entry.isPresent() || sts == null) {
+            return base;
+        }
+        return switch (base.level()) {
+            case DANE, DANE_ONLY, VERIFY, SECURE, FINGERPRINT -> base;
+            case NONE, MAY, ENCRYPT -> mtaSts(base, sts, server);
+        };
+    }
+
+    private TlsPolicy mtaSts(TlsPolicy base, MtaSts.Applied sts, Route.Server server) throws SessionFailure {
+        if (!sts.policy().matches(server.host())) {
+            String why = SmtpTexts.stsMxMismatch(sts.domain(), server.host());
+            reports.failure(sts.domain(), sts.policy(), "validation-failure", server.host(), why);
+            if (sts.enforce()) {
+                throw SessionFailure.policy(why);
+            }
+            warn.accept(SmtpTexts.stsTestingFailure(why));
+            return base;
+        }
+        if (sts.enforce()) {
+            return new TlsPolicy(TlsLevel.SECURE, List.of(server.host()), List.of()).withSts(sts);
+        }
+        // Testing: TLS is tried so that its failures can be seen, but they change nothing.
+        TlsLevel level = base.level() == TlsLevel.NONE ? TlsLevel.MAY : base.level();
+        return new TlsPolicy(level, List.of(server.host()), List.of()).withSts(sts);
+    }
+
+    private TlsPolicy base(Optional<TlsPolicyTable.Entry> entry, Nexthop nexthop, Route.Server server)
+            throws SessionFailure {
         TlsLevel effective = entry.map(TlsPolicyTable.Entry::level).orElse(level);
         List<String> match = entry.map(TlsPolicyTable.Entry::match).orElse(List.of());
-        return switch (effective) {
+        List<TlsPolicy.Association> anchors = entry.map(TlsPolicyTable.Entry::trustAnchors)
+                .filter(a -> !a.isEmpty()).orElse(trustAnchors);
+        TlsPolicy policy = switch (effective) {
             case NONE, MAY, ENCRYPT -> TlsPolicy.of(effective);
             // smtp_tls_verify_cert_match = hostname; smtp_tls_secure_cert_match = nexthop, dot-nexthop.
             case VERIFY -> new TlsPolicy(effective,
-                    names(match.isEmpty() ? List.of("hostname") : match, nexthop, server), List.of());
+                    names(match.isEmpty() ? List.of("hostname") : match, nexthop, server), anchors);
             case SECURE -> new TlsPolicy(effective,
-                    names(match.isEmpty() ? List.of("nexthop", "dot-nexthop") : match, nexthop, server), List.of());
+                    names(match.isEmpty() ? List.of("nexthop", "dot-nexthop") : match, nexthop, server), anchors);
             case FINGERPRINT -> {
                 List<TlsPolicy.Association> digests = entry.map(TlsPolicyTable.Entry::fingerprints)
                         .filter(f -> !f.isEmpty()).orElse(fingerprints);
@@ -77,6 +140,11 @@ final class TlsPolicies {
             }
             case DANE, DANE_ONLY -> dane(effective, nexthop, server);
         };
+        String serverName = entry.map(TlsPolicyTable.Entry::serverName).orElse(null);
+        if (serverName == null) {
+            return policy;
+        }
+        return policy.withServerName(serverName.equals("hostname") ? server.host() : serverName);
     }
 
     /** Postfix's match keywords: {@code hostname} the server, {@code nexthop} the destination, {@code dot-nexthop} its subdomains. */

@@ -6,17 +6,39 @@ import java.util.List;
  * The TLS one session must have, settled per server before connecting (Postfix's
  * smtp_tls_policy.c): the effective level, the names a CA-signed or DANE-TA certificate must
  * carry, and the certificate associations (TLSA records or configured fingerprints) that
- * {@code dane} and {@code fingerprint} match.
+ * {@code dane} and {@code fingerprint} match; at {@code verify} and {@code secure} associations
+ * are a policy table's {@code tafile=} trust anchors, which then replace {@code smtp_tls_CAfile}.
+ *
+ * @param serverName the SNI name when not the server's host name ({@code servername=}), or null
+ * @param sts        the MTA-STS policy this session is held to or audited against, or null
  */
-record TlsPolicy(TlsLevel level, List<String> names, List<Association> associations) {
+record TlsPolicy(TlsLevel level, List<String> names, List<Association> associations, String serverName,
+        MtaSts.Applied sts) {
 
     TlsPolicy {
         names = List.copyOf(names);
         associations = List.copyOf(associations);
     }
 
+    TlsPolicy(TlsLevel level, List<String> names, List<Association> associations) {
+        this(level, names, associations, null, null);
+    }
+
     static TlsPolicy of(TlsLevel level) {
         return new TlsPolicy(level, List.of(), List.of());
+    }
+
+    TlsPolicy withServerName(String name) {
+        return new TlsPolicy(level, names, associations, name, sts);
+    }
+
+    TlsPolicy withSts(MtaSts.Applied applied) {
+        return new TlsPolicy(level, names, associations, serverName, applied);
+    }
+
+    /** An MTA-STS policy in enforce mode holds this session: its failures defer the mail. */
+    boolean stsEnforced() {
+        return sts != null && sts.enforce();
     }
 
     /**

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.regex.Pattern;
 import org.bulwark.config.Config;
 import org.bulwark.config.ConfigException;
 import org.bulwark.table.LookupTable;
@@ -24,9 +25,11 @@ import org.bulwark.table.LookupTables;
  * smtp_tls_security_level} for the destination, with {@code match=} (for {@code verify} and
  * {@code secure} names separated by {@code :}, where {@code hostname}, {@code nexthop} and {@code
  * dot-nexthop} stand for the server and the destination; for {@code fingerprint} digests separated
- * by {@code |}). {@code ciphers=} and {@code protocols=} are accepted only with values the JDK's
- * defaults already satisfy; {@code exclude=}, {@code tafile=}, {@code servername=} and the other
- * attributes are not implemented. An entry that is wrong or asks for what is not implemented is
+ * by {@code |}). {@code servername=} names the SNI ({@code hostname}: the server's name), {@code
+ * tafile=} PEM files of trust anchors that replace {@code smtp_tls_CAfile} at {@code verify} and
+ * {@code secure}. {@code ciphers=}, {@code protocols=} and {@code exclude=} are accepted only with
+ * values the JDK's defaults already satisfy; {@code connection_reuse=} and {@code enable_rpk=} are
+ * not implemented. An entry that is wrong or asks for what is not implemented is
  * refused at start when the table can be listed then, and otherwise defers the destination's mail
  * with Postfix's warning and "client TLS configuration problem" (4.7.5).
  */
@@ -34,11 +37,22 @@ final class TlsPolicyTable {
 
     static final String PARAMETER = "smtp_tls_policy_maps";
 
-    /** One table entry, parsed. {@code match} is empty when the entry has none (the defaults apply). */
-    record Entry(TlsLevel level, List<String> match, List<TlsPolicy.Association> fingerprints) {
+    /**
+     * One table entry, parsed. {@code match} is empty when the entry has none (the defaults apply).
+     *
+     * @param trustAnchors {@code tafile=} certificates as DANE-TA associations (RFC 7671 §5.2), or empty
+     * @param serverName   {@code servername=}: a name, {@code hostname}, or null for the default
+     */
+    record Entry(TlsLevel level, List<String> match, List<TlsPolicy.Association> fingerprints,
+            List<TlsPolicy.Association> trustAnchors, String serverName) {
         Entry {
             match = List.copyOf(match);
             fingerprints = List.copyOf(fingerprints);
+            trustAnchors = List.copyOf(trustAnchors);
+        }
+
+        Entry(TlsLevel level, List<String> match, List<TlsPolicy.Association> fingerprints) {
+            this(level, match, fingerprints, List.of(), null);
         }
     }
 
@@ -47,6 +61,8 @@ final class TlsPolicyTable {
             ">=tlsv1", ">=tlsv1.1", ">=tlsv1.2", "<=tlsv1.3");
     /** Cipher grades the JDK's default suites all belong to (OpenSSL's HIGH is within MEDIUM). */
     private static final Set<String> HARMLESS_GRADES = Set.of("medium", "high");
+    private static final Pattern HOSTNAME = Pattern.compile(
+            "(?i)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*");
 
     private final List<LookupTable> tables;
     private final String digest;
@@ -161,6 +177,8 @@ final class TlsPolicyTable {
         }
         List<String> match = new ArrayList<>();
         List<String> fingerprintItems = new ArrayList<>();
+        List<TlsPolicy.Association> trustAnchors = new ArrayList<>();
+        String serverName = null;
         Set<String> seen = new HashSet<>();
         for (String t : tokens.subList(1, tokens.size())) {
             int eq = t.indexOf('=');
@@ -169,7 +187,7 @@ final class TlsPolicyTable {
             }
             String name = t.substring(0, eq).toLowerCase(Locale.ROOT);
             String val = t.substring(eq + 1);
-            if (!name.equals("match") && !seen.add(name)) {
+            if (!name.equals("match") && !name.equals("tafile") && !seen.add(name)) {
                 throw new IllegalArgumentException("attribute \"" + name + "\" is specified multiple times");
             }
             switch (name) {
@@ -207,7 +225,29 @@ final class TlsPolicyTable {
                         }
                     }
                 }
-                case "exclude", "tafile", "servername", "connection_reuse", "enable_rpk" ->
+                case "servername" -> {
+                    if (!HOSTNAME.matcher(val).matches()) {
+                        throw new IllegalArgumentException("\"" + t + "\" specifies an invalid hostname");
+                    }
+                    serverName = val.toLowerCase(Locale.ROOT);
+                }
+                case "tafile" -> {
+                    // Postfix: trust anchors only make sense where a CA is what is trusted.
+                    if (!level.authenticates()) {
+                        throw new IllegalArgumentException("attribute \"tafile\" invalid at security level \""
+                                + level.word() + "\"");
+                    }
+                    if (val.isEmpty()) {
+                        throw new IllegalArgumentException("attribute \"tafile\" has empty value");
+                    }
+                    try {
+                        trustAnchors.addAll(TrustAnchorFiles.load(val));
+                    } catch (IllegalArgumentException e) {
+                        throw new IllegalArgumentException("attribute \"" + t + "\": " + e.getMessage());
+                    }
+                }
+                case "exclude" -> CipherExclusions.check(val);
+                case "connection_reuse", "enable_rpk" ->
                         throw new IllegalArgumentException(SmtpTexts.policyNotImplemented(t, "remove the attribute"));
                 default -> throw new IllegalArgumentException("invalid attribute name: \"" + name + "\"");
             }
@@ -220,7 +260,7 @@ final class TlsPolicyTable {
                 throw new IllegalArgumentException(SmtpTexts.policyBadFingerprint(String.join("|", fingerprintItems), digest));
             }
         }
-        return new Entry(level, match, fingerprints);
+        return new Entry(level, match, fingerprints, trustAnchors, serverName);
     }
 
     /** The file of a table read from one ({@code texthash:}, {@code hash:} ...), to name the line of an error. */

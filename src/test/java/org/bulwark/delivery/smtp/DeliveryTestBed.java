@@ -40,6 +40,11 @@ final class DeliveryTestBed implements AutoCloseable {
      * {@code port}; {@code settings} are main.cf names and values, later ones winning.
      */
     SmtpDelivery agent(int port, String... settings) {
+        return agent(TlsSessionReports.NONE, port, settings);
+    }
+
+    /** As {@link #agent(int, String...)}, handing MTA-STS session outcomes to {@code reports}. */
+    SmtpDelivery agent(TlsSessionReports reports, int port, String... settings) {
         Map<String, String> values = new HashMap<>();
         values.put("myhostname", "mail.example.test");
         values.put("inet_protocols", "ipv4");
@@ -49,7 +54,7 @@ final class DeliveryTestBed implements AutoCloseable {
             values.put(settings[i], settings[i + 1]);
         }
         Config config = Config.of(values);
-        return closeLater(new SmtpDelivery(config, "smtp", DnsResolver.create(config), log));
+        return closeLater(new SmtpDelivery(config, "smtp", DnsResolver.create(config), log, reports));
     }
 
     <T extends AutoCloseable> T closeLater(T resource) {

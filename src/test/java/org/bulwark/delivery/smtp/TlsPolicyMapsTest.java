@@ -14,6 +14,7 @@ import org.bulwark.delivery.TestMessage;
 import org.bulwark.queue.DeliveryReport.Outcome;
 import org.bulwark.queue.DeliveryReport.Status;
 import org.bulwark.testing.FakeSmtpServer;
+import org.bulwark.testing.TestCa;
 import org.bulwark.testing.TestCertificates;
 import org.bulwark.testing.TestDnsServer;
 import org.junit.jupiter.api.AfterEach;
@@ -243,8 +244,137 @@ class TlsPolicyMapsTest {
                 .isInstanceOf(ConfigException.class).hasMessageContaining("tafile");
         assertThatThrownBy(() -> agent(25, table("remote.test encrypt protocols=!TLSv1.2")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("protocols");
+        assertThatThrownBy(() -> agent(25, table("remote.test encrypt connection_reuse=yes")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("connection_reuse");
         assertThatThrownBy(() -> agent(25, table("remote.test encrypt match=mx.remote.test")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("invalid at security level \"encrypt\"");
+    }
+
+    @Test
+    void servernameNamesTheSni() throws Exception {
+        FakeSmtpServer remote = remote(TestCertificates.selfSigned("mx.remote.test"));
+
+        send(agent(remote.port(), table("remote.test encrypt servername=sni.remote.test")), "remote.test", "remote.test");
+        send(agent(remote.port(), table("remote.test encrypt servername=hostname")), "remote.test", "remote.test");
+        send(agent(remote.port(), table("remote.test encrypt")), "remote.test", "remote.test");
+
+        assertThat(remote.awaitMessages(3)).hasSize(3);
+        assertThat(remote.serverNames()).containsExactly("sni.remote.test", "mx.remote.test", "mx.remote.test");
+        assertThatThrownBy(() -> agent(25, table("remote.test encrypt servername=bad_name!")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("\"servername=bad_name!\" specifies an invalid hostname");
+    }
+
+    @Test
+    void tafileTrustsItsAnchorsInPlaceOfTheCaFile() throws Exception {
+        TestCa ca = TestCa.create("Private CA");
+        Path anchors = new TestCertificates(ca.certificate(), null).writePem(dir.resolve("ta.pem"));
+        FakeSmtpServer remote = remote(ca.issue("mx.remote.test"));
+
+        // smtp_tls_CAfile is not set: only the tafile makes the chain trusted.
+        Outcome outcome = send(agent(remote.port(), table("remote.test secure match=hostname tafile=" + anchors)),
+                "remote.test", "remote.test");
+
+        assertThat(outcome.status()).isEqualTo(Status.SENT);
+        assertThat(bed.logText()).contains("Verified TLS connection established to mx.remote.test[127.0.0.1]");
+    }
+
+    @Test
+    void tafileAnchorsTheLeafOfAServerThatDoesNotSendItsCa() throws Exception {
+        TestCa ca = TestCa.create("Private CA");
+        Path anchors = new TestCertificates(ca.certificate(), null).writePem(dir.resolve("ta.pem"));
+        FakeSmtpServer remote = remote(ca.issue("mx.remote.test", false));
+
+        Outcome outcome = send(agent(remote.port(), table("remote.test verify tafile=" + anchors)),
+                "remote.test", "remote.test");
+
+        assertThat(outcome.status()).isEqualTo(Status.SENT);
+    }
+
+    @Test
+    void tafileRefusesAChainFromAnotherCaEvenOneTheCaFileTrusts() throws Exception {
+        TestCa ca = TestCa.create("Private CA");
+        TestCa other = TestCa.create("Public CA");
+        Path anchors = new TestCertificates(ca.certificate(), null).writePem(dir.resolve("ta.pem"));
+        Path caFile = new TestCertificates(other.certificate(), null).writePem(dir.resolve("ca.pem"));
+        FakeSmtpServer remote = remote(other.issue("mx.remote.test"));
+
+        Outcome outcome = send(agent(remote.port(), table("remote.test secure match=hostname tafile=" + anchors),
+                "smtp_tls_CAfile", caFile.toString()), "remote.test", "remote.test");
+
+        assertThat(outcome.status()).isEqualTo(Status.DEFERRED);
+        assertThat(outcome.dsn()).isEqualTo("4.7.5");
+        assertThat(outcome.text()).contains("Server certificate not trusted");
+        assertNothingSent(remote);
+    }
+
+    @Test
+    void tafileRefusesACertificateForAnotherName() throws Exception {
+        TestCa ca = TestCa.create("Private CA");
+        Path anchors = new TestCertificates(ca.certificate(), null).writePem(dir.resolve("ta.pem"));
+        FakeSmtpServer remote = remote(ca.issue("www.remote.test"));
+
+        Outcome outcome = send(agent(remote.port(), table("remote.test verify tafile=" + anchors)),
+                "remote.test", "remote.test");
+
+        assertThat(outcome.status()).isEqualTo(Status.DEFERRED);
+        assertThat(outcome.text()).contains("Server certificate not verified");
+        assertNothingSent(remote);
+    }
+
+    @Test
+    void smtpTlsTrustAnchorFileWithAPublicKeyAnchorsEveryVerifiedDestination() throws Exception {
+        TestCa ca = TestCa.create("Private CA");
+        Path key = Files.writeString(dir.resolve("ta-key.pem"), "-----BEGIN PUBLIC KEY-----\n"
+                + java.util.Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(ca.keys().getPublic().getEncoded())
+                + "\n-----END PUBLIC KEY-----\n");
+        FakeSmtpServer remote = remote(ca.issue("mx.remote.test"));
+
+        // secure's default names: the nexthop and its subdomains (mx.remote.test).
+        Outcome outcome = send(bed.agent(remote.port(), "smtp_tls_security_level", "secure",
+                "smtp_tls_trust_anchor_file", key.toString()), "remote.test", "remote.test");
+        Outcome without = send(bed.agent(remote.port(), "smtp_tls_security_level", "secure"),
+                "remote.test", "remote.test");
+
+        assertThat(outcome.status()).isEqualTo(Status.SENT);
+        assertThat(bed.logText()).contains("Verified TLS connection established to mx.remote.test[127.0.0.1]");
+        assertThat(without.status()).isEqualTo(Status.DEFERRED);
+        assertThatThrownBy(() -> bed.agent(25, "smtp_tls_trust_anchor_file", dir.resolve("none.pem").toString()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("smtp_tls_trust_anchor_file: cannot read trust anchors from");
+    }
+
+    @Test
+    void tafileIsForCaBasedLevelsOnly() throws Exception {
+        Path anchors = new TestCertificates(TestCa.create("CA").certificate(), null).writePem(dir.resolve("ta.pem"));
+
+        assertThatThrownBy(() -> agent(25, table("remote.test encrypt tafile=" + anchors)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("attribute \"tafile\" invalid at security level \"encrypt\"");
+        assertThatThrownBy(() -> agent(25, table("remote.test secure tafile=" + dir.resolve("missing.pem"))))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("cannot read trust anchors");
+    }
+
+    @Test
+    void exclusionsOfSuitesTheClientDoesNotOfferAreAccepted() throws Exception {
+        FakeSmtpServer remote = remote(TestCertificates.selfSigned("mx.remote.test"));
+
+        Outcome outcome = send(agent(remote.port(), table("remote.test encrypt exclude=aNULL:eNULL:EXPORT:DES:RC4:MD5:"
+                + "PSK:aECDH:EDH-DSS-DES-CBC3-SHA:EDH-RSA-DES-CBC3-SHA:KRB5-DES-CBC3-SHA")), "remote.test", "remote.test");
+
+        assertThat(outcome.status()).isEqualTo(Status.SENT);
+        assertThatThrownBy(() -> agent(25, table("remote.test encrypt exclude=kEECDH")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("attribute \"exclude=kEECDH\" is not implemented")
+                .hasMessageContaining("\"kEECDH\" is not one");
+    }
+
+    @Test
+    void anExclusionOfAnOfferedSuiteIsRefused() {
+        assertThatThrownBy(() -> CipherExclusions.check("RC4:3DES",
+                List.of("TLS_AES_128_GCM_SHA256", "TLS_RSA_WITH_3DES_EDE_CBC_SHA")))
+                .hasMessageContaining("\"3DES\" would remove TLS_RSA_WITH_3DES_EDE_CBC_SHA");
+        CipherExclusions.check("RC4:3DES", List.of("TLS_AES_128_GCM_SHA256"));
     }
 
     @Test
