@@ -34,6 +34,13 @@ public interface CleanupSession extends AutoCloseable {
     /** Commit into the hold queue instead of the active queue (an access table's HOLD action). */
     void hold();
 
+    /**
+     * The envelope the message is committed with instead of the one it was opened with: the
+     * recipients and content filter that smtpd_end_of_data_restrictions' REDIRECT, BCC and FILTER
+     * actions leave. The milters' changes at commit apply to it.
+     */
+    void reroute(org.bulwark.mail.Envelope envelope);
+
     /** Throws the message away (client went away, size exceeded, rejected at end of data). */
     void abort();
 

@@ -25,7 +25,10 @@ final class MessageCleanup implements CleanupSession {
     private final MailAuthentication.Enforcement enforcement;
     private final int hopcountLimit;
     private final HistoryRecorder dmarcHistory;
-    private final Envelope envelope;
+    /** The envelope the queue file was opened with. */
+    private final Envelope written;
+    /** The envelope to commit, before the milters' changes: {@code written} unless rerouted. */
+    private Envelope envelope;
     /** header_checks and body_checks under {@code content}, or null. */
     private final ContentInspector inspector;
     /** The milters that judge the message at commit, and where the content waits for them; or null. */
@@ -58,6 +61,7 @@ final class MessageCleanup implements CleanupSession {
         this.enforcement = checks.enforcement();
         this.hopcountLimit = checks.hopcountLimit();
         this.dmarcHistory = checks.dmarcHistory();
+        this.written = envelope;
         this.envelope = envelope;
         this.inspector = checks.inspector();
     }
@@ -121,7 +125,7 @@ final class MessageCleanup implements CleanupSession {
             if (verdict != null && verdict.routes()) {
                 routed = verdict.apply(routed);
             }
-            if (routed != envelope) {
+            if (routed != written) {
                 writer.replaceEnvelope(routed);
             }
             // Logged before the commit, as Postfix's cleanup does, so it precedes the queue manager's lines.
@@ -224,6 +228,11 @@ final class MessageCleanup implements CleanupSession {
     @Override
     public void hold() {
         writer.holdOnCommit();
+    }
+
+    @Override
+    public void reroute(Envelope rerouted) {
+        envelope = rerouted;
     }
 
     @Override

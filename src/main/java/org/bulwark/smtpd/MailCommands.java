@@ -253,13 +253,16 @@ final class MailCommands {
             state.transactionEnded();
             return io.fail(ReplyTexts.QUEUE_WRITE_ERROR);
         }
-        // Actions at end of data are not applied yet; Postfix honours all but PREPEND there.
         Decision decision = checks.check(Stage.END_OF_DATA,
                 state.context(tx.sender(), tx.firstRecipient(), content.received()));
         if (decision instanceof Decision.Refuse refuse) {
             log.reject(SessionIo.AFTER_DOT, refuse.reply(), tx.givenSender(), tx.firstRecipient());
             state.transactionEnded();
             return io.fail(refuse.reply());
+        }
+        for (String header : tx.applyAfterContent(decision.actions(), state.clientInfo(security),
+                settings.contentFilter())) {
+            log.warning(id + ": " + SmtpdTexts.prependTooLate(header));
         }
         if (tx.discarded()) {
             // access(5) DISCARD: the client hears that the message was queued; nothing is kept.

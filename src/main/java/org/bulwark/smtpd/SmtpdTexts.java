@@ -85,4 +85,9 @@ final class SmtpdTexts {
     static SmtpReply badAttributeSyntax(String attribute, String value) {
         return SmtpReply.of(501, "5.5.4", "Bad " + attribute + " syntax: " + value);
     }
+
+    /** A PREPEND that smtpd_end_of_data_restrictions asked for, when the headers are already written. */
+    static String prependTooLate(String header) {
+        return "PREPEND " + header + " is ignored at end of data: the headers are already written (as in Postfix)";
+    }
 }

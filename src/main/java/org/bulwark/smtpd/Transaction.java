@@ -109,6 +109,27 @@ final class Transaction {
         }
     }
 
+    /**
+     * smtpd_end_of_data_restrictions' actions, with the content already in the queue file: HOLD
+     * and DISCARD as at the other stages, REDIRECT, BCC and FILTER as a new envelope for cleanup.
+     * PREPEND comes too late for the headers, and Postfix ignores it there too: the returned list
+     * holds those headers, for a warning.
+     */
+    List<String> applyAfterContent(List<MessageAction> actions, ClientInfo client, String contentFilter) {
+        List<String> late = actions.stream().filter(a -> a instanceof MessageAction.Prepend)
+                .map(a -> ((MessageAction.Prepend) a).header()).toList();
+        List<MessageAction> done = actions.stream().filter(a -> !(a instanceof MessageAction.Prepend)).toList();
+        apply(done);
+        if (hold) {
+            message.hold();
+        }
+        if (done.stream().anyMatch(a -> a instanceof MessageAction.Redirect || a instanceof MessageAction.Bcc
+                || a instanceof MessageAction.Filter)) {
+            message.reroute(envelope(client, contentFilter));
+        }
+        return late;
+    }
+
     /** DISCARD was asked for: the message is answered as queued and dropped. */
     boolean discarded() {
         return discard;

@@ -30,6 +30,7 @@ final class RecordingIntake implements MessageIntake {
         ByteArrayOutputStream content = new ByteArrayOutputStream();
         return new CleanupSession() {
             private boolean done;
+            private Envelope committedEnvelope = envelope;
 
             @Override
             public QueueId queueId() {
@@ -47,13 +48,18 @@ final class RecordingIntake implements MessageIntake {
                     throw new IOException("simulated fsync failure");
                 }
                 done = true;
-                committed.add(new Message(id, envelope, content.toString(StandardCharsets.UTF_8)));
+                committed.add(new Message(id, committedEnvelope, content.toString(StandardCharsets.UTF_8)));
                 return id;
             }
 
             @Override
             public void hold() {
                 // the recording keeps every message alike
+            }
+
+            @Override
+            public void reroute(Envelope rerouted) {
+                committedEnvelope = rerouted;
             }
 
             @Override
