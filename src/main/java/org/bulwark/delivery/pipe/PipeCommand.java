@@ -17,10 +17,13 @@ import org.bulwark.delivery.local.PasswdFile;
  * A master.cf pipe service's attributes, as pipe(8) reads them:
  * {@code flags=DRhu user=vmail[:group] size=N eol=\r\n directory=/path null_sender=x argv=/cmd args...},
  * with {@code argv=} last. Checked once, at load: a missing or root {@code user=}, an unknown flag,
- * attribute or macro stops the server with the master.cf line.
+ * attribute or macro stops the server with the master.cf line. An account that does not exist
+ * does not: Debian's stock master.cf names {@code user=vmail} for maildrop whether or not the
+ * account exists, and Postfix starts with it; mail routed to such a service is deferred
+ * ({@code unknownAccount} says why) until the account is made.
  */
 record PipeCommand(String flags, String userName, long uid, long gid, List<String> argv, long sizeLimit, String eol,
-        Path directory, String nullSender) {
+        Path directory, String nullSender, String unknownAccount) {
 
     static final Pattern MACRO = Pattern.compile("\\$\\{([a-z_]+)}|\\$([a-z_]+)");
     /** Macros whose value differs per recipient: an argument with one becomes one argument per recipient. */
@@ -97,19 +100,23 @@ record PipeCommand(String flags, String userName, long uid, long gid, List<Strin
         String spec = user;
         int colon = spec.indexOf(':');
         String account = colon < 0 ? spec : spec.substring(0, colon);
-        PasswdFile.Entry found;
-        long gid;
+        Optional<PasswdFile.Entry> found;
+        Optional<Long> gid;
         try {
-            found = passwd.find(account).orElseThrow(() -> error(entry, PipeTexts.unknownUser(spec)));
-            gid = colon < 0 ? found.gid() : group(groupFile, spec.substring(colon + 1))
-                    .orElseThrow(() -> error(entry, PipeTexts.unknownUser(spec)));
+            found = passwd.find(account);
+            gid = colon < 0 ? found.map(PasswdFile.Entry::gid) : group(groupFile, spec.substring(colon + 1));
         } catch (IOException e) {
-            throw error(entry, PipeTexts.unknownUser(spec));
+            found = Optional.empty();
+            gid = Optional.empty();
         }
-        if (found.uid() == 0 || gid == 0) {
+        if (found.isEmpty() || gid.isEmpty()) {
+            return new PipeCommand(flags, account, -1, -1, argv, size, eol, directory, nullSender,
+                    PipeTexts.unknownUser(spec));
+        }
+        if (found.get().uid() == 0 || gid.get() == 0) {
             throw error(entry, PipeTexts.ROOT_USER);
         }
-        return new PipeCommand(flags, account, found.uid(), gid, argv, size, eol, directory, nullSender);
+        return new PipeCommand(flags, account, found.get().uid(), gid.get(), argv, size, eol, directory, nullSender, null);
     }
 
     /** A group's id from an /etc/group file (name:x:gid:members). */

@@ -91,6 +91,10 @@ public final class PipeDelivery implements DeliveryAgent {
     public DeliveryReport deliver(DeliveryRequest request) {
         QueuedMessage message = request.message();
         List<Target> targets = request.targets();
+        if (command.unknownAccount() != null) {
+            // Never run: the command would otherwise run as whoever this process is.
+            return all(targets, Status.DEFERRED, "4.3.0", PipeTexts.CONFIGURATION_ERROR + "; " + command.unknownAccount());
+        }
         for (char flag : new char[] {'D', 'O'}) {
             if (command.has(flag) && targets.size() > 1) {
                 return all(targets, Status.DEFERRED, "4.3.5", PipeTexts.CONFIGURATION_ERROR + "; "

@@ -41,13 +41,13 @@ final class PipeTexts {
         return "cannot run the command as " + user + ": setpriv (util-linux) is not installed";
     }
 
-    // Configuration errors, refused at load with the master.cf line.
+    // Configuration errors, refused at load with the master.cf line (an unknown account defers instead).
     static final String MISSING_ARGV = "pipe service without argv= (write argv=/path/to/command ${recipient} ... last)";
     static final String MISSING_USER = "pipe service without user= (write user=name, an account that is not root)";
     static final String ROOT_USER = "user= names root: a pipe command never runs as root; name another account";
 
     static String unknownUser(String user) {
-        return "user=" + user + ": no such account in /etc/passwd (or group in /etc/group)";
+        return "user=" + user + ": no such account in /etc/passwd (or group in /etc/group); create it, or fix the master.cf line";
     }
 
     static String unknownAttribute(String attribute) {

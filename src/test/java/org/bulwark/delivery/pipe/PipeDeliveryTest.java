@@ -171,4 +171,17 @@ class PipeDeliveryTest {
         assertThatThrownBy(() -> agent("user=nobody", "flags=Z", "argv=" + script))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("unknown pipe flag");
     }
+
+    /** Debian's stock master.cf has maildrop with user=vmail whether or not vmail exists: it loads, and defers. */
+    @Test
+    void anAccountThatDoesNotExistLoadsAndDefersWithoutRunningTheCommand() throws Exception {
+        Path ran = script.resolveSibling("ran");
+        Files.writeString(script, "#!/bin/sh\ntouch " + ran + "\n");
+        Outcome outcome = agent("flags=DRhu", "user=no-such-account-here", "argv=" + script, "-d", "${recipient}")
+                .deliver(TestMessage.of("a@example.test", BODY, "b@example.test").request("x")).outcomes().get(0);
+
+        assertThat(outcome.status()).isEqualTo(Status.DEFERRED);
+        assertThat(outcome.text()).contains("user=no-such-account-here: no such account");
+        assertThat(ran).doesNotExist();
+    }
 }
