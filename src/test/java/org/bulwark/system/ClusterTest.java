@@ -2,15 +2,27 @@ package org.bulwark.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.stream.Stream;
 import java.util.TreeSet;
 import java.util.function.BiConsumer;
 import java.util.regex.Pattern;
+import org.bulwark.testing.Peers;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -171,6 +183,123 @@ class ClusterTest {
             Cluster.Node node = cluster.node(i);
             assertThat(node.logLines("anvil_database " + redisAt + " answers again")).as(node.name).isEqualTo(1);
             assertThat(node.logLines("greylist_database " + redisAt + " answers again")).as(node.name).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aNodeKilledUnderLoadLosesNoAcknowledgedMessage() throws Exception {
+        start((i, node) -> { });
+        Cluster.Node victim = cluster.node(1);
+        Path script = root.resolve("smtp_load.py");
+        try (InputStream in = ClusterTest.class.getResourceAsStream("/cluster/smtp_load.py")) {
+            Files.copy(in, script);
+        }
+        Process load = new ProcessBuilder(Peers.python3(), script.toString(), "127.0.0.1",
+                Integer.toString(cluster.port()), Integer.toString(LOAD_MESSAGES), "6", "150")
+                .redirectError(root.resolve("smtp_load.err").toFile()).start();
+        List<String[]> outcomes = new CopyOnWriteArrayList<>();
+        Thread reader = Thread.ofVirtual().start(() -> {
+            try (BufferedReader lines = new BufferedReader(new InputStreamReader(load.getInputStream(),
+                    StandardCharsets.UTF_8))) {
+                for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                    outcomes.add(line.split(" "));
+                }
+            } catch (IOException e) {
+                // the process ended
+            }
+        });
+        try {
+            // Kill the node while it has accepted mail it has not delivered yet, if that can be caught.
+            awaitCondition(() -> accepted(outcomes, victim.hostname()) >= 10, "mx2 accepted 10 messages");
+            Path active = victim.queueDirectory().resolve("active");
+            Instant until = Instant.now().plus(Duration.ofSeconds(10));
+            while (queued(active).isEmpty() && Instant.now().isBefore(until)) {
+                Thread.onSpinWait();
+            }
+            victim.kill();
+            Set<String> owed = queued(active);
+            cluster.awaitServerState(1, "DOWN");
+            int afterDown = outcomes.size();
+
+            assertThat(load.waitFor(180, TimeUnit.SECONDS)).as("the load finished").isTrue();
+            reader.join(Duration.ofSeconds(10));
+            assertThat(outcomes.getLast()).as("summary").startsWith("done", Integer.toString(LOAD_MESSAGES));
+            assertThat(outcomes).as("no message refused for good").allMatch(o -> o[0].equals("250")
+                    || o[0].equals("done"));
+            List<String[]> later = outcomes.subList(afterDown, outcomes.size() - 1);
+            assertThat(later).as("accepted after haproxy took mx2 out").hasSizeGreaterThan(LOAD_MESSAGES / 10)
+                    .noneMatch(o -> o[2].equals(victim.hostname()));
+
+            victim.restart();
+            Set<String> acknowledged = new TreeSet<>();
+            outcomes.stream().filter(o -> o[0].equals("250")).forEach(o -> acknowledged.add(o[1]));
+            Map<String, Integer> delivered = Map.of();
+            Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+            while (!delivered.keySet().containsAll(acknowledged) && Instant.now().isBefore(deadline)) {
+                Thread.sleep(100);
+                delivered = cluster.delivered("alice", LOAD_SUBJECT);
+            }
+            long duplicates = delivered.values().stream().filter(n -> n > 1).count();
+            System.out.printf("cluster kill -9: %d acknowledged (%d after mx2 was out), %d in mx2's queue at the kill,"
+                    + " %d delivered, %d delivered twice%n", acknowledged.size(), later.size(), owed.size(),
+                    delivered.size(), duplicates);
+            assertThat(delivered.keySet()).as("every acknowledged message delivered").containsAll(acknowledged);
+            // What mx2 had queued when it died, it delivered itself after the restart.
+            assertThat(victim.system.delivered("alice").stream().map(ClusterTest::subject).toList())
+                    .containsAll(owed);
+            // A kill repeats at most the transactions under way at that moment: one per client.
+            assertThat(duplicates).isLessThanOrEqualTo(6);
+        } finally {
+            load.destroyForcibly();
+        }
+    }
+
+    private static final int LOAD_MESSAGES = 300;
+    private static final Pattern LOAD_SUBJECT = Pattern.compile("(?m)^Subject: cluster-(\\d+)\\r?$");
+
+    private static long accepted(List<String[]> outcomes, String node) {
+        return outcomes.stream().filter(o -> o[0].equals("250") && o[2].equals(node)).count();
+    }
+
+    /** The load messages in a queue directory, by number. */
+    private static Set<String> queued(Path directory) throws IOException {
+        Set<String> numbers = new TreeSet<>();
+        if (!Files.isDirectory(directory)) {
+            return numbers;
+        }
+        try (Stream<Path> files = Files.list(directory)) {
+            for (Path file : files.toList()) {
+                String number = subject(file);
+                if (number != null) {
+                    numbers.add(number);
+                }
+            }
+        }
+        return numbers;
+    }
+
+    private static String subject(Path file) {
+        try {
+            Matcher m = LOAD_SUBJECT.matcher(Files.readString(file, StandardCharsets.ISO_8859_1));
+            return m.find() ? m.group(1) : null;
+        } catch (NoSuchFileException e) {
+            return null; // delivered meanwhile
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private interface Condition {
+        boolean holds() throws Exception;
+    }
+
+    private static void awaitCondition(Condition condition, String what) throws Exception {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+        while (!condition.holds()) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError("not within 60 s: " + what);
+            }
+            Thread.sleep(20);
         }
     }
 }
