@@ -254,6 +254,55 @@ class ClusterTest {
         }
     }
 
+    /**
+     * README's "Draining a node and moving its queue", step by step: a node that holds deferred
+     * mail is stopped, its active/ and deferred/ files are copied to a directory beside the other
+     * node's queue and moved (never over an existing ID) into that node's deferred/, and
+     * {@code postsuper -r ALL deferred} there has them delivered by the node that adopted them.
+     */
+    @Test
+    void aStoppedNodesQueueMovedToAnotherNodeIsDeliveredThere() throws Exception {
+        // mx3's mailbox store is "unreachable": it accepts and defers, as a node cut off from it would.
+        start((i, node) -> {
+            if (i == 2) {
+                node.set("virtual_transport", "retry:4.4.1 mailbox store unreachable");
+            }
+        });
+        Cluster.Node drained = cluster.node(2);
+        Cluster.Node adopting = cluster.node(0);
+        for (int n = 0; n < 5; n++) {
+            assertThat(SmtpDialogue.send(cluster.haproxy.pinnedPort(2), CLIENT, "client.example",
+                    "sender@remote.example", "alice@example.test", "Subject: cluster-" + n + "\n\nmessage " + n + "\n"))
+                    .startsWith("250 2.0.0 Ok: queued as ");
+        }
+        awaitCondition(() -> drained.logLines("status=deferred (mailbox store unreachable)") >= 5,
+                "mx3 deferred its 5 messages");
+        drained.stop();
+
+        Path script = root.resolve("move-queue.sh");
+        Files.writeString(script, """
+                set -eu
+                B=%s
+                A=%s
+                ADOPT=%s
+                mkdir -m 700 "$ADOPT"
+                find "$B"/active "$B"/deferred -type f -exec cp -p {} "$ADOPT"/ ';'
+                find "$ADOPT" -type f -exec mv -n {} "$A"/deferred/ ';'
+                rmdir "$ADOPT"
+                """.formatted(drained.queueDirectory(), adopting.queueDirectory(), root.resolve("adopt")));
+        MailSystemFixture.ProcessResult moved = MailSystemFixture.run(List.of("bash", script.toString()), null);
+        assertThat(moved.exitCode()).as(moved.output()).isZero();
+        MailSystemFixture.ProcessResult requeued = MailSystemFixture.run(List.of(
+                ProcessHandle.current().info().command().orElse("java"), "-cp", System.getProperty("java.class.path"),
+                "org.bulwark.cli.Bulwark", "-c", adopting.system.conf.toString(), "postsuper", "-r", "ALL", "deferred"),
+                null);
+        assertThat(requeued.output()).contains("postsuper: Requeued: 5 messages");
+
+        List<Path> delivered = adopting.system.awaitDelivered("alice", 5);
+        assertThat(delivered.stream().map(ClusterTest::subject).toList())
+                .containsExactlyInAnyOrder("0", "1", "2", "3", "4");
+    }
+
     private static final int LOAD_MESSAGES = 300;
     private static final Pattern LOAD_SUBJECT = Pattern.compile("(?m)^Subject: cluster-(\\d+)\\r?$");
 
