@@ -46,6 +46,22 @@ final class Cluster implements AutoCloseable {
      * @param configure called with each node's index (from 0) and its system before it starts
      */
     static Cluster start(Path root, int size, BiConsumer<Integer, MailSystemFixture> configure) throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return startIn(attempt == 1 ? root : root.resolve("attempt-" + attempt), size, configure);
+            } catch (Exception | AssertionError e) {
+                // A free port is chosen before the node binds it, seconds later: another test run on
+                // this machine may take it meanwhile. Start afresh on other ports.
+                String why = String.valueOf(e.getMessage());
+                if (attempt == 3 || !(why.contains("Address already in use") || why.contains("cannot bind"))) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static Cluster startIn(Path root, int size, BiConsumer<Integer, MailSystemFixture> configure)
+            throws Exception {
         RedisServer redis = RedisServer.start(Files.createDirectories(root.resolve("redis")));
         List<Node> nodes = new ArrayList<>();
         try {
@@ -69,8 +85,13 @@ final class Cluster implements AutoCloseable {
             Haproxy haproxy = Haproxy.startBalanced(Files.createDirectories(root.resolve("haproxy")),
                     nodes.stream().map(n -> n.system.port()).toList());
             Cluster cluster = new Cluster(redis, nodes, haproxy);
-            for (int i = 0; i < size; i++) {
-                cluster.awaitServerState(i, "UP");
+            try {
+                for (int i = 0; i < size; i++) {
+                    cluster.awaitServerState(i, "UP");
+                }
+            } catch (Exception | AssertionError e) {
+                haproxy.close();
+                throw e;
             }
             return cluster;
         } catch (Exception | AssertionError e) {

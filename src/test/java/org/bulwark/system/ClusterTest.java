@@ -303,7 +303,7 @@ class ClusterTest {
                 .containsExactlyInAnyOrder("0", "1", "2", "3", "4");
     }
 
-    private static final int LOAD_MESSAGES = 300;
+    private static final int LOAD_MESSAGES = 200;
     private static final Pattern LOAD_SUBJECT = Pattern.compile("(?m)^Subject: cluster-(\\d+)\\r?$");
 
     private static long accepted(List<String[]> outcomes, String node) {
