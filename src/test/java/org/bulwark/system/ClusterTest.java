@@ -214,7 +214,7 @@ class ClusterTest {
             Path active = victim.queueDirectory().resolve("active");
             Instant until = Instant.now().plus(Duration.ofSeconds(10));
             while (queued(active).isEmpty() && Instant.now().isBefore(until)) {
-                Thread.onSpinWait();
+                Thread.sleep(2);
             }
             victim.kill();
             Set<String> owed = queued(active);
