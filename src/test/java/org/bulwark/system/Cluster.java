@@ -10,7 +10,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BiConsumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -24,9 +23,19 @@ import org.bulwark.testing.RedisServer;
  * round-robin, SMTP health checks) and sharing one real redis-server through
  * {@code anvil_database} and {@code greylist_database}. A test adds its own main.cf lines per
  * node before the start (a shared {@code postscreen_cache_map} or {@code address_verify_map} is
- * one more line), and can stop, kill and restart a node while the others serve.
+ * one more line: {@code node.set("address_verify_map", redis)}), and can stop, kill and restart a
+ * node while the others serve.
  */
 final class Cluster implements AutoCloseable {
+
+    /** A test's own main.cf lines for one node. */
+    interface NodeSettings {
+        /**
+         * @param index the node's index, from 0
+         * @param redis the shared redis-server's URI, for parameters that name it
+         */
+        void apply(int index, MailSystemFixture node, String redis);
+    }
 
     private static final Duration START_LIMIT = Duration.ofSeconds(60);
 
@@ -43,9 +52,9 @@ final class Cluster implements AutoCloseable {
     /**
      * Starts redis-server, {@code size} nodes and haproxy in front of them under {@code root}.
      *
-     * @param configure called with each node's index (from 0) and its system before it starts
+     * @param configure applied to each node before it starts
      */
-    static Cluster start(Path root, int size, BiConsumer<Integer, MailSystemFixture> configure) throws Exception {
+    static Cluster start(Path root, int size, NodeSettings configure) throws Exception {
         for (int attempt = 1; ; attempt++) {
             try {
                 return startIn(attempt == 1 ? root : root.resolve("attempt-" + attempt), size, configure);
@@ -60,7 +69,7 @@ final class Cluster implements AutoCloseable {
         }
     }
 
-    private static Cluster startIn(Path root, int size, BiConsumer<Integer, MailSystemFixture> configure)
+    private static Cluster startIn(Path root, int size, NodeSettings configure)
             throws Exception {
         RedisServer redis = RedisServer.start(Files.createDirectories(root.resolve("redis")));
         List<Node> nodes = new ArrayList<>();
@@ -72,7 +81,7 @@ final class Cluster implements AutoCloseable {
                         .set("smtpd_upstream_proxy_protocol", "haproxy")
                         .set("anvil_database", redis.uri())
                         .set("greylist_database", redis.uri());
-                configure.accept(i, system);
+                configure.apply(i, system, redis.uri());
                 system.writeConfig();
                 nodes.add(new Node(name, system));
             }

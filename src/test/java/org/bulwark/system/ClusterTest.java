@@ -20,7 +20,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.stream.Stream;
 import java.util.TreeSet;
-import java.util.function.BiConsumer;
 import java.util.regex.Pattern;
 import org.bulwark.testing.Peers;
 import org.junit.jupiter.api.AfterEach;
@@ -31,7 +30,10 @@ import org.junit.jupiter.api.io.TempDir;
  * Three nodes behind a real haproxy ({@code send-proxy-v2}, round-robin, health checks) sharing
  * one real redis-server, as README's "More than one machine" describes: a client's limits and
  * the greylist hold across nodes, a node killed under load costs no acknowledged message, and
- * without Redis every node keeps answering and fails closed, logging the outage once.
+ * without Redis every node keeps answering and fails closed, logging the outage once. A shared
+ * postscreen cache or address verification cache is one more method of the same shape: each node
+ * started with {@code node.set("postscreen_cache_map", redis)}, the first client on one node's
+ * pinned port ({@code cluster.haproxy.pinnedPort(0)}), its cached result seen on another's.
  */
 class ClusterTest {
 
@@ -54,7 +56,7 @@ class ClusterTest {
         }
     }
 
-    private Cluster start(BiConsumer<Integer, MailSystemFixture> configure) throws Exception {
+    private Cluster start(Cluster.NodeSettings configure) throws Exception {
         cluster = Cluster.start(root, 3, configure);
         return cluster;
     }
@@ -77,7 +79,7 @@ class ClusterTest {
 
     @Test
     void aClientsConnectionRateLimitHoldsAcrossNodes() throws Exception {
-        start((i, node) -> node.set("smtpd_client_connection_rate_limit", "6"));
+        start((i, node, redis) -> node.set("smtpd_client_connection_rate_limit", "6"));
 
         Set<String> greetedBy = new TreeSet<>();
         for (int i = 0; i < 6; i++) {
@@ -104,7 +106,7 @@ class ClusterTest {
 
     @Test
     void aTripletFirstSeenOnOneNodePassesOnAnotherAfterTheDelay() throws Exception {
-        start((i, node) -> node.set("greylist_delay", "2s").set("smtpd_recipient_restrictions", GREYLISTING));
+        start((i, node, redis) -> node.set("greylist_delay", "2s").set("smtpd_recipient_restrictions", GREYLISTING));
         Cluster.Node a = cluster.node(0);
         Cluster.Node b = cluster.node(1);
 
@@ -134,7 +136,7 @@ class ClusterTest {
 
     @Test
     void withoutRedisEveryNodeFailsClosedLogsTheOutageOnceAndRecovers() throws Exception {
-        start((i, node) -> node.set("smtpd_client_connection_rate_limit", "100")
+        start((i, node, redis) -> node.set("smtpd_client_connection_rate_limit", "100")
                 .set("greylist_delay", "2s").set("smtpd_recipient_restrictions", GREYLISTING)
                 // 127.0.0.6 is not counted by anvil, so its RCPT reaches the greylist.
                 .set("smtpd_client_event_limit_exceptions", "127.0.0.1/32 " + GREYLISTED_CLIENT + "/32"));
@@ -188,7 +190,7 @@ class ClusterTest {
 
     @Test
     void aNodeKilledUnderLoadLosesNoAcknowledgedMessage() throws Exception {
-        start((i, node) -> { });
+        start((i, node, redis) -> { });
         Cluster.Node victim = cluster.node(1);
         Path script = root.resolve("smtp_load.py");
         try (InputStream in = ClusterTest.class.getResourceAsStream("/cluster/smtp_load.py")) {
@@ -263,7 +265,7 @@ class ClusterTest {
     @Test
     void aStoppedNodesQueueMovedToAnotherNodeIsDeliveredThere() throws Exception {
         // mx3's mailbox store is "unreachable": it accepts and defers, as a node cut off from it would.
-        start((i, node) -> {
+        start((i, node, redis) -> {
             if (i == 2) {
                 node.set("virtual_transport", "retry:4.4.1 mailbox store unreachable");
             }
