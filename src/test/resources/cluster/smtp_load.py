@@ -1,22 +1,30 @@
 #!/usr/bin/env python3
-"""Sending MTAs under test: THREADS clients, each from its own loopback address, send MESSAGES
-messages in all (Subject: cluster-N, one connection each) to HOST:PORT. A client that cannot
-connect, loses the connection or gets a 4xx tries the same message again, as a real MTA retries;
-a 5xx is final. Prints one line per outcome, as it happens:
-  250 N NODE      message N accepted by NODE (the host name of the greeting)
+"""Sending MTAs under test: THREADS clients, each from its own loopback address, send messages
+(Subject: cluster-N, one connection each) to HOST:PORT until standard input is closed or MAX
+messages were taken. A client that cannot connect, loses the connection or gets a 4xx tries the
+same message again, as a real MTA retries; a 5xx is final. Prints one line per outcome, as it
+happens:
+  250 N NODE      message N accepted by NODE (the host name of its greeting)
   5xx N NODE      message N refused for good
-and at the end: done ACCEPTED RETRIES. Gives up on a message after DEADLINE seconds in all."""
+  gave-up N       message N not accepted within DEADLINE seconds from the start
+and at the end: done ACCEPTED RETRIES."""
 import smtplib
 import sys
 import threading
 import time
 
-host, port, messages, threads, deadline = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5])
+host, port, most, threads, deadline = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5])
 end = time.monotonic() + deadline
 lock = threading.Lock()
-numbers = iter(range(messages))
+numbers = iter(range(most))
+stop = threading.Event()
 retries = 0
 accepted = 0
+
+
+def watch_stdin():
+    sys.stdin.read()
+    stop.set()
 
 
 def say(line):
@@ -54,20 +62,23 @@ def attempt(source, n):
 def sender(index):
     global retries, accepted
     source = "127.0.1.%d" % (index + 1)
-    while True:
+    while not stop.is_set():
         with lock:
             n = next(numbers, None)
         if n is None:
             return
-        while time.monotonic() < end:
+        while True:
+            if time.monotonic() > end:
+                say("gave-up %d" % n)
+                break
             try:
                 code, node = attempt(source, n)
             except (OSError, smtplib.SMTPException):
                 code, node = 0, "?"
             if code == 250:
-                say("250 %d %s" % (n, node))
                 with lock:
                     accepted += 1
+                say("250 %d %s" % (n, node))
                 break
             if 500 <= code < 600:
                 say("%d %d %s" % (code, n, node))
@@ -77,6 +88,7 @@ def sender(index):
             time.sleep(0.05)
 
 
+threading.Thread(target=watch_stdin, daemon=True).start()
 workers = [threading.Thread(target=sender, args=(i,)) for i in range(threads)]
 for w in workers:
     w.start()
