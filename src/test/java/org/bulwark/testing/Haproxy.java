@@ -11,7 +11,8 @@ import java.util.Locale;
 /**
  * A real haproxy from Debian's package in TCP mode: a frontend on a free loopback port, passing
  * each connection to one backend server with a PROXY protocol header ({@code send-proxy} for
- * version 1, {@code send-proxy-v2} for version 2), as a load balancer in front of a mail server.
+ * version 1, {@code send-proxy-v2} for version 2), as a load balancer in front of a mail server;
+ * or ({@link #startBalanced}) in front of several, with health checks.
  */
 public final class Haproxy implements AutoCloseable {
 
