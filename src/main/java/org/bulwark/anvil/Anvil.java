@@ -2,12 +2,12 @@ package org.bulwark.anvil;
 
 import java.net.InetAddress;
 import java.time.Duration;
-import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 import org.bulwark.config.Config;
 import org.bulwark.log.MailLog;
 import org.bulwark.mail.SmtpReply;
 import org.bulwark.table.NetworkList;
+import org.bulwark.util.RedisConnection;
 
 /**
  * The client limits of Postfix's smtpd and anvil(8): {@code smtpd_client_connection_count_limit},
@@ -15,7 +15,8 @@ import org.bulwark.table.NetworkList;
  * {@code _auth_rate_limit} per {@code anvil_rate_time_unit}. Clients in
  * {@code smtpd_client_event_limit_exceptions} (by default mynetworks) are not counted. A limit of
  * 0 is no limit. Each check counts the event and answers null (go on) or the refusal to send,
- * having logged Postfix's warning.
+ * having logged Postfix's warning. When the counters cannot be reached, a check whose limit is set
+ * answers a temporary refusal: the limits fail closed, where Postfix's smtpd would skip them.
  */
 public final class Anvil implements AutoCloseable {
 
@@ -75,6 +76,7 @@ public final class Anvil implements AutoCloseable {
             return null;
         }
         String key = client.getHostAddress();
+        boolean limited = limits.connectionCount() > 0 || limits.connectionRate() > 0;
         SmtpReply refusal = null;
         try {
             long open = store.connect(key);
@@ -91,6 +93,9 @@ public final class Anvil implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             storeFailed(e);
+            if (limited) {
+                refusal = AnvilTexts.limitsUnavailable(421, myhostname);
+            }
         }
         return refusal;
     }
@@ -135,21 +140,18 @@ public final class Anvil implements AutoCloseable {
         if (limit <= 0 || exempt.test(client)) {
             return null;
         }
-        long count = count(() -> store.countEvent(kind + client.getHostAddress(), limits.unit()));
+        long count;
+        try {
+            count = store.countEvent(kind + client.getHostAddress(), limits.unit());
+        } catch (RuntimeException e) {
+            storeFailed(e);
+            return AnvilTexts.limitsUnavailable(refusal.code(), null);
+        }
         if (count > limit) {
             warn(what, count, nameAddress);
             return refusal;
         }
         return null;
-    }
-
-    private long count(LongSupplier counter) {
-        try {
-            return counter.getAsLong();
-        } catch (RuntimeException e) {
-            storeFailed(e);
-            return 0;
-        }
     }
 
     private void warn(String what, long count, String client) {
@@ -158,8 +160,9 @@ public final class Anvil implements AutoCloseable {
         }
     }
 
+    /** A Redis outage was logged once by the store; anything else is logged here. */
     private void storeFailed(RuntimeException e) {
-        if (log != null) {
+        if (log != null && !(e instanceof RedisConnection.Unavailable)) {
             log.warning(AnvilTexts.storeFailed(String.valueOf(e.getMessage())));
         }
     }

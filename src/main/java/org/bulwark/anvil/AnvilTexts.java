@@ -39,7 +39,23 @@ final class AnvilTexts {
     static final String AUTH_RATE = "AUTH command rate";
     static final String NEW_TLS_SESSION_RATE = "New TLS session rate";
 
+    /** Limits fail closed: without counters a limited client is told to come back later. */
+    static SmtpReply limitsUnavailable(int code, String myhostname) {
+        return SmtpReply.of(code, "4.3.0", (myhostname == null ? "" : myhostname + " ")
+                + "Error: client limits unavailable, try again later");
+    }
+
     static String storeFailed(String why) {
-        return "problem talking to the anvil counter store: " + why + "; limits not applied";
+        return "problem talking to the anvil counter store: " + why
+                + "; clients that limits apply to are deferred (4xx)";
+    }
+
+    static String redisUnreachable(String address, String why) {
+        return "anvil_database redis " + address + " unreachable: " + why
+                + "; until it answers, clients that limits apply to get 4xx (limits fail closed)";
+    }
+
+    static String redisBack(String address) {
+        return "anvil_database redis " + address + " answers again; client limits apply as configured";
     }
 }

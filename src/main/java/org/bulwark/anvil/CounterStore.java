@@ -1,6 +1,7 @@
 package org.bulwark.anvil;
 
 import java.time.Duration;
+import org.bulwark.log.MailLog;
 
 /**
  * Where anvil's counters live. Implementations are safe for concurrent use; a failing one throws a
@@ -24,11 +25,16 @@ public interface CounterStore extends AutoCloseable {
     @Override
     void close();
 
-    /** {@code redis://host:port/db} for Redis; anything else (empty, {@code memory:}) for memory. */
-    static CounterStore open(String spec) {
+    /**
+     * {@code redis://host:port/db} for Redis; anything else (empty, {@code memory:}) for memory.
+     *
+     * @param log where a Redis store says, once each, that Redis became unreachable and that it is
+     *     back; null for silence
+     */
+    static CounterStore open(String spec, MailLog.Logger log) {
         String s = spec.strip();
         if (s.startsWith("redis://") || s.startsWith("rediss://")) {
-            return new RedisCounterStore(s);
+            return new RedisCounterStore(s, log);
         }
         return new MemoryCounterStore();
     }

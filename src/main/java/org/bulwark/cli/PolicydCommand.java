@@ -67,7 +67,8 @@ final class PolicydCommand implements Callable<Integer> {
                 : config.isSet("greylist_database") ? config.get("greylist_database") : "memory:";
         InetSocketAddress address = address(listen);
         MailLog log = MailLog.open(config.get("maillog_file"), config.get("myhostname"), config.get("syslog_name"));
-        GreylistStore store = greylist ? GreylistStore.open(spec, dir) : GreylistStore.open("memory:", dir);
+        GreylistStore store = greylist ? GreylistStore.open(spec, dir, log.program("policyd"))
+                : GreylistStore.open("memory:", dir, null);
         PolicyService greylisting = greylist
                 ? new Greylist(settings, store, Clock.systemDefaultZone(), log.program("policyd")) : null;
         PolicyServer server = new PolicyServer(address, combine(spfPolicy, greylisting), log.program("policyd"));

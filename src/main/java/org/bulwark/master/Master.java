@@ -63,7 +63,7 @@ public final class Master implements AutoCloseable {
                 logger.info(line);
             }
             // One counter store for every smtpd service, so that limits count the whole node.
-            opened = CounterStore.open(main.get("anvil_database"));
+            opened = CounterStore.open(main.get("anvil_database"), log.program("anvil"));
             counters = opened;
             services = new ServiceSet(loaded, log, queue, counters);
             // Counted always, not only with metrics_listen: bulwark status shows the last minute and hour.

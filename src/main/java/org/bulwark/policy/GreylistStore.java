@@ -3,6 +3,7 @@ package org.bulwark.policy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import org.bulwark.log.MailLog;
 
 /**
  * Where greylist state lives: short text values under text keys, each with a time to live.
@@ -22,11 +23,14 @@ public interface GreylistStore extends AutoCloseable {
      * The store a {@code greylist_database} value names: {@code redis://host:port/db} (shared by
      * several nodes), {@code memory:} (lost at restart), or a file path, optionally written
      * {@code file:/path} (memory, with a file that survives restarts).
+     *
+     * @param log where a Redis store says, once each, that Redis became unreachable and that it is
+     *     back; null for silence
      */
-    static GreylistStore open(String spec, Path relativeTo) {
+    static GreylistStore open(String spec, Path relativeTo, MailLog.Logger log) {
         String s = spec.strip();
         if (s.startsWith("redis://") || s.startsWith("rediss://")) {
-            return new RedisGreylistStore(s);
+            return new RedisGreylistStore(s, log);
         }
         if (s.equals("memory:")) {
             return new FileGreylistStore(null);

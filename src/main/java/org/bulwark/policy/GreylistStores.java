@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
+import org.bulwark.log.MailLog;
 
 /**
  * One store per {@code greylist_database} in a process, so that every smtpd service (and every
@@ -29,11 +30,14 @@ public final class GreylistStores {
     private GreylistStores() {
     }
 
-    /** A handle on the store {@code spec} names; close it when done. */
-    public static GreylistStore acquire(String spec, Path relativeTo) {
+    /**
+     * A handle on the store {@code spec} names; close it when done. The first user's {@code log}
+     * hears of Redis outages, once per outage for the whole process.
+     */
+    public static GreylistStore acquire(String spec, Path relativeTo, MailLog.Logger log) {
         String s = spec.strip();
         if (s.equals("memory:")) {
-            return GreylistStore.open(s, relativeTo);
+            return GreylistStore.open(s, relativeTo, log);
         }
         String key = s.startsWith("redis") ? s
                 : relativeTo.resolve(s.startsWith("file:") ? s.substring(5) : s).toAbsolutePath().normalize().toString();
@@ -41,7 +45,7 @@ public final class GreylistStores {
         try {
             Shared shared = OPEN.get(key);
             if (shared == null) {
-                shared = new Shared(GreylistStore.open(s, relativeTo));
+                shared = new Shared(GreylistStore.open(s, relativeTo, log));
                 OPEN.put(key, shared);
             }
             shared.users++;

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.bulwark.log.MailLog;
+import org.bulwark.util.RedisConnection;
 
 /**
  * Serves a {@link PolicyService} over the policy delegation protocol, so that any Postfix can use
@@ -89,7 +90,9 @@ public final class PolicyServer implements AutoCloseable {
         try {
             return service.decide(request);
         } catch (RuntimeException e) {
-            log.warning(PolicyTexts.requestFailed(peer, String.valueOf(e.getMessage())));
+            if (!(e instanceof RedisConnection.Unavailable)) {
+                log.warning(PolicyTexts.requestFailed(peer, String.valueOf(e.getMessage())));
+            }
             return PolicyTexts.STORE_FAILED;
         }
     }

@@ -71,6 +71,15 @@ final class PolicyTexts {
         return "greylist store failed: " + why;
     }
 
+    static String redisUnreachable(String address, String why) {
+        return "greylist_database redis " + address + " unreachable: " + why
+                + "; until it answers, builtin:greylist defers every recipient it checks (fails closed)";
+    }
+
+    static String redisBack(String address) {
+        return "greylist_database redis " + address + " answers again; builtin:greylist decides as configured";
+    }
+
     static String serverListening(String address) {
         return "policy server listening on " + address;
     }

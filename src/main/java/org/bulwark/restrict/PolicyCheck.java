@@ -21,6 +21,7 @@ import org.bulwark.policy.PolicyOptions;
 import org.bulwark.policy.PolicyService;
 import org.bulwark.policy.PolicySpec;
 import org.bulwark.table.LookupTable;
+import org.bulwark.util.RedisConnection;
 
 /**
  * {@code check_policy_service}: sends the session's attributes (SMTPD_POLICY_README's list for the
@@ -97,7 +98,7 @@ final class PolicyCheck {
         if (!name.equals("greylist")) {
             throw new IllegalArgumentException(RestrictTexts.unknownBuiltinPolicy(name));
         }
-        GreylistStore store = GreylistStores.acquire(config.get("greylist_database"), config.configDirectory());
+        GreylistStore store = GreylistStores.acquire(config.get("greylist_database"), config.configDirectory(), log);
         resources.closeables.add(store);
         return new Greylist(GreylistSettings.from(config), store, java.time.Clock.systemDefaultZone(), log);
     }
@@ -111,7 +112,10 @@ final class PolicyCheck {
         try {
             action = service.decide(attributes(e));
         } catch (RuntimeException failure) {
-            e.warn(RestrictTexts.policyProblem(spec, String.valueOf(failure.getMessage())));
+            // A Redis outage under a built-in policy was logged once, when it began: not per request.
+            if (!(failure instanceof RedisConnection.Unavailable)) {
+                e.warn(RestrictTexts.policyProblem(spec, String.valueOf(failure.getMessage())));
+            }
             action = defaultAction;
         }
         return AccessCheck.apply(e, asTable, action, subject);

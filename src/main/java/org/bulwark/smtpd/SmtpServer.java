@@ -77,7 +77,7 @@ public final class SmtpServer implements AutoCloseable {
         this.listen = listen;
         this.log = log.program("smtpd");
         Anvil anvil = with.anvil() != null ? with.anvil()
-                : Anvil.from(config, CounterStore.open("memory:"), "smtp", this.log);
+                : Anvil.from(config, CounterStore.open("memory:", null), "smtp", this.log);
         this.setup = new Setup(settings, SecuritySettings.from(config, this.log), with.intake(), with.restrictions(),
                 settings.peernameLookup() ? with.names() : ClientNameLookup.NONE, anvil, maxproc,
                 new Semaphore(maxproc), milters(config));

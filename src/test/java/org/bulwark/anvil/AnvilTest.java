@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.Map;
 import org.bulwark.config.Config;
 import org.bulwark.log.MailLog;
+import org.bulwark.mail.SmtpReply;
 import org.bulwark.testing.RedisServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,7 +44,7 @@ class AnvilTest {
 
     @Test
     void refusesTheConnectionOverTheCountLimitAndCountsDisconnects() {
-        Anvil anvil = anvil(CounterStore.open("memory:"), Map.of("smtpd_client_connection_count_limit", "2"));
+        Anvil anvil = anvil(CounterStore.open("memory:", null), Map.of("smtpd_client_connection_count_limit", "2"));
 
         assertThat(anvil.connect(stranger, "unknown[192.0.2.7]")).isNull();
         assertThat(anvil.connect(stranger, "unknown[192.0.2.7]")).isNull();
@@ -58,7 +59,7 @@ class AnvilTest {
 
     @Test
     void refusesConnectionsMessagesAndRecipientsOverTheirRates() {
-        Anvil anvil = anvil(CounterStore.open("memory:"), Map.of("smtpd_client_connection_rate_limit", "2",
+        Anvil anvil = anvil(CounterStore.open("memory:", null), Map.of("smtpd_client_connection_rate_limit", "2",
                 "smtpd_client_message_rate_limit", "1", "smtpd_client_recipient_rate_limit", "3",
                 "smtpd_client_auth_rate_limit", "1", "anvil_rate_time_unit", "120s"));
 
@@ -88,12 +89,12 @@ class AnvilTest {
 
     @Test
     void exemptsMynetworksByDefaultAndTheConfiguredExceptions() {
-        Anvil byDefault = anvil(CounterStore.open("memory:"), Map.of("smtpd_client_message_rate_limit", "1"));
+        Anvil byDefault = anvil(CounterStore.open("memory:", null), Map.of("smtpd_client_message_rate_limit", "1"));
         InetAddress local = address("127.0.0.1");
         assertThat(byDefault.message(local, "localhost[127.0.0.1]")).isNull();
         assertThat(byDefault.message(local, "localhost[127.0.0.1]")).isNull();
 
-        Anvil configured = anvil(CounterStore.open("memory:"), Map.of("smtpd_client_message_rate_limit", "1",
+        Anvil configured = anvil(CounterStore.open("memory:", null), Map.of("smtpd_client_message_rate_limit", "1",
                 "smtpd_client_event_limit_exceptions", "192.0.2.0/24"));
         assertThat(configured.message(stranger, "x")).isNull();
         assertThat(configured.message(stranger, "x")).isNull();
@@ -103,7 +104,7 @@ class AnvilTest {
 
     @Test
     void aRateWindowEndsAfterTheTimeUnit() throws Exception {
-        CounterStore store = CounterStore.open("memory:");
+        CounterStore store = CounterStore.open("memory:", null);
         assertThat(store.countEvent("k", Duration.ofMillis(200))).isEqualTo(1);
         assertThat(store.countEvent("k", Duration.ofMillis(200))).isEqualTo(2);
         Thread.sleep(300);
@@ -111,10 +112,10 @@ class AnvilTest {
     }
 
     @Test
-    void twoNodesOnOneRedisEnforceOneLimitAndAnOutageOpensNoCrash() throws Exception {
+    void twoNodesOnOneRedisEnforceOneLimitAndAnOutageFailsClosedWithOneLogLine() throws Exception {
         try (RedisServer redis = RedisServer.start(dir);
-                CounterStore a = CounterStore.open(redis.uri());
-                CounterStore b = CounterStore.open(redis.uri())) {
+                CounterStore a = CounterStore.open(redis.uri(), log);
+                CounterStore b = CounterStore.open(redis.uri(), log)) {
             Map<String, String> limits = Map.of("smtpd_client_message_rate_limit", "2",
                     "smtpd_client_connection_count_limit", "1");
             Anvil nodeA = anvil(a, limits);
@@ -130,12 +131,34 @@ class AnvilTest {
             nodeB.disconnect(stranger);
             nodeA.disconnect(stranger);
             assertThat(nodeB.connect(stranger, "x")).isNull();
+            nodeB.disconnect(stranger);
 
             redis.stop();
-            // Postfix's smtpd goes on without limits when anvil cannot be reached; so do we, with a warning.
-            assertThat(nodeA.message(stranger, "x")).isNull();
+            // Limits fail closed: a limited client is deferred, never let through uncounted.
+            for (int i = 0; i < 5; i++) {
+                assertThat(nodeA.message(stranger, "x")).hasToString("450 4.3.0 Error: client limits unavailable, "
+                        + "try again later");
+                assertThat(nodeA.connect(stranger, "x")).hasToString("421 4.3.0 mx.example.org Error: client limits "
+                        + "unavailable, try again later");
+                nodeA.disconnect(stranger);
+            }
+            // The client limit exceptions (mynetworks) are not counted, so they still get in.
+            assertThat(nodeA.connect(address("127.0.0.1"), "x")).isNull();
+            String logged = logBytes.toString(StandardCharsets.UTF_8);
+            assertThat(logged.lines().filter(l -> l.contains("anvil_database redis 127.0.0.1:" + redis.port()
+                    + "/0 unreachable: ")).count()).as(logged).isEqualTo(1);
+            assertThat(logged).doesNotContain("problem talking");
+
+            redis.startAgain();
+            // Redis came back empty: counting starts over, and the client is served again.
+            SmtpReply reply = nodeA.message(stranger, "x");
+            for (int i = 0; i < 100 && reply != null; i++) {
+                Thread.sleep(50);
+                reply = nodeA.message(stranger, "x");
+            }
+            assertThat(reply).isNull();
             assertThat(logBytes.toString(StandardCharsets.UTF_8))
-                    .contains("warning: problem talking to the anvil counter store");
+                    .contains("anvil_database redis 127.0.0.1:" + redis.port() + "/0 answers again");
         }
     }
 }

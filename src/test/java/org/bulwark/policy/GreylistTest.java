@@ -178,8 +178,8 @@ class GreylistTest {
 
     @Test
     void servicesShareOneFileStoreWhichClosesWithItsLastUser() throws Exception {
-        GreylistStore first = GreylistStores.acquire("file:greylist.db", dir);
-        GreylistStore second = GreylistStores.acquire(dir.resolve("greylist.db").toString(), dir);
+        GreylistStore first = GreylistStores.acquire("file:greylist.db", dir, null);
+        GreylistStore second = GreylistStores.acquire(dir.resolve("greylist.db").toString(), dir, null);
         first.put("k", "v", Duration.ofMinutes(1));
         assertThat(second.get("k")).contains("v");
 
@@ -187,7 +187,7 @@ class GreylistTest {
         second.put("k2", "v2", Duration.ofMinutes(1));
         second.close();
 
-        try (GreylistStore reopened = GreylistStores.acquire("greylist.db", dir)) {
+        try (GreylistStore reopened = GreylistStores.acquire("greylist.db", dir, null)) {
             assertThat(reopened.get("k")).contains("v");
             assertThat(reopened.get("k2")).contains("v2");
         }

@@ -36,8 +36,8 @@ class RedisGreylistStoreTest {
     void twoNodesOnOneRedisShareTheGreylist() throws Exception {
         GreylistSettings settings = GreylistSettings.defaults(Duration.ofSeconds(60), "mx.example.org");
         try (RedisServer redis = RedisServer.start(dir);
-                GreylistStore a = GreylistStore.open(redis.uri(), dir);
-                GreylistStore b = GreylistStore.open(redis.uri(), dir)) {
+                GreylistStore a = GreylistStore.open(redis.uri(), dir, log);
+                GreylistStore b = GreylistStore.open(redis.uri(), dir, log)) {
             Greylist nodeA = new Greylist(settings, a, clock, log);
             Greylist nodeB = new Greylist(settings, b, clock, log);
 
@@ -50,7 +50,7 @@ class RedisGreylistStoreTest {
 
     @Test
     void entriesExpireByRedisTimeToLive() throws Exception {
-        try (RedisServer redis = RedisServer.start(dir); GreylistStore store = GreylistStore.open(redis.uri(), dir)) {
+        try (RedisServer redis = RedisServer.start(dir); GreylistStore store = GreylistStore.open(redis.uri(), dir, log)) {
             store.put("k", "v", Duration.ofMillis(200));
             assertThat(store.get("k")).contains("v");
             Thread.sleep(400);
@@ -61,7 +61,7 @@ class RedisGreylistStoreTest {
     @Test
     void aRedisOutageIsATemporaryRefusalAndTheServiceRecoversWhenRedisReturns() throws Exception {
         GreylistSettings settings = GreylistSettings.defaults(Duration.ofSeconds(60), "mx.example.org");
-        try (RedisServer redis = RedisServer.start(dir); GreylistStore store = GreylistStore.open(redis.uri(), dir);
+        try (RedisServer redis = RedisServer.start(dir); GreylistStore store = GreylistStore.open(redis.uri(), dir, log);
                 PolicyServer server = new PolicyServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
                         new Greylist(settings, store, clock, log), log)) {
             server.start();
@@ -87,6 +87,11 @@ class RedisGreylistStoreTest {
                 assertThat(answer).startsWith("DEFER_IF_PERMIT Greylisted");
             }
         }
-        assertThat(logBytes.toString(StandardCharsets.UTF_8)).contains("warning: policy request from");
+        String logged = logBytes.toString(StandardCharsets.UTF_8);
+        // One line when the outage begins, one when it ends; none per request.
+        assertThat(logged.lines().filter(l -> l.contains("warning: greylist_database redis ")
+                && l.contains(" unreachable: ")).count()).as(logged).isEqualTo(1);
+        assertThat(logged).contains(" answers again; builtin:greylist decides as configured")
+                .doesNotContain("policy request from");
     }
 }
