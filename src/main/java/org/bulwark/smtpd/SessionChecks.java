@@ -107,6 +107,16 @@ final class SessionChecks {
     }
 
     /**
+     * A command the restrictions refused, for the milters that see such refusals (a recipient,
+     * with SMFIP_RCPT_REJ); not once a milter has discarded the transaction.
+     */
+    void restrictionsRefused(java.util.function.Consumer<MilterSession> tell) {
+        if (milters != null && !milterDiscarded && milterTransaction) {
+            tell.accept(milters);
+        }
+    }
+
+    /**
      * The connect and HELO stages, which a milter cannot refuse outright (Postfix, for Sendmail's
      * sake, answers them as usual and lets the refusal answer every later MAIL, AUTH, ...): the
      * milters' reply, logged when it refuses.
