@@ -854,16 +854,18 @@ def main():
         # Each workload on one server and then the other, so that a change in the machine's
         # load (other jobs, the disk's write-back) touches both alike.
         # Repeated runs alternate which server goes first; the tables show medians.
-        for w in plan:
-            for rep in range(repeat):
-                for server in (servers if rep % 2 == 0 else servers[::-1]):
-                    print("bench: %-8s %-14s %5d messages ..." % (server.name, w.label, w.count),
-                          end="", flush=True)
-                    r = run_workload(server, w)
-                    measured.setdefault((server.name, w.label), []).append(r)
-                    print(" accepted %6.0f/s delivered %6.0f/s cpu %.2f s/1000 mem %s MiB load %.2f->%.2f"
-                          " steal %.1f%%" % (r["accepted"], r["delivered"], r["cpu"], mib(r["memory"]),
-                                             r["load"][0], r["load"][1], r["steal"]), flush=True)
+        # --milter-only alternates the two workloads, so that both see the same changes in load.
+        rounds = ([(w, rep) for rep in range(repeat) for w in (plan if rep % 2 == 0 else plan[::-1])]
+                  if args.milter_only else [(w, rep) for w in plan for rep in range(repeat)])
+        for w, rep in rounds:
+            for server in (servers if rep % 2 == 0 else servers[::-1]):
+                print("bench: %-8s %-14s %5d messages ..." % (server.name, w.label, w.count),
+                      end="", flush=True)
+                r = run_workload(server, w)
+                measured.setdefault((server.name, w.label), []).append(r)
+                print(" accepted %6.0f/s delivered %6.0f/s cpu %.2f s/1000 mem %s MiB load %.2f->%.2f"
+                      " steal %.1f%%" % (r["accepted"], r["delivered"], r["cpu"], mib(r["memory"]),
+                                         r["load"][0], r["load"][1], r["steal"]), flush=True)
         if args.milter_only:
             for server in servers:
                 for w in plan:
