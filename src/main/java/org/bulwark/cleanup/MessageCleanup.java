@@ -2,7 +2,6 @@ package org.bulwark.cleanup;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.List;
 import java.io.OutputStream;
 import org.bulwark.log.MailLog;
 import org.bulwark.mail.Envelope;
@@ -148,11 +147,12 @@ final class MessageCleanup implements CleanupSession {
      * filter and the queue file, and a quarantine puts the message on hold.
      */
     private boolean milters() throws IOException {
-        List<MilterEdits.Field> fields = milterStage.fields();
-        MessageResult result = milterStage.judge(milters, fields);
+        MilterEdits edits = new MilterEdits(milterStage.fields(), envelope);
+        MessageResult result = milterStage.judge(milters, edits);
         MilterReply reply = result.reply();
         if (!reply.proceeds()) {
             result.discardEdits();
+            edits.close();
             switch (reply) {
                 case MilterReply.Reject(SmtpReply r) -> throw MessageRejectedException.byMilter(r);
                 case MilterReply.TempFail(SmtpReply r) -> throw MessageRejectedException.byMilter(r);
@@ -164,7 +164,6 @@ final class MessageCleanup implements CleanupSession {
                 }
             }
         }
-        MilterEdits edits = new MilterEdits(fields, envelope).apply(result.edits());
         if (edits.changedEnvelope() != null && edits.changedEnvelope().recipients().isEmpty()) {
             // Every recipient deleted: nobody is left to deliver to, as Postfix's queue manager
             // finds such a file done at once.

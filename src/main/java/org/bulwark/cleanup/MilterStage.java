@@ -85,20 +85,30 @@ final class MilterStage extends HeaderBlockStream {
     }
 
     /**
-     * Ends the content and hands it to the milters. The result's edits are the caller's to apply
-     * (or discard) with {@link #writeOut}.
+     * Ends the content and hands it to the milters, one after another; each milter's edits are
+     * made in {@code edits} before the next milter sees the message (headers and body as edited so
+     * far), as Postfix's cleanup makes them in the queue file that the next milter reads. The
+     * result's edits are all in {@code edits} already when it proceeds.
      */
-    MessageResult judge(MilterSession milters, List<MilterEdits.Field> fields) throws IOException {
+    MessageResult judge(MilterSession milters, MilterEdits edits) throws IOException {
         if (spoolOut != null) {
             spoolOut.flush();
         }
+        return milters.message(content(edits), made -> content(edits.apply(made)));
+    }
+
+    /** The message as the milters see it now: the fields as edited, the body replaced or our own. */
+    private MessageContent content(MilterEdits edits) {
         List<MessageContent.Header> shown = new ArrayList<>();
-        for (MilterEdits.Field f : fields) {
+        for (MilterEdits.Field f : edits.fields()) {
             if (f.name() != null) {
                 shown.add(new MessageContent.Header(f.name(), f.value()));
             }
         }
-        return milters.message(new MessageContent(shown, () -> new CrlfInputStream(openBody())));
+        return new MessageContent(shown, () -> {
+            InputStream replaced = edits.replacementBody();
+            return replaced != null ? replaced : new CrlfInputStream(openBody());
+        });
     }
 
     /** Writes the (edited) header block and the body, original or replaced, downstream. */

@@ -134,15 +134,38 @@ public final class MilterSession implements AutoCloseable {
 
     /**
      * The message, milter by milter (headers, end of headers, body chunks, end of message), as
-     * Postfix's cleanup sends it; each milter sees the content as given. The edits of all milters
-     * come back in order; a refusal by one milter ends the stage, and the edits collected so far
-     * come back with it (for {@link MessageResult#discardEdits()}).
+     * Postfix's cleanup sends it, each milter seeing {@code content} as given. For callers that
+     * apply no edits between milters; cleanup uses {@link #message(MessageContent, Function)}.
      */
     public MessageResult message(MessageContent content) {
+        return message(content, edits -> null);
+    }
+
+    /**
+     * The message, milter by milter, each seeing it as the milters before it left it: Postfix's
+     * cleanup writes each milter's end-of-message edits into the queue file before the next milter
+     * reads the message from there. After a milter that lets the message through,
+     * {@code applied} gets that milter's edits and answers the content with them made (null: the
+     * content is unchanged). The edits of all milters come back in order; a refusal by one milter
+     * ends the stage, and the edits collected so far come back with it (for
+     * {@link MessageResult#discardEdits()}).
+     */
+    public MessageResult message(MessageContent content, Function<List<MessageEdit>, MessageContent> applied) {
         lock.lock();
         try {
             List<MessageEdit> edits = new ArrayList<>();
-            MilterReply reply = each(m -> m.message(content, values, edits));
+            MessageContent[] current = {content};
+            MilterReply reply = each(m -> {
+                int before = edits.size();
+                MilterReply r = m.message(current[0], values, edits);
+                if (r.proceeds() && edits.size() > before) {
+                    MessageContent next = applied.apply(List.copyOf(edits.subList(before, edits.size())));
+                    if (next != null) {
+                        current[0] = next;
+                    }
+                }
+                return r;
+            });
             return new MessageResult(reply, edits);
         } finally {
             lock.unlock();

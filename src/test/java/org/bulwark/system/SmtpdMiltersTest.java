@@ -161,6 +161,34 @@ class SmtpdMiltersTest {
     }
 
     @Test
+    void aLaterMilterSeesTheMessageAsTheEarlierLeftIt() throws Exception {
+        milter = ScriptedMilter.start(root.resolve("first"), """
+                {"edits": [
+                  ["addheader", "X-First", "was here"],
+                  ["chgheader", "Subject", 1, "changed by the first"],
+                  ["chgheader", "X-Drop", 1, ""],
+                  ["replacebody", "the first's body\\r\\n"]
+                ]}""");
+        try (ScriptedMilter second = ScriptedMilter.start(root.resolve("second"),
+                "{\"edits\": [[\"chgheader\", \"X-First\", 1, \"changed by the second\"]]}")) {
+            system = new MailSystemFixture(root.resolve("system"))
+                    .set("smtpd_milters", "unix:" + milter.socket() + ", unix:" + second.socket()).start();
+            assertThat(send("old subject")).startsWith("250 2.0.0 Ok: queued as ");
+            String delivered = Files.readString(system.awaitDelivered("alice", 1).get(0));
+            second.awaitStage("close");
+            List<String> headers = second.events().stream().filter(e -> e.contains("\"stage\": \"header\"")).toList();
+            assertThat(headers).anyMatch(e -> e.contains("\"X-First\", \"was here\""))
+                    .anyMatch(e -> e.contains("\"Subject\", \"changed by the first\""))
+                    .noneMatch(e -> e.contains("old subject") || e.contains("X-Drop"));
+            assertThat(second.events()).anyMatch(e -> e.contains("\"stage\": \"body\"")
+                    && e.contains("the first's body\\r\\n")).noneMatch(e -> e.contains("the original body"));
+            // The second milter's edit names a header the first one added.
+            assertThat(delivered).contains("\nX-First: changed by the second\n").contains("Subject: changed by the first")
+                    .endsWith("\n\nthe first's body\n");
+        }
+    }
+
+    @Test
     void recipientAndSenderEditsChangeTheEnvelope() throws Exception {
         start("""
                 {"edits": [
