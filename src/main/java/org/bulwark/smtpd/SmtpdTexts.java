@@ -85,4 +85,9 @@ final class SmtpdTexts {
     static SmtpReply badAttributeSyntax(String attribute, String value) {
         return SmtpReply.of(501, "5.5.4", "Bad " + attribute + " syntax: " + value);
     }
+
+    /** smtpd_milter_maps gave a milter list that cannot be used; the client hears 421. */
+    static String milterMapsProblem(String client, String problem) {
+        return "smtpd_milter_maps: bad milter list for " + client + ": " + problem;
+    }
 }

@@ -72,4 +72,81 @@ class SmtpdMilterClientsTest {
         List<String> rcpts = milter.events().stream().filter(e -> e.contains("\"stage\": \"envrcpt\"")).toList();
         assertThat(rcpts).singleElement().asString().contains("<alice@example.test>");
     }
+
+    private List<String> stage(ScriptedMilter m, String stage) throws Exception {
+        return m.events().stream().filter(e -> e.contains("\"stage\": \"" + stage + "\"")).toList();
+    }
+
+    @Test
+    void smtpdMilterMapsChoosesTheMiltersByClientAddressAndDisableTurnsThemOff() throws Exception {
+        try (ScriptedMilter other = ScriptedMilter.start(root.resolve("other"), "{}")) {
+            java.nio.file.Files.writeString(root.resolve("milter_maps"), """
+                    127.0.0.3/32 DISABLE
+                    127.0.0.4/32 unix:%s
+                    """.formatted(other.socket()));
+            system("{}").set("smtpd_milter_maps", "cidr:" + root.resolve("milter_maps")).start();
+            for (String client : List.of("127.0.0.2", "127.0.0.3", "127.0.0.4")) {
+                assertThat(SmtpDialogue.send(system.port(), client, "remote.example", "sender@remote.example",
+                        "alice@example.test", "Subject: from " + client + "\n\nbody\n")).startsWith("250 2.0.0 Ok");
+            }
+            system.awaitDelivered("alice", 3);
+            milter.awaitStage("close");
+            other.awaitStage("close");
+            assertThat(stage(milter, "connect")).singleElement().asString().contains("127.0.0.2");
+            assertThat(stage(other, "connect")).singleElement().asString().contains("127.0.0.4");
+        }
+    }
+
+    @Test
+    void milterMacroDefaultsFillMacrosTheSessionHasNoValueFor() throws Exception {
+        system("{}").set("milter_macro_defaults", "{auth_type}=none, { auth_authen = nobody }, j=ignored").start();
+        assertThat(SmtpDialogue.send(system.port(), "127.0.0.2", "remote.example", "sender@remote.example",
+                "alice@example.test", "Subject: x\n\nbody\n")).startsWith("250 2.0.0 Ok");
+        milter.awaitStage("close");
+        assertThat(stage(milter, "envfrom")).singleElement().asString().contains("\"{auth_type}\": \"none\"")
+                .contains("\"{auth_authen}\": \"nobody\"").contains("\"j\": \"mail.example.test\"");
+    }
+
+    @Test
+    void afterXclientTheMiltersEndTheOldClientAndAreToldOfTheNewOne() throws Exception {
+        system("{}").set("smtpd_authorized_xclient_hosts", "127.0.0.0/8")
+                .set("milter_connect_macros", "j {client_addr} {client_port} {client_name}").start();
+        try (SmtpDialogue smtp = new SmtpDialogue(system.port(), "127.0.0.2")) {
+            assertThat(smtp.reply()).startsWith("220 ");
+            smtp.command("EHLO proxy.example");
+            assertThat(smtp.command("XCLIENT NAME=client.example ADDR=192.0.2.7 PORT=4242")).startsWith("220 ");
+            milter.awaitStage("close");
+            assertThat(smtp.command("EHLO client.example")).startsWith("250");
+            assertThat(smtp.command("MAIL FROM:<sender@remote.example>")).startsWith("250 ");
+            smtp.command("QUIT");
+        }
+        system.awaitLog("disconnect from");
+        List<String> events = milter.events();
+        List<String> connects = stage(milter, "connect");
+        assertThat(connects).hasSize(2);
+        assertThat(connects.get(0)).contains("127.0.0.2");
+        assertThat(connects.get(1)).contains("client.example").contains("192.0.2.7")
+                .contains("\"{client_addr}\": \"192.0.2.7\"").contains("\"{client_port}\": \"4242\"");
+        // The old client's session closed before the new one's connect; HELO came again only when given.
+        int firstClose = events.indexOf(stage(milter, "close").get(0));
+        assertThat(firstClose).isLessThan(events.indexOf(connects.get(1)));
+        assertThat(stage(milter, "hello")).hasSize(2).last().asString().contains("client.example");
+        assertThat(stage(milter, "envfrom")).singleElement().asString().contains("\"{client_addr}\": \"192.0.2.7\"");
+    }
+
+    @Test
+    void behindTheProxyProtocolTheMacrosCarryTheProxiedClientAndServer() throws Exception {
+        system("{}").set("smtpd_upstream_proxy_protocol", "haproxy")
+                .set("milter_connect_macros", "j {client_addr} {client_port} {daemon_addr} {daemon_port}").start();
+        try (SmtpDialogue smtp = new SmtpDialogue(system.port(), "127.0.0.2")) {
+            smtp.send("PROXY TCP4 192.0.2.9 198.51.100.25 40123 2525\r\n");
+            assertThat(smtp.reply()).startsWith("220 ");
+            smtp.command("EHLO client.example");
+            smtp.command("QUIT");
+        }
+        milter.awaitStage("close");
+        assertThat(stage(milter, "connect")).singleElement().asString().contains("192.0.2.9")
+                .contains("\"{client_addr}\": \"192.0.2.9\"").contains("\"{client_port}\": \"40123\"")
+                .contains("\"{daemon_addr}\": \"198.51.100.25\"").contains("\"{daemon_port}\": \"2525\"");
+    }
 }
