@@ -186,6 +186,13 @@ final class CleanupTexts {
                 + " map -- need \"headername: headervalue\"";
     }
 
+    /** header_body_checks.c's word for an action its caller does not know (milter_header_checks). */
+    static String unsupportedCommand(String mapClass, String value) {
+        return "unsupported command in " + mapClass + " map: " + value;
+    }
+
+    static final String MILTER_PREPEND_NOT_IMPLEMENTED = "the milter_header/body_checks prepend action is not implemented";
+
     static String unknownCommand(String mapClass, String value) {
         return "unknown command in " + mapClass + " map: " + value;
     }

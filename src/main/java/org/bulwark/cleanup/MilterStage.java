@@ -94,7 +94,11 @@ final class MilterStage extends HeaderBlockStream {
         if (spoolOut != null) {
             spoolOut.flush();
         }
-        return milters.message(content(edits), made -> content(edits.apply(made)));
+        try {
+            return milters.message(content(edits), made -> edits.apply(made).decided() ? null : content(edits));
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause();
+        }
     }
 
     /** The message as the milters see it now: the fields as edited, the body replaced or our own. */

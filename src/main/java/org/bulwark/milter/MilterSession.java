@@ -138,15 +138,16 @@ public final class MilterSession implements AutoCloseable {
      * apply no edits between milters; cleanup uses {@link #message(MessageContent, Function)}.
      */
     public MessageResult message(MessageContent content) {
-        return message(content, edits -> null);
+        return message(content, edits -> content);
     }
 
     /**
      * The message, milter by milter, each seeing it as the milters before it left it: Postfix's
      * cleanup writes each milter's end-of-message edits into the queue file before the next milter
-     * reads the message from there. After a milter that lets the message through,
-     * {@code applied} gets that milter's edits and answers the content with them made (null: the
-     * content is unchanged). The edits of all milters come back in order; a refusal by one milter
+     * reads the message from there. After a milter that lets the message through with edits,
+     * {@code applied} gets them and answers the content with them made, or null when the caller
+     * has decided the message's fate (milter_header_checks refused or dropped it) and the later
+     * milters are not to see it. The edits of all milters come back in order; a refusal by one milter
      * ends the stage, and the edits collected so far come back with it (for
      * {@link MessageResult#discardEdits()}).
      */
@@ -154,19 +155,24 @@ public final class MilterSession implements AutoCloseable {
         lock.lock();
         try {
             List<MessageEdit> edits = new ArrayList<>();
-            MessageContent[] current = {content};
-            MilterReply reply = each(m -> {
+            MessageContent current = content;
+            MilterReply result = MilterReply.CONTINUE;
+            for (Milter m : milters) {
                 int before = edits.size();
-                MilterReply r = m.message(current[0], values, edits);
-                if (r.proceeds() && edits.size() > before) {
-                    MessageContent next = applied.apply(List.copyOf(edits.subList(before, edits.size())));
-                    if (next != null) {
-                        current[0] = next;
+                MilterReply r = m.message(current, values, edits);
+                if (r instanceof MilterReply.Quarantine) {
+                    result = r;
+                } else if (!(r instanceof MilterReply.Continue)) {
+                    return new MessageResult(r, edits);
+                }
+                if (edits.size() > before) {
+                    current = applied.apply(List.copyOf(edits.subList(before, edits.size())));
+                    if (current == null) {
+                        break;
                     }
                 }
-                return r;
-            });
-            return new MessageResult(reply, edits);
+            }
+            return new MessageResult(result, edits);
         } finally {
             lock.unlock();
         }
