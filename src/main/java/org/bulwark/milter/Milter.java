@@ -15,9 +15,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.bulwark.log.MailLog;
 import org.bulwark.mail.SmtpReply;
@@ -35,6 +36,15 @@ final class Milter {
     /** Where the milter stands in the session (milter8's MILTER8_STAT_*). */
     private enum State { NEW, READY, ACCEPT_CONNECTION, ACCEPT_MESSAGE, REJECT_CONNECTION, ERROR, CLOSED }
 
+    /** How often the watchdog looks at the deadlines; time limits are whole seconds anyway. */
+    private static final long TICK_MILLIS = 250;
+
+    /**
+     * The connections the watchdog looks after. Joining and leaving is a lock-free set operation,
+     * not a task scheduled and cancelled per connection: a session per message must not pay for it.
+     */
+    private static final Set<Milter> WATCHED = ConcurrentHashMap.newKeySet();
+
     /** One thread for all milter deadlines: it closes the socket of an exchange that overran its time. */
     private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "milter-timeouts");
@@ -42,8 +52,10 @@ final class Milter {
         return t;
     });
 
-    /** How often the watchdog looks at this connection's deadline; time limits are whole seconds anyway. */
-    private static final long TICK_MILLIS = 250;
+    static {
+        WATCHDOG.scheduleWithFixedDelay(() -> WATCHED.forEach(Milter::checkDeadline), TICK_MILLIS, TICK_MILLIS,
+                TimeUnit.MILLISECONDS);
+    }
 
     /** Replies a milter may send for one event beyond which it is looping (progress forever is bounded by time). */
     private static final int MAX_EDITS = 100_000;
@@ -56,7 +68,6 @@ final class Milter {
     private SocketChannel channel;
     private FrameReader in;
     private OutputStream out;
-    private ScheduledFuture<?> watch;
     /** System.nanoTime() after which the current exchange is cut off; 0 when none is under way. */
     private volatile long deadline;
     private volatile boolean timedOut;
@@ -109,7 +120,7 @@ final class Milter {
             address = new InetSocketAddress(inet.host(), inet.port());
             channel = SocketChannel.open();
         }
-        watch = WATCHDOG.scheduleWithFixedDelay(this::checkDeadline, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
+        WATCHED.add(this);
         arm(spec.connectTimeout());
         try {
             channel.connect(address);
@@ -121,7 +132,8 @@ final class Milter {
         }
         InputStream raw = Channels.newInputStream(channel);
         in = new FrameReader(new BufferedInputStream(raw, 8192));
-        out = new BufferedOutputStream(Channels.newOutputStream(channel), MilterProtocol.CHUNK_SIZE + 1024);
+        // Small frames gather here until a reply is awaited; a body chunk's frame is larger and goes straight out.
+        out = new BufferedOutputStream(Channels.newOutputStream(channel), 8192);
     }
 
     private void negotiate() throws IOException {
@@ -303,8 +315,8 @@ final class Milter {
             return;
         }
         try {
+            // No reply is awaited: the frame goes out with the next one that awaits a reply, or with QUIT.
             frame.start(MilterProtocol.ABORT).writeTo(out);
-            out.flush();
         } catch (IOException e) {
             commError(MilterTexts.writeError(MilterTexts.why(e)));
         }
@@ -532,10 +544,7 @@ final class Milter {
     }
 
     private void closeSocket() {
-        if (watch != null) {
-            watch.cancel(false);
-            watch = null;
-        }
+        WATCHED.remove(this);
         if (channel != null) {
             try {
                 channel.close();
