@@ -180,7 +180,7 @@ public final class Cleanup {
             AuthenticationFilter filter = authenticationFilter(writer, envelope);
             OutputStream signed = filter == null ? writer.content() : filter;
             // Milters see the message as checked; signing sees what the milters made of it.
-            MilterStage milterStage = milters == null ? null : new MilterStage(signed);
+            MilterStage milterStage = milters == null ? null : new MilterStage(signed, milters.needsContent());
             OutputStream next = milterStage == null ? signed : milterStage;
             // Checks see the headers as cleanup has completed them; signing sees what checks left.
             ContentInspector inspector = checks.active()

@@ -159,9 +159,13 @@ final class MessageCleanup implements CleanupSession {
     private boolean milters() throws IOException {
         MilterHeaderChecks headerChecks = milterHeaderTables.isEmpty() ? null
                 : new MilterHeaderChecks(milterHeaderTables, log, writer.id(), envelope);
-        MilterEdits edits = new MilterEdits(milterStage.fields(), envelope, headerChecks);
+        MilterEdits edits = new MilterEdits(milterStage.holding() ? milterStage.fields() : List.of(), envelope,
+                headerChecks);
         MessageResult result = milterStage.judge(milters, edits);
         MilterReply reply = result.reply();
+        if (milterStage.contentEditsDropped()) {
+            log.warning(CleanupTexts.milterContentEditsDropped(writer.id()));
+        }
         if (headerChecks != null && headerChecks.decided()) {
             // milter_header_checks refused or dropped the message; each action was logged as it fired.
             result.discardEdits();

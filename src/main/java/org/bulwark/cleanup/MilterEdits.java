@@ -31,12 +31,22 @@ final class MilterEdits {
 
         static Field of(String text, byte[] raw) {
             int colon = text.indexOf(':');
-            if (colon <= 0 || text.substring(0, colon).strip().isEmpty()
-                    || text.substring(0, colon).chars().anyMatch(c -> c == ' ' || c == '\t')) {
+            if (colon <= 0) {
                 return new Field(null, null, raw);
             }
-            String value = text.substring(colon + 1).replace("\n", "\r\n");
-            return new Field(text.substring(0, colon), value, raw);
+            // A plain loop: this runs for every header of every message a milter sees.
+            for (int i = 0; i < colon; i++) {
+                char c = text.charAt(i);
+                if (c == ' ' || c == '\t') {
+                    return new Field(null, null, raw);
+                }
+            }
+            String name = text.substring(0, colon);
+            if (name.isBlank()) {
+                return new Field(null, null, raw);
+            }
+            String value = text.substring(colon + 1);
+            return new Field(name, value.indexOf('\n') < 0 ? value : value.replace("\n", "\r\n"), raw);
         }
 
         /** A field a milter made: {@code name + ":" + value}, stored with LF line ends. */

@@ -77,6 +77,8 @@ final class Milter {
     private byte skipEvent;
     private int events;
     private int noProtocolMask;
+    /** The actions (SMFIF_*) the milter asked for in negotiation. */
+    private int actions;
     private String quarantine;
     private byte[] chunk;
 
@@ -148,7 +150,7 @@ final class Milter {
                 return;
             }
             int version = in.getInt();
-            int actions = in.getInt();
+            actions = in.getInt();
             events = in.getInt();
             if (version > spec.version()) {
                 commError(MilterTexts.versionConflict(version, spec.version()));
@@ -212,6 +214,23 @@ final class Milter {
     MilterReply rcpt(List<String> argv, MacroValues values) {
         return event(MilterProtocol.RCPT, MilterProtocol.P_NORCPT, MilterProtocol.P_NR_RCPT, macros.rcpt(), values,
                 spec.commandTimeout(), null, f -> argv.forEach(f::putString));
+    }
+
+    /**
+     * Whether this milter will see the message's headers or body at end of message, or may change
+     * them (SMFIF_ADDHDRS, SMFIF_CHGHDRS, SMFIF_CHGBODY); libmilter refuses a milter an edit it did
+     * not ask for. A milter that has accepted, refused or failed sees no message.
+     */
+    boolean needsContent() {
+        if (state == State.NEW) {
+            return true;
+        }
+        if (state != State.READY) {
+            return false;
+        }
+        int declined = events | noProtocolMask;
+        return (declined & MilterProtocol.P_NOHDRS) == 0 || (declined & MilterProtocol.P_NOBODY) == 0
+                || (actions & (MilterProtocol.F_ADDHDRS | MilterProtocol.F_CHGHDRS | MilterProtocol.F_CHGBODY)) != 0;
     }
 
     /** Whether the milter asked to see recipients that smtpd rejected (SMFIP_RCPT_REJ). */

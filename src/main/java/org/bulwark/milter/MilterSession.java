@@ -178,6 +178,24 @@ public final class MilterSession implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether any milter will see the message's headers or body, or may change them: when none
+     * does, cleanup need not hold the message back for them and writes it on as it comes.
+     */
+    public boolean needsContent() {
+        lock.lock();
+        try {
+            for (Milter m : milters) {
+                if (m.needsContent()) {
+                    return true;
+                }
+            }
+            return false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** The transaction is over (after the message, RSET, or a refusal): SMFIC_ABORT. */
     public void abort() {
         lock.lock();

@@ -1,6 +1,7 @@
 package org.bulwark.milter;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.bulwark.config.Config;
@@ -64,7 +65,10 @@ public final class Milters {
      * negotiates. Log lines go to {@code log} (the caller's program: smtpd or cleanup).
      */
     public MilterSession open(MailLog.Logger log) {
-        return new MilterSession(specs.stream().map(s -> new Milter(s, macros, log, spillDirectory)).toList(),
-                new MacroValues(myhostname, daemonName, v, macroDefaults));
+        List<Milter> milters = new ArrayList<>(specs.size());
+        for (MilterSpec spec : specs) {
+            milters.add(new Milter(spec, macros, log, spillDirectory));
+        }
+        return new MilterSession(milters, new MacroValues(myhostname, daemonName, v, macroDefaults));
     }
 }

@@ -252,6 +252,23 @@ class SmtpdMiltersTest {
     }
 
     @Test
+    void aMilterThatWantsNeitherHeadersNorBodyGetsEndOfMessageAndTheMessageIsUnchanged() throws Exception {
+        // SMFIF_ADDRCPT only: the message is not held back for it, its envelope edit still counts.
+        start("""
+                {"nocallback": ["header", "eoh", "body"], "flags": 4,
+                 "edits": [["addrcpt", "<bob@example.test>"]]}""");
+        assertThat(send("passed through")).startsWith("250 2.0.0 Ok: queued as ");
+        String toAlice = Files.readString(system.awaitDelivered("alice", 1).get(0));
+        String toBob = Files.readString(system.awaitDelivered("bob", 1).get(0));
+        for (String delivered : List.of(toAlice, toBob)) {
+            assertThat(delivered).contains("\nSubject: passed through\nX-Drop: remove me\n\nthe original body\n");
+        }
+        milter.awaitStage("close");
+        assertThat(milter.events()).anyMatch(e -> e.contains("\"stage\": \"eom\""))
+                .noneMatch(e -> e.contains("\"stage\": \"header\"") || e.contains("\"stage\": \"body\""));
+    }
+
+    @Test
     void recipientAndSenderEditsChangeTheEnvelope() throws Exception {
         start("""
                 {"edits": [
