@@ -186,10 +186,9 @@ final class SmtpSession implements Runnable {
 
     private void converse() {
         try {
-            if (!openMilters()) {
-                return;
+            if (openMilters()) {
+                greet();
             }
-            greet();
             while (!closing) {
                 if (errorCount >= settings.hardErrorLimit()) {
                     reason = "too many errors";

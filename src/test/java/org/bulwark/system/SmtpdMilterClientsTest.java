@@ -98,6 +98,18 @@ class SmtpdMilterClientsTest {
     }
 
     @Test
+    void aMalformedMilterListInTheMapRefusesThatClientInsteadOfLettingItPassUnfiltered() throws Exception {
+        java.nio.file.Files.writeString(root.resolve("milter_maps"), "127.0.0.3/32 { unix:/nowhere, bogus=1 }\n");
+        system("{}").set("smtpd_milter_maps", "cidr:" + root.resolve("milter_maps")).start();
+        try (SmtpDialogue smtp = new SmtpDialogue(system.port(), "127.0.0.3")) {
+            assertThat(smtp.reply()).startsWith("421 4.3.0 ");
+        }
+        system.awaitLog("warning: smtpd_milter_maps: bad milter list for unknown[127.0.0.3]");
+        assertThat(SmtpDialogue.send(system.port(), "127.0.0.2", "remote.example", "sender@remote.example",
+                "alice@example.test", "Subject: x\n\nbody\n")).startsWith("250 2.0.0 Ok");
+    }
+
+    @Test
     void milterMacroDefaultsFillMacrosTheSessionHasNoValueFor() throws Exception {
         system("{}").set("milter_macro_defaults", "{auth_type}=none, { auth_authen = nobody }, j=ignored").start();
         assertThat(SmtpDialogue.send(system.port(), "127.0.0.2", "remote.example", "sender@remote.example",
