@@ -181,6 +181,7 @@ final class SmtpSession implements Runnable {
         if (milters != null) {
             milters.close();
             milters = null;
+            checks.milters(null);
         }
     }
 
