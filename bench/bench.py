@@ -514,7 +514,7 @@ def directory_syncs(path):
     return count
 
 
-def syscall_profile(server, count, user):
+def syscall_profile(server, count, user, milter=False):
     """System calls and fsyncs per message over `count` 1 KiB messages at 10 sessions, counted by
     `strace -C -f` attached to every process of the server (strace takes each process's threads
     along; Postfix's master forks new processes, and -f follows them). -C writes each call too,
@@ -528,7 +528,7 @@ def syscall_profile(server, count, user):
     tracer = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     time.sleep(2)  # strace attaches to every thread before the run starts
     try:
-        run_workload(server, Workload(KIB, 10, count), user)
+        run_workload(server, Workload(KIB, 10, count, milter), user)
     finally:
         tracer.send_signal(signal.SIGINT)
         tracer.wait(60)
@@ -845,10 +845,16 @@ def main():
     parser.add_argument("--idle-sessions", type=int, default=10000)
     parser.add_argument("--only", choices=["Bulwark", "Postfix"])
     parser.add_argument("--repeat", type=int, help="runs of each workload per server (default 3, --quick 1)")
+    parser.add_argument("--milter-only", type=int, metavar="COUNT",
+                        help="only 1 KiB x 10 with and without the no-op milter, COUNT messages each, "
+                             "and the system calls per message of each; prints the milter's cost, writes no results")
     args = parser.parse_args()
     repeat = args.repeat or (1 if args.quick else 3)
 
     plan = workloads(args.quick)
+    if args.milter_only:
+        plan = [Workload(KIB, 10, args.milter_only), Workload(KIB, 10, args.milter_only, milter=True)]
+        args.idle_sessions = 0
     LOAD[0] = " ".join(open("/proc/loadavg").read().split()[:3])
     users = [w.user for w in plan] + ["idle", "warmup", "latency", "profile"]
     work = tempfile.mkdtemp(prefix="bulwark-bench-")
@@ -877,16 +883,34 @@ def main():
         # Each workload on one server and then the other, so that a change in the machine's
         # load (other jobs, the disk's write-back) touches both alike.
         # Repeated runs alternate which server goes first; the tables show medians.
-        for w in plan:
-            for rep in range(repeat):
-                for server in (servers if rep % 2 == 0 else servers[::-1]):
-                    print("bench: %-8s %-14s %5d messages ..." % (server.name, w.label, w.count),
-                          end="", flush=True)
-                    r = run_workload(server, w)
-                    measured.setdefault((server.name, w.label), []).append(r)
-                    print(" accepted %6.0f/s delivered %6.0f/s cpu %.2f s/1000 mem %s MiB load %.2f->%.2f"
-                          " steal %.1f%%" % (r["accepted"], r["delivered"], r["cpu"], mib(r["memory"]),
-                                             r["load"][0], r["load"][1], r["steal"]), flush=True)
+        # --milter-only alternates the two workloads, so that both see the same changes in load.
+        rounds = ([(w, rep) for rep in range(repeat) for w in (plan if rep % 2 == 0 else plan[::-1])]
+                  if args.milter_only else [(w, rep) for w in plan for rep in range(repeat)])
+        for w, rep in rounds:
+            for server in (servers if rep % 2 == 0 else servers[::-1]):
+                print("bench: %-8s %-14s %5d messages ..." % (server.name, w.label, w.count),
+                      end="", flush=True)
+                r = run_workload(server, w)
+                measured.setdefault((server.name, w.label), []).append(r)
+                print(" accepted %6.0f/s delivered %6.0f/s cpu %.2f s/1000 mem %s MiB load %.2f->%.2f"
+                      " steal %.1f%%" % (r["accepted"], r["delivered"], r["cpu"], mib(r["memory"]),
+                                         r["load"][0], r["load"][1], r["steal"]), flush=True)
+        if args.milter_only:
+            for server in servers:
+                for w in plan:
+                    runs = measured[(server.name, w.label)]
+                    print("bench: %-8s %-14s median accepted %6.0f/s" % (
+                        server.name, w.label, median_run(runs)["accepted"]))
+                plain, milter_run = (median_run(measured[(server.name, w.label)]) for w in plan)
+                print("bench: %-8s the no-op milter costs %.0f %% of the accept rate (load %s)" % (
+                    server.name, 100 * (1 - milter_run["accepted"] / plain["accepted"]), LOAD[0]))
+                for with_milter in (False, True):
+                    profile = syscall_profile(server, 300, "profile", with_milter)
+                    if profile:
+                        print("bench: %-8s %-9s %.1f system calls per message: %s" % (
+                            server.name, "milter" if with_milter else "no milter", profile["syscalls"],
+                            ", ".join("%s %.1f" % (n, c) for n, c in profile["top"])), flush=True)
+            return 0
         for server in servers:
             syscalls[server.name] = syscall_profile(server, 300 if args.quick else 1000, "profile")
             if syscalls[server.name]:

@@ -5,7 +5,7 @@ and records every callback with its arguments and the macros it saw, one JSON ob
 usage: scripted_milter.py SOCKET SCRIPT.json EVENTS.jsonl
 
 The script: {"<stage>": ACTION, ..., "edits": [[...], ...], "nocallback": [stage, ...],
-"noreply": [stage, ...], "leadspc": true}
+"noreply": [stage, ...], "leadspc": true, "flags": SMFIF_* actions asked for}
 where a stage is connect, hello, envfrom, envrcpt, data, header, eoh, body, eom, unknown, and
 ACTION is continue, accept, reject, tempfail, discard or skip, ["reply", code, xcode, line, ...]
 for a custom (multi-line) reply, or for envrcpt an object {"<addr>": ACTION, "*": ACTION}.
@@ -144,4 +144,7 @@ class Scripted(Milter.Base):
 
 
 Milter.factory = Scripted
+if 'flags' in script:
+    # The actions (SMFIF_*) the milter asks for; libmilter's default is all of them.
+    Milter.set_flags(script['flags'])
 Milter.runmilter('scripted', SOCKET, 60)

@@ -18,6 +18,7 @@ import org.bulwark.mail.MailAddress;
 import org.bulwark.mailauth.MailAuthentication;
 import org.bulwark.milter.MilterSession;
 import org.bulwark.mailauth.report.HistoryRecorder;
+import org.bulwark.table.LookupTable;
 import org.bulwark.queue.MailQueue;
 import org.bulwark.queue.QueueFileWriter;
 import org.bulwark.table.NetworkList;
@@ -47,6 +48,8 @@ public final class Cleanup {
     /** header_checks and body_checks as configured; {@link #checks} as this service applies them. */
     private final ContentChecks configuredChecks;
     private final ContentChecks checks;
+    /** milter_header_checks: for the headers milters add or change. */
+    private final List<LookupTable> milterHeaderChecks;
     /** main.cf, for a cleanup service whose master.cf overrides set other content checks. */
     private final Config config;
     /** always_bcc, sender_bcc_maps and recipient_bcc_maps as configured; {@link #bcc} as this service applies them. */
@@ -80,6 +83,7 @@ public final class Cleanup {
         }
         this.configuredChecks = ContentChecks.create(config, headerSizeLimit);
         this.checks = configuredChecks.forService(config);
+        this.milterHeaderChecks = ContentChecks.tables(config, "milter_header_checks");
         this.config = config;
         this.configuredBcc = BccRecipients.create(config, cleanupLog);
         this.bcc = configuredBcc.forService(config);
@@ -101,6 +105,7 @@ public final class Cleanup {
         this.dmarcHistory = base.dmarcHistory;
         this.configuredChecks = base.configuredChecks;
         this.checks = checks;
+        this.milterHeaderChecks = base.milterHeaderChecks;
         this.config = base.config;
         this.configuredBcc = base.configuredBcc;
         this.bcc = bcc;
@@ -175,7 +180,7 @@ public final class Cleanup {
             AuthenticationFilter filter = authenticationFilter(writer, envelope);
             OutputStream signed = filter == null ? writer.content() : filter;
             // Milters see the message as checked; signing sees what the milters made of it.
-            MilterStage milterStage = milters == null ? null : new MilterStage(signed);
+            MilterStage milterStage = milters == null ? null : new MilterStage(signed, milters.needsContent());
             OutputStream next = milterStage == null ? signed : milterStage;
             // Checks see the headers as cleanup has completed them; signing sees what checks left.
             ContentInspector inspector = checks.active()
@@ -204,7 +209,7 @@ public final class Cleanup {
             MessageCleanup message = new MessageCleanup(writer, content, cleanupLog, queued,
                     new MessageCleanup.Checks(filter, authentication.enforcement(), local ? 0 : hopcountLimit,
                             filter == null ? null : dmarcHistory, inspector));
-            return milters == null ? message : message.judgedBy(milters, milterStage);
+            return milters == null ? message : message.judgedBy(milters, milterStage, milterHeaderChecks);
         } catch (IOException | RuntimeException e) {
             writer.abort();
             throw e;

@@ -186,6 +186,19 @@ final class CleanupTexts {
                 + " map -- need \"headername: headervalue\"";
     }
 
+    /** A milter changed headers or the body without asking for those actions; the message had gone on already. */
+    static String milterContentEditsDropped(QueueId id) {
+        return id.value() + ": milter header or body edit dropped: the milter did not ask for that action"
+                + " (SMFIF_ADDHDRS, SMFIF_CHGHDRS, SMFIF_CHGBODY) in negotiation";
+    }
+
+    /** header_body_checks.c's word for an action its caller does not know (milter_header_checks). */
+    static String unsupportedCommand(String mapClass, String value) {
+        return "unsupported command in " + mapClass + " map: " + value;
+    }
+
+    static final String MILTER_PREPEND_NOT_IMPLEMENTED = "the milter_header/body_checks prepend action is not implemented";
+
     static String unknownCommand(String mapClass, String value) {
         return "unknown command in " + mapClass + " map: " + value;
     }

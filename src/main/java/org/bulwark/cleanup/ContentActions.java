@@ -24,13 +24,31 @@ final class ContentActions {
     private final QueueId id;
     private final Envelope envelope;
     private final Prepender prepend;
+    /** "" for header_checks and body_checks; "milter-header-" for milter_header_checks. */
+    private final String logPrefix;
 
     ContentActions(ContentVerdict verdict, MailLog.Logger log, QueueId id, Envelope envelope, Prepender prepend) {
+        this(verdict, log, id, envelope, prepend, "");
+    }
+
+    private ContentActions(ContentVerdict verdict, MailLog.Logger log, QueueId id, Envelope envelope,
+            Prepender prepend, String logPrefix) {
         this.verdict = verdict;
         this.log = log;
         this.id = id;
         this.envelope = envelope;
         this.prepend = prepend;
+        this.logPrefix = logPrefix;
+    }
+
+    /**
+     * The actions of milter_header_checks (cleanup_milter_hbc_extend): logged as
+     * {@code milter-header-reject} and so on; PREPEND is logged and then refused with Postfix's
+     * warning that it is not implemented there; PASS is not one of them.
+     */
+    static ContentActions forMilterHeaders(ContentVerdict verdict, MailLog.Logger log, QueueId id, Envelope envelope) {
+        return new ContentActions(verdict, log, id, envelope,
+                line -> log.warning(CleanupTexts.MILTER_PREPEND_NOT_IMPLEMENTED), "milter-header-");
     }
 
     /** Applies one action; returns the line to write: {@code text} itself, a replacement, or null to drop it. */
@@ -55,6 +73,10 @@ final class ContentActions {
                         verdict.discard();
                     }
                     default -> {
+                        if (!logPrefix.isEmpty()) {
+                            log.warning(CleanupTexts.unsupportedCommand(mapClass, value.strip()));
+                            return text;
+                        }
                         logAction("pass", where, text, l.text());
                         verdict.pass();
                     }
@@ -90,7 +112,8 @@ final class ContentActions {
             case CheckAction.Dunno ignored -> {
                 // As if the line had not matched.
             }
-            case CheckAction.Unknown u -> log.warning(CleanupTexts.unknownCommand(mapClass, u.value()));
+            case CheckAction.Unknown u -> log.warning(logPrefix.isEmpty() ? CleanupTexts.unknownCommand(mapClass, u.value())
+                    : CleanupTexts.unsupportedCommand(mapClass, u.value()));
         }
         return text;
     }
@@ -121,6 +144,6 @@ final class ContentActions {
     }
 
     private void logAction(String action, String where, String content, String text) {
-        log.info(CleanupTexts.logCheckAction(id, action, where, content, envelope, text));
+        log.info(CleanupTexts.logCheckAction(id, logPrefix + action, where, content, envelope, text));
     }
 }

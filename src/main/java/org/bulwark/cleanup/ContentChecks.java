@@ -101,6 +101,11 @@ record ContentChecks(List<LookupTable> header, List<LookupTable> mime, List<Look
         return Optional.empty();
     }
 
+    /** The tables a parameter lists, opened. */
+    static List<LookupTable> tables(Config config, String name) {
+        return open(config, name, config.configDirectory());
+    }
+
     private static List<LookupTable> open(Config config, String name, Path dir) {
         return config.list(name).stream().map(spec -> LookupTables.open(spec, dir)).toList();
     }

@@ -2,8 +2,8 @@ package org.bulwark.cleanup;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.List;
 import java.io.OutputStream;
+import java.util.List;
 import org.bulwark.log.MailLog;
 import org.bulwark.mail.Envelope;
 import org.bulwark.mail.SmtpReply;
@@ -14,6 +14,7 @@ import org.bulwark.milter.MessageResult;
 import org.bulwark.milter.MilterReply;
 import org.bulwark.milter.MilterSession;
 import org.bulwark.queue.QueueFileWriter;
+import org.bulwark.table.LookupTable;
 
 /** One message between {@link Cleanup#open} and its commit or abort. */
 final class MessageCleanup implements CleanupSession {
@@ -34,6 +35,10 @@ final class MessageCleanup implements CleanupSession {
     /** The milters that judge the message at commit, and where the content waits for them; or null. */
     private MilterSession milters;
     private MilterStage milterStage;
+    /** milter_header_checks, empty for none. */
+    private List<LookupTable> milterHeaderTables = List.of();
+    /** What milter_header_checks decided of the message, or null. */
+    private ContentVerdict milterHeaderVerdict;
     private MilterOutcome milterOutcome;
     /** The envelope with the milters' recipients and sender, or null when they changed neither. */
     private Envelope milterEnvelope;
@@ -67,9 +72,10 @@ final class MessageCleanup implements CleanupSession {
     }
 
     /** Has these milters judge the message at commit; {@code stage} holds the content back for them. */
-    MessageCleanup judgedBy(MilterSession session, MilterStage stage) {
+    MessageCleanup judgedBy(MilterSession session, MilterStage stage, List<LookupTable> headerChecks) {
         this.milters = session;
         this.milterStage = stage;
+        this.milterHeaderTables = headerChecks;
         return this;
     }
 
@@ -125,6 +131,9 @@ final class MessageCleanup implements CleanupSession {
             if (verdict != null && verdict.routes()) {
                 routed = verdict.apply(routed);
             }
+            if (milterHeaderVerdict != null && milterHeaderVerdict.routes()) {
+                routed = milterHeaderVerdict.apply(routed);
+            }
             if (routed != written) {
                 writer.replaceEnvelope(routed);
             }
@@ -152,11 +161,28 @@ final class MessageCleanup implements CleanupSession {
      * filter and the queue file, and a quarantine puts the message on hold.
      */
     private boolean milters() throws IOException {
-        List<MilterEdits.Field> fields = milterStage.fields();
-        MessageResult result = milterStage.judge(milters, fields);
+        MilterHeaderChecks headerChecks = milterHeaderTables.isEmpty() ? null
+                : new MilterHeaderChecks(milterHeaderTables, log, writer.id(), envelope);
+        MilterEdits edits = new MilterEdits(milterStage.holding() ? milterStage.fields() : List.of(), envelope,
+                headerChecks);
+        MessageResult result = milterStage.judge(milters, edits);
         MilterReply reply = result.reply();
+        if (milterStage.contentEditsDropped()) {
+            log.warning(CleanupTexts.milterContentEditsDropped(writer.id()));
+        }
+        if (headerChecks != null && headerChecks.decided()) {
+            // milter_header_checks refused or dropped the message; each action was logged as it fired.
+            result.discardEdits();
+            edits.close();
+            if (headerChecks.verdict().reject() != null) {
+                throw new MessageRejectedException(headerChecks.verdict().reject(), true);
+            }
+            writer.abort();
+            return false;
+        }
         if (!reply.proceeds()) {
             result.discardEdits();
+            edits.close();
             switch (reply) {
                 case MilterReply.Reject(SmtpReply r) -> throw MessageRejectedException.byMilter(r);
                 case MilterReply.TempFail(SmtpReply r) -> throw MessageRejectedException.byMilter(r);
@@ -168,7 +194,6 @@ final class MessageCleanup implements CleanupSession {
                 }
             }
         }
-        MilterEdits edits = new MilterEdits(fields, envelope).apply(result.edits());
         if (edits.changedEnvelope() != null && edits.changedEnvelope().recipients().isEmpty()) {
             // Every recipient deleted: nobody is left to deliver to, as Postfix's queue manager
             // finds such a file done at once.
@@ -183,6 +208,12 @@ final class MessageCleanup implements CleanupSession {
             edits.close();
         }
         milterEnvelope = edits.changedEnvelope();
+        if (headerChecks != null) {
+            milterHeaderVerdict = headerChecks.verdict();
+            if (milterHeaderVerdict.hold()) {
+                writer.holdOnCommit();
+            }
+        }
         String hold = edits.quarantine() != null ? edits.quarantine()
                 : reply instanceof MilterReply.Quarantine(String reason) ? reason : null;
         if (hold != null) {

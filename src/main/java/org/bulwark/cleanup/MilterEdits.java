@@ -17,7 +17,9 @@ import org.bulwark.milter.ReplacementBody;
  * cleanup_milter.c applies them: in the order sent; a change or delete names the n-th header of
  * that name among those the milters saw (not our own Received: header, which is never in the
  * list); an insert counts among all of them; a change of an absent header adds it; a recipient
- * deleted is matched on its address as the client gave it or as stored, case-insensitively.
+ * deleted is matched on its address as the client gave it or as stored, case-insensitively. A
+ * header a milter adds, inserts or changes passes milter_header_checks first, which may replace
+ * or drop it (a dropped change leaves the old header as it was).
  */
 final class MilterEdits {
 
@@ -29,12 +31,22 @@ final class MilterEdits {
 
         static Field of(String text, byte[] raw) {
             int colon = text.indexOf(':');
-            if (colon <= 0 || text.substring(0, colon).strip().isEmpty()
-                    || text.substring(0, colon).chars().anyMatch(c -> c == ' ' || c == '\t')) {
+            if (colon <= 0) {
                 return new Field(null, null, raw);
             }
-            String value = text.substring(colon + 1).replace("\n", "\r\n");
-            return new Field(text.substring(0, colon), value, raw);
+            // A plain loop: this runs for every header of every message a milter sees.
+            for (int i = 0; i < colon; i++) {
+                char c = text.charAt(i);
+                if (c == ' ' || c == '\t') {
+                    return new Field(null, null, raw);
+                }
+            }
+            String name = text.substring(0, colon);
+            if (name.isBlank()) {
+                return new Field(null, null, raw);
+            }
+            String value = text.substring(colon + 1);
+            return new Field(name, value.indexOf('\n') < 0 ? value : value.replace("\n", "\r\n"), raw);
         }
 
         /** A field a milter made: {@code name + ":" + value}, stored with LF line ends. */
@@ -45,28 +57,48 @@ final class MilterEdits {
     }
 
     private final List<Field> fields;
+    /** milter_header_checks for this message, or null when there are none. */
+    private final MilterHeaderChecks headerChecks;
     private Envelope envelope;
     private ReplacementBody body;
     private String quarantine;
     private boolean envelopeChanged;
 
     MilterEdits(List<Field> fields, Envelope envelope) {
+        this(fields, envelope, null);
+    }
+
+    MilterEdits(List<Field> fields, Envelope envelope, MilterHeaderChecks headerChecks) {
         this.fields = new ArrayList<>(fields);
         this.envelope = envelope;
+        this.headerChecks = headerChecks;
     }
 
     MilterEdits apply(List<MessageEdit> edits) {
         for (MessageEdit edit : edits) {
             switch (edit) {
-                case MessageEdit.AddHeader(String name, String value) -> fields.add(Field.made(name, value));
-                case MessageEdit.InsertHeader(int position, String name, String value) ->
-                        fields.add(Math.max(0, Math.min(position, fields.size())), Field.made(name, value));
+                case MessageEdit.AddHeader(String name, String value) -> {
+                    Field f = checked(Field.made(name, value));
+                    if (f != null) {
+                        fields.add(f);
+                    }
+                }
+                case MessageEdit.InsertHeader(int position, String name, String value) -> {
+                    Field f = checked(Field.made(name, value));
+                    if (f != null) {
+                        fields.add(Math.max(0, Math.min(position, fields.size())), f);
+                    }
+                }
                 case MessageEdit.ChangeHeader(String name, int index, String value) -> {
                     int at = find(name, index);
+                    Field f = checked(Field.made(at < 0 ? name : fields.get(at).name(), value));
+                    if (f == null) {
+                        continue;
+                    }
                     if (at < 0) {
-                        fields.add(Field.made(name, value));
+                        fields.add(f);
                     } else {
-                        fields.set(at, Field.made(fields.get(at).name(), value));
+                        fields.set(at, f);
                     }
                 }
                 case MessageEdit.DeleteHeader(String name, int index) -> {
@@ -93,6 +125,25 @@ final class MilterEdits {
             }
         }
         return this;
+    }
+
+    /** The field after milter_header_checks: itself, a replacement, or null when dropped. */
+    private Field checked(Field made) {
+        if (headerChecks == null) {
+            return made;
+        }
+        String text = new String(made.raw(), StandardCharsets.UTF_8);
+        text = text.substring(0, text.length() - 1);
+        String result;
+        try {
+            result = headerChecks.check(text);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        if (result == null) {
+            return null;
+        }
+        return result.equals(text) ? made : Field.of(result, (result + "\n").getBytes(StandardCharsets.UTF_8));
     }
 
     /** The index in {@link #fields} of the index-th (1-based) header of this name, or -1. */
@@ -150,6 +201,11 @@ final class MilterEdits {
             s = s.substring(1, s.length() - 1);
         }
         return s;
+    }
+
+    /** Whether milter_header_checks refused or dropped the message, so that no later milter need see it. */
+    boolean decided() {
+        return headerChecks != null && headerChecks.decided();
     }
 
     List<Field> fields() {

@@ -13,6 +13,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.bulwark.milter.MessageContent;
+import org.bulwark.milter.MessageEdit;
+import org.bulwark.milter.ReplacementBody;
 import org.bulwark.milter.MessageResult;
 import org.bulwark.milter.MilterSession;
 
@@ -23,6 +25,10 @@ import org.bulwark.milter.MilterSession;
  * file is written once. The header block stays in memory (it is bounded by header_size_limit per
  * header); the body too up to {@link #MEMORY_LIMIT}, beyond which it goes to a private temporary
  * file. Content arrives with LF line ends, as cleanup stores it; the milters get CRLF.
+ *
+ * <p>When no milter will see the headers or the body or may change them (each declined them,
+ * SMFIP_NOHDRS and SMFIP_NOBODY, and asked for no header or body action), the message is not held
+ * back: it goes on as it comes, copied once, and the milters get only end of message.
  */
 final class MilterStage extends HeaderBlockStream {
 
@@ -30,17 +36,34 @@ final class MilterStage extends HeaderBlockStream {
     static final int MEMORY_LIMIT = 256 * 1024;
 
     private final OutputStream out;
+    /** False when no milter needs the content: it passes straight through. */
+    private final boolean holding;
     private final Buffer memoryBody = new Buffer();
     private Path spool;
     private OutputStream spoolOut;
+    /** A milter sent a header or body edit although the message was not held for one; it was dropped. */
+    private boolean contentEditsDropped;
 
-    MilterStage(OutputStream out) {
+    MilterStage(OutputStream out, boolean holding) {
         super(2048);
         this.out = out;
+        this.holding = holding;
+    }
+
+    @Override
+    void bodyStarts() throws IOException {
+        if (!holding) {
+            headers().writeTo(out);
+            out.write('\n');
+        }
     }
 
     @Override
     void body(byte[] b, int off, int len) throws IOException {
+        if (!holding) {
+            out.write(b, off, len);
+            return;
+        }
         if (spoolOut == null && memoryBody.size() + len <= MEMORY_LIMIT) {
             memoryBody.write(b, off, len);
             return;
@@ -85,24 +108,78 @@ final class MilterStage extends HeaderBlockStream {
     }
 
     /**
-     * Ends the content and hands it to the milters. The result's edits are the caller's to apply
-     * (or discard) with {@link #writeOut}.
+     * Ends the content and hands it to the milters, one after another; each milter's edits are
+     * made in {@code edits} before the next milter sees the message (headers and body as edited so
+     * far), as Postfix's cleanup makes them in the queue file that the next milter reads. The
+     * result's edits are all in {@code edits} already when it proceeds.
      */
-    MessageResult judge(MilterSession milters, List<MilterEdits.Field> fields) throws IOException {
+    MessageResult judge(MilterSession milters, MilterEdits edits) throws IOException {
         if (spoolOut != null) {
             spoolOut.flush();
         }
+        if (!inBody()) {
+            enterBody();
+        }
+        if (!holding) {
+            MessageContent none = new MessageContent(List.of(), InputStream::nullInputStream);
+            return milters.message(none, made -> edits.apply(envelopeEdits(made)).decided() ? null : none);
+        }
+        try {
+            return milters.message(content(edits), made -> edits.apply(made).decided() ? null : content(edits));
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
+    /** A passed-through message's edits without those of its content, which it is too late for. */
+    private List<MessageEdit> envelopeEdits(List<MessageEdit> made) {
+        List<MessageEdit> kept = new ArrayList<>(made.size());
+        for (MessageEdit edit : made) {
+            switch (edit) {
+                case MessageEdit.AddHeader a -> contentEditsDropped = true;
+                case MessageEdit.InsertHeader i -> contentEditsDropped = true;
+                case MessageEdit.ChangeHeader c -> contentEditsDropped = true;
+                case MessageEdit.DeleteHeader d -> contentEditsDropped = true;
+                case MessageEdit.ReplaceBody(ReplacementBody body) -> {
+                    body.close();
+                    contentEditsDropped = true;
+                }
+                default -> kept.add(edit);
+            }
+        }
+        return kept;
+    }
+
+    /** Whether header or body edits were dropped from a message that was not held for them. */
+    boolean contentEditsDropped() {
+        return contentEditsDropped;
+    }
+
+    /** Whether the message is held for the milters, so that their header and body edits can be made. */
+    boolean holding() {
+        return holding;
+    }
+
+    /** The message as the milters see it now: the fields as edited, the body replaced or our own. */
+    private MessageContent content(MilterEdits edits) {
         List<MessageContent.Header> shown = new ArrayList<>();
-        for (MilterEdits.Field f : fields) {
+        for (MilterEdits.Field f : edits.fields()) {
             if (f.name() != null) {
                 shown.add(new MessageContent.Header(f.name(), f.value()));
             }
         }
-        return milters.message(new MessageContent(shown, () -> new CrlfInputStream(openBody())));
+        return new MessageContent(shown, () -> {
+            InputStream replaced = edits.replacementBody();
+            return replaced != null ? replaced : new CrlfInputStream(openBody());
+        });
     }
 
     /** Writes the (edited) header block and the body, original or replaced, downstream. */
     void writeOut(List<MilterEdits.Field> fields, InputStream replacementBody) throws IOException {
+        if (!holding) {
+            out.flush();
+            return;
+        }
         for (MilterEdits.Field f : fields) {
             out.write(f.raw());
         }

@@ -429,7 +429,9 @@ public final class Parameters {
         list("milter_unknown_command_macros", "", "macros sent to milters after an unknown command");
         str("milter_macro_daemon_name", "$myhostname", "the {daemon_name} macro value");
         str("milter_macro_v", "$mail_name $mail_version", "the {v} macro value");
-        list("milter_header_checks", "", "header_checks tables for headers that milters add");
+        list("milter_header_checks", "", "header_checks tables for headers that milters add or change");
+        list("milter_macro_defaults", "", "name=value defaults for macros that have no value");
+        list("smtpd_milter_maps", "", "tables of milter lists (or DISABLE) by client address, over smtpd_milters");
 
         // Content inspection in cleanup: header_checks(5), body_checks(5).
         list("mime_header_checks", "$header_checks", "tables of patterns applied to MIME headers (Content-*, MIME-Version)");

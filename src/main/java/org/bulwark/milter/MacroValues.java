@@ -1,16 +1,20 @@
 package org.bulwark.milter;
 
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The values behind the macro names, for one session, as Postfix's smtpd_milter.c computes them.
- * Filled stage by stage by {@link MilterSession}; a macro without a value is not sent.
+ * Filled stage by stage by {@link MilterSession}; a macro without a value gets its
+ * milter_macro_defaults value, and without one it is not sent.
  */
 final class MacroValues {
 
     private final String myhostname;
     private final String daemonName;
     private final String v;
+    /** milter_macro_defaults by name without braces. */
+    private final Map<String, String> defaults;
     MilterFacts.Client client;
     MilterFacts.Tls tls;
     MilterFacts.Auth auth;
@@ -18,15 +22,26 @@ final class MacroValues {
     MilterFacts.Address recipient;
     String queueId;
 
-    MacroValues(String myhostname, String daemonName, String v) {
+    MacroValues(String myhostname, String daemonName, String v, Map<String, String> defaults) {
         this.myhostname = myhostname;
         this.daemonName = daemonName;
         this.v = v;
+        this.defaults = defaults;
     }
 
-    /** The value of a macro ("j" or "{name}" or "name"), or null when it has none now. */
+    /** The value of a macro ("j" or "{name}" or "name"), its default, or null when it has neither now. */
     String value(String macro) {
-        String name = macro.startsWith("{") && macro.endsWith("}") ? macro.substring(1, macro.length() - 1) : macro;
+        String name = bare(macro);
+        String value = known(name);
+        return value != null || defaults.isEmpty() ? value : defaults.get(name);
+    }
+
+    /** A macro's name without braces: "{j}" and "j" are the same macro, as in Postfix. */
+    static String bare(String macro) {
+        return macro.startsWith("{") && macro.endsWith("}") ? macro.substring(1, macro.length() - 1) : macro;
+    }
+
+    private String known(String name) {
         return switch (name) {
             case "j" -> myhostname;
             case "daemon_name" -> daemonName;

@@ -15,9 +15,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.bulwark.log.MailLog;
 import org.bulwark.mail.SmtpReply;
@@ -35,6 +36,15 @@ final class Milter {
     /** Where the milter stands in the session (milter8's MILTER8_STAT_*). */
     private enum State { NEW, READY, ACCEPT_CONNECTION, ACCEPT_MESSAGE, REJECT_CONNECTION, ERROR, CLOSED }
 
+    /** How often the watchdog looks at the deadlines; time limits are whole seconds anyway. */
+    private static final long TICK_MILLIS = 250;
+
+    /**
+     * The connections the watchdog looks after. Joining and leaving is a lock-free set operation,
+     * not a task scheduled and cancelled per connection: a session per message must not pay for it.
+     */
+    private static final Set<Milter> WATCHED = ConcurrentHashMap.newKeySet();
+
     /** One thread for all milter deadlines: it closes the socket of an exchange that overran its time. */
     private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "milter-timeouts");
@@ -42,8 +52,10 @@ final class Milter {
         return t;
     });
 
-    /** How often the watchdog looks at this connection's deadline; time limits are whole seconds anyway. */
-    private static final long TICK_MILLIS = 250;
+    static {
+        WATCHDOG.scheduleWithFixedDelay(() -> WATCHED.forEach(Milter::checkDeadline), TICK_MILLIS, TICK_MILLIS,
+                TimeUnit.MILLISECONDS);
+    }
 
     /** Replies a milter may send for one event beyond which it is looping (progress forever is bounded by time). */
     private static final int MAX_EDITS = 100_000;
@@ -56,7 +68,6 @@ final class Milter {
     private SocketChannel channel;
     private FrameReader in;
     private OutputStream out;
-    private ScheduledFuture<?> watch;
     /** System.nanoTime() after which the current exchange is cut off; 0 when none is under way. */
     private volatile long deadline;
     private volatile boolean timedOut;
@@ -66,6 +77,8 @@ final class Milter {
     private byte skipEvent;
     private int events;
     private int noProtocolMask;
+    /** The actions (SMFIF_*) the milter asked for in negotiation. */
+    private int actions;
     private String quarantine;
     private byte[] chunk;
 
@@ -109,7 +122,7 @@ final class Milter {
             address = new InetSocketAddress(inet.host(), inet.port());
             channel = SocketChannel.open();
         }
-        watch = WATCHDOG.scheduleWithFixedDelay(this::checkDeadline, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
+        WATCHED.add(this);
         arm(spec.connectTimeout());
         try {
             channel.connect(address);
@@ -121,7 +134,8 @@ final class Milter {
         }
         InputStream raw = Channels.newInputStream(channel);
         in = new FrameReader(new BufferedInputStream(raw, 8192));
-        out = new BufferedOutputStream(Channels.newOutputStream(channel), MilterProtocol.CHUNK_SIZE + 1024);
+        // Small frames gather here until a reply is awaited; a body chunk's frame is larger and goes straight out.
+        out = new BufferedOutputStream(Channels.newOutputStream(channel), 8192);
     }
 
     private void negotiate() throws IOException {
@@ -136,7 +150,7 @@ final class Milter {
                 return;
             }
             int version = in.getInt();
-            int actions = in.getInt();
+            actions = in.getInt();
             events = in.getInt();
             if (version > spec.version()) {
                 commError(MilterTexts.versionConflict(version, spec.version()));
@@ -200,6 +214,23 @@ final class Milter {
     MilterReply rcpt(List<String> argv, MacroValues values) {
         return event(MilterProtocol.RCPT, MilterProtocol.P_NORCPT, MilterProtocol.P_NR_RCPT, macros.rcpt(), values,
                 spec.commandTimeout(), null, f -> argv.forEach(f::putString));
+    }
+
+    /**
+     * Whether this milter will see the message's headers or body at end of message, or may change
+     * them (SMFIF_ADDHDRS, SMFIF_CHGHDRS, SMFIF_CHGBODY); libmilter refuses a milter an edit it did
+     * not ask for. A milter that has accepted, refused or failed sees no message.
+     */
+    boolean needsContent() {
+        if (state == State.NEW) {
+            return true;
+        }
+        if (state != State.READY) {
+            return false;
+        }
+        int declined = events | noProtocolMask;
+        return (declined & MilterProtocol.P_NOHDRS) == 0 || (declined & MilterProtocol.P_NOBODY) == 0
+                || (actions & (MilterProtocol.F_ADDHDRS | MilterProtocol.F_CHGHDRS | MilterProtocol.F_CHGBODY)) != 0;
     }
 
     /** Whether the milter asked to see recipients that smtpd rejected (SMFIP_RCPT_REJ). */
@@ -303,8 +334,8 @@ final class Milter {
             return;
         }
         try {
+            // No reply is awaited: the frame goes out with the next one that awaits a reply, or with QUIT.
             frame.start(MilterProtocol.ABORT).writeTo(out);
-            out.flush();
         } catch (IOException e) {
             commError(MilterTexts.writeError(MilterTexts.why(e)));
         }
@@ -532,10 +563,7 @@ final class Milter {
     }
 
     private void closeSocket() {
-        if (watch != null) {
-            watch.cancel(false);
-            watch = null;
-        }
+        WATCHED.remove(this);
         if (channel != null) {
             try {
                 channel.close();

@@ -134,16 +134,63 @@ public final class MilterSession implements AutoCloseable {
 
     /**
      * The message, milter by milter (headers, end of headers, body chunks, end of message), as
-     * Postfix's cleanup sends it; each milter sees the content as given. The edits of all milters
-     * come back in order; a refusal by one milter ends the stage, and the edits collected so far
-     * come back with it (for {@link MessageResult#discardEdits()}).
+     * Postfix's cleanup sends it, each milter seeing {@code content} as given. For callers that
+     * apply no edits between milters; cleanup uses {@link #message(MessageContent, Function)}.
      */
     public MessageResult message(MessageContent content) {
+        return message(content, edits -> content);
+    }
+
+    /**
+     * The message, milter by milter, each seeing it as the milters before it left it: Postfix's
+     * cleanup writes each milter's end-of-message edits into the queue file before the next milter
+     * reads the message from there. After a milter that lets the message through with edits,
+     * {@code applied} gets them and answers the content with them made, or null when the caller
+     * has decided the message's fate (milter_header_checks refused or dropped it) and the later
+     * milters are not to see it. The edits of all milters come back in order; a refusal by one milter
+     * ends the stage, and the edits collected so far come back with it (for
+     * {@link MessageResult#discardEdits()}).
+     */
+    public MessageResult message(MessageContent content, Function<List<MessageEdit>, MessageContent> applied) {
         lock.lock();
         try {
             List<MessageEdit> edits = new ArrayList<>();
-            MilterReply reply = each(m -> m.message(content, values, edits));
-            return new MessageResult(reply, edits);
+            MessageContent current = content;
+            MilterReply result = MilterReply.CONTINUE;
+            for (Milter m : milters) {
+                int before = edits.size();
+                MilterReply r = m.message(current, values, edits);
+                if (r instanceof MilterReply.Quarantine) {
+                    result = r;
+                } else if (!(r instanceof MilterReply.Continue)) {
+                    return new MessageResult(r, edits);
+                }
+                if (edits.size() > before) {
+                    current = applied.apply(List.copyOf(edits.subList(before, edits.size())));
+                    if (current == null) {
+                        break;
+                    }
+                }
+            }
+            return new MessageResult(result, edits);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Whether any milter will see the message's headers or body, or may change them: when none
+     * does, cleanup need not hold the message back for them and writes it on as it comes.
+     */
+    public boolean needsContent() {
+        lock.lock();
+        try {
+            for (Milter m : milters) {
+                if (m.needsContent()) {
+                    return true;
+                }
+            }
+            return false;
         } finally {
             lock.unlock();
         }

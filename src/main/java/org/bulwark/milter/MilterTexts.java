@@ -137,6 +137,10 @@ final class MilterTexts {
         return "bad milter \"" + spec + "\": expected inet:host:port or unix:pathname";
     }
 
+    static String badMacroDefault(String problem, String value) {
+        return "malformed default macro entry: " + problem + " in \"" + value + "\"";
+    }
+
     static String unbalancedBraces(String spec) {
         return "missing \"}\" in milter \"" + spec + "\"";
     }

@@ -1,7 +1,9 @@
 package org.bulwark.milter;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.bulwark.config.Config;
 import org.bulwark.log.MailLog;
 
@@ -18,9 +20,11 @@ public final class Milters {
     private final String daemonName;
     private final String v;
     private final Path spillDirectory;
+    private final Map<String, String> macroDefaults;
 
     Milters(List<MilterSpec> specs, MacroLists macros, String myhostname, String daemonName, String v,
-            Path spillDirectory) {
+            Path spillDirectory, Map<String, String> macroDefaults) {
+        this.macroDefaults = macroDefaults;
         this.specs = List.copyOf(specs);
         this.macros = macros;
         this.myhostname = myhostname;
@@ -40,12 +44,12 @@ public final class Milters {
         return new Milters(specs, MacroLists.fromConfig(config), config.get("myhostname"),
                 // $mail_version is not a parameter of ours, so the default {v} would end in a space.
                 config.get("milter_macro_daemon_name"), config.get("milter_macro_v").strip(),
-                Path.of(System.getProperty("java.io.tmpdir")));
+                Path.of(System.getProperty("java.io.tmpdir")), MacroDefaults.parse(config.get("milter_macro_defaults")));
     }
 
     /** These milters, with replacement bodies over 256 KiB spilled to files in this directory. */
     public Milters spillingTo(Path directory) {
-        return new Milters(specs, macros, myhostname, daemonName, v, directory);
+        return new Milters(specs, macros, myhostname, daemonName, v, directory, macroDefaults);
     }
 
     public List<MilterSpec> specs() {
@@ -61,7 +65,10 @@ public final class Milters {
      * negotiates. Log lines go to {@code log} (the caller's program: smtpd or cleanup).
      */
     public MilterSession open(MailLog.Logger log) {
-        return new MilterSession(specs.stream().map(s -> new Milter(s, macros, log, spillDirectory)).toList(),
-                new MacroValues(myhostname, daemonName, v));
+        List<Milter> milters = new ArrayList<>(specs.size());
+        for (MilterSpec spec : specs) {
+            milters.add(new Milter(spec, macros, log, spillDirectory));
+        }
+        return new MilterSession(milters, new MacroValues(myhostname, daemonName, v, macroDefaults));
     }
 }

@@ -132,8 +132,14 @@ final class MailCommands {
         MilterFacts.Address milterRecipient = MilterFacts.Address.of(givenRecipient.external());
         List<String> esmtp = path.parameters();
         Decision decision = checks.check(Stage.RCPT,
-                state.context(tx.sender(), recipient).withGivenAddresses(tx.givenSender(), givenRecipient), "RCPT",
-                m -> m.rcpt(milterRecipient, esmtp));
+                state.context(tx.sender(), recipient).withGivenAddresses(tx.givenSender(), givenRecipient));
+        if (decision.accepted()) {
+            decision = checks.milter(decision, "RCPT", tx.givenSender(), givenRecipient,
+                    m -> m.rcpt(milterRecipient, esmtp));
+        } else if (decision instanceof Decision.Refuse refused) {
+            // Postfix tells the milters that asked (SMFIP_RCPT_REJ) of a recipient its own restrictions refused.
+            checks.restrictionsRefused(m -> m.rejectedRcpt(givenRecipient.external(), esmtp, refused.reply()));
+        }
         tx.apply(decision.actions());
         if (decision instanceof Decision.Refuse refuse) {
             log.reject("RCPT", refuse.reply(), tx.givenSender(), givenRecipient);

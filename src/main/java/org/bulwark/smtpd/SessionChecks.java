@@ -23,7 +23,7 @@ import org.bulwark.restrict.Stage;
 final class SessionChecks {
 
     private final RestrictionCheck restrictions;
-    private final MilterSession milters;
+    private MilterSession milters;
     private final SessionLog log;
     /** A milter saw MAIL for the transaction under way: its end sends SMFIC_ABORT. */
     private boolean milterTransaction;
@@ -45,6 +45,18 @@ final class SessionChecks {
         this.restrictions = restrictions;
         this.milters = milters;
         this.log = log;
+    }
+
+    /**
+     * The milters of the client from now on (null: none), with nothing yet told to them: at the
+     * start, and after XCLIENT names another client (Postfix's teardown_milters and setup_milters).
+     */
+    void milters(MilterSession session) {
+        milters = session;
+        milterTransaction = false;
+        milterDiscarded = false;
+        connected = false;
+        sessionRefusal = null;
     }
 
     /**
@@ -104,6 +116,16 @@ final class SessionChecks {
                 yield decision.with(plus(decision, new MessageAction.Hold(reason)));
             }
         };
+    }
+
+    /**
+     * A command the restrictions refused, for the milters that see such refusals (a recipient,
+     * with SMFIP_RCPT_REJ); not once a milter has discarded the transaction.
+     */
+    void restrictionsRefused(java.util.function.Consumer<MilterSession> tell) {
+        if (milters != null && !milterDiscarded && milterTransaction) {
+            tell.accept(milters);
+        }
     }
 
     /**

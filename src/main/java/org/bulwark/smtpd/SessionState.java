@@ -39,11 +39,21 @@ final class SessionState {
     private Forwarded forwarded = Forwarded.NONE;
     /** Told when a transaction ends (the milters forget it). */
     private Runnable transactionEndListener = () -> { };
+    /** The client's port and the one it reached: the connection's, or what a proxy or XCLIENT says. */
+    private int clientPort;
+    private int localPort;
 
     SessionState(InetAddress clientAddress, InetAddress localAddress) {
         this.clientAddress = clientAddress;
         this.clientIp = SmtpSession.printable(clientAddress);
         this.localIp = localAddress == null ? null : SmtpSession.printable(localAddress);
+    }
+
+    /** The ports of the connection (the milters' {client_port} and {daemon_port}). */
+    SessionState ports(int client, int local) {
+        clientPort = client;
+        localPort = local;
+        return this;
     }
 
     // What happened.
@@ -52,10 +62,28 @@ final class SessionState {
      * The PROXY protocol header named the real client and the address it reached; before the
      * connect stage, so everything after sees them.
      */
-    void proxied(InetAddress client, InetAddress server) {
+    void proxied(InetAddress client, int port, InetAddress server, int serverPort) {
         clientAddress = client;
         clientIp = SmtpSession.printable(client);
         localIp = server == null ? null : SmtpSession.printable(server);
+        clientPort = port;
+        localPort = serverPort;
+    }
+
+    /**
+     * XCLIENT's PORT, DESTADDR and DESTPORT, each null when not given; "[UNAVAILABLE]" comes as
+     * port 0 and address "unknown".
+     */
+    void xclientEndpoints(Integer port, String destination, Integer destinationPort) {
+        if (port != null) {
+            clientPort = port;
+        }
+        if (destination != null) {
+            localIp = destination;
+        }
+        if (destinationPort != null) {
+            localPort = destinationPort;
+        }
     }
 
     /**
@@ -246,7 +274,7 @@ final class SessionState {
     }
 
     /** The client as the milters' connect stage describes it. */
-    MilterFacts.Client milterClient(int clientPort, int localPort) {
+    MilterFacts.Client milterClient() {
         return new MilterFacts.Client(clientName, clientNames.reverseName() == null ? clientName
                 : clientNames.reverseName(), clientIp, clientPort, localIp, localPort);
     }

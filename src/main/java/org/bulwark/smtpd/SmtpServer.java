@@ -20,7 +20,6 @@ import org.bulwark.config.Config;
 import org.bulwark.config.ConfigException;
 import org.bulwark.dns.DnsResolver;
 import org.bulwark.log.MailLog;
-import org.bulwark.milter.Milters;
 import org.bulwark.protocol.ReplyTexts;
 import org.bulwark.restrict.SmtpdRestrictions;
 
@@ -80,26 +79,12 @@ public final class SmtpServer implements AutoCloseable {
                 : Anvil.from(config, CounterStore.open("memory:", null), "smtp", this.log);
         this.setup = new Setup(settings, SecuritySettings.from(config, this.log), with.intake(), with.restrictions(),
                 settings.peernameLookup() ? with.names() : ClientNameLookup.NONE, anvil, maxproc,
-                new Semaphore(maxproc), milters(config));
-    }
-
-    /** smtpd_milters of this service (its -o overrides included), parsed once per configuration load; null when none. */
-    private static Milters milters(Config config) {
-        if (config.list("receive_override_options").contains("no_milters")) {
-            // The reinjection service behind a content filter: the mail was filtered once.
-            return null;
-        }
-        try {
-            Milters milters = Milters.fromConfig(config, "smtpd_milters");
-            return milters.isEmpty() ? null : milters;
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException(e.getMessage()).locatedIn(config);
-        }
+                new Semaphore(maxproc), MilterSelection.from(config));
     }
 
     private record Setup(SmtpdSettings settings, SecuritySettings security, MessageIntake intake,
             RestrictionCheck restrictions, ClientNameLookup names, Anvil anvil, int maxproc, Semaphore slots,
-            Milters milters) {
+            MilterSelection milters) {
     }
 
     /** The address this service was configured to listen on (port 0 before binding). */
@@ -161,7 +146,7 @@ public final class SmtpServer implements AutoCloseable {
                 try {
                     new SmtpSession(client, current.settings(), current.security(), current.names(),
                             current.restrictions(), current.intake(), log, current.anvil(),
-                            current.milters() == null ? null : current.milters().open(log)).run();
+                            current.milters()).run();
                 } finally {
                     unregister(client);
                     current.slots().release();

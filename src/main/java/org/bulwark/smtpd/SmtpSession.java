@@ -39,7 +39,10 @@ final class SmtpSession implements Runnable {
     private final MailLog.Logger logger;
     private final SessionLog log;
     private final SessionChecks checks;
-    private final MilterSession milters;
+    /** Which milters a client gets (smtpd_milters, smtpd_milter_maps), or null for none. */
+    private final MilterSelection milterSelection;
+    /** The milters of the client now (chosen again after XCLIENT), or null. */
+    private MilterSession milters;
     private final Io io = new Io();
     private final CommandCounts counts = new CommandCounts();
     private final HeloCommands helo;
@@ -62,10 +65,10 @@ final class SmtpSession implements Runnable {
         this(socket, settings, security, names, restrictions, intake, log, anvil, null);
     }
 
-    /** @param milters this session's milters (smtpd_milters), or null; closed by {@link #run()} */
+    /** @param milters which milters the client gets, or null for none; their sessions are closed by {@link #run()} */
     SmtpSession(Socket socket, SmtpdSettings settings, SecuritySettings security, ClientNameLookup names,
             RestrictionCheck restrictions, MessageIntake intake, MailLog.Logger log, Anvil anvil,
-            MilterSession milters) {
+            MilterSelection milters) {
         this.socket = socket;
         this.connection = new Connection(socket, settings);
         this.settings = settings;
@@ -73,10 +76,11 @@ final class SmtpSession implements Runnable {
         this.anvil = anvil;
         this.names = names;
         this.logger = log;
-        this.state = new SessionState(socket.getInetAddress(), socket.getLocalAddress());
+        this.state = new SessionState(socket.getInetAddress(), socket.getLocalAddress())
+                .ports(socket.getPort(), socket.getLocalPort());
         this.log = new SessionLog(log, state);
-        this.milters = milters;
-        this.checks = new SessionChecks(restrictions, milters, this.log);
+        this.milterSelection = milters;
+        this.checks = new SessionChecks(restrictions, null, this.log);
         state.onTransactionEnd(checks::transactionEnded);
         this.helo = new HeloCommands(settings, security, state, checks, this.log, io);
         this.mail = new MailCommands(settings, security, anvil, intake, state, checks, this.log, io);
@@ -93,7 +97,7 @@ final class SmtpSession implements Runnable {
                     : settings.upstreamProxy().receive(socket, logger);
             boolean hangUp = settings.upstreamProxy() != null && proxied == null;
             if (proxied != null) {
-                state.proxied(proxied.address(), proxied.serverAddress());
+                state.proxied(proxied.address(), proxied.port(), proxied.serverAddress(), proxied.serverPort());
             }
             if (settings.peernameLookup() && !hangUp) {
                 state.namesFound(lookUpNames());
@@ -134,9 +138,7 @@ final class SmtpSession implements Runnable {
         } finally {
             connection.closeLayered();
             state.transactionEnded();
-            if (milters != null) {
-                milters.close();
-            }
+            closeMilters();
             if (reason != null && !(reason.equals("lost connection") && where.equals(SessionIo.AFTER_DOT))) {
                 logger.info(reason + " after " + where + " from " + state.nameAndAddress());
             }
@@ -154,9 +156,40 @@ final class SmtpSession implements Runnable {
         }
     }
 
+    /**
+     * The milters for the client as it is now known (Postfix's setup_milters): by its address in
+     * smtpd_milter_maps, else smtpd_milters. False, after a 421, when the table's list is malformed.
+     */
+    private boolean openMilters() throws IOException {
+        if (milterSelection == null) {
+            return true;
+        }
+        try {
+            milters = milterSelection.open(state.clientIp(), logger);
+        } catch (RuntimeException e) {
+            logger.warning(SmtpdTexts.milterMapsProblem(state.nameAndAddress(), e.getMessage()));
+            io.reply(ReplyTexts.serverLocalError(settings.myhostname()));
+            closing = true;
+            return false;
+        }
+        checks.milters(milters);
+        return true;
+    }
+
+    /** The end of the milters' session with this client (QUIT, sockets closed). */
+    private void closeMilters() {
+        if (milters != null) {
+            milters.close();
+            milters = null;
+            checks.milters(null);
+        }
+    }
+
     private void converse() {
         try {
-            greet(true);
+            if (openMilters()) {
+                greet();
+            }
             while (!closing) {
                 if (errorCount >= settings.hardErrorLimit()) {
                     reason = "too many errors";
@@ -187,8 +220,8 @@ final class SmtpSession implements Runnable {
         }
     }
 
-    /** The connect stage: smtpd_client_restrictions (unless delayed to RCPT), then the banner. */
-    private void greet(boolean connected) throws IOException {
+    /** The connect stage: smtpd_client_restrictions (unless delayed to RCPT), the milters, then the banner. */
+    private void greet() throws IOException {
         accessDenied = null;
         Decision decision = checks.check(Stage.CONNECT, state.context(null, null));
         if (decision instanceof Decision.Refuse refuse) {
@@ -198,12 +231,7 @@ final class SmtpSession implements Runnable {
             errorCount++;
             return;
         }
-        if (!connected) {
-            // After XCLIENT: the milters keep the connection's facts (they are told of it once).
-            io.reply(ReplyTexts.banner(settings.banner()));
-            return;
-        }
-        MilterFacts.Client client = state.milterClient(socket.getPort(), socket.getLocalPort());
+        MilterFacts.Client client = state.milterClient();
         MilterReply milter = checks.milterSession("CONNECT", m -> m.connect(client));
         switch (milter) {
             case MilterReply.Reject r -> {
@@ -280,8 +308,12 @@ final class SmtpSession implements Runnable {
         }
         boolean ok = dispatch(verb, command);
         if (verb == Verb.XCLIENT && ok) {
-            // Postfix: a new session for the named client, judged and greeted again (220).
-            greet(false);
+            // Postfix: a new session for the named client, judged and greeted again (220); the
+            // milters end the old client's session and are chosen and connected anew for this one.
+            closeMilters();
+            if (openMilters()) {
+                greet();
+            }
         }
         if (checks.shutdownRequested()) {
             // A milter's 421: the reply has gone out; the session ends.

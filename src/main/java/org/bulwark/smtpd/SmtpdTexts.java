@@ -90,4 +90,9 @@ final class SmtpdTexts {
     static String prependTooLate(String header) {
         return "PREPEND " + header + " is ignored at end of data: the headers are already written (as in Postfix)";
     }
+
+    /** smtpd_milter_maps gave a milter list that cannot be used; the client hears 421. */
+    static String milterMapsProblem(String client, String problem) {
+        return "smtpd_milter_maps: bad milter list for " + client + ": " + problem;
+    }
 }

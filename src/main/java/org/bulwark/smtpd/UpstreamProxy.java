@@ -48,11 +48,11 @@ final class UpstreamProxy {
     }
 
     /**
-     * Who the header says connected: the client and the server address they reached, and, when
+     * Who the header says connected: the client and the server address and port they reached, and, when
      * the client spoke TLS to the proxy (PP2_TYPE_SSL), what it agreed on; null when the client is
      * unknown.
      */
-    record Client(InetAddress address, InetAddress serverAddress, TlsSummary tls) {
+    record Client(InetAddress address, int port, InetAddress serverAddress, int serverPort, TlsSummary tls) {
     }
 
     /**
@@ -127,10 +127,11 @@ final class UpstreamProxy {
 
     private static Client accept(ProxyHeader header, Socket socket, byte[] buffer, int length, MailLog.Logger log) {
         return switch (header) {
-            case ProxyHeader.Proxied proxied -> new Client(proxied.clientAddress(), proxied.serverAddress(),
-                    tls(proxied.tls()));
+            case ProxyHeader.Proxied proxied -> new Client(proxied.clientAddress(), proxied.clientPort(),
+                    proxied.serverAddress(), proxied.serverPort(), tls(proxied.tls()));
             // A health check from the proxy itself: the connection is what it is (Postfix's smtpd_peer_from_default).
-            case ProxyHeader.Local local -> new Client(socket.getInetAddress(), socket.getLocalAddress(), null);
+            case ProxyHeader.Local local -> new Client(socket.getInetAddress(), socket.getPort(),
+                    socket.getLocalAddress(), socket.getLocalPort(), null);
             case ProxyHeader.Unknown unknown -> refuse(unknown, buffer, length, log);
         };
     }

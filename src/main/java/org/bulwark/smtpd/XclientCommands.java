@@ -49,6 +49,11 @@ final class XclientCommands {
         this.io = io;
     }
 
+    /** A PORT or DESTPORT value: null when not given, 0 for "[UNAVAILABLE]". */
+    private static Integer port(String value) {
+        return value == null ? null : value.equals(UNAVAILABLE) ? 0 : Integer.parseInt(value);
+    }
+
     /** True when XCLIENT was accepted: the caller greets the new client. */
     boolean xclient(Command command) throws IOException {
         Map<String, String> attributes = attributes(command, "XCLIENT", settings.xclientHosts()::matches, XCLIENT_NAMES);
@@ -111,6 +116,9 @@ final class XclientCommands {
             login = attributes.get("LOGIN");
         }
         state.clientReplaced(address, names, attributes.containsKey("HELO"), helo, protocol, login);
+        state.xclientEndpoints(port(attributes.get("PORT")),
+                destination == null ? null : destination.equals(UNAVAILABLE) ? "unknown" : destination,
+                port(attributes.get("DESTPORT")));
         return true;
     }
 

@@ -94,20 +94,23 @@ class VocabularyTest {
     }
 
     @Test
-    void miltersLoadAndMilterMapsAreRefused() throws IOException {
+    void miltersAndMilterMapsLoadAndADnsReplyFilterIsRefused() throws IOException {
         assertThat(load("""
                 myhostname = mail.example.test
                 milter_default_action = tempfail
                 smtpd_milters = inet:127.0.0.1:11332
                 non_smtpd_milters = inet:127.0.0.1:8891
+                smtpd_milter_maps = cidr:/etc/postfix/smtpd_milter_map
+                milter_macro_defaults = {auth_type}=none
+                milter_header_checks = regexp:/etc/postfix/milter_header_checks
                 """, null).warnings()).isEmpty();
         assertThatThrownBy(() -> load("""
                 myhostname = mail.example.test
-                smtpd_milter_maps = cidr:/etc/postfix/smtpd_milter_map
+                smtpd_dns_reply_filter = pcre:/etc/postfix/smtpd_dns_reply_filter
                 """, null))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageStartingWith(main() + ", line 2: smtpd_milter_maps is not implemented by Bulwark: Bulwark's"
-                        + " milters are listed per service");
+                .hasMessageStartingWith(main() + ", line 2: smtpd_dns_reply_filter is not implemented by Bulwark: Bulwark"
+                        + " does not filter DNS replies");
     }
 
     @ParameterizedTest
@@ -196,10 +199,10 @@ class VocabularyTest {
         assertThatThrownBy(() -> load("myhostname = mail.example.test\n", """
                 smtp      inet  n       -       n       -       -       smtpd
                 submission inet n       -       n       -       -       smtpd
-                  -o smtpd_milter_maps=cidr:/etc/postfix/smtpd_milter_map
+                  -o smtpd_dns_reply_filter=pcre:/etc/postfix/smtpd_dns_reply_filter
                 """))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageStartingWith(master() + ", line 2: smtpd_milter_maps is not implemented by Bulwark");
+                .hasMessageStartingWith(master() + ", line 2: smtpd_dns_reply_filter is not implemented by Bulwark");
     }
 
     @Test

@@ -35,10 +35,10 @@ class FailClosedTest {
             system.start();
             Path mainCf = system.conf.resolve("main.cf");
             String running = Files.readString(mainCf);
-            Files.writeString(mainCf, running + "smtpd_milter_maps = cidr:/etc/postfix/smtpd_milter_map\n");
+            Files.writeString(mainCf, running + "smtpd_dns_reply_filter = pcre:/etc/postfix/smtpd_dns_reply_filter\n");
 
             assertThat(system.master().reload()).singleElement().asString()
-                    .contains("main.cf, line ").contains("smtpd_milter_maps is not implemented by Bulwark");
+                    .contains("main.cf, line ").contains("smtpd_dns_reply_filter is not implemented by Bulwark");
 
             Files.writeString(mainCf, running);
             system.writeServices("127.0.0.1:" + (system.port() + 1) + " inet n - n - 1 postscreen\n");

@@ -161,6 +161,114 @@ class SmtpdMiltersTest {
     }
 
     @Test
+    void aLaterMilterSeesTheMessageAsTheEarlierLeftIt() throws Exception {
+        milter = ScriptedMilter.start(root.resolve("first"), """
+                {"edits": [
+                  ["addheader", "X-First", "was here"],
+                  ["chgheader", "Subject", 1, "changed by the first"],
+                  ["chgheader", "X-Drop", 1, ""],
+                  ["replacebody", "the first's body\\r\\n"]
+                ]}""");
+        try (ScriptedMilter second = ScriptedMilter.start(root.resolve("second"),
+                "{\"edits\": [[\"chgheader\", \"X-First\", 1, \"changed by the second\"]]}")) {
+            system = new MailSystemFixture(root.resolve("system"))
+                    .set("smtpd_milters", "unix:" + milter.socket() + ", unix:" + second.socket()).start();
+            assertThat(send("old subject")).startsWith("250 2.0.0 Ok: queued as ");
+            String delivered = Files.readString(system.awaitDelivered("alice", 1).get(0));
+            second.awaitStage("close");
+            List<String> headers = second.events().stream().filter(e -> e.contains("\"stage\": \"header\"")).toList();
+            assertThat(headers).anyMatch(e -> e.contains("\"X-First\", \"was here\""))
+                    .anyMatch(e -> e.contains("\"Subject\", \"changed by the first\""))
+                    .noneMatch(e -> e.contains("old subject") || e.contains("X-Drop"));
+            assertThat(second.events()).anyMatch(e -> e.contains("\"stage\": \"body\"")
+                    && e.contains("the first's body\\r\\n")).noneMatch(e -> e.contains("the original body"));
+            // The second milter's edit names a header the first one added.
+            assertThat(delivered).contains("\nX-First: changed by the second\n").contains("Subject: changed by the first")
+                    .endsWith("\n\nthe first's body\n");
+        }
+    }
+
+    private void startWithHeaderChecks(String script, String checks) throws Exception {
+        milter = ScriptedMilter.start(root.resolve("milter"), script);
+        Path table = Files.writeString(root.resolve("milter_header_checks"), checks);
+        system = new MailSystemFixture(root.resolve("system")).set("smtpd_milters", "unix:" + milter.socket())
+                .set("milter_header_checks", "regexp:" + table).start();
+    }
+
+    @Test
+    void milterHeaderChecksRejectAMessageForAHeaderTheMilterAdded() throws Exception {
+        startWithHeaderChecks("{\"edits\": [[\"addheader\", \"X-Spam\", \"yes\"]]}",
+                "/^X-Spam: yes/ REJECT spam by milter\n/^Subject:/ REJECT never for the message's own headers\n");
+        assertThat(send("x")).isEqualTo("550 5.7.1 spam by milter");
+        system.awaitLog(": milter-header-reject: header X-Spam: yes from unknown[127.0.0.2]; "
+                + "from=<sender@remote.example> to=<alice@example.test> proto=ESMTP helo=<remote.example>: 5.7.1 spam by milter");
+        assertThat(queued("active")).isEmpty();
+        assertThat(queued("incoming")).isEmpty();
+    }
+
+    @Test
+    void milterHeaderChecksDropAndReplaceWhatTheMilterAddsOrChanges() throws Exception {
+        startWithHeaderChecks("""
+                {"edits": [
+                  ["addheader", "X-Internal", "secret"],
+                  ["addheader", "X-Kept", "yes"],
+                  ["chgheader", "Subject", 1, "changed"],
+                  ["chgheader", "X-Drop", 1, "changed too"]
+                ]}""", """
+                /^X-Internal:/ IGNORE
+                /^Subject: (.*)/ REPLACE Subject: [checked] $1
+                /^X-Drop: changed/ STRIP
+                /^X-Kept:/ WARN kept
+                """);
+        assertThat(send("old subject")).startsWith("250 2.0.0 Ok: queued as ");
+        String delivered = Files.readString(system.awaitDelivered("alice", 1).get(0));
+        String headers = delivered.substring(0, delivered.indexOf("\n\n"));
+        assertThat(headers).contains("\nSubject: [checked] changed\n").contains("\nX-Kept: yes")
+                .doesNotContain("X-Internal").doesNotContain("old subject")
+                // A change that the checks drop leaves the header as it was.
+                .contains("\nX-Drop: remove me");
+        assertThat(system.maillog()).contains(": milter-header-warning: header X-Kept: yes from unknown[127.0.0.2];")
+                .contains(": milter-header-strip: header X-Drop: changed too from")
+                .contains(": milter-header-replace: header Subject: changed from");
+    }
+
+    @Test
+    void milterHeaderChecksDiscardEndsTheMilterStageAndKeepsNothing() throws Exception {
+        milter = ScriptedMilter.start(root.resolve("first"), "{\"edits\": [[\"addheader\", \"X-Spam\", \"yes\"]]}");
+        Path table = Files.writeString(root.resolve("milter_header_checks"), "/^X-Spam:/ DISCARD dropped\n");
+        try (ScriptedMilter second = ScriptedMilter.start(root.resolve("second"), "{}")) {
+            system = new MailSystemFixture(root.resolve("system"))
+                    .set("smtpd_milters", "unix:" + milter.socket() + " unix:" + second.socket())
+                    .set("milter_header_checks", "regexp:" + table).start();
+            String reply = send("x");
+            assertThat(reply).startsWith("250 2.0.0 Ok: queued as ");
+            system.awaitLog(queueId(reply) + ": milter-header-discard: header X-Spam: yes from unknown[127.0.0.2];");
+            second.awaitStage("close");
+            assertThat(second.events()).anyMatch(e -> e.contains("\"stage\": \"envrcpt\""))
+                    .noneMatch(e -> e.contains("\"stage\": \"eom\""));
+            assertThat(queued("active")).isEmpty();
+            assertThat(system.delivered("alice")).isEmpty();
+        }
+    }
+
+    @Test
+    void aMilterThatWantsNeitherHeadersNorBodyGetsEndOfMessageAndTheMessageIsUnchanged() throws Exception {
+        // SMFIF_ADDRCPT only: the message is not held back for it, its envelope edit still counts.
+        start("""
+                {"nocallback": ["header", "eoh", "body"], "flags": 4,
+                 "edits": [["addrcpt", "<bob@example.test>"]]}""");
+        assertThat(send("passed through")).startsWith("250 2.0.0 Ok: queued as ");
+        String toAlice = Files.readString(system.awaitDelivered("alice", 1).get(0));
+        String toBob = Files.readString(system.awaitDelivered("bob", 1).get(0));
+        for (String delivered : List.of(toAlice, toBob)) {
+            assertThat(delivered).contains("\nSubject: passed through\nX-Drop: remove me\n\nthe original body\n");
+        }
+        milter.awaitStage("close");
+        assertThat(milter.events()).anyMatch(e -> e.contains("\"stage\": \"eom\""))
+                .noneMatch(e -> e.contains("\"stage\": \"header\"") || e.contains("\"stage\": \"body\""));
+    }
+
+    @Test
     void recipientAndSenderEditsChangeTheEnvelope() throws Exception {
         start("""
                 {"edits": [
