@@ -24,9 +24,14 @@ public interface GreylistStore extends AutoCloseable {
      * {@code file:/path} (memory, with a file that survives restarts).
      */
     static GreylistStore open(String spec, Path relativeTo) {
+        return open(spec, relativeTo, RedisGreylistStore.PREFIX);
+    }
+
+    /** As {@link #open(String, Path)}, with Redis keys under {@code redisPrefix} (another user's state). */
+    static GreylistStore open(String spec, Path relativeTo, String redisPrefix) {
         String s = spec.strip();
         if (s.startsWith("redis://") || s.startsWith("rediss://")) {
-            return new RedisGreylistStore(s);
+            return new RedisGreylistStore(s, redisPrefix);
         }
         if (s.equals("memory:")) {
             return new FileGreylistStore(null);

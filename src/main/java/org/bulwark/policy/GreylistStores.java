@@ -31,17 +31,25 @@ public final class GreylistStores {
 
     /** A handle on the store {@code spec} names; close it when done. */
     public static GreylistStore acquire(String spec, Path relativeTo) {
+        return acquire(spec, relativeTo, "bulwark:greylist:");
+    }
+
+    /**
+     * A handle on a store of the same kinds for other short-lived state (the address verification
+     * cache): its Redis keys start with {@code redisPrefix}, and a file is its own.
+     */
+    public static GreylistStore acquire(String spec, Path relativeTo, String redisPrefix) {
         String s = spec.strip();
         if (s.equals("memory:")) {
-            return GreylistStore.open(s, relativeTo);
+            return GreylistStore.open(s, relativeTo, redisPrefix);
         }
-        String key = s.startsWith("redis") ? s
+        String key = s.startsWith("redis") ? redisPrefix + s
                 : relativeTo.resolve(s.startsWith("file:") ? s.substring(5) : s).toAbsolutePath().normalize().toString();
         LOCK.lock();
         try {
             Shared shared = OPEN.get(key);
             if (shared == null) {
-                shared = new Shared(GreylistStore.open(s, relativeTo));
+                shared = new Shared(GreylistStore.open(s, relativeTo, redisPrefix));
                 OPEN.put(key, shared);
             }
             shared.users++;

@@ -12,22 +12,24 @@ import org.bulwark.util.RedisConnection;
  */
 final class RedisGreylistStore implements GreylistStore {
 
-    private static final String PREFIX = "bulwark:greylist:";
+    static final String PREFIX = "bulwark:greylist:";
 
     private final RedisConnection redis;
+    private final String prefix;
 
-    RedisGreylistStore(String uri) {
+    RedisGreylistStore(String uri, String prefix) {
         redis = new RedisConnection(uri);
+        this.prefix = prefix;
     }
 
     @Override
     public Optional<String> get(String key) {
-        return Optional.ofNullable(redis.commands().get(PREFIX + key));
+        return Optional.ofNullable(redis.commands().get(prefix + key));
     }
 
     @Override
     public void put(String key, String value, Duration timeToLive) {
-        redis.commands().set(PREFIX + key, value, SetArgs.Builder.px(Math.max(1, timeToLive.toMillis())));
+        redis.commands().set(prefix + key, value, SetArgs.Builder.px(Math.max(1, timeToLive.toMillis())));
     }
 
     @Override
