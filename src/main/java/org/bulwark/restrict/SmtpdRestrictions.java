@@ -71,24 +71,6 @@ public final class SmtpdRestrictions implements AutoCloseable {
         this(config, Environment.of(config, dns).withVerifier(verifier), logger);
     }
 
-    /** Whether a list of this configuration uses reject_unverified_recipient or reject_unverified_sender. */
-    public static boolean usesAddressVerification(Config config) {
-        java.util.List<String> parameters = new java.util.ArrayList<>(config.list("smtpd_restriction_classes"));
-        for (Stage stage : Stage.values()) {
-            parameters.add(stage.parameter());
-        }
-        parameters.add(RELAY_PARAMETER);
-        for (String parameter : parameters) {
-            for (String token : org.bulwark.config.ListSyntax.split(config.get(parameter))) {
-                String lower = token.toLowerCase(java.util.Locale.ROOT);
-                if (lower.equals("reject_unverified_recipient") || lower.equals("reject_unverified_sender")) {
-                    return true;
-                }
-            }
-        }
-        return false;
-    }
-
     SmtpdRestrictions(Config config, Environment environment, MailLog.Logger logger) {
         Set<String> classNames = Set.copyOf(config.list("smtpd_restriction_classes"));
         RestrictionParser parser = new RestrictionParser(environment.tables(), classNames, message -> {
