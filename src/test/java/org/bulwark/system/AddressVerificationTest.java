@@ -47,6 +47,10 @@ class AddressVerificationTest {
 
     /** A node that relays remote.test to the scripted server and verifies its recipients. */
     private MailSystemFixture node(Path directory, FakeSmtpServer remote) throws Exception {
+        return node(directory, remote, null);
+    }
+
+    private MailSystemFixture node(Path directory, FakeSmtpServer remote, String map) throws Exception {
         MailSystemFixture node = new MailSystemFixture(directory);
         Files.writeString(node.conf.resolve("transport"), "remote.test relay:[127.0.0.1]:" + remote.port() + "\n");
         return node.set("relay_domains", "remote.test")
@@ -54,7 +58,7 @@ class AddressVerificationTest {
                 .set("smtpd_recipient_restrictions", "permit_mynetworks, reject_unauth_destination,"
                         + " reject_unverified_recipient")
                 .set("address_verify_poll_delay", "1s")
-                .service("verify    unix  -       -       n       -       1       verify");
+                .addressVerification(map);
     }
 
     /** RCPT until the answer is no longer "in progress"; each try waits for the probe's log line first. */
@@ -118,8 +122,8 @@ class AddressVerificationTest {
     @Test
     void twoNodesOnOneRedisShareWhatTheirProbesFound() throws Exception {
         try (FakeSmtpServer remote = remote(); RedisServer redis = RedisServer.start(Files.createDirectories(root.resolve("redis")))) {
-            a = node(root.resolve("a"), remote).set("address_verify_map", redis.uri()).start();
-            b = node(root.resolve("b"), remote).set("address_verify_map", redis.uri()).start();
+            a = node(root.resolve("a"), remote, redis.uri()).start();
+            b = node(root.resolve("b"), remote, redis.uri()).start();
 
             rcptVerified(a, "unknown@remote.test", "status=undeliverable");
             int probes = remote.connections();
