@@ -35,7 +35,8 @@ public final class AddressVerifier implements AutoCloseable {
     }
 
     private final VerifySettings settings;
-    private final GreylistStore store;
+    /** Opened on first use, as Postfix starts verify(8) when smtpd first asks: a stock master.cf line costs nothing. */
+    private GreylistStore store;
     private final ProbeSubmitter probes;
     private final MailLog.Logger log;
     private final Clock clock;
@@ -46,10 +47,10 @@ public final class AddressVerifier implements AutoCloseable {
     private final Map<String, Long> pending = new HashMap<>();
     private boolean warnedLimit;
 
-    private AddressVerifier(VerifySettings settings, GreylistStore store, ProbeSubmitter probes, MailLog.Logger log,
-            Clock clock) {
+    private boolean closed;
+
+    private AddressVerifier(VerifySettings settings, ProbeSubmitter probes, MailLog.Logger log, Clock clock) {
         this.settings = settings;
-        this.store = store;
         this.probes = probes;
         this.log = log;
         this.clock = clock;
@@ -67,9 +68,18 @@ public final class AddressVerifier implements AutoCloseable {
     }
 
     static AddressVerifier open(Config config, ProbeSubmitter probes, MailLog.Logger log, Clock clock) {
-        VerifySettings settings = VerifySettings.from(config);
-        GreylistStore store = GreylistStores.acquire(settings.store(), Path.of(settings.dataDirectory()), REDIS_PREFIX);
-        return new AddressVerifier(settings, store, probes, log, clock);
+        return new AddressVerifier(VerifySettings.from(config), probes, log, clock);
+    }
+
+    /** The cache, opened at the first question; the caller holds the lock. */
+    private GreylistStore store() {
+        if (closed) {
+            throw new IllegalStateException("the verify service is closed");
+        }
+        if (store == null) {
+            store = GreylistStores.acquire(settings.store(), Path.of(settings.dataDirectory()), REDIS_PREFIX);
+        }
+        return store;
     }
 
     /** The sender of the next probe: {@code address_verify_sender}, made time-dependent by its TTL. */
@@ -107,14 +117,14 @@ public final class AddressVerifier implements AutoCloseable {
         long now = clock.instant().getEpochSecond();
         lock.lock();
         try {
-            String raw = store.get(key).orElse(null);
+            String raw = store().get(key).orElse(null);
             VerifyEntry entry = raw == null ? null : VerifyEntry.parse(raw);
             if (raw != null && entry == null) {
                 log.warning(VerifyTexts.badEntry(raw));
             }
             if (entry == null || now - entry.probed() > PROBE_TTL && expired(entry, now)) {
                 if (raw != null && !settings.negativeCache()) {
-                    store.put(key, raw, Duration.ofMillis(1)); // Postfix deletes the stale entry
+                    store().put(key, raw, Duration.ofMillis(1)); // Postfix deletes the stale entry
                 }
                 entry = new VerifyEntry(VerifyStatus.TODO, 0, 0, VerifyTexts.IN_PROGRESS);
             }
@@ -122,7 +132,7 @@ public final class AddressVerifier implements AutoCloseable {
             if (now - entry.probed() > PROBE_TTL && refreshNeeded(entry, now) && probe(key, address, now)
                     && (entry.updated() != 0 || settings.negativeCache())) {
                 VerifyEntry marked = new VerifyEntry(entry.status(), now, entry.updated(), entry.text());
-                store.put(key, marked.format(), timeToLive(marked, now));
+                store().put(key, marked.format(), timeToLive(marked, now));
             }
             return answer;
         } finally {
@@ -144,12 +154,12 @@ public final class AddressVerifier implements AutoCloseable {
         long now = clock.instant().getEpochSecond();
         lock.lock();
         try {
-            String raw = store.get(key).orElse(null);
+            String raw = store().get(key).orElse(null);
             VerifyEntry old = raw == null ? null : VerifyEntry.parse(raw);
             // A failed probe does not clobber a good answer before it expires; the next query probes again.
             if (status == VerifyStatus.OK || old == null || old.status() != VerifyStatus.OK) {
                 VerifyEntry entry = new VerifyEntry(status, 0, now, text);
-                store.put(key, entry.format(), timeToLive(entry, now));
+                store().put(key, entry.format(), timeToLive(entry, now));
             }
             pending.remove(key);
             answered.signalAll();
@@ -238,6 +248,15 @@ public final class AddressVerifier implements AutoCloseable {
 
     @Override
     public void close() {
-        store.close();
+        lock.lock();
+        try {
+            closed = true;
+            if (store != null) {
+                store.close();
+                store = null;
+            }
+        } finally {
+            lock.unlock();
+        }
     }
 }
