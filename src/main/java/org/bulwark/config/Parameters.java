@@ -491,7 +491,7 @@ public final class Parameters {
         time("address_verify_negative_expire_time", "3d", 'd', "time after which an undeliverable answer expires");
         time("address_verify_negative_refresh_time", "3h", 'h', "time after which an undeliverable answer is probed again");
         time("address_verify_cache_cleanup_interval", "12h", 's',
-                "how often expired answers leave the cache (each entry expires by its own time to live)");
+                "how often expired answers are dropped and the cache file rewritten without them; 0 means never");
         str("address_verify_poll_count", "${stress?{1}:{3}}",
                 "how often smtpd asks for a probe's answer before it replies \"in progress\"");
         time("address_verify_poll_delay", "3s", 's', "time between those questions");

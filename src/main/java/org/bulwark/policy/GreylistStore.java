@@ -19,6 +19,15 @@ public interface GreylistStore extends AutoCloseable {
     void close();
 
     /**
+     * Drops expired entries and returns how many entries were kept and dropped (the file store
+     * also rewrites its file without them); a store whose entries expire by themselves (Redis)
+     * has nothing to do and returns null.
+     */
+    default int[] cleanup() {
+        return null;
+    }
+
+    /**
      * The store a {@code greylist_database} value names: {@code redis://host:port/db} (shared by
      * several nodes), {@code memory:} (lost at restart), or a file path, optionally written
      * {@code file:/path} (memory, with a file that survives restarts).

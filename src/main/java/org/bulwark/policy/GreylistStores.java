@@ -94,6 +94,11 @@ public final class GreylistStores {
         }
 
         @Override
+        public int[] cleanup() {
+            return store.cleanup();
+        }
+
+        @Override
         public void close() {
             LOCK.lock();
             try {

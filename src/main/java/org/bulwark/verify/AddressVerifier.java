@@ -43,6 +43,7 @@ public final class AddressVerifier implements AutoCloseable {
     private final MailAddress sender;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition answered = lock.newCondition();
+    private final Condition stopped = lock.newCondition();
     /** Probes this node sent and has no answer for yet, by cache key, with when they were sent. */
     private final Map<String, Long> pending = new HashMap<>();
     private boolean warnedLimit;
@@ -68,7 +69,47 @@ public final class AddressVerifier implements AutoCloseable {
     }
 
     static AddressVerifier open(Config config, ProbeSubmitter probes, MailLog.Logger log, Clock clock) {
-        return new AddressVerifier(VerifySettings.from(config), probes, log, clock);
+        AddressVerifier verifier = new AddressVerifier(VerifySettings.from(config), probes, log, clock);
+        verifier.startCleanup();
+        return verifier;
+    }
+
+    /**
+     * address_verify_cache_cleanup_interval (0: never): expired entries leave the cache, and the
+     * file is rewritten without them, as Postfix's cache cleanup thread does.
+     */
+    private void startCleanup() {
+        Duration interval = settings.cleanupInterval();
+        if (interval.isZero() || interval.isNegative()) {
+            return;
+        }
+        Thread.ofVirtual().name("verify-cache-cleanup").start(() -> {
+            long next = System.nanoTime() + interval.toNanos();
+            while (true) {
+                lock.lock();
+                try {
+                    for (long left = next - System.nanoTime(); !closed && left > 0; left = next - System.nanoTime()) {
+                        stopped.await(left, TimeUnit.NANOSECONDS);
+                    }
+                    if (closed) {
+                        return;
+                    }
+                    next = System.nanoTime() + interval.toNanos();
+                    if (store != null) {
+                        int[] counts = store.cleanup();
+                        if (counts != null) {
+                            log.info(VerifyTexts.cleanup(settings.mapName(), counts[0], counts[1]));
+                        }
+                    }
+                } catch (InterruptedException e) {
+                    return;
+                } catch (RuntimeException e) {
+                    log.warning(VerifyTexts.cleanupFailed(settings.mapName(), String.valueOf(e.getMessage())));
+                } finally {
+                    lock.unlock();
+                }
+            }
+        });
     }
 
     /** The cache, opened at the first question; the caller holds the lock. */
@@ -251,6 +292,7 @@ public final class AddressVerifier implements AutoCloseable {
         lock.lock();
         try {
             closed = true;
+            stopped.signalAll();
             if (store != null) {
                 store.close();
                 store = null;

@@ -17,7 +17,8 @@ import org.bulwark.config.ConfigException;
  */
 record VerifySettings(String store, String dataDirectory, Duration positiveExpire, Duration positiveRefresh,
         boolean negativeCache, Duration negativeExpire, Duration negativeRefresh, int pollCount, Duration pollDelay,
-        int pendingLimit, String sender, Duration senderTtl, String myorigin) {
+        int pendingLimit, String sender, Duration senderTtl, String myorigin, String mapName,
+        Duration cleanupInterval) {
 
     /** Postfix's writable map types; Bulwark keeps a file of its own under the same path. */
     private static final Set<String> FILE_TYPES = Set.of("btree", "hash", "lmdb", "sdbm", "dbm", "cdb", "file");
@@ -41,7 +42,8 @@ record VerifySettings(String store, String dataDirectory, Duration positiveExpir
                 Math.max(1, config.integer("address_verify_poll_count")),
                 config.time("address_verify_poll_delay"),
                 config.integer("address_verify_pending_request_limit"),
-                sender, config.time("address_verify_sender_ttl"), config.get("myorigin").strip());
+                sender, config.time("address_verify_sender_ttl"), config.get("myorigin").strip(),
+                config.get("address_verify_map").strip(), config.time("address_verify_cache_cleanup_interval"));
     }
 
     /**

@@ -22,6 +22,15 @@ final class VerifyTexts {
                 + " new addresses stay in progress until some are answered";
     }
 
+    /** Postfix's dict_cache line after a cleanup run. */
+    static String cleanup(String map, int retained, int dropped) {
+        return "cache " + map + " full cleanup: retained=" + retained + " dropped=" + dropped + " entries";
+    }
+
+    static String cleanupFailed(String map, String why) {
+        return "cache " + map + " cleanup failed: " + why;
+    }
+
     static String badMap(String value) {
         return "address_verify_map = " + value + ": Bulwark keeps the address verification cache in a file"
                 + " (btree:/path, hash:/path or lmdb:/path; the file is Bulwark's own, not a Berkeley DB or LMDB"

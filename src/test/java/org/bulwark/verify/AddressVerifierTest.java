@@ -123,6 +123,22 @@ class AddressVerifierTest {
     }
 
     @Test
+    void theCleanupRunDropsExpiredAnswersFromTheFile() throws Exception {
+        try (AddressVerifier v = verifier("address_verify_cache_cleanup_interval", "1s",
+                "address_verify_negative_expire_time", "1s")) {
+            v.query(USER);
+            v.update(USER, VerifyStatus.BOUNCE, "refused");
+            String line = "cache btree:" + dir.resolve("verify_cache") + " full cleanup: retained=0 dropped=1 entries";
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+            while (!logBytes.toString(StandardCharsets.UTF_8).contains(line) && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(logBytes.toString(StandardCharsets.UTF_8)).contains(line);
+            assertThat(Files.readString(dir.resolve("verify_cache"))).doesNotContain("user@remote.test");
+        }
+    }
+
+    @Test
     void theProbeSenderFollowsAddressVerifySenderAndItsTtl() {
         try (AddressVerifier v = verifier("address_verify_sender", "<>")) {
             assertThat(v.probeSender().isNullSender()).isTrue();
