@@ -160,6 +160,22 @@ class AddressVerificationTest {
         return reply;
     }
 
+    /** address_verify_transport_maps sends the probes elsewhere than the mail (Postfix's probe routing overrides). */
+    @Test
+    void probesFollowAddressVerifyTransportMaps() throws Exception {
+        try (FakeSmtpServer mail = remote(); FakeSmtpServer probes = remote()) {
+            a = node(root.resolve("a"), mail);
+            Files.writeString(a.conf.resolve("probe_transport"),
+                    "remote.test relay:[127.0.0.1]:" + probes.port() + "\n");
+            a.set("address_verify_transport_maps", "texthash:" + a.conf.resolve("probe_transport")).start();
+
+            assertThat(rcptVerified(a, "known@remote.test", "status=deliverable")).isEqualTo("250 2.1.5 Ok");
+            assertThat(a.awaitLog("status=deliverable")).contains("relay=127.0.0.1[127.0.0.1]:" + probes.port());
+            assertThat(probes.commands()).contains("RCPT TO:<known@remote.test>");
+            assertThat(mail.connections()).isZero();
+        }
+    }
+
     @Test
     void refusesToStartWithoutTheVerifyService() throws Exception {
         try (FakeSmtpServer remote = remote()) {
