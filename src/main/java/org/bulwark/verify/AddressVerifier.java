@@ -156,6 +156,8 @@ public final class AddressVerifier implements AutoCloseable {
     public Answer query(MailAddress address) {
         String key = key(address);
         long now = clock.instant().getEpochSecond();
+        Answer answer;
+        boolean probe;
         lock.lock();
         try {
             String raw = store().get(key).orElse(null);
@@ -169,16 +171,21 @@ public final class AddressVerifier implements AutoCloseable {
                 }
                 entry = new VerifyEntry(VerifyStatus.TODO, 0, 0, VerifyTexts.IN_PROGRESS);
             }
-            Answer answer = new Answer(entry.status(), entry.text());
-            if (now - entry.probed() > PROBE_TTL && refreshNeeded(entry, now) && probe(key, address, now)
-                    && (entry.updated() != 0 || settings.negativeCache())) {
+            answer = new Answer(entry.status(), entry.text());
+            probe = now - entry.probed() > PROBE_TTL && refreshNeeded(entry, now) && reserve(key, now);
+            if (probe && (entry.updated() != 0 || settings.negativeCache())) {
+                // Marked before the probe is queued, so that its result, however quick, comes after the mark.
                 VerifyEntry marked = new VerifyEntry(entry.status(), now, entry.updated(), entry.text());
                 store().put(key, marked.format(), timeToLive(marked, now));
             }
-            return answer;
         } finally {
             lock.unlock();
         }
+        if (probe) {
+            // Queued outside the lock: other sessions' questions do not wait for this one's queue file.
+            send(key, address);
+        }
+        return answer;
     }
 
     /**
@@ -220,8 +227,8 @@ public final class AddressVerifier implements AutoCloseable {
         }
     }
 
-    /** Queues a probe, within address_verify_pending_request_limit; false when none went out. */
-    private boolean probe(String key, MailAddress address, long now) {
+    /** Counts a probe against address_verify_pending_request_limit; false when the limit is reached. */
+    private boolean reserve(String key, long now) {
         pending.values().removeIf(sent -> now - sent > PROBE_TTL);
         if (settings.pendingLimit() > 0 && pending.size() >= settings.pendingLimit() && !pending.containsKey(key)) {
             if (!warnedLimit) {
@@ -231,14 +238,26 @@ public final class AddressVerifier implements AutoCloseable {
             return false;
         }
         warnedLimit = false;
+        pending.put(key, now);
+        return true;
+    }
+
+    /**
+     * Queues the probe. A probe that cannot be queued leaves the address "in progress" until the
+     * probe is taken as lost (1000 seconds), as in Postfix, whose verify(8) marks it either way.
+     */
+    private void send(String key, MailAddress address) {
         try {
             probes.submit(probeSender(), address);
         } catch (java.io.IOException | RuntimeException e) {
             log.warning(VerifyTexts.probeFailed(address.external(), String.valueOf(e.getMessage())));
-            return false;
+            lock.lock();
+            try {
+                pending.remove(key);
+            } finally {
+                lock.unlock();
+            }
         }
-        pending.put(key, now);
-        return true;
     }
 
     private boolean expired(VerifyEntry e, long now) {
