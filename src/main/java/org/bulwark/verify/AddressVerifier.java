@@ -40,7 +40,8 @@ public final class AddressVerifier implements AutoCloseable {
     private final ProbeSubmitter probes;
     private final MailLog.Logger log;
     private final Clock clock;
-    private final MailAddress sender;
+    /** Counts the answers taken, so that a wait does not miss one that came while it asked. */
+    private long updates;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition answered = lock.newCondition();
     private final Condition stopped = lock.newCondition();
@@ -55,7 +56,6 @@ public final class AddressVerifier implements AutoCloseable {
         this.probes = probes;
         this.log = log;
         this.clock = clock;
-        this.sender = probeSender(settings, clock);
     }
 
     /**
@@ -138,6 +138,13 @@ public final class AddressVerifier implements AutoCloseable {
     public Answer await(MailAddress address) throws InterruptedException {
         long deadline = System.nanoTime() + settings.pollDelay().toNanos() * (settings.pollCount() - 1);
         while (true) {
+            long seen;
+            lock.lock();
+            try {
+                seen = updates;
+            } finally {
+                lock.unlock();
+            }
             Answer answer = query(address);
             long left = deadline - System.nanoTime();
             if (answer.status() != VerifyStatus.TODO || left <= 0) {
@@ -145,7 +152,9 @@ public final class AddressVerifier implements AutoCloseable {
             }
             lock.lock();
             try {
-                answered.await(Math.min(left, settings.pollDelay().toNanos()), TimeUnit.NANOSECONDS);
+                if (updates == seen) {
+                    answered.await(Math.min(left, settings.pollDelay().toNanos()), TimeUnit.NANOSECONDS);
+                }
             } finally {
                 lock.unlock();
             }
@@ -210,6 +219,7 @@ public final class AddressVerifier implements AutoCloseable {
                 store().put(key, entry.format(), timeToLive(entry, now));
             }
             pending.remove(key);
+            updates++;
             answered.signalAll();
         } finally {
             lock.unlock();
@@ -221,6 +231,7 @@ public final class AddressVerifier implements AutoCloseable {
         lock.lock();
         try {
             pending.remove(key);
+            updates++;
             answered.signalAll();
         } finally {
             lock.unlock();
