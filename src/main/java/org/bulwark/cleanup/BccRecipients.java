@@ -137,7 +137,7 @@ final class BccRecipients {
             }
         }
         return new Envelope(envelope.sender(), recipients, envelope.arrival(), envelope.client(), envelope.body(),
-                envelope.ret(), envelope.envid(), envelope.smtputf8(), envelope.filter());
+                envelope.ret(), envelope.envid(), envelope.smtputf8(), envelope.filter(), envelope.probe());
     }
 
     private Optional<MailAddress> lookup(AddressSearch maps, String parameter, MailAddress key) {

@@ -109,7 +109,7 @@ final class ContentVerdict {
             }
         }
         return new Envelope(envelope.sender(), recipients, envelope.arrival(), envelope.client(), envelope.body(),
-                envelope.ret(), envelope.envid(), envelope.smtputf8(), filter != null ? filter : envelope.filter());
+                envelope.ret(), envelope.envid(), envelope.smtputf8(), filter != null ? filter : envelope.filter(), envelope.probe());
     }
 
     /** A REDIRECT or BCC target must be user@domain. */

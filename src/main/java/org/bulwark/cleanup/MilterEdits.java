@@ -118,7 +118,7 @@ final class MilterEdits {
                 case MessageEdit.ChangeSender(String address, String args) -> {
                     envelope = new Envelope(parse(address), envelope.recipients(), envelope.arrival(),
                             envelope.client(), envelope.body(), envelope.ret(), envelope.envid(),
-                            envelope.smtputf8(), envelope.filter());
+                            envelope.smtputf8(), envelope.filter(), envelope.probe());
                     envelopeChanged = true;
                 }
                 case MessageEdit.Quarantine(String reason) -> quarantine = reason;
@@ -187,7 +187,7 @@ final class MilterEdits {
 
     private void replaceRecipients(List<Recipient> recipients) {
         envelope = new Envelope(envelope.sender(), recipients, envelope.arrival(), envelope.client(),
-                envelope.body(), envelope.ret(), envelope.envid(), envelope.smtputf8(), envelope.filter());
+                envelope.body(), envelope.ret(), envelope.envid(), envelope.smtputf8(), envelope.filter(), envelope.probe());
         envelopeChanged = true;
     }
 

@@ -135,8 +135,19 @@ final class Expander {
         if (op != '?' && op != ':') {
             return "${" + inside + "}";
         }
-        // Postfix 3.0: ${name?{value}} lets the value hold characters that end a plain value.
+        // Postfix 3.0: ${name?{value1}:{value2}} chooses one of two values (address_verify_poll_count's default).
         String trimmed = alternative.trim();
+        if (op == '?' && trimmed.startsWith("{")) {
+            int first = matching(trimmed, 0, '{', '}');
+            String rest = first < 0 ? "" : trimmed.substring(first + 1).trim();
+            if (rest.startsWith(":") && rest.substring(1).trim().startsWith("{") && rest.trim().endsWith("}")) {
+                String second = rest.substring(1).trim();
+                String chosen = parameter(name, chain).isEmpty() ? second.substring(1, second.length() - 1)
+                        : trimmed.substring(1, first);
+                return expand(name, chosen.trim(), chain);
+            }
+        }
+        // Postfix 3.0: ${name?{value}} lets the value hold characters that end a plain value.
         if (trimmed.startsWith("{") && trimmed.endsWith("}")) {
             alternative = trimmed.substring(1, trimmed.length() - 1).trim();
         }

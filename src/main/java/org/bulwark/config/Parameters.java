@@ -489,6 +489,46 @@ public final class Parameters {
         list("smtpd_authorized_xforward_hosts", "", "clients that may forward the original client with XFORWARD");
         bool("smtp_send_xforward_command", "no", "send the original client with XFORWARD when the server offers it");
         time("smtp_xforward_timeout", "300s", 's', "time to wait for the reply to XFORWARD");
+
+        // Address verification (verify(8)): reject_unverified_recipient and reject_unverified_sender.
+        str("address_verify_map", "btree:$data_directory/verify_cache",
+                "the verify cache: a file (btree:/path, hash:/path, lmdb:/path), redis://host:port/db shared by"
+                        + " several nodes, or empty for memory only");
+        str("address_verify_service_name", "verify", "the name of the master.cf verify service");
+        str("address_verify_sender", "$double_bounce_sender", "the sender of probes; empty or <> means the null sender");
+        time("address_verify_sender_ttl", "0s", 's', "time between changes of the probe sender's time-dependent part;"
+                + " 0 means none");
+        time("address_verify_positive_expire_time", "31d", 'd', "time after which a deliverable answer expires");
+        time("address_verify_positive_refresh_time", "7d", 'd', "time after which a deliverable answer is probed again");
+        bool("address_verify_negative_cache", "yes", "keep undeliverable answers in the cache");
+        time("address_verify_negative_expire_time", "3d", 'd', "time after which an undeliverable answer expires");
+        time("address_verify_negative_refresh_time", "3h", 'h', "time after which an undeliverable answer is probed again");
+        time("address_verify_cache_cleanup_interval", "12h", 's',
+                "how often expired answers are dropped and the cache file rewritten without them; 0 means never");
+        str("address_verify_poll_count", "${stress?{1}:{3}}",
+                "how often smtpd asks for a probe's answer before it replies \"in progress\"");
+        time("address_verify_poll_delay", "3s", 's', "time between those questions");
+        integer("address_verify_pending_request_limit", "5000", "probes that may be pending at once");
+        str("address_verify_relayhost", "$relayhost", "relayhost for probes");
+        list("address_verify_transport_maps", "$transport_maps", "transport_maps for probes");
+        str("address_verify_local_transport", "$local_transport", "local_transport for probes");
+        str("address_verify_virtual_transport", "$virtual_transport", "virtual_transport for probes");
+        str("address_verify_relay_transport", "$relay_transport", "relay_transport for probes");
+        str("address_verify_default_transport", "$default_transport", "default_transport for probes");
+        list("address_verify_sender_dependent_relayhost_maps", "$sender_dependent_relayhost_maps",
+                "sender_dependent_relayhost_maps for probes");
+        integer("unverified_recipient_reject_code", "450", "reply code when reject_unverified_recipient finds"
+                + " the address undeliverable");
+        integer("unverified_recipient_defer_code", "450", "reply code while the recipient is not verified yet");
+        str("unverified_recipient_tempfail_action", "$reject_tempfail_action",
+                "what a temporary reject_unverified_recipient answer becomes: defer_if_permit or defer");
+        str("unverified_recipient_reject_reason", "", "text in place of the probe's when the recipient is refused");
+        integer("unverified_sender_reject_code", "450", "reply code when reject_unverified_sender finds"
+                + " the address undeliverable");
+        integer("unverified_sender_defer_code", "450", "reply code while the sender is not verified yet");
+        str("unverified_sender_tempfail_action", "$reject_tempfail_action",
+                "what a temporary reject_unverified_sender answer becomes: defer_if_permit or defer");
+        str("unverified_sender_reject_reason", "", "text in place of the probe's when the sender is refused");
     }
 
     private static void choices(String name, String... allowed) {

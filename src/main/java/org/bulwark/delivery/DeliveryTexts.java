@@ -11,6 +11,22 @@ public final class DeliveryTexts {
 
     public static final String DELIVERED_TO_MAILDIR = "delivered to maildir";
     public static final String DELIVERED_TO_MAILBOX = "delivered to mailbox";
+    /** An address verification probe's results, as Postfix's agents word what they would do. */
+    public static final String DELIVERS_TO_MAILDIR = "delivers to maildir";
+    public static final String DELIVERS_TO_MAILBOX = "delivers to mailbox";
+
+    public static String deliversToFile(String path) {
+        return "delivers to file: " + path;
+    }
+
+    public static String deliversToCommand(String command) {
+        return "delivers to command: " + command;
+    }
+
+    public static String forwardsTo(String addresses) {
+        return "forwards to " + addresses;
+    }
+
 
     public static String deliveredToFile(String path) {
         return "delivered to file: " + path;

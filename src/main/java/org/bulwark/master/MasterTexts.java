@@ -18,6 +18,11 @@ final class MasterTexts {
                 + " qmgr unix n - n 300 1 qmgr";
     }
 
+    static String noVerifyService(String restriction, String parameter, String service) {
+        return restriction + " in " + parameter + " needs the address verification service, which master.cf lacks:"
+                + " every address would stay unverified. Add to master.cf: " + service + " unix - - n - 1 verify";
+    }
+
     static String noTransportService(String parameter, String value, String transport) {
         String command = transport.equals("local") || transport.equals("virtual") ? transport : "smtp";
         return parameter + " = " + value + ": no master.cf service \"" + transport + "\": mail routed there would"

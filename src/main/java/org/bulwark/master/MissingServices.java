@@ -29,6 +29,7 @@ final class MissingServices {
         if (services.stream().noneMatch(s -> s.command().equals("qmgr") || s.command().equals("oqmgr"))) {
             throw new ConfigException(masterCf(main, services), 0, MasterTexts.noQueueManager());
         }
+        requireVerify(main, services);
         require(main, services, "default_transport", true);
         require(main, services, "local_transport", !main.list("mydestination").isEmpty());
         require(main, services, "virtual_transport", !main.list("virtual_mailbox_domains").isEmpty());
@@ -37,6 +38,60 @@ final class MissingServices {
             LookupTables.open(spec, main.configDirectory()).allEntries().ifPresent(entries -> entries.forEach(
                     (key, value) -> requireMapped(main, services, spec, key, value)));
         }
+    }
+
+    /**
+     * reject_unverified_recipient or reject_unverified_sender, in main.cf or an smtpd service's
+     * -o overrides, needs master.cf's verify service; without it Postfix's smtpd answers
+     * "address verification problem" to every address, here the start is refused instead.
+     */
+    private static void requireVerify(Config main, List<ServiceEntry> services) {
+        String name = main.get("address_verify_service_name").strip();
+        if (services.stream().anyMatch(s -> s.command().equals("verify") && s.service().equals(name))) {
+            return;
+        }
+        for (String parameter : VERIFY_LISTS) {
+            String restriction = verifyRestriction(main.get(parameter));
+            if (restriction != null) {
+                String message = MasterTexts.noVerifyService(restriction, parameter, name);
+                java.util.Optional<String> where = main.whereSet(parameter);
+                throw where.isPresent() ? new ConfigException(where.get() + ": " + message)
+                        : new ConfigException(masterCf(main, services), 0, message);
+            }
+        }
+        for (ServiceEntry service : services) {
+            for (var override : service.overrides().entrySet()) {
+                String restriction = verifyRestriction(main.with(service).get(override.getKey()));
+                if (restriction != null && service.command().equals("smtpd")) {
+                    throw new ConfigException(service.file(), service.line(),
+                            MasterTexts.noVerifyService(restriction, override.getKey(), name));
+                }
+            }
+        }
+        for (String parameter : main.list("smtpd_restriction_classes")) {
+            String restriction = verifyRestriction(main.get(parameter));
+            if (restriction != null) {
+                String message = MasterTexts.noVerifyService(restriction, parameter, name);
+                java.util.Optional<String> where = main.whereSet(parameter);
+                throw where.isPresent() ? new ConfigException(where.get() + ": " + message)
+                        : new ConfigException(masterCf(main, services), 0, message);
+            }
+        }
+    }
+
+    private static final List<String> VERIFY_LISTS = List.of("smtpd_client_restrictions", "smtpd_helo_restrictions",
+            "smtpd_sender_restrictions", "smtpd_relay_restrictions", "smtpd_recipient_restrictions",
+            "smtpd_data_restrictions", "smtpd_end_of_data_restrictions", "smtpd_etrn_restrictions");
+
+    /** The reject_unverified_* restriction a list names, or null. */
+    private static String verifyRestriction(String list) {
+        for (String token : org.bulwark.config.ListSyntax.split(list)) {
+            String lower = token.toLowerCase(java.util.Locale.ROOT);
+            if (lower.equals("reject_unverified_recipient") || lower.equals("reject_unverified_sender")) {
+                return lower;
+            }
+        }
+        return null;
     }
 
     /** A transport_maps entry's transport (empty: the one the address had anyway) must be a master.cf service. */

@@ -30,6 +30,13 @@ import org.bulwark.restrict.SmtpdRestrictions;
 import org.bulwark.rewrite.AddressResolver;
 import org.bulwark.smtpd.SmtpServer;
 import org.bulwark.spawn.SpawnService;
+import org.bulwark.verify.AddressVerifier;
+import org.bulwark.verify.ProbeSubmitter;
+import org.bulwark.cleanup.CleanupSession;
+import org.bulwark.mail.ClientInfo;
+import org.bulwark.mail.Envelope;
+import org.bulwark.mail.Recipient;
+import java.time.Instant;
 
 /**
  * The services of one reading of main.cf and master.cf (with their tables): what
@@ -46,6 +53,8 @@ final class ServiceSet {
     private final Pickup pickup;
     private final List<SmtpdRestrictions> restrictionSets = new ArrayList<>();
     private final List<SpawnService> spawnServices = new ArrayList<>();
+    /** verify(8), when master.cf has it: shared by the smtpd services' restrictions and the queue manager. */
+    private AddressVerifier verifier;
 
     /** Builds, but does not start, every service master.cf asks for. */
     ServiceSet(LoadedConfig loaded, MailLog log, MailQueue queue, CounterStore counters) {
@@ -56,11 +65,19 @@ final class ServiceSet {
 
         Map<String, DeliveryAgent> agents = new HashMap<>();
         ServiceEntry qmgrService = null;
+        ServiceEntry verifyService = loaded.services().stream()
+                .filter(s -> s.command().equals("verify")
+                        && s.service().equals(main.get("address_verify_service_name").strip()))
+                .findFirst().orElse(null);
         ServiceEntry pickupService = null;
         List<ServiceEntry> smtpdServices = new ArrayList<>();
         // Cleanup services by name: their -o overrides (header_checks ...) apply where cleanup_service_name points.
         Map<String, Map<String, String>> cleanupServices = new HashMap<>();
         try {
+            if (verifyService != null) {
+                verifier = AddressVerifier.open(main.with(verifyService), probes(cleanup.internal()),
+                        log.program("verify"));
+            }
             for (ServiceEntry service : loaded.services()) {
                 Config config = main.with(service);
                 switch (service.command()) {
@@ -113,7 +130,8 @@ final class ServiceSet {
             }
             queueManager = qmgrService == null ? null
                     : new QueueManager(main.with(qmgrService), queue, agents, log,
-                            QueueManager.Collaborators.of(new AddressResolver(main), cleanup.internal()));
+                            QueueManager.Collaborators.of(new AddressResolver(main), cleanup.internal())
+                                    .withVerifier(verifier));
             pickup = pickupService == null ? null
                     : new Pickup(main.with(pickupService), queue,
                             cleanupFor(cleanup, main.with(pickupService), cleanupServices), log);
@@ -121,7 +139,7 @@ final class ServiceSet {
                 Config config = main.with(service);
                 MailLog serviceLog = log.named(config.get("syslog_name")); // -o syslog_name=postfix/submission
                 Anvil anvil = Anvil.from(config, counters, service.service(), serviceLog.program("smtpd"));
-                SmtpdRestrictions restrictions = new SmtpdRestrictions(config, dns, serviceLog.program("smtpd"));
+                SmtpdRestrictions restrictions = new SmtpdRestrictions(config, dns, serviceLog.program("smtpd"), verifier);
                 restrictionSets.add(restrictions);
                 int maxproc = service.maxproc().equals("-")
                         ? config.integer("default_process_limit") : Integer.parseInt(service.maxproc());
@@ -313,7 +331,24 @@ final class ServiceSet {
         release();
     }
 
+    /**
+     * verify(8)'s probes enter the queue as Postfix's post_mail() sends them to cleanup: from the
+     * probe sender to the address, with no content of their own, as mail of this system.
+     */
+    private static ProbeSubmitter probes(Cleanup cleanup) {
+        return (sender, recipient) -> {
+            try (CleanupSession session = cleanup.open(Envelope.probe(sender, Recipient.of(recipient), Instant.now(),
+                    ClientInfo.local("MAILER-DAEMON")))) {
+                session.content();
+                return session.commit().toString();
+            }
+        };
+    }
+
     private void release() {
+        if (verifier != null) {
+            verifier.close();
+        }
         smtpAgents.forEach(SmtpDelivery::close);
         restrictionSets.forEach(SmtpdRestrictions::close);
     }

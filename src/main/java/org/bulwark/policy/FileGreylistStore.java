@@ -27,10 +27,12 @@ final class FileGreylistStore implements GreylistStore {
 
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
     private final ReentrantLock writeLock = new ReentrantLock();
-    private final BufferedWriter log;
+    private BufferedWriter log;
+    private final Path file;
 
     /** @param file the log, or null for memory only */
     FileGreylistStore(Path file) {
+        this.file = file;
         if (file == null) {
             log = null;
             return;
@@ -45,20 +47,45 @@ final class FileGreylistStore implements GreylistStore {
             if (Files.exists(file)) {
                 replay(Files.readAllLines(file, StandardCharsets.UTF_8));
             }
-            // Who wrote to whom from where: readable by the server only.
-            Path compacted = file.resolveSibling(file.getFileName() + ".tmp");
-            Files.deleteIfExists(compacted);
-            Files.createFile(compacted, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            try (BufferedWriter out = Files.newBufferedWriter(compacted, StandardCharsets.UTF_8)) {
-                for (var e : entries.entrySet()) {
-                    out.write(line(e.getKey(), e.getValue()));
-                }
-            }
-            Files.move(compacted, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            log = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+            log = compact(file);
         } catch (IOException e) {
             throw new UncheckedIOException(PolicyTexts.unreadableFile(file.toString(), e.getMessage()), e);
         }
+    }
+
+    /** Writes the live entries to a new file that replaces the log, and returns a writer appending to it. */
+    private BufferedWriter compact(Path file) throws IOException {
+        // Who wrote to whom from where: readable by the server only.
+        Path compacted = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.deleteIfExists(compacted);
+        Files.createFile(compacted, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        try (BufferedWriter out = Files.newBufferedWriter(compacted, StandardCharsets.UTF_8)) {
+            for (var e : entries.entrySet()) {
+                out.write(line(e.getKey(), e.getValue()));
+            }
+        }
+        Files.move(compacted, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        return Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+    }
+
+    @Override
+    public int[] cleanup() {
+        long now = System.currentTimeMillis();
+        int before = entries.size();
+        entries.values().removeIf(e -> e.expiresAt() <= now);
+        int kept = entries.size();
+        if (file != null) {
+            writeLock.lock();
+            try {
+                log.close();
+                log = compact(file);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } finally {
+                writeLock.unlock();
+            }
+        }
+        return new int[] {kept, Math.max(0, before - kept)};
     }
 
     private void replay(List<String> lines) {

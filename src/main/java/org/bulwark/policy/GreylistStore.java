@@ -20,6 +20,15 @@ public interface GreylistStore extends AutoCloseable {
     void close();
 
     /**
+     * Drops expired entries and returns how many entries were kept and dropped (the file store
+     * also rewrites its file without them); a store whose entries expire by themselves (Redis)
+     * has nothing to do and returns null.
+     */
+    default int[] cleanup() {
+        return null;
+    }
+
+    /**
      * The store a {@code greylist_database} value names: {@code redis://host:port/db} (shared by
      * several nodes), {@code memory:} (lost at restart), or a file path, optionally written
      * {@code file:/path} (memory, with a file that survives restarts).
@@ -28,9 +37,14 @@ public interface GreylistStore extends AutoCloseable {
      *     back; null for silence
      */
     static GreylistStore open(String spec, Path relativeTo, MailLog.Logger log) {
+        return open(spec, relativeTo, RedisGreylistStore.PREFIX, log);
+    }
+
+    /** As {@link #open(String, Path, MailLog.Logger)}, with Redis keys under {@code redisPrefix} (another user's state). */
+    static GreylistStore open(String spec, Path relativeTo, String redisPrefix, MailLog.Logger log) {
         String s = spec.strip();
         if (s.startsWith("redis://") || s.startsWith("rediss://")) {
-            return new RedisGreylistStore(s, log);
+            return new RedisGreylistStore(s, redisPrefix, log);
         }
         if (s.equals("memory:")) {
             return new FileGreylistStore(null);

@@ -35,17 +35,25 @@ public final class GreylistStores {
      * hears of Redis outages, once per outage for the whole process.
      */
     public static GreylistStore acquire(String spec, Path relativeTo, MailLog.Logger log) {
+        return acquire(spec, relativeTo, "bulwark:greylist:", log);
+    }
+
+    /**
+     * A handle on a store of the same kinds for other short-lived state (the address verification
+     * cache): its Redis keys start with {@code redisPrefix}, and a file is its own.
+     */
+    public static GreylistStore acquire(String spec, Path relativeTo, String redisPrefix, MailLog.Logger log) {
         String s = spec.strip();
         if (s.equals("memory:")) {
-            return GreylistStore.open(s, relativeTo, log);
+            return GreylistStore.open(s, relativeTo, redisPrefix, log);
         }
-        String key = s.startsWith("redis") ? s
+        String key = s.startsWith("redis") ? redisPrefix + s
                 : relativeTo.resolve(s.startsWith("file:") ? s.substring(5) : s).toAbsolutePath().normalize().toString();
         LOCK.lock();
         try {
             Shared shared = OPEN.get(key);
             if (shared == null) {
-                shared = new Shared(GreylistStore.open(s, relativeTo, log));
+                shared = new Shared(GreylistStore.open(s, relativeTo, redisPrefix, log));
                 OPEN.put(key, shared);
             }
             shared.users++;
@@ -87,6 +95,11 @@ public final class GreylistStores {
         @Override
         public void put(String k, String value, Duration timeToLive) {
             store.put(k, value, timeToLive);
+        }
+
+        @Override
+        public int[] cleanup() {
+            return store.cleanup();
         }
 
         @Override

@@ -15,11 +15,13 @@ import org.bulwark.util.RedisConnection;
  */
 final class RedisGreylistStore implements GreylistStore {
 
-    private static final String PREFIX = "bulwark:greylist:";
+    static final String PREFIX = "bulwark:greylist:";
 
     private final RedisConnection redis;
+    private final String prefix;
 
-    RedisGreylistStore(String uri, MailLog.Logger log) {
+    RedisGreylistStore(String uri, String prefix, MailLog.Logger log) {
+        this.prefix = prefix;
         redis = new RedisConnection(uri, log == null ? RedisConnection.Outages.SILENT : new RedisConnection.Outages() {
             public void began(String address, String why) {
                 log.warning(PolicyTexts.redisUnreachable(address, why));
@@ -33,12 +35,12 @@ final class RedisGreylistStore implements GreylistStore {
 
     @Override
     public Optional<String> get(String key) {
-        return Optional.ofNullable(redis.call(commands -> commands.get(PREFIX + key)));
+        return Optional.ofNullable(redis.call(commands -> commands.get(prefix + key)));
     }
 
     @Override
     public void put(String key, String value, Duration timeToLive) {
-        redis.call(commands -> commands.set(PREFIX + key, value, SetArgs.Builder.px(Math.max(1, timeToLive.toMillis()))));
+        redis.call(commands -> commands.set(prefix + key, value, SetArgs.Builder.px(Math.max(1, timeToLive.toMillis()))));
     }
 
     @Override

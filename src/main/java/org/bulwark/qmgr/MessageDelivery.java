@@ -48,7 +48,7 @@ final class MessageDelivery {
     record Context(MailQueue queue, Function<MailAddress, List<Resolution>> resolver, Map<String, DeliveryAgent> agents,
             DeliveryLimits limits, ExecutorService executor, QmgrLog log, Backoff backoff,
             Duration maximalQueueLifetime, Duration bounceQueueLifetime, Clock clock, NoticeSender notices,
-            DelayWarnings warnings, ContentFilterRoute filters) {
+            DelayWarnings warnings, ContentFilterRoute filters, Probes probes) {
     }
 
     /** {@code 5.1.1 User unknown}: an RFC 3463 code before the text, as error(8) accepts it. */
@@ -186,6 +186,8 @@ final class MessageDelivery {
             try {
                 resolutions = filter != null
                         ? List.of(context.filters().route(filter, recipient.recipient().address()))
+                        : message.envelope().probe() && context.probes() != null
+                        ? context.probes().resolver().apply(recipient.recipient().address())
                         : context.resolver().apply(recipient.recipient().address());
             } catch (RuntimeException e) {
                 context.log().warning(message.id() + ": resolving <" + recipient.recipient().address().external()
@@ -271,6 +273,13 @@ final class MessageDelivery {
 
     /** Records one result: a recipient whose last target is sent or bounced is marked done first. */
     private void finish(String transport, Outcome outcome, Instant handoff) {
+        String statusWord = null;
+        Outcome original = outcome;
+        if (message.envelope().probe()) {
+            // verify(8): the result goes to the cache, and the probe recipient is done whatever it was.
+            statusWord = Probes.record(context.probes(), outcome, context.log());
+            outcome = new Outcome(outcome.target(), Status.SENT, "", outcome.dsn(), outcome.text());
+        }
         RecipientState recipient = outcome.target().recipient();
         lock.lock();
         try {
@@ -284,7 +293,7 @@ final class MessageDelivery {
                 }
                 case SENT -> {
                     // RFC 3461 §4.2: a remote server that took NOTIFY=SUCCESS on reports itself.
-                    if (!outcome.relay().contains("[")) {
+                    if (!outcome.relay().contains("[") && statusWord == null) {
                         sentOutcomes.add(outcome);
                     }
                 }
@@ -316,8 +325,12 @@ final class MessageDelivery {
             lock.unlock();
         }
         Instant done = context.clock().instant();
-        context.log().delivery(transport, message, outcome,
-                new QmgrLog.Timing(message.envelope().arrival(), activeArrival, handoff, done));
+        QmgrLog.Timing timing = new QmgrLog.Timing(message.envelope().arrival(), activeArrival, handoff, done);
+        if (statusWord != null) {
+            context.log().probe(transport, message, original, statusWord, timing);
+        } else {
+            context.log().delivery(transport, message, outcome, timing);
+        }
     }
 
     private boolean everyRecipientDone() {

@@ -27,6 +27,10 @@ final class QmgrLog {
         return "delivery temporarily suspended: " + reason;
     }
 
+    static String verifyServiceFailure(String service) {
+        return service + " service failure";
+    }
+
     static final String DOUBLE_BOUNCE_DISCARDED = "postmaster non-delivery notification discarded";
     /** Postfix's reason for the recipients of a message that stayed too long in the queue. */
     static final String EXPIRED_PREFIX = "message delivery time expired: ";
@@ -68,6 +72,10 @@ final class QmgrLog {
     }
 
     void delivery(String transport, QueuedMessage message, DeliveryReport.Outcome outcome, Timing t) {
+        log.program(transport).info(format(message, outcome, statusWord(outcome.status()), t));
+    }
+
+    private static String format(QueuedMessage message, DeliveryReport.Outcome outcome, String status, Timing t) {
         MailAddress to = outcome.target().address();
         String original = originalRecipient(outcome);
         StringBuilder line = new StringBuilder()
@@ -83,9 +91,18 @@ final class QmgrLog {
                 .append(", delay=").append(DelayFormat.seconds(delay))
                 .append(", delays=").append(DelayFormat.delays(before, inQmgr, Duration.ZERO, transmission))
                 .append(", dsn=").append(outcome.dsn())
-                .append(", status=").append(statusWord(outcome.status()))
+                .append(", status=").append(status)
                 .append(" (").append(outcome.text()).append(')');
-        log.program(transport).info(line.toString());
+        return line.toString();
+    }
+
+    /**
+     * A probe's line, as Postfix's verify_append logs it in the delivery agent: the agent's
+     * fields with {@code status=deliverable} or {@code status=undeliverable} (perhaps
+     * {@code undeliverable-but-not-cached}) in place of sent, deferred or bounced.
+     */
+    void probe(String transport, QueuedMessage message, DeliveryReport.Outcome outcome, String statusWord, Timing t) {
+        log.program(transport).info(format(message, outcome, statusWord, t));
     }
 
     private static String originalRecipient(DeliveryReport.Outcome outcome) {

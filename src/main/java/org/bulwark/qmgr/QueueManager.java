@@ -29,6 +29,7 @@ import org.bulwark.queue.QueuedMessage;
 import org.bulwark.rewrite.AddressResolver;
 import org.bulwark.rewrite.Resolution;
 import org.bulwark.util.WakeLoop;
+import org.bulwark.verify.AddressVerifier;
 
 /**
  * The scheduler. Every message in active/ gets one delivery pass on a virtual thread, at most
@@ -65,14 +66,24 @@ public final class QueueManager {
      * configuration, no cleanup (then no bounces, delay warnings or success notices are queued:
      * a scheduler exercised on its own), and the system clock.
      */
-    public record Collaborators(Function<MailAddress, List<Resolution>> resolver, Cleanup cleanup, Clock clock) {
+    public record Collaborators(Function<MailAddress, List<Resolution>> resolver, Cleanup cleanup, Clock clock,
+            AddressVerifier verifier) {
         public Collaborators {
             clock = clock != null ? clock : Clock.systemUTC();
+        }
+
+        public Collaborators(Function<MailAddress, List<Resolution>> resolver, Cleanup cleanup, Clock clock) {
+            this(resolver, cleanup, clock, null);
         }
 
         /** The resolver of the composition root, and cleanup, through which notices are queued. */
         public static Collaborators of(AddressResolver resolver, Cleanup cleanup) {
             return new Collaborators(resolver::resolve, cleanup, null);
+        }
+
+        /** With the verify(8) service that takes the probes' results; null: probes are dropped. */
+        public Collaborators withVerifier(AddressVerifier service) {
+            return new Collaborators(resolver, cleanup, clock, service);
         }
     }
 
@@ -93,7 +104,18 @@ public final class QueueManager {
                 new DeliveryLimits(config), executor, this.log, backoff,
                 config.time("maximal_queue_lifetime"), config.time("bounce_queue_lifetime"), clock,
                 new NoticeSender(notices, cleanup, this.log, clock),
-                new DelayWarnings(queue.directory(), notices.delayWarningTime()), ContentFilterRoute.of(config));
+                new DelayWarnings(queue.directory(), notices.delayWarningTime()), ContentFilterRoute.of(config),
+                with.verifier() == null ? null : new Probes(with.verifier(), probeResolver(config)));
+    }
+
+    /**
+     * Probes go where address_verify_relayhost, _transport_maps and the address_verify_*_transport
+     * parameters say (by default the same values as for mail), as Postfix's trivial-rewrite routes
+     * them for the verify service.
+     */
+    private static Function<MailAddress, List<Resolution>> probeResolver(Config config) {
+        Config probe = Probes.routing(config);
+        return TransportMaps.around(new AddressResolver(probe)::resolve, probe);
     }
 
     public synchronized void start() {

@@ -123,6 +123,10 @@ final class QueueFileFormat {
             // Postfix's REC_TYPE_FILT is 'L' too; absent when no content filter applies.
             line(out, "L", FieldCodec.encode(envelope.filter()));
         }
+        if (envelope.probe()) {
+            // An address verification probe (Postfix's DEL_REQ_FLAG_MTA_VRFY): absent for all other mail.
+            line(out, "V");
+        }
         List<Recipient> recipients = envelope.recipients();
         line(out, "N", Integer.toString(recipients.size()));
         long[] offsets = new long[recipients.size()];
@@ -202,6 +206,11 @@ final class QueueFileFormat {
             }
             next = reader.next();
         }
+        boolean probe = false;
+        if (next.equals("V")) {
+            probe = true;
+            next = reader.next();
+        }
         int count = Integer.parseInt(fields(next, "N", 1)[0]);
         if (count < 0 || count > 1_000_000) {
             throw new IllegalArgumentException("bad recipient count " + count);
@@ -225,7 +234,7 @@ final class QueueFileFormat {
         long contentStart = reader.offset();
         long contentLength = checkTrailer(trailerSource, size, contentStart);
         Envelope envelope = new Envelope(sender, recipients, arrival, client, FieldCodec.decode(o[0]),
-                FieldCodec.decode(o[1]), FieldCodec.decode(o[2]), o[3].equals("1"), filter);
+                FieldCodec.decode(o[1]), FieldCodec.decode(o[2]), o[3].equals("1"), filter, probe);
         return new Parsed(envelope, state, done, offsets, contentStart, contentLength, wholeFile);
     }
 

@@ -10,6 +10,7 @@ import org.bulwark.table.DomainClassifier;
 import org.bulwark.table.LookupTable;
 import org.bulwark.table.LookupTables;
 import org.bulwark.table.NetworkList;
+import org.bulwark.verify.AddressVerifier;
 
 /**
  * What restrictions need from the layers below: the class of a domain, membership of mynetworks,
@@ -19,12 +20,25 @@ import org.bulwark.table.NetworkList;
  * @param mynetworks whether a client address is in {@code mynetworks}
  * @param tables     opens a table; throws ConfigException when it cannot
  * @param dns        the resolver the DNS-based restrictions ask (shared, with its cache)
+ * @param verifier   the verify(8) service reject_unverified_* asks; null where master.cf has none
+ *                   (those restrictions then answer "address verification problem")
  */
 record Environment(
         Function<String, AddressClass> classifier,
         Predicate<InetAddress> mynetworks,
         Function<String, LookupTable> tables,
-        DnsResolver dns) {
+        DnsResolver dns,
+        AddressVerifier verifier) {
+
+    Environment(Function<String, AddressClass> classifier, Predicate<InetAddress> mynetworks,
+            Function<String, LookupTable> tables, DnsResolver dns) {
+        this(classifier, mynetworks, tables, dns, null);
+    }
+
+    /** This environment with the verify service. */
+    Environment withVerifier(AddressVerifier service) {
+        return new Environment(classifier, mynetworks, tables, dns, service);
+    }
 
     /** The environment built from the configuration by the table layer. */
     static Environment of(Config config, DnsResolver dns) {

@@ -129,6 +129,26 @@ final class RestrictTexts {
         return rejected(450, "4.4.3", subject, "unable to look up " + type + " host for " + domain);
     }
 
+    /** reject_unverified_*: the probe's (or unverified_*_reject_reason's) text after a 4xx, cut as Postfix cuts it. */
+    static SmtpReply unverifiedAddress(int code, String dsn, Subject subject, String why) {
+        return rejected(code, dsn, subject, "unverified address: " + (why.length() > 250 ? why.substring(0, 250) : why));
+    }
+
+    /** reject_unverified_*: the address bounced and the configured code is 5xx. */
+    static SmtpReply undeliverableAddress(int code, String dsn, Subject subject, String why) {
+        return rejected(code, dsn, subject, "undeliverable address: " + why);
+    }
+
+    /** reject_unverified_*: the verify service could not be asked. */
+    static SmtpReply addressVerificationProblem(String dsn, Subject subject) {
+        return rejected(450, dsn, subject, "address verification problem");
+    }
+
+    /** Postfix's warning when verify(8) does not answer. */
+    static String verifyServiceFailure(String service) {
+        return service + " service failure";
+    }
+
     static SmtpReply serverConfigurationError() {
         return reply(451, "4.3.5", "Server configuration error");
     }

@@ -212,6 +212,22 @@ sealed interface Restriction {
         }
     }
 
+    /** reject_unverified_recipient, or without {@code recipient} reject_unverified_sender: asks verify(8). */
+    record RejectUnverified(boolean recipient) implements Restriction {
+        public Decision evaluate(Evaluation e, Subject subject, AccessKind defaultAccess) {
+            SmtpdContext c = e.context();
+            var address = recipient ? c.recipient() : c.sender();
+            if (address == null || address.isNullSender()) {
+                return Decision.DUNNO;
+            }
+            return VerifyCheck.check(e, address, recipient ? Subject.recipient(c) : Subject.sender(c), recipient);
+        }
+
+        public String name() {
+            return recipient ? "reject_unverified_recipient" : "reject_unverified_sender";
+        }
+    }
+
     /** check_client_access, check_helo_access, check_sender_access, check_recipient_access, check_etrn_access. */
     record CheckAccess(AccessKind kind, LookupTable table) implements Restriction {
         public Decision evaluate(Evaluation e, Subject subject, AccessKind defaultAccess) {

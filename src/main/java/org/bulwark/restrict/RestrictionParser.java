@@ -179,6 +179,8 @@ final class RestrictionParser {
             case "reject_unlisted_recipient", "check_recipient_maps" -> new Restriction.RejectUnlistedRecipient(name);
             case "reject_unlisted_sender" -> new Restriction.RejectUnlistedSender();
             case "reject_multi_recipient_bounce" -> new Restriction.RejectMultiRecipientBounce();
+            case "reject_unverified_recipient" -> new Restriction.RejectUnverified(true);
+            case "reject_unverified_sender" -> new Restriction.RejectUnverified(false);
             case "reject_unknown_client_hostname", "reject_unknown_client" ->
                     new Restriction.RejectUnknownClient(name, false);
             case "reject_unknown_reverse_client_hostname" -> new Restriction.RejectUnknownClient(name, true);

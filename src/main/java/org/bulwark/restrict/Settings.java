@@ -37,7 +37,22 @@ record Settings(
         List<String> relayRecipientMaps,
         List<String> canonicalMaps,
         List<String> senderLoginMaps,
-        Dns dns) {
+        Dns dns,
+        Unverified unverifiedRecipient,
+        Unverified unverifiedSender) {
+
+    /**
+     * reject_unverified_recipient's or _sender's codes: {@code unverified_*_reject_code} for an
+     * address that bounced, {@code unverified_*_defer_code} while unknown or deferred, whether a
+     * 4xx waits for the list's permit ({@code unverified_*_tempfail_action = defer_if_permit}), and
+     * {@code unverified_*_reject_reason}, which replaces the probe's text when not empty.
+     */
+    record Unverified(int rejectCode, int deferCode, boolean tempfailDeferIfPermit, String reason) {
+        static Unverified from(Config config, String prefix) {
+            return new Unverified(config.integer(prefix + "_reject_code"), config.integer(prefix + "_defer_code"),
+                    tempfailAction(config, prefix + "_tempfail_action"), config.get(prefix + "_reject_reason"));
+        }
+    }
 
     /**
      * The codes and texts of the DNS-based restrictions.
@@ -87,7 +102,9 @@ record Settings(
                 config.list("relay_recipient_maps"),
                 concat(config.list("canonical_maps"), config.list("recipient_canonical_maps")),
                 config.list("smtpd_sender_login_maps"),
-                dns(config));
+                dns(config),
+                Unverified.from(config, "unverified_recipient"),
+                Unverified.from(config, "unverified_sender"));
     }
 
     private static Dns dns(Config config) {

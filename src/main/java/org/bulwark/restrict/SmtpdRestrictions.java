@@ -61,6 +61,16 @@ public final class SmtpdRestrictions implements AutoCloseable {
         this(config, Environment.of(config, dns), logger);
     }
 
+    /**
+     * As above, with the verify(8) service that {@code reject_unverified_recipient} and
+     * {@code reject_unverified_sender} ask (null: none; they then answer with Postfix's
+     * "address verification problem").
+     */
+    public SmtpdRestrictions(Config config, DnsResolver dns, MailLog.Logger logger,
+            org.bulwark.verify.AddressVerifier verifier) {
+        this(config, Environment.of(config, dns).withVerifier(verifier), logger);
+    }
+
     SmtpdRestrictions(Config config, Environment environment, MailLog.Logger logger) {
         Set<String> classNames = Set.copyOf(config.list("smtpd_restriction_classes"));
         RestrictionParser parser = new RestrictionParser(environment.tables(), classNames, message -> {

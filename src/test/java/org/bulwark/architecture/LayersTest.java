@@ -27,7 +27,7 @@ class LayersTest {
             Map.entry("queue", 2), Map.entry("config", 2), Map.entry("protocol", 2),
             Map.entry("table", 3), Map.entry("dns", 3), Map.entry("tls", 3), Map.entry("sasl", 3),
             Map.entry("policy", 3), Map.entry("spawn", 3), Map.entry("bounce", 3), Map.entry("milter", 3),
-            Map.entry("rewrite", 4), Map.entry("mailauth", 4), Map.entry("anvil", 4),
+            Map.entry("rewrite", 4), Map.entry("mailauth", 4), Map.entry("anvil", 4), Map.entry("verify", 4),
             Map.entry("cleanup", 5), Map.entry("restrict", 5),
             Map.entry("smtpd", 6), Map.entry("postscreen", 6), Map.entry("pickup", 6), Map.entry("qmgr", 6),
             Map.entry("delivery", 6),

@@ -28,6 +28,13 @@ public record TestMessage(Envelope envelope, byte[] content) implements QueuedMe
                 content.getBytes(StandardCharsets.UTF_8));
     }
 
+    /** An address verification probe from the double-bounce sender to {@code recipient}. */
+    public static TestMessage probe(String recipient) {
+        return new TestMessage(Envelope.probe(MailAddress.of("double-bounce@example.com"),
+                Recipient.of(MailAddress.of(recipient)), java.time.Instant.now(), ClientInfo.local("MAILER-DAEMON")),
+                new byte[0]);
+    }
+
     /** A request for every recipient, each delivered to its own address. */
     public DeliveryRequest request(String nexthop) {
         List<DeliveryRequest.Target> targets = new ArrayList<>();

@@ -134,6 +134,22 @@ class MailQueueTest {
     }
 
     @Test
+    void roundTripsAnAddressVerificationProbeAsAVRecord() throws IOException {
+        Envelope probe = Envelope.probe(MailAddress.of("double-bounce@mail.example.com"),
+                org.bulwark.mail.Recipient.of(MailAddress.of("user@remote.example")),
+                java.time.Instant.ofEpochSecond(1_700_000_000), org.bulwark.mail.ClientInfo.local("MAILER-DAEMON"));
+        QueueId id = commit(probe, "");
+
+        QueuedMessage message = queue.read(QueueName.ACTIVE, id);
+
+        assertThat(message.envelope()).isEqualTo(probe);
+        assertThat(message.envelope().probe()).isTrue();
+        assertThat(java.nio.file.Files.readString(queue.path(QueueName.ACTIVE, id), StandardCharsets.ISO_8859_1))
+                .contains("\nV\nN 1\n");
+        assertThat(queue.read(QueueName.ACTIVE, commit(simpleEnvelope(), "x\n")).envelope().probe()).isFalse();
+    }
+
+    @Test
     void commitMovesTheFileFromIncomingToActiveWithPrivateModes() throws IOException {
         QueueFileWriter writer = queue.create(simpleEnvelope());
         assertThat(queue.list(QueueName.INCOMING)).containsExactly(writer.id());

@@ -115,21 +115,21 @@ class ConfigurationTest {
                 myhostname = mail.example.com
                 mydestination = example.com
                 smtpd_recipient_restrictions = permit_mynetworks,
-                    reject_unauth_destination, reject_unverified_recipient
+                    reject_unauth_destination, reject_unknown_address
                 """);
         // The loader refuses it first (config.VocabularyTest); the parser refuses it as well.
         Map<String, String> values = base();
         values.put("config_directory", directory.toString());
         values.put("smtpd_recipient_restrictions", "permit_mynetworks, reject_unauth_destination,"
-                + " reject_unverified_recipient");
+                + " reject_unknown_address");
         Config config = Config.of(values);
 
         assertThatThrownBy(() -> new SmtpdRestrictions(config, TestEnvironment.of(config, directory), null))
                 .isInstanceOf(ConfigException.class)
-                .hasMessage(directory.resolve("main.cf") + ", line 3: restriction reject_unverified_recipient in"
-                        + " smtpd_recipient_restrictions is not implemented by Bulwark: Bulwark has no address"
-                        + " verification, so every address would pass unprobed. Use reject_unlisted_recipient (with"
-                        + " relay_recipient_maps for relayed domains) or reject_unknown_sender_domain");
+                .hasMessage(directory.resolve("main.cf") + ", line 3: restriction reject_unknown_address in"
+                        + " smtpd_recipient_restrictions is not implemented by Bulwark: Bulwark does not implement"
+                        + " reject_unknown_address. Use reject_unknown_sender_domain and"
+                        + " reject_unknown_recipient_domain");
     }
 
     /** A service's configuration names main.cf for main.cf's lines and master.cf for its -o lines. */

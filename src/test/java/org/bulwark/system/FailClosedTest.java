@@ -21,9 +21,9 @@ class FailClosedTest {
     @Test
     void aRestrictionBulwarkDoesNotHaveStopsTheStartInsteadOfBeingSkippedAtRcpt() throws Exception {
         try (MailSystemFixture system = new MailSystemFixture(root)
-                .set("smtpd_recipient_restrictions", "reject_unauth_destination, reject_unverified_recipient")) {
+                .set("smtpd_recipient_restrictions", "reject_unauth_destination, reject_unknown_address")) {
             assertThatThrownBy(system::start).isInstanceOf(ConfigException.class)
-                    .hasMessageMatching(".*main\\.cf, line \\d+: restriction reject_unverified_recipient in"
+                    .hasMessageMatching(".*main\\.cf, line \\d+: restriction reject_unknown_address in"
                             + " smtpd_recipient_restrictions is not implemented by Bulwark: .*");
         }
     }

@@ -74,6 +74,18 @@ final class MailSystemFixture implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Address verification (verify(8)): master.cf's {@code verify} service, and with a non-null
+     * {@code map} that {@code address_verify_map} (null keeps Postfix's default, a file under
+     * {@code data_directory}). Nodes given the same {@code redis://} URI (a testing.RedisServer's
+     * {@code uri()}) share what their probes found. The restriction lists that use it
+     * ({@code reject_unverified_recipient}, {@code reject_unverified_sender}) are the test's to set.
+     */
+    MailSystemFixture addressVerification(String map) {
+        service("verify    unix  -       -       n       -       1       verify");
+        return map == null ? this : set("address_verify_map", map);
+    }
+
     int port() {
         return port;
     }

@@ -232,6 +232,12 @@ public final class LocalDelivery implements DeliveryAgent {
 
     /** Delivers to a system account's mailbox per home_mailbox or mail_spool_directory. */
     String deliverToMailbox(PasswdFile.Entry user, QueuedMessage message, MailAddress recipient) throws DeliveryFailure {
+        if (message.envelope().probe()) {
+            // A verify(8) probe: the account exists; say where mail would go, write nothing.
+            return !mailboxCommand.isEmpty() ? DeliveryTexts.deliversToCommand(mailboxCommand)
+                    : !homeMailbox.isEmpty() && homeMailbox.endsWith("/") ? DeliveryTexts.DELIVERS_TO_MAILDIR
+                    : DeliveryTexts.DELIVERS_TO_MAILBOX;
+        }
         if (!mailboxCommand.isEmpty()) {
             // local(8): mailbox_command comes before home_mailbox, runs as the recipient, and
             // never as root (default_privs instead).
@@ -264,6 +270,9 @@ public final class LocalDelivery implements DeliveryAgent {
         if (!allowFiles.contains(origin.configName())) {
             throw new DeliveryFailure("5.7.1", DeliveryTexts.FILE_RESTRICTED);
         }
+        if (message.envelope().probe()) {
+            return path.endsWith("/") ? DeliveryTexts.DELIVERS_TO_MAILDIR : DeliveryTexts.deliversToFile(path);
+        }
         Owner owner = actingAs(privileges);
         if (path.endsWith("/")) {
             maildir.deliver(Path.of(path), message, recipient, owner);
@@ -278,6 +287,9 @@ public final class LocalDelivery implements DeliveryAgent {
             MailAddress recipient) throws DeliveryFailure {
         if (!allowCommands.contains(origin.configName())) {
             throw new DeliveryFailure("5.7.1", DeliveryTexts.COMMAND_RESTRICTED);
+        }
+        if (message.envelope().probe()) {
+            return DeliveryTexts.deliversToCommand(command);
         }
         Owner runAs = actingAs(privileges);
         Optional<PasswdFile.Entry> user = privileges != null ? Optional.of(privileges) : account(defaultPrivs);
@@ -297,6 +309,11 @@ public final class LocalDelivery implements DeliveryAgent {
     }
 
     String forward(QueuedMessage message, MailAddress deliveredTo, List<MailAddress> recipients) throws DeliveryFailure {
+        if (message.envelope().probe()) {
+            // A probe stops at the alias: the addresses it leads to are not probed in turn.
+            return DeliveryTexts.forwardsTo(String.join(", ",
+                    recipients.stream().map(r -> "<" + r.external() + ">").toList()));
+        }
         if (forwarder == null) {
             throw DeliveryFailure.temporary("4.3.0", DeliveryTexts.FORWARDING_UNAVAILABLE);
         }

@@ -106,6 +106,10 @@ public final class PipeDelivery implements DeliveryAgent {
         }
         List<String> argv = expand(request);
         String program = argv.get(0);
+        if (message.envelope().probe()) {
+            // A verify(8) probe: pipe(8) reports what it would run, and runs nothing.
+            return all(targets, Status.SENT, "2.0.0", org.bulwark.delivery.DeliveryTexts.deliversToCommand(program));
+        }
         Owner runAs = Owner.of(command.uid(), command.gid());
         if (!CommandProcess.canRunAs(runAs)) {
             return all(targets, Status.DEFERRED, "4.3.0", PipeTexts.privilegesUnavailable(command.userName()));

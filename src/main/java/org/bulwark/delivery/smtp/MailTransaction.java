@@ -27,6 +27,9 @@ import org.bulwark.queue.QueuedMessage;
  * One MAIL / RCPT / DATA transaction on an open connection (SMTP or LMTP), with every recipient's own result:
  * a 2xx after the data is {@code sent}, a 4xx at any stage {@code deferred}, a 5xx
  * {@code bounced}. With PIPELINING (RFC 2920) MAIL, the RCPTs and DATA go out in one write.
+ * An address verification probe ends after the RCPT replies (Postfix's smtp_address_verify_target
+ * = rcpt): each recipient's reply is its result, and RSET leaves the connection for the next
+ * message; the server never sees DATA.
  */
 final class MailTransaction {
 
@@ -60,6 +63,7 @@ final class MailTransaction {
             // RFC 6531 §3.2: without the extension, such addresses cannot be sent.
             return new Result(all(targets, Status.BOUNCED, relay, "5.6.7", SmtpTexts.smtputf8Required(peer)), true);
         }
+        boolean probe = envelope.probe();
         boolean pipelining = connection.supports("PIPELINING");
         boolean dsn = connection.supports("DSN");
 
@@ -79,25 +83,30 @@ final class MailTransaction {
             connection.write(rcptCommand(target, dsn));
         }
         if (pipelining) {
-            connection.write("DATA");
+            if (!probe) {
+                connection.write("DATA");
+            }
             connection.flush(SmtpTexts.STAGE_MAIL);
             SmtpReply mail = connection.read(settings.timeouts().mail(), SmtpTexts.STAGE_MAIL);
             List<SmtpReply> rcpts = new ArrayList<>();
             for (int i = 0; i < targets.size(); i++) {
                 rcpts.add(connection.read(settings.timeouts().rcpt(), SmtpTexts.STAGE_RCPT));
             }
-            SmtpReply data = connection.read(settings.timeouts().dataInit(), SmtpTexts.STAGE_DATA);
+            SmtpReply data = probe ? null : connection.read(settings.timeouts().dataInit(), SmtpTexts.STAGE_DATA);
             if (!mail.isPositive()) {
-                boolean synced = data.code() != 354;
+                boolean synced = data == null || data.code() != 354;
                 return new Result(all(targets, status(mail), relay, SmtpConnection.dsn(mail),
                         SmtpTexts.hostSaid(peer, mail.toString(), "MAIL FROM")), synced && connection.reset());
             }
-            return afterRecipients(message, targets, rcpts, data, relay, peer);
+            return probe ? probed(targets, rcpts, relay, peer) : afterRecipients(message, targets, rcpts, data, relay, peer);
         }
         connection.flush(SmtpTexts.STAGE_RCPT);
         List<SmtpReply> rcpts = new ArrayList<>();
         for (int i = 0; i < targets.size(); i++) {
             rcpts.add(connection.read(settings.timeouts().rcpt(), SmtpTexts.STAGE_RCPT));
+        }
+        if (probe) {
+            return probed(targets, rcpts, relay, peer);
         }
         if (rcpts.stream().noneMatch(SmtpReply::isPositive)) {
             return afterRecipients(message, targets, rcpts, null, relay, peer);
@@ -145,6 +154,20 @@ final class MailTransaction {
     /** Postfix does not forward a name, address or protocol it does not know. */
     private static String known(String value) {
         return value == null || value.isEmpty() || value.equalsIgnoreCase("unknown") ? null : value;
+    }
+
+    /** A probe's results: each RCPT reply, as Postfix's smtp_rcpt_done and smtp_rcpt_fail report them. */
+    private Result probed(List<Target> targets, List<SmtpReply> rcpts, String relay, String peer) throws SessionFailure {
+        List<Outcome> out = new ArrayList<>();
+        for (int i = 0; i < targets.size(); i++) {
+            SmtpReply r = rcpts.get(i);
+            out.add(r.isPositive()
+                    ? new Outcome(targets.get(i), Status.SENT, relay, SmtpConnection.dsn(r), r.toString())
+                    : new Outcome(targets.get(i), status(r), relay, SmtpConnection.dsn(r),
+                            SmtpTexts.hostSaid(peer, r.toString(), "RCPT TO")));
+        }
+        // RSET only to keep the connection for the next message; otherwise the caller says QUIT.
+        return new Result(out, settings.connectionCache() && connection.reset());
     }
 
     private Result afterRecipients(QueuedMessage message, List<Target> targets, List<SmtpReply> rcpts,

@@ -43,6 +43,7 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
     private final TlsPolicies policies;
     private final MailLog.Logger log;
     private final SenderRelayhosts relayhosts;
+    private final SenderRelayhosts probeRelayhosts;
     private final List<String> fallbackRelays;
     /** Null unless smtp_sasl_auth_enable = yes. */
     private final SmtpSaslClient sasl;
@@ -89,6 +90,10 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
         this.log = log.program(transport);
         this.mtaSts = sts ? mtaSts(config, dns, settings, this.log, reports) : null;
         this.relayhosts = SenderRelayhosts.of(config);
+        // Probes (verify(8)) use address_verify_relayhost and address_verify_sender_dependent_relayhost_maps.
+        this.probeRelayhosts = lmtp ? relayhosts : SenderRelayhosts.of(config.with(java.util.Map.of(
+                "relayhost", config.get("address_verify_relayhost"),
+                "sender_dependent_relayhost_maps", config.get("address_verify_sender_dependent_relayhost_maps"))));
         // The SMTP client's login, sender relayhosts and fallback relays; lmtp(8) delivers to its nexthop only.
         this.fallbackRelays = lmtp ? List.of() : config.list("smtp_fallback_relay");
         if (!lmtp && config.bool("smtp_sasl_auth_enable")) {
@@ -148,7 +153,8 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
             return deliverUnix(request, text.substring(5));
         }
         MailAddress sender = request.message().envelope().sender();
-        String nexthopText = settings.lmtp() ? text : relayhosts.nexthop(text, sender, recipientDomain(request));
+        SenderRelayhosts relays = request.message().envelope().probe() ? probeRelayhosts : relayhosts;
+        String nexthopText = settings.lmtp() ? text : relays.nexthop(text, sender, recipientDomain(request));
         Nexthop nexthop;
         try {
             if (settings.lmtp()) {

@@ -26,7 +26,8 @@ import org.bulwark.table.LookupTables;
  * Postfix's virtual(8): each recipient's mailbox is the {@code virtual_mailbox_maps} value under
  * {@code virtual_mailbox_base}; a value ending in {@code /} is a Maildir, anything else an mbox
  * file. Files belong to the {@code virtual_uid_maps}/{@code virtual_gid_maps} owner when the server
- * runs as root, and to the server's user otherwise.
+ * runs as root, and to the server's user otherwise. An address verification probe only finds the
+ * mailbox and reports {@code delivers to maildir} (or mailbox), writing nothing.
  */
 public final class VirtualDelivery implements DeliveryAgent {
 
@@ -83,6 +84,11 @@ public final class VirtualDelivery implements DeliveryAgent {
             String value = mailbox.get().strip();
             Path path = mailboxPath(value);
             Owner owner = owner(address);
+            if (message.envelope().probe()) {
+                // A verify(8) probe: the mailbox exists and may be written; nothing is.
+                return new Outcome(target, Status.SENT, RELAY, "2.0.0",
+                        value.endsWith("/") ? DeliveryTexts.DELIVERS_TO_MAILDIR : DeliveryTexts.DELIVERS_TO_MAILBOX);
+            }
             if (value.endsWith("/")) {
                 maildir.deliver(path, message, address, owner);
                 return new Outcome(target, Status.SENT, RELAY, "2.0.0", DeliveryTexts.DELIVERED_TO_MAILDIR);

@@ -126,6 +126,25 @@ class LocalDeliveryTest {
         assertThat(outcome.text()).isEqualTo("unknown user: \"nosuchuser\"");
     }
 
+    /** verify(8): a probe finds the user or not, as mail would, and writes nothing. */
+    @Test
+    void aProbeFindsTheUserWithoutDelivering() throws Exception {
+        LocalDelivery agent = new LocalDelivery(Config.of(params), MapTable.opener(Map.of(ALIASES, aliases)),
+                domain -> domain.equals("example.com") ? AddressClass.LOCAL : AddressClass.DEFAULT,
+                new PasswdFile(passwd), forwarder);
+
+        Outcome known = agent.deliver(TestMessage.probe("alice@example.com").request("mail.example.com"))
+                .outcomes().get(0);
+        Outcome unknown = agent.deliver(TestMessage.probe("nosuchuser@example.com").request("mail.example.com"))
+                .outcomes().get(0);
+
+        assertThat(known.status()).isEqualTo(Status.SENT);
+        assertThat(known.text()).isEqualTo("delivers to maildir");
+        assertThat(newMail("alice")).isEmpty();
+        assertThat(unknown.status()).isEqualTo(Status.BOUNCED);
+        assertThat(unknown.text()).isEqualTo("unknown user: \"nosuchuser\"");
+    }
+
     @Test
     void expandsAnAliasWithSeveralTargets() throws Exception {
         aliases.put("team", "alice, bob@example.com, carol");

@@ -92,6 +92,26 @@ class SmtpDeliveryTest {
         assertThat(remote.awaitMessages(1).get(0).rcptTo()).containsExactly("<bob@remote.test>");
     }
 
+    /** verify(8): without PIPELINING too, a probe ends after RCPT TO; the reply is the result. */
+    @Test
+    void aProbeStopsAfterRcptWithoutPipelining() throws Exception {
+        FakeSmtpServer remote = remote(FakeSmtpServer.options().extensions("SIZE 10240000")
+                .rcptReply(to -> to.equals("nobody@remote.test") ? "550 5.1.1 User unknown" : "250 2.1.5 Ok"));
+
+        Outcome unknown = agent(remote.port()).deliver(TestMessage.probe("nobody@remote.test").request("[127.0.0.1]"))
+                .outcomes().get(0);
+        Outcome known = agent(remote.port()).deliver(TestMessage.probe("bob@remote.test").request("[127.0.0.1]"))
+                .outcomes().get(0);
+
+        assertThat(unknown.status()).isEqualTo(Status.BOUNCED);
+        assertThat(unknown.text()).isEqualTo("host 127.0.0.1[127.0.0.1] said: 550 5.1.1 User unknown"
+                + " (in reply to RCPT TO command)");
+        assertThat(known.status()).isEqualTo(Status.SENT);
+        assertThat(known.text()).isEqualTo("250 2.1.5 Ok");
+        assertThat(remote.commands()).doesNotContain("DATA");
+        assertThat(remote.messages()).isEmpty();
+    }
+
     @Test
     void fallsBackToHeloWhenEhloIsRefused() throws Exception {
         FakeSmtpServer remote = remote(FakeSmtpServer.options().withoutEhlo());
