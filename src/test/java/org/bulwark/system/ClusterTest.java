@@ -21,6 +21,7 @@ import java.util.regex.Matcher;
 import java.util.stream.Stream;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
+import org.bulwark.testing.FakeSmtpServer;
 import org.bulwark.testing.Peers;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -132,6 +133,46 @@ class ClusterTest {
                 .contains("action=pass, reason=triplet found, client_name=unknown, client_address=" + GREYLISTED_CLIENT);
         Path message = b.system.awaitDelivered("alice", 1).get(0);
         assertThat(Files.readString(message)).containsPattern("X-Greylist: delayed [2-9]\\d* seconds by postgrey");
+    }
+
+    @Test
+    void anAddressVerifiedByOneNodeIsKnownToAnother() throws Exception {
+        String refusal = "550 5.1.1 <unknown@remote.test>... User unknown";
+        try (FakeSmtpServer remote = FakeSmtpServer.start(FakeSmtpServer.options()
+                .rcptReply(to -> to.equals("unknown@remote.test") ? refusal : "250 2.1.5 Ok"))) {
+            start((i, node, redis) -> {
+                try {
+                    Files.writeString(node.conf.resolve("transport"), "remote.test relay:[127.0.0.1]:" + remote.port() + "\n");
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                node.set("relay_domains", "remote.test")
+                        .set("transport_maps", "texthash:" + node.conf.resolve("transport"))
+                        .set("smtpd_recipient_restrictions",
+                                "permit_mynetworks, reject_unauth_destination, reject_unverified_recipient")
+                        .set("address_verify_poll_delay", "1s")
+                        .addressVerification(redis);
+            });
+            Cluster.Node a = cluster.node(0);
+            Cluster.Node b = cluster.node(1);
+            String expected = "450 4.1.1 <unknown@remote.test>: Recipient address rejected: unverified address: "
+                    + "host 127.0.0.1[127.0.0.1] said: " + refusal + " (in reply to RCPT TO command)";
+
+            // Node a probes; its answer lands in the shared cache.
+            String onA = SmtpDialogue.rcpt(cluster.haproxy.pinnedPort(0), CLIENT, "client.example",
+                    "sender@remote.example", "unknown@remote.test");
+            awaitCondition(() -> a.maillog().contains("to=<unknown@remote.test>") && a.maillog().contains("status=undeliverable"),
+                    "node a's probe result");
+            assertThat(onA).isIn(expected, "450 4.1.1 <unknown@remote.test>: Recipient address rejected: "
+                    + "Address verification in progress");
+
+            // Node b answers from that cache at once, without a probe of its own.
+            assertThat(SmtpDialogue.rcpt(cluster.haproxy.pinnedPort(1), CLIENT, "client.example",
+                    "sender@remote.example", "unknown@remote.test")).isEqualTo(expected);
+            assertThat(b.maillog()).doesNotContain("status=undeliverable").doesNotContain("status=deliverable");
+            assertThat(remote.commands().stream().filter(c -> c.equalsIgnoreCase("RCPT TO:<unknown@remote.test>")))
+                    .as("one probe in the whole cluster").hasSize(1);
+        }
     }
 
     @Test
