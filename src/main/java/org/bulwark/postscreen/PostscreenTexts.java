@@ -158,10 +158,6 @@ final class PostscreenTexts {
         return "postscreen cache " + what + " failed: " + error;
     }
 
-    static String noPassService(String name) {
-        return "postscreen: no smtpd service of type pass named \"" + name + "\" in master.cf (smtpd_service_name): "
-                + "add \"" + name + " pass - - n - - smtpd\"";
-    }
 
     static final String EARLY_PHASE = "tests before SMTP handshake";
     static final String ENGINE_PHASE = "tests after SMTP handshake";

@@ -39,6 +39,7 @@ record Settings(
         Duration bareNewlineTtl,
         List<String> forbiddenWords,
         List<LookupTable> forbiddenTables,
+        List<java.util.regex.Pattern> forbiddenPatterns,
         int commandCountLimit,
         Duration commandTimeLimit,
         Duration cacheRetention,
@@ -70,8 +71,12 @@ record Settings(
         String banner = config.get("postscreen_greet_banner");
         List<String> words = new ArrayList<>();
         List<LookupTable> tables = new ArrayList<>();
+        List<java.util.regex.Pattern> patterns = new ArrayList<>();
         for (String item : config.list("postscreen_forbidden_commands")) {
-            if (item.indexOf(':') > 0) {
+            String lower = item.toLowerCase(Locale.ROOT);
+            if (lower.startsWith("regexp:{") || lower.startsWith("pcre:{")) {
+                patterns.addAll(inlinePatterns(item));
+            } else if (item.indexOf(':') > 0) {
                 tables.add(LookupTables.open(item, dir));
             } else {
                 words.add(item.toUpperCase(Locale.ROOT));
@@ -110,6 +115,7 @@ record Settings(
                 config.time("postscreen_bare_newline_ttl"),
                 List.copyOf(words),
                 List.copyOf(tables),
+                List.copyOf(patterns),
                 config.integer("postscreen_command_count_limit"),
                 config.time("postscreen_command_time_limit"),
                 config.time("postscreen_cache_retention_time"),
@@ -180,11 +186,43 @@ record Settings(
         if (forbiddenWords.contains(command.toUpperCase(Locale.ROOT))) {
             return true;
         }
+        for (java.util.regex.Pattern p : forbiddenPatterns) {
+            if (p.matcher(command).find()) {
+                return true;
+            }
+        }
         for (LookupTable table : forbiddenTables) {
             if (table.find(command).isPresent()) {
                 return true;
             }
         }
         return false;
+    }
+
+    /**
+     * An inline regexp or pcre table, {@code regexp:{{/^[^A-Z]/ Bogus}}} (Postfix's default), as
+     * the patterns whose match names a command forbidden; the results do not matter here.
+     */
+    private static List<java.util.regex.Pattern> inlinePatterns(String item) {
+        String body = item.substring(item.indexOf('{') + 1, item.lastIndexOf('}') < 0 ? item.length() : item.lastIndexOf('}'));
+        List<java.util.regex.Pattern> out = new ArrayList<>();
+        for (String rule : org.bulwark.config.ListSyntax.split(body)) {
+            String r = rule.strip();
+            if (r.startsWith("{") && r.endsWith("}")) {
+                r = r.substring(1, r.length() - 1).strip();
+            }
+            if (!r.startsWith("/")) {
+                continue; // a result word split off the rule
+            }
+            int end = r.indexOf('/', 1);
+            while (end > 0 && r.charAt(end - 1) == '\\') {
+                end = r.indexOf('/', end + 1);
+            }
+            if (end < 0) {
+                throw new ConfigException("postscreen_forbidden_commands: bad inline pattern \"" + rule + "\"");
+            }
+            out.add(java.util.regex.Pattern.compile(r.substring(1, end), java.util.regex.Pattern.CASE_INSENSITIVE));
+        }
+        return out;
     }
 }
