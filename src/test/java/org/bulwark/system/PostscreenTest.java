@@ -224,6 +224,24 @@ class PostscreenTest {
     }
 
     @Test
+    void theClientAProxyHeaderNamesIsScreenedAndHandedToSmtpd() throws Exception {
+        a = node(root).set("postscreen_upstream_proxy_protocol", "haproxy").start();
+
+        try (SmtpDialogue smtp = new SmtpDialogue(a.port(), "127.0.0.1")) {
+            smtp.send("PROXY TCP4 192.0.2.9 127.0.0.1 5555 25\r\n");
+            // 192.0.2.9 is outside mynetworks: screened, not allowlisted as the proxy would be.
+            assertThat(smtp.reply()).isEqualTo(TEASER + "\n" + SMTPD_BANNER);
+            assertThat(smtp.command("EHLO client.example")).startsWith("250-mail.example.test");
+            assertThat(smtp.command("MAIL FROM:<a@remote.example>")).isEqualTo("250 2.1.0 Ok");
+            // smtpd judges the proxied client: relaying to elsewhere is refused for it.
+            assertThat(smtp.command("RCPT TO:<x@elsewhere.example>")).startsWith("454 4.7.1 <x@elsewhere.example>: "
+                    + "Relay access denied");
+        }
+        String log = a.awaitLog("PASS NEW [192.0.2.9]:");
+        assertThat(log).contains("CONNECT from [192.0.2.9]:").contains("connect from unknown[192.0.2.9]");
+    }
+
+    @Test
     void twoNodesOnOneRedisShareWhoPassed() throws Exception {
         try (RedisServer redis = RedisServer.start(root)) {
             a = node(root.resolve("a")).set("postscreen_cache_map", redis.uri()).start();
