@@ -76,10 +76,11 @@ final class Screening {
             server = proxied.serverAddress() == null ? server : proxied.serverAddress();
         }
         ip = IpAddresses.format(client);
-        name = "[" + ip + "]:" + socket.getPort();
+        name = "[" + ip + "]:" + (proxied == null ? socket.getPort() : proxied.port());
         input = new ClientInput(socket.getInputStream());
         out = socket.getOutputStream();
-        log.info(PostscreenTexts.connect(name, "[" + IpAddresses.format(server) + "]:" + socket.getLocalPort()));
+        log.info(PostscreenTexts.connect(name, "[" + IpAddresses.format(server) + "]:"
+                + (proxied == null ? socket.getLocalPort() : proxied.serverPort())));
         int concurrency = counts.connected(ip);
         try {
             screen(counts, concurrency);

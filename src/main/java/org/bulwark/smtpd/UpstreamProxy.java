@@ -60,7 +60,7 @@ public final class UpstreamProxy {
      * the client spoke TLS to the proxy (PP2_TYPE_SSL), what it agreed on; null when the client is
      * unknown.
      */
-    public record Client(InetAddress address, InetAddress serverAddress, TlsSummary tls) {
+    public record Client(InetAddress address, InetAddress serverAddress, TlsSummary tls, int port, int serverPort) {
     }
 
     /**
@@ -136,9 +136,10 @@ public final class UpstreamProxy {
     private static Client accept(ProxyHeader header, Socket socket, byte[] buffer, int length, MailLog.Logger log) {
         return switch (header) {
             case ProxyHeader.Proxied proxied -> new Client(proxied.clientAddress(), proxied.serverAddress(),
-                    tls(proxied.tls()));
+                    tls(proxied.tls()), proxied.clientPort(), proxied.serverPort());
             // A health check from the proxy itself: the connection is what it is (Postfix's smtpd_peer_from_default).
-            case ProxyHeader.Local local -> new Client(socket.getInetAddress(), socket.getLocalAddress(), null);
+            case ProxyHeader.Local local -> new Client(socket.getInetAddress(), socket.getLocalAddress(), null,
+                    socket.getPort(), socket.getLocalPort());
             case ProxyHeader.Unknown unknown -> refuse(unknown, buffer, length, log);
         };
     }

@@ -234,11 +234,12 @@ class PostscreenTest {
             assertThat(smtp.command("EHLO client.example")).startsWith("250-mail.example.test");
             assertThat(smtp.command("MAIL FROM:<a@remote.example>")).isEqualTo("250 2.1.0 Ok");
             // smtpd judges the proxied client: relaying to elsewhere is refused for it.
-            assertThat(smtp.command("RCPT TO:<x@elsewhere.example>")).startsWith("454 4.7.1 <x@elsewhere.example>: "
+            assertThat(smtp.command("RCPT TO:<x@elsewhere.example>")).startsWith("554 5.7.1 <x@elsewhere.example>: "
                     + "Relay access denied");
         }
-        String log = a.awaitLog("PASS NEW [192.0.2.9]:");
-        assertThat(log).contains("CONNECT from [192.0.2.9]:").contains("connect from unknown[192.0.2.9]");
+        String log = a.awaitLog("PASS NEW [192.0.2.9]:5555");
+        assertThat(log).contains("CONNECT from [192.0.2.9]:5555 to [127.0.0.1]:25")
+                .contains("connect from unknown[192.0.2.9]");
     }
 
     @Test
