@@ -75,10 +75,10 @@ final class Engine {
             screen.drop(PostscreenTexts.tryAgainLater(settings.myhostname()));
             return false;
         }
-        if (line.bareNewline() && screen.due(Test.BARE_NEWLINE)) {
+        if (line.bareNewline() && screen.due(TestKind.BARE_NEWLINE)) {
             log.info(PostscreenTexts.bareNewline(screen.name(), escape(line.text().getBytes(StandardCharsets.ISO_8859_1), 100)));
-            screen.failDeep(Test.BARE_NEWLINE);
-            if (!act(Test.BARE_NEWLINE, PostscreenTexts.PROTOCOL_ERROR_DROP)) {
+            screen.failDeep(TestKind.BARE_NEWLINE);
+            if (!act(TestKind.BARE_NEWLINE, PostscreenTexts.PROTOCOL_ERROR_DROP)) {
                 return false;
             }
         }
@@ -90,24 +90,24 @@ final class Engine {
         String before = where;
         boolean known = COMMANDS.contains(verb);
         where = known ? verb : "UNIMPLEMENTED";
-        if (!known && screen.due(Test.NON_SMTP) && (isHeader(command) || settings.forbidden(command))) {
+        if (!known && screen.due(TestKind.NON_SMTP) && (isHeader(command) || settings.forbidden(command))) {
             log.info(PostscreenTexts.nonSmtpCommand(screen.name(), before, printable(command),
                     escape(text.getBytes(StandardCharsets.ISO_8859_1), 100)));
-            screen.failDeep(Test.NON_SMTP);
-            if (!act(Test.NON_SMTP, PostscreenTexts.NON_SMTP_DROP)) {
+            screen.failDeep(TestKind.NON_SMTP);
+            if (!act(TestKind.NON_SMTP, PostscreenTexts.NON_SMTP_DROP)) {
                 return false;
             }
         }
-        if (!verb.equals("BDAT") && screen.due(Test.PIPELINING) && input.available() > 0) {
+        if (!verb.equals("BDAT") && screen.due(TestKind.PIPELINING) && input.available() > 0) {
             log.info(PostscreenTexts.pipelining(screen.name(), printable(command), escape(input.unread(), 100)));
-            screen.failDeep(Test.PIPELINING);
-            if (!act(Test.PIPELINING, PostscreenTexts.PROTOCOL_ERROR_DROP)) {
+            screen.failDeep(TestKind.PIPELINING);
+            if (!act(TestKind.PIPELINING, PostscreenTexts.PROTOCOL_ERROR_DROP)) {
                 return false;
             }
         }
         if (verb.equals("RCPT")) {
             // Reaching RCPT without tripping a deep test passes them.
-            for (Test t : new Test[] {Test.BARE_NEWLINE, Test.NON_SMTP, Test.PIPELINING}) {
+            for (TestKind t : new TestKind[] {TestKind.BARE_NEWLINE, TestKind.NON_SMTP, TestKind.PIPELINING}) {
                 if (screen.due(t)) {
                     screen.pass(t, Screening.epochSeconds() + settings.ttl(t).toSeconds());
                 }
@@ -147,7 +147,7 @@ final class Engine {
     }
 
     /** A failed deep test's action; false when it dropped the client. */
-    private boolean act(Test test, String dropReply) throws IOException {
+    private boolean act(TestKind test, String dropReply) throws IOException {
         switch (settings.action(test)) {
             case DROP -> {
                 screen.drop(dropReply);

@@ -32,6 +32,8 @@ final class Screening {
     private final long started = System.nanoTime();
 
     private PostscreenServer.Counts counts;
+    /** Whether this connection no longer counts among the client's screened ones (it went to smtpd). */
+    private boolean leftScreening;
     private UpstreamProxy.Client proxied;
     private InetAddress client;
     private InetAddress server;
@@ -43,9 +45,9 @@ final class Screening {
 
     // What the tests found.
     private TestStamps stamps;
-    private final Set<Test> todo = EnumSet.noneOf(Test.class);
-    private final Set<Test> passed = EnumSet.noneOf(Test.class);
-    private final Set<Test> failed = EnumSet.noneOf(Test.class);
+    private final Set<TestKind> todo = EnumSet.noneOf(TestKind.class);
+    private final Set<TestKind> passed = EnumSet.noneOf(TestKind.class);
+    private final Set<TestKind> failed = EnumSet.noneOf(TestKind.class);
     private boolean denylisted;
     private boolean fresh;
     private boolean updated;
@@ -85,7 +87,9 @@ final class Screening {
         try {
             screen(counts, concurrency);
         } finally {
-            counts.disconnected(ip);
+            if (!leftScreening) {
+                counts.disconnected(ip);
+            }
         }
     }
 
@@ -125,7 +129,7 @@ final class Screening {
         TestStamps cached = !denylisted && concurrency == 1 && setup.cache() != null ? setup.cache().lookup(ip) : null;
         stamps = cached != null ? cached : TestStamps.fresh(settings);
         fresh = cached == null && concurrency == 1;
-        for (Test t : Test.values()) {
+        for (TestKind t : TestKind.values()) {
             if (stamps.due(t, settings, now)) {
                 todo.add(t);
             }
@@ -144,7 +148,7 @@ final class Screening {
             drop(PostscreenTexts.SCREENING_PORTS_BUSY);
             return;
         }
-        if (todo.contains(Test.PREGREET) || todo.contains(Test.DNSBL)) {
+        if (todo.contains(TestKind.PREGREET) || todo.contains(TestKind.DNSBL)) {
             if (!earlyTests()) {
                 return;
             }
@@ -152,7 +156,7 @@ final class Screening {
         if (noForward || todo.stream().anyMatch(t -> t.deep() && !passed.contains(t))) {
             phase = PostscreenTexts.ENGINE_PHASE;
             phaseStarted = System.nanoTime();
-            new Engine(this, settings, input, log).converse(!failed.contains(Test.PREGREET));
+            new Engine(this, settings, input, log).converse(!failed.contains(TestKind.PREGREET));
             return;
         }
         conclude();
@@ -160,12 +164,12 @@ final class Screening {
 
     /** The pregreet test and the DNS lists; false when the connection ended here. */
     private boolean earlyTests() throws IOException {
-        boolean pregreet = todo.contains(Test.PREGREET);
+        boolean pregreet = todo.contains(TestKind.PREGREET);
         if (pregreet && settings.teaser() != null && !send(settings.teaser())) {
             hangup();
             return false;
         }
-        CompletableFuture<DnsblSites.Score> dnsbl = todo.contains(Test.DNSBL)
+        CompletableFuture<DnsblSites.Score> dnsbl = todo.contains(TestKind.DNSBL)
                 ? settings.dnsblSites().query(setup.dns(), client, settings.dnsblTimeout())
                 : CompletableFuture.completedFuture(DnsblSites.Score.NONE);
         long deadline = started + settings.greetWait().toNanos();
@@ -184,7 +188,7 @@ final class Screening {
             if (read > 0) {
                 log.info(PostscreenTexts.pregreet(input.available(), elapsed(started), name,
                         Engine.escape(input.unread(), 100)));
-                failed.add(Test.PREGREET);
+                failed.add(TestKind.PREGREET);
                 switch (settings.greetAction()) {
                     case DROP -> {
                         drop(PostscreenTexts.PROTOCOL_ERROR_DROP);
@@ -199,13 +203,13 @@ final class Screening {
         DnsblSites.Score score = awaitScore(dnsbl, pregreet ? deadline : started + settings.greetWait().toNanos());
         long now = now();
         if (pregreet) {
-            if (!failed.contains(Test.PREGREET)) {
-                pass(Test.PREGREET, now + settings.greetTtl().toSeconds());
+            if (!failed.contains(TestKind.PREGREET)) {
+                pass(TestKind.PREGREET, now + settings.greetTtl().toSeconds());
             } else if (settings.greetAction() == Action.IGNORE) {
-                failed.remove(Test.PREGREET); // not passed either: tested again next time
+                failed.remove(TestKind.PREGREET); // not passed either: tested again next time
             }
         }
-        if (todo.contains(Test.DNSBL)) {
+        if (todo.contains(TestKind.DNSBL)) {
             return judgeDnsbl(score, now);
         }
         return true;
@@ -216,8 +220,8 @@ final class Screening {
         if (failed.isEmpty() && !denylisted && settings.dnsblAllowlistThreshold() < 0
                 && score.total() < settings.dnsblThreshold() && score.total() <= settings.dnsblAllowlistThreshold()) {
             // Allowlisted by the lists' combined score: the other tests count as passed for as long.
-            for (Test t : Test.values()) {
-                if (t != Test.DNSBL) {
+            for (TestKind t : TestKind.values()) {
+                if (t != TestKind.DNSBL) {
                     if (todo.contains(t)) {
                         passed.add(t);
                         updated = true;
@@ -227,11 +231,11 @@ final class Screening {
             }
         }
         if (score.total() < settings.dnsblThreshold()) {
-            pass(Test.DNSBL, now + ttl);
+            pass(TestKind.DNSBL, now + ttl);
             return true;
         }
         log.info(PostscreenTexts.dnsblRank(score.total(), name));
-        failed.add(Test.DNSBL);
+        failed.add(TestKind.DNSBL);
         String list = score.listName() == null ? "" : score.listName();
         switch (settings.dnsblAction()) {
             case DROP -> {
@@ -239,7 +243,7 @@ final class Screening {
                 return false;
             }
             case ENFORCE -> enforce(PostscreenTexts.dnsblReply("550", ip, list));
-            case IGNORE -> failed.remove(Test.DNSBL);
+            case IGNORE -> failed.remove(TestKind.DNSBL);
         }
         return true;
     }
@@ -267,26 +271,26 @@ final class Screening {
 
     // What the tests and the engine report.
 
-    void pass(Test test, long until) {
+    void pass(TestKind test, long until) {
         passed.add(test);
         stamps.passed(test, until);
         updated = true;
     }
 
     /** A failed deep test: taken again next time. */
-    void failDeep(Test test) {
+    void failDeep(TestKind test) {
         failed.add(test);
         passed.remove(test);
         stamps.failed(test);
     }
 
     /** An ignored failure of a deep test: the client may pass, but only for the shortest test lifetime. */
-    void ignoreDeep(Test test) {
+    void ignoreDeep(TestKind test) {
         failed.remove(test);
         pass(test, now() + settings.minTtl().toSeconds());
     }
 
-    boolean due(Test test) {
+    boolean due(TestKind test) {
         return todo.contains(test) && !passed.contains(test) && !failed.contains(test);
     }
 
@@ -350,6 +354,10 @@ final class Screening {
         } catch (IOException e) {
             return; // gone already; smtpd would only log a lost connection
         }
+        // Postfix counts a client's connections at postscreen only: one that smtpd serves now
+        // must not make the client's next connection a concurrent one (which skips the cache).
+        counts.disconnected(ip);
+        leftScreening = true;
         boolean served;
         counts.passing(true);
         try {

@@ -135,7 +135,7 @@ record Settings(
                 config.get("smtpd_service_name").strip());
     }
 
-    boolean enabled(Test test) {
+    boolean enabled(TestKind test) {
         return switch (test) {
             case PREGREET -> teaser != null || !greetWait.isZero();
             case DNSBL -> !dnsblSites.isEmpty();
@@ -145,7 +145,7 @@ record Settings(
         };
     }
 
-    Duration ttl(Test test) {
+    Duration ttl(TestKind test) {
         return switch (test) {
             case PREGREET -> greetTtl;
             case DNSBL -> dnsblMaxTtl;
@@ -155,7 +155,7 @@ record Settings(
         };
     }
 
-    Action action(Test test) {
+    Action action(TestKind test) {
         return switch (test) {
             case PREGREET -> greetAction;
             case DNSBL -> dnsblAction;
@@ -168,7 +168,7 @@ record Settings(
     /** The shortest pass of an enabled test: how long a failure that was ignored lets the client by. */
     Duration minTtl() {
         Duration min = null;
-        for (Test t : Test.values()) {
+        for (TestKind t : TestKind.values()) {
             if (enabled(t) && (min == null || ttl(t).compareTo(min) < 0)) {
                 min = ttl(t);
             }

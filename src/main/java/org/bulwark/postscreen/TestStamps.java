@@ -13,12 +13,12 @@ final class TestStamps {
     static final long NEW = 0;
     static final long DISABLED = 1;
 
-    private final long[] expires = new long[Test.values().length];
+    private final long[] expires = new long[TestKind.values().length];
 
     /** A client never seen: enabled tests are to do, disabled ones marked so. */
     static TestStamps fresh(Settings settings) {
         TestStamps stamps = new TestStamps();
-        for (Test t : Test.values()) {
+        for (TestKind t : TestKind.values()) {
             stamps.expires[t.ordinal()] = settings.enabled(t) ? NEW : DISABLED;
         }
         return stamps;
@@ -27,7 +27,7 @@ final class TestStamps {
     /** A cache entry, or null when it is not one (a damaged or foreign value). */
     static TestStamps parse(String value) {
         String[] fields = value.split(";");
-        if (fields.length != Test.values().length) {
+        if (fields.length != TestKind.values().length) {
             return null;
         }
         TestStamps stamps = new TestStamps();
@@ -42,21 +42,21 @@ final class TestStamps {
     }
 
     /** Whether the client must take this test now. */
-    boolean due(Test test, Settings settings, long now) {
+    boolean due(TestKind test, Settings settings, long now) {
         return settings.enabled(test) && expires[test.ordinal()] <= now;
     }
 
-    void passed(Test test, long until) {
+    void passed(TestKind test, long until) {
         expires[test.ordinal()] = until;
     }
 
     /** Extends a pass that would end sooner (an allow list's verdict covers the other tests too). */
-    void atLeast(Test test, long until) {
+    void atLeast(TestKind test, long until) {
         expires[test.ordinal()] = Math.max(expires[test.ordinal()], until);
     }
 
     /** Postfix disables a failed deep test's stamp, so that it is taken again. */
-    void failed(Test test) {
+    void failed(TestKind test) {
         expires[test.ordinal()] = DISABLED;
     }
 

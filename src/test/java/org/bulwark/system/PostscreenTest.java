@@ -243,6 +243,40 @@ class PostscreenTest {
     }
 
     @Test
+    void aClientThatSmtpdServesStillPassesOldOnASecondConnection() throws Exception {
+        a = node(root).start();
+
+        try (SmtpDialogue first = new SmtpDialogue(a.port(), CLIENT)) {
+            assertThat(first.reply()).isEqualTo(TEASER + "\n" + SMTPD_BANNER);
+            a.awaitLog("PASS NEW [127.0.0.2]:");
+            // The first connection is smtpd's now; the second is not a concurrent one at postscreen.
+            try (SmtpDialogue second = new SmtpDialogue(a.port(), CLIENT)) {
+                assertThat(second.reply()).isEqualTo(SMTPD_BANNER);
+            }
+            assertThat(first.command("NOOP")).startsWith("250");
+        }
+        a.awaitLog("PASS OLD [127.0.0.2]:");
+    }
+
+    @Test
+    void aReloadKeepsTheListenerAndScreensWithTheNewSettings() throws Exception {
+        a = node(root).start();
+        try (SmtpDialogue smtp = new SmtpDialogue(a.port(), CLIENT)) {
+            assertThat(smtp.reply()).isEqualTo(TEASER + "\n" + SMTPD_BANNER);
+        }
+
+        Files.writeString(a.conf.resolve("deny.cidr"), "127.0.0.2/32 reject\n");
+        a.set("postscreen_access_list", "cidr:" + a.conf.resolve("deny.cidr"))
+                .set("postscreen_denylist_action", "drop").writeConfig();
+        assertThat(a.master().reload()).isEmpty();
+
+        try (SmtpDialogue smtp = new SmtpDialogue(a.port(), CLIENT)) {
+            assertThat(smtp.reply()).isEqualTo("521 5.3.2 Service currently unavailable");
+        }
+        a.awaitLog("DENYLISTED [127.0.0.2]:");
+    }
+
+    @Test
     void twoNodesOnOneRedisShareWhoPassed() throws Exception {
         try (RedisServer redis = RedisServer.start(root)) {
             a = node(root.resolve("a")).set("postscreen_cache_map", redis.uri()).start();

@@ -1,7 +1,7 @@
 package org.bulwark.postscreen;
 
 /** postscreen's tests, in the order of a cache entry's time stamps (Postfix's order). */
-enum Test {
+enum TestKind {
     PREGREET("pregreet test"),
     DNSBL("dnsbl test"),
     PIPELINING("pipelining test"),
@@ -10,7 +10,7 @@ enum Test {
 
     final String label;
 
-    Test(String label) {
+    TestKind(String label) {
         this.label = label;
     }
 
