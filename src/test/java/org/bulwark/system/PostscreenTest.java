@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import org.bulwark.testing.Peers;
 import org.bulwark.testing.RedisServer;
 import org.bulwark.testing.TestDnsServer;
 import org.junit.jupiter.api.AfterEach;
@@ -82,6 +84,20 @@ class PostscreenTest {
     }
 
     @Test
+    void swaksWaitsOutTheTeaserAndDeliversThroughSmtpd() throws Exception {
+        a = node(root).start();
+
+        var result = MailSystemFixture.run(List.of(Peers.swaks(), "--server", "127.0.0.1", "--port",
+                Integer.toString(a.port()), "--local-interface", CLIENT, "--from", "sender@remote.example",
+                "--to", "bob@example.test", "--timeout", "20"), null);
+
+        assertThat(result.exitCode()).as(result.output()).isZero();
+        assertThat(result.output()).contains("<-  " + TEASER).containsPattern("<[-~] +250 2\\.0\\.0 Ok: queued as");
+        a.awaitDelivered("bob", 1);
+        a.awaitLog("PASS NEW [127.0.0.2]:");
+    }
+
+    @Test
     void aClientThatTalksBeforeItsTurnIsLoggedAndRefusedAtRcpt() throws Exception {
         a = node(root).set("postscreen_greet_action", "enforce").start();
 
@@ -121,14 +137,16 @@ class PostscreenTest {
         a = node(root).set("dns_servers", "127.0.0.1:" + dns.port())
                 .set("postscreen_dnsbl_sites", "zen.example=127.0.0.[2..11]*2, small.example, other.example*5")
                 .set("postscreen_dnsbl_threshold", "3")
-                .set("postscreen_dnsbl_action", "enforce").start();
+                .set("postscreen_dnsbl_action", "enforce")
+                .set("postscreen_dnsbl_reply_map", "inline:{ zen.example=zen.public.example }").start();
 
         try (SmtpDialogue smtp = new SmtpDialogue(a.port(), CLIENT)) {
             assertThat(smtp.reply()).isEqualTo(TEASER + "\n" + SMTPD_BANNER);
             assertThat(smtp.command("EHLO client.example")).startsWith("250-mail.example.test");
             assertThat(smtp.command("MAIL FROM:<a@remote.example>")).isEqualTo("250 2.1.0 Ok");
+            // postscreen_dnsbl_reply_map: clients see the public name, not the one queried.
             assertThat(smtp.command("RCPT TO:<alice@example.test>"))
-                    .isEqualTo("550 5.7.1 Service unavailable; client [127.0.0.2] blocked using zen.example");
+                    .isEqualTo("550 5.7.1 Service unavailable; client [127.0.0.2] blocked using zen.public.example");
         }
         String log = a.awaitLog("DNSBL rank 3 for [127.0.0.2]:");
         assertThat(log).doesNotContain("postfix/smtpd");
