@@ -170,7 +170,8 @@ final class Engine {
             return reply("250 " + settings.myhostname());
         }
         protocol = "ESMTP";
-        return reply("250-" + settings.myhostname() + "\r\n250-SIZE\r\n"
+        long size = settings.messageSizeLimit();
+        return reply("250-" + settings.myhostname() + "\r\n250-SIZE" + (size > 0 ? " " + size : "") + "\r\n"
                 + (settings.disableVrfy() ? "" : "250-VRFY\r\n")
                 + "250-ETRN\r\n250-ENHANCEDSTATUSCODES\r\n250-8BITMIME\r\n250-DSN\r\n250-SMTPUTF8\r\n250 CHUNKING");
     }

@@ -55,6 +55,7 @@ record Settings(
         boolean softBounce,
         boolean respectfulLogging,
         int lineLengthLimit,
+        long messageSizeLimit,
         String passService) {
 
     static Settings from(Config config) {
@@ -132,6 +133,7 @@ record Settings(
                 config.bool("soft_bounce"),
                 config.bool("respectful_logging"),
                 config.integer("line_length_limit"),
+                config.size("message_size_limit"),
                 config.get("smtpd_service_name").strip());
     }
 

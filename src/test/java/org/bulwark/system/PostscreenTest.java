@@ -295,6 +295,16 @@ class PostscreenTest {
     }
 
     @Test
+    void aPostscreenWithoutItsPassServiceIsRefusedAtStart() throws Exception {
+        a = node(root).set("smtpd_service_name", "screened");
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(a::start)
+                .isInstanceOf(org.bulwark.config.ConfigException.class)
+                .hasMessageContaining("master.cf, line 1: ")
+                .hasMessageContaining("screened      pass  -       -       n       -       -       smtpd");
+    }
+
+    @Test
     void twoNodesOnOneRedisShareWhoPassed() throws Exception {
         try (RedisServer redis = RedisServer.start(root)) {
             a = node(root.resolve("a")).set("postscreen_cache_map", redis.uri()).start();
