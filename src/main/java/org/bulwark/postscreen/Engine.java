@@ -167,13 +167,10 @@ final class Engine {
         helo = name;
         sender = null;
         if (!extended) {
-            return reply("250 " + settings.myhostname());
+            return reply(PostscreenTexts.helo(settings.myhostname()));
         }
         protocol = "ESMTP";
-        long size = settings.messageSizeLimit();
-        return reply("250-" + settings.myhostname() + "\r\n250-SIZE" + (size > 0 ? " " + size : "") + "\r\n"
-                + (settings.disableVrfy() ? "" : "250-VRFY\r\n")
-                + "250-ETRN\r\n250-ENHANCEDSTATUSCODES\r\n250-8BITMIME\r\n250-DSN\r\n250-SMTPUTF8\r\n250 CHUNKING");
+        return reply(PostscreenTexts.ehlo(settings.myhostname(), settings.messageSizeLimit(), !settings.disableVrfy()));
     }
 
     private boolean mail(String args) {
@@ -227,11 +224,9 @@ final class Engine {
         return false;
     }
 
+    /** False when the client is gone. */
     private boolean reply(String reply) {
-        if (!screen.send(reply)) {
-            return false;
-        }
-        return true;
+        return screen.send(reply);
     }
 
     /** The address inside {@code <...>} (route part dropped), or the first word; null when malformed. */

@@ -152,7 +152,7 @@ public final class PostscreenServer implements AutoCloseable {
                 client = server.accept();
             } catch (IOException e) {
                 if (!stopping) {
-                    log.warning("accept failed on port " + server.getLocalPort() + ": " + e.getMessage());
+                    log.warning(PostscreenTexts.acceptFailed(server.getLocalPort(), e.getMessage()));
                     pause();
                 }
                 continue;
@@ -164,8 +164,7 @@ public final class PostscreenServer implements AutoCloseable {
                     new Screening(current, client, log).run(counts);
                 } catch (IOException | RuntimeException e) {
                     if (!(e instanceof IOException)) {
-                        log.warning("postscreen: unexpected error with " + client.getInetAddress().getHostAddress()
-                                + ": " + e);
+                        log.warning(PostscreenTexts.unexpectedError(client.getInetAddress().getHostAddress(), e.toString()));
                     }
                 } finally {
                     unregister(client);

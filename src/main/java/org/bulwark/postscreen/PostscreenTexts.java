@@ -58,6 +58,17 @@ final class PostscreenTexts {
         return "220-" + banner;
     }
 
+    static String helo(String myhostname) {
+        return "250 " + myhostname;
+    }
+
+    /** The engine's EHLO reply: no PIPELINING (its test needs a client that waits), no STARTTLS, no AUTH. */
+    static String ehlo(String myhostname, long sizeLimit, boolean vrfy) {
+        return "250-" + myhostname + "\r\n250-SIZE" + (sizeLimit > 0 ? " " + sizeLimit : "") + "\r\n"
+                + (vrfy ? "250-VRFY\r\n" : "")
+                + "250-ETRN\r\n250-ENHANCEDSTATUSCODES\r\n250-8BITMIME\r\n250-DSN\r\n250-SMTPUTF8\r\n250 CHUNKING";
+    }
+
     static String timeout(String myhostname) {
         return "421 4.4.2 " + myhostname + " Error: timeout exceeded";
     }
@@ -154,6 +165,14 @@ final class PostscreenTexts {
         return "BDAT without valid RCPT from " + client;
     }
 
+    static String acceptFailed(int port, String error) {
+        return "accept failed on port " + port + ": " + error;
+    }
+
+    static String unexpectedError(String client, String error) {
+        return "unexpected error with " + client + ": " + error;
+    }
+
     static String cacheFailed(String what, String error) {
         return "postscreen cache " + what + " failed: " + error;
     }
@@ -181,6 +200,10 @@ final class PostscreenTexts {
     static String badDnsblSite(String site) {
         return "postscreen_dnsbl_sites: bad DNS list \"" + site
                 + "\": use domain, domain=127.0.0.[2..11] or domain*weight (a whole number, negative for allow lists)";
+    }
+
+    static String badForbiddenPattern(String rule) {
+        return "postscreen_forbidden_commands: bad inline pattern \"" + rule + "\": write regexp:{{/pattern/ result}}";
     }
 
     static String badCacheMap(String value) {

@@ -221,7 +221,7 @@ record Settings(
                 end = r.indexOf('/', end + 1);
             }
             if (end < 0) {
-                throw new ConfigException("postscreen_forbidden_commands: bad inline pattern \"" + rule + "\"");
+                throw new ConfigException(PostscreenTexts.badForbiddenPattern(rule));
             }
             out.add(java.util.regex.Pattern.compile(r.substring(1, end), java.util.regex.Pattern.CASE_INSENSITIVE));
         }
