@@ -147,12 +147,28 @@ final class ServiceSet {
                 }
             }
             for (ServiceEntry service : postscreenServices) {
-                buildPostscreen(service, main.with(service), log, dns);
+                buildPostscreen(service, main.with(postscreenOverrides(service)), log, dns);
             }
         } catch (RuntimeException e) {
             release();
             throw e;
         }
+    }
+
+    /**
+     * The postscreen line's -o overrides; its own {@code -o smtpd_upstream_proxy_protocol=haproxy}
+     * means postscreen's, as the client it names is the one handed to smtpd. A main.cf value meant
+     * for other smtpd services does not.
+     */
+    private static Map<String, String> postscreenOverrides(ServiceEntry service) {
+        Map<String, String> overrides = new HashMap<>(service.overrides());
+        for (String name : List.of("protocol", "timeout")) {
+            String own = overrides.get("smtpd_upstream_proxy_" + name);
+            if (own != null) {
+                overrides.putIfAbsent("postscreen_upstream_proxy_" + name, own);
+            }
+        }
+        return overrides;
     }
 
     /** A postscreen listener per address, handing clients to the pass service its smtpd_service_name names. */

@@ -86,10 +86,6 @@ record Settings(
         String interfaces = config.get("postscreen_allowlist_interfaces").strip();
         UpstreamProxy proxy = UpstreamProxy.from(config, "postscreen_upstream_proxy_protocol",
                 "postscreen_upstream_proxy_timeout");
-        if (proxy == null) {
-            // The postscreen line's own -o smtpd_upstream_proxy_protocol=haproxy means the same.
-            proxy = UpstreamProxy.from(config, "smtpd_upstream_proxy_protocol", "smtpd_upstream_proxy_timeout");
-        }
         return new Settings(
                 config.time("postscreen_greet_wait"),
                 banner.isBlank() ? null : PostscreenTexts.teaser(banner),

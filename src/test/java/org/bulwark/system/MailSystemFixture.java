@@ -29,6 +29,7 @@ final class MailSystemFixture implements AutoCloseable {
     private final Map<String, String> mainCf = new LinkedHashMap<>();
     private final List<String> extraServices = new ArrayList<>();
     private boolean postscreen;
+    private final List<String> postscreenOptions = new ArrayList<>();
     private final int port;
     private Master master;
 
@@ -74,8 +75,9 @@ final class MailSystemFixture implements AutoCloseable {
      * POSTSCREEN_README's master.cf does; main.cf's postscreen_* lines (cache_map = redis://... for
      * a cluster) configure it.
      */
-    MailSystemFixture postscreen() {
+    MailSystemFixture postscreen(String... options) {
         postscreen = true;
+        postscreenOptions.addAll(List.of(options));
         return this;
     }
 
@@ -96,6 +98,8 @@ final class MailSystemFixture implements AutoCloseable {
         Files.writeString(conf.resolve("main.cf"), main);
         String listener = postscreen ? """
                 127.0.0.1:%d inet n - n - 1 postscreen
+                """ + postscreenOptions.stream().map(o -> "  -o " + o + "\n").collect(java.util.stream.Collectors.joining())
+                + """
                 smtpd     pass  -       -       n       -       -       smtpd
                 dnsblog   unix  -       -       n       -       0       dnsblog
                 tlsproxy  unix  -       -       n       -       0       tlsproxy

@@ -43,8 +43,8 @@ class PostscreenTest {
         }
     }
 
-    private MailSystemFixture node(Path dir) throws Exception {
-        return new MailSystemFixture(dir).postscreen()
+    private MailSystemFixture node(Path dir, String... postscreenOptions) throws Exception {
+        return new MailSystemFixture(dir).postscreen(postscreenOptions)
                 .set("postscreen_greet_wait", "1s")
                 .set("postscreen_cache_map", "btree:" + dir.resolve("var/lib/postscreen_cache"));
     }
@@ -292,6 +292,25 @@ class PostscreenTest {
             assertThat(smtp.reply()).isEqualTo("521 5.3.2 Service currently unavailable");
         }
         a.awaitLog("DENYLISTED [127.0.0.2]:");
+    }
+
+    @Test
+    void theProxyProtocolOfThePostscreenLineIsPostscreensAndMainCfsIsForOtherServices() throws Exception {
+        a = node(root, "smtpd_upstream_proxy_protocol=haproxy").start();
+        try (SmtpDialogue smtp = new SmtpDialogue(a.port(), "127.0.0.1")) {
+            smtp.send("PROXY TCP4 192.0.2.10 127.0.0.1 6666 25\r\n");
+            assertThat(smtp.reply()).isEqualTo(TEASER + "\n" + SMTPD_BANNER);
+        }
+        a.awaitLog("PASS NEW [192.0.2.10]:6666");
+        a.close();
+
+        // In main.cf it is meant for smtpd services behind a proxy; postscreen's clients connect directly.
+        b = node(root.resolve("b")).set("smtpd_upstream_proxy_protocol", "haproxy").start();
+        try (SmtpDialogue smtp = new SmtpDialogue(b.port(), CLIENT)) {
+            assertThat(smtp.reply()).isEqualTo(TEASER + "\n" + SMTPD_BANNER);
+            assertThat(smtp.command("EHLO client.example")).startsWith("250-mail.example.test");
+        }
+        b.awaitLog("connect from unknown[127.0.0.2]");
     }
 
     @Test
