@@ -87,9 +87,7 @@ final class Screening {
         try {
             screen(counts, concurrency);
         } finally {
-            if (!leftScreening) {
-                counts.disconnected(ip);
-            }
+            leaveScreening();
         }
     }
 
@@ -332,11 +330,14 @@ final class Screening {
         if (!failed.isEmpty() || denylisted) {
             passed.clear();
         }
-        if (!passed.isEmpty() && passed.containsAll(todo)) {
-            log.info(PostscreenTexts.pass(fresh, name));
-        }
+        // The cache first, and the client no longer counted at postscreen, before anything the
+        // client or the log can see: its next connection, however soon, finds the pass.
         if (updated && stamps != null && setup.cache() != null && failed.isEmpty() && !denylisted) {
             setup.cache().update(ip, stamps, now());
+        }
+        leaveScreening();
+        if (!passed.isEmpty() && passed.containsAll(todo)) {
+            log.info(PostscreenTexts.pass(fresh, name));
         }
         if (!noForward) {
             passOn();
@@ -354,10 +355,6 @@ final class Screening {
         } catch (IOException e) {
             return; // gone already; smtpd would only log a lost connection
         }
-        // Postfix counts a client's connections at postscreen only: one that smtpd serves now
-        // must not make the client's next connection a concurrent one (which skips the cache).
-        counts.disconnected(ip);
-        leftScreening = true;
         boolean served;
         counts.passing(true);
         try {
@@ -368,6 +365,17 @@ final class Screening {
         if (!served) {
             send(PostscreenTexts.SERVER_PORTS_BUSY);
             log.info(PostscreenTexts.disconnect(name));
+        }
+    }
+
+    /**
+     * Postfix counts a client's connections at postscreen only: one that is ending, or that smtpd
+     * serves now, must not make the client's next connection a concurrent one (which skips the cache).
+     */
+    private void leaveScreening() {
+        if (!leftScreening && counts != null) {
+            counts.disconnected(ip);
+            leftScreening = true;
         }
     }
 
