@@ -11,6 +11,9 @@ import java.util.concurrent.TimeUnit;
 import org.bulwark.config.ConfigException;
 import org.bulwark.dns.DnsResolver;
 import org.bulwark.dns.DnsResult;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Type;
 import org.bulwark.restrict.DnsLists;
 import org.bulwark.table.LookupTable;
 
@@ -26,9 +29,19 @@ final class DnsblSites {
     record Site(DnsLists.ListSpec list, int weight) {
     }
 
-    /** The total, and the list that added the most (named in the reply). */
-    record Score(int total, String listName) {
-        static final Score NONE = new Score(0, null);
+    /**
+     * The total, the list that added the most (named in the reply), and the shortest TTL of the
+     * answers that counted ({@code failTtl}) and of those that did not ({@code passTtl}), in
+     * seconds, {@link Long#MAX_VALUE} when no answer said (a list that does not list the client).
+     */
+    record Score(int total, String listName, long failTtl, long passTtl) {
+        static final Score NONE = new Score(0, null, Long.MAX_VALUE, Long.MAX_VALUE);
+
+        /** How long this verdict holds, as the DNS answers say, within postscreen_dnsbl_min_ttl and _max_ttl. */
+        long ttl(Duration min, Duration max) {
+            long ttl = Math.min(total > 0 ? failTtl : passTtl, max.toSeconds());
+            return Math.max(ttl, min.toSeconds());
+        }
     }
 
     /** Entries by domain, so that several filters on one list cost one query. */
@@ -77,7 +90,8 @@ final class DnsblSites {
             CompletableFuture<Score> part = new CompletableFuture<>();
             Thread.ofVirtual().name("postscreen-dnsbl").start(() -> {
                 try {
-                    part.complete(score(e.getKey(), e.getValue(), dns.lookupDnsbl(client, e.getKey())));
+                    part.complete(score(e.getKey(), e.getValue(),
+                            dns.lookup(DnsResolver.dnsblName(client, e.getKey()), Type.A)));
                 } catch (RuntimeException ex) {
                     part.complete(Score.NONE);
                 }
@@ -89,31 +103,47 @@ final class DnsblSites {
     }
 
     /** One domain's contribution: each entry whose filter one of the answers passes adds its weight. */
-    private Score score(String domain, List<Site> sites, DnsResult<InetAddress> answer) {
-        List<InetAddress> replies = answer.values();
+    private Score score(String domain, List<Site> sites, DnsResult<Record> answer) {
+        List<ARecord> replies = answer.values().stream().filter(ARecord.class::isInstance).map(ARecord.class::cast)
+                .toList();
         int total = 0;
         int largest = Integer.MIN_VALUE;
+        long failTtl = Long.MAX_VALUE;
+        long passTtl = Long.MAX_VALUE;
         for (Site site : sites) {
-            if (replies.stream().anyMatch(site.list()::accepts)) {
+            boolean matched = false;
+            for (ARecord reply : replies) {
+                if (site.list().accepts(reply.getAddress())) {
+                    matched = true;
+                    failTtl = Math.min(failTtl, reply.getTTL());
+                } else {
+                    passTtl = Math.min(passTtl, reply.getTTL());
+                }
+            }
+            if (matched) {
                 total += site.weight();
                 largest = Math.max(largest, site.weight());
             }
         }
-        return largest == Integer.MIN_VALUE ? Score.NONE : new Score(total, largest > 0 ? shownName(domain) : null);
+        return new Score(total, largest > 0 ? shownName(domain) : null, failTtl, passTtl);
     }
 
     private static Score sum(List<Score> scores) {
         int total = 0;
         String name = null;
         int best = 0;
+        long failTtl = Long.MAX_VALUE;
+        long passTtl = Long.MAX_VALUE;
         for (Score s : scores) {
             total += s.total();
+            failTtl = Math.min(failTtl, s.failTtl());
+            passTtl = Math.min(passTtl, s.passTtl());
             if (s.listName() != null && s.total() > best) {
                 best = s.total();
                 name = s.listName();
             }
         }
-        return new Score(total, name);
+        return new Score(total, name, failTtl, passTtl);
     }
 
     /** postscreen_dnsbl_reply_map: the name clients see, so a paid list's secret query name stays private. */

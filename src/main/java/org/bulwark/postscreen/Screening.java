@@ -246,13 +246,9 @@ final class Screening {
         return true;
     }
 
-    /** How long the lists' verdict holds: postscreen_dnsbl_max_ttl, never below postscreen_dnsbl_min_ttl. */
+    /** How long the lists' verdict holds: as their answers say, within postscreen_dnsbl_min_ttl and _max_ttl. */
     private long dnsblTtl(DnsblSites.Score score) {
-        Duration ttl = settings.dnsblMaxTtl();
-        if (ttl.compareTo(settings.dnsblMinTtl()) < 0) {
-            ttl = settings.dnsblMinTtl();
-        }
-        return ttl.toSeconds();
+        return score.ttl(settings.dnsblMinTtl(), settings.dnsblMaxTtl());
     }
 
     private static DnsblSites.Score awaitScore(CompletableFuture<DnsblSites.Score> score, long deadline) {

@@ -63,8 +63,8 @@ class ScreeningPartsTest {
     @Test
     void theScoreSumsTheWeightsOfEveryFilterAnAnswerPasses() throws Exception {
         try (TestDnsServer dns = TestDnsServer.start()) {
-            dns.addA("9.2.0.192.bl.example", "127.0.0.4").addA("9.2.0.192.bl.example", "127.0.0.10")
-                    .addA("9.2.0.192.wl.example", "127.0.5.2");
+            dns.addA("9.2.0.192.bl.example", "127.0.0.4", 300).addA("9.2.0.192.bl.example", "127.0.0.10", 300)
+                    .addA("9.2.0.192.wl.example", "127.0.5.2", 120);
             DnsblSites sites = DnsblSites.parse(List.of("bl.example=127.0.0.4*2", "bl.example=127.0.0.[9..11]*3",
                     "bl.example=127.0.0.2", "wl.example=127.0.[0..255].[1..3]*-4", "silent.example"), null);
             DnsResolver resolver = DnsResolver.create(List.of("127.0.0.1:" + dns.port()));
@@ -73,6 +73,10 @@ class ScreeningPartsTest {
 
             assertThat(score.total()).isEqualTo(1);
             assertThat(score.listName()).isEqualTo("bl.example");
+            // The verdict holds as long as the shortest answer that counted, within min and max TTL.
+            assertThat(score.ttl(Duration.ofSeconds(60), Duration.ofHours(1))).isEqualTo(120);
+            assertThat(score.ttl(Duration.ofSeconds(200), Duration.ofHours(1))).isEqualTo(200);
+            assertThat(DnsblSites.Score.NONE.ttl(Duration.ofSeconds(60), Duration.ofHours(1))).isEqualTo(3600);
         }
         assertThatThrownBy(() -> DnsblSites.parse(List.of("bl.example*x"), null))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("postscreen_dnsbl_sites");
