@@ -471,6 +471,62 @@ public final class Parameters {
         time("smtpd_upstream_proxy_timeout", "5s", 's', "time to wait for the PROXY protocol header");
         choices("smtpd_upstream_proxy_protocol", "", "haproxy");
 
+        // postscreen(8): the screen in front of smtpd, and the pass service it hands clients to.
+        str("smtpd_service_name", "smtpd", "the pass service postscreen hands clients that passed to");
+        bool("respectful_logging", "yes", "log ALLOWLISTED/DENYLISTED rather than WHITELISTED/BLACKLISTED");
+        list("smtpd_forbidden_commands", "CONNECT GET POST regexp:{{/^[^A-Z]/ Bogus}}",
+                "commands that end an smtpd session at once (postscreen's non-SMTP test uses them)");
+        list("postscreen_access_list", "permit_mynetworks", "permanent allow and deny list: permit_mynetworks, type:table");
+        list("postscreen_allowlist_interfaces",
+                "$postscreen_whitelist_interfaces",
+                "server addresses where a client may be passed to smtpd (static:all: every one)");
+        list("postscreen_whitelist_interfaces", "static:all", "older name of postscreen_allowlist_interfaces");
+        str("postscreen_blacklist_action", "ignore", "older name of postscreen_denylist_action");
+        str("postscreen_denylist_action",
+                "$postscreen_blacklist_action",
+                "what to do with a client postscreen_access_list rejects: ignore, enforce or drop");
+        str("postscreen_bare_newline_action", "ignore", "what to do after a bare newline: ignore, enforce or drop");
+        bool("postscreen_bare_newline_enable", "no", "run the bare newline test (in postscreen's SMTP engine)");
+        time("postscreen_bare_newline_ttl", "30d", 's', "how long a passed bare newline test counts");
+        str("postscreen_cache_map", "btree:$data_directory/postscreen_cache",
+                "where passes are remembered: btree:/path (a file), memory: or redis://host:port/db (shared by nodes)");
+        time("postscreen_cache_retention_time", "7d", 's', "how long an entry is kept after its last pass expired");
+        integer("postscreen_client_connection_count_limit", "$smtpd_client_connection_count_limit",
+                "connections one client may have open at postscreen");
+        integer("postscreen_command_count_limit", "20", "commands postscreen's SMTP engine answers");
+        time("postscreen_command_time_limit", "${stress?10}${stress:300}s", 's', "time limit for one engine command");
+        bool("postscreen_disable_vrfy_command", "$disable_vrfy_command", "the engine refuses VRFY");
+        str("postscreen_dnsbl_action", "ignore", "what to do with a client at or above the threshold");
+        integer("postscreen_dnsbl_allowlist_threshold",
+                "$postscreen_dnsbl_whitelist_threshold",
+                "a score at or below this (negative) allowlists the client for the other tests");
+        integer("postscreen_dnsbl_whitelist_threshold", "0", "older name of postscreen_dnsbl_allowlist_threshold");
+        time("postscreen_dnsbl_max_ttl", "$postscreen_dnsbl_ttl", 'h',
+                "how long a DNS list verdict counts at most");
+        time("postscreen_dnsbl_min_ttl", "60s", 's', "how long a DNS list verdict counts at least");
+        list("postscreen_dnsbl_reply_map", "", "table: real list domain -> the name clients see");
+        list("postscreen_dnsbl_sites", "", "DNS lists: domain[=filter][*weight]; negative weights allow");
+        integer("postscreen_dnsbl_threshold", "1", "the score at which a client fails the DNS list test");
+        time("postscreen_dnsbl_timeout", "10s", 's', "time to wait for the DNS lists");
+        time("postscreen_dnsbl_ttl", "1h", 's', "older form of postscreen_dnsbl_max_ttl");
+        list("postscreen_forbidden_commands", "$smtpd_forbidden_commands", "commands that fail the non-SMTP test");
+        str("postscreen_greet_action", "ignore", "what to do with a client that talks before its turn");
+        str("postscreen_greet_banner", "$smtpd_banner", "the 220- teaser sent before the greet wait; empty: none");
+        time("postscreen_greet_ttl", "1d", 's', "how long a passed pregreet test counts");
+        time("postscreen_greet_wait", "${stress?2}${stress:6}s", 's', "how long to wait for a client to talk too early");
+        bool("postscreen_helo_required", "$smtpd_helo_required", "the engine requires HELO before MAIL");
+        str("postscreen_non_smtp_command_action", "drop", "what to do after a non-SMTP command");
+        bool("postscreen_non_smtp_command_enable", "no", "run the non-SMTP command test");
+        time("postscreen_non_smtp_command_ttl", "30d", 's', "how long a passed non-SMTP command test counts");
+        str("postscreen_pipelining_action", "enforce", "what to do after improper pipelining");
+        bool("postscreen_pipelining_enable", "no", "run the pipelining test");
+        time("postscreen_pipelining_ttl", "30d", 's', "how long a passed pipelining test counts");
+        integer("postscreen_post_queue_limit", "$default_process_limit", "clients handed to smtpd at once");
+        integer("postscreen_pre_queue_limit", "$default_process_limit", "clients being screened at once");
+        str("postscreen_upstream_proxy_protocol", "", "haproxy: connections begin with a PROXY protocol header");
+        choices("postscreen_upstream_proxy_protocol", "", "haproxy");
+        time("postscreen_upstream_proxy_timeout", "5s", 's', "time to wait for the PROXY protocol header");
+
         // Per-destination TLS for the SMTP client: the table's level replaces smtp_tls_security_level.
         list("smtp_tls_policy_maps", "", "tables: nexthop domain, .parent or [host]:port -> TLS level and attributes");
 

@@ -253,7 +253,9 @@ final class VocabularyCheck {
     private static Vocabulary.State commandState(ServiceEntry s) {
         String type = s.type();
         return switch (s.command()) {
-            case "smtpd" -> type.equals("inet") ? new Vocabulary.Implemented() : refusal("smtpd_socket");
+            case "smtpd" -> type.equals("inet") || type.equals("pass") ? new Vocabulary.Implemented()
+                    : refusal("smtpd_socket");
+            case "postscreen" -> type.equals("inet") ? state(s.command()) : refusal("postscreen_daemon");
             case "smtp" -> type.equals("unix") ? new Vocabulary.Implemented() : refusal("smtp_listener");
             case "tlsproxy" -> type.equals("inet") ? refusal("tlsproxy_listener") : state(s.command());
             case "error" -> QMGR_TRANSPORTS.contains(s.service()) ? new Vocabulary.Implemented() : state(s.command());

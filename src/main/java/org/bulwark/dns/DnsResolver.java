@@ -231,7 +231,7 @@ public final class DnsResolver {
     }
 
     /** {@code 2.0.0.127.zen.example} for 127.0.0.2 under zen.example. */
-    static String dnsblName(InetAddress client, String zone) {
+    public static String dnsblName(InetAddress client, String zone) {
         String reverse = ReverseMap.fromAddress(client).toString(true);
         String suffix = reverse.endsWith(".in-addr.arpa") ? ".in-addr.arpa" : ".ip6.arpa";
         String z = zone.endsWith(".") ? zone.substring(0, zone.length() - 1) : zone;

@@ -85,4 +85,10 @@ final class MasterTexts {
     static String dmarcReportFailed(String problem) {
         return "dmarc report run failed: " + problem + "; the history is kept for the next run";
     }
+
+    static String noPassService(String name) {
+        return "postscreen hands the clients that pass to the smtpd service \"" + name
+                + "\" (smtpd_service_name), but master.cf has no such service of type pass: add "
+                + "\"" + name + "      pass  -       -       n       -       -       smtpd\"";
+    }
 }

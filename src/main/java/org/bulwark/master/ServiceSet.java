@@ -23,6 +23,7 @@ import org.bulwark.delivery.virtual.VirtualDelivery;
 import org.bulwark.dns.DnsResolver;
 import org.bulwark.log.MailLog;
 import org.bulwark.pickup.Pickup;
+import org.bulwark.postscreen.PostscreenServer;
 import org.bulwark.qmgr.QueueManager;
 import org.bulwark.queue.DeliveryAgent;
 import org.bulwark.queue.MailQueue;
@@ -55,6 +56,10 @@ final class ServiceSet {
     private final List<SpawnService> spawnServices = new ArrayList<>();
     /** verify(8), when master.cf has it: shared by the smtpd services' restrictions and the queue manager. */
     private AddressVerifier verifier;
+    /** smtpd services of type pass, by name: they serve the clients postscreen passes, and listen on nothing. */
+    private final Map<String, SmtpServer> passServers = new HashMap<>();
+    private final List<PostscreenServer> postscreens = new ArrayList<>();
+    private final Map<PostscreenServer, ServiceEntry> postscreenLines = new HashMap<>();
 
     /** Builds, but does not start, every service master.cf asks for. */
     ServiceSet(LoadedConfig loaded, MailLog log, MailQueue queue, CounterStore counters) {
@@ -71,6 +76,7 @@ final class ServiceSet {
                 .findFirst().orElse(null);
         ServiceEntry pickupService = null;
         List<ServiceEntry> smtpdServices = new ArrayList<>();
+        List<ServiceEntry> postscreenServices = new ArrayList<>();
         // Cleanup services by name: their -o overrides (header_checks ...) apply where cleanup_service_name points.
         Map<String, Map<String, String>> cleanupServices = new HashMap<>();
         try {
@@ -82,11 +88,12 @@ final class ServiceSet {
                 Config config = main.with(service);
                 switch (service.command()) {
                     case "smtpd" -> {
-                        if (!service.type().equals("inet")) {
+                        if (!service.type().equals("inet") && !service.type().equals("pass")) {
                             continue; // refused at load (config.Vocabulary): a unix-socket smtpd is not built
                         }
                         smtpdServices.add(service);
                     }
+                    case "postscreen" -> postscreenServices.add(service);
                     case "local" -> agents.put(service.service(),
                             new LocalDelivery(config, Forwarder.through(cleanup.internal()), agents::get));
                     case "virtual" -> agents.put(service.service(), new VirtualDelivery(config));
@@ -143,6 +150,12 @@ final class ServiceSet {
                 restrictionSets.add(restrictions);
                 int maxproc = service.maxproc().equals("-")
                         ? config.integer("default_process_limit") : Integer.parseInt(service.maxproc());
+                if (service.type().equals("pass")) {
+                    passServers.put(service.service(), new SmtpServer(config, null, maxproc, serviceLog,
+                            SmtpServer.Collaborators.of(cleanupFor(cleanup, config, cleanupServices), restrictions,
+                                    dns, anvil, serviceLog)));
+                    continue;
+                }
                 for (InetSocketAddress address : ListenAddresses.of(service, config)) {
                     SmtpServer server = new SmtpServer(config, address, maxproc, serviceLog,
                             SmtpServer.Collaborators.of(cleanupFor(cleanup, config, cleanupServices), restrictions,
@@ -151,9 +164,47 @@ final class ServiceSet {
                     serviceLines.put(server, service);
                 }
             }
+            for (ServiceEntry service : postscreenServices) {
+                buildPostscreen(service, main.with(postscreenOverrides(service)), log, dns);
+            }
         } catch (RuntimeException e) {
             release();
             throw e;
+        }
+    }
+
+    /**
+     * The postscreen line's -o overrides; its own {@code -o smtpd_upstream_proxy_protocol=haproxy}
+     * means postscreen's, as the client it names is the one handed to smtpd. A main.cf value meant
+     * for other smtpd services does not.
+     */
+    private static Map<String, String> postscreenOverrides(ServiceEntry service) {
+        Map<String, String> overrides = new HashMap<>(service.overrides());
+        for (String name : List.of("protocol", "timeout")) {
+            String own = overrides.get("smtpd_upstream_proxy_" + name);
+            if (own != null) {
+                overrides.putIfAbsent("postscreen_upstream_proxy_" + name, own);
+            }
+        }
+        return overrides;
+    }
+
+    /** A postscreen listener per address, handing clients to the pass service its smtpd_service_name names. */
+    private void buildPostscreen(ServiceEntry service, Config config, MailLog log, DnsResolver dns) {
+        String passName = PostscreenServer.passServiceName(config);
+        SmtpServer smtpd = passServers.get(passName);
+        if (smtpd == null) {
+            throw new ConfigException(service.file(), service.line(), MasterTexts.noPassService(passName));
+        }
+        MailLog serviceLog = log.named(config.get("syslog_name"));
+        try {
+            for (InetSocketAddress address : ListenAddresses.of(service, config)) {
+                PostscreenServer server = new PostscreenServer(config, address, smtpd, dns, serviceLog);
+                postscreens.add(server);
+                postscreenLines.put(server, service);
+            }
+        } catch (ConfigException e) {
+            throw e.locatedIn(config);
         }
     }
 
@@ -199,9 +250,22 @@ final class ServiceSet {
             for (SmtpServer server : smtpServers) {
                 bind(server);
             }
+            for (PostscreenServer server : postscreens) {
+                bind(server);
+            }
         } catch (IOException | RuntimeException e) {
             stop(Duration.ZERO);
             throw e;
+        }
+    }
+
+    private void bind(PostscreenServer server) throws IOException {
+        try {
+            server.start();
+        } catch (IOException e) {
+            ServiceEntry service = postscreenLines.get(server);
+            throw new IOException(MasterTexts.cannotBind(server.listenAddress(), e.getMessage(),
+                    service.file(), service.line()), e);
         }
     }
 
@@ -221,7 +285,24 @@ final class ServiceSet {
         List<SpawnService> spawnBound = new ArrayList<>();
         List<Runnable> spawnAdoptions = new ArrayList<>();
         List<SpawnService> spawnServing = new ArrayList<>();
+        List<PostscreenServer> retiringScreens = new ArrayList<>(old.postscreens);
+        List<PostscreenServer> screensBound = new ArrayList<>();
+        List<PostscreenServer> screensServing = new ArrayList<>();
+        List<java.util.function.Supplier<Runnable>> screenAdoptions = new ArrayList<>();
         try {
+            for (PostscreenServer fresh : postscreens) {
+                PostscreenServer same = retiringScreens.stream()
+                        .filter(s -> s.listenAddress().equals(fresh.listenAddress())).findFirst().orElse(null);
+                if (same == null) {
+                    bind(fresh);
+                    screensBound.add(fresh);
+                    screensServing.add(fresh);
+                } else {
+                    retiringScreens.remove(same);
+                    screenAdoptions.add(() -> same.adopt(fresh));
+                    screensServing.add(same);
+                }
+            }
             // A spawn socket both sets have stays bound (its clients never find it missing).
             for (SpawnService fresh : spawnServices) {
                 SpawnService same = retiringSpawn.stream()
@@ -251,6 +332,7 @@ final class ServiceSet {
             }
         } catch (IOException | RuntimeException e) {
             bound.forEach(SmtpServer::close);
+            screensBound.forEach(PostscreenServer::close);
             spawnBound.forEach(SpawnService::retire);
             release();
             throw e;
@@ -263,6 +345,9 @@ final class ServiceSet {
         List<java.util.function.BooleanSupplier> oldSessionsDone = adoptions.stream().map(a -> a.get()).toList();
         smtpServers.clear();
         smtpServers.addAll(serving);
+        List<Runnable> oldScreenCaches = screenAdoptions.stream().map(a -> a.get()).toList();
+        postscreens.clear();
+        postscreens.addAll(screensServing);
         if (old.pickup != null) {
             old.pickup.stop();
         }
@@ -279,11 +364,17 @@ final class ServiceSet {
         // once the last of them has ended (or after RETIRE_LIMIT, for a client that never leaves).
         Thread.ofVirtual().name("reload-retire").start(() -> {
             retiring.forEach(server -> server.stop(grace));
+            retiringScreens.forEach(server -> {
+                server.stop(grace);
+                server.release();
+            });
             long deadline = System.nanoTime() + RETIRE_LIMIT.toNanos();
             while (!oldSessionsDone.stream().allMatch(java.util.function.BooleanSupplier::getAsBoolean)
                     && System.nanoTime() < deadline) {
                 sleep(RETIRE_POLL);
             }
+            old.passServers.values().forEach(server -> server.stop(grace));
+            oldScreenCaches.forEach(Runnable::run);
             old.release();
         });
     }
@@ -318,7 +409,14 @@ final class ServiceSet {
 
     /** Stops accepting mail, lets what is under way finish for up to {@code grace}, releases the rest. */
     void stop(Duration grace) {
+        for (PostscreenServer server : postscreens) {
+            server.stop(grace);
+            server.release();
+        }
         for (SmtpServer server : smtpServers) {
+            server.stop(grace);
+        }
+        for (SmtpServer server : passServers.values()) {
             server.stop(grace);
         }
         if (pickup != null) {

@@ -15,7 +15,7 @@ import org.bulwark.table.LookupTable;
  * permit_dnswl_client and permit_rhswl_client, with Postfix's {@code domain=d.d.d.d} reply
  * filters and its default_rbl_reply / rbl_reply_maps templates.
  */
-final class DnsLists {
+public final class DnsLists {
 
     /** What a list is asked about: an address (RBL) or a domain name (RHSBL). */
     enum Target {
@@ -34,7 +34,7 @@ final class DnsLists {
     }
 
     /** One octet's allowed values in a reply filter, {@code low..high} inclusive. */
-    record Range(int low, int high) {
+    public record Range(int low, int high) {
         boolean contains(int octet) {
             return octet >= low && octet <= high;
         }
@@ -44,9 +44,10 @@ final class DnsLists {
      * A list as written: {@code zen.spamhaus.org} or {@code zen.spamhaus.org=127.0.0.[2..11]};
      * {@code filter} holds each of the four octets' ranges, or is null for any answer.
      */
-    record ListSpec(String written, String domain, List<List<Range>> filter) {
+    public record ListSpec(String written, String domain, List<List<Range>> filter) {
 
-        static ListSpec parse(String name, String argument) {
+        /** @param name what the list is given to, for the error message (a restriction or parameter name) */
+        public static ListSpec parse(String name, String argument) {
             int eq = argument.indexOf('=');
             String domain = (eq < 0 ? argument : argument.substring(0, eq)).toLowerCase(Locale.ROOT);
             if (domain.endsWith(".")) {
@@ -108,7 +109,8 @@ final class DnsLists {
             return out;
         }
 
-        boolean accepts(InetAddress reply) {
+        /** Whether a reply address passes the filter (any does without one). */
+        public boolean accepts(InetAddress reply) {
             if (filter == null) {
                 return true;
             }

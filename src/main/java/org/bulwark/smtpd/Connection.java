@@ -22,6 +22,8 @@ final class Connection {
     private OutputStream out;
     private SmtpInput in;
     private RequestDeadline deadline;
+    /** Bytes another stage read from the accepted socket before this session (postscreen's pregreet). */
+    private byte[] pending;
 
     Connection(Socket accepted, SmtpdSettings settings) {
         this.accepted = accepted;
@@ -33,6 +35,11 @@ final class Connection {
         return socket;
     }
 
+    /** Bytes read from the accepted socket before this session began; the session reads them first. */
+    void readFirst(byte[] bytes) {
+        pending = bytes == null || bytes.length == 0 ? null : bytes;
+    }
+
     /** Reads and writes through this socket from now on. */
     void switchTo(Socket newSocket) throws IOException {
         socket = newSocket;
@@ -40,6 +47,10 @@ final class Connection {
         // each hold one, so it is small: a larger group just takes another write.
         out = new BufferedOutputStream(newSocket.getOutputStream(), 2048);
         InputStream input = newSocket.getInputStream();
+        if (pending != null && newSocket == accepted) {
+            input = new java.io.SequenceInputStream(new java.io.ByteArrayInputStream(pending), input);
+            pending = null;
+        }
         if (settings.perRequestDeadline()) {
             deadline = new RequestDeadline(input, newSocket, settings.timeout(), settings.minDataRate());
             input = deadline;

@@ -144,15 +144,40 @@ public final class SmtpServer implements AutoCloseable {
             register(client);
             Thread.ofVirtual().name("smtpd-" + client.getInetAddress().getHostAddress()).start(() -> {
                 try {
-                    new SmtpSession(client, current.settings(), current.security(), current.names(),
-                            current.restrictions(), current.intake(), log, current.anvil(),
-                            current.milters()).run();
+                    session(current, client).run();
                 } finally {
                     unregister(client);
                     current.slots().release();
                 }
             });
         }
+    }
+
+    private SmtpSession session(Setup current, Socket client) {
+        return new SmtpSession(client, current.settings(), current.security(), current.names(),
+                current.restrictions(), current.intake(), log, current.anvil(), current.milters());
+    }
+
+    /**
+     * Serves a connection postscreen passed (master.cf type {@code pass}), on the calling thread,
+     * with this service's settings; the same socket, no second connection. {@code client} is who
+     * the PROXY header named (null: the socket's peer), {@code pending} what the client sent before
+     * its turn. Returns false, without touching the socket, when the service's process limit is
+     * reached; the caller then answers the client.
+     */
+    public boolean serve(Socket socket, UpstreamProxy.Client client, byte[] pending) {
+        Setup current = setup;
+        if (stopping || !current.slots().tryAcquire()) {
+            return false;
+        }
+        register(socket);
+        try {
+            session(current, socket).handedOver(client, pending).run();
+        } finally {
+            unregister(socket);
+            current.slots().release();
+        }
+        return true;
     }
 
     /** Out of file descriptors, say: give running sessions a moment instead of spinning. */

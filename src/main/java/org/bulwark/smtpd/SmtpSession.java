@@ -59,6 +59,9 @@ final class SmtpSession implements Runnable {
     private SmtpReply accessDenied;
     private String reason;
     private boolean closing;
+    /** Set when postscreen passed the client: who it is (null: the connection's own peer) and what it already sent. */
+    private boolean handedOver;
+    private UpstreamProxy.Client handedOverClient;
 
     SmtpSession(Socket socket, SmtpdSettings settings, SecuritySettings security, ClientNameLookup names,
             RestrictionCheck restrictions, MessageIntake intake, MailLog.Logger log, Anvil anvil) {
@@ -90,12 +93,25 @@ final class SmtpSession implements Runnable {
         this.xclient = new XclientCommands(settings, state, io);
     }
 
+    /**
+     * A connection postscreen screened and passed: it read the PROXY header, if any, itself, so
+     * {@code client} is who the header named (null for the connection's own peer), and
+     * {@code pending} what the client sent before its turn; this session reads that first.
+     */
+    SmtpSession handedOver(UpstreamProxy.Client client, byte[] pending) {
+        handedOver = true;
+        handedOverClient = client;
+        connection.readFirst(pending);
+        return this;
+    }
+
     @Override
     public void run() {
         try (socket) {
-            UpstreamProxy.Client proxied = settings.upstreamProxy() == null ? null
-                    : settings.upstreamProxy().receive(socket, logger);
-            boolean hangUp = settings.upstreamProxy() != null && proxied == null;
+            UpstreamProxy upstream = handedOver ? null : settings.upstreamProxy();
+            UpstreamProxy.Client proxied = handedOver ? handedOverClient
+                    : upstream == null ? null : upstream.receive(socket, logger);
+            boolean hangUp = upstream != null && proxied == null;
             if (proxied != null) {
                 state.proxied(proxied.address(), proxied.port(), proxied.serverAddress(), proxied.serverPort());
             }

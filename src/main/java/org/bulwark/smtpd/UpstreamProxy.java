@@ -23,7 +23,7 @@ import org.bulwark.tls.TlsSummary;
  * stay for the session. Without a valid header the connection is never the proxy's own: the
  * reason is logged and the session ends, as Postfix's smtpd hangs up.
  */
-final class UpstreamProxy {
+public final class UpstreamProxy {
 
     private final Duration timeout;
     private final boolean ipv4;
@@ -37,13 +37,21 @@ final class UpstreamProxy {
 
     /** The service's pre-stage, or null when clients connect directly. */
     static UpstreamProxy from(Config config) {
-        if (config.get("smtpd_upstream_proxy_protocol").isBlank()) {
+        return from(config, "smtpd_upstream_proxy_protocol", "smtpd_upstream_proxy_timeout");
+    }
+
+    /**
+     * The pre-stage that the named parameters configure (postscreen has its own pair), or null when
+     * the protocol parameter is empty.
+     */
+    public static UpstreamProxy from(Config config, String protocolParameter, String timeoutParameter) {
+        if (config.get(protocolParameter).isBlank()) {
             return null;
         }
         // As Postfix: only clients of the protocols inet_protocols enables.
         java.util.List<String> protocols = config.list("inet_protocols");
         boolean all = protocols.contains("all");
-        return new UpstreamProxy(config.time("smtpd_upstream_proxy_timeout"), all || protocols.contains("ipv4"),
+        return new UpstreamProxy(config.time(timeoutParameter), all || protocols.contains("ipv4"),
                 all || protocols.contains("ipv6"));
     }
 
@@ -52,14 +60,14 @@ final class UpstreamProxy {
      * the client spoke TLS to the proxy (PP2_TYPE_SSL), what it agreed on; null when the client is
      * unknown.
      */
-    record Client(InetAddress address, int port, InetAddress serverAddress, int serverPort, TlsSummary tls) {
+    public record Client(InetAddress address, int port, InetAddress serverAddress, int serverPort, TlsSummary tls) {
     }
 
     /**
      * Reads the header from the accepted socket. Returns null, after logging Postfix's
      * {@code haproxy read:} warning, when there is no valid one or the connection failed first.
      */
-    Client receive(Socket socket, MailLog.Logger log) {
+    public Client receive(Socket socket, MailLog.Logger log) {
         byte[] buffer = new byte[ProxyHeader.MAX];
         int length = 0;
         long deadline = System.nanoTime() + timeout.toNanos();

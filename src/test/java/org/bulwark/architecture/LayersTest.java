@@ -29,10 +29,11 @@ class LayersTest {
             Map.entry("policy", 3), Map.entry("spawn", 3), Map.entry("bounce", 3), Map.entry("milter", 3),
             Map.entry("rewrite", 4), Map.entry("mailauth", 4), Map.entry("anvil", 4), Map.entry("verify", 4),
             Map.entry("cleanup", 5), Map.entry("restrict", 5),
-            Map.entry("smtpd", 6), Map.entry("postscreen", 6), Map.entry("pickup", 6), Map.entry("qmgr", 6),
-            Map.entry("delivery", 6),
-            Map.entry("master", 7),
-            Map.entry("cli", 8));
+            Map.entry("smtpd", 6), Map.entry("pickup", 6), Map.entry("qmgr", 6), Map.entry("delivery", 6),
+            // postscreen hands the clients it passed to smtpd: it sits on smtpd.
+            Map.entry("postscreen", 7),
+            Map.entry("master", 8),
+            Map.entry("cli", 9));
 
     private final JavaClasses production = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)

@@ -51,8 +51,8 @@ class ParameterReferenceTest {
         String page = ParameterReference.markdown();
 
         assertThat(page).contains("| `smtpd_upstream_proxy_protocol` | implemented | string | *(empty)* |",
-                "| `smtpd_proxy_filter` | refused |  | *(empty)* | Bulwark has no before-queue (smtpd_proxy_filter) content filter", "| `biff` | ignored | boolean | `yes` |", "| `postscreen` | refused | Bulwark has no"
-                + " postscreen", "| `reject_unknown_address` | refused |", "| `reject_unverified_recipient` | implemented |", "| `lmtp` | implemented |",
+                "| `smtpd_proxy_filter` | refused |  | *(empty)* | Bulwark has no before-queue (smtpd_proxy_filter) content filter", "| `biff` | ignored | boolean | `yes` |", "| `postscreen` | implemented |",
+                "| `qmqpd` | refused | Bulwark has no QMQP server", "| `reject_unknown_address` | refused |", "| `reject_unverified_recipient` | implemented |", "| `lmtp` | implemented |",
                 "| `cleanup` | internal |");
         for (Vocabulary.Entry e : Vocabulary.all(Vocabulary.Kind.PARAMETER)) {
             assertThat(page).contains("| `" + e.name() + "` |");

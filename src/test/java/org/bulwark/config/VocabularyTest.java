@@ -122,7 +122,7 @@ class VocabularyTest {
         "lmtp_send_xforward_command = yes|Bulwark's LMTP client does not send XFORWARD",
         "sender_dependent_default_transport_maps = hash:/etc/postfix/sender_transport|Bulwark does not route mail"
                 + " by its sender",
-        "postscreen_dnsbl_sites = zen.spamhaus.org*2|Bulwark has no postscreen",
+        "relocated_maps = hash:/etc/postfix/relocated|Bulwark has no relocated table",
     })
     void aLineThatWouldChangeWhatIsAcceptedOrWhereMailGoesIsRefusedWithItsLine(String line, String why)
             throws IOException {
@@ -205,25 +205,24 @@ class VocabularyTest {
     }
 
     @Test
-    void aPostscreenListenerIsRefusedRatherThanNotListenedOn() throws IOException {
+    void aPostscreenOnAUnixSocketIsRefusedRatherThanNotListenedOn() throws IOException {
         assertThatThrownBy(() -> load("myhostname = mail.example.test\n", """
                 pickup    unix  n       -       n       60      1       pickup
-                smtp      inet  n       -       y       -       1       postscreen
+                smtp      unix  n       -       y       -       1       postscreen
                 smtpd     pass  -       -       y       -       -       smtpd
                 """))
                 .isInstanceOf(ConfigException.class)
                 .hasMessage(master() + ", line 2: service smtp runs postscreen, which is not implemented by Bulwark:"
-                        + " Bulwark has no postscreen, so this port would not be listened on. Run smtpd on the port"
-                        + " instead (smtp inet n - n - - smtpd); smtpd applies the DNS lists, pipelining checks and"
-                        + " rate limits");
+                        + " Bulwark's postscreen listens on inet sockets only, so this service would not be listened"
+                        + " on. Use type inet: smtp inet n - n - 1 postscreen");
     }
 
     @Test
     void aUnixSocketSmtpdAndAnUnknownCommandAreRefused() throws IOException {
         assertThatThrownBy(() -> load("myhostname = mail.example.test\n",
-                "smtpd     pass  -       -       y       -       -       smtpd\n"))
+                "smtpd     unix  -       -       y       -       -       smtpd\n"))
                 .hasMessageStartingWith(master() + ", line 1: service smtpd runs smtpd, which is not implemented by"
-                        + " Bulwark: Bulwark's smtpd listens on inet sockets only");
+                        + " Bulwark: Bulwark's smtpd listens on inet sockets, or serves postscreen's clients");
         assertThatThrownBy(() -> load("myhostname = mail.example.test\n",
                 "amavis    unix  -       -       n       -       2       amavisd\n"))
                 .hasMessageStartingWith(master() + ", line 1: service amavis runs amavisd, which is not implemented"

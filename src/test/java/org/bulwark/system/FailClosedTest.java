@@ -41,9 +41,9 @@ class FailClosedTest {
                     .contains("main.cf, line ").contains("smtpd_dns_reply_filter is not implemented by Bulwark");
 
             Files.writeString(mainCf, running);
-            system.writeServices("127.0.0.1:" + (system.port() + 1) + " inet n - n - 1 postscreen\n");
+            system.writeServices("127.0.0.1:" + (system.port() + 1) + " inet n - n - - qmqpd\n");
             assertThat(system.master().reload()).singleElement().asString()
-                    .contains("master.cf, line ").contains("runs postscreen, which is not implemented by Bulwark");
+                    .contains("master.cf, line ").contains("runs qmqpd, which is not implemented by Bulwark");
             assertThat(system.maillog()).contains("reload: configuration not loaded, keeping the running one")
                     .doesNotContain("reload -- version");
 

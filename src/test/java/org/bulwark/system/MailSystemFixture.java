@@ -28,6 +28,8 @@ final class MailSystemFixture implements AutoCloseable {
     final Path var;
     private final Map<String, String> mainCf = new LinkedHashMap<>();
     private final List<String> extraServices = new ArrayList<>();
+    private boolean postscreen;
+    private final List<String> postscreenOptions = new ArrayList<>();
     private final int port;
     private Master master;
 
@@ -68,6 +70,17 @@ final class MailSystemFixture implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Puts postscreen on the SMTP port, with smtpd behind it as the pass service, as
+     * POSTSCREEN_README's master.cf does; main.cf's postscreen_* lines (cache_map = redis://... for
+     * a cluster) configure it.
+     */
+    MailSystemFixture postscreen(String... options) {
+        postscreen = true;
+        postscreenOptions.addAll(List.of(options));
+        return this;
+    }
+
     /** Adds a master.cf line (e.g. an lmtp or discard service) to the stock ones. */
     MailSystemFixture service(String masterCfLine) {
         extraServices.add(masterCfLine);
@@ -95,8 +108,15 @@ final class MailSystemFixture implements AutoCloseable {
         StringBuilder main = new StringBuilder("# written by the test\n");
         mainCf.forEach((k, v) -> main.append(k).append(" = ").append(v).append('\n'));
         Files.writeString(conf.resolve("main.cf"), main);
-        Files.writeString(conf.resolve("master.cf"), """
-                127.0.0.1:%d inet n - n - - smtpd
+        String listener = postscreen ? """
+                127.0.0.1:%d inet n - n - 1 postscreen
+                """ + postscreenOptions.stream().map(o -> "  -o " + o + "\n").collect(java.util.stream.Collectors.joining())
+                + """
+                smtpd     pass  -       -       n       -       -       smtpd
+                dnsblog   unix  -       -       n       -       0       dnsblog
+                tlsproxy  unix  -       -       n       -       0       tlsproxy
+                """ : "127.0.0.1:%d inet n - n - - smtpd\n";
+        Files.writeString(conf.resolve("master.cf"), listener.formatted(port) + """
                 pickup    unix  n       -       n       60      1       pickup
                 cleanup   unix  n       -       n       -       0       cleanup
                 qmgr      unix  n       -       n       300     1       qmgr
@@ -104,7 +124,7 @@ final class MailSystemFixture implements AutoCloseable {
                 virtual   unix  -       n       n       -       -       virtual
                 smtp      unix  -       -       n       -       -       smtp
                 relay     unix  -       -       n       -       -       smtp
-                """.formatted(port) + (extraServices.isEmpty() ? "" : String.join("\n", extraServices) + "\n"));
+                """ + (extraServices.isEmpty() ? "" : String.join("\n", extraServices) + "\n"));
     }
 
     MailSystemFixture start() throws IOException {
