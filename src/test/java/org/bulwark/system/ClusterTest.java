@@ -29,12 +29,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Three nodes behind a real haproxy ({@code send-proxy-v2}, round-robin, health checks) sharing
- * one real redis-server, as README's "More than one machine" describes: a client's limits and
- * the greylist hold across nodes, a node killed under load costs no acknowledged message, and
- * without Redis every node keeps answering and fails closed, logging the outage once. A shared
- * postscreen cache or address verification cache is one more method of the same shape: each node
- * started with {@code node.set("postscreen_cache_map", redis)}, the first client on one node's
- * pinned port ({@code cluster.haproxy.pinnedPort(0)}), its cached result seen on another's.
+ * one real redis-server, as README's "More than one machine" describes: a client's limits, the
+ * greylist, postscreen's cache and address verification results hold across nodes, a node killed
+ * under load costs no acknowledged message, and without Redis every node keeps answering and
+ * fails closed, logging the outage once.
  */
 class ClusterTest {
 
@@ -133,6 +131,26 @@ class ClusterTest {
                 .contains("action=pass, reason=triplet found, client_name=unknown, client_address=" + GREYLISTED_CLIENT);
         Path message = b.system.awaitDelivered("alice", 1).get(0);
         assertThat(Files.readString(message)).containsPattern("X-Greylist: delayed [2-9]\\d* seconds by postgrey");
+    }
+
+    @Test
+    void aPostscreenPassCachedByOneNodeIsHonouredByAnother() throws Exception {
+        start((i, node, redis) -> node.postscreen()
+                .set("postscreen_upstream_proxy_protocol", "haproxy")
+                .set("postscreen_greet_wait", "1s")
+                .set("postscreen_cache_map", redis));
+        Cluster.Node a = cluster.node(0);
+        Cluster.Node b = cluster.node(1);
+
+        assertThat(SmtpDialogue.send(cluster.haproxy.pinnedPort(0), CLIENT, "client.example", "sender@remote.example",
+                "alice@example.test", "Subject: screened on mx1\n\nhello\n")).startsWith("250 2.0.0 Ok: queued as ");
+        awaitCondition(() -> a.maillog().contains("PASS NEW [" + CLIENT + "]:"), "node a's PASS NEW");
+
+        assertThat(SmtpDialogue.send(cluster.haproxy.pinnedPort(1), CLIENT, "client.example", "sender@remote.example",
+                "alice@example.test", "Subject: screened on mx2\n\nhello\n")).startsWith("250 2.0.0 Ok: queued as ");
+        awaitCondition(() -> b.maillog().contains("PASS OLD [" + CLIENT + "]:"), "node b's PASS OLD");
+        assertThat(b.maillog()).as("node b knew the client from node a's test")
+                .doesNotContain("PASS NEW [" + CLIENT + "]:");
     }
 
     @Test
