@@ -45,6 +45,7 @@ final class StartCommand implements Callable<Integer> {
 
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
+        command.addAll(serverJvmOptions());
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(Bulwark.class.getName());
@@ -74,5 +75,22 @@ final class StartCommand implements Callable<Integer> {
         child.destroy();
         System.err.println(DaemonTexts.didNotStart(output.toString()));
         return 1;
+    }
+
+    /**
+     * The heap, collector and compiler options this JVM was started with (the launcher's), for the
+     * server it starts: without them the daemon would run with the JVM's defaults (another
+     * collector, a heap of a quarter of the machine). Not the class archive options: those name
+     * this command's own archive.
+     */
+    private static List<String> serverJvmOptions() {
+        List<String> options = new ArrayList<>();
+        for (String option : java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (option.startsWith("-Xm") || option.startsWith("-Xss") || option.matches("-XX:[+-]?Use\\w*GC")
+                    || option.startsWith("-XX:TieredStopAtLevel=") || option.startsWith("-XX:MaxRAM")) {
+                options.add(option);
+            }
+        }
+        return options;
     }
 }
