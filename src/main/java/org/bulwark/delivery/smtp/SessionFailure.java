@@ -73,4 +73,56 @@ final class SessionFailure extends Exception {
     boolean tryNextServer() {
         return tryNextServer;
     }
+
+    private String tlsResult;
+    private String tlsReason = "";
+    private TlsReportPolicy tlsPolicy;
+    private String sendingIp = "";
+
+    /**
+     * Marks this failure as a TLS failure for SMTP TLS Reporting (RFC 8460 §4.3 result-type).
+     *
+     * @param policy the policy to report, when the failure knows it better than the session's TLS
+     *               policy does (the TLSA records of a policy that failed); null otherwise
+     */
+    SessionFailure tlsReport(String resultType, String reason, TlsReportPolicy policy) {
+        this.tlsResult = resultType;
+        this.tlsReason = reason;
+        this.tlsPolicy = policy;
+        return this;
+    }
+
+    SessionFailure tlsReport(String resultType, String reason) {
+        return tlsReport(resultType, reason, null);
+    }
+
+    /** The RFC 8460 result-type, or null for a failure that is not about TLS. */
+    String tlsResult() {
+        return tlsResult;
+    }
+
+    String tlsReason() {
+        return tlsReason;
+    }
+
+    TlsReportPolicy tlsPolicy() {
+        return tlsPolicy;
+    }
+
+    String sendingIp() {
+        return sendingIp;
+    }
+
+    void sentFrom(String address) {
+        this.sendingIp = address;
+    }
+
+    /** A copy with other delivery facts that keeps this one's TLS-RPT facts. */
+    SessionFailure keepingTlsReport(SessionFailure copy) {
+        copy.tlsResult = tlsResult;
+        copy.tlsReason = tlsReason;
+        copy.tlsPolicy = tlsPolicy;
+        copy.sendingIp = sendingIp;
+        return copy;
+    }
 }

@@ -71,9 +71,13 @@ final class SmtpConnection implements AutoCloseable {
             c.greet(tlsEngine, policy, log);
             return c;
         } catch (SessionFailure f) {
+            if (f.tlsResult() != null) {
+                f.sentFrom(c.localAddress());
+            }
             c.closeQuietly();
             // Trouble before MAIL FROM is this server's: another MX may do better (RFC 5321 §5.1).
-            throw f.temporary() && !f.tryNextServer() ? new SessionFailure(true, f.dsn(), f.text(), true) : f;
+            throw f.temporary() && !f.tryNextServer() ? f.keepingTlsReport(new SessionFailure(true, f.dsn(), f.text(), true))
+                    : f;
         }
     }
 
@@ -143,6 +147,14 @@ final class SmtpConnection implements AutoCloseable {
     /** Whether this session speaks LMTP (RFC 2033): LHLO, and a reply per recipient after the data. */
     boolean lmtp() {
         return settings.lmtp();
+    }
+
+    /** The address this end of the connection has, or "" (a unix-domain socket, no connection). */
+    String localAddress() {
+        if (wire instanceof TcpWire tcp && tcp.socket().getLocalAddress() != null) {
+            return org.bulwark.util.IpAddresses.format(tcp.socket().getLocalAddress());
+        }
+        return "";
     }
 
     /** Whether the server's certificate was verified against the policy (Postfix's TLS_CERT_IS_MATCHED). */
@@ -226,14 +238,16 @@ final class SmtpConnection implements AutoCloseable {
         }
         if (!supports("STARTTLS")) {
             if (level.mandatory()) {
-                throw new SessionFailure(true, "4.7.4", SmtpTexts.tlsNotOffered(peer()), true);
+                throw new SessionFailure(true, "4.7.4", SmtpTexts.tlsNotOffered(peer()), true)
+                        .tlsReport(TlsSessionReports.STARTTLS_NOT_SUPPORTED, "");
             }
             return;
         }
         SmtpReply reply = command("STARTTLS", settings.timeouts().starttls(), SmtpTexts.STAGE_STARTTLS);
         if (!reply.isPositive()) {
             if (level.mandatory()) {
-                throw new SessionFailure(true, "4.7.4", SmtpTexts.starttlsRefused(peer(), reply.toString()), true);
+                throw new SessionFailure(true, "4.7.4", SmtpTexts.starttlsRefused(peer(), reply.toString()), true)
+                        .tlsReport(TlsSessionReports.STARTTLS_NOT_SUPPORTED, "");
             }
             return;
         }
@@ -244,7 +258,8 @@ final class SmtpConnection implements AutoCloseable {
             tls = tlsEngine.judge(secure.getSession(), policy);
         } catch (SSLException e) {
             // A failed handshake leaves the connection unusable; the caller decides about plaintext.
-            throw SessionFailure.tlsHandshake(SmtpTexts.tlsFailed(peer(), e.getMessage()));
+            throw SessionFailure.tlsHandshake(SmtpTexts.tlsFailed(peer(), e.getMessage()))
+                    .tlsReport(TlsSessionReports.VALIDATION_FAILURE, "tls-handshake-failure");
         } catch (IOException e) {
             throw SessionFailure.deferred(SmtpTexts.lostConnection(peer(), SmtpTexts.STAGE_STARTTLS), true);
         }
@@ -252,16 +267,19 @@ final class SmtpConnection implements AutoCloseable {
             // Postfix logs the handshake first; the deferral then says only that the match failed.
             log.accept(SmtpTexts.tlsEstablished(tls.trust(), relay(), tls.protocol(), tls.cipher(), tls.bits()));
             if (!tls.nameMatched()) {
-                throw new SessionFailure(true, "4.7.5", SmtpTexts.CERTIFICATE_NOT_VERIFIED, true);
+                throw new SessionFailure(true, "4.7.5", SmtpTexts.CERTIFICATE_NOT_VERIFIED, true)
+                        .tlsReport(TlsSessionReports.CERTIFICATE_NOT_TRUSTED, "");
             }
         } else {
             if (level.authenticates() && !tls.chainTrusted()) {
                 throw new SessionFailure(true, "4.7.5", SmtpTexts.certificateUntrusted(peer(), "untrusted issuer"),
-                        true);
+                        true).tlsReport(tls.expired() ? TlsSessionReports.CERTIFICATE_EXPIRED
+                                : TlsSessionReports.CERTIFICATE_NOT_TRUSTED, "");
             }
             if (level.authenticates() && !tls.nameMatched()) {
                 throw new SessionFailure(true, "4.7.5",
-                        SmtpTexts.certificateNameMismatch(peer(), String.join(", ", policy.names())), true);
+                        SmtpTexts.certificateNameMismatch(peer(), String.join(", ", policy.names())), true)
+                        .tlsReport(TlsSessionReports.CERTIFICATE_HOST_MISMATCH, "");
             }
             log.accept(SmtpTexts.tlsEstablished(tls.trust(), relay(), tls.protocol(), tls.cipher(), tls.bits()));
         }

@@ -46,6 +46,8 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
     /** Null unless smtp_sasl_auth_enable = yes. */
     private final SmtpSaslClient sasl;
     private final SaslPasswords passwords;
+    /** Where TLS sessions are reported (RFC 8460); {@link TlsSessionReports#NONE} unless smtp_tlsrpt_enable. */
+    private final TlsSessionReports tlsReports;
     private final String myhostname;
     private final Path queueDirectory;
 
@@ -98,6 +100,8 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
         if (settings.tlsLevel() == TlsLevel.FINGERPRINT && fingerprints.isEmpty()) {
             this.log.warning(SmtpTexts.fingerprintsMissing());
         }
+        // Postfix reports TLS for SMTP only, never for LMTP.
+        this.tlsReports = lmtp ? TlsSessionReports.NONE : TlsRptRecorder.create(config, this.log);
     }
 
     @Override
@@ -204,7 +208,7 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
             }
             SmtpConnection connection;
             try {
-                connection = open(server, policy(nexthopText, nexthop, server));
+                connection = open(server, policy(nexthopText, nexthop, server), nexthop);
                 authenticate(connection, request, nexthopText);
             } catch (SessionFailure f) {
                 last = f;
@@ -305,6 +309,7 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
             return policies.find(nexthopText, nexthop, server);
         } catch (SessionFailure f) {
             log.warning(SmtpTexts.tlsPolicyFailed(nexthop.host(), server.host(), f.text()));
+            reportTls(nexthop, server, null, f);
             throw f;
         }
     }
@@ -314,16 +319,51 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
      * a plaintext connection to the same server, as Postfix does: opportunistic TLS must never
      * make mail undeliverable (RFC 7435 §3).
      */
-    private SmtpConnection open(Route.Server server, TlsPolicy policy) throws SessionFailure {
+    private SmtpConnection open(Route.Server server, TlsPolicy policy, Nexthop nexthop) throws SessionFailure {
+        SmtpConnection connection;
         try {
-            return SmtpConnection.open(server, settings, tls, policy, log::info);
+            connection = SmtpConnection.open(server, settings, tls, policy, log::info);
         } catch (SessionFailure f) {
+            reportTls(nexthop, server, policy, f);
             if (!f.tlsHandshakeFailed() || policy.level().mandatory()) {
                 throw f;
             }
             log.info(SmtpTexts.plaintextFallback(SmtpTexts.relay(server.host(), server.address(), server.port()), f.text()));
             return SmtpConnection.open(server, settings, null, policy, log::info);
         }
+        if (connection.encrypted() && reportsTls(nexthop)) {
+            tlsReports.success(nexthop.host(), reportPolicy(policy, server, nexthop), server.host(),
+                    org.bulwark.util.IpAddresses.format(server.address()), connection.localAddress());
+        }
+        return connection;
+    }
+
+    /**
+     * Postfix reports the TLS of SMTP deliveries to a domain (not to an address literal) with TLS
+     * attempted; a policy that fails before connecting (DANE) is reported too.
+     */
+    private boolean reportsTls(Nexthop nexthop) {
+        return tlsReports != TlsSessionReports.NONE && tls != null
+                && org.bulwark.util.Cidr.literalBytes(nexthop.host()) == null;
+    }
+
+    /** A failure that was about TLS, to SMTP TLS Reporting; others (a refused connection) are not reported. */
+    private void reportTls(Nexthop nexthop, Route.Server server, TlsPolicy policy, SessionFailure f) {
+        if (f.tlsResult() == null || !reportsTls(nexthop)) {
+            return;
+        }
+        TlsReportPolicy reported = f.tlsPolicy() != null ? f.tlsPolicy() : reportPolicy(policy, server, nexthop);
+        tlsReports.failure(nexthop.host(), reported, f.tlsResult(), server.host(),
+                org.bulwark.util.IpAddresses.format(server.address()), f.tlsReason(), f.sendingIp());
+    }
+
+    /** RFC 8460 §4.3: DANE is a "tlsa" policy of the server's TLSA records; anything else found no policy. */
+    private static TlsReportPolicy reportPolicy(TlsPolicy policy, Route.Server server, Nexthop nexthop) {
+        if (policy != null && policy.level() == TlsLevel.DANE) {
+            return TlsReportPolicy.tlsa(server.host(),
+                    policy.associations().stream().map(TlsPolicy.Association::presentation).toList());
+        }
+        return TlsReportPolicy.noPolicyFound(nexthop.host());
     }
 
     private DeliveryReport finish(String destination, SmtpConnection connection, MailTransaction.Result result) {

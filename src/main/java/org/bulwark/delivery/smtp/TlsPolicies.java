@@ -96,17 +96,24 @@ final class TlsPolicies {
     private TlsPolicy dane(TlsLevel daneLevel, Nexthop nexthop, Route.Server server) throws SessionFailure {
         if (!dnssec) {
             // The startup warning has said why; dane-only must not send without DANE.
-            return incompatible(daneLevel, TlsLevel.MAY, SmtpTexts.TLS_CONFIGURATION_PROBLEM);
+            if (daneLevel == TlsLevel.DANE_ONLY) {
+                throw SessionFailure.policy(SmtpTexts.TLS_CONFIGURATION_PROBLEM);
+            }
+            return TlsPolicy.of(TlsLevel.MAY);
         }
+        // RFC 8460 §4.3: dane-only finding no validated TLSA records is "dane-required".
         if (!server.dnssec()) {
-            return incompatible(daneLevel, TlsLevel.MAY, SmtpTexts.NON_DNSSEC_DESTINATION);
+            return incompatible(daneLevel, TlsLevel.MAY, SmtpTexts.NON_DNSSEC_DESTINATION, TlsSessionReports.DANE_REQUIRED,
+                    null);
         }
         DnssecResult<TlsaRecord> answer = dns.lookupTlsa(server.host(), server.port());
         if (answer.result() instanceof DnsResult.TemporaryFailure<TlsaRecord>) {
-            throw SessionFailure.policy(SmtpTexts.tlsaLookupError(server.host(), server.port()));
+            throw SessionFailure.policy(SmtpTexts.tlsaLookupError(server.host(), server.port()))
+                    .tlsReport(TlsSessionReports.DNSSEC_INVALID, "tlsa-lookup-error");
         }
         if (!answer.secure() || !answer.result().isFound()) {
-            return incompatible(daneLevel, TlsLevel.MAY, SmtpTexts.NO_TLSA_RECORDS);
+            return incompatible(daneLevel, TlsLevel.MAY, SmtpTexts.NO_TLSA_RECORDS, TlsSessionReports.DANE_REQUIRED,
+                    null);
         }
         List<TlsPolicy.Association> usable = new ArrayList<>();
         for (TlsaRecord r : answer.result().values()) {
@@ -116,7 +123,9 @@ final class TlsPolicies {
         }
         if (usable.isEmpty()) {
             // RFC 7672 §2.2: TLSA records, none usable: TLS is still mandatory, without authentication.
-            return incompatible(daneLevel, TlsLevel.ENCRYPT, SmtpTexts.TLSA_UNUSABLE);
+            List<String> records = answer.result().values().stream().map(TlsPolicies::presentation).toList();
+            return incompatible(daneLevel, TlsLevel.ENCRYPT, SmtpTexts.TLSA_UNUSABLE, TlsSessionReports.TLSA_INVALID,
+                    TlsReportPolicy.tlsa(server.host(), records));
         }
         // RFC 7672 §3.2.3: a DANE-TA chain must name the TLSA base domain or the nexthop domain.
         List<String> names = nexthop.mxLookup() && !nexthop.host().equalsIgnoreCase(server.host())
@@ -128,10 +137,17 @@ final class TlsPolicies {
      * Postfix's dane_incompat(): {@code dane} quietly falls back to {@code fallback} (the log's
      * "Untrusted TLS connection" or plaintext says what happened), {@code dane-only} defers.
      */
-    private static TlsPolicy incompatible(TlsLevel daneLevel, TlsLevel fallback, String why) throws SessionFailure {
+    private static TlsPolicy incompatible(TlsLevel daneLevel, TlsLevel fallback, String why, String tlsResult,
+            TlsReportPolicy reportPolicy) throws SessionFailure {
         if (daneLevel == TlsLevel.DANE_ONLY) {
-            throw SessionFailure.policy(why);
+            throw SessionFailure.policy(why).tlsReport(tlsResult, tlsResult.equals(TlsSessionReports.TLSA_INVALID)
+                    ? "all-TLSA-records-unusable" : "", reportPolicy);
         }
         return TlsPolicy.of(fallback);
+    }
+
+    /** A TLSA record as a TLS report's policy-string (RFC 6698 §2.2). */
+    private static String presentation(TlsaRecord r) {
+        return r.usage() + " " + r.selector() + " " + r.matchingType() + " " + java.util.HexFormat.of().formatHex(r.data());
     }
 }
