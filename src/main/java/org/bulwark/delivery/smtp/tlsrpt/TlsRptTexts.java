@@ -101,8 +101,4 @@ public final class TlsRptTexts {
     static String busy() {
         return "tlsrpt report: another report run is still under way after 30 seconds; try again later";
     }
-
-    public static String disabled() {
-        return "smtp_tlsrpt_enable = no: no new TLS sessions are recorded for reports";
-    }
 }
