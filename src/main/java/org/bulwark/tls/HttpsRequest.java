@@ -41,8 +41,8 @@ public final class HttpsRequest {
     private static final int MAX_HEADER_LINE = 8192;
     private static final int MAX_HEADER_LINES = 100;
 
-    /** The answer: the status, the Location of a redirect (not followed) or "", and the body. */
-    public record Response(int status, String location, byte[] body) {
+    /** The answer: the status, its Content-Type ("" when none), the Location of a redirect (not followed) or "", and the body. */
+    public record Response(int status, String contentType, String location, byte[] body) {
         public boolean successful() {
             return status / 100 == 2;
         }
@@ -195,6 +195,7 @@ public final class HttpsRequest {
         long length = -1;
         boolean chunked = false;
         String location = "";
+        String contentType = "";
         for (int i = 0; ; i++) {
             if (i >= MAX_HEADER_LINES) {
                 throw new IOException("too many header lines");
@@ -219,6 +220,7 @@ public final class HttpsRequest {
                 }
                 case "transfer-encoding" -> chunked = value.toLowerCase(Locale.ROOT).contains("chunked");
                 case "location" -> location = value;
+                case "content-type" -> contentType = value;
                 default -> {
                 }
             }
@@ -248,7 +250,7 @@ public final class HttpsRequest {
         } else {
             copy(in, socket, body, Long.MAX_VALUE, deadline, maxBody);
         }
-        return new Response(code, location, body.toByteArray());
+        return new Response(code, contentType, location, body.toByteArray());
     }
 
     private static void copy(InputStream in, Socket socket, ByteArrayOutputStream body, long count, long deadline,

@@ -9,13 +9,13 @@ import org.bulwark.mailauth.report.ReportUri;
  * A domain's TLS-RPT record (RFC 8460 §3): {@code _smtp._tls.<domain>} TXT
  * {@code v=TLSRPTv1; rua=mailto:tlsrpt@example.org,https://reports.example.org/v1}.
  */
-final class PolicyRecord {
+public final class PolicyRecord {
 
     private PolicyRecord() {
     }
 
     /** The outcome of looking a domain's record up. */
-    sealed interface Lookup {
+    public sealed interface Lookup {
         /** The record's destinations (those that parse, mailto: and https: alike). */
         record Found(String record, List<ReportUri> destinations) implements Lookup {
         }
@@ -29,7 +29,7 @@ final class PolicyRecord {
         }
     }
 
-    static String name(String domain) {
+    public static String name(String domain) {
         return "_smtp._tls." + domain;
     }
 
@@ -37,7 +37,7 @@ final class PolicyRecord {
      * §3: records that do not start with {@code v=TLSRPTv1} are discarded; unless exactly one is
      * left, the domain does not implement TLS-RPT.
      */
-    static Lookup from(DnsResult<String> answer) {
+    public static Lookup from(DnsResult<String> answer) {
         if (answer.isTemporaryFailure()) {
             return new Lookup.TryLater(((DnsResult.TemporaryFailure<String>) answer).reason());
         }
