@@ -350,4 +350,22 @@ class TlsRptTest {
         assertThat(run.output()).contains("smtp_tlsrpt_enable = no").contains("no sessions to report");
         assertThat(mail.delivered("tlsrpt")).isEmpty();
     }
+
+    @Test
+    void daneOnlyReportsAServerWithoutValidatedTlsaRecordsAsDaneRequired() throws Exception {
+        dns.addMx("plain.test", 10, "mx.plain.test").addA("mx.plain.test", "127.0.0.1")
+                .addTxt("_smtp._tls.plain.test", "v=TLSRPTv1; rua=mailto:tlsrpt@example.test");
+        mail.set("smtp_tlsrpt_enable", "yes").set("smtp_tls_security_level", "dane-only").start();
+
+        send("erin@plain.test");
+        mail.awaitLog("TLSRPT: status=failure, domain=plain.test, receiving_mx=mx.plain.test[127.0.0.1],"
+                + " failure_type=dane_required");
+        assertThat(remote.connections()).isZero();
+
+        var dry = report("--now", "--dry-run");
+        assertThat(dry.output()).contains("\"result-type\": \"dane-required\"")
+                .contains("\"policy-type\": \"no-policy-found\"")
+                .contains("\"receiving-mx-hostname\": \"mx.plain.test\"")
+                .contains("\"total-failure-session-count\": 1");
+    }
 }
