@@ -60,7 +60,7 @@ public record SessionLine(long time, String reportDomain, String result, String 
         if (values.isEmpty()) {
             return "-";
         }
-        return String.join("|", values.stream().map(v -> v.isEmpty() ? "%2D" : encode(v)).toList());
+        return String.join("|", values.stream().map(v -> v.equals("-") ? "%2D" : encode(v)).toList());
     }
 
     private static List<String> unlist(String field) {
@@ -69,7 +69,7 @@ public record SessionLine(long time, String reportDomain, String result, String 
         }
         List<String> values = new ArrayList<>();
         for (String v : field.split("\\|", -1)) {
-            values.add(v.equals("%2D") ? "" : decode(v));
+            values.add(decode(v));
         }
         return values;
     }
