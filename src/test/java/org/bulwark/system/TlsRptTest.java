@@ -368,4 +368,18 @@ class TlsRptTest {
                 .contains("\"receiving-mx-hostname\": \"mx.plain.test\"")
                 .contains("\"total-failure-session-count\": 1");
     }
+
+    @Test
+    void theServerSendsReportsOncePerInterval() throws Exception {
+        dns.addTxt("_smtp._tls.remote.test", "v=TLSRPTv1; rua=mailto:tlsrpt@example.test");
+        mail.set("smtp_tlsrpt_enable", "yes").set("smtp_tlsrpt_interval", "2s").start();
+
+        send("bob@remote.test");
+        mail.awaitLog("TLSRPT: status=success, domain=remote.test");
+
+        Map<String, String> report = readMail(mail.awaitDelivered("tlsrpt", 1).getFirst());
+        assertThat(report).containsEntry("header.TLS-Report-Domain", "remote.test")
+                .containsEntry(policy(report, "tlsa") + ".summary.total-successful-session-count", "1");
+        assertThat(mail.maillog()).contains("/tlsrpt[").contains("queued to tlsrpt@example.test");
+    }
 }
