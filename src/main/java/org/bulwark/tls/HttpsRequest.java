@@ -56,7 +56,7 @@ public final class HttpsRequest {
             try {
                 URI uri = new URI(url.strip());
                 if (!"https".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null || uri.getRawUserInfo() != null) {
-                    throw new IllegalArgumentException("not an https URL with a host: " + url);
+                    throw new IllegalArgumentException(TlsTexts.notHttpsUrl(url));
                 }
                 String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
                 if (uri.getRawQuery() != null) {
@@ -64,7 +64,7 @@ public final class HttpsRequest {
                 }
                 return new Target(uri.getHost().toLowerCase(Locale.ROOT), uri.getPort() < 0 ? 443 : uri.getPort(), path);
             } catch (URISyntaxException e) {
-                throw new IllegalArgumentException("not a URL: " + url, e);
+                throw new IllegalArgumentException(TlsTexts.notHttpsUrl(url), e);
             }
         }
 
@@ -128,7 +128,7 @@ public final class HttpsRequest {
     public Response send(String method, Target target, List<InetAddress> addresses, String contentType, byte[] body,
                          Duration timeout, int maxBody) throws IOException {
         if (addresses.isEmpty()) {
-            throw new IOException(target.host() + " has no address");
+            throw new IOException(TlsTexts.noAddress(target.host()));
         }
         long deadline = System.nanoTime() + timeout.toNanos();
         IOException last = null;
@@ -156,6 +156,7 @@ public final class HttpsRequest {
                 parameters.setServerNames(List.of(new SNIHostName(target.host())));
                 // The JDK checks the certificate's names against the host, as a browser does (RFC 6125, RFC 2818).
                 parameters.setEndpointIdentificationAlgorithm("HTTPS");
+                parameters.setProtocols(new String[] {"TLSv1.3", "TLSv1.2"});
                 socket.setSSLParameters(parameters);
                 socket.setSoTimeout(remaining(deadline));
                 socket.startHandshake();
@@ -184,13 +185,13 @@ public final class HttpsRequest {
         String status = line(in, socket, deadline);
         String[] parts = status.split(" ", 3);
         if (parts.length < 2 || !parts[0].startsWith("HTTP/1.")) {
-            throw new IOException("not an HTTP answer: " + status);
+            throw new IOException(TlsTexts.notHttp(status));
         }
         int code;
         try {
             code = Integer.parseInt(parts[1]);
         } catch (NumberFormatException e) {
-            throw new IOException("not an HTTP status: " + status, e);
+            throw new IOException(TlsTexts.notHttp(status), e);
         }
         long length = -1;
         boolean chunked = false;
@@ -198,7 +199,7 @@ public final class HttpsRequest {
         String contentType = "";
         for (int i = 0; ; i++) {
             if (i >= MAX_HEADER_LINES) {
-                throw new IOException("too many header lines");
+                throw new IOException(TlsTexts.httpHeaderTooLong());
             }
             String header = line(in, socket, deadline);
             if (header.isEmpty()) {
@@ -215,7 +216,7 @@ public final class HttpsRequest {
                     try {
                         length = Long.parseLong(value);
                     } catch (NumberFormatException e) {
-                        throw new IOException("bad Content-Length: " + value, e);
+                        throw new IOException(TlsTexts.notHttp(header), e);
                     }
                 }
                 case "transfer-encoding" -> chunked = value.toLowerCase(Locale.ROOT).contains("chunked");
@@ -234,7 +235,7 @@ public final class HttpsRequest {
                 try {
                     chunk = Long.parseLong((semicolon < 0 ? size : size.substring(0, semicolon)).strip(), 16);
                 } catch (NumberFormatException e) {
-                    throw new IOException("bad chunk size: " + size, e);
+                    throw new IOException(TlsTexts.notHttp(size), e);
                 }
                 if (chunk == 0) {
                     break;
@@ -244,7 +245,7 @@ public final class HttpsRequest {
             }
         } else if (length >= 0) {
             if (length > maxBody) {
-                throw new IOException("answer larger than " + maxBody + " bytes");
+                throw new IOException(TlsTexts.httpTooLarge(maxBody));
             }
             copy(in, socket, body, length, deadline, maxBody);
         } else {
@@ -264,10 +265,10 @@ public final class HttpsRequest {
                 if (count == Long.MAX_VALUE) {
                     return;
                 }
-                throw new IOException("connection closed before the end of the answer");
+                throw new IOException(TlsTexts.httpCutShort());
             }
             if (body.size() + n > maxBody) {
-                throw new IOException("answer larger than " + maxBody + " bytes");
+                throw new IOException(TlsTexts.httpTooLarge(maxBody));
             }
             body.write(buffer, 0, n);
             left -= n;
@@ -285,17 +286,17 @@ public final class HttpsRequest {
                 return new String(bytes, 0, len, StandardCharsets.ISO_8859_1);
             }
             if (line.size() >= MAX_HEADER_LINE) {
-                throw new IOException("header line longer than " + MAX_HEADER_LINE + " bytes");
+                throw new IOException(TlsTexts.httpHeaderTooLong());
             }
             line.write(b);
         }
-        throw new IOException("connection closed in the answer's header");
+        throw new IOException(TlsTexts.httpCutShort());
     }
 
     private static int remaining(long deadline) throws IOException {
         long millis = (deadline - System.nanoTime()) / 1_000_000;
         if (millis <= 0) {
-            throw new java.net.SocketTimeoutException("timed out");
+            throw new java.net.SocketTimeoutException(TlsTexts.httpTimedOut());
         }
         return (int) Math.min(Integer.MAX_VALUE, millis);
     }
