@@ -92,10 +92,14 @@ class TlsRptTest {
     }
 
     private void send(String recipient) throws Exception {
+        send("alice@example.test", recipient);
+    }
+
+    private void send(String sender, String recipient) throws Exception {
         try (SmtpDialogue c = new SmtpDialogue(mail.port(), "127.0.0.1")) {
             assertThat(c.reply()).startsWith("220");
             assertThat(c.command("EHLO client.example.test")).startsWith("250");
-            assertThat(c.command("MAIL FROM:<alice@example.test>")).startsWith("250");
+            assertThat(c.command("MAIL FROM:<" + sender + ">")).startsWith("250");
             assertThat(c.command("RCPT TO:<" + recipient + ">")).startsWith("250");
             assertThat(c.command("DATA")).startsWith("354");
             assertThat(c.command("Subject: tls\r\n\r\nHello.\r\n.")).startsWith("250");
@@ -381,5 +385,21 @@ class TlsRptTest {
         assertThat(report).containsEntry("header.TLS-Report-Domain", "remote.test")
                 .containsEntry(policy(report, "tlsa") + ".summary.total-successful-session-count", "1");
         assertThat(mail.maillog()).contains("/tlsrpt[").contains("queued to tlsrpt@example.test");
+    }
+
+    @Test
+    void theSessionsThatCarryReportsAreNotReportedAgain() throws Exception {
+        dns.addTxt("_smtp._tls.remote.test", "v=TLSRPTv1; rua=mailto:tlsrpt@example.test");
+        mail.set("smtp_tlsrpt_enable", "yes").set("smtp_tlsrpt_email", "tlsrpt-reports@example.test")
+                .set("smtp_connection_cache_on_demand", "no").start();
+
+        send("tlsrpt-reports@example.test", "tlsrpt@remote.test");
+        remote.awaitMessages(1);
+        send("alice@example.test", "bob@remote.test");
+        remote.awaitMessages(2);
+        mail.awaitLog("TLSRPT: status=success, domain=remote.test");
+
+        assertThat(Files.readAllLines(history())).hasSize(1);
+        assertThat(mail.maillog().split("TLSRPT: status=", -1)).hasSize(2);
     }
 }

@@ -48,6 +48,8 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
     private final SaslPasswords passwords;
     /** Where TLS sessions are reported (RFC 8460); {@link TlsSessionReports#NONE} unless smtp_tlsrpt_enable. */
     private final TlsSessionReports tlsReports;
+    /** smtp_tlsrpt_email: mail from it is a report, whose sessions are not reported again. */
+    private final String tlsReportSender;
     private final String myhostname;
     private final Path queueDirectory;
 
@@ -102,6 +104,7 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
         }
         // Postfix reports TLS for SMTP only, never for LMTP.
         this.tlsReports = lmtp ? TlsSessionReports.NONE : TlsRptRecorder.create(config, this.log);
+        this.tlsReportSender = config.get("smtp_tlsrpt_email").strip();
     }
 
     @Override
@@ -208,7 +211,8 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
             }
             SmtpConnection connection;
             try {
-                connection = open(server, policy(nexthopText, nexthop, server), nexthop);
+                String reportDomain = tlsReportDomain(request, nexthop);
+                connection = open(server, policy(nexthopText, nexthop, server, reportDomain), reportDomain);
                 authenticate(connection, request, nexthopText);
             } catch (SessionFailure f) {
                 last = f;
@@ -304,12 +308,13 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
     }
 
     /** The server's TLS policy; one that cannot be settled skips the server, with Postfix's warning. */
-    private TlsPolicy policy(String nexthopText, Nexthop nexthop, Route.Server server) throws SessionFailure {
+    private TlsPolicy policy(String nexthopText, Nexthop nexthop, Route.Server server, String reportDomain)
+            throws SessionFailure {
         try {
             return policies.find(nexthopText, nexthop, server);
         } catch (SessionFailure f) {
             log.warning(SmtpTexts.tlsPolicyFailed(nexthop.host(), server.host(), f.text()));
-            reportTls(nexthop, server, null, f);
+            reportTls(reportDomain, server, null, f);
             throw f;
         }
     }
@@ -319,51 +324,60 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
      * a plaintext connection to the same server, as Postfix does: opportunistic TLS must never
      * make mail undeliverable (RFC 7435 §3).
      */
-    private SmtpConnection open(Route.Server server, TlsPolicy policy, Nexthop nexthop) throws SessionFailure {
+    private SmtpConnection open(Route.Server server, TlsPolicy policy, String reportDomain) throws SessionFailure {
         SmtpConnection connection;
         try {
             connection = SmtpConnection.open(server, settings, tls, policy, log::info);
         } catch (SessionFailure f) {
-            reportTls(nexthop, server, policy, f);
+            reportTls(reportDomain, server, policy, f);
             if (!f.tlsHandshakeFailed() || policy.level().mandatory()) {
                 throw f;
             }
             log.info(SmtpTexts.plaintextFallback(SmtpTexts.relay(server.host(), server.address(), server.port()), f.text()));
             return SmtpConnection.open(server, settings, null, policy, log::info);
         }
-        if (connection.encrypted() && reportsTls(nexthop)) {
-            tlsReports.success(nexthop.host(), reportPolicy(policy, server, nexthop), server.host(),
+        if (connection.encrypted() && reportDomain != null) {
+            tlsReports.success(reportDomain, reportPolicy(policy, server, reportDomain), server.host(),
                     org.bulwark.util.IpAddresses.format(server.address()), connection.localAddress());
         }
         return connection;
     }
 
     /**
-     * Postfix reports the TLS of SMTP deliveries to a domain (not to an address literal) with TLS
-     * attempted; a policy that fails before connecting (DANE) is reported too.
+     * The domain this delivery's TLS sessions are reported to, or null for none. Postfix reports the
+     * TLS of SMTP deliveries to a domain (not to an address literal) with TLS attempted; a policy
+     * that fails before connecting (DANE) is reported too. The reports themselves (mail from
+     * smtp_tlsrpt_email) are left out, as RFC 8460 §5.3 asks.
      */
-    private boolean reportsTls(Nexthop nexthop) {
-        return tlsReports != TlsSessionReports.NONE && tls != null
-                && org.bulwark.util.Cidr.literalBytes(nexthop.host()) == null;
+    private String tlsReportDomain(DeliveryRequest request, Nexthop nexthop) {
+        if (tlsReports == TlsSessionReports.NONE || tls == null
+                || org.bulwark.util.Cidr.literalBytes(nexthop.host()) != null) {
+            return null;
+        }
+        MailAddress sender = request.message().envelope().sender();
+        if (!sender.isNullSender() && sender.internal().equalsIgnoreCase(tlsReportSender)) {
+            return null;
+        }
+        return nexthop.host();
     }
 
     /** A failure that was about TLS, to SMTP TLS Reporting; others (a refused connection) are not reported. */
-    private void reportTls(Nexthop nexthop, Route.Server server, TlsPolicy policy, SessionFailure f) {
-        if (f.tlsResult() == null || !reportsTls(nexthop)) {
+    private void reportTls(String reportDomain, Route.Server server, TlsPolicy policy, SessionFailure f) {
+        if (f.tlsResult() == null || reportDomain == null) {
             return;
         }
-        TlsReportPolicy reported = f.tlsPolicy() != null ? f.tlsPolicy() : reportPolicy(policy, server, nexthop);
-        tlsReports.failure(nexthop.host(), reported, f.tlsResult(), server.host(),
+        TlsReportPolicy reported = f.tlsPolicy() != null ? f.tlsPolicy() : reportPolicy(policy, server, reportDomain);
+        tlsReports.failure(reportDomain, reported, f.tlsResult(), server.host(),
                 org.bulwark.util.IpAddresses.format(server.address()), f.tlsReason(), f.sendingIp());
     }
 
     /** RFC 8460 §4.3: DANE is a "tlsa" policy of the server's TLSA records; anything else found no policy. */
-    private static TlsReportPolicy reportPolicy(TlsPolicy policy, Route.Server server, Nexthop nexthop) {
+    private static TlsReportPolicy reportPolicy(TlsPolicy policy, Route.Server server, String reportDomain) {
         if (policy != null && policy.level() == TlsLevel.DANE) {
             return TlsReportPolicy.tlsa(server.host(),
                     policy.associations().stream().map(TlsPolicy.Association::presentation).toList());
         }
-        return TlsReportPolicy.noPolicyFound(nexthop.host());
+        return TlsReportPolicy.noPolicyFound(reportDomain);
     }
 
     private DeliveryReport finish(String destination, SmtpConnection connection, MailTransaction.Result result) {
