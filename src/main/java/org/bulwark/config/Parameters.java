@@ -362,7 +362,7 @@ public final class Parameters {
         extension("smtp_tlsrpt_interval", TIME, "24h", "how often SMTP TLS reports (RFC 8460) are sent");
         extension("smtp_tlsrpt_org_name", STRING, "$mydomain", "the organization-name of SMTP TLS reports");
         extension("smtp_tlsrpt_email", STRING, "postmaster@$mydomain",
-                "the sender and contact-info of SMTP TLS reports; its domain is the TLS-Report-Submitter");
+                "the sender and contact-info of SMTP TLS reports (its domain: TLS-Report-Submitter); mail from it is not reported");
         extension("metrics_listen", STRING, "", "host:port of the Prometheus /metrics endpoint, loopback only; empty: off");
         choices("dmarc_enforcement", "reject", "quarantine", "report");
 
