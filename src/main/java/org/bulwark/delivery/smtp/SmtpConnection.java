@@ -23,6 +23,7 @@ import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSocket;
 import org.bulwark.mail.SmtpReply;
 import org.bulwark.util.Cidr;
+import org.bulwark.util.IpAddresses;
 
 /**
  * One connection to one SMTP server (or LMTP server: LHLO, over TCP or a unix-domain socket):
@@ -152,7 +153,7 @@ final class SmtpConnection implements AutoCloseable {
     /** The address this end of the connection has, or "" (a unix-domain socket, no connection). */
     String localAddress() {
         if (wire instanceof TcpWire tcp && tcp.socket().getLocalAddress() != null) {
-            return org.bulwark.util.IpAddresses.format(tcp.socket().getLocalAddress());
+            return IpAddresses.format(tcp.socket().getLocalAddress());
         }
         return "";
     }

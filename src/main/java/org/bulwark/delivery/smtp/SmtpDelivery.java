@@ -18,6 +18,8 @@ import org.bulwark.queue.DeliveryReport.Outcome;
 import org.bulwark.queue.DeliveryReport.Status;
 import org.bulwark.queue.DeliveryRequest;
 import org.bulwark.queue.DeliveryRequest.Target;
+import org.bulwark.util.Cidr;
+import org.bulwark.util.IpAddresses;
 
 /**
  * Postfix's smtp(8) as a delivery agent, for the {@code smtp} and {@code relay} transports: finds
@@ -205,13 +207,13 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
         SessionFailure last = null;
         String lastRelay = RELAY_NONE;
         int sessions = 0;
+        String reportDomain = tlsReportDomain(request, nexthop);
         for (Route.Server server : servers) {
             if (settings.mxSessionLimit() > 0 && sessions >= settings.mxSessionLimit()) {
                 break;
             }
             SmtpConnection connection;
             try {
-                String reportDomain = tlsReportDomain(request, nexthop);
                 connection = open(server, policy(nexthopText, nexthop, server, reportDomain), reportDomain);
                 authenticate(connection, request, nexthopText);
             } catch (SessionFailure f) {
@@ -338,7 +340,7 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
         }
         if (connection.encrypted() && reportDomain != null) {
             tlsReports.success(reportDomain, reportPolicy(policy, server, reportDomain), server.host(),
-                    org.bulwark.util.IpAddresses.format(server.address()), connection.localAddress());
+                    IpAddresses.format(server.address()), connection.localAddress());
         }
         return connection;
     }
@@ -351,7 +353,7 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
      */
     private String tlsReportDomain(DeliveryRequest request, Nexthop nexthop) {
         if (tlsReports == TlsSessionReports.NONE || tls == null
-                || org.bulwark.util.Cidr.literalBytes(nexthop.host()) != null) {
+                || Cidr.literalBytes(nexthop.host()) != null) {
             return null;
         }
         MailAddress sender = request.message().envelope().sender();
@@ -368,7 +370,7 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
         }
         TlsReportPolicy reported = f.tlsPolicy() != null ? f.tlsPolicy() : reportPolicy(policy, server, reportDomain);
         tlsReports.failure(reportDomain, reported, f.tlsResult(), server.host(),
-                org.bulwark.util.IpAddresses.format(server.address()), f.tlsReason(), f.sendingIp());
+                IpAddresses.format(server.address()), f.tlsReason(), f.sendingIp());
     }
 
     /** RFC 8460 §4.3: DANE is a "tlsa" policy of the server's TLSA records; anything else found no policy. */
