@@ -402,4 +402,24 @@ class TlsRptTest {
         assertThat(Files.readAllLines(history())).hasSize(1);
         assertThat(mail.maillog().split("TLSRPT: status=", -1)).hasSize(2);
     }
+
+    @Test
+    void aServerWithoutStarttlsAtLevelEncryptIsStarttlsNotSupported() throws Exception {
+        try (FakeSmtpServer plain = FakeSmtpServer.start(FakeSmtpServer.options())) {
+            dns.addMx("plain.test", 10, "mx.plain.test").addA("mx.plain.test", "127.0.0.1")
+                    .addTxt("_smtp._tls.plain.test", "v=TLSRPTv1; rua=mailto:tlsrpt@example.test");
+            mail.set("smtp_tlsrpt_enable", "yes").set("smtp_tls_security_level", "encrypt")
+                    .set("smtp_tcp_port", String.valueOf(plain.port())).start();
+
+            send("erin@plain.test");
+            mail.awaitLog("TLSRPT: status=failure, domain=plain.test, receiving_mx=mx.plain.test[127.0.0.1],"
+                    + " failure_type=starttls_not_supported");
+            assertThat(plain.messages()).isEmpty();
+
+            var dry = report("--now", "--dry-run");
+            assertThat(dry.output()).contains("\"result-type\": \"starttls-not-supported\"")
+                    .contains("\"policy-type\": \"no-policy-found\"")
+                    .contains("\"policy-domain\": \"plain.test\"");
+        }
+    }
 }
