@@ -422,4 +422,23 @@ class TlsRptTest {
                     .contains("\"policy-domain\": \"plain.test\"");
         }
     }
+
+    @Test
+    void aTrustedCertificateForAnotherNameAtVerifyIsCertificateHostMismatch() throws Exception {
+        TestCa ca = TestCa.create("Remote CA");
+        try (FakeSmtpServer misnamed = FakeSmtpServer.start(
+                FakeSmtpServer.options().starttls(ca.issue("somewhere-else.test").serverContext()))) {
+            dns.addMx("named.test", 10, "mx.named.test").addA("mx.named.test", "127.0.0.1")
+                    .addTxt("_smtp._tls.named.test", "v=TLSRPTv1; rua=mailto:tlsrpt@example.test");
+            Path caFile = new TestCertificates(ca.certificate(), null).writePem(dir.resolve("remote-ca.pem"));
+            mail.set("smtp_tlsrpt_enable", "yes").set("smtp_tls_security_level", "verify")
+                    .set("smtp_tls_CAfile", caFile.toString())
+                    .set("smtp_tcp_port", String.valueOf(misnamed.port())).start();
+
+            send("frank@named.test");
+            mail.awaitLog("TLSRPT: status=failure, domain=named.test, receiving_mx=mx.named.test[127.0.0.1],"
+                    + " failure_type=certificate_host_mismatch");
+            assertThat(misnamed.messages()).isEmpty();
+        }
+    }
 }
