@@ -139,12 +139,12 @@ final class DoctorTexts {
     }
 
     /** The policy file to serve, on lines of its own (RFC 8461 §3.2). */
-    static String mtaStsPolicy(String url, List<String> mxHosts, long maxAge) {
+    static String mtaStsPolicy(String url, List<String> mxHosts, long maxAge, String record) {
         StringBuilder b = new StringBuilder(url + " as text/plain, with a certificate for its host name:\n");
         b.append("version: STSv1\nmode: enforce\n");
         mxHosts.forEach(h -> b.append("mx: ").append(h).append('\n'));
-        return b.append("max_age: ").append(maxAge).append("\n(change the id= of the _mta-sts record whenever this changes)")
-                .toString();
+        return b.append("max_age: ").append(maxAge).append("\nand then, with a new id= whenever the policy changes: ")
+                .append(record).toString();
     }
 
     static String mtaStsPolicyInvalid(List<String> problems) {

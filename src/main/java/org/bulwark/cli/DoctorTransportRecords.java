@@ -48,7 +48,7 @@ final class DoctorTransportRecords {
     private static void policy(DoctorRun run, String domain, boolean announced) {
         String url = "https://mta-sts." + domain + "/.well-known/mta-sts.txt";
         List<String> mxHosts = mxHosts(run, domain);
-        String publish = DoctorTexts.mtaStsPolicy(url, mxHosts, MAX_AGE);
+        String publish = DoctorTexts.mtaStsPolicy(url, mxHosts, MAX_AGE, DoctorTexts.mtaStsRecord(domain, run.clock.instant()));
         String check = DoctorTexts.mtaStsPolicyName(url);
         if (!announced) {
             run.advise(check, false, DoctorTexts.mtaStsPolicyNotFetched(), publish);

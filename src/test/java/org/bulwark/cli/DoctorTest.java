@@ -325,6 +325,7 @@ class DoctorTest {
                              mx: mail.example.test
                              mx: backup.example.test
                              max_age: 604800
+                             and then, with a new id= whenever the policy changes: _mta-sts.example.test. IN TXT "v=STSv1; id=\
                 """);
     }
 
