@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.bulwark.cli.Bulwark;
 import org.bulwark.testing.FakeSmtpServer;
+import org.bulwark.testing.MtaStsPolicyServer;
 import org.bulwark.testing.Peers;
 import org.bulwark.testing.TestCa;
 import org.bulwark.testing.TestCertificates;
@@ -29,8 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * SMTP TLS Reporting (RFC 8460) through the whole server: mail leaves over STARTTLS to scripted
- * remote MX hosts on loopback, under DANE with TLSA records from a signed test zone and under a
- * {@code secure} policy-map entry; {@code bulwark tlsrpt report --now} builds one report per domain
+ * remote MX hosts on loopback, under DANE with TLSA records from a signed test zone, under a
+ * {@code secure} policy-map entry and under an MTA-STS policy from a loopback policy host; {@code bulwark tlsrpt report --now} builds one report per domain
  * that publishes {@code _smtp._tls}, the queue delivers the mailed ones to a Maildir and an https:
  * destination receives a POST. Python's email, gzip and json modules read the reports back, so the
  * test checks what an independent reader sees.
@@ -439,6 +440,51 @@ class TlsRptTest {
             mail.awaitLog("TLSRPT: status=failure, domain=named.test, receiving_mx=mx.named.test[127.0.0.1],"
                     + " failure_type=certificate_host_mismatch");
             assertThat(misnamed.messages()).isEmpty();
+        }
+    }
+
+    @Test
+    void anMtaStsEnforceFailureIsReportedAgainstTheStsPolicy() throws Exception {
+        // An unsigned domain: DANE finds nothing, so its MTA-STS policy holds the session.
+        TestCa ca = TestCa.create("Test Web CA");
+        Path caFile = new TestCertificates(ca.certificate(), null).writePem(dir.resolve("web-ca.pem"));
+        try (MtaStsPolicyServer policyHost = MtaStsPolicyServer.start(ca.issue("mta-sts.sts.test").serverContext())) {
+            policyHost.policy("version: STSv1\nmode: enforce\nmx: mx.sts.test\nmax_age: 86400\n");
+            dns.addMx("sts.test", 10, "mx.sts.test").addA("mx.sts.test", "127.0.0.1")
+                    .addTxt("_mta-sts.sts.test", "v=STSv1; id=20261207T000000;")
+                    .addA("mta-sts.sts.test", "127.0.0.1")
+                    .addTxt("_smtp._tls.sts.test", "v=TLSRPTv1; rua=mailto:tlsrpt@example.test");
+            // The MX's certificate is self-signed: not valid for the policy, which trusts the web CA alone.
+            mail.set("smtp_tlsrpt_enable", "yes").set("smtp_tls_CAfile", caFile.toString())
+                    .set("smtp_mta_sts_https_port", String.valueOf(policyHost.port())).start();
+
+            send("gina@sts.test");
+            mail.awaitLog("TLSRPT: status=failure, domain=sts.test, receiving_mx=mx.sts.test[127.0.0.1],"
+                    + " failure_type=certificate_not_trusted");
+            assertThat(mail.awaitLog("to=<gina@sts.test>")).contains("status=deferred (MTA-STS policy for sts.test: "
+                    + "Server certificate not trusted");
+            assertThat(remote.messages()).isEmpty();
+            assertThat(policyHost.requests()).containsExactly("mta-sts.sts.test");
+
+            var run = report("--now");
+            assertThat(run.exitCode()).as(run.output()).isZero();
+            Map<String, String> report = readMail(mail.awaitDelivered("tlsrpt", 1).getFirst());
+            assertThat(report).containsEntry("header.TLS-Report-Domain", "sts.test")
+                    .containsEntry("json.policies.length", "1");
+            String sts = policy(report, "sts");
+            assertThat(report).containsEntry(sts + ".policy.policy-domain", "sts.test")
+                    .containsEntry(sts + ".policy.policy-string.length", "4")
+                    .containsEntry(sts + ".policy.policy-string.0", "version: STSv1")
+                    .containsEntry(sts + ".policy.policy-string.1", "mode: enforce")
+                    .containsEntry(sts + ".policy.policy-string.2", "mx: mx.sts.test")
+                    .containsEntry(sts + ".policy.policy-string.3", "max_age: 86400")
+                    .containsEntry(sts + ".policy.mx-host.length", "1")
+                    .containsEntry(sts + ".policy.mx-host.0", "mx.sts.test")
+                    .containsEntry(sts + ".summary.total-successful-session-count", "0")
+                    .containsEntry(sts + ".summary.total-failure-session-count", "1")
+                    .containsEntry(sts + ".failure-details.0.result-type", "certificate-not-trusted")
+                    .containsEntry(sts + ".failure-details.0.receiving-mx-hostname", "mx.sts.test")
+                    .containsEntry(sts + ".failure-details.0.receiving-ip", "127.0.0.1");
         }
     }
 }
