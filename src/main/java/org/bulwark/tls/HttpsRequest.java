@@ -48,6 +48,13 @@ public final class HttpsRequest {
         }
     }
 
+    /** The answer was larger than the caller allows; a caller may name its own limit in the text it shows. */
+    public static final class TooLarge extends IOException {
+        TooLarge(int max) {
+            super(TlsTexts.httpTooLarge(max));
+        }
+    }
+
     /** An https: URL taken apart. */
     public record Target(String host, int port, String path) {
 
@@ -90,6 +97,42 @@ public final class HttpsRequest {
         }
     }
 
+    /**
+     * Trusting the JDK's CAs and, besides them, those of {@code caFile} (RFC 8461 §3.3: an MTA-STS
+     * policy host has a certificate from a CA a sender trusts anyway).
+     *
+     * @param caFile PEM certificates of further CAs; empty for none
+     */
+    public static HttpsRequest trustingAlso(String caFile) throws IOException {
+        try {
+            KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+            store.load(null, null);
+            int i = 0;
+            for (java.security.cert.X509Certificate c : trustManager("").getAcceptedIssuers()) {
+                store.setCertificateEntry("jdk" + i++, c);
+            }
+            if (caFile != null && !caFile.isBlank()) {
+                for (Certificate c : certificates(caFile)) {
+                    store.setCertificateEntry("ca" + i++, c);
+                }
+            }
+            TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            factory.init(store);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, factory.getTrustManagers(), null);
+            return new HttpsRequest(context);
+        } catch (GeneralSecurityException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+    }
+
+    private static Collection<? extends Certificate> certificates(String caFile)
+            throws IOException, GeneralSecurityException {
+        try (InputStream in = Files.newInputStream(Path.of(caFile.trim()))) {
+            return CertificateFactory.getInstance("X.509").generateCertificates(in);
+        }
+    }
+
     /** The trust manager of a CA file (PEM certificates), or of the JDK's CAs when it is empty. */
     public static X509TrustManager trustManager(String caFile) throws GeneralSecurityException, IOException {
         TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
@@ -98,12 +141,8 @@ public final class HttpsRequest {
         } else {
             KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
             store.load(null, null);
-            Collection<? extends Certificate> certificates;
-            try (InputStream in = Files.newInputStream(Path.of(caFile.trim()))) {
-                certificates = CertificateFactory.getInstance("X.509").generateCertificates(in);
-            }
             int i = 0;
-            for (Certificate c : certificates) {
+            for (Certificate c : certificates(caFile)) {
                 store.setCertificateEntry("ca" + i++, c);
             }
             factory.init(store);
@@ -245,7 +284,7 @@ public final class HttpsRequest {
             }
         } else if (length >= 0) {
             if (length > maxBody) {
-                throw new IOException(TlsTexts.httpTooLarge(maxBody));
+                throw new TooLarge(maxBody);
             }
             copy(in, socket, body, length, deadline, maxBody);
         } else {
@@ -268,7 +307,7 @@ public final class HttpsRequest {
                 throw new IOException(TlsTexts.httpCutShort());
             }
             if (body.size() + n > maxBody) {
-                throw new IOException(TlsTexts.httpTooLarge(maxBody));
+                throw new TooLarge(maxBody);
             }
             body.write(buffer, 0, n);
             left -= n;
