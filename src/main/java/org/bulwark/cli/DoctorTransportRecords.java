@@ -4,9 +4,9 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.bulwark.delivery.smtp.MtaStsPolicy;
 import org.bulwark.delivery.smtp.tlsrpt.PolicyRecord;
 import org.bulwark.dns.DnsResult;
 import org.bulwark.dns.MxHost;
@@ -61,18 +61,22 @@ final class DoctorTransportRecords {
             run.advise(check, false, e.getMessage(), publish);
             return;
         }
-        Policy policy = Policy.parse(text);
-        if (!policy.problems().isEmpty()) {
-            run.advise(check, false, DoctorTexts.mtaStsPolicyInvalid(policy.problems()), publish);
+        // Read by the parser the SMTP client applies, so the doctor finds what a sender would refuse.
+        MtaStsPolicy policy;
+        try {
+            policy = MtaStsPolicy.parse(text);
+        } catch (IllegalArgumentException e) {
+            run.advise(check, false, DoctorTexts.mtaStsPolicyInvalid(List.of(e.getMessage())), publish);
             return;
         }
-        run.advise(check, true, DoctorTexts.mtaStsPolicySummary(policy.mode(), policy.maxAge(), policy.mx()), "");
-        List<String> unmatched = mxHosts.stream().filter(h -> policy.mx().stream().noneMatch(p -> matches(p, h))).toList();
+        String mode = policy.mode().name().toLowerCase(Locale.ROOT);
+        run.advise(check, true, DoctorTexts.mtaStsPolicySummary(mode, policy.maxAge(), policy.mx()), "");
+        List<String> unmatched = mxHosts.stream().filter(h -> !policy.matches(h)).toList();
         run.advise(DoctorTexts.mtaStsMxName(domain), unmatched.isEmpty(),
                 unmatched.isEmpty() ? DoctorTexts.mxHostsList(mxHosts) : DoctorTexts.mtaStsMxUnmatched(unmatched),
                 publish);
-        run.advise(DoctorTexts.mtaStsModeName(), policy.mode().equals("enforce"),
-                DoctorTexts.mtaStsMode(policy.mode()), publish);
+        run.advise(DoctorTexts.mtaStsModeName(), policy.mode() == MtaStsPolicy.Mode.ENFORCE,
+                DoctorTexts.mtaStsMode(mode), publish);
     }
 
     /** The policy file's text, or why it could not be had as a sender would have it. */
@@ -83,7 +87,7 @@ final class DoctorTransportRecords {
         }
         HttpsRequest.Response answer;
         try {
-            answer = HttpsRequest.trusting(run.config.get("smtp_tls_CAfile"))
+            answer = HttpsRequest.trustingAlso(run.config.get("smtp_tls_CAfile"))
                     .send("GET", new HttpsRequest.Target(host, run.httpsPort, "/.well-known/mta-sts.txt"),
                             addresses.values(), null, null, POLICY_TIMEOUT, POLICY_MAX_BYTES);
         } catch (IOException e) {
@@ -106,63 +110,6 @@ final class DoctorTransportRecords {
         List<String> hosts = run.dns.lookupMx(domain).values().stream().map(MxHost::host)
                 .map(h -> h.toLowerCase(Locale.ROOT)).distinct().toList();
         return hosts.isEmpty() ? List.of(run.myhostname) : hosts;
-    }
-
-    /** RFC 8461 §4.1: a pattern {@code *.example.net} matches one leftmost label. */
-    static boolean matches(String pattern, String host) {
-        String p = pattern.toLowerCase(Locale.ROOT);
-        if (p.startsWith("*.")) {
-            int dot = host.indexOf('.');
-            return dot > 0 && host.substring(dot + 1).equals(p.substring(2));
-        }
-        return p.equals(host);
-    }
-
-    /** An MTA-STS policy file (RFC 8461 §3.2), with what a sender would refuse in it. */
-    record Policy(String mode, long maxAge, List<String> mx, List<String> problems) {
-
-        static Policy parse(String text) {
-            String version = null;
-            String mode = null;
-            long maxAge = -1;
-            List<String> mx = new ArrayList<>();
-            List<String> problems = new ArrayList<>();
-            for (String raw : text.split("\r?\n")) {
-                String line = raw.strip();
-                int colon = line.indexOf(':');
-                if (line.isEmpty() || colon < 0) {
-                    continue;
-                }
-                String key = line.substring(0, colon).strip();
-                String value = line.substring(colon + 1).strip();
-                switch (key) {
-                    case "version" -> version = version == null ? value : version;
-                    case "mode" -> mode = mode == null ? value : mode;
-                    case "mx" -> mx.add(value);
-                    case "max_age" -> {
-                        if (maxAge < 0) {
-                            maxAge = value.matches("[0-9]{1,10}") ? Long.parseLong(value) : -2;
-                        }
-                    }
-                    default -> {
-                        // §3.2: other keys are extensions a sender ignores.
-                    }
-                }
-            }
-            if (!"STSv1".equals(version)) {
-                problems.add("version: STSv1 missing");
-            }
-            if (mode == null || !List.of("enforce", "testing", "none").contains(mode)) {
-                problems.add("mode must be enforce, testing or none");
-            }
-            if (maxAge < 0 || maxAge > 31557600) {
-                problems.add("max_age must be 0 to 31557600 seconds");
-            }
-            if (mx.isEmpty() && !"none".equals(mode)) {
-                problems.add("no mx: line");
-            }
-            return new Policy(mode == null ? "" : mode, maxAge, mx, problems);
-        }
     }
 
     /** RFC 8460 §3: exactly one {@code v=TLSRPTv1} record, whose rua= lists mailto: or https: addresses. */

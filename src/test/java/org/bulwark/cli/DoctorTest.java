@@ -355,6 +355,21 @@ class DoctorTest {
     }
 
     @Test
+    void aPolicyTheSmtpClientWouldRefuseIsNotValid() throws Exception {
+        dns.addTxt("_mta-sts.example.test", "v=STSv1; id=20261207");
+        // A repeated mode: senders refuse the whole policy, so the doctor must not pass it.
+        servePolicy(200, "text/plain", "version: STSv1\nmode: enforce\nmode: testing\nmx: mail.example.test\n"
+                + "max_age: 86400\n", null);
+
+        Doctor.Check policy = check(runDoctor(), POLICY_CHECK);
+
+        assertThat(policy.ok()).isFalse();
+        assertThat(policy.detail()).isEqualTo("not a valid policy (RFC 8461 section 3.2): "
+                + "field \"mode\" appears more than once");
+        assertThat(policy.publish()).contains("version: STSv1\nmode: enforce\nmx: mail.example.test\n");
+    }
+
+    @Test
     void twoTlsRptRecordsAreAsGoodAsNone() {
         dns.addTxt("_smtp._tls.example.test", "v=TLSRPTv1; rua=mailto:a@example.test")
                 .addTxt("_smtp._tls.example.test", "v=TLSRPTv1; rua=https://reports.example.test/v1");
