@@ -444,6 +444,32 @@ class TlsRptTest {
     }
 
     @Test
+    void anMtaStsPolicyThatCannotBeFetchedIsReportedAsAnStsFetchError() throws Exception {
+        TestCa ca = TestCa.create("Test Web CA");
+        Path caFile = new TestCertificates(ca.certificate(), null).writePem(dir.resolve("web-ca.pem"));
+        try (MtaStsPolicyServer policyHost = MtaStsPolicyServer.start(ca.issue("mta-sts.sts.test").serverContext())) {
+            policyHost.status(404);
+            dns.addMx("sts.test", 10, "mx.sts.test").addA("mx.sts.test", "127.0.0.1")
+                    .addTxt("_mta-sts.sts.test", "v=STSv1; id=20261207T000000;")
+                    .addA("mta-sts.sts.test", "127.0.0.1")
+                    .addTxt("_smtp._tls.sts.test", "v=TLSRPTv1; rua=mailto:tlsrpt@example.test");
+            mail.set("smtp_tlsrpt_enable", "yes").set("smtp_tls_CAfile", caFile.toString())
+                    .set("smtp_mta_sts_https_port", String.valueOf(policyHost.port())).start();
+
+            send("hugo@sts.test");
+            // Without a policy the mail goes as if the domain had none: opportunistic TLS, a session of no policy.
+            remote.awaitMessages(1);
+            mail.awaitLog("TLSRPT: status=failure, domain=sts.test, failure_type=sts_policy_fetch_error");
+            mail.awaitLog("TLSRPT: status=success, domain=sts.test, receiving_mx=mx.sts.test[127.0.0.1]");
+
+            var dry = report("--now", "--dry-run");
+            assertThat(dry.output()).contains("\"policy-type\": \"sts\"")
+                    .contains("\"result-type\": \"sts-policy-fetch-error\"")
+                    .contains("\"policy-type\": \"no-policy-found\"");
+        }
+    }
+
+    @Test
     void anMtaStsEnforceFailureIsReportedAgainstTheStsPolicy() throws Exception {
         // An unsigned domain: DANE finds nothing, so its MTA-STS policy holds the session.
         TestCa ca = TestCa.create("Test Web CA");

@@ -26,7 +26,9 @@ public final class TlsRptTexts {
 
     /** Postfix's log line for a reported failure; Postfix spells the result-type with underscores. */
     public static String failure(String domain, String mxHost, String address, String result, String reason) {
-        return "TLSRPT: status=failure, domain=" + domain + ", receiving_mx=" + mxHost + "[" + address + "]"
+        // A policy that could not be had (MTA-STS) concerns no MX.
+        return "TLSRPT: status=failure, domain=" + domain
+                + (mxHost.isEmpty() ? "" : ", receiving_mx=" + mxHost + "[" + address + "]")
                 + ", failure_type=" + result.replace('-', '_') + (reason.isEmpty() ? "" : ", failure_reason=" + reason);
     }
 
