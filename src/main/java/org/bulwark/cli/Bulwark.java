@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
             LogCommand.class,
             DoctorCommand.class,
             DmarcCommand.class,
+            TlsRptCommand.class,
         })
 public final class Bulwark implements Runnable {
 

@@ -131,4 +131,8 @@ final class DaemonTexts {
     static String dmarcReportDisabled() {
         return "dmarc_report_enable = no: no new messages are recorded for reports";
     }
+
+    static String tlsrptDisabled() {
+        return "smtp_tlsrpt_enable = no: no new TLS sessions are recorded for reports";
+    }
 }

@@ -50,7 +50,13 @@ final class Doctor {
      *                     preference; it uses the first that mynetworks does not match
      */
     Doctor(Config config, List<ServiceEntry> services, List<InetAddress> probeSources, DnsResolver dns, Clock clock) {
-        this.run = new DoctorRun(config, dns, clock);
+        this(config, services, probeSources, dns, clock, 443);
+    }
+
+    /** @param httpsPort where MTA-STS policies are fetched: 443 but in tests */
+    Doctor(Config config, List<ServiceEntry> services, List<InetAddress> probeSources, DnsResolver dns, Clock clock,
+           int httpsPort) {
+        this.run = new DoctorRun(config, dns, clock, httpsPort);
         this.services = services;
         this.probeSources = probeSources;
     }

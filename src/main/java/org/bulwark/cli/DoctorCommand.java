@@ -93,7 +93,7 @@ final class DoctorCommand implements Callable<Integer> {
         for (Doctor.Check c : checks) {
             b.append(!c.checked() ? "– " : c.ok() ? "✓ " : "✗ ").append(c.name()).append(": ").append(c.detail()).append('\n');
             if (!c.publish().isEmpty()) {
-                b.append("    publish: ").append(c.publish()).append('\n');
+                b.append("    publish: ").append(c.publish().replace("\n", "\n             ")).append('\n');
             }
         }
         long required = checks.stream().filter(c -> c.required() && c.checked()).count();

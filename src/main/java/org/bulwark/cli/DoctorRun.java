@@ -18,9 +18,16 @@ final class DoctorRun {
     final Clock clock;
     final String myhostname;
     final String mydomain;
+    /** The port senders fetch an MTA-STS policy from: 443, as RFC 8461 §3.3 has it. */
+    final int httpsPort;
     private final List<Doctor.Check> checks = new ArrayList<>();
 
     DoctorRun(Config config, DnsResolver dns, Clock clock) {
+        this(config, dns, clock, 443);
+    }
+
+    DoctorRun(Config config, DnsResolver dns, Clock clock, int httpsPort) {
+        this.httpsPort = httpsPort;
         this.config = config;
         this.dns = dns;
         this.clock = clock;

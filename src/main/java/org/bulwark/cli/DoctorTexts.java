@@ -129,6 +129,80 @@ final class DoctorTexts {
         return "_mta-sts." + domain + ". IN TXT \"v=STSv1; id=" + id + "\"";
     }
 
+    static String mtaStsPolicyName(String url) {
+        return "MTA-STS policy " + url + " (recommended: fetched as a sender does, over HTTPS with a valid certificate)";
+    }
+
+    static String mtaStsPolicyNotFetched() {
+        return "not fetched: senders look for the policy only once the _mta-sts record exists; publish the policy"
+                + " first, then the record";
+    }
+
+    /** The policy file to serve, on lines of its own (RFC 8461 §3.2). */
+    static String mtaStsPolicy(String url, List<String> mxHosts, long maxAge, String record) {
+        StringBuilder b = new StringBuilder(url + " as text/plain, with a certificate for its host name:\n");
+        b.append("version: STSv1\nmode: enforce\n");
+        mxHosts.forEach(h -> b.append("mx: ").append(h).append('\n'));
+        return b.append("max_age: ").append(maxAge).append("\nand then, with a new id= whenever the policy changes: ")
+                .append(record).toString();
+    }
+
+    static String mtaStsPolicyInvalid(List<String> problems) {
+        return "not a valid policy (RFC 8461 section 3.2): " + String.join("; ", problems);
+    }
+
+    static String mtaStsPolicySummary(String mode, long maxAge, List<String> mx) {
+        return "mode: " + mode + ", max_age: " + maxAge + ", mx: " + String.join(", ", mx);
+    }
+
+    static String mtaStsMxName(String domain) {
+        return "MTA-STS policy's mx: patterns match every MX host of " + domain;
+    }
+
+    static String mxHostsList(List<String> hosts) {
+        return "MX " + String.join(", ", hosts);
+    }
+
+    static String mtaStsMxUnmatched(List<String> hosts) {
+        return "no mx: pattern matches " + String.join(", ", hosts)
+                + ": under mode enforce, senders would refuse to deliver there";
+    }
+
+    static String mtaStsModeName() {
+        return "MTA-STS policy mode is enforce";
+    }
+
+    static String mtaStsMode(String mode) {
+        return switch (mode) {
+            case "enforce" -> "mode: enforce";
+            case "testing" -> "mode: testing: senders report failures (TLS-RPT) but still deliver without TLS;"
+                    + " switch to enforce once the reports are clean";
+            default -> "mode: " + mode + ": senders ignore the policy";
+        };
+    }
+
+    static String fetchFailed(String problem) {
+        return "cannot fetch it: " + problem;
+    }
+
+    static String redirected(int status, String location) {
+        return "HTTP " + status + " redirect to " + (location.isEmpty() ? "nowhere" : location)
+                + ": senders do not follow redirects (RFC 8461 section 3.3); serve the file itself";
+    }
+
+    static String httpStatus(int status) {
+        return "HTTP " + status + ": senders need 200 OK";
+    }
+
+    static String notTextPlain(String contentType) {
+        return "served as " + (contentType.isEmpty() ? "no Content-Type" : contentType)
+                + ": the policy must be text/plain (RFC 8461 section 3.2)";
+    }
+
+    static String tlsRptTooMany(String why) {
+        return why + ": with more than one, senders ignore them all (RFC 8460 section 3); keep one";
+    }
+
     static String tlsRptRecord(String domain) {
         return "_smtp._tls." + domain + ". IN TXT \"v=TLSRPTv1; rua=mailto:tlsrpt@" + domain + "\"";
     }

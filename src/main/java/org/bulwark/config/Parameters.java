@@ -242,6 +242,8 @@ public final class Parameters {
         str("smtp_dns_support_level", "", "SMTP client DNS: disabled (no MX lookups), enabled, or dnssec (validated answers, which dane needs)");
         str("smtp_tls_fingerprint_digest", "sha256", "the digest algorithm of smtp_tls_fingerprint_cert_match");
         list("smtp_tls_fingerprint_cert_match", "", "server certificate or public key fingerprints accepted at level fingerprint");
+        bool("smtp_tlsrpt_enable", "no", "record the SMTP client's TLS sessions in $data_directory/tlsrpt.history and send"
+                + " RFC 8460 reports to the domains' _smtp._tls rua= destinations");
         str("tls_random_source", "dev:/dev/urandom", "source of randomness for TLS");
 
         // Queue manager and processes.
@@ -358,6 +360,10 @@ public final class Parameters {
         extension("dmarc_report_email", STRING, "postmaster@$mydomain",
                 "the From and contact address of DMARC aggregate reports");
         extension("dmarc_report_interval", TIME, "24h", "how often DMARC aggregate reports are sent");
+        extension("smtp_tlsrpt_interval", TIME, "24h", "how often SMTP TLS reports (RFC 8460) are sent");
+        extension("smtp_tlsrpt_org_name", STRING, "$mydomain", "the organization-name of SMTP TLS reports");
+        extension("smtp_tlsrpt_email", STRING, "postmaster@$mydomain",
+                "the sender and contact-info of SMTP TLS reports (its domain: TLS-Report-Submitter); mail from it is not reported");
         extension("metrics_listen", STRING, "", "host:port of the Prometheus /metrics endpoint, loopback only; empty: off");
         choices("dmarc_enforcement", "reject", "quarantine", "report");
 

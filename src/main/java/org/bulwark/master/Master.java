@@ -37,7 +37,7 @@ public final class Master implements AutoCloseable {
     private ServiceSet services;
     private MetricsEndpoint metrics;
     private StatusSocket status;
-    private DmarcReportTimer dmarcReports;
+    private List<ReportTimer> reportTimers = List.of();
     /** main.cf as started, for what starts after the services. */
     private final Config startConfig;
     private boolean stopped;
@@ -151,7 +151,7 @@ public final class Master implements AutoCloseable {
             shutDown(0);
             throw e;
         }
-        dmarcReports = DmarcReportTimer.start(startConfig, queue, log);
+        reportTimers = ReportTimer.start(startConfig, queue, log);
         logger.info("daemon started -- version " + VERSION + ", configuration " + configDirectory);
     }
 
@@ -208,10 +208,8 @@ public final class Master implements AutoCloseable {
                 logger.warning(warning);
             }
             services = fresh;
-            if (dmarcReports != null) {
-                dmarcReports.close();
-            }
-            dmarcReports = DmarcReportTimer.start(loaded.main(), queue, log);
+            reportTimers.forEach(ReportTimer::close);
+            reportTimers = ReportTimer.start(loaded.main(), queue, log);
             logger.info(MasterTexts.reloaded(VERSION, configDirectory));
             return List.of();
         } finally {
@@ -271,9 +269,7 @@ public final class Master implements AutoCloseable {
                 return;
             }
             stopped = true;
-            if (dmarcReports != null) {
-                dmarcReports.close();
-            }
+            reportTimers.forEach(ReportTimer::close);
             services.stop(STOP_GRACE);
             if (metrics != null) {
                 metrics.close();

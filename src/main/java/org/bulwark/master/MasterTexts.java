@@ -82,8 +82,9 @@ final class MasterTexts {
                 + " address this would be refused without --allow-root: " + WHY_NOT_ROOT;
     }
 
-    static String dmarcReportFailed(String problem) {
-        return "dmarc report run failed: " + problem + "; the history is kept for the next run";
+    /** @param kind dmarc or tlsrpt */
+    static String reportFailed(String kind, String problem) {
+        return kind + " report run failed: " + problem + "; the history is kept for the next run";
     }
 
     static String noPassService(String name) {

@@ -58,4 +58,32 @@ final class TlsTexts {
                 + (kind.equals("CApath") ? ": no such directory" : ": no readable PEM certificate in it")
                 + "; fix smtpd_tls_" + kind;
     }
+
+    static String notHttpsUrl(String url) {
+        return "not an https: URL with a host name: " + url;
+    }
+
+    static String noAddress(String host) {
+        return host + " has no address";
+    }
+
+    static String notHttp(String line) {
+        return "not an HTTP answer: " + line;
+    }
+
+    static String httpHeaderTooLong() {
+        return "the HTTP answer's header is too long";
+    }
+
+    static String httpTooLarge(int max) {
+        return "the HTTP answer is larger than " + max + " bytes";
+    }
+
+    static String httpCutShort() {
+        return "the connection closed before the end of the HTTP answer";
+    }
+
+    static String httpTimedOut() {
+        return "timed out";
+    }
 }

@@ -2,6 +2,9 @@ package org.bulwark.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -18,6 +21,8 @@ import org.bulwark.mailauth.DkimKeyGenerator;
 import org.bulwark.mailauth.DkimKeyRecords;
 import org.bulwark.testing.OpensslCertificates;
 import org.bulwark.testing.OpensslCertificates.KeyForm;
+import org.bulwark.testing.TestCa;
+import org.bulwark.testing.TestCertificates;
 import org.bulwark.testing.TestDnsServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -38,6 +43,9 @@ class DoctorTest {
     private TestDnsServer dns;
     private final Map<String, String> main = new HashMap<>();
     private KeyPair dkimKey;
+    /** Where the test's MTA-STS policy server listens, instead of port 443. */
+    private int httpsPort = 443;
+    private HttpsServer policyServer;
 
     @BeforeEach
     void setUp() throws Exception {
@@ -63,6 +71,35 @@ class DoctorTest {
     @AfterEach
     void tearDown() {
         dns.close();
+        if (policyServer != null) {
+            policyServer.stop(0);
+        }
+    }
+
+    /**
+     * Serves {@code https://mta-sts.example.test/.well-known/mta-sts.txt} on a loopback port with a
+     * certificate of a test CA that smtp_tls_CAfile names; the handler answers with status, type and body.
+     */
+    private void servePolicy(int status, String contentType, String body, String location) throws Exception {
+        TestCa ca = TestCa.create("Doctor Test CA");
+        policyServer = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        policyServer.setHttpsConfigurator(new HttpsConfigurator(ca.issue("mta-sts.example.test").serverContext()));
+        policyServer.createContext("/.well-known/mta-sts.txt", exchange -> {
+            byte[] bytes = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            if (contentType != null) {
+                exchange.getResponseHeaders().set("Content-Type", contentType);
+            }
+            if (location != null) {
+                exchange.getResponseHeaders().set("Location", location);
+            }
+            exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
+            exchange.getResponseBody().write(bytes);
+            exchange.close();
+        });
+        policyServer.start();
+        httpsPort = policyServer.getAddress().getPort();
+        dns.addA("mta-sts.example.test", "127.0.0.1");
+        main.put("smtp_tls_CAfile", new TestCertificates(ca.certificate(), null).writePem(root.resolve("ca.pem")).toString());
     }
 
     private void tls(String certifiedName, String keyMode) throws Exception {
@@ -91,7 +128,7 @@ class DoctorTest {
 
     private List<Doctor.Check> runDoctor(Clock clock) {
         Config config = Config.of(main);
-        return new Doctor(config, DnsResolver.create(config), clock).run();
+        return new Doctor(config, List.of(), List.of(), DnsResolver.create(config), clock, httpsPort).run();
     }
 
     private static void deferred(org.bulwark.queue.MailQueue queue, String reason) throws Exception {
@@ -122,6 +159,8 @@ class DoctorTest {
                 .addTxt("_mta-sts.example.test", "v=STSv1; id=20260101T000000")
                 .addTxt("_smtp._tls.example.test", "v=TLSRPTv1; rua=mailto:tlsrpt@example.test");
         publishDkim("s1._domainkey.example.test", DkimKeyRecords.txt(dkimKey.getPublic()));
+        servePolicy(200, "text/plain; charset=utf-8", "version: STSv1\r\nmode: enforce\r\nmx: mail.example.test\r\n"
+                + "max_age: 604800\r\n", null);
 
         List<Doctor.Check> checks = runDoctor();
 
@@ -136,6 +175,10 @@ class DoctorTest {
                 "DKIM record s1._domainkey.example.test matches the key on disk",
                 "DMARC record _dmarc.example.test exists with a valid p=",
                 "MTA-STS record _mta-sts.example.test (recommended: senders then insist on TLS)",
+                "MTA-STS policy https://mta-sts.example.test/.well-known/mta-sts.txt (recommended: fetched as a sender"
+                        + " does, over HTTPS with a valid certificate)",
+                "MTA-STS policy's mx: patterns match every MX host of example.test",
+                "MTA-STS policy mode is enforce",
                 "TLS-RPT record _smtp._tls.example.test (recommended: senders report TLS failures)",
                 "192.0.2.10 is not listed on zen.blocklist.test",
                 "192.0.2.10 is not listed on zen.spamhaus.org",
@@ -180,6 +223,8 @@ class DoctorTest {
                 "TLS key " + main.get("smtpd_tls_key_file") + " is not readable by others");
         assertThat(checks).filteredOn(c -> !c.ok() && !c.required()).extracting(Doctor.Check::name).containsExactly(
                 "MTA-STS record _mta-sts.example.test (recommended: senders then insist on TLS)",
+                "MTA-STS policy https://mta-sts.example.test/.well-known/mta-sts.txt (recommended: fetched as a sender"
+                        + " does, over HTTPS with a valid certificate)",
                 "TLS-RPT record _smtp._tls.example.test (recommended: senders report TLS failures)");
         assertThat(text)
                 .contains("✓ myhostname mail.example.test has an address (A/AAAA): 192.0.2.10")
@@ -200,7 +245,7 @@ class DoctorTest {
                 .contains("publish: _smtp._tls.example.test. IN TXT \"v=TLSRPTv1; rua=mailto:tlsrpt@example.test\"")
                 .contains("; behind NAT set proxy_interfaces = 192.0.2.10 in main.cf, otherwise point myhostname's A/AAAA")
                 .contains("✗ the SMTP greeting (smtpd_banner) starts with myhostname: 220 mx.example.test ESMTP")
-                .endsWith("12 of 16 checks failed; 2 recommended records missing (these do not fail the run)\n");
+                .endsWith("12 of 16 checks failed; 3 recommended records missing (these do not fail the run)\n");
         assertThat(DoctorCommand.json(checks)).contains("{\"check\": \"MX of example.test points here\", \"ok\": false, "
                 + "\"required\": true, "
                 + "\"detail\": \"MX mx.elsewhere.test\", \"publish\": \"example.test. IN MX 10 mail.example.test.\"}");
@@ -250,5 +295,91 @@ class DoctorTest {
                         + "1 x host mx.grey.test[192.0.2.51] said: 450 4.2.0 greylisted");
         assertThat(later.failed()).isTrue();
         assertThat(later.detail()).containsPattern("oldest 3\\d\\d min");
+    }
+
+    private static final String POLICY_CHECK = "MTA-STS policy https://mta-sts.example.test/.well-known/mta-sts.txt"
+            + " (recommended: fetched as a sender does, over HTTPS with a valid certificate)";
+
+    @Test
+    void aPolicyInTestingModeThatMissesAnMxHostIsAdvisedWithTheFileToServe() throws Exception {
+        dns.addMx("example.test", 10, "mail.example.test").addMx("example.test", 20, "backup.example.test")
+                .addTxt("_mta-sts.example.test", "v=STSv1; id=1");
+        servePolicy(200, "text/plain", "version: STSv1\nmode: testing\nmx: mail.example.test\nmax_age: 86400\n", null);
+
+        List<Doctor.Check> checks = runDoctor();
+        String text = DoctorCommand.text(checks);
+
+        assertThat(check(checks, POLICY_CHECK).ok()).as(text).isTrue();
+        assertThat(check(checks, POLICY_CHECK).detail()).isEqualTo("mode: testing, max_age: 86400, mx: mail.example.test");
+        Doctor.Check mx = check(checks, "MTA-STS policy's mx: patterns match every MX host of example.test");
+        assertThat(mx.ok()).isFalse();
+        assertThat(mx.required()).isFalse();
+        assertThat(mx.detail()).startsWith("no mx: pattern matches backup.example.test");
+        Doctor.Check mode = check(checks, "MTA-STS policy mode is enforce");
+        assertThat(mode.ok()).isFalse();
+        assertThat(mode.detail()).startsWith("mode: testing: senders report failures (TLS-RPT)");
+        assertThat(text).contains("""
+                    publish: https://mta-sts.example.test/.well-known/mta-sts.txt as text/plain, with a certificate for its host name:
+                             version: STSv1
+                             mode: enforce
+                             mx: mail.example.test
+                             mx: backup.example.test
+                             max_age: 604800
+                             and then, with a new id= whenever the policy changes: _mta-sts.example.test. IN TXT "v=STSv1; id=\
+                """);
+    }
+
+    @Test
+    void aRedirectedPolicyIsNotFollowed() throws Exception {
+        dns.addTxt("_mta-sts.example.test", "v=STSv1; id=20261207");
+        servePolicy(301, null, "", "https://www.example.test/mta-sts.txt");
+
+        Doctor.Check policy = check(runDoctor(), POLICY_CHECK);
+
+        assertThat(policy.ok()).isFalse();
+        assertThat(policy.detail()).isEqualTo("HTTP 301 redirect to https://www.example.test/mta-sts.txt: senders do not"
+                + " follow redirects (RFC 8461 section 3.3); serve the file itself");
+        assertThat(policy.publish()).contains("version: STSv1\nmode: enforce\nmx: mail.example.test\n");
+    }
+
+    @Test
+    void aPolicyWhoseCertificateNoSenderTrustsIsNotTaken() throws Exception {
+        dns.addTxt("_mta-sts.example.test", "v=STSv1; id=20261207");
+        servePolicy(200, "text/plain", "version: STSv1\nmode: enforce\nmx: mail.example.test\nmax_age: 86400\n", null);
+        main.remove("smtp_tls_CAfile"); // the JDK's CAs, as a sender on the internet has them
+
+        Doctor.Check policy = check(runDoctor(), POLICY_CHECK);
+
+        assertThat(policy.ok()).isFalse();
+        assertThat(policy.detail()).startsWith("cannot fetch it: ");
+    }
+
+    @Test
+    void aPolicyTheSmtpClientWouldRefuseIsNotValid() throws Exception {
+        dns.addTxt("_mta-sts.example.test", "v=STSv1; id=20261207");
+        // A repeated mode: senders refuse the whole policy, so the doctor must not pass it.
+        servePolicy(200, "text/plain", "version: STSv1\nmode: enforce\nmode: testing\nmx: mail.example.test\n"
+                + "max_age: 86400\n", null);
+
+        Doctor.Check policy = check(runDoctor(), POLICY_CHECK);
+
+        assertThat(policy.ok()).isFalse();
+        assertThat(policy.detail()).isEqualTo("not a valid policy (RFC 8461 section 3.2): "
+                + "field \"mode\" appears more than once");
+        assertThat(policy.publish()).contains("version: STSv1\nmode: enforce\nmx: mail.example.test\n");
+    }
+
+    @Test
+    void twoTlsRptRecordsAreAsGoodAsNone() {
+        dns.addTxt("_smtp._tls.example.test", "v=TLSRPTv1; rua=mailto:a@example.test")
+                .addTxt("_smtp._tls.example.test", "v=TLSRPTv1; rua=https://reports.example.test/v1");
+
+        Doctor.Check tlsRpt = check(runDoctor(),
+                "TLS-RPT record _smtp._tls.example.test (recommended: senders report TLS failures)");
+
+        assertThat(tlsRpt.ok()).isFalse();
+        assertThat(tlsRpt.detail()).isEqualTo("2 v=TLSRPTv1 records: with more than one, senders ignore them all"
+                + " (RFC 8460 section 3); keep one");
+        assertThat(tlsRpt.publish()).isEqualTo("_smtp._tls.example.test. IN TXT \"v=TLSRPTv1; rua=mailto:tlsrpt@example.test\"");
     }
 }

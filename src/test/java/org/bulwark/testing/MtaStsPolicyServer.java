@@ -79,7 +79,10 @@ public final class MtaStsPolicyServer implements AutoCloseable {
         return this;
     }
 
-    /** The Host header of each request for the policy, in order. */
+    /**
+     * The host name of each request's Host header, in order; the port a client adds there off
+     * port 443 (RFC 9110 §7.2), as it must on this test port, is left out.
+     */
     public List<String> requests() {
         return List.copyOf(hosts);
     }
@@ -90,7 +93,8 @@ public final class MtaStsPolicyServer implements AutoCloseable {
                 exchange.sendResponseHeaders(404, -1);
                 return;
             }
-            hosts.add(exchange.getRequestHeaders().getFirst("Host"));
+            String host = exchange.getRequestHeaders().getFirst("Host");
+            hosts.add(host == null ? "" : host.replaceFirst(":[0-9]+$", ""));
             if (location != null) {
                 exchange.getResponseHeaders().add("Location", location);
             }

@@ -1,15 +1,10 @@
 package org.bulwark.delivery.smtp;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.Socket;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
@@ -21,7 +16,6 @@ import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
 
 /**
@@ -34,8 +28,9 @@ import javax.net.ssl.X509TrustManager;
 final class ClientTls {
 
     /** The handshake's result as the log and the policy need it. */
+    /** @param expired the server certificate is outside its validity dates (for TLS-RPT's certificate-expired) */
     record Established(String trust, String protocol, String cipher, int bits, boolean chainTrusted,
-            boolean nameMatched) {
+            boolean nameMatched, boolean expired) {
     }
 
     private final SSLContext context;
@@ -59,28 +54,7 @@ final class ClientTls {
     }
 
     private static X509TrustManager trustManager(String caFile) throws GeneralSecurityException, IOException {
-        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        if (caFile == null || caFile.isBlank()) {
-            factory.init((KeyStore) null);
-        } else {
-            KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-            store.load(null, null);
-            Collection<? extends Certificate> certificates;
-            try (InputStream in = Files.newInputStream(Path.of(caFile.trim()))) {
-                certificates = CertificateFactory.getInstance("X.509").generateCertificates(in);
-            }
-            int i = 0;
-            for (Certificate c : certificates) {
-                store.setCertificateEntry("ca" + i++, c);
-            }
-            factory.init(store);
-        }
-        for (TrustManager m : factory.getTrustManagers()) {
-            if (m instanceof X509TrustManager x) {
-                return x;
-            }
-        }
-        throw new GeneralSecurityException("no X.509 trust manager");
+        return org.bulwark.tls.HttpsRequest.trustManager(caFile);
     }
 
     /**
@@ -131,7 +105,7 @@ final class ClientTls {
             matched = chain != null && DaneMatcher.matches(chain, policy.associations(), policy.names());
             String word = chain == null ? "Anonymous" : matched ? "Verified" : trusted ? "Trusted" : "Untrusted";
             return new Established(word, session.getProtocol(), session.getCipherSuite(),
-                    bits(session.getCipherSuite()), matched, matched);
+                    bits(session.getCipherSuite()), matched, matched, expired(chain));
         }
         if (policy.level().authenticates() && !policy.associations().isEmpty()) {
             // A policy table's tafile= trust anchors replace smtp_tls_CAfile (Postfix's tls_dane_load_trustfile).
@@ -140,7 +114,7 @@ final class ClientTls {
             matched = anchored && DaneMatcher.matches(chain, policy.associations(), expectedNames);
             String word = chain == null ? "Anonymous" : matched ? "Verified" : anchored ? "Trusted" : "Untrusted";
             return new Established(word, session.getProtocol(), session.getCipherSuite(),
-                    bits(session.getCipherSuite()), anchored, matched);
+                    bits(session.getCipherSuite()), anchored, matched, expired(chain));
         }
         if (trusted && chain != null && chain.length > 0) {
             matched = expectedNames.isEmpty() || matches(chain[0], expectedNames);
@@ -149,7 +123,19 @@ final class ClientTls {
                 : trusted && matched && !expectedNames.isEmpty() && !audit ? "Verified"
                 : trusted ? "Trusted" : "Untrusted";
         return new Established(word, session.getProtocol(), session.getCipherSuite(), bits(session.getCipherSuite()),
-                trusted, matched);
+                trusted, matched, expired(chain));
+    }
+
+    private static boolean expired(X509Certificate[] chain) {
+        if (chain == null || chain.length == 0) {
+            return false;
+        }
+        try {
+            chain[0].checkValidity();
+            return false;
+        } catch (java.security.cert.CertificateExpiredException | java.security.cert.CertificateNotYetValidException e) {
+            return true;
+        }
     }
 
     /** RFC 6125 §6.4: DNS-ID subjectAltNames, a left-most {@code *} label matching one label. */

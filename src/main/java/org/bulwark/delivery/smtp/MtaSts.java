@@ -31,6 +31,17 @@ final class MtaSts {
         boolean enforce() {
             return policy.mode() == MtaStsPolicy.Mode.ENFORCE;
         }
+
+        /** The policy as a TLS report names it: type sts, its lines and its mx patterns. */
+        TlsReportPolicy reportPolicy() {
+            return report(domain, policy);
+        }
+    }
+
+    /** {@code policy} null: none could be had, so the report carries the type and domain alone. */
+    static TlsReportPolicy report(String domain, MtaStsPolicy policy) {
+        return policy == null ? TlsReportPolicy.sts(domain, List.of(), List.of())
+                : TlsReportPolicy.sts(domain, policy.lines(), policy.mx());
     }
 
     /** What is known of a domain and when it was last checked; {@code entry} null: no policy. */
@@ -128,7 +139,7 @@ final class MtaSts {
             failed(domain, cached, f.resultType(), f.getMessage());
             return cached;
         } catch (IllegalArgumentException e) {
-            failed(domain, cached, "sts-policy-invalid", SmtpTexts.stsPolicyInvalid(e.getMessage()));
+            failed(domain, cached, TlsSessionReports.STS_POLICY_INVALID, SmtpTexts.stsPolicyInvalid(e.getMessage()));
             return cached;
         }
         MtaStsCache.Entry entry = new MtaStsCache.Entry(id.get(), now, policy);
@@ -139,7 +150,8 @@ final class MtaSts {
 
     private void failed(String domain, MtaStsCache.Entry cached, String resultType, String reason) {
         warn.accept(SmtpTexts.stsPolicyUnavailable(domain, reason, cached != null));
-        reports.failure(domain, cached == null ? null : cached.policy(), resultType, null, reason);
+        // No session to an MX is concerned: the policy host failed, so mx-host and the addresses stay empty.
+        reports.failure(domain, report(domain, cached == null ? null : cached.policy()), resultType, "", "", reason);
     }
 
     /** The id of a well-formed TXT record. */

@@ -105,6 +105,14 @@ public record MtaStsPolicy(Mode mode, List<String> mx, long maxAge, String text)
         return new MtaStsPolicy(mode, mx, maxAge, text);
     }
 
+    /**
+     * The policy file's lines as fetched, without line ends and blank lines: an RFC 8460 report's
+     * policy-string for an {@code sts} policy.
+     */
+    public List<String> lines() {
+        return text.lines().filter(l -> !l.isBlank()).toList();
+    }
+
     /** An {@code mx} value: a host name, or {@code *.} and a name, lower-cased. */
     private static String pattern(String value) {
         String p = value.toLowerCase(Locale.ROOT);

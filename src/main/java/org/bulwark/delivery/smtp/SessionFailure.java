@@ -38,24 +38,6 @@ final class SessionFailure extends Exception {
     }
 
     private boolean tlsHandshake;
-    private String tlsResult;
-
-    /** RFC 8460 §4.3's result types of a TLS failure, for TLS reporting. */
-    static final String STARTTLS_NOT_SUPPORTED = "starttls-not-supported";
-    static final String CERTIFICATE_NOT_TRUSTED = "certificate-not-trusted";
-    static final String CERTIFICATE_HOST_MISMATCH = "certificate-host-mismatch";
-    static final String VALIDATION_FAILURE = "validation-failure";
-
-    /** Marks this failure as a TLS failure of the given RFC 8460 result type. */
-    SessionFailure tlsResult(String resultType) {
-        this.tlsResult = resultType;
-        return this;
-    }
-
-    /** The RFC 8460 result type when this is a TLS failure, else null. */
-    String tlsResultType() {
-        return tlsResult != null ? tlsResult : tlsHandshake ? VALIDATION_FAILURE : null;
-    }
 
     /** The TLS handshake failed: at level {@code may} the server is tried again without TLS. */
     static SessionFailure tlsHandshake(String text) {
@@ -68,8 +50,7 @@ final class SessionFailure extends Exception {
     SessionFailure withText(String text) {
         SessionFailure f = new SessionFailure(temporary, dsn, text, tryNextServer, connected);
         f.tlsHandshake = tlsHandshake;
-        f.tlsResult = tlsResult;
-        return f;
+        return keepingTlsReport(f);
     }
 
     boolean tlsHandshakeFailed() {
@@ -98,5 +79,57 @@ final class SessionFailure extends Exception {
 
     boolean tryNextServer() {
         return tryNextServer;
+    }
+
+    private String tlsResult;
+    private String tlsReason = "";
+    private TlsReportPolicy tlsPolicy;
+    private String sendingIp = "";
+
+    /**
+     * Marks this failure as a TLS failure for SMTP TLS Reporting (RFC 8460 §4.3 result-type).
+     *
+     * @param policy the policy to report, when the failure knows it better than the session's TLS
+     *               policy does (the TLSA records of a policy that failed); null otherwise
+     */
+    SessionFailure tlsReport(String resultType, String reason, TlsReportPolicy policy) {
+        this.tlsResult = resultType;
+        this.tlsReason = reason;
+        this.tlsPolicy = policy;
+        return this;
+    }
+
+    SessionFailure tlsReport(String resultType, String reason) {
+        return tlsReport(resultType, reason, null);
+    }
+
+    /** The RFC 8460 result-type, or null for a failure that is not about TLS. */
+    String tlsResult() {
+        return tlsResult;
+    }
+
+    String tlsReason() {
+        return tlsReason;
+    }
+
+    TlsReportPolicy tlsPolicy() {
+        return tlsPolicy;
+    }
+
+    String sendingIp() {
+        return sendingIp;
+    }
+
+    void sentFrom(String address) {
+        this.sendingIp = address;
+    }
+
+    /** A copy with other delivery facts that keeps this one's TLS-RPT facts. */
+    SessionFailure keepingTlsReport(SessionFailure copy) {
+        copy.tlsResult = tlsResult;
+        copy.tlsReason = tlsReason;
+        copy.tlsPolicy = tlsPolicy;
+        copy.sendingIp = sendingIp;
+        return copy;
     }
 }

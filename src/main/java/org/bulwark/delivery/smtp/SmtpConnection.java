@@ -23,6 +23,7 @@ import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSocket;
 import org.bulwark.mail.SmtpReply;
 import org.bulwark.util.Cidr;
+import org.bulwark.util.IpAddresses;
 
 /**
  * One connection to one SMTP server (or LMTP server: LHLO, over TCP or a unix-domain socket):
@@ -71,9 +72,13 @@ final class SmtpConnection implements AutoCloseable {
             c.greet(tlsEngine, policy, log);
             return c;
         } catch (SessionFailure f) {
+            if (f.tlsResult() != null) {
+                f.sentFrom(c.localAddress());
+            }
             c.closeQuietly();
             // Trouble before MAIL FROM is this server's: another MX may do better (RFC 5321 §5.1).
-            throw f.temporary() && !f.tryNextServer() ? new SessionFailure(true, f.dsn(), f.text(), true) : f;
+            throw f.temporary() && !f.tryNextServer() ? f.keepingTlsReport(new SessionFailure(true, f.dsn(), f.text(), true))
+                    : f;
         }
     }
 
@@ -148,6 +153,14 @@ final class SmtpConnection implements AutoCloseable {
     /** The TLS handshake's outcome, or null when the session is in plaintext. */
     ClientTls.Established tlsSession() {
         return tls;
+    }
+
+    /** The address this end of the connection has, or "" (a unix-domain socket, no connection). */
+    String localAddress() {
+        if (wire instanceof TcpWire tcp && tcp.socket().getLocalAddress() != null) {
+            return IpAddresses.format(tcp.socket().getLocalAddress());
+        }
+        return "";
     }
 
     /** Whether the server's certificate was verified against the policy (Postfix's TLS_CERT_IS_MATCHED). */
@@ -232,7 +245,7 @@ final class SmtpConnection implements AutoCloseable {
         if (!supports("STARTTLS")) {
             if (level.mandatory()) {
                 throw new SessionFailure(true, "4.7.4", SmtpTexts.tlsNotOffered(peer()), true)
-                        .tlsResult(SessionFailure.STARTTLS_NOT_SUPPORTED);
+                        .tlsReport(TlsSessionReports.STARTTLS_NOT_SUPPORTED, "");
             }
             return;
         }
@@ -240,7 +253,7 @@ final class SmtpConnection implements AutoCloseable {
         if (!reply.isPositive()) {
             if (level.mandatory()) {
                 throw new SessionFailure(true, "4.7.4", SmtpTexts.starttlsRefused(peer(), reply.toString()), true)
-                        .tlsResult(SessionFailure.STARTTLS_NOT_SUPPORTED);
+                        .tlsReport(TlsSessionReports.STARTTLS_NOT_SUPPORTED, "");
             }
             return;
         }
@@ -252,7 +265,8 @@ final class SmtpConnection implements AutoCloseable {
             tls = tlsEngine.judge(secure.getSession(), policy);
         } catch (SSLException e) {
             // A failed handshake leaves the connection unusable; the caller decides about plaintext.
-            throw SessionFailure.tlsHandshake(SmtpTexts.tlsFailed(peer(), e.getMessage()));
+            throw SessionFailure.tlsHandshake(SmtpTexts.tlsFailed(peer(), e.getMessage()))
+                    .tlsReport(TlsSessionReports.VALIDATION_FAILURE, "tls-handshake-failure");
         } catch (IOException e) {
             throw SessionFailure.deferred(SmtpTexts.lostConnection(peer(), SmtpTexts.STAGE_STARTTLS), true);
         }
@@ -260,17 +274,19 @@ final class SmtpConnection implements AutoCloseable {
             // Postfix logs the handshake first; the deferral then says only that the match failed.
             log.accept(SmtpTexts.tlsEstablished(tls.trust(), relay(), tls.protocol(), tls.cipher(), tls.bits()));
             if (!tls.nameMatched()) {
-                throw new SessionFailure(true, "4.7.5", SmtpTexts.CERTIFICATE_NOT_VERIFIED, true);
+                throw new SessionFailure(true, "4.7.5", SmtpTexts.CERTIFICATE_NOT_VERIFIED, true)
+                        .tlsReport(TlsSessionReports.CERTIFICATE_NOT_TRUSTED, "");
             }
         } else {
             if (level.authenticates() && !tls.chainTrusted()) {
                 throw new SessionFailure(true, "4.7.5", SmtpTexts.certificateUntrusted(peer(), "untrusted issuer"),
-                        true).tlsResult(SessionFailure.CERTIFICATE_NOT_TRUSTED);
+                        true).tlsReport(tls.expired() ? TlsSessionReports.CERTIFICATE_EXPIRED
+                                : TlsSessionReports.CERTIFICATE_NOT_TRUSTED, "");
             }
             if (level.authenticates() && !tls.nameMatched()) {
                 throw new SessionFailure(true, "4.7.5",
                         SmtpTexts.certificateNameMismatch(peer(), String.join(", ", policy.names())), true)
-                        .tlsResult(SessionFailure.CERTIFICATE_HOST_MISMATCH);
+                        .tlsReport(TlsSessionReports.CERTIFICATE_HOST_MISMATCH, "");
             }
             log.accept(SmtpTexts.tlsEstablished(tls.trust(), relay(), tls.protocol(), tls.cipher(), tls.bits()));
         }

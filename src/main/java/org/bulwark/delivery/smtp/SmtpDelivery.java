@@ -19,6 +19,7 @@ import org.bulwark.queue.DeliveryReport.Status;
 import org.bulwark.queue.DeliveryRequest;
 import org.bulwark.queue.DeliveryRequest.Target;
 import org.bulwark.util.Cidr;
+import org.bulwark.util.IpAddresses;
 
 /**
  * Postfix's smtp(8) as a delivery agent, for the {@code smtp} and {@code relay} transports: finds
@@ -48,20 +49,26 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
     /** Null unless smtp_sasl_auth_enable = yes. */
     private final SmtpSaslClient sasl;
     private final SaslPasswords passwords;
+    /** Where TLS sessions are reported (RFC 8460); {@link TlsSessionReports#NONE} unless smtp_tlsrpt_enable. */
+    private final TlsSessionReports tlsReports;
+    /** smtp_tlsrpt_email: mail from it is a report, whose sessions are not reported again. */
+    private final String tlsReportSender;
     private final String myhostname;
     private final Path queueDirectory;
     /** Null when smtp_mta_sts_enable = no, and for LMTP. */
     private final MtaSts mtaSts;
-    private final TlsSessionReports reports;
 
     /**
      * @param transport the master.cf service name this instance runs as ({@code smtp}, {@code relay})
      */
     public SmtpDelivery(Config config, String transport, DnsResolver dns, MailLog log) {
-        this(config, transport, dns, log, false, TlsSessionReports.NONE);
+        this(config, transport, dns, log, false, null);
     }
 
-    /** As {@link #SmtpDelivery(Config, String, DnsResolver, MailLog)}, handing MTA-STS session outcomes to {@code reports}. */
+    /**
+     * As {@link #SmtpDelivery(Config, String, DnsResolver, MailLog)}, handing each TLS session's
+     * outcome to {@code reports} instead of the TLS-RPT history that smtp_tlsrpt_enable chooses.
+     */
     public SmtpDelivery(Config config, String transport, DnsResolver dns, MailLog log, TlsSessionReports reports) {
         this(config, transport, dns, log, false, reports);
     }
@@ -71,10 +78,10 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
         return new SmtpDelivery(config, transport, dns, log, true, TlsSessionReports.NONE);
     }
 
+    /** @param reports null: as smtp_tlsrpt_enable says */
     private SmtpDelivery(Config config, String transport, DnsResolver dns, MailLog log, boolean lmtp,
             TlsSessionReports reports) {
         this.transport = transport;
-        this.reports = reports;
         this.settings = SmtpSettings.of(config, lmtp);
         this.myhostname = config.get("myhostname").trim();
         this.queueDirectory = Path.of(config.get("queue_directory").trim());
@@ -88,7 +95,11 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
         this.cache = new ConnectionCache(settings.connectionCacheTimeLimit(), settings.connectionReuseTimeLimit(),
                 Clock.systemUTC());
         this.log = log.program(transport);
-        this.mtaSts = sts ? mtaSts(config, dns, settings, this.log, reports) : null;
+        // Postfix reports TLS for SMTP only, never for LMTP.
+        this.tlsReports = lmtp ? TlsSessionReports.NONE
+                : reports != null ? reports : TlsRptRecorder.create(config, this.log);
+        this.tlsReportSender = config.get("smtp_tlsrpt_email").strip();
+        this.mtaSts = sts ? mtaSts(config, dns, settings, this.log, tlsReports) : null;
         this.relayhosts = SenderRelayhosts.of(config);
         // Probes (verify(8)) use address_verify_relayhost and address_verify_sender_dependent_relayhost_maps.
         this.probeRelayhosts = lmtp ? relayhosts : SenderRelayhosts.of(config.with(java.util.Map.of(
@@ -121,7 +132,7 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
             }
         }
         this.policies = new TlsPolicies(settings.tlsLevel(), settings.dnssec(), fingerprints, dns, table, this.log::warning,
-                reports, anchors);
+                anchors);
         if (settings.tlsLevel().daneBased() && !settings.dnssec()) {
             this.log.warning(SmtpTexts.daneWithoutDnssec(settings.tlsLevel().word()));
         }
@@ -248,13 +259,14 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
         SessionFailure last = null;
         String lastRelay = RELAY_NONE;
         int sessions = 0;
+        String reportDomain = tlsReportDomain(request, nexthop);
         for (Route.Server server : servers) {
             if (settings.mxSessionLimit() > 0 && sessions >= settings.mxSessionLimit()) {
                 break;
             }
             SmtpConnection connection;
             try {
-                connection = open(server, policy(nexthopText, nexthop, server, sts));
+                connection = open(server, policy(nexthopText, nexthop, server, sts, reportDomain), reportDomain);
                 authenticate(connection, request, nexthopText);
             } catch (SessionFailure f) {
                 last = f;
@@ -365,12 +377,14 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
     }
 
     /** The server's TLS policy; one that cannot be settled skips the server, with Postfix's warning. */
-    private TlsPolicy policy(String nexthopText, Nexthop nexthop, Route.Server server, MtaSts.Applied sts)
+    private TlsPolicy policy(String nexthopText, Nexthop nexthop, Route.Server server, MtaSts.Applied sts,
+            String reportDomain)
             throws SessionFailure {
         try {
             return policies.find(nexthopText, nexthop, server, sts);
         } catch (SessionFailure f) {
             log.warning(SmtpTexts.tlsPolicyFailed(nexthop.host(), server.host(), f.text()));
+            reportTls(reportDomain, server, null, f);
             throw f;
         }
     }
@@ -380,15 +394,16 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
      * a plaintext connection to the same server, as Postfix does: opportunistic TLS must never
      * make mail undeliverable (RFC 7435 §3).
      */
-    private SmtpConnection open(Route.Server server, TlsPolicy policy) throws SessionFailure {
+    private SmtpConnection open(Route.Server server, TlsPolicy policy, String reportDomain) throws SessionFailure {
         SmtpConnection connection;
         try {
             connection = SmtpConnection.open(server, settings, tls, policy, log::info);
         } catch (SessionFailure f) {
             SessionFailure failure = f;
-            if (policy.sts() != null && f.tlsResultType() != null) {
+            if (policy.sts() != null && f.tlsResult() != null) {
                 failure = stsFailure(policy.sts(), server, f);
             }
+            reportTls(reportDomain, server, policy, failure);
             if (!failure.tlsHandshakeFailed() || policy.level().mandatory()) {
                 throw failure;
             }
@@ -396,7 +411,10 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
             return SmtpConnection.open(server, settings, null, policy, log::info);
         }
         if (policy.sts() != null) {
-            audit(policy.sts(), server, connection);
+            audit(policy.sts(), server, connection, reportDomain);
+        } else if (connection.encrypted() && reportDomain != null) {
+            tlsReports.success(reportDomain, reportPolicy(policy, server, reportDomain), server.host(),
+                    IpAddresses.format(server.address()), connection.localAddress());
         }
         return connection;
     }
@@ -407,35 +425,95 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
      */
     private SessionFailure stsFailure(MtaSts.Applied sts, Route.Server server, SessionFailure f) {
         String why = SmtpTexts.stsFailure(sts.domain(), f.text());
-        reports.failure(sts.domain(), sts.policy(), f.tlsResultType(), server.host(), f.text());
+        // An MX outside a testing policy's patterns was reported as that alone (see audit).
+        String resultType = sts.policy().matches(server.host()) ? f.tlsResult() : TlsSessionReports.VALIDATION_FAILURE;
+        String reason = sts.policy().matches(server.host()) ? f.tlsReason() : TlsPolicies.MX_MISMATCH;
+        f.tlsReport(resultType, reason, sts.reportPolicy());
         if (sts.enforce()) {
             return f.withText(why);
         }
-        log.warning(SmtpTexts.stsTestingFailure(why));
+        if (sts.policy().matches(server.host())) {
+            log.warning(SmtpTexts.stsTestingFailure(why));
+        }
         return f;
     }
 
-    /** Reports a session made under an MTA-STS policy; in testing mode, what would have failed it. */
-    private void audit(MtaSts.Applied sts, Route.Server server, SmtpConnection connection) {
+    /**
+     * Reports a session made under an MTA-STS policy; in testing mode, what would have failed it.
+     * An MX outside a testing policy's patterns is reported as that, whatever its TLS (the warning
+     * was logged when the policy was settled).
+     */
+    private void audit(MtaSts.Applied sts, Route.Server server, SmtpConnection connection, String reportDomain) {
         ClientTls.Established session = connection.tlsSession();
         String type;
         String why;
         String peer = SmtpTexts.peer(server.host(), server.address());
-        if (session == null) {
-            type = SessionFailure.STARTTLS_NOT_SUPPORTED;
-            why = SmtpTexts.tlsNotOffered(peer);
-        } else if (!session.chainTrusted()) {
-            type = SessionFailure.CERTIFICATE_NOT_TRUSTED;
-            why = SmtpTexts.certificateUntrusted(peer, "untrusted issuer");
-        } else if (!session.nameMatched()) {
-            type = SessionFailure.CERTIFICATE_HOST_MISMATCH;
-            why = SmtpTexts.certificateNameMismatch(peer, server.host());
-        } else {
-            reports.success(sts.domain(), sts.policy());
+        String receivingIp = IpAddresses.format(server.address());
+        if (!sts.policy().matches(server.host())) {
+            if (reportDomain != null) {
+                tlsReports.failure(reportDomain, sts.reportPolicy(), TlsSessionReports.VALIDATION_FAILURE, server.host(),
+                        receivingIp, TlsPolicies.MX_MISMATCH, connection.localAddress());
+            }
             return;
         }
-        reports.failure(sts.domain(), sts.policy(), type, server.host(), why);
+        if (session == null) {
+            type = TlsSessionReports.STARTTLS_NOT_SUPPORTED;
+            why = SmtpTexts.tlsNotOffered(peer);
+        } else if (!session.chainTrusted()) {
+            type = session.expired() ? TlsSessionReports.CERTIFICATE_EXPIRED : TlsSessionReports.CERTIFICATE_NOT_TRUSTED;
+            why = SmtpTexts.certificateUntrusted(peer, "untrusted issuer");
+        } else if (!session.nameMatched()) {
+            type = TlsSessionReports.CERTIFICATE_HOST_MISMATCH;
+            why = SmtpTexts.certificateNameMismatch(peer, server.host());
+        } else {
+            if (reportDomain != null) {
+                tlsReports.success(reportDomain, sts.reportPolicy(), server.host(), receivingIp,
+                        connection.localAddress());
+            }
+            return;
+        }
+        if (reportDomain != null) {
+            tlsReports.failure(reportDomain, sts.reportPolicy(), type, server.host(), receivingIp, "",
+                    connection.localAddress());
+        }
         log.warning(SmtpTexts.stsTestingFailure(SmtpTexts.stsFailure(sts.domain(), why)));
+    }
+
+    /**
+     * The domain this delivery's TLS sessions are reported to, or null for none. Postfix reports the
+     * TLS of SMTP deliveries to a domain (not to an address literal) with TLS attempted; a policy
+     * that fails before connecting (DANE) is reported too. The reports themselves (mail from
+     * smtp_tlsrpt_email) are left out, as RFC 8460 §5.3 asks.
+     */
+    private String tlsReportDomain(DeliveryRequest request, Nexthop nexthop) {
+        if (tlsReports == TlsSessionReports.NONE || tls == null
+                || Cidr.literalBytes(nexthop.host()) != null) {
+            return null;
+        }
+        MailAddress sender = request.message().envelope().sender();
+        if (!sender.isNullSender() && sender.internal().equalsIgnoreCase(tlsReportSender)) {
+            return null;
+        }
+        return nexthop.host();
+    }
+
+    /** A failure that was about TLS, to SMTP TLS Reporting; others (a refused connection) are not reported. */
+    private void reportTls(String reportDomain, Route.Server server, TlsPolicy policy, SessionFailure f) {
+        if (f.tlsResult() == null || reportDomain == null) {
+            return;
+        }
+        TlsReportPolicy reported = f.tlsPolicy() != null ? f.tlsPolicy() : reportPolicy(policy, server, reportDomain);
+        tlsReports.failure(reportDomain, reported, f.tlsResult(), server.host(),
+                IpAddresses.format(server.address()), f.tlsReason(), f.sendingIp());
+    }
+
+    /** RFC 8460 §4.3: DANE is a "tlsa" policy of the server's TLSA records; anything else found no policy. */
+    private static TlsReportPolicy reportPolicy(TlsPolicy policy, Route.Server server, String reportDomain) {
+        if (policy != null && policy.level() == TlsLevel.DANE) {
+            return TlsReportPolicy.tlsa(server.host(),
+                    policy.associations().stream().map(TlsPolicy.Association::presentation).toList());
+        }
+        return TlsReportPolicy.noPolicyFound(reportDomain);
     }
 
     private DeliveryReport finish(String destination, SmtpConnection connection, MailTransaction.Result result) {

@@ -28,25 +28,21 @@ final class TlsPolicies {
     private final DnsResolver dns;
     private final TlsPolicyTable table;
     private final Consumer<String> warn;
-    private final TlsSessionReports reports;
     private final List<TlsPolicy.Association> trustAnchors;
 
     TlsPolicies(TlsLevel level, boolean dnssec, List<TlsPolicy.Association> fingerprints, DnsResolver dns) {
-        this(level, dnssec, fingerprints, dns, TlsPolicyTable.empty(), w -> { }, TlsSessionReports.NONE, List.of());
+        this(level, dnssec, fingerprints, dns, TlsPolicyTable.empty(), w -> { }, List.of());
     }
 
     /**
      * @param dnssec       {@code smtp_dns_support_level = dnssec}: DNS answers carry their validation
      * @param fingerprints {@code smtp_tls_fingerprint_cert_match} as DANE-EE associations
-     * @param reports      receives MTA-STS failures found here (an MX outside the policy)
      * @param trustAnchors {@code smtp_tls_trust_anchor_file} at verify and secure, unless an entry has its own
      */
     TlsPolicies(TlsLevel level, boolean dnssec, List<TlsPolicy.Association> fingerprints, DnsResolver dns,
-            TlsPolicyTable table, Consumer<String> warn, TlsSessionReports reports,
-            List<TlsPolicy.Association> trustAnchors) {
+            TlsPolicyTable table, Consumer<String> warn, List<TlsPolicy.Association> trustAnchors) {
         this.table = table;
         this.trustAnchors = List.copyOf(trustAnchors);
-        this.reports = reports;
         this.warn = warn;
         this.level = level;
         this.dnssec = dnssec;
@@ -99,15 +95,19 @@ final class TlsPolicies {
         };
     }
 
+    /** The failure-reason-code of an MX outside an MTA-STS policy's patterns. */
+    static final String MX_MISMATCH = "mx-not-in-policy";
+
     private TlsPolicy mtaSts(TlsPolicy base, MtaSts.Applied sts, Route.Server server) throws SessionFailure {
         if (!sts.policy().matches(server.host())) {
             String why = SmtpTexts.stsMxMismatch(sts.domain(), server.host());
-            reports.failure(sts.domain(), sts.policy(), "validation-failure", server.host(), why);
             if (sts.enforce()) {
-                throw SessionFailure.policy(why);
+                throw SessionFailure.policy(why).tlsReport(TlsSessionReports.VALIDATION_FAILURE, MX_MISMATCH,
+                        sts.reportPolicy());
             }
             warn.accept(SmtpTexts.stsTestingFailure(why));
-            return base;
+            // Delivered as without the policy; the policy stays attached so the session is reported against it.
+            return base.withSts(sts);
         }
         if (sts.enforce()) {
             return new TlsPolicy(TlsLevel.SECURE, List.of(server.host()), List.of()).withSts(sts);
@@ -164,17 +164,24 @@ final class TlsPolicies {
     private TlsPolicy dane(TlsLevel daneLevel, Nexthop nexthop, Route.Server server) throws SessionFailure {
         if (!dnssec) {
             // The startup warning has said why; dane-only must not send without DANE.
-            return incompatible(daneLevel, TlsLevel.MAY, SmtpTexts.TLS_CONFIGURATION_PROBLEM);
+            if (daneLevel == TlsLevel.DANE_ONLY) {
+                throw SessionFailure.policy(SmtpTexts.TLS_CONFIGURATION_PROBLEM);
+            }
+            return TlsPolicy.of(TlsLevel.MAY);
         }
+        // RFC 8460 §4.3: dane-only finding no validated TLSA records is "dane-required".
         if (!server.dnssec()) {
-            return incompatible(daneLevel, TlsLevel.MAY, SmtpTexts.NON_DNSSEC_DESTINATION);
+            return incompatible(daneLevel, TlsLevel.MAY, SmtpTexts.NON_DNSSEC_DESTINATION, TlsSessionReports.DANE_REQUIRED,
+                    null);
         }
         DnssecResult<TlsaRecord> answer = dns.lookupTlsa(server.host(), server.port());
         if (answer.result() instanceof DnsResult.TemporaryFailure<TlsaRecord>) {
-            throw SessionFailure.policy(SmtpTexts.tlsaLookupError(server.host(), server.port()));
+            throw SessionFailure.policy(SmtpTexts.tlsaLookupError(server.host(), server.port()))
+                    .tlsReport(TlsSessionReports.DNSSEC_INVALID, "tlsa-lookup-error");
         }
         if (!answer.secure() || !answer.result().isFound()) {
-            return incompatible(daneLevel, TlsLevel.MAY, SmtpTexts.NO_TLSA_RECORDS);
+            return incompatible(daneLevel, TlsLevel.MAY, SmtpTexts.NO_TLSA_RECORDS, TlsSessionReports.DANE_REQUIRED,
+                    null);
         }
         List<TlsPolicy.Association> usable = new ArrayList<>();
         for (TlsaRecord r : answer.result().values()) {
@@ -184,7 +191,9 @@ final class TlsPolicies {
         }
         if (usable.isEmpty()) {
             // RFC 7672 §2.2: TLSA records, none usable: TLS is still mandatory, without authentication.
-            return incompatible(daneLevel, TlsLevel.ENCRYPT, SmtpTexts.TLSA_UNUSABLE);
+            List<String> records = answer.result().values().stream().map(TlsPolicies::presentation).toList();
+            return incompatible(daneLevel, TlsLevel.ENCRYPT, SmtpTexts.TLSA_UNUSABLE, TlsSessionReports.TLSA_INVALID,
+                    TlsReportPolicy.tlsa(server.host(), records));
         }
         // RFC 7672 §3.2.3: a DANE-TA chain must name the TLSA base domain or the nexthop domain.
         List<String> names = nexthop.mxLookup() && !nexthop.host().equalsIgnoreCase(server.host())
@@ -196,10 +205,17 @@ final class TlsPolicies {
      * Postfix's dane_incompat(): {@code dane} quietly falls back to {@code fallback} (the log's
      * "Untrusted TLS connection" or plaintext says what happened), {@code dane-only} defers.
      */
-    private static TlsPolicy incompatible(TlsLevel daneLevel, TlsLevel fallback, String why) throws SessionFailure {
+    private static TlsPolicy incompatible(TlsLevel daneLevel, TlsLevel fallback, String why, String tlsResult,
+            TlsReportPolicy reportPolicy) throws SessionFailure {
         if (daneLevel == TlsLevel.DANE_ONLY) {
-            throw SessionFailure.policy(why);
+            throw SessionFailure.policy(why).tlsReport(tlsResult, tlsResult.equals(TlsSessionReports.TLSA_INVALID)
+                    ? "all-TLSA-records-unusable" : "", reportPolicy);
         }
         return TlsPolicy.of(fallback);
+    }
+
+    /** A TLSA record as a TLS report's policy-string (RFC 6698 §2.2). */
+    private static String presentation(TlsaRecord r) {
+        return r.usage() + " " + r.selector() + " " + r.matchingType() + " " + java.util.HexFormat.of().formatHex(r.data());
     }
 }

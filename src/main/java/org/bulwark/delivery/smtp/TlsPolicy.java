@@ -52,5 +52,11 @@ record TlsPolicy(TlsLevel level, List<String> names, List<Association> associati
         Association {
             data = data.clone();
         }
+
+        /** RFC 6698 §2.2 presentation form, {@code 3 1 1 <hex>}, as a TLS report's policy-string. */
+        String presentation() {
+            int matching = digest == null ? 0 : digest.equals("SHA-512") ? 2 : 1;
+            return usage + " " + selector + " " + matching + " " + java.util.HexFormat.of().formatHex(data);
+        }
     }
 }

@@ -2,7 +2,8 @@
  * The SMTP client delivery agent, Postfix's smtp(8), also serving the {@code relay} transport: MX
  * selection, the ESMTP dialogue with PIPELINING, SIZE, 8BITMIME, SMTPUTF8 and DSN, STARTTLS per
  * {@code smtp_tls_security_level}, {@code smtp_tls_policy_maps} and MTA-STS (RFC 8461), SASL AUTH
- * to relays, per-stage timeouts and a cache of idle connections.
+ * to relays, per-stage timeouts, a cache of idle connections, and the TLS sessions it makes
+ * reported for SMTP TLS Reporting (RFC 8460, {@link org.bulwark.delivery.smtp.TlsSessionReports}).
  *
  * <p>SECURITY: talks to remote SMTP servers chosen by DNS; everything they send is untrusted and
  * only parsed as SMTP replies (line length and count bounded). Reads queue files; needs no

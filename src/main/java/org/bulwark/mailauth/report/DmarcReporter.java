@@ -1,12 +1,7 @@
 package org.bulwark.mailauth.report;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -17,13 +12,12 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.UnaryOperator;
 import org.bulwark.config.Config;
 import org.bulwark.dns.DnsResolver;
 import org.bulwark.dns.DnsResult;
 import org.bulwark.mailauth.PublicSuffixList;
+import org.bulwark.util.ReportSchedule;
 
 /**
  * Sends the aggregate reports (RFC 7489 §7.2), as opendmarc-reports does: takes the history's
@@ -34,12 +28,7 @@ import org.bulwark.mailauth.PublicSuffixList;
  */
 public final class DmarcReporter {
 
-    private static final String STAMP = "dmarc.report.last";
-    private static final String LOCK_FILE = "dmarc.report.lock";
-    private static final ReentrantLock RUN_LOCK = new ReentrantLock();
     private static final SecureRandom RANDOM = new SecureRandom();
-    /** How long a run waits for one under way elsewhere to finish. */
-    private static final Duration LOCK_WAIT = Duration.ofSeconds(30);
 
     /** Hands a finished report message to the queue (through the maildrop, as sendmail does). */
     @FunctionalInterface
@@ -73,6 +62,7 @@ public final class DmarcReporter {
     private final UnaryOperator<String> organizational;
     private final Clock clock;
     private final DmarcHistory history;
+    private final ReportSchedule schedule;
     private final List<Note> setupNotes = new ArrayList<>();
 
     public DmarcReporter(Settings settings, DnsResolver dns, UnaryOperator<String> organizational, Clock clock) {
@@ -81,6 +71,7 @@ public final class DmarcReporter {
         this.organizational = organizational;
         this.clock = clock;
         this.history = DmarcHistory.in(settings.dataDirectory());
+        this.schedule = new ReportSchedule(history.lines(), "dmarc.report", settings.interval(), clock);
     }
 
     /** From main.cf: its DNS servers and the Public Suffix List DMARC uses. */
@@ -109,73 +100,28 @@ public final class DmarcReporter {
 
     /** How long until the next report is due; zero when it is due now. */
     public Duration untilDue() {
-        Instant last = lastRun();
-        if (last == null) {
-            return settings.interval();
-        }
-        Duration left = Duration.between(clock.instant(), last.plus(settings.interval()));
-        return left.isNegative() ? Duration.ZERO : left;
+        return schedule.untilDue();
     }
 
     /**
      * One run: with {@code force}, at once; otherwise only when the interval has passed since the
      * last run (the first run starts the first interval). A dry run builds the reports and says
-     * where they would go, but queues nothing and takes nothing out of the history.
+     * where they would go, but queues nothing and takes nothing out of the history. One run at a
+     * time, across processes; a run that finds another under way for 30 seconds gives up.
      */
     public Outcome run(boolean force, boolean dryRun, Submission submission) throws IOException {
         List<Note> notes = new ArrayList<>(setupNotes);
-        long deadline = System.nanoTime() + LOCK_WAIT.toNanos();
-        try {
-            if (!RUN_LOCK.tryLock(LOCK_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
-                notes.add(new Note(true, ReportTexts.busy()));
-                return new Outcome(false, notes, List.of(), 0);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        return schedule.exclusively(() -> runLocked(force, dryRun, submission, notes)).orElseGet(() -> {
             notes.add(new Note(true, ReportTexts.busy()));
             return new Outcome(false, notes, List.of(), 0);
-        }
-        try {
-            history.ensureDirectory();
-            Path lockPath = settings.dataDirectory().resolve(LOCK_FILE);
-            try (FileChannel lockFile = FileChannel.open(lockPath, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-                history.ownLikeDirectory(lockPath);
-                FileLock lock = lockFile.tryLock();
-                // Another process (the server, or a second command) is reporting: wait a little for it.
-                while (lock == null && System.nanoTime() < deadline) {
-                    Thread.sleep(100);
-                    lock = lockFile.tryLock();
-                }
-                if (lock == null) {
-                    notes.add(new Note(true, ReportTexts.busy()));
-                    return new Outcome(false, notes, List.of(), 0);
-                }
-                try {
-                    return runLocked(force, dryRun, submission, notes);
-                } finally {
-                    lock.release();
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            notes.add(new Note(true, ReportTexts.busy()));
-            return new Outcome(false, notes, List.of(), 0);
-        } finally {
-            RUN_LOCK.unlock();
-        }
+        });
     }
 
     private Outcome runLocked(boolean force, boolean dryRun, Submission submission, List<Note> notes) throws IOException {
         Instant now = clock.instant();
-        if (!force && !dryRun) {
-            Instant last = lastRun();
-            if (last == null) {
-                writeLastRun(now);
-            }
-            if (last == null || now.isBefore(last.plus(settings.interval()))) {
-                notes.add(new Note(false, ReportTexts.notDue((last == null ? now : last).plus(settings.interval()))));
-                return new Outcome(false, notes, List.of(), 0);
-            }
+        if (!force && !dryRun && !schedule.due(now)) {
+            notes.add(new Note(false, ReportTexts.notDue(schedule.nextRun(now))));
+            return new Outcome(false, notes, List.of(), 0);
         }
         List<Path> sources;
         DmarcHistory.Lines read;
@@ -217,7 +163,7 @@ public final class DmarcReporter {
         }
         if (!dryRun) {
             history.replacePending(sources, remaining);
-            writeLastRun(now);
+            schedule.markRun(now);
         }
         return new Outcome(true, notes, reports, queued);
     }
@@ -310,23 +256,5 @@ public final class DmarcReporter {
         byte[] b = new byte[4];
         RANDOM.nextBytes(b);
         return b;
-    }
-
-    private Instant lastRun() {
-        try {
-            String text = Files.readString(settings.dataDirectory().resolve(STAMP), StandardCharsets.US_ASCII).strip();
-            return Instant.ofEpochMilli(Long.parseLong(text));
-        } catch (IOException | NumberFormatException e) {
-            return null;
-        }
-    }
-
-    private void writeLastRun(Instant when) throws IOException {
-        Path stamp = settings.dataDirectory().resolve(STAMP);
-        Path temporary = stamp.resolveSibling(STAMP + ".tmp");
-        Files.writeString(temporary, Long.toString(when.toEpochMilli()) + "\n", StandardCharsets.US_ASCII);
-        history.ownLikeDirectory(temporary);
-        Files.move(temporary, stamp, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 }

@@ -7,22 +7,32 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * One destination of a {@code rua} tag (RFC 7489 §6.4 dmarc-uri): a URI and an optional size
- * limit, {@code mailto:reports@example.org!10m}. Only mailto: is sent to (§7.2.1.2).
+ * One destination of a {@code rua} tag: for DMARC (RFC 7489 §6.4 dmarc-uri) a URI and an optional
+ * size limit, {@code mailto:reports@example.org!10m}, of which only mailto: is sent to (§7.2.1.2);
+ * for TLS-RPT (RFC 8460 §3 tlsrpt-uri) a mailto: or https: URI without a size.
  *
  * @param uri      the URI as published, without the size suffix
  * @param address  for mailto:, the address with %-escapes decoded; "" for other schemes
  * @param maxBytes the largest report this destination takes, or {@link Long#MAX_VALUE}
  */
-record ReportUri(String uri, String address, long maxBytes) {
+public record ReportUri(String uri, String address, long maxBytes) {
 
     /** Every URI of a rua value, in order; a malformed one is left out. */
-    static List<ReportUri> parseList(String rua) {
+    public static List<ReportUri> parseList(String rua) {
+        return parseList(rua, true);
+    }
+
+    /** Every URI of a TLS-RPT rua value (RFC 8460 §3: no size suffix), in order; a malformed one is left out. */
+    public static List<ReportUri> parseTlsRptList(String rua) {
+        return parseList(rua, false);
+    }
+
+    private static List<ReportUri> parseList(String rua, boolean sizeSuffix) {
         List<ReportUri> uris = new ArrayList<>();
         for (String item : rua.split(",")) {
             String u = item.strip();
             if (!u.isEmpty()) {
-                ReportUri parsed = parse(u);
+                ReportUri parsed = parse(u, sizeSuffix);
                 if (parsed != null) {
                     uris.add(parsed);
                 }
@@ -33,9 +43,13 @@ record ReportUri(String uri, String address, long maxBytes) {
 
     /** @return null for a malformed URI */
     static ReportUri parse(String text) {
+        return parse(text, true);
+    }
+
+    private static ReportUri parse(String text, boolean sizeSuffix) {
         String uri = text;
         long max = Long.MAX_VALUE;
-        int bang = text.lastIndexOf('!');
+        int bang = sizeSuffix ? text.lastIndexOf('!') : -1;
         if (bang >= 0) {
             String size = text.substring(bang + 1).toLowerCase(Locale.ROOT);
             if (!size.matches("[0-9]{1,12}[kmgt]?")) {
@@ -72,12 +86,16 @@ record ReportUri(String uri, String address, long maxBytes) {
         return new ReportUri(uri, address, max);
     }
 
-    boolean isMailto() {
+    public boolean isMailto() {
         return !address.isEmpty();
     }
 
+    public boolean isHttps() {
+        return uri.regionMatches(true, 0, "https:", 0, 6);
+    }
+
     /** The domain of a mailto: address, lower case. */
-    String domain() {
+    public String domain() {
         return address.substring(address.lastIndexOf('@') + 1).toLowerCase(Locale.ROOT);
     }
 

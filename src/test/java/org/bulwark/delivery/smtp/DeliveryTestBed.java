@@ -40,10 +40,13 @@ final class DeliveryTestBed implements AutoCloseable {
      * {@code port}; {@code settings} are main.cf names and values, later ones winning.
      */
     SmtpDelivery agent(int port, String... settings) {
-        return agent(TlsSessionReports.NONE, port, settings);
+        return agent(null, port, settings);
     }
 
-    /** As {@link #agent(int, String...)}, handing MTA-STS session outcomes to {@code reports}. */
+    /**
+     * As {@link #agent(int, String...)}, handing each TLS session's outcome to {@code reports}
+     * (null: to what smtp_tlsrpt_enable chooses).
+     */
     SmtpDelivery agent(TlsSessionReports reports, int port, String... settings) {
         Map<String, String> values = new HashMap<>();
         values.put("myhostname", "mail.example.test");

@@ -42,19 +42,31 @@ class MtaStsDeliveryTest {
     private MtaStsPolicyServer policyHost;
     private final Reports reports = new Reports();
 
-    /** What the reporting hook was handed, one line per call. */
+    /**
+     * What the reporting hook was handed, one line per call: the policy as its type and its
+     * {@code mode:} line ("-" when it has no lines), and the MX ("-" for a failure of the policy itself).
+     */
     static final class Reports implements TlsSessionReports {
         final List<String> calls = new CopyOnWriteArrayList<>();
+        final List<TlsReportPolicy> policies = new CopyOnWriteArrayList<>();
 
         @Override
-        public void success(String policyDomain, MtaStsPolicy policy) {
-            calls.add("success " + policyDomain + " " + policy.mode());
+        public void success(String policyDomain, TlsReportPolicy policy, String mxHost) {
+            policies.add(policy);
+            calls.add("success " + policyDomain + " " + describe(policy) + " " + mxHost);
         }
 
         @Override
-        public void failure(String policyDomain, MtaStsPolicy policy, String resultType, String mx, String reason) {
-            calls.add("failure " + policyDomain + " " + (policy == null ? "-" : policy.mode()) + " " + resultType
-                    + " " + mx);
+        public void failure(String policyDomain, TlsReportPolicy policy, String resultType, String mxHost,
+                            String receivingIp, String reason) {
+            policies.add(policy);
+            calls.add("failure " + policyDomain + " " + describe(policy) + " " + resultType + " "
+                    + (mxHost.isEmpty() ? "-" : mxHost));
+        }
+
+        private static String describe(TlsReportPolicy policy) {
+            return policy.type() + " " + policy.strings().stream().filter(l -> l.startsWith("mode:"))
+                    .map(l -> l.substring(5).strip()).findFirst().orElse("-");
         }
     }
 
@@ -114,7 +126,11 @@ class MtaStsDeliveryTest {
         assertThat(policyHost.requests()).containsExactly("mta-sts.remote.test");
         assertThat(bed.logText()).contains("MTA-STS policy for remote.test: id 20261207T000000, mode enforce, "
                 + "mx mx.remote.test, max_age 86400");
-        assertThat(reports.calls).containsExactly("success remote.test ENFORCE");
+        assertThat(reports.calls).containsExactly("success remote.test sts enforce mx.remote.test");
+        // RFC 8460 §4.3: the policy-string is the policy file's lines, mx-host its patterns.
+        assertThat(reports.policies).containsExactly(TlsReportPolicy.sts("remote.test",
+                List.of("version: STSv1", "mode: enforce", "mx: mx.remote.test", "max_age: 86400"),
+                List.of("mx.remote.test")));
     }
 
     @Test
@@ -141,7 +157,7 @@ class MtaStsDeliveryTest {
         assertThat(remote.connections()).isZero();
         assertThat(bed.logText()).contains("warning: TLS policy lookup for remote.test/mx.other.net: MTA-STS policy "
                 + "for remote.test: MX mx.other.net does not match the policy's mx patterns");
-        assertThat(reports.calls).containsExactly("failure remote.test ENFORCE validation-failure mx.other.net");
+        assertThat(reports.calls).containsExactly("failure remote.test sts enforce validation-failure mx.other.net");
     }
 
     @Test
@@ -158,7 +174,7 @@ class MtaStsDeliveryTest {
         assertNothingSent(remote);
         // Not retried without TLS, as level may alone would.
         assertThat(remote.connections()).isEqualTo(1);
-        assertThat(reports.calls).containsExactly("failure remote.test ENFORCE certificate-not-trusted mx.remote.test");
+        assertThat(reports.calls).containsExactly("failure remote.test sts enforce certificate-not-trusted mx.remote.test");
     }
 
     @Test
@@ -172,7 +188,7 @@ class MtaStsDeliveryTest {
         assertThat(outcome.text()).startsWith("MTA-STS policy for remote.test: Server certificate not verified: "
                 + "mx.remote.test[127.0.0.1]");
         assertNothingSent(remote);
-        assertThat(reports.calls).containsExactly("failure remote.test ENFORCE certificate-host-mismatch mx.remote.test");
+        assertThat(reports.calls).containsExactly("failure remote.test sts enforce certificate-host-mismatch mx.remote.test");
     }
 
     @Test
@@ -200,7 +216,7 @@ class MtaStsDeliveryTest {
         assertThat(remote.awaitMessages(1).get(0).tls()).isTrue();
         assertThat(bed.logText()).contains("warning: MTA-STS policy for remote.test: Server certificate not trusted: "
                 + "mx.remote.test[127.0.0.1]: untrusted issuer (policy mode testing: delivering anyway)");
-        assertThat(reports.calls).containsExactly("failure remote.test TESTING certificate-not-trusted mx.remote.test");
+        assertThat(reports.calls).containsExactly("failure remote.test sts testing certificate-not-trusted mx.remote.test");
     }
 
     @Test
@@ -210,7 +226,7 @@ class MtaStsDeliveryTest {
         dns.remove("remote.test").addMx("remote.test", 10, "mx.other.net").addA("mx.other.net", "127.0.0.1");
 
         assertThat(send(agent(remote.port())).status()).isEqualTo(Status.SENT);
-        assertThat(reports.calls).containsExactly("failure remote.test TESTING validation-failure mx.other.net");
+        assertThat(reports.calls).containsExactly("failure remote.test sts testing validation-failure mx.other.net");
     }
 
     @Test
@@ -325,7 +341,7 @@ class MtaStsDeliveryTest {
         assertThat(bed.logText()).contains("warning: MTA-STS policy for remote.test: policy fetch from "
                 + "mta-sts.remote.test[127.0.0.1]:" + policyHost.port() + " failed: HTTP status 404");
         assertThat(bed.logText()).contains("; using the cached policy");
-        assertThat(reports.calls).contains("failure remote.test ENFORCE sts-policy-fetch-error null");
+        assertThat(reports.calls).contains("failure remote.test sts enforce sts-policy-fetch-error -");
     }
 
     @Test
@@ -347,7 +363,7 @@ class MtaStsDeliveryTest {
 
         assertThat(send(agent(remote.port())).status()).isEqualTo(Status.SENT);
         assertThat(bed.logText()).contains("failed: HTTP status 302", "delivering as if the domain had no policy");
-        assertThat(reports.calls).containsExactly("failure remote.test - sts-policy-fetch-error null");
+        assertThat(reports.calls).containsExactly("failure remote.test sts - sts-policy-fetch-error -");
     }
 
     @Test
@@ -358,7 +374,7 @@ class MtaStsDeliveryTest {
         FakeSmtpServer remote = mx(TestCertificates.selfSigned("mx.remote.test"));
 
         assertThat(send(agent(remote.port())).status()).isEqualTo(Status.SENT);
-        assertThat(reports.calls).containsExactly("failure remote.test - sts-webpki-invalid null");
+        assertThat(reports.calls).containsExactly("failure remote.test sts - sts-webpki-invalid -");
     }
 
     @Test
@@ -369,6 +385,6 @@ class MtaStsDeliveryTest {
         FakeSmtpServer remote = mx(TestCertificates.selfSigned("mx.remote.test"));
 
         assertThat(send(agent(remote.port())).status()).isEqualTo(Status.SENT);
-        assertThat(reports.calls).containsExactly("failure remote.test - sts-webpki-invalid null");
+        assertThat(reports.calls).containsExactly("failure remote.test sts - sts-webpki-invalid -");
     }
 }
