@@ -67,7 +67,15 @@ public final class Maildir {
             }
             Path target = newDir.resolve(name);
             try {
-                Files.createLink(target, tmpFile);
+                try {
+                    Files.createLink(target, tmpFile);
+                } catch (java.nio.file.NoSuchFileException noNewDirectory) {
+                    // A Maildir with tmp/ but no new/ yet (made by hand, or half by another
+                    // program): as Postfix does, new/ and cur/ are made then.
+                    Directories.create(newDir, owner);
+                    Directories.create(directory.resolve("cur"), owner);
+                    Files.createLink(target, tmpFile);
+                }
                 Files.delete(tmpFile);
             } catch (java.nio.file.FileAlreadyExistsException collision) {
                 // A rename would replace the other message: report the name clash instead.

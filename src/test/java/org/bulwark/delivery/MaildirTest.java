@@ -156,4 +156,16 @@ class MaildirTest {
             assertThat(left).isEmpty();
         }
     }
+
+    /** Directories are made when a delivery finds them missing: a Maildir with tmp/ only still takes mail. */
+    @Test
+    void aMaildirWithOnlyTmpGetsItsOtherDirectories() throws Exception {
+        Path maildir = Files.createDirectories(dir.resolve("partial/Maildir/tmp"));
+
+        Path delivered = new Maildir("h").deliver(maildir.getParent(), message, recipient, Owner.CURRENT);
+
+        assertThat(delivered.getParent()).isEqualTo(maildir.resolveSibling("new"));
+        assertThat(maildir.resolveSibling("cur")).isDirectory();
+        assertThat(Files.readString(delivered)).contains("Subject: Hello from the queue");
+    }
 }
