@@ -117,9 +117,9 @@ class VocabularyTest {
     @CsvSource(delimiter = '|', value = {
         "smtp_header_checks = regexp:/etc/postfix/smtp_header_checks|Bulwark applies header_checks and body_checks as"
                 + " mail comes in (cleanup), but not these checks",
-        "lmtp_sasl_auth_enable = yes|Bulwark's SMTP client logs in with smtp_sasl_*",
+        "lmtp_sasl_type = dovecot|Bulwark's SMTP and LMTP clients log in with smtp_sasl_* and lmtp_sasl_*",
         "smtpd_proxy_filter = 127.0.0.1:10025|Bulwark has no before-queue (smtpd_proxy_filter) content filter",
-        "lmtp_send_xforward_command = yes|Bulwark's LMTP client does not send XFORWARD",
+        "lmtp_tls_per_site = hash:/etc/postfix/tls_per_site|Bulwark's LMTP client does not implement this setting",
         "sender_dependent_default_transport_maps = hash:/etc/postfix/sender_transport|Bulwark does not route mail"
                 + " by its sender",
         "relocated_maps = hash:/etc/postfix/relocated|Bulwark has no relocated table",

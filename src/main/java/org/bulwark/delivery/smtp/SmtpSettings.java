@@ -69,9 +69,13 @@ record SmtpSettings(
                         config.time(p + "rcpt_timeout"), config.time(p + "data_init_timeout"),
                         config.time(p + "data_xfer_timeout"), config.time(p + "data_done_timeout"),
                         config.time(p + "rset_timeout"), config.time(p + "quit_timeout")),
-                // lmtp_send_xforward_command is refused at load; the LMTP client never sends it.
-                !lmtp && config.bool("smtp_send_xforward_command"),
-                config.time("smtp_xforward_timeout"));
+                config.bool(p + "send_xforward_command"),
+                config.time(p + "xforward_timeout"));
+    }
+
+    /** The parameters' prefix: {@code lmtp_} in LMTP mode, else {@code smtp_}. */
+    String prefix() {
+        return lmtp ? "lmtp_" : "smtp_";
     }
 
     /** {@code smtp_dns_support_level = dnssec}: lookups ask for DNSSEC validation, which DANE needs. */

@@ -135,8 +135,8 @@ final class SmtpTexts {
         return parameter + ", next-hop destination \"" + key + "\"";
     }
 
-    static String policyTableLoadError(String spec, String key, String why) {
-        return TlsPolicyTable.PARAMETER + " " + spec + ": entry \"" + key + "\": " + why
+    static String policyTableLoadError(String parameter, String spec, String key, String why) {
+        return parameter + " " + spec + ": entry \"" + key + "\": " + why
                 + "; mail to this destination would be deferred: fix the entry";
     }
 
@@ -211,8 +211,9 @@ final class SmtpTexts {
         return relay + " offered null AUTH mechanism list";
     }
 
-    static String noPasswordMaps() {
-        return "smtp_sasl_auth_enable = yes needs a password table: specify one with smtp_sasl_password_maps"
+    /** @param p the parameters' prefix, {@code smtp_} or {@code lmtp_} */
+    static String noPasswordMaps(String p) {
+        return p + "sasl_auth_enable = yes needs a password table: specify one with " + p + "sasl_password_maps"
                 + " (e.g. texthash:/etc/postfix/sasl_passwd, a file with lines like"
                 + " \"[smtp.example.com]:587 username:password\", mode 600)";
     }
@@ -222,8 +223,8 @@ final class SmtpTexts {
                 + " nodictionary, noanonymous, mutual_auth or forward_secrecy";
     }
 
-    static String badMechanismFilter(String item) {
-        return "smtp_sasl_mechanism_filter: \"" + item + "\" is not supported here; list mechanism names"
+    static String badMechanismFilter(String parameter, String item) {
+        return parameter + ": \"" + item + "\" is not supported here; list mechanism names"
                 + " (e.g. plain, login, !gssapi)";
     }
 
@@ -232,8 +233,13 @@ final class SmtpTexts {
         return parameter + " configuration problem";
     }
 
-    static String badFallbackRelay(String why) {
-        return configurationProblem("smtp_fallback_relay") + ": " + why;
+    /** Postfix's warning: a unix-domain LMTP destination has no fallback. */
+    static String fallbackIgnoredOverUnix(String parameter, String value) {
+        return "ignoring \"" + parameter + " = " + value + "\" setting for non-TCP connections";
+    }
+
+    static String badFallbackRelay(String parameter, String why) {
+        return configurationProblem(parameter) + ": " + why;
     }
 
     static final String STAGE_GREETING = "receiving the initial server greeting";

@@ -35,7 +35,8 @@ import org.bulwark.table.LookupTables;
  */
 final class TlsPolicyTable {
 
-    static final String PARAMETER = "smtp_tls_policy_maps";
+    /** {@code smtp_tls_policy_maps}, or {@code lmtp_tls_policy_maps} for the LMTP client. */
+    static final String PARAMETER = "tls_policy_maps";
 
     /**
      * One table entry, parsed. {@code match} is empty when the entry has none (the defaults apply).
@@ -66,20 +67,31 @@ final class TlsPolicyTable {
 
     private final List<LookupTable> tables;
     private final String digest;
+    private final String parameter;
 
-    private TlsPolicyTable(List<LookupTable> tables, String digest) {
+    private TlsPolicyTable(List<LookupTable> tables, String digest, String parameter) {
         this.tables = List.copyOf(tables);
         this.digest = digest;
+        this.parameter = parameter;
     }
 
     static TlsPolicyTable empty() {
-        return new TlsPolicyTable(List.of(), "sha256");
+        return new TlsPolicyTable(List.of(), "sha256", "smtp_" + PARAMETER);
     }
 
-    /** Opens the tables and checks every entry of those that can be listed now: an error stops the start. */
     static TlsPolicyTable of(Config config, String digest) {
+        return of(config, "smtp_", digest);
+    }
+
+    /**
+     * Opens the tables and checks every entry of those that can be listed now: an error stops the start.
+     *
+     * @param p the parameters' prefix, {@code smtp_} or {@code lmtp_}
+     */
+    static TlsPolicyTable of(Config config, String p, String digest) {
+        String parameter = p + PARAMETER;
         List<LookupTable> tables = new ArrayList<>();
-        for (String spec : config.list(PARAMETER)) {
+        for (String spec : config.list(parameter)) {
             LookupTable table = LookupTables.open(spec, config.configDirectory());
             tables.add(table);
             Optional<Map<String, String>> entries = table.allEntries();
@@ -90,7 +102,7 @@ final class TlsPolicyTable {
                 try {
                     parse(e.getValue(), digest, w -> { });
                 } catch (IllegalArgumentException bad) {
-                    String text = SmtpTexts.policyTableLoadError(spec, e.getKey(), bad.getMessage());
+                    String text = SmtpTexts.policyTableLoadError(parameter, spec, e.getKey(), bad.getMessage());
                     Optional<Path> file = file(spec, config.configDirectory());
                     int line = file.map(f -> lineOf(f, e.getKey())).orElse(0);
                     throw line > 0 ? new ConfigException(file.get(), line, text)
@@ -98,7 +110,7 @@ final class TlsPolicyTable {
                 }
             }
         }
-        return new TlsPolicyTable(tables, digest);
+        return new TlsPolicyTable(tables, digest, parameter);
     }
 
     boolean isEmpty() {
@@ -122,7 +134,7 @@ final class TlsPolicyTable {
         while (true) {
             Optional<String> value = lookup(key);
             if (value.isPresent()) {
-                String where = SmtpTexts.policyTableWhere(PARAMETER, key);
+                String where = SmtpTexts.policyTableWhere(parameter, key);
                 try {
                     return Optional.of(parse(value.get(), digest, w -> warn.accept(where + ": " + w)));
                 } catch (IllegalArgumentException e) {
