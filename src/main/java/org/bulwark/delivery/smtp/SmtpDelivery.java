@@ -91,8 +91,12 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
         // A policy table may ask for TLS where smtp_tls_security_level does not.
         boolean policyMaps = !config.list(p + TlsPolicyTable.PARAMETER).isEmpty();
         boolean sts = !lmtp && config.bool("smtp_mta_sts_enable");
-        this.tls = settings.tlsLevel() == TlsLevel.NONE && !policyMaps && !sts ? null
-                : ClientTls.create(settings.tlsCaFile());
+        try {
+            this.tls = settings.tlsLevel() == TlsLevel.NONE && !policyMaps && !sts ? null
+                    : ClientTls.create(p, settings.tlsCaFile(), settings.tlsCertFile(), settings.tlsKeyFile());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage()).locatedIn(config);
+        }
         this.cache = new ConnectionCache(settings.connectionCacheTimeLimit(), settings.connectionReuseTimeLimit(),
                 Clock.systemUTC());
         this.log = log.program(transport);

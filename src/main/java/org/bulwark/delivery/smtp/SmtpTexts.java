@@ -110,8 +110,8 @@ final class SmtpTexts {
                 + " (" + bits + "/" + bits + " bits)";
     }
 
-    static String tlsSetupFailed(String file, String why) {
-        return "cannot load smtp_tls_CAfile " + file + ": " + why;
+    static String tlsSetupFailed(String parameter, String file, String why) {
+        return "cannot load " + parameter + " " + file + ": " + why;
     }
 
     static String plaintextFallback(String relay, String why) {

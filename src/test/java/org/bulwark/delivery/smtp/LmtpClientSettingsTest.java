@@ -239,4 +239,30 @@ class LmtpClientSettingsTest {
         assertThat(outcome.relay()).isEqualTo("127.0.0.1[127.0.0.1]:" + fallback.port());
         assertThat(fallback.awaitMessages(1)).hasSize(1);
     }
+
+    @Test
+    void presentsTheLmtpClientCertificateToAServerThatAsksForOne() throws Exception {
+        Path[] keyAndCert = ca.writeClientPem("lmtp-client", dir);
+        FakeSmtpServer server = bed.remote(FakeSmtpServer.options().lmtp()
+                .starttls(ca.issueTrustingClients(HOST).serverContext()).wantClientCertificate());
+        String nexthop = "inet:" + HOST + ":" + server.port();
+
+        assertThat(send(nexthop, "lmtp_tls_security_level", "encrypt", "lmtp_tls_CAfile", caFile.toString(),
+                "smtp_tls_cert_file", keyAndCert[1].toString(), "smtp_tls_key_file", keyAndCert[0].toString())
+                .status()).isEqualTo(Status.SENT);
+        Outcome outcome = send(nexthop, "lmtp_tls_security_level", "encrypt", "lmtp_tls_CAfile", caFile.toString(),
+                "lmtp_tls_cert_file", keyAndCert[1].toString(), "lmtp_tls_key_file", keyAndCert[0].toString());
+
+        assertThat(outcome.status()).as(outcome.text() + bed.logText()).isEqualTo(Status.SENT);
+        // The smtp_* certificate is not the LMTP client's; the lmtp_* one is shown.
+        assertThat(server.clientCertificates()).containsExactly("", "CN=lmtp-client");
+    }
+
+    @Test
+    void aClientCertificateThatCannotBeLoadedStopsTheStart() {
+        assertThatThrownBy(() -> bed.lmtpAgent("lmtp_tls_security_level", "may",
+                "lmtp_tls_cert_file", dir.resolve("missing.pem").toString()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("cannot load lmtp_tls_cert_file " + dir.resolve("missing.pem"));
+    }
 }
