@@ -136,10 +136,10 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
         this.policies = new TlsPolicies(settings.tlsLevel(), settings.dnssec(), fingerprints, dns, table, this.log::warning,
                 anchors);
         if (settings.tlsLevel().daneBased() && !settings.dnssec()) {
-            this.log.warning(SmtpTexts.daneWithoutDnssec(settings.tlsLevel().word()));
+            this.log.warning(SmtpTexts.daneWithoutDnssec(p, settings.tlsLevel().word()));
         }
         if (settings.tlsLevel() == TlsLevel.FINGERPRINT && fingerprints.isEmpty()) {
-            this.log.warning(SmtpTexts.fingerprintsMissing());
+            this.log.warning(SmtpTexts.fingerprintsMissing(p));
         }
     }
 

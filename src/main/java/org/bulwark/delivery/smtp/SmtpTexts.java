@@ -144,30 +144,30 @@ final class SmtpTexts {
         return "attribute \"" + attribute + "\" is not implemented; use " + fix;
     }
 
-    static String policyBadFingerprint(String value, String digest) {
+    static String policyBadFingerprint(String p, String value, String digest) {
         return "attribute \"match\" has a malformed fingerprint \"" + value + "\": expected " + digest
-                + " fingerprints (smtp_tls_fingerprint_digest) separated by |";
+                + " fingerprints (" + p + "tls_fingerprint_digest) separated by |";
     }
 
     static String tlsPolicyFailed(String nexthop, String host, String why) {
         return "TLS policy lookup for " + nexthop + "/" + host + ": " + why;
     }
 
-    /** Postfix's startup warning for DANE without DNSSEC (smtp_tls_policy.c dane_init). */
-    static String daneWithoutDnssec(String level) {
-        return "smtp_tls_security_level = " + level + " configured with dnssec lookups disabled"
-                + " (set smtp_dns_support_level = dnssec and a validating resolver in dns_servers); "
+    /** Postfix's startup warning for DANE without DNSSEC (smtp_tls_policy.c dane_init); {@code p}: smtp_ or lmtp_. */
+    static String daneWithoutDnssec(String p, String level) {
+        return p + "tls_security_level = " + level + " configured with dnssec lookups disabled"
+                + " (set " + p + "dns_support_level = dnssec and a validating resolver in dns_servers); "
                 + (level.equals("dane") ? "using may" : "deferring all mail");
     }
 
-    static String fingerprintsMissing() {
-        return "smtp_tls_security_level = fingerprint configured, but with no fingerprints to match"
-                + " (set smtp_tls_fingerprint_cert_match); deferring all mail";
+    static String fingerprintsMissing(String p) {
+        return p + "tls_security_level = fingerprint configured, but with no fingerprints to match"
+                + " (set " + p + "tls_fingerprint_cert_match); deferring all mail";
     }
 
-    static String badFingerprint(String value, String digest, int bytes) {
-        return "smtp_tls_fingerprint_cert_match: bad fingerprint \"" + value + "\"; a " + digest
-                + " fingerprint (smtp_tls_fingerprint_digest) is " + bytes + " hex bytes, such as "
+    static String badFingerprint(String p, String value, String digest, int bytes) {
+        return p + "tls_fingerprint_cert_match: bad fingerprint \"" + value + "\"; a " + digest
+                + " fingerprint (" + p + "tls_fingerprint_digest) is " + bytes + " hex bytes, such as "
                 + "3D:95:34:...; print one with: openssl x509 -noout -fingerprint -" + digest + " -in cert.pem";
     }
 

@@ -100,7 +100,7 @@ final class TlsPolicyTable {
             }
             for (Map.Entry<String, String> e : entries.get().entrySet()) {
                 try {
-                    parse(e.getValue(), digest, w -> { });
+                    parse(e.getValue(), digest, p, w -> { });
                 } catch (IllegalArgumentException bad) {
                     String text = SmtpTexts.policyTableLoadError(parameter, spec, e.getKey(), bad.getMessage());
                     Optional<Path> file = file(spec, config.configDirectory());
@@ -136,7 +136,7 @@ final class TlsPolicyTable {
             if (value.isPresent()) {
                 String where = SmtpTexts.policyTableWhere(parameter, key);
                 try {
-                    return Optional.of(parse(value.get(), digest, w -> warn.accept(where + ": " + w)));
+                    return Optional.of(parse(value.get(), digest, prefix(), w -> warn.accept(where + ": " + w)));
                 } catch (IllegalArgumentException e) {
                     warn.accept(where + ": " + e.getMessage());
                     throw SessionFailure.policy(SmtpTexts.TLS_CONFIGURATION_PROBLEM);
@@ -165,7 +165,13 @@ final class TlsPolicyTable {
      *
      * @throws IllegalArgumentException with Postfix's wording of what is wrong
      */
-    static Entry parse(String value, String digest, Consumer<String> warn) {
+    /** {@code smtp_} or {@code lmtp_}: whose table this is. */
+    private String prefix() {
+        return parameter.substring(0, parameter.length() - PARAMETER.length());
+    }
+
+    /** @param p the parameters' prefix ({@code smtp_}, {@code lmtp_}), for the messages */
+    static Entry parse(String value, String digest, String p, Consumer<String> warn) {
         List<String> tokens = new ArrayList<>();
         for (String t : value.strip().split("[\\s,]+")) {
             if (!t.isEmpty()) {
@@ -230,8 +236,8 @@ final class TlsPolicyTable {
                     }
                 }
                 case "protocols" -> {
-                    for (String p : val.toLowerCase(Locale.ROOT).split("[\\s,:]+")) {
-                        if (!p.isEmpty() && !HARMLESS_PROTOCOLS.contains(p)) {
+                    for (String protocol : val.toLowerCase(Locale.ROOT).split("[\\s,:]+")) {
+                        if (!protocol.isEmpty() && !HARMLESS_PROTOCOLS.contains(protocol)) {
                             throw new IllegalArgumentException(SmtpTexts.policyNotImplemented(t,
                                     "protocols=!SSLv2:!SSLv3:!TLSv1:!TLSv1.1 or >=TLSv1.2: the client offers TLSv1.2 and TLSv1.3 only"));
                         }
@@ -267,9 +273,9 @@ final class TlsPolicyTable {
         List<TlsPolicy.Association> fingerprints = List.of();
         if (!fingerprintItems.isEmpty()) {
             try {
-                fingerprints = Fingerprints.parse(digest, fingerprintItems, "\\|");
+                fingerprints = Fingerprints.parse(digest, fingerprintItems, "\\|", p);
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(SmtpTexts.policyBadFingerprint(String.join("|", fingerprintItems), digest));
+                throw new IllegalArgumentException(SmtpTexts.policyBadFingerprint(p, String.join("|", fingerprintItems), digest));
             }
         }
         return new Entry(level, match, fingerprints, trustAnchors, serverName);

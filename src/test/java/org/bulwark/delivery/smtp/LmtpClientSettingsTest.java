@@ -265,4 +265,18 @@ class LmtpClientSettingsTest {
                 .isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith("cannot load lmtp_tls_cert_file " + dir.resolve("missing.pem"));
     }
+
+    @Test
+    void startupWarningsAndErrorsNameTheLmtpParameters() throws Exception {
+        bed.lmtpAgent("lmtp_tls_security_level", "fingerprint");
+        assertThat(bed.logText()).contains("warning: lmtp_tls_security_level = fingerprint configured, but with no"
+                + " fingerprints to match (set lmtp_tls_fingerprint_cert_match); deferring all mail");
+
+        Path table = dir.resolve("tls_policy");
+        Files.writeString(table, HOST + ":24 fingerprint match=AB:CD\n");
+        assertThatThrownBy(() -> bed.lmtpAgent("lmtp_tls_policy_maps", "texthash:" + table))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("lmtp_tls_policy_maps texthash:" + table).hasMessageContaining(
+                        "malformed fingerprint \"AB:CD\": expected sha256 fingerprints (lmtp_tls_fingerprint_digest)");
+    }
 }
