@@ -107,7 +107,8 @@ final class VocabularyCheck {
         if (name.equals("smtpd_tls_loglevel") && Values.integer(value).map(level -> level > 2).orElse(false)) {
             return new Vocabulary.Ignored(Vocabulary.reason("loglevel"));
         }
-        if ((name.equals("smtp_tls_CApath") || name.equals("lmtp_tls_CApath")) && value.strip().replaceAll("/+$", "").equals(SYSTEM_CA_DIRECTORY)) {
+        if ((name.equals("smtp_tls_CApath") || name.equals("lmtp_tls_CApath"))
+                && value.strip().replaceAll("/+$", "").equals(SYSTEM_CA_DIRECTORY)) {
             return new Vocabulary.Ignored(Vocabulary.reason("system_ca_path"));
         }
         return state;

@@ -333,7 +333,13 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
     private DeliveryReport deliverUnix(DeliveryRequest request, String pathText) {
         String label = pathText.trim();
         Path path = queueDirectory.resolve(label);
-        if (settings.tlsLevel().mandatory()) {
+        TlsLevel level;
+        try {
+            level = policies.unixLevel(label);
+        } catch (SessionFailure f) {
+            return all(request.targets(), Status.DEFERRED, RELAY_NONE, f.dsn(), f.text());
+        }
+        if (level.mandatory()) {
             return all(request.targets(), Status.DEFERRED, RELAY_NONE, "4.7.4",
                     SmtpTexts.tlsOverUnixSocket(SmtpTexts.peer(myhostname, label)));
         }
@@ -349,7 +355,7 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
                 cached.closeQuietly();
             }
         }
-        if (settings.tlsLevel() == TlsLevel.MAY) {
+        if (level == TlsLevel.MAY) {
             log.warning(SmtpTexts.unixOpportunisticTls(label));
         }
         if (!fallbackRelays.isEmpty()) {
