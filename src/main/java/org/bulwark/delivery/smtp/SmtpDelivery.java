@@ -212,6 +212,10 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
             Nexthop next;
             try {
                 next = Nexthop.parse(relay).withDefaultPort(settings.defaultPort());
+                if (settings.lmtp()) {
+                    // lmtp(8) looks up no MX, for a fallback relay either.
+                    next = new Nexthop(next.host(), next.port(), false);
+                }
             } catch (IllegalArgumentException e) {
                 log.warning(SmtpTexts.badFallbackRelay(settings.prefix() + "fallback_relay", e.getMessage()));
                 continue;

@@ -241,6 +241,17 @@ class LmtpClientSettingsTest {
     }
 
     @Test
+    void aFallbackRelayIsReachedByItsAddressNotItsMx() throws Exception {
+        FakeSmtpServer fallback = plainStore("PIPELINING");
+        bed.dns.addA("fallback.example.test", "127.0.0.1").addMx("fallback.example.test", 10, "nowhere.example.test");
+        Outcome outcome = send("inet:127.0.0.1:" + FreePorts.next(),
+                "lmtp_fallback_relay", "fallback.example.test:" + fallback.port());
+
+        assertThat(outcome.status()).as(outcome.text()).isEqualTo(Status.SENT);
+        assertThat(outcome.relay()).isEqualTo("fallback.example.test[127.0.0.1]:" + fallback.port());
+    }
+
+    @Test
     void presentsTheLmtpClientCertificateToAServerThatAsksForOne() throws Exception {
         Path[] keyAndCert = ca.writeClientPem("lmtp-client", dir);
         FakeSmtpServer server = bed.remote(FakeSmtpServer.options().lmtp()
