@@ -220,4 +220,16 @@ class LmtpDeliveryTest {
             assertThat(report.outcomes().get(0).status()).as(dovecot.log()).isEqualTo(Status.SENT);
         }
     }
+
+    @Test
+    void aFallbackRelayIsIgnoredWithAWarningOverAUnixSocket() throws Exception {
+        try (SmtpDelivery agent = agent("lmtp_fallback_relay", "[127.0.0.1]:1")) {
+            DeliveryReport report = agent.deliver(TestMessage.of("sender@remote.test", BODY, "carol@example.test")
+                    .request("unix:private/dovecot-lmtp"));
+
+            assertThat(report.outcomes().get(0).status()).as(dovecot.log()).isEqualTo(Status.SENT);
+            assertThat(logBytes.toString(StandardCharsets.UTF_8)).contains("warning: ignoring \"lmtp_fallback_relay"
+                    + " = [127.0.0.1]:1\" setting for non-TCP connections");
+        }
+    }
 }
