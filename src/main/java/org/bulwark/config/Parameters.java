@@ -417,6 +417,25 @@ public final class Parameters {
                 "verify", "secure");
         choices("lmtp_dns_support_level", "", "disabled", "enabled", "dnssec");
         choices("lmtp_tls_fingerprint_digest", "md5", "sha1", "sha224", "sha256", "sha384", "sha512");
+        // The LMTP client's copies of the SMTP client's TLS, SASL, XFORWARD and fallback settings.
+        integer("lmtp_tls_loglevel", "0", "how much the LMTP client logs about TLS");
+        list("lmtp_tls_trust_anchor_file", "", "PEM trust anchors that replace lmtp_tls_CAfile at verify and secure");
+        str("lmtp_tls_cert_file", "", "the LMTP client certificate (PEM)");
+        str("lmtp_tls_key_file", "$lmtp_tls_cert_file", "the LMTP client private key (PEM)");
+        list("lmtp_tls_policy_maps", "", "tables: LMTP nexthop as written (host:port, [host]:port) -> TLS level and attributes");
+        bool("lmtp_sasl_auth_enable", "no", "SASL authentication in the LMTP client");
+        list("lmtp_sasl_password_maps", "", "tables: nexthop, host or sender -> username:password for the LMTP client");
+        list("lmtp_sasl_security_options", "noplaintext, noanonymous", "SASL mechanisms the LMTP client rules out without TLS");
+        list("lmtp_sasl_tls_security_options", "$lmtp_sasl_security_options", "SASL mechanisms the LMTP client rules out over TLS");
+        list("lmtp_sasl_tls_verified_security_options", "$lmtp_sasl_tls_security_options",
+                "SASL mechanisms the LMTP client rules out over verified TLS");
+        list("lmtp_sasl_mechanism_filter", "", "the LMTP server's AUTH mechanisms the client considers; empty: all");
+        bool("lmtp_sender_dependent_authentication", "no", "look lmtp_sasl_password_maps up by sender address first");
+        bool("lmtp_sasl_auth_soft_bounce", "yes", "defer, rather than bounce, mail after a 5xx reply to the LMTP client's AUTH");
+        str("lmtp_sasl_password_result_delimiter", ":", "the character between username and password in lmtp_sasl_password_maps");
+        list("lmtp_fallback_relay", "", "relays tried when an LMTP nexthop over TCP is unreachable");
+        bool("lmtp_send_xforward_command", "no", "send the original client with XFORWARD when the LMTP server offers it");
+        time("lmtp_xforward_timeout", "300s", 's', "time to wait for the LMTP server's reply to XFORWARD");
 
         // The milter client (MILTER_README): time limits, protocol version and the macros of each stage.
         time("milter_connect_timeout", "30s", 's', "time limit for connecting to a milter and negotiating with it");

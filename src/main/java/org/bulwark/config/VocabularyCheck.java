@@ -101,13 +101,14 @@ final class VocabularyCheck {
 
     /**
      * A state that depends on the value: smtpd_tls_loglevel is implemented up to 2; Debian's
-     * smtp_tls_CApath = /etc/ssl/certs names the CAs Bulwark's client trusts anyway.
+     * smtp_tls_CApath (or lmtp_tls_CApath) = /etc/ssl/certs names the CAs Bulwark's clients trust anyway.
      */
     private static Vocabulary.State valueState(String name, String value, Vocabulary.State state) {
         if (name.equals("smtpd_tls_loglevel") && Values.integer(value).map(level -> level > 2).orElse(false)) {
             return new Vocabulary.Ignored(Vocabulary.reason("loglevel"));
         }
-        if (name.equals("smtp_tls_CApath") && value.strip().replaceAll("/+$", "").equals(SYSTEM_CA_DIRECTORY)) {
+        if ((name.equals("smtp_tls_CApath") || name.equals("lmtp_tls_CApath"))
+                && value.strip().replaceAll("/+$", "").equals(SYSTEM_CA_DIRECTORY)) {
             return new Vocabulary.Ignored(Vocabulary.reason("system_ca_path"));
         }
         return state;

@@ -63,11 +63,17 @@ class VocabularyTest {
     @Test
     void debiansSmtpTlsCApathWarnsAndAnotherDirectoryIsRefused() throws IOException {
         assertThat(load("myhostname = mail.example.test\nsmtp_tls_CApath=/etc/ssl/certs\n", null).warnings())
-                .containsExactly(main() + ", line 2: smtp_tls_CApath is ignored: Bulwark's SMTP client verifies server"
-                        + " certificates against smtp_tls_CAfile or, without one, the Java runtime's trusted CAs, which on"
-                        + " Debian are the ones in /etc/ssl/certs; remove the line");
+                .containsExactly(main() + ", line 2: smtp_tls_CApath is ignored: Bulwark's SMTP and LMTP clients verify"
+                        + " server certificates against smtp_tls_CAfile (lmtp_tls_CAfile) or, without one, the Java"
+                        + " runtime's trusted CAs, which on Debian are the ones in /etc/ssl/certs; remove the line");
         assertThatThrownBy(() -> load("myhostname = mail.example.test\nsmtp_tls_CApath = /etc/private-cas\n", null))
                 .hasMessageStartingWith(main() + ", line 2: smtp_tls_CApath is not implemented by Bulwark");
+        assertThat(load("myhostname = mail.example.test\nlmtp_tls_CApath = /etc/ssl/certs/\n", null).warnings())
+                .containsExactly(main() + ", line 2: lmtp_tls_CApath is ignored: Bulwark's SMTP and LMTP clients verify"
+                        + " server certificates against smtp_tls_CAfile (lmtp_tls_CAfile) or, without one, the Java"
+                        + " runtime's trusted CAs, which on Debian are the ones in /etc/ssl/certs; remove the line");
+        assertThatThrownBy(() -> load("myhostname = mail.example.test\nlmtp_tls_CApath = /etc/private-cas\n", null))
+                .hasMessageStartingWith(main() + ", line 2: lmtp_tls_CApath is not implemented by Bulwark");
     }
 
     @Test
@@ -117,9 +123,9 @@ class VocabularyTest {
     @CsvSource(delimiter = '|', value = {
         "smtp_header_checks = regexp:/etc/postfix/smtp_header_checks|Bulwark applies header_checks and body_checks as"
                 + " mail comes in (cleanup), but not these checks",
-        "lmtp_sasl_auth_enable = yes|Bulwark's SMTP client logs in with smtp_sasl_*",
+        "lmtp_sasl_type = dovecot|Bulwark's SMTP and LMTP clients log in with smtp_sasl_* and lmtp_sasl_*",
         "smtpd_proxy_filter = 127.0.0.1:10025|Bulwark has no before-queue (smtpd_proxy_filter) content filter",
-        "lmtp_send_xforward_command = yes|Bulwark's LMTP client does not send XFORWARD",
+        "lmtp_tls_per_site = hash:/etc/postfix/tls_per_site|Bulwark's LMTP client does not implement this setting",
         "sender_dependent_default_transport_maps = hash:/etc/postfix/sender_transport|Bulwark does not route mail"
                 + " by its sender",
         "relocated_maps = hash:/etc/postfix/relocated|Bulwark has no relocated table",

@@ -55,6 +55,23 @@ public final class FakeSmtpServer implements AutoCloseable {
         Duration holdBeforeDataReply = Duration.ZERO;
         boolean brokenTls;
         Function<String, String> auth;
+        boolean lmtp;
+        boolean wantClientCertificate;
+
+        /**
+         * Speaks LMTP (RFC 2033): LHLO instead of EHLO (EHLO and HELO get 500), and after the end
+         * of data one reply per accepted recipient, each the data reply.
+         */
+        public Options lmtp() {
+            lmtp = true;
+            return this;
+        }
+
+        /** Asks the client for a certificate in the TLS handshake; see {@link #clientCertificates()}. */
+        public Options wantClientCertificate() {
+            wantClientCertificate = true;
+            return this;
+        }
 
         public Options greeting(String reply) {
             greeting = n -> reply;
@@ -128,6 +145,7 @@ public final class FakeSmtpServer implements AutoCloseable {
     private final List<Message> messages = new CopyOnWriteArrayList<>();
     private final List<String> commands = new CopyOnWriteArrayList<>();
     private final List<String> serverNames = new CopyOnWriteArrayList<>();
+    private final List<String> clientCertificates = new CopyOnWriteArrayList<>();
     private final List<Socket> open = new CopyOnWriteArrayList<>();
     private final AtomicInteger connections = new AtomicInteger();
     private final AtomicInteger active = new AtomicInteger();
@@ -176,6 +194,11 @@ public final class FakeSmtpServer implements AutoCloseable {
     }
 
     /** Connections accepted so far. */
+    /** The subject of each TLS client's certificate, or "" for a client that presented none, in order. */
+    public List<String> clientCertificates() {
+        return List.copyOf(clientCertificates);
+    }
+
     public int connections() {
         return connections.get();
     }
@@ -262,7 +285,9 @@ public final class FakeSmtpServer implements AutoCloseable {
             while ((line = in.readLine()) != null) {
                 commands.add(line);
                 String upper = line.toUpperCase(Locale.ROOT);
-                if (upper.startsWith("EHLO")) {
+                if (options.lmtp && (upper.startsWith("EHLO") || upper.startsWith("HELO"))) {
+                    reply("500 5.5.1 Error: LMTP speaks LHLO");
+                } else if (upper.startsWith(options.lmtp ? "LHLO" : "EHLO")) {
                     if (!options.ehlo) {
                         reply("502 5.5.2 Error: command not recognized");
                         continue;
@@ -284,7 +309,18 @@ public final class FakeSmtpServer implements AutoCloseable {
                     SSLSocket secure = (SSLSocket) options.tls.getSocketFactory()
                             .createSocket(socket, null, socket.getPort(), true);
                     secure.setUseClientMode(false);
+                    secure.setWantClientAuth(options.wantClientCertificate);
                     secure.startHandshake();
+                    if (options.wantClientCertificate) {
+                        String subject;
+                        try {
+                            subject = ((java.security.cert.X509Certificate) secure.getSession().getPeerCertificates()[0])
+                                    .getSubjectX500Principal().getName();
+                        } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
+                            subject = "";
+                        }
+                        clientCertificates.add(subject);
+                    }
                     if (secure.getSession() instanceof javax.net.ssl.ExtendedSSLSession extended) {
                         serverNames.add(extended.getRequestedServerNames().stream()
                                 .map(n -> n instanceof javax.net.ssl.SNIHostName h ? h.getAsciiName() : n.toString())
@@ -317,9 +353,12 @@ public final class FakeSmtpServer implements AutoCloseable {
                     if (r.startsWith("2")) {
                         messages.add(new Message(from, List.copyOf(rcpts), content, tls));
                     }
+                    int replies = options.lmtp ? rcpts.size() : 1;
                     from = null;
                     rcpts.clear();
-                    reply(r);
+                    for (int i = 0; i < replies; i++) {
+                        reply(r);
+                    }
                 } else if (upper.startsWith("AUTH ") && options.auth != null) {
                     String r = options.auth.apply(line);
                     reply(r);

@@ -1,6 +1,10 @@
 package org.bulwark.testing;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import javax.net.ssl.TrustManagerFactory;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
@@ -73,6 +77,62 @@ public record TestCa(X509Certificate certificate, KeyPair keys) {
         } catch (GeneralSecurityException | IOException | OperatorCreationException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * As {@link #issue(String)}, the server also trusting client certificates this CA issued (for a
+     * server that asks the client for one).
+     */
+    public TestCertificates issueTrustingClients(String dnsName) {
+        try {
+            KeyStore trusted = KeyStore.getInstance("PKCS12");
+            trusted.load(null, null);
+            trusted.setCertificateEntry("ca", certificate);
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(trusted);
+            KeyPair serverKeys = ecKeys();
+            JcaX509v3CertificateBuilder builder = builder(X500Name.getInstance(certificate.getSubjectX500Principal().getEncoded()),
+                    new X500Name("CN=" + dnsName), serverKeys);
+            builder.addExtension(Extension.subjectAlternativeName, false,
+                    new GeneralNames(new GeneralName(GeneralName.dNSName, dnsName)));
+            X509Certificate leaf = sign(builder, keys);
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            char[] password = "test".toCharArray();
+            store.setKeyEntry("server", serverKeys.getPrivate(), password, new X509Certificate[] {leaf, certificate});
+            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(store, password);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+            return new TestCertificates(leaf, context);
+        } catch (GeneralSecurityException | IOException | OperatorCreationException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * A client certificate {@code CN=name} issued by this CA, written as PEM: the certificate then
+     * the CA to {@code name.crt}, the PKCS#8 key to {@code name.key}; returns {key, certificate}.
+     */
+    public Path[] writeClientPem(String name, Path directory) throws IOException {
+        try {
+            KeyPair clientKeys = ecKeys();
+            JcaX509v3CertificateBuilder builder = builder(X500Name.getInstance(certificate.getSubjectX500Principal().getEncoded()),
+                    new X500Name("CN=" + name), clientKeys);
+            X509Certificate leaf = sign(builder, keys);
+            Path cert = directory.resolve(name + ".crt");
+            Path key = directory.resolve(name + ".key");
+            Files.writeString(cert, pem("CERTIFICATE", leaf.getEncoded()) + pem("CERTIFICATE", certificate.getEncoded()));
+            Files.writeString(key, pem("PRIVATE KEY", clientKeys.getPrivate().getEncoded()));
+            return new Path[] {key, cert};
+        } catch (GeneralSecurityException | OperatorCreationException e) {
+            throw new IOException(e);
+        }
+    }
+
+    private static String pem(String type, byte[] der) {
+        return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(der)
+                + "\n-----END " + type + "-----\n";
     }
 
     private static KeyPair ecKeys() throws GeneralSecurityException {

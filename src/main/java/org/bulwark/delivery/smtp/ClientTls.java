@@ -11,12 +11,19 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
+import org.bulwark.tls.PemCredentials;
+import org.bulwark.tls.ServerCredential;
+import org.bulwark.tls.TlsException;
 
 /**
  * STARTTLS for the SMTP client with the JDK's JSSE. The handshake itself accepts any chain, as
@@ -43,13 +50,46 @@ final class ClientTls {
 
     /** @param caFile {@code smtp_tls_CAfile}: PEM certificates; empty means the JDK's default CAs */
     static ClientTls create(String caFile) {
+        return create("smtp_", caFile, "", "");
+    }
+
+    /**
+     * @param p        the parameters' prefix ({@code smtp_}, {@code lmtp_}), for the messages
+     * @param caFile   {@code smtp_tls_CAfile}: PEM certificates; empty means the JDK's default CAs
+     * @param certFile {@code smtp_tls_cert_file}: the certificate (and chain) shown to a server that
+     *                 asks for one; empty for none
+     * @param keyFile  {@code smtp_tls_key_file}: its private key (PEM)
+     * @throws IllegalArgumentException naming the parameter whose file cannot be used
+     */
+    static ClientTls create(String p, String caFile, String certFile, String keyFile) {
+        X509TrustManager trust;
         try {
-            X509TrustManager trust = trustManager(caFile);
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, new TrustManager[] {new AcceptAny()}, null);
-            return new ClientTls(context, trust);
+            trust = trustManager(caFile);
         } catch (GeneralSecurityException | IOException e) {
-            throw new IllegalArgumentException(SmtpTexts.tlsSetupFailed(caFile, e.getMessage()), e);
+            throw new IllegalArgumentException(SmtpTexts.tlsSetupFailed(p + "tls_CAfile", caFile, e.getMessage()), e);
+        }
+        KeyManager[] keys = null;
+        if (!certFile.isBlank()) {
+            try {
+                ServerCredential credential = PemCredentials.certAndKey(Path.of(certFile.strip()),
+                        Path.of((keyFile.isBlank() ? certFile : keyFile).strip()));
+                KeyStore store = KeyStore.getInstance("PKCS12");
+                store.load(null, null);
+                store.setKeyEntry("client", credential.key(), new char[0],
+                        credential.chain().toArray(X509Certificate[]::new));
+                KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+                factory.init(store, new char[0]);
+                keys = factory.getKeyManagers();
+            } catch (TlsException | GeneralSecurityException | IOException e) {
+                throw new IllegalArgumentException(SmtpTexts.tlsSetupFailed(p + "tls_cert_file", certFile, e.getMessage()), e);
+            }
+        }
+        try {
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(keys, new TrustManager[] {new AcceptAny()}, null);
+            return new ClientTls(context, trust);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalArgumentException(SmtpTexts.tlsSetupFailed(p + "tls_CAfile", caFile, e.getMessage()), e);
         }
     }
 

@@ -25,7 +25,7 @@ final class Fingerprints {
             return List.of();
         }
         try {
-            return parse(settings.fingerprintDigest(), settings.fingerprints(), "[\\s,|]+");
+            return parse(settings.fingerprintDigest(), settings.fingerprints(), "[\\s,|]+", settings.prefix());
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage()).locatedIn(config);
         }
@@ -33,9 +33,10 @@ final class Fingerprints {
 
     /**
      * Fingerprints in the {@code smtp_tls_fingerprint_digest} algorithm, each item split at
-     * {@code separators}; a malformed one throws with the text to show.
+     * {@code separators}; a malformed one throws with the text to show (naming the {@code p}
+     * parameters, {@code smtp_} or {@code lmtp_}).
      */
-    static List<TlsPolicy.Association> parse(String digestName, List<String> items, String separators) {
+    static List<TlsPolicy.Association> parse(String digestName, List<String> items, String separators, String p) {
         // The registry allows only the digests Postfix knows, so the name always maps.
         String digest = org.bulwark.tls.Fingerprints.jdkName(digestName).orElseThrow();
         int length = length(digest);
@@ -48,7 +49,7 @@ final class Fingerprints {
                 }
                 byte[] bytes = decode(f);
                 if (bytes == null || bytes.length != length) {
-                    throw new IllegalArgumentException(SmtpTexts.badFingerprint(f, digestName, length));
+                    throw new IllegalArgumentException(SmtpTexts.badFingerprint(p, f, digestName, length));
                 }
                 out.add(new TlsPolicy.Association(TlsaRecord.DANE_EE, TlsaRecord.CERT, digest, bytes));
                 out.add(new TlsPolicy.Association(TlsaRecord.DANE_EE, TlsaRecord.SPKI, digest, bytes));

@@ -58,7 +58,7 @@ final class MtaStsFetcher {
         try {
             this.https = HttpsRequest.trustingAlso(caFile);
         } catch (IOException e) {
-            throw new IllegalArgumentException(SmtpTexts.tlsSetupFailed(caFile, e.getMessage()), e);
+            throw new IllegalArgumentException(SmtpTexts.tlsSetupFailed("smtp_tls_CAfile", caFile, e.getMessage()), e);
         }
         this.port = port;
         this.timeout = timeout;

@@ -81,17 +81,22 @@ final class SaslMechanisms {
     }
 
     static SaslMechanisms of(Config config) {
+        return of(config, "smtp_");
+    }
+
+    /** @param p the parameters' prefix, {@code smtp_} or {@code lmtp_} */
+    static SaslMechanisms of(Config config, String p) {
         List<String> filter = new ArrayList<>();
-        for (String item : config.list("smtp_sasl_mechanism_filter")) {
+        for (String item : config.list(p + "sasl_mechanism_filter")) {
             // A table or file in the filter is not read here: refuse it rather than filter nothing.
             if (item.contains(":") || item.contains("/")) {
-                throw new ConfigException(SmtpTexts.badMechanismFilter(item));
+                throw new ConfigException(SmtpTexts.badMechanismFilter(p + "sasl_mechanism_filter", item));
             }
             filter.add(item.toUpperCase(Locale.ROOT));
         }
-        return new SaslMechanisms(options(config, "smtp_sasl_security_options"),
-                options(config, "smtp_sasl_tls_security_options"),
-                options(config, "smtp_sasl_tls_verified_security_options"), filter);
+        return new SaslMechanisms(options(config, p + "sasl_security_options"),
+                options(config, p + "sasl_tls_security_options"),
+                options(config, p + "sasl_tls_verified_security_options"), filter);
     }
 
     private static Set<Option> options(Config config, String parameter) {

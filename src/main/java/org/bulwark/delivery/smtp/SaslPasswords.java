@@ -45,13 +45,19 @@ final class SaslPasswords {
 
     /** Opens the tables, refusing a file others may read ({@code SecretFiles}). */
     static SaslPasswords of(Config config) {
+        return of(config, "smtp_");
+    }
+
+    /** @param p the parameters' prefix, {@code smtp_} or {@code lmtp_} */
+    static SaslPasswords of(Config config, String p) {
         List<LookupTable> tables = new ArrayList<>();
-        for (String spec : config.list("smtp_sasl_password_maps")) {
-            secretFile(spec, config.configDirectory()).ifPresent(f -> SecretFiles.requirePrivate("smtp_sasl_password_maps", f));
+        String maps = p + "sasl_password_maps";
+        for (String spec : config.list(maps)) {
+            secretFile(spec, config.configDirectory()).ifPresent(f -> SecretFiles.requirePrivate(maps, f));
             tables.add(LookupTables.open(spec, config.configDirectory()));
         }
-        return new SaslPasswords(tables, config.bool("smtp_sender_dependent_authentication"),
-                config.get("smtp_sasl_password_result_delimiter"));
+        return new SaslPasswords(tables, config.bool(p + "sender_dependent_authentication"),
+                config.get(p + "sasl_password_result_delimiter"));
     }
 
     boolean isEmpty() {

@@ -87,11 +87,16 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
         this.queueDirectory = Path.of(config.get("queue_directory").trim());
         this.routes = new RouteFinder(dns, settings.inetProtocols(), settings.mxAddressLimit(), new Random(),
                 settings.dnssec(), !settings.dnsDisabled());
+        String p = settings.prefix();
         // A policy table may ask for TLS where smtp_tls_security_level does not.
-        boolean policyMaps = !lmtp && !config.list(TlsPolicyTable.PARAMETER).isEmpty();
+        boolean policyMaps = !config.list(p + TlsPolicyTable.PARAMETER).isEmpty();
         boolean sts = !lmtp && config.bool("smtp_mta_sts_enable");
-        this.tls = settings.tlsLevel() == TlsLevel.NONE && !policyMaps && !sts ? null
-                : ClientTls.create(settings.tlsCaFile());
+        try {
+            this.tls = settings.tlsLevel() == TlsLevel.NONE && !policyMaps && !sts ? null
+                    : ClientTls.create(p, settings.tlsCaFile(), settings.tlsCertFile(), settings.tlsKeyFile());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage()).locatedIn(config);
+        }
         this.cache = new ConnectionCache(settings.connectionCacheTimeLimit(), settings.connectionReuseTimeLimit(),
                 Clock.systemUTC());
         this.log = log.program(transport);
@@ -105,39 +110,36 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
         this.probeRelayhosts = lmtp ? relayhosts : SenderRelayhosts.of(config.with(java.util.Map.of(
                 "relayhost", config.get("address_verify_relayhost"),
                 "sender_dependent_relayhost_maps", config.get("address_verify_sender_dependent_relayhost_maps"))));
-        // The SMTP client's login, sender relayhosts and fallback relays; lmtp(8) delivers to its nexthop only.
-        this.fallbackRelays = lmtp ? List.of() : config.list("smtp_fallback_relay");
-        if (!lmtp && config.bool("smtp_sasl_auth_enable")) {
-            this.passwords = SaslPasswords.of(config);
+        // lmtp(8) has no sender relayhosts (trivial-rewrite's, for SMTP) but the same fallback relays and login.
+        this.fallbackRelays = config.list(p + "fallback_relay");
+        if (config.bool(p + "sasl_auth_enable")) {
+            this.passwords = SaslPasswords.of(config, p);
             if (passwords.isEmpty()) {
-                throw new ConfigException(SmtpTexts.noPasswordMaps());
+                throw new ConfigException(SmtpTexts.noPasswordMaps(p));
             }
-            this.sasl = new SmtpSaslClient(SaslMechanisms.of(config), config.bool("smtp_sasl_auth_soft_bounce"),
+            this.sasl = new SmtpSaslClient(SaslMechanisms.of(config, p), config.bool(p + "sasl_auth_soft_bounce"),
                     settings.timeouts().helo());
         } else {
             this.passwords = null;
             this.sasl = null;
         }
         List<TlsPolicy.Association> fingerprints = Fingerprints.parse(settings, config);
-        // lmtp_tls_policy_maps is refused at load: the LMTP client has no table.
-        TlsPolicyTable table = lmtp ? TlsPolicyTable.empty() : TlsPolicyTable.of(config, settings.fingerprintDigest());
+        TlsPolicyTable table = TlsPolicyTable.of(config, p, settings.fingerprintDigest());
         List<TlsPolicy.Association> anchors = new ArrayList<>();
-        if (!lmtp) {
-            for (String file : config.list("smtp_tls_trust_anchor_file")) {
-                try {
-                    anchors.addAll(TrustAnchorFiles.load(file));
-                } catch (IllegalArgumentException e) {
-                    throw new ConfigException("smtp_tls_trust_anchor_file: " + e.getMessage()).locatedIn(config);
-                }
+        for (String file : config.list(p + "tls_trust_anchor_file")) {
+            try {
+                anchors.addAll(TrustAnchorFiles.load(file));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(p + "tls_trust_anchor_file: " + e.getMessage()).locatedIn(config);
             }
         }
         this.policies = new TlsPolicies(settings.tlsLevel(), settings.dnssec(), fingerprints, dns, table, this.log::warning,
                 anchors);
         if (settings.tlsLevel().daneBased() && !settings.dnssec()) {
-            this.log.warning(SmtpTexts.daneWithoutDnssec(settings.tlsLevel().word()));
+            this.log.warning(SmtpTexts.daneWithoutDnssec(p, settings.tlsLevel().word()));
         }
         if (settings.tlsLevel() == TlsLevel.FINGERPRINT && fingerprints.isEmpty()) {
-            this.log.warning(SmtpTexts.fingerprintsMissing());
+            this.log.warning(SmtpTexts.fingerprintsMissing(p));
         }
     }
 
@@ -165,12 +167,14 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
         }
         MailAddress sender = request.message().envelope().sender();
         SenderRelayhosts relays = request.message().envelope().probe() ? probeRelayhosts : relayhosts;
-        String nexthopText = settings.lmtp() ? text : relays.nexthop(text, sender, recipientDomain(request));
+        // lmtp(8) looks the destination up (TLS policy, password) without its "inet:".
+        String nexthopText = !settings.lmtp() ? relays.nexthop(text, sender, recipientDomain(request))
+                : text.regionMatches(true, 0, "inet:", 0, 5) ? text.substring(5) : text;
         Nexthop nexthop;
         try {
             if (settings.lmtp()) {
                 // lmtp(8) delivers straight to the host: inet:host:port, host:port or [host]:port, no MX.
-                Nexthop parsed = Nexthop.parse(text.regionMatches(true, 0, "inet:", 0, 5) ? text.substring(5) : text);
+                Nexthop parsed = Nexthop.parse(nexthopText);
                 nexthop = new Nexthop(parsed.host(), parsed.port(), false).withDefaultPort(settings.defaultPort());
             } else {
                 nexthop = Nexthop.parse(nexthopText).withDefaultPort(settings.defaultPort());
@@ -208,8 +212,12 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
             Nexthop next;
             try {
                 next = Nexthop.parse(relay).withDefaultPort(settings.defaultPort());
+                if (settings.lmtp()) {
+                    // lmtp(8) looks up no MX, for a fallback relay either.
+                    next = new Nexthop(next.host(), next.port(), false);
+                }
             } catch (IllegalArgumentException e) {
-                log.warning(SmtpTexts.badFallbackRelay(e.getMessage()));
+                log.warning(SmtpTexts.badFallbackRelay(settings.prefix() + "fallback_relay", e.getMessage()));
                 continue;
             }
             attempt = attempt(request, relay, next, null, null);
@@ -220,7 +228,7 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
             case Attempt.Done done -> done.report();
             case Attempt.Failed f when viaFallback && !f.temporary() -> {
                 // A fallback relay that fails hard is a configuration problem: keep the mail (Postfix: 4.3.5).
-                log.warning(SmtpTexts.configurationProblem("smtp_fallback_relay"));
+                log.warning(SmtpTexts.configurationProblem(settings.prefix() + "fallback_relay"));
                 yield all(request.targets(), Status.DEFERRED, f.relay(), "4.3.5", f.text());
             }
             case Attempt.Failed f -> all(request.targets(), f.temporary() ? Status.DEFERRED : Status.BOUNCED, f.relay(),
@@ -329,11 +337,20 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
     private DeliveryReport deliverUnix(DeliveryRequest request, String pathText) {
         String label = pathText.trim();
         Path path = queueDirectory.resolve(label);
-        if (settings.tlsLevel().mandatory()) {
+        TlsLevel level;
+        try {
+            level = policies.unixLevel(label);
+        } catch (SessionFailure f) {
+            return all(request.targets(), Status.DEFERRED, RELAY_NONE, f.dsn(), f.text());
+        }
+        if (level.mandatory()) {
             return all(request.targets(), Status.DEFERRED, RELAY_NONE, "4.7.4",
                     SmtpTexts.tlsOverUnixSocket(SmtpTexts.peer(myhostname, label)));
         }
         String destination = "unix:" + path;
+        if (sasl != null && passwords.senderDependent()) {
+            destination += "/" + request.message().envelope().sender().internal().toLowerCase(Locale.ROOT);
+        }
         SmtpConnection cached = settings.connectionCache() ? cache.take(destination) : null;
         if (cached != null) {
             try {
@@ -342,12 +359,17 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
                 cached.closeQuietly();
             }
         }
-        if (settings.tlsLevel() == TlsLevel.MAY) {
+        if (level == TlsLevel.MAY) {
             log.warning(SmtpTexts.unixOpportunisticTls(label));
+        }
+        if (!fallbackRelays.isEmpty()) {
+            log.warning(SmtpTexts.fallbackIgnoredOverUnix(settings.prefix() + "fallback_relay",
+                    String.join(", ", fallbackRelays)));
         }
         SmtpConnection connection;
         try {
             connection = SmtpConnection.openUnix(myhostname, path, label, settings, log::info);
+            authenticate(connection, request, label);
         } catch (SessionFailure f) {
             return all(request.targets(), f.temporary() ? Status.DEFERRED : Status.BOUNCED,
                     f.connected() ? SmtpTexts.peer(myhostname, label) : RELAY_NONE, f.dsn(), f.text());

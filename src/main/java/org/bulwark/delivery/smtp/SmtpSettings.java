@@ -22,6 +22,8 @@ record SmtpSettings(
         boolean skip5xxGreeting,
         TlsLevel tlsLevel,
         String tlsCaFile,
+        String tlsCertFile,
+        String tlsKeyFile,
         String dnsSupportLevel,
         String fingerprintDigest,
         List<String> fingerprints,
@@ -58,6 +60,8 @@ record SmtpSettings(
                 config.bool(p + "skip_5xx_greeting"),
                 TlsLevel.of(config.get(p + "tls_security_level"), config.bool(p + "use_tls")),
                 config.get(p + "tls_CAfile"),
+                config.get(p + "tls_cert_file"),
+                config.get(p + "tls_key_file"),
                 config.get(p + "dns_support_level").trim().toLowerCase(Locale.ROOT),
                 config.get(p + "tls_fingerprint_digest").trim().toLowerCase(Locale.ROOT),
                 config.list(p + "tls_fingerprint_cert_match"),
@@ -69,9 +73,13 @@ record SmtpSettings(
                         config.time(p + "rcpt_timeout"), config.time(p + "data_init_timeout"),
                         config.time(p + "data_xfer_timeout"), config.time(p + "data_done_timeout"),
                         config.time(p + "rset_timeout"), config.time(p + "quit_timeout")),
-                // lmtp_send_xforward_command is refused at load; the LMTP client never sends it.
-                !lmtp && config.bool("smtp_send_xforward_command"),
-                config.time("smtp_xforward_timeout"));
+                config.bool(p + "send_xforward_command"),
+                config.time(p + "xforward_timeout"));
+    }
+
+    /** The parameters' prefix: {@code lmtp_} in LMTP mode, else {@code smtp_}. */
+    String prefix() {
+        return lmtp ? "lmtp_" : "smtp_";
     }
 
     /** {@code smtp_dns_support_level = dnssec}: lookups ask for DNSSEC validation, which DANE needs. */

@@ -110,8 +110,8 @@ final class SmtpTexts {
                 + " (" + bits + "/" + bits + " bits)";
     }
 
-    static String tlsSetupFailed(String file, String why) {
-        return "cannot load smtp_tls_CAfile " + file + ": " + why;
+    static String tlsSetupFailed(String parameter, String file, String why) {
+        return "cannot load " + parameter + " " + file + ": " + why;
     }
 
     static String plaintextFallback(String relay, String why) {
@@ -135,8 +135,8 @@ final class SmtpTexts {
         return parameter + ", next-hop destination \"" + key + "\"";
     }
 
-    static String policyTableLoadError(String spec, String key, String why) {
-        return TlsPolicyTable.PARAMETER + " " + spec + ": entry \"" + key + "\": " + why
+    static String policyTableLoadError(String parameter, String spec, String key, String why) {
+        return parameter + " " + spec + ": entry \"" + key + "\": " + why
                 + "; mail to this destination would be deferred: fix the entry";
     }
 
@@ -144,30 +144,30 @@ final class SmtpTexts {
         return "attribute \"" + attribute + "\" is not implemented; use " + fix;
     }
 
-    static String policyBadFingerprint(String value, String digest) {
+    static String policyBadFingerprint(String p, String value, String digest) {
         return "attribute \"match\" has a malformed fingerprint \"" + value + "\": expected " + digest
-                + " fingerprints (smtp_tls_fingerprint_digest) separated by |";
+                + " fingerprints (" + p + "tls_fingerprint_digest) separated by |";
     }
 
     static String tlsPolicyFailed(String nexthop, String host, String why) {
         return "TLS policy lookup for " + nexthop + "/" + host + ": " + why;
     }
 
-    /** Postfix's startup warning for DANE without DNSSEC (smtp_tls_policy.c dane_init). */
-    static String daneWithoutDnssec(String level) {
-        return "smtp_tls_security_level = " + level + " configured with dnssec lookups disabled"
-                + " (set smtp_dns_support_level = dnssec and a validating resolver in dns_servers); "
+    /** Postfix's startup warning for DANE without DNSSEC (smtp_tls_policy.c dane_init); {@code p}: smtp_ or lmtp_. */
+    static String daneWithoutDnssec(String p, String level) {
+        return p + "tls_security_level = " + level + " configured with dnssec lookups disabled"
+                + " (set " + p + "dns_support_level = dnssec and a validating resolver in dns_servers); "
                 + (level.equals("dane") ? "using may" : "deferring all mail");
     }
 
-    static String fingerprintsMissing() {
-        return "smtp_tls_security_level = fingerprint configured, but with no fingerprints to match"
-                + " (set smtp_tls_fingerprint_cert_match); deferring all mail";
+    static String fingerprintsMissing(String p) {
+        return p + "tls_security_level = fingerprint configured, but with no fingerprints to match"
+                + " (set " + p + "tls_fingerprint_cert_match); deferring all mail";
     }
 
-    static String badFingerprint(String value, String digest, int bytes) {
-        return "smtp_tls_fingerprint_cert_match: bad fingerprint \"" + value + "\"; a " + digest
-                + " fingerprint (smtp_tls_fingerprint_digest) is " + bytes + " hex bytes, such as "
+    static String badFingerprint(String p, String value, String digest, int bytes) {
+        return p + "tls_fingerprint_cert_match: bad fingerprint \"" + value + "\"; a " + digest
+                + " fingerprint (" + p + "tls_fingerprint_digest) is " + bytes + " hex bytes, such as "
                 + "3D:95:34:...; print one with: openssl x509 -noout -fingerprint -" + digest + " -in cert.pem";
     }
 
@@ -211,8 +211,9 @@ final class SmtpTexts {
         return relay + " offered null AUTH mechanism list";
     }
 
-    static String noPasswordMaps() {
-        return "smtp_sasl_auth_enable = yes needs a password table: specify one with smtp_sasl_password_maps"
+    /** @param p the parameters' prefix, {@code smtp_} or {@code lmtp_} */
+    static String noPasswordMaps(String p) {
+        return p + "sasl_auth_enable = yes needs a password table: specify one with " + p + "sasl_password_maps"
                 + " (e.g. texthash:/etc/postfix/sasl_passwd, a file with lines like"
                 + " \"[smtp.example.com]:587 username:password\", mode 600)";
     }
@@ -222,8 +223,8 @@ final class SmtpTexts {
                 + " nodictionary, noanonymous, mutual_auth or forward_secrecy";
     }
 
-    static String badMechanismFilter(String item) {
-        return "smtp_sasl_mechanism_filter: \"" + item + "\" is not supported here; list mechanism names"
+    static String badMechanismFilter(String parameter, String item) {
+        return parameter + ": \"" + item + "\" is not supported here; list mechanism names"
                 + " (e.g. plain, login, !gssapi)";
     }
 
@@ -232,8 +233,13 @@ final class SmtpTexts {
         return parameter + " configuration problem";
     }
 
-    static String badFallbackRelay(String why) {
-        return configurationProblem("smtp_fallback_relay") + ": " + why;
+    /** Postfix's warning: a unix-domain LMTP destination has no fallback. */
+    static String fallbackIgnoredOverUnix(String parameter, String value) {
+        return "ignoring \"" + parameter + " = " + value + "\" setting for non-TCP connections";
+    }
+
+    static String badFallbackRelay(String parameter, String why) {
+        return configurationProblem(parameter) + ": " + why;
     }
 
     static final String STAGE_GREETING = "receiving the initial server greeting";

@@ -59,6 +59,16 @@ final class TlsPolicies {
         }
     }
 
+    /**
+     * The level for an LMTP unix-domain destination: the table's entry for the socket path as
+     * written (Postfix looks it up there too), else the configured level.
+     *
+     * @throws SessionFailure (4.7.5) when the entry is wrong
+     */
+    TlsLevel unixLevel(String path) throws SessionFailure {
+        return table.find(path, warn).map(TlsPolicyTable.Entry::level).orElse(level);
+    }
+
     /** The policy for this server, or a failure (4.7.5) that skips it and leaves the mail deferred. */
     TlsPolicy find(Nexthop nexthop, Route.Server server) throws SessionFailure {
         return find(nexthop.host(), nexthop, server);

@@ -35,7 +35,8 @@ import org.bulwark.table.LookupTables;
  */
 final class TlsPolicyTable {
 
-    static final String PARAMETER = "smtp_tls_policy_maps";
+    /** {@code smtp_tls_policy_maps}, or {@code lmtp_tls_policy_maps} for the LMTP client. */
+    static final String PARAMETER = "tls_policy_maps";
 
     /**
      * One table entry, parsed. {@code match} is empty when the entry has none (the defaults apply).
@@ -66,20 +67,31 @@ final class TlsPolicyTable {
 
     private final List<LookupTable> tables;
     private final String digest;
+    private final String parameter;
 
-    private TlsPolicyTable(List<LookupTable> tables, String digest) {
+    private TlsPolicyTable(List<LookupTable> tables, String digest, String parameter) {
         this.tables = List.copyOf(tables);
         this.digest = digest;
+        this.parameter = parameter;
     }
 
     static TlsPolicyTable empty() {
-        return new TlsPolicyTable(List.of(), "sha256");
+        return new TlsPolicyTable(List.of(), "sha256", "smtp_" + PARAMETER);
     }
 
-    /** Opens the tables and checks every entry of those that can be listed now: an error stops the start. */
     static TlsPolicyTable of(Config config, String digest) {
+        return of(config, "smtp_", digest);
+    }
+
+    /**
+     * Opens the tables and checks every entry of those that can be listed now: an error stops the start.
+     *
+     * @param p the parameters' prefix, {@code smtp_} or {@code lmtp_}
+     */
+    static TlsPolicyTable of(Config config, String p, String digest) {
+        String parameter = p + PARAMETER;
         List<LookupTable> tables = new ArrayList<>();
-        for (String spec : config.list(PARAMETER)) {
+        for (String spec : config.list(parameter)) {
             LookupTable table = LookupTables.open(spec, config.configDirectory());
             tables.add(table);
             Optional<Map<String, String>> entries = table.allEntries();
@@ -88,9 +100,9 @@ final class TlsPolicyTable {
             }
             for (Map.Entry<String, String> e : entries.get().entrySet()) {
                 try {
-                    parse(e.getValue(), digest, w -> { });
+                    parse(e.getValue(), digest, p, w -> { });
                 } catch (IllegalArgumentException bad) {
-                    String text = SmtpTexts.policyTableLoadError(spec, e.getKey(), bad.getMessage());
+                    String text = SmtpTexts.policyTableLoadError(parameter, spec, e.getKey(), bad.getMessage());
                     Optional<Path> file = file(spec, config.configDirectory());
                     int line = file.map(f -> lineOf(f, e.getKey())).orElse(0);
                     throw line > 0 ? new ConfigException(file.get(), line, text)
@@ -98,7 +110,7 @@ final class TlsPolicyTable {
                 }
             }
         }
-        return new TlsPolicyTable(tables, digest);
+        return new TlsPolicyTable(tables, digest, parameter);
     }
 
     boolean isEmpty() {
@@ -122,9 +134,9 @@ final class TlsPolicyTable {
         while (true) {
             Optional<String> value = lookup(key);
             if (value.isPresent()) {
-                String where = SmtpTexts.policyTableWhere(PARAMETER, key);
+                String where = SmtpTexts.policyTableWhere(parameter, key);
                 try {
-                    return Optional.of(parse(value.get(), digest, w -> warn.accept(where + ": " + w)));
+                    return Optional.of(parse(value.get(), digest, prefix(), w -> warn.accept(where + ": " + w)));
                 } catch (IllegalArgumentException e) {
                     warn.accept(where + ": " + e.getMessage());
                     throw SessionFailure.policy(SmtpTexts.TLS_CONFIGURATION_PROBLEM);
@@ -153,7 +165,13 @@ final class TlsPolicyTable {
      *
      * @throws IllegalArgumentException with Postfix's wording of what is wrong
      */
-    static Entry parse(String value, String digest, Consumer<String> warn) {
+    /** {@code smtp_} or {@code lmtp_}: whose table this is. */
+    private String prefix() {
+        return parameter.substring(0, parameter.length() - PARAMETER.length());
+    }
+
+    /** @param p the parameters' prefix ({@code smtp_}, {@code lmtp_}), for the messages */
+    static Entry parse(String value, String digest, String p, Consumer<String> warn) {
         List<String> tokens = new ArrayList<>();
         for (String t : value.strip().split("[\\s,]+")) {
             if (!t.isEmpty()) {
@@ -218,8 +236,8 @@ final class TlsPolicyTable {
                     }
                 }
                 case "protocols" -> {
-                    for (String p : val.toLowerCase(Locale.ROOT).split("[\\s,:]+")) {
-                        if (!p.isEmpty() && !HARMLESS_PROTOCOLS.contains(p)) {
+                    for (String protocol : val.toLowerCase(Locale.ROOT).split("[\\s,:]+")) {
+                        if (!protocol.isEmpty() && !HARMLESS_PROTOCOLS.contains(protocol)) {
                             throw new IllegalArgumentException(SmtpTexts.policyNotImplemented(t,
                                     "protocols=!SSLv2:!SSLv3:!TLSv1:!TLSv1.1 or >=TLSv1.2: the client offers TLSv1.2 and TLSv1.3 only"));
                         }
@@ -255,9 +273,9 @@ final class TlsPolicyTable {
         List<TlsPolicy.Association> fingerprints = List.of();
         if (!fingerprintItems.isEmpty()) {
             try {
-                fingerprints = Fingerprints.parse(digest, fingerprintItems, "\\|");
+                fingerprints = Fingerprints.parse(digest, fingerprintItems, "\\|", p);
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(SmtpTexts.policyBadFingerprint(String.join("|", fingerprintItems), digest));
+                throw new IllegalArgumentException(SmtpTexts.policyBadFingerprint(p, String.join("|", fingerprintItems), digest));
             }
         }
         return new Entry(level, match, fingerprints, trustAnchors, serverName);

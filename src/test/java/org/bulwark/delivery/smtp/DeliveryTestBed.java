@@ -60,6 +60,19 @@ final class DeliveryTestBed implements AutoCloseable {
         return closeLater(new SmtpDelivery(config, "smtp", DnsResolver.create(config), log, reports));
     }
 
+    /** An lmtp delivery agent (master.cf command lmtp) that resolves names through the test DNS server. */
+    SmtpDelivery lmtpAgent(String... settings) {
+        Map<String, String> values = new HashMap<>();
+        values.put("myhostname", "mail.example.test");
+        values.put("inet_protocols", "ipv4");
+        values.put("dns_servers", dns.address());
+        for (int i = 0; i < settings.length; i += 2) {
+            values.put(settings[i], settings[i + 1]);
+        }
+        Config config = Config.of(values);
+        return closeLater(SmtpDelivery.lmtp(config, "lmtp", DnsResolver.create(config), log));
+    }
+
     <T extends AutoCloseable> T closeLater(T resource) {
         closing.add(resource);
         return resource;

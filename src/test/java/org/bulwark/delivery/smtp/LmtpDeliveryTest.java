@@ -201,4 +201,35 @@ class LmtpDeliveryTest {
             assertThat(report.outcomes().get(0).dsn()).isEqualTo("4.7.4");
         }
     }
+
+    @Test
+    void aPolicyTableEntryForTheSocketPathDecidesItsLevel() throws Exception {
+        Path table = Files.writeString(dir.resolve("lmtp_tls_policy"), "private/dovecot-lmtp encrypt\n");
+        try (SmtpDelivery agent = agent("lmtp_tls_policy_maps", "texthash:" + table)) {
+            DeliveryReport report = agent.deliver(TestMessage.of("sender@remote.test", BODY, "carol@example.test")
+                    .request("unix:private/dovecot-lmtp"));
+
+            assertThat(report.outcomes().get(0).status()).isEqualTo(Status.DEFERRED);
+            assertThat(report.outcomes().get(0).dsn()).isEqualTo("4.7.4");
+        }
+        Files.writeString(table, "private/dovecot-lmtp none\n");
+        try (SmtpDelivery agent = agent("lmtp_tls_policy_maps", "texthash:" + table, "lmtp_tls_security_level", "encrypt")) {
+            DeliveryReport report = agent.deliver(TestMessage.of("sender@remote.test", BODY, "carol@example.test")
+                    .request("unix:private/dovecot-lmtp"));
+
+            assertThat(report.outcomes().get(0).status()).as(dovecot.log()).isEqualTo(Status.SENT);
+        }
+    }
+
+    @Test
+    void aFallbackRelayIsIgnoredWithAWarningOverAUnixSocket() throws Exception {
+        try (SmtpDelivery agent = agent("lmtp_fallback_relay", "[127.0.0.1]:1")) {
+            DeliveryReport report = agent.deliver(TestMessage.of("sender@remote.test", BODY, "carol@example.test")
+                    .request("unix:private/dovecot-lmtp"));
+
+            assertThat(report.outcomes().get(0).status()).as(dovecot.log()).isEqualTo(Status.SENT);
+            assertThat(logBytes.toString(StandardCharsets.UTF_8)).contains("warning: ignoring \"lmtp_fallback_relay"
+                    + " = [127.0.0.1]:1\" setting for non-TCP connections");
+        }
+    }
 }

@@ -250,6 +250,21 @@ class SmtpDeliveryTest {
     }
 
     @Test
+    void presentsSmtpTlsCertFileToAServerThatAsksForAClientCertificate() throws Exception {
+        org.bulwark.testing.TestCa ca = org.bulwark.testing.TestCa.create("Client CA");
+        Path[] keyAndCert = ca.writeClientPem("relay-client", dir);
+        FakeSmtpServer remote = remote(FakeSmtpServer.options()
+                .starttls(ca.issueTrustingClients("mx.remote.test").serverContext()).wantClientCertificate());
+        dns.addMx("remote.test", 10, "mx.remote.test").addA("mx.remote.test", "127.0.0.1");
+        DeliveryReport report = agent(remote.port(), "smtp_tls_security_level", "encrypt",
+                "smtp_tls_cert_file", keyAndCert[1].toString(), "smtp_tls_key_file", keyAndCert[0].toString())
+                .deliver(TestMessage.of("alice@example.test", BODY, "bob@remote.test").request("remote.test"));
+
+        assertThat(report.outcomes().get(0).status()).isEqualTo(Status.SENT);
+        assertThat(remote.clientCertificates()).containsExactly("CN=relay-client");
+    }
+
+    @Test
     void aCertificateFromTheCaFileIsTrustedAndVerifiedByName() throws Exception {
         TestCertificates cert = TestCertificates.selfSigned("mx.remote.test");
         Path ca = cert.writePem(dir.resolve("ca.pem"));
