@@ -6,18 +6,16 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.bulwark.config.Config;
 import org.bulwark.dns.DnsResolver;
 import org.bulwark.log.MailLog;
 import org.bulwark.smtpd.SmtpServer;
 import org.bulwark.smtpd.UpstreamProxy;
+import org.bulwark.util.OpenConnections;
 
 /**
  * One postscreen listener (master.cf {@code smtp inet n - y - 1 postscreen}): accepts each
@@ -88,9 +86,7 @@ public final class PostscreenServer implements AutoCloseable {
     private final MailLog.Logger log;
     private volatile Setup setup;
     private final Counts counts = new Counts();
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition ended = lock.newCondition();
-    private final Set<Socket> sockets = new HashSet<>();
+    private final OpenConnections sockets = new OpenConnections();
     private volatile ServerSocket server;
     private volatile boolean stopping;
     private Thread acceptor;
@@ -182,24 +178,13 @@ public final class PostscreenServer implements AutoCloseable {
     }
 
     private void register(Socket client) {
-        lock.lock();
-        try {
-            sockets.add(client);
-            counts.open.incrementAndGet();
-        } finally {
-            lock.unlock();
-        }
+        sockets.add(client);
+        counts.open.incrementAndGet();
     }
 
     private void unregister(Socket client) {
-        lock.lock();
-        try {
-            sockets.remove(client);
-            counts.open.decrementAndGet();
-            ended.signalAll();
-        } finally {
-            lock.unlock();
-        }
+        sockets.remove(client);
+        counts.open.decrementAndGet();
     }
 
     /** Connections open now, screened or passed on. */
@@ -218,23 +203,10 @@ public final class PostscreenServer implements AutoCloseable {
                 // Closing was all we wanted.
             }
         }
-        lock.lock();
         try {
-            long deadline = System.nanoTime() + grace.toNanos();
-            while (!sockets.isEmpty() && deadline - System.nanoTime() > 0) {
-                ended.awaitNanos(deadline - System.nanoTime());
-            }
-            for (Socket client : sockets) {
-                try {
-                    client.close();
-                } catch (IOException e) {
-                    // Closing was all we wanted.
-                }
-            }
+            sockets.closeAll(grace, Duration.ZERO);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } finally {
-            lock.unlock();
         }
         if (acceptor != null) {
             try {

@@ -7,12 +7,8 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HashSet;
-import java.util.Set;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import org.bulwark.anvil.Anvil;
 import org.bulwark.anvil.CounterStore;
 import org.bulwark.cleanup.Cleanup;
@@ -22,6 +18,7 @@ import org.bulwark.dns.DnsResolver;
 import org.bulwark.log.MailLog;
 import org.bulwark.protocol.ReplyTexts;
 import org.bulwark.restrict.SmtpdRestrictions;
+import org.bulwark.util.OpenConnections;
 
 /**
  * One smtpd listener: accepts connections and runs each session on its own virtual thread, at most
@@ -34,9 +31,7 @@ public final class SmtpServer implements AutoCloseable {
     private final MailLog.Logger log;
     /** What a new session is built from; {@code bulwark reload} swaps it, sessions under way keep theirs. */
     private volatile Setup setup;
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition sessionEnded = lock.newCondition();
-    private final Set<Socket> open = new HashSet<>();
+    private final OpenConnections open = new OpenConnections();
     private volatile ServerSocket server;
     private volatile boolean stopping;
     private Thread acceptor;
@@ -202,22 +197,11 @@ public final class SmtpServer implements AutoCloseable {
     }
 
     private void register(Socket client) {
-        lock.lock();
-        try {
-            open.add(client);
-        } finally {
-            lock.unlock();
-        }
+        open.add(client);
     }
 
     private void unregister(Socket client) {
-        lock.lock();
-        try {
-            open.remove(client);
-            sessionEnded.signalAll();
-        } finally {
-            lock.unlock();
-        }
+        open.remove(client);
     }
 
     /**
@@ -239,12 +223,7 @@ public final class SmtpServer implements AutoCloseable {
 
     /** The number of sessions now running. */
     public int activeSessions() {
-        lock.lock();
-        try {
-            return open.size();
-        } finally {
-            lock.unlock();
-        }
+        return open.size();
     }
 
     /**
@@ -261,22 +240,11 @@ public final class SmtpServer implements AutoCloseable {
                 log.warning("closing port " + s.getLocalPort() + ": " + e.getMessage());
             }
         }
-        lock.lock();
         try {
-            awaitSessions(System.nanoTime() + grace.toNanos());
-            for (Socket client : open) {
-                try {
-                    client.close();
-                } catch (IOException e) {
-                    // Closing is all we wanted.
-                }
-            }
-            // A closed socket ends its session at once; wait for them to log their disconnect.
-            awaitSessions(System.nanoTime() + TimeUnit.SECONDS.toNanos(5));
+            // A closed socket ends its session at once; then wait for them to log their disconnect.
+            open.closeAll(grace, Duration.ofSeconds(5));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } finally {
-            lock.unlock();
         }
         if (acceptor != null) {
             try {
@@ -287,15 +255,6 @@ public final class SmtpServer implements AutoCloseable {
         }
     }
 
-    private void awaitSessions(long deadline) throws InterruptedException {
-        while (!open.isEmpty()) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                return;
-            }
-            sessionEnded.awaitNanos(left);
-        }
-    }
 
     @Override
     public void close() {
