@@ -596,6 +596,10 @@ public final class Parameters {
         str("address_verify_virtual_transport", "$virtual_transport", "virtual_transport for probes");
         str("address_verify_relay_transport", "$relay_transport", "relay_transport for probes");
         str("address_verify_default_transport", "$default_transport", "default_transport for probes");
+        str("smtp_address_verify_target", "rcpt", "the SMTP stage that decides a probe: rcpt, or data for servers that refuse only there");
+        str("lmtp_address_verify_target", "rcpt", "the LMTP stage that decides a probe: rcpt or data");
+        choices("smtp_address_verify_target", "rcpt", "data");
+        choices("lmtp_address_verify_target", "rcpt", "data");
         list("address_verify_sender_dependent_relayhost_maps", "$sender_dependent_relayhost_maps",
                 "sender_dependent_relayhost_maps for probes");
         integer("unverified_recipient_reject_code", "450", "reply code when reject_unverified_recipient finds"
