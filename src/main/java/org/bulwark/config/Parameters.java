@@ -482,6 +482,9 @@ public final class Parameters {
         str("smtp_sasl_password_result_delimiter", ":", "the character between username and password in smtp_sasl_password_maps");
         list("sender_dependent_relayhost_maps", "", "tables: sender or @domain -> relayhost, over $relayhost");
         str("empty_address_relayhost_maps_lookup_key", "<>", "the sender_dependent_relayhost_maps key for the null sender");
+        list("sender_dependent_default_transport_maps", "", "tables: sender or @domain -> transport:nexthop, over $default_transport");
+        str("empty_address_default_transport_maps_lookup_key", "<>",
+                "the sender_dependent_default_transport_maps key for the null sender");
         list("fallback_relay", "", "older name of smtp_fallback_relay");
         list("smtp_fallback_relay", "$fallback_relay", "relays tried when the nexthop's servers are unreachable");
 
@@ -602,6 +605,8 @@ public final class Parameters {
         choices("lmtp_address_verify_target", "rcpt", "data");
         list("address_verify_sender_dependent_relayhost_maps", "$sender_dependent_relayhost_maps",
                 "sender_dependent_relayhost_maps for probes");
+        list("address_verify_sender_dependent_default_transport_maps", "$sender_dependent_default_transport_maps",
+                "sender_dependent_default_transport_maps for probes");
         integer("unverified_recipient_reject_code", "450", "reply code when reject_unverified_recipient finds"
                 + " the address undeliverable");
         integer("unverified_recipient_defer_code", "450", "reply code while the recipient is not verified yet");

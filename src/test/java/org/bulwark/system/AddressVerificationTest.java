@@ -195,8 +195,9 @@ class AddressVerificationTest {
             assertThat(reply).isEqualTo("450 4.1.1 <known@remote.test>: Recipient address rejected: "
                     + "unverified address: host 127.0.0.1[127.0.0.1] said: " + DATA_REFUSAL
                     + " (in reply to DATA command)");
-            assertThat(a.awaitLog("status=undeliverable")).contains("to=<known@remote.test>",
-                    "relay=127.0.0.1[127.0.0.1]:" + remote.port(), "dsn=5.7.1");
+            assertThat(a.awaitLog("to=<known@remote.test>, relay=127.0.0.1[127.0.0.1]:" + remote.port()))
+                    .contains("dsn=5.7.1, status=undeliverable (host 127.0.0.1[127.0.0.1] said: " + DATA_REFUSAL
+                            + " (in reply to DATA command))");
             assertThat(remote.commands()).containsSubsequence("RCPT TO:<known@remote.test>", "DATA");
             assertThat(remote.messages()).isEmpty();
         }
@@ -225,8 +226,8 @@ class AddressVerificationTest {
             a = node(root.resolve("a"), remote).set("smtp_address_verify_target", "data").start();
 
             assertThat(rcptVerified(a, "known@remote.test", "status=deliverable")).isEqualTo("250 2.1.5 Ok");
-            assertThat(a.awaitLog("status=deliverable")).contains("to=<known@remote.test>", "dsn=2.0.0",
-                    "status=deliverable (354 End data with <CR><LF>.<CR><LF>)");
+            assertThat(a.awaitLog("to=<known@remote.test>, relay=127.0.0.1[127.0.0.1]:" + remote.port()))
+                    .contains("dsn=2.0.0, status=deliverable (354 End data with <CR><LF>.<CR><LF>)");
             remote.awaitAbandonedData(1);
             assertThat(remote.messages()).isEmpty();
             assertThat(remote.commands()).endsWith("DATA");

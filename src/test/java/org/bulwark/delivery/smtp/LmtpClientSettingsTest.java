@@ -195,6 +195,31 @@ class LmtpClientSettingsTest {
                 "MAIL FROM:<alice@example.com>");
     }
 
+    /**
+     * lmtp_address_verify_target = data: the LMTP client's probe goes on to DATA, the store's
+     * refusal there is the verdict; smtp_address_verify_target alone leaves the LMTP client at RCPT.
+     */
+    @Test
+    void lmtpAddressVerifyTargetDataTakesTheProbeToData() throws Exception {
+        FakeSmtpServer server = bed.remote(FakeSmtpServer.options().lmtp().extensions("PIPELINING", "ENHANCEDSTATUSCODES")
+                .dataCommandReply("550 5.2.2 Mailbox full"));
+        String nexthop = "inet:127.0.0.1:" + server.port();
+
+        Outcome atRcpt = bed.lmtpAgent("smtp_address_verify_target", "data")
+                .deliver(TestMessage.probe("bob@example.test").request(nexthop)).outcomes().get(0);
+        assertThat(atRcpt.status()).isEqualTo(Status.SENT);
+        assertThat(server.commands()).doesNotContain("DATA");
+
+        Outcome atData = bed.lmtpAgent("lmtp_address_verify_target", "data")
+                .deliver(TestMessage.probe("bob@example.test").request(nexthop)).outcomes().get(0);
+        assertThat(atData.status()).isEqualTo(Status.BOUNCED);
+        assertThat(atData.dsn()).isEqualTo("5.2.2");
+        assertThat(atData.text()).isEqualTo("host 127.0.0.1[127.0.0.1] said: 550 5.2.2 Mailbox full"
+                + " (in reply to DATA command)");
+        assertThat(server.commands()).containsSubsequence("RCPT TO:<bob@example.test>", "DATA", "RSET");
+        assertThat(server.messages()).isEmpty();
+    }
+
     @Test
     void thePolicyTableSetsTheLevelPerDestination() throws Exception {
         FakeSmtpServer listed = store();
