@@ -432,6 +432,8 @@ public final class Parameters {
         list("lmtp_sasl_mechanism_filter", "", "the LMTP server's AUTH mechanisms the client considers; empty: all");
         bool("lmtp_sender_dependent_authentication", "no", "look lmtp_sasl_password_maps up by sender address first");
         bool("lmtp_sasl_auth_soft_bounce", "yes", "defer, rather than bounce, mail after a 5xx reply to the LMTP client's AUTH");
+        str("lmtp_sasl_auth_cache_name", "", "the file (proxy:btree:/path) of 535 replies to the LMTP client's AUTH, so a refused login is not retried");
+        time("lmtp_sasl_auth_cache_time", "90d", 'd', "how long an lmtp_sasl_auth_cache_name entry is kept");
         str("lmtp_sasl_password_result_delimiter", ":", "the character between username and password in lmtp_sasl_password_maps");
         list("lmtp_fallback_relay", "", "relays tried when an LMTP nexthop over TCP is unreachable");
         bool("lmtp_send_xforward_command", "no", "send the original client with XFORWARD when the LMTP server offers it");
@@ -479,6 +481,8 @@ public final class Parameters {
         list("smtp_sasl_mechanism_filter", "", "the server's AUTH mechanisms the client considers; empty: all");
         bool("smtp_sender_dependent_authentication", "no", "look smtp_sasl_password_maps up by sender address first");
         bool("smtp_sasl_auth_soft_bounce", "yes", "defer, rather than bounce, mail after a 5xx reply to AUTH");
+        str("smtp_sasl_auth_cache_name", "", "the file (proxy:btree:/path) of 535 replies to AUTH per server and login, so a refused login is not retried");
+        time("smtp_sasl_auth_cache_time", "90d", 'd', "how long an smtp_sasl_auth_cache_name entry is kept");
         str("smtp_sasl_password_result_delimiter", ":", "the character between username and password in smtp_sasl_password_maps");
         list("sender_dependent_relayhost_maps", "", "tables: sender or @domain -> relayhost, over $relayhost");
         str("empty_address_relayhost_maps_lookup_key", "<>", "the sender_dependent_relayhost_maps key for the null sender");

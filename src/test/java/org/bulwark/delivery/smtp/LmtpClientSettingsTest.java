@@ -152,6 +152,28 @@ class LmtpClientSettingsTest {
         assertThat(bed.logText()).contains("Verified TLS connection established to " + HOST);
     }
 
+    /** lmtp_sasl_auth_cache_name: the LMTP client remembers a 535 and does not try that login again. */
+    @Test
+    void lmtpSaslAuthCacheNameRemembersARefusedLogin() throws Exception {
+        FakeSmtpServer server = store();
+        Path passwd = passwords(HOST + ":" + server.port() + " store-user:wrong\n");
+        String[] settings = {"lmtp_tls_security_level", "encrypt", "lmtp_tls_CAfile", caFile.toString(),
+                "lmtp_sasl_auth_enable", "yes", "lmtp_sasl_password_maps", "texthash:" + passwd,
+                "lmtp_sasl_tls_security_options", "noanonymous",
+                "lmtp_sasl_auth_cache_name", "proxy:btree:" + dir.resolve("lmtp_sasl_auth_cache")};
+
+        Outcome first = send("inet:" + HOST + ":" + server.port(), settings);
+        Outcome second = send("inet:" + HOST + ":" + server.port(), settings);
+
+        assertThat(first.status()).isEqualTo(Status.DEFERRED);
+        assertThat(first.text()).startsWith("SASL authentication failed; server " + HOST + "[127.0.0.1] said: 535 5.7.8");
+        assertThat(second.status()).isEqualTo(Status.DEFERRED);
+        assertThat(second.dsn()).isEqualTo("4.7.8");
+        assertThat(second.text()).isEqualTo("SASL [CACHED] authentication failed; server " + HOST
+                + " said: 535 5.7.8 Error: authentication failed");
+        assertThat(server.commands().stream().filter(c -> c.startsWith("AUTH "))).hasSize(1);
+    }
+
     @Test
     void theSmtpSaslSettingsDoNotLogTheLmtpClientIn() throws Exception {
         FakeSmtpServer server = store();
