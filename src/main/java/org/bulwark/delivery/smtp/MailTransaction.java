@@ -100,6 +100,10 @@ final class MailTransaction {
             SmtpReply data = probeEndsAtRcpt ? null : connection.read(settings.timeouts().dataInit(), SmtpTexts.STAGE_DATA);
             if (!mail.isPositive()) {
                 boolean synced = data == null || data.code() != 354;
+                if (!synced && probe) {
+                    // The server waits for content a probe never sends: nothing more may go on this connection.
+                    connection.closeQuietly();
+                }
                 return new Result(all(targets, status(mail), relay, SmtpConnection.dsn(mail),
                         SmtpTexts.hostSaid(peer, mail.toString(), "MAIL FROM")), synced && connection.reset());
             }
