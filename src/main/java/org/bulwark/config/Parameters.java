@@ -432,6 +432,8 @@ public final class Parameters {
         list("lmtp_sasl_mechanism_filter", "", "the LMTP server's AUTH mechanisms the client considers; empty: all");
         bool("lmtp_sender_dependent_authentication", "no", "look lmtp_sasl_password_maps up by sender address first");
         bool("lmtp_sasl_auth_soft_bounce", "yes", "defer, rather than bounce, mail after a 5xx reply to the LMTP client's AUTH");
+        str("lmtp_sasl_auth_cache_name", "", "the file (proxy:btree:/path) of 535 replies to the LMTP client's AUTH, so a refused login is not retried");
+        time("lmtp_sasl_auth_cache_time", "90d", 'd', "how long an lmtp_sasl_auth_cache_name entry is kept");
         str("lmtp_sasl_password_result_delimiter", ":", "the character between username and password in lmtp_sasl_password_maps");
         list("lmtp_fallback_relay", "", "relays tried when an LMTP nexthop over TCP is unreachable");
         bool("lmtp_send_xforward_command", "no", "send the original client with XFORWARD when the LMTP server offers it");
@@ -479,9 +481,14 @@ public final class Parameters {
         list("smtp_sasl_mechanism_filter", "", "the server's AUTH mechanisms the client considers; empty: all");
         bool("smtp_sender_dependent_authentication", "no", "look smtp_sasl_password_maps up by sender address first");
         bool("smtp_sasl_auth_soft_bounce", "yes", "defer, rather than bounce, mail after a 5xx reply to AUTH");
+        str("smtp_sasl_auth_cache_name", "", "the file (proxy:btree:/path) of 535 replies to AUTH per server and login, so a refused login is not retried");
+        time("smtp_sasl_auth_cache_time", "90d", 'd', "how long an smtp_sasl_auth_cache_name entry is kept");
         str("smtp_sasl_password_result_delimiter", ":", "the character between username and password in smtp_sasl_password_maps");
         list("sender_dependent_relayhost_maps", "", "tables: sender or @domain -> relayhost, over $relayhost");
         str("empty_address_relayhost_maps_lookup_key", "<>", "the sender_dependent_relayhost_maps key for the null sender");
+        list("sender_dependent_default_transport_maps", "", "tables: sender or @domain -> transport:nexthop, over $default_transport");
+        str("empty_address_default_transport_maps_lookup_key", "<>",
+                "the sender_dependent_default_transport_maps key for the null sender");
         list("fallback_relay", "", "older name of smtp_fallback_relay");
         list("smtp_fallback_relay", "$fallback_relay", "relays tried when the nexthop's servers are unreachable");
 
@@ -596,8 +603,14 @@ public final class Parameters {
         str("address_verify_virtual_transport", "$virtual_transport", "virtual_transport for probes");
         str("address_verify_relay_transport", "$relay_transport", "relay_transport for probes");
         str("address_verify_default_transport", "$default_transport", "default_transport for probes");
+        str("smtp_address_verify_target", "rcpt", "the SMTP stage that decides a probe: rcpt, or data for servers that refuse only there");
+        str("lmtp_address_verify_target", "rcpt", "the LMTP stage that decides a probe: rcpt or data");
+        choices("smtp_address_verify_target", "rcpt", "data");
+        choices("lmtp_address_verify_target", "rcpt", "data");
         list("address_verify_sender_dependent_relayhost_maps", "$sender_dependent_relayhost_maps",
                 "sender_dependent_relayhost_maps for probes");
+        list("address_verify_sender_dependent_default_transport_maps", "$sender_dependent_default_transport_maps",
+                "sender_dependent_default_transport_maps for probes");
         integer("unverified_recipient_reject_code", "450", "reply code when reject_unverified_recipient finds"
                 + " the address undeliverable");
         integer("unverified_recipient_defer_code", "450", "reply code while the recipient is not verified yet");

@@ -15,7 +15,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.bulwark.bounce.NoticeKind;
@@ -45,7 +44,7 @@ import org.bulwark.rewrite.Resolution;
 final class MessageDelivery {
 
     /** What every message pass shares with the queue manager. */
-    record Context(MailQueue queue, Function<MailAddress, List<Resolution>> resolver, Map<String, DeliveryAgent> agents,
+    record Context(MailQueue queue, Routing resolver, Map<String, DeliveryAgent> agents,
             DeliveryLimits limits, ExecutorService executor, QmgrLog log, Backoff backoff,
             Duration maximalQueueLifetime, Duration bounceQueueLifetime, Clock clock, NoticeSender notices,
             DelayWarnings warnings, ContentFilterRoute filters, Probes probes) {
@@ -187,8 +186,8 @@ final class MessageDelivery {
                 resolutions = filter != null
                         ? List.of(context.filters().route(filter, recipient.recipient().address()))
                         : message.envelope().probe() && context.probes() != null
-                        ? context.probes().resolver().apply(recipient.recipient().address())
-                        : context.resolver().apply(recipient.recipient().address());
+                        ? context.probes().resolver().resolve(recipient.recipient().address(), message.envelope().sender())
+                        : context.resolver().resolve(recipient.recipient().address(), message.envelope().sender());
             } catch (RuntimeException e) {
                 context.log().warning(message.id() + ": resolving <" + recipient.recipient().address().external()
                         + ">: " + e.getMessage());

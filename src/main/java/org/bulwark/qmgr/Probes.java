@@ -1,12 +1,9 @@
 package org.bulwark.qmgr;
 
-import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 import org.bulwark.config.Config;
 import org.bulwark.mail.MailAddress;
 import org.bulwark.queue.DeliveryReport.Outcome;
-import org.bulwark.rewrite.Resolution;
 import org.bulwark.verify.AddressVerifier;
 import org.bulwark.verify.VerifyStatus;
 
@@ -19,7 +16,7 @@ import org.bulwark.verify.VerifyStatus;
  * @param verifier the verify service the results go to
  * @param resolver the probes' routing
  */
-record Probes(AddressVerifier verifier, Function<MailAddress, List<Resolution>> resolver) {
+record Probes(AddressVerifier verifier, Routing resolver) {
 
     /** main.cf with the probe routing parameters in place of the ones mail uses. */
     static Config routing(Config config) {
@@ -30,7 +27,9 @@ record Probes(AddressVerifier verifier, Function<MailAddress, List<Resolution>> 
                 "virtual_transport", config.get("address_verify_virtual_transport"),
                 "relay_transport", config.get("address_verify_relay_transport"),
                 "default_transport", config.get("address_verify_default_transport"),
-                "sender_dependent_relayhost_maps", config.get("address_verify_sender_dependent_relayhost_maps")));
+                "sender_dependent_relayhost_maps", config.get("address_verify_sender_dependent_relayhost_maps"),
+                "sender_dependent_default_transport_maps",
+                config.get("address_verify_sender_dependent_default_transport_maps")));
     }
 
     /**

@@ -66,19 +66,19 @@ public final class QueueManager {
      * configuration, no cleanup (then no bounces, delay warnings or success notices are queued:
      * a scheduler exercised on its own), and the system clock.
      */
-    public record Collaborators(Function<MailAddress, List<Resolution>> resolver, Cleanup cleanup, Clock clock,
-            AddressVerifier verifier) {
+    public record Collaborators(Routing resolver, Cleanup cleanup, Clock clock, AddressVerifier verifier) {
         public Collaborators {
             clock = clock != null ? clock : Clock.systemUTC();
         }
 
+        /** With a resolver that routes each recipient alike whoever the sender is. */
         public Collaborators(Function<MailAddress, List<Resolution>> resolver, Cleanup cleanup, Clock clock) {
-            this(resolver, cleanup, clock, null);
+            this(resolver == null ? null : (recipient, sender) -> resolver.apply(recipient), cleanup, clock, null);
         }
 
         /** The resolver of the composition root, and cleanup, through which notices are queued. */
         public static Collaborators of(AddressResolver resolver, Cleanup cleanup) {
-            return new Collaborators(resolver::resolve, cleanup, null);
+            return new Collaborators(resolver::resolve, cleanup, null, null);
         }
 
         /** With the verify(8) service that takes the probes' results; null: probes are dropped. */
@@ -89,8 +89,7 @@ public final class QueueManager {
 
     public QueueManager(Config config, MailQueue queue, Map<String, DeliveryAgent> agents, MailLog log,
             Collaborators with) {
-        Function<MailAddress, List<Resolution>> resolver = with.resolver() != null ? with.resolver()
-                : new AddressResolver(config)::resolve;
+        Routing resolver = with.resolver() != null ? with.resolver() : new AddressResolver(config)::resolve;
         Clock clock = with.clock();
         Cleanup cleanup = with.cleanup();
         this.queue = queue;
@@ -113,7 +112,7 @@ public final class QueueManager {
      * parameters say (by default the same values as for mail), as Postfix's trivial-rewrite routes
      * them for the verify service.
      */
-    private static Function<MailAddress, List<Resolution>> probeResolver(Config config) {
+    private static Routing probeResolver(Config config) {
         Config probe = Probes.routing(config);
         return TransportMaps.around(new AddressResolver(probe)::resolve, probe);
     }

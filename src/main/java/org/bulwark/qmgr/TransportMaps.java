@@ -3,7 +3,6 @@ package org.bulwark.qmgr;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Function;
 import org.bulwark.config.Config;
 import org.bulwark.mail.MailAddress;
 import org.bulwark.rewrite.AddressResolver;
@@ -17,17 +16,17 @@ import org.bulwark.table.LookupTables;
  * and finally {@code *}; a {@code transport:nexthop} result replaces the resolution's, an empty
  * part keeping what it had. Error and retry results are left alone.
  */
-final class TransportMaps implements Function<MailAddress, List<Resolution>> {
+final class TransportMaps implements Routing {
 
-    private final Function<MailAddress, List<Resolution>> resolver;
+    private final Routing resolver;
     private final List<LookupTable> tables;
 
-    private TransportMaps(Function<MailAddress, List<Resolution>> resolver, List<LookupTable> tables) {
+    private TransportMaps(Routing resolver, List<LookupTable> tables) {
         this.resolver = resolver;
         this.tables = tables;
     }
 
-    static Function<MailAddress, List<Resolution>> around(Function<MailAddress, List<Resolution>> resolver, Config config) {
+    static Routing around(Routing resolver, Config config) {
         List<LookupTable> tables = new ArrayList<>();
         for (String spec : config.list("transport_maps")) {
             tables.add(LookupTables.open(spec, config.configDirectory()));
@@ -36,9 +35,9 @@ final class TransportMaps implements Function<MailAddress, List<Resolution>> {
     }
 
     @Override
-    public List<Resolution> apply(MailAddress address) {
+    public List<Resolution> resolve(MailAddress address, MailAddress sender) {
         List<Resolution> out = new ArrayList<>();
-        for (Resolution r : resolver.apply(address)) {
+        for (Resolution r : resolver.resolve(address, sender)) {
             out.add(route(r));
         }
         return out;

@@ -12,6 +12,7 @@ import org.bulwark.config.Config;
 import org.bulwark.mail.AddressRouting;
 import org.bulwark.mail.MailAddress;
 import org.bulwark.table.AddressClass;
+import org.bulwark.table.AddressSearch;
 import org.bulwark.table.DomainClassifier;
 import org.bulwark.table.LookupTable;
 import org.bulwark.table.LookupTables;
@@ -36,6 +37,8 @@ public final class AddressResolver {
     private final String virtualTransport;
     private final String relayTransport;
     private final String defaultTransport;
+    private final AddressSearch senderDefaultTransports;
+    private final String nullSenderDefaultTransportKey;
     private final String relayhost;
     private final String recipientDelimiter;
     private final boolean appendAtMyorigin;
@@ -76,6 +79,14 @@ public final class AddressResolver {
             maps.add(tableOpener.apply(spec, config.configDirectory()));
         }
         this.virtualAliasMaps = List.copyOf(maps);
+        List<LookupTable> senderTables = new ArrayList<>();
+        for (String spec : config.list("sender_dependent_default_transport_maps")) {
+            senderTables.add(tableOpener.apply(spec, config.configDirectory()));
+        }
+        this.senderDefaultTransports = senderTables.isEmpty() ? null
+                : new AddressSearch(senderTables, recipientDelimiter,
+                        domain -> domain.equalsIgnoreCase(myorigin) || classifier.apply(domain) == AddressClass.LOCAL);
+        this.nullSenderDefaultTransportKey = config.get("empty_address_default_transport_maps_lookup_key").strip();
     }
 
     /**
@@ -85,6 +96,17 @@ public final class AddressResolver {
      * as nexthop; a temporary problem (alias loops too deep, a table failure) to {@code retry}.
      */
     public List<Resolution> resolve(MailAddress recipient) {
+        return resolve(recipient, null);
+    }
+
+    /**
+     * As {@link #resolve(MailAddress)}, for a message from {@code sender}: an address of the
+     * default class goes through the sender's {@code sender_dependent_default_transport_maps}
+     * transport when it has one.
+     *
+     * @param sender the envelope sender; null when there is none to look up (default_transport applies)
+     */
+    public List<Resolution> resolve(MailAddress recipient, MailAddress sender) {
         MailAddress start = qualify(recipient);
         Set<MailAddress> finals = new LinkedHashSet<>();
         try {
@@ -96,13 +118,18 @@ public final class AddressResolver {
         }
         List<Resolution> out = new ArrayList<>(finals.size());
         for (MailAddress address : finals) {
-            out.add(route(address));
+            out.add(route(address, sender));
         }
         return out;
     }
 
     /** Resolves one address to its transport without virtual alias expansion (trivial-rewrite's resolve). */
     public Resolution route(MailAddress recipient) {
+        return route(recipient, null);
+    }
+
+    /** As {@link #route(MailAddress)}, with the sender-dependent default transport of {@code sender} (null: none). */
+    public Resolution route(MailAddress recipient, MailAddress sender) {
         MailAddress address = routeLocalPart(qualify(recipient));
         AddressClass addressClass = address.domain() == null ? AddressClass.LOCAL : classifier.apply(address.domainKey());
         return switch (addressClass) {
@@ -112,8 +139,26 @@ public final class AddressResolver {
             // relay_transport(5) and default_transport(5): "the nexthop destination is taken from
             // $..._transport, $relayhost, or from the recipient domain", in that order.
             case RELAY -> withTransport(relayTransport, relayhostOr(address.domain()), address);
-            case DEFAULT -> withTransport(defaultTransport, relayhostOr(address.domain()), address);
+            // Over default_transport, the sender's transport (resolve.c): still transport:nexthop,
+            // its nexthop over $relayhost and the domain.
+            case DEFAULT -> withTransport(defaultTransport(sender), relayhostOr(address.domain()), address);
         };
+    }
+
+    /**
+     * sender_dependent_default_transport_maps: the envelope sender, then its {@code @domain}
+     * (mail_addr_find's order; the null sender as empty_address_default_transport_maps_lookup_key).
+     * DUNNO, or an empty result, which Postfix ignores, stops the search with default_transport.
+     * A table that fails throws, and the queue manager defers the recipient.
+     */
+    private String defaultTransport(MailAddress sender) {
+        if (senderDefaultTransports == null || sender == null) {
+            return defaultTransport;
+        }
+        Optional<String> found = sender.isNullSender() ? senderDefaultTransports.find(nullSenderDefaultTransportKey)
+                : senderDefaultTransports.find(sender);
+        String value = found.map(String::strip).orElse("");
+        return value.isEmpty() || value.equalsIgnoreCase("DUNNO") ? defaultTransport : value;
     }
 
     private void expand(MailAddress address, int depth, Set<MailAddress> finals) throws ExpansionProblem {

@@ -46,6 +46,20 @@ public final class AddressSearch {
         return Optional.empty();
     }
 
+    /**
+     * The value for one literal key, each table asked in turn: the lookup of a null address by a
+     * stand-in key such as {@code empty_address_relayhost_maps_lookup_key}.
+     */
+    public Optional<String> find(String key) {
+        for (LookupTable table : tables) {
+            Optional<String> value = table.find(key);
+            if (value.isPresent()) {
+                return value;
+            }
+        }
+        return Optional.empty();
+    }
+
     List<String> keys(MailAddress address) {
         if (address.isNullSender()) {
             return List.of();

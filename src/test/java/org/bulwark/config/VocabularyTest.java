@@ -126,8 +126,7 @@ class VocabularyTest {
         "lmtp_sasl_type = dovecot|Bulwark's SMTP and LMTP clients log in with smtp_sasl_* and lmtp_sasl_*",
         "smtpd_proxy_filter = 127.0.0.1:10025|Bulwark has no before-queue (smtpd_proxy_filter) content filter",
         "lmtp_tls_per_site = hash:/etc/postfix/tls_per_site|Bulwark's LMTP client does not implement this setting",
-        "sender_dependent_default_transport_maps = hash:/etc/postfix/sender_transport|Bulwark does not route mail"
-                + " by its sender",
+        "sender_based_routing = yes|Bulwark does not route mail by its sender",
         "relocated_maps = hash:/etc/postfix/relocated|Bulwark has no relocated table",
     })
     void aLineThatWouldChangeWhatIsAcceptedOrWhereMailGoesIsRefusedWithItsLine(String line, String why)

@@ -176,6 +176,65 @@ class AddressVerificationTest {
         }
     }
 
+    private static final String DATA_REFUSAL = "554 5.7.1 Recipients are refused only after DATA";
+
+    /**
+     * smtp_address_verify_target = data, through Postfix's own example (a transport with -o in
+     * master.cf): the probe goes on to DATA, and a server that accepts the recipient but refuses
+     * DATA makes the address undeliverable, quoted as Postfix quotes it.
+     */
+    @Test
+    void withTargetDataARefusalOfDataMakesTheAddressUndeliverable() throws Exception {
+        try (FakeSmtpServer remote = FakeSmtpServer.start(FakeSmtpServer.options().dataCommandReply(DATA_REFUSAL))) {
+            a = node(root.resolve("a"), remote)
+                    .service("smtp-data-target unix - - n - - smtp -o smtp_address_verify_target=data");
+            Files.writeString(a.conf.resolve("transport"), "remote.test smtp-data-target:[127.0.0.1]:" + remote.port() + "\n");
+            a.start();
+
+            String reply = rcptVerified(a, "known@remote.test", "status=undeliverable");
+            assertThat(reply).isEqualTo("450 4.1.1 <known@remote.test>: Recipient address rejected: "
+                    + "unverified address: host 127.0.0.1[127.0.0.1] said: " + DATA_REFUSAL
+                    + " (in reply to DATA command)");
+            assertThat(a.awaitLog("to=<known@remote.test>, relay=127.0.0.1[127.0.0.1]:" + remote.port()))
+                    .contains("dsn=5.7.1, status=undeliverable (host 127.0.0.1[127.0.0.1] said: " + DATA_REFUSAL
+                            + " (in reply to DATA command))");
+            assertThat(remote.commands()).containsSubsequence("RCPT TO:<known@remote.test>", "DATA");
+            assertThat(remote.messages()).isEmpty();
+        }
+    }
+
+    /** The same server with the default target (rcpt): the probe never asks DATA, so the address is deliverable. */
+    @Test
+    void withTargetRcptTheSameServerMakesTheAddressDeliverable() throws Exception {
+        try (FakeSmtpServer remote = FakeSmtpServer.start(FakeSmtpServer.options().dataCommandReply(DATA_REFUSAL))) {
+            a = node(root.resolve("a"), remote).start();
+
+            assertThat(rcptVerified(a, "known@remote.test", "status=deliverable")).isEqualTo("250 2.1.5 Ok");
+            assertThat(a.awaitLog("status=deliverable (250 2.1.5 Ok)")).contains("to=<known@remote.test>");
+            assertThat(remote.commands()).doesNotContain("DATA");
+        }
+    }
+
+    /**
+     * smtp_address_verify_target = data in main.cf, and a server that takes DATA: the 354 makes the
+     * address deliverable, and the client drops the connection there, so the server never gets
+     * content, an end of data or QUIT, and no message.
+     */
+    @Test
+    void withTargetDataA354IsDeliverableAndTheServerNeverGetsAMessage() throws Exception {
+        try (FakeSmtpServer remote = remote()) {
+            a = node(root.resolve("a"), remote).set("smtp_address_verify_target", "data").start();
+
+            assertThat(rcptVerified(a, "known@remote.test", "status=deliverable")).isEqualTo("250 2.1.5 Ok");
+            assertThat(a.awaitLog("to=<known@remote.test>, relay=127.0.0.1[127.0.0.1]:" + remote.port()))
+                    .contains("dsn=2.0.0, status=deliverable (354 End data with <CR><LF>.<CR><LF>)");
+            remote.awaitAbandonedData(1);
+            assertThat(remote.messages()).isEmpty();
+            assertThat(remote.commands()).endsWith("DATA");
+            assertThat(a.maillog()).doesNotContain("status=sent");
+        }
+    }
+
     @Test
     void refusesToStartWithoutTheVerifyService() throws Exception {
         try (FakeSmtpServer remote = remote()) {

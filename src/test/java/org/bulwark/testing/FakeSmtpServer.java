@@ -52,6 +52,7 @@ public final class FakeSmtpServer implements AutoCloseable {
         Function<String, String> mailReply = from -> "250 2.1.0 Ok";
         Function<String, String> rcptReply = to -> "250 2.1.5 Ok";
         Function<String, String> dataReply = content -> "250 2.0.0 Ok: queued as FAKE";
+        String dataCommandReply = "354 End data with <CR><LF>.<CR><LF>";
         Duration holdBeforeDataReply = Duration.ZERO;
         boolean brokenTls;
         Function<String, String> auth;
@@ -118,6 +119,12 @@ public final class FakeSmtpServer implements AutoCloseable {
             return this;
         }
 
+        /** The reply to the DATA command itself; anything but 354 refuses it before any content. */
+        public Options dataCommandReply(String reply) {
+            dataCommandReply = reply;
+            return this;
+        }
+
         /**
          * Answers AUTH: the function gets the AUTH line and, while its reply starts with 334, each
          * response line of the exchange. Offer the mechanisms with {@link #extensions}.
@@ -148,6 +155,7 @@ public final class FakeSmtpServer implements AutoCloseable {
     private final List<String> clientCertificates = new CopyOnWriteArrayList<>();
     private final List<Socket> open = new CopyOnWriteArrayList<>();
     private final AtomicInteger connections = new AtomicInteger();
+    private final AtomicInteger abandonedData = new AtomicInteger();
     private final AtomicInteger active = new AtomicInteger();
     private final AtomicInteger maxActive = new AtomicInteger();
     private volatile boolean closed;
@@ -203,6 +211,11 @@ public final class FakeSmtpServer implements AutoCloseable {
         return connections.get();
     }
 
+    /** How often a client got 354 and then closed the connection without ending the data. */
+    public int abandonedData() {
+        return abandonedData.get();
+    }
+
     /** The most connections that were open at the same time. */
     public int maxConcurrentSessions() {
         return maxActive.get();
@@ -219,6 +232,18 @@ public final class FakeSmtpServer implements AutoCloseable {
                     + "; commands: " + commands);
         }
         return messages();
+    }
+
+    /** Waits until clients have left {@code count} DATA transfers unfinished; fails after a generous limit. */
+    public void awaitAbandonedData(int count) throws InterruptedException {
+        Instant deadline = Instant.now().plusSeconds(30);
+        while (abandonedData.get() < count && Instant.now().isBefore(deadline)) {
+            Thread.sleep(20);
+        }
+        if (abandonedData.get() < count) {
+            throw new AssertionError("expected " + count + " unfinished DATA transfers at the fake server, got "
+                    + abandonedData.get() + "; commands: " + commands);
+        }
     }
 
     private void accept() {
@@ -346,8 +371,16 @@ public final class FakeSmtpServer implements AutoCloseable {
                         reply("554 5.5.1 Error: no valid recipients");
                         continue;
                     }
-                    reply("354 End data with <CR><LF>.<CR><LF>");
+                    reply(options.dataCommandReply);
+                    if (!options.dataCommandReply.startsWith("354")) {
+                        continue;
+                    }
                     String content = readData();
+                    if (content == null) {
+                        // The client went away before the end of data: no message.
+                        abandonedData.incrementAndGet();
+                        return;
+                    }
                     sleep(options.holdBeforeDataReply);
                     String r = options.dataReply.apply(content);
                     if (r.startsWith("2")) {
@@ -386,16 +419,17 @@ public final class FakeSmtpServer implements AutoCloseable {
             }
         }
 
+        /** The content up to the end-of-data line, or null when the connection ends before it. */
         private String readData() throws IOException {
             StringBuilder content = new StringBuilder();
             String line;
             while ((line = in.readLine()) != null) {
                 if (line.equals(".")) {
-                    break;
+                    return content.toString();
                 }
                 content.append(line.startsWith(".") ? line.substring(1) : line).append("\r\n");
             }
-            return content.toString();
+            return null;
         }
 
         private void reply(String text) throws IOException {

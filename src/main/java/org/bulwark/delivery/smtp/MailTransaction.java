@@ -29,7 +29,11 @@ import org.bulwark.queue.QueuedMessage;
  * {@code bounced}. With PIPELINING (RFC 2920) MAIL, the RCPTs and DATA go out in one write.
  * An address verification probe ends after the RCPT replies (Postfix's smtp_address_verify_target
  * = rcpt): each recipient's reply is its result, and RSET leaves the connection for the next
- * message; the server never sees DATA.
+ * message; the server never sees DATA. With {@code data} the probe goes on to DATA, for servers
+ * that refuse recipients only there: a 354 makes every accepted recipient deliverable and the
+ * connection is dropped at once, without content, end of data or QUIT, so the server never gets a
+ * message (Postfix's smtp_proto.c does the same); a refusal of DATA is the accepted recipients'
+ * result.
  */
 final class MailTransaction {
 
@@ -82,8 +86,9 @@ final class MailTransaction {
         for (Target target : targets) {
             connection.write(rcptCommand(target, dsn));
         }
+        boolean probeEndsAtRcpt = probe && !settings.verifyAtData();
         if (pipelining) {
-            if (!probe) {
+            if (!probeEndsAtRcpt) {
                 connection.write("DATA");
             }
             connection.flush(SmtpTexts.STAGE_MAIL);
@@ -92,27 +97,34 @@ final class MailTransaction {
             for (int i = 0; i < targets.size(); i++) {
                 rcpts.add(connection.read(settings.timeouts().rcpt(), SmtpTexts.STAGE_RCPT));
             }
-            SmtpReply data = probe ? null : connection.read(settings.timeouts().dataInit(), SmtpTexts.STAGE_DATA);
+            SmtpReply data = probeEndsAtRcpt ? null : connection.read(settings.timeouts().dataInit(), SmtpTexts.STAGE_DATA);
             if (!mail.isPositive()) {
                 boolean synced = data == null || data.code() != 354;
+                if (!synced && probe) {
+                    // The server waits for content a probe never sends: nothing more may go on this connection.
+                    connection.closeQuietly();
+                }
                 return new Result(all(targets, status(mail), relay, SmtpConnection.dsn(mail),
                         SmtpTexts.hostSaid(peer, mail.toString(), "MAIL FROM")), synced && connection.reset());
             }
-            return probe ? probed(targets, rcpts, relay, peer) : afterRecipients(message, targets, rcpts, data, relay, peer);
+            return probeEndsAtRcpt ? probed(targets, rcpts, relay, peer)
+                    : probe ? probedAtData(targets, rcpts, data, relay, peer)
+                    : afterRecipients(message, targets, rcpts, data, relay, peer);
         }
         connection.flush(SmtpTexts.STAGE_RCPT);
         List<SmtpReply> rcpts = new ArrayList<>();
         for (int i = 0; i < targets.size(); i++) {
             rcpts.add(connection.read(settings.timeouts().rcpt(), SmtpTexts.STAGE_RCPT));
         }
-        if (probe) {
+        if (probeEndsAtRcpt) {
             return probed(targets, rcpts, relay, peer);
         }
         if (rcpts.stream().noneMatch(SmtpReply::isPositive)) {
             return afterRecipients(message, targets, rcpts, null, relay, peer);
         }
         SmtpReply data = connection.command("DATA", settings.timeouts().dataInit(), SmtpTexts.STAGE_DATA);
-        return afterRecipients(message, targets, rcpts, data, relay, peer);
+        return probe ? probedAtData(targets, rcpts, data, relay, peer)
+                : afterRecipients(message, targets, rcpts, data, relay, peer);
     }
 
     /**
@@ -167,6 +179,35 @@ final class MailTransaction {
                             SmtpTexts.hostSaid(peer, r.toString(), "RCPT TO")));
         }
         // RSET only to keep the connection for the next message; otherwise the caller says QUIT.
+        return new Result(out, settings.connectionCache() && connection.reset());
+    }
+
+    /**
+     * A probe's results with smtp_address_verify_target = data: a refused recipient keeps its RCPT
+     * reply; the accepted ones get the DATA reply, deliverable (as 2.0.0) when it is 354. After a
+     * 354 the server waits for content that must never come: the connection is closed unceremoniously,
+     * as Postfix does, since nothing more may be sent or read on it.
+     */
+    private Result probedAtData(List<Target> targets, List<SmtpReply> rcpts, SmtpReply data, String relay, String peer)
+            throws SessionFailure {
+        boolean started = data.code() / 100 == 3;
+        List<Outcome> out = new ArrayList<>();
+        for (int i = 0; i < targets.size(); i++) {
+            SmtpReply r = rcpts.get(i);
+            Target t = targets.get(i);
+            if (!r.isPositive()) {
+                out.add(new Outcome(t, status(r), relay, SmtpConnection.dsn(r), SmtpTexts.hostSaid(peer, r.toString(), "RCPT TO")));
+            } else if (started) {
+                out.add(new Outcome(t, Status.SENT, relay, "2.0.0", data.toString()));
+            } else {
+                out.add(new Outcome(t, status(data), relay, SmtpConnection.dsn(data),
+                        SmtpTexts.hostSaid(peer, data.toString(), "DATA")));
+            }
+        }
+        if (started) {
+            connection.closeQuietly();
+            return new Result(out, false);
+        }
         return new Result(out, settings.connectionCache() && connection.reset());
     }
 

@@ -49,6 +49,8 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
     /** Null unless smtp_sasl_auth_enable = yes. */
     private final SmtpSaslClient sasl;
     private final SaslPasswords passwords;
+    /** smtp_sasl_auth_cache_name's store; null without one. */
+    private final SaslAuthCache saslFailures;
     /** Where TLS sessions are reported (RFC 8460); {@link TlsSessionReports#NONE} unless smtp_tlsrpt_enable. */
     private final TlsSessionReports tlsReports;
     /** smtp_tlsrpt_email: mail from it is a report, whose sessions are not reported again. */
@@ -117,11 +119,13 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
             if (passwords.isEmpty()) {
                 throw new ConfigException(SmtpTexts.noPasswordMaps(p));
             }
+            this.saslFailures = SaslAuthCache.of(config, p, this.log);
             this.sasl = new SmtpSaslClient(SaslMechanisms.of(config, p), config.bool(p + "sasl_auth_soft_bounce"),
-                    settings.timeouts().helo());
+                    settings.timeouts().helo(), saslFailures);
         } else {
             this.passwords = null;
             this.sasl = null;
+            this.saslFailures = null;
         }
         List<TlsPolicy.Association> fingerprints = Fingerprints.parse(settings, config);
         TlsPolicyTable table = TlsPolicyTable.of(config, p, settings.fingerprintDigest());
@@ -564,5 +568,8 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
     @Override
     public void close() {
         cache.close();
+        if (saslFailures != null) {
+            saslFailures.close();
+        }
     }
 }

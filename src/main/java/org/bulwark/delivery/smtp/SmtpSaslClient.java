@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 import org.bulwark.mail.SmtpReply;
 import org.bulwark.sasl.ScramClient;
@@ -14,6 +15,8 @@ import org.bulwark.sasl.ScramClient;
  * mechanism from {@link SaslMechanisms}; a failure ends the session with Postfix's words and moves
  * on to the next server. A 5xx to AUTH defers the mail while {@code smtp_sasl_auth_soft_bounce =
  * yes} (the default), since a wrong password is the sender's configuration, not the message's.
+ * With {@code smtp_sasl_auth_cache_name}, a 535 is remembered per server and login, and while it
+ * is remembered the login is not tried again: the session fails with the remembered reply.
  */
 final class SmtpSaslClient {
 
@@ -25,11 +28,14 @@ final class SmtpSaslClient {
     private final SaslMechanisms mechanisms;
     private final boolean softBounce;
     private final Duration timeout;
+    private final SaslAuthCache failures;
 
-    SmtpSaslClient(SaslMechanisms mechanisms, boolean softBounce, Duration timeout) {
+    /** @param failures the cache of refused logins, or null for none */
+    SmtpSaslClient(SaslMechanisms mechanisms, boolean softBounce, Duration timeout, SaslAuthCache failures) {
         this.mechanisms = mechanisms;
         this.softBounce = softBounce;
         this.timeout = timeout;
+        this.failures = failures;
     }
 
     /**
@@ -56,15 +62,38 @@ final class SmtpSaslClient {
                         SmtpTexts.saslCannotAuthenticate(connection.peer(), SmtpTexts.SASL_NO_MECHANISM), true);
             }
         };
+        if (failures != null) {
+            // smtp_sasl_glue.c: avoid repeated login failures after a recent 535.
+            Optional<SaslAuthCache.Refusal> refused = failures.find(connection.host(), login.username(), login.password());
+            if (refused.isPresent()) {
+                String dsn = softened(refused.get().dsn());
+                throw new SessionFailure(dsn.startsWith("4"), dsn,
+                        SmtpTexts.saslCachedFailure(connection.host(), refused.get().reply()), true);
+            }
+        }
         Exchange exchange = switch (mechanism) {
             case PLAIN -> new Plain(login);
             case LOGIN -> new Login(login);
             case SCRAM_SHA_256 -> new Scram(new ScramClient(login.username(), login.password()));
         };
-        run(connection, mechanism, exchange);
+        SmtpReply refusal = run(connection, mechanism, exchange);
+        if (refusal != null) {
+            if (failures != null && refusal.code() == 535) {
+                failures.remember(connection.host(), login.username(), login.password(), refusal);
+            }
+            String dsn = softened(SmtpConnection.dsn(refusal));
+            throw new SessionFailure(dsn.startsWith("4"), dsn, SmtpTexts.saslFailed(connection.peer(), refusal.toString()),
+                    true);
+        }
     }
 
-    private void run(SmtpConnection connection, SaslMechanisms.Mechanism mechanism, Exchange exchange)
+    /** A 5xx becomes 4xx while smtp_sasl_auth_soft_bounce = yes. */
+    private String softened(String dsn) {
+        return softBounce && dsn.startsWith("5") ? "4" + dsn.substring(1) : dsn;
+    }
+
+    /** The exchange; the server's final refusal, or null when it accepted the login. */
+    private SmtpReply run(SmtpConnection connection, SaslMechanisms.Mechanism mechanism, Exchange exchange)
             throws SessionFailure {
         String initial = exchange.initial();
         SmtpReply reply;
@@ -101,14 +130,7 @@ final class SmtpSaslClient {
             }
             reply = connection.command(response, timeout, SmtpTexts.STAGE_EHLO);
         }
-        if (reply.code() / 100 != 2) {
-            String dsn = SmtpConnection.dsn(reply);
-            if (softBounce && dsn.startsWith("5")) {
-                dsn = "4" + dsn.substring(1);
-            }
-            throw new SessionFailure(dsn.startsWith("4"), dsn,
-                    SmtpTexts.saslFailed(connection.peer(), reply.toString()), true);
-        }
+        return reply.code() / 100 != 2 ? reply : null;
     }
 
     /** RFC 4954 §4: "*" cancels the exchange; the server answers 501. */

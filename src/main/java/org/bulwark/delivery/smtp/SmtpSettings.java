@@ -32,7 +32,8 @@ record SmtpSettings(
         Duration connectionReuseTimeLimit,
         Timeouts timeouts,
         boolean sendXforward,
-        Duration xforwardTimeout) {
+        Duration xforwardTimeout,
+        boolean verifyAtData) {
 
     /** Postfix's per-stage limits (smtp_*_timeout). */
     record Timeouts(Duration connect, Duration helo, Duration starttls, Duration mail, Duration rcpt,
@@ -74,7 +75,8 @@ record SmtpSettings(
                         config.time(p + "data_xfer_timeout"), config.time(p + "data_done_timeout"),
                         config.time(p + "rset_timeout"), config.time(p + "quit_timeout")),
                 config.bool(p + "send_xforward_command"),
-                config.time(p + "xforward_timeout"));
+                config.time(p + "xforward_timeout"),
+                config.get(p + "address_verify_target").strip().equalsIgnoreCase("data"));
     }
 
     /** The parameters' prefix: {@code lmtp_} in LMTP mode, else {@code smtp_}. */

@@ -184,6 +184,22 @@ final class SmtpTexts {
         return "SASL authentication failed; server " + peer + " said: " + reply;
     }
 
+    /** Postfix's text when smtp_sasl_auth_cache_name still holds the server's refusal of this login. */
+    static String saslCachedFailure(String host, String reply) {
+        return "SASL [CACHED] authentication failed; server " + host + " said: " + reply;
+    }
+
+    static String authCacheMultipleValues(String p, String name) {
+        return p + "sasl_auth_cache_name = " + name + ": SASL authentication cache name \"" + name
+                + "\" contains multiple values";
+    }
+
+    static String badAuthCacheName(String p, String name) {
+        return p + "sasl_auth_cache_name = " + name + ": Bulwark keeps the SASL authentication failure cache in a"
+                + " file: proxy:btree:/path (or hash:, lmdb:; the file is Bulwark's own, not a Berkeley DB or LMDB"
+                + " file), e.g. proxy:btree:/var/lib/postfix/sasl_auth_cache";
+    }
+
     static String saslCannotAuthenticate(String peer, String why) {
         return "SASL authentication failed; cannot authenticate to server " + peer + ": " + why;
     }

@@ -152,6 +152,28 @@ class LmtpClientSettingsTest {
         assertThat(bed.logText()).contains("Verified TLS connection established to " + HOST);
     }
 
+    /** lmtp_sasl_auth_cache_name: the LMTP client remembers a 535 and does not try that login again. */
+    @Test
+    void lmtpSaslAuthCacheNameRemembersARefusedLogin() throws Exception {
+        FakeSmtpServer server = store();
+        Path passwd = passwords(HOST + ":" + server.port() + " store-user:wrong\n");
+        String[] settings = {"lmtp_tls_security_level", "encrypt", "lmtp_tls_CAfile", caFile.toString(),
+                "lmtp_sasl_auth_enable", "yes", "lmtp_sasl_password_maps", "texthash:" + passwd,
+                "lmtp_sasl_tls_security_options", "noanonymous",
+                "lmtp_sasl_auth_cache_name", "proxy:btree:" + dir.resolve("lmtp_sasl_auth_cache")};
+
+        Outcome first = send("inet:" + HOST + ":" + server.port(), settings);
+        Outcome second = send("inet:" + HOST + ":" + server.port(), settings);
+
+        assertThat(first.status()).isEqualTo(Status.DEFERRED);
+        assertThat(first.text()).startsWith("SASL authentication failed; server " + HOST + "[127.0.0.1] said: 535 5.7.8");
+        assertThat(second.status()).isEqualTo(Status.DEFERRED);
+        assertThat(second.dsn()).isEqualTo("4.7.8");
+        assertThat(second.text()).isEqualTo("SASL [CACHED] authentication failed; server " + HOST
+                + " said: 535 5.7.8 Error: authentication failed");
+        assertThat(server.commands().stream().filter(c -> c.startsWith("AUTH "))).hasSize(1);
+    }
+
     @Test
     void theSmtpSaslSettingsDoNotLogTheLmtpClientIn() throws Exception {
         FakeSmtpServer server = store();
@@ -193,6 +215,31 @@ class LmtpClientSettingsTest {
         assertThat(server.commands()).containsSubsequence("XFORWARD NAME=mail.example.com ADDR=192.0.2.9",
                 "XFORWARD PROTO=ESMTP HELO=helo+20name IDENT=ABCDEF1234 SOURCE=REMOTE",
                 "MAIL FROM:<alice@example.com>");
+    }
+
+    /**
+     * lmtp_address_verify_target = data: the LMTP client's probe goes on to DATA, the store's
+     * refusal there is the verdict; smtp_address_verify_target alone leaves the LMTP client at RCPT.
+     */
+    @Test
+    void lmtpAddressVerifyTargetDataTakesTheProbeToData() throws Exception {
+        FakeSmtpServer server = bed.remote(FakeSmtpServer.options().lmtp().extensions("PIPELINING", "ENHANCEDSTATUSCODES")
+                .dataCommandReply("550 5.2.2 Mailbox full"));
+        String nexthop = "inet:127.0.0.1:" + server.port();
+
+        Outcome atRcpt = bed.lmtpAgent("smtp_address_verify_target", "data")
+                .deliver(TestMessage.probe("bob@example.test").request(nexthop)).outcomes().get(0);
+        assertThat(atRcpt.status()).isEqualTo(Status.SENT);
+        assertThat(server.commands()).doesNotContain("DATA");
+
+        Outcome atData = bed.lmtpAgent("lmtp_address_verify_target", "data")
+                .deliver(TestMessage.probe("bob@example.test").request(nexthop)).outcomes().get(0);
+        assertThat(atData.status()).isEqualTo(Status.BOUNCED);
+        assertThat(atData.dsn()).isEqualTo("5.2.2");
+        assertThat(atData.text()).isEqualTo("host 127.0.0.1[127.0.0.1] said: 550 5.2.2 Mailbox full"
+                + " (in reply to DATA command)");
+        assertThat(server.commands()).containsSubsequence("RCPT TO:<bob@example.test>", "DATA", "RSET");
+        assertThat(server.messages()).isEmpty();
     }
 
     @Test

@@ -112,6 +112,32 @@ class SmtpDeliveryTest {
         assertThat(remote.messages()).isEmpty();
     }
 
+    /**
+     * smtp_address_verify_target = data without PIPELINING: a refused recipient keeps its RCPT
+     * reply, an accepted one is deliverable at the 354, and the client then hangs up without a
+     * word more, so the server never gets a message.
+     */
+    @Test
+    void aProbeWithTargetDataEndsAtTheDataReplyWithoutPipelining() throws Exception {
+        FakeSmtpServer remote = remote(FakeSmtpServer.options().extensions("SIZE 10240000")
+                .rcptReply(to -> to.equals("nobody@remote.test") ? "550 5.1.1 User unknown" : "250 2.1.5 Ok"));
+
+        Outcome unknown = agent(remote.port(), "smtp_address_verify_target", "data")
+                .deliver(TestMessage.probe("nobody@remote.test").request("[127.0.0.1]")).outcomes().get(0);
+        Outcome known = agent(remote.port(), "smtp_address_verify_target", "data")
+                .deliver(TestMessage.probe("bob@remote.test").request("[127.0.0.1]")).outcomes().get(0);
+
+        assertThat(unknown.status()).isEqualTo(Status.BOUNCED);
+        assertThat(unknown.text()).isEqualTo("host 127.0.0.1[127.0.0.1] said: 550 5.1.1 User unknown"
+                + " (in reply to RCPT TO command)");
+        assertThat(known.status()).isEqualTo(Status.SENT);
+        assertThat(known.dsn()).isEqualTo("2.0.0");
+        assertThat(known.text()).isEqualTo("354 End data with <CR><LF>.<CR><LF>");
+        remote.awaitAbandonedData(1);
+        assertThat(remote.commands()).endsWith("RCPT TO:<bob@remote.test>", "DATA");
+        assertThat(remote.messages()).isEmpty();
+    }
+
     @Test
     void fallsBackToHeloWhenEhloIsRefused() throws Exception {
         FakeSmtpServer remote = remote(FakeSmtpServer.options().withoutEhlo());
