@@ -138,7 +138,7 @@ public final class TestDnsServer implements AutoCloseable {
         return udp.getLocalAddress().getHostAddress();
     }
 
-    /** {@code 127.0.0.1:port}, as a {@code dns_servers} item. */
+    /** {@code host:port} ({@code 127.0.0.1:port} unless started on another address), as a {@code dns_servers} item. */
     public String address() {
         return host() + ":" + port();
     }
