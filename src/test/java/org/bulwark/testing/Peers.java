@@ -90,6 +90,11 @@ public final class Peers {
         return require("/usr/sbin/opendmarc", "opendmarc", "opendmarc");
     }
 
+    /** util-linux's unshare, to run a peer in a mount namespace of its own. */
+    public static String unshare() {
+        return require("/usr/bin/unshare", "unshare", "util-linux");
+    }
+
     private static String require(String path, String name, String pkg) {
         if (Files.isExecutable(Path.of(path))) {
             return path;

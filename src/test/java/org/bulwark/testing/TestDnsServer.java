@@ -43,10 +43,11 @@ import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
 
 /**
- * An authoritative DNS server on 127.0.0.1 (UDP and TCP on the same ephemeral port) that serves
- * the records a test adds. Unknown names get NXDOMAIN, known names without records of the asked
- * type get NODATA (with an SOA record for negative caching once {@link #negativeTtl} is set); a
- * name can be made to answer SERVFAIL, or nothing at all (a timeout).
+ * An authoritative DNS server on 127.0.0.1 (UDP and TCP on the same ephemeral port, or on an
+ * address and port given) that serves the records a test adds. Unknown names get NXDOMAIN, known
+ * names without records of the asked type get NODATA (with an SOA record for negative caching
+ * once {@link #negativeTtl} is set); a name can be made to answer SERVFAIL, or nothing at all (a
+ * timeout).
  * UDP answers larger than 512 bytes are truncated (TC), so clients retry over TCP (RFC 1035 §4.2.1).
  * Names in a {@link #sign signed} zone are answered as a validating resolver answers secure data:
  * with the AD bit, when the query asked for DNSSEC (DO or AD set, RFC 6840 §5.7).
@@ -72,6 +73,7 @@ public final class TestDnsServer implements AutoCloseable {
     private final Set<Name> silentWhenEmpty = new HashSet<>();
     private final Set<Name> signedZones = new HashSet<>();
     private final AtomicInteger queries = new AtomicInteger();
+    private final List<String> questions = new ArrayList<>();
     private volatile long negativeTtl = -1;
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean closed;
@@ -97,20 +99,61 @@ public final class TestDnsServer implements AutoCloseable {
                 }
                 continue;
             }
-            TestDnsServer server = new TestDnsServer(udp, tcp);
-            server.threads.add(Thread.ofVirtual().name("test-dns-udp").start(server::serveUdp));
-            server.threads.add(Thread.ofVirtual().name("test-dns-tcp").start(server::serveTcp));
-            return server;
+            return serve(udp, tcp);
         }
+    }
+
+    /**
+     * Starts a server on a given address and port, UDP and TCP: port 53 of a loopback address of
+     * its own for a peer whose resolver knows only resolv.conf's {@code nameserver} lines, which
+     * name no port. A BindException says something else has that address and port.
+     */
+    public static TestDnsServer start(InetAddress address, int port) throws IOException {
+        DatagramSocket udp = new DatagramSocket(null);
+        ServerSocket tcp = new ServerSocket();
+        try {
+            udp.bind(new InetSocketAddress(address, port));
+            tcp.bind(new InetSocketAddress(address, port));
+        } catch (IOException e) {
+            udp.close();
+            tcp.close();
+            throw e;
+        }
+        return serve(udp, tcp);
+    }
+
+    private static TestDnsServer serve(DatagramSocket udp, ServerSocket tcp) {
+        TestDnsServer server = new TestDnsServer(udp, tcp);
+        server.threads.add(Thread.ofVirtual().name("test-dns-udp").start(server::serveUdp));
+        server.threads.add(Thread.ofVirtual().name("test-dns-tcp").start(server::serveTcp));
+        return server;
     }
 
     public int port() {
         return udp.getLocalPort();
     }
 
-    /** {@code 127.0.0.1:port}, as a {@code dns_servers} item. */
+    /** The address it listens on, {@code 127.0.0.1} unless started on another: a resolv.conf nameserver. */
+    public String host() {
+        return udp.getLocalAddress().getHostAddress();
+    }
+
+    /** {@code host:port} ({@code 127.0.0.1:port} unless started on another address), as a {@code dns_servers} item. */
     public String address() {
-        return "127.0.0.1:" + port();
+        return host() + ":" + port();
+    }
+
+    /**
+     * The questions asked so far, in order, as {@code name type} ({@code _dmarc.example.com. TXT}):
+     * what a peer looked up, and that it asked here.
+     */
+    public List<String> questions() {
+        lock.lock();
+        try {
+            return List.copyOf(questions);
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** How many queries arrived (UDP and TCP), including those answered with silence. */
@@ -338,6 +381,7 @@ public final class TestDnsServer implements AutoCloseable {
         lock.lock();
         try {
             Name name = question.getName();
+            questions.add(name + " " + Type.string(question.getType()));
             if (silent.contains(name)) {
                 return null;
             }
