@@ -12,6 +12,7 @@ for a custom (multi-line) reply, or for envrcpt an object {"<addr>": ACTION, "*"
 """
 import json
 import sys
+import threading
 
 import Milter
 
@@ -63,7 +64,9 @@ class Scripted(Milter.Base):
             v = self.getsymval(m)
             if v is not None:
                 macros[m] = v
-        out.write(json.dumps({'stage': stage, 'args': [text(a) for a in args], 'macros': macros}) + '\n')
+        # libmilter serves each connection on a thread of its own: the thread tells connections apart.
+        out.write(json.dumps({'stage': stage, 'args': [text(a) for a in args], 'macros': macros,
+                              'connection': threading.get_ident()}) + '\n')
 
     def act(self, stage, key=None):
         action = script.get(stage, 'continue')
