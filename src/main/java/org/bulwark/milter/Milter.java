@@ -403,11 +403,15 @@ final class Milter {
      * Parks the connection to a protocol 6 milter that can take SMFIC_QUIT_NC now: the milter
      * ends the session and waits for the next SMFIC_CONNECT. The ABORT owed for the message just
      * ended is left out: QUIT_NC ends it as QUIT would, and libmilter takes QUIT_NC only straight
-     * after the end of message.
+     * after the end of message. Only a milter that takes the connect stage: libmilter calls its
+     * close callback at QUIT_NC, and a milter that declined SMFIC_CONNECT may have nothing that
+     * sets it up again (python's libmilter binding builds its per-connection object at
+     * negotiation, drops it at close, and rebuilds it only at connect).
      */
     private boolean park() {
-        if (!reuseLimit.isPositive() || !quitNcAccepted || state != State.READY || version < 6 || channel == null
-                || !channel.isOpen()) {
+        boolean takesConnect = ((events | noProtocolMask) & MilterProtocol.P_NOCONNECT) == 0;
+        if (!reuseLimit.isPositive() || !quitNcAccepted || !takesConnect || state != State.READY || version < 6
+                || channel == null || !channel.isOpen()) {
             return false;
         }
         arm(spec.commandTimeout());

@@ -158,6 +158,17 @@ class MilterConnectionReuseTest {
     }
 
     @Test
+    void aMilterThatDeclinedTheConnectStageIsNotKept() throws Exception {
+        // SMFIP_NOCONNECT (0x01): after QUIT_NC nothing would set such a milter up for the next session.
+        try (RawMilter milter = RawMilter.start(c -> RawMilter.CONTINUE, RawMilter.optneg(6, 0x1ff, 0x01))) {
+            MilterFixture f = new MilterFixture();
+            sessionWithMessage(MilterFixture.milters(milter.endpoint()), f);
+            assertThat(commands(milter, "Q")).endsWith("E", "A", "Q").doesNotContain("C");
+            awaitOpen(milter, 0);
+        }
+    }
+
+    @Test
     void anotherOfferIsAnotherConnection() throws Exception {
         try (RawMilter milter = RawMilter.start(c -> RawMilter.CONTINUE)) {
             MilterFixture f = new MilterFixture();
