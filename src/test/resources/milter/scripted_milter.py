@@ -42,7 +42,14 @@ def text(v):
     return v
 
 
+NEGOTIATIONS = [0]
+
+
 class Scripted(Milter.Base):
+
+    def negotiate(self, opts):
+        NEGOTIATIONS[0] += 1
+        return super().negotiate(opts)
 
     @classmethod
     def protocol_mask(klass):
@@ -63,7 +70,10 @@ class Scripted(Milter.Base):
             v = self.getsymval(m)
             if v is not None:
                 macros[m] = v
-        out.write(json.dumps({'stage': stage, 'args': [text(a) for a in args], 'macros': macros}) + '\n')
+        # How many negotiations so far: one per connection, so a session that carries on over an
+        # earlier session's connection shows the same number.
+        out.write(json.dumps({'stage': stage, 'args': [text(a) for a in args], 'macros': macros,
+                              'negotiations': NEGOTIATIONS[0]}) + '\n')
 
     def act(self, stage, key=None):
         action = script.get(stage, 'continue')

@@ -458,6 +458,8 @@ public final class Parameters {
         str("milter_macro_v", "$mail_name $mail_version", "the {v} macro value");
         list("milter_header_checks", "", "header_checks tables for headers that milters add or change");
         list("milter_macro_defaults", "", "name=value defaults for macros that have no value");
+        extension("milter_connection_cache_time_limit", TIME, "10s",
+                "how long a milter connection waits for the next SMTP session (SMFIC_QUIT_NC); 0: a new one per session");
         list("smtpd_milter_maps", "", "tables of milter lists (or DISABLE) by client address, over smtpd_milters");
 
         // Content inspection in cleanup: header_checks(5), body_checks(5).

@@ -53,8 +53,10 @@ final class Milter {
     });
 
     static {
-        WATCHDOG.scheduleWithFixedDelay(() -> WATCHED.forEach(Milter::checkDeadline), TICK_MILLIS, TICK_MILLIS,
-                TimeUnit.MILLISECONDS);
+        WATCHDOG.scheduleWithFixedDelay(() -> {
+            WATCHED.forEach(Milter::checkDeadline);
+            MilterConnectionCache.expire();
+        }, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     /** Replies a milter may send for one event beyond which it is looping (progress forever is bounded by time). */
@@ -63,7 +65,10 @@ final class Milter {
     private final MilterSpec spec;
     private final MailLog.Logger log;
     private final Path spillDirectory;
+    /** How long the connection may wait for the next session after this one; zero: it is closed. */
+    private final Duration reuseLimit;
     private final FrameWriter frame = new FrameWriter();
+    private final MilterConnectionCache.Key cacheKey;
     private MacroLists macros;
     private SocketChannel channel;
     private FrameReader in;
@@ -75,6 +80,16 @@ final class Milter {
     /** The answer for every later event after an error or a connection-level refusal (milter8's def_reply). */
     private MilterReply stickyReply;
     private byte skipEvent;
+    /** The protocol version negotiated: only a version 6 milter knows SMFIC_QUIT_NC. */
+    private int version;
+    /** SMFIC_ABORT is owed: it goes out before the next command, or not at all if SMFIC_QUIT_NC follows a message. */
+    private boolean abortPending;
+    /**
+     * Whether libmilter would take SMFIC_QUIT_NC now: only right after an end of message or an
+     * unknown command it let through (its state machine drops QUIT_NC anywhere else, and then the
+     * next session's first command too).
+     */
+    private boolean quitNcAccepted;
     private int events;
     private int noProtocolMask;
     /** The actions (SMFIF_*) the milter asked for in negotiation. */
@@ -82,11 +97,13 @@ final class Milter {
     private String quarantine;
     private byte[] chunk;
 
-    Milter(MilterSpec spec, MacroLists macros, MailLog.Logger log, Path spillDirectory) {
+    Milter(MilterSpec spec, MacroLists macros, MailLog.Logger log, Path spillDirectory, Duration reuseLimit) {
         this.spec = spec;
         this.macros = macros;
         this.log = log;
         this.spillDirectory = spillDirectory;
+        this.reuseLimit = reuseLimit;
+        this.cacheKey = new MilterConnectionCache.Key(spec.endpoint(), spec.version(), spec.events(), macros);
     }
 
     String name() {
@@ -96,6 +113,9 @@ final class Milter {
     /** Connects and negotiates; a failure is logged and the default action applies from then on. */
     void open() {
         if (state != State.NEW) {
+            return;
+        }
+        if (reuseLimit.isPositive() && reuse(MilterConnectionCache.take(cacheKey))) {
             return;
         }
         try {
@@ -110,6 +130,24 @@ final class Milter {
         } catch (IOException e) {
             commError(reason(e, MilterProtocol.OPTNEG));
         }
+    }
+
+    /** Carries on with a connection an earlier session left open, negotiated as this one would be. */
+    private boolean reuse(MilterConnectionCache.Idle idle) {
+        if (idle == null) {
+            return false;
+        }
+        channel = idle.channel();
+        in = idle.in();
+        out = idle.out();
+        version = idle.version();
+        actions = idle.actions();
+        events = idle.events();
+        noProtocolMask = idle.noProtocolMask();
+        macros = idle.macros();
+        WATCHED.add(this);
+        state = State.READY;
+        return true;
     }
 
     private void connect() throws IOException {
@@ -149,7 +187,7 @@ final class Milter {
                 commError(MilterTexts.unexpectedHandshakeReply(reply));
                 return;
             }
-            int version = in.getInt();
+            version = in.getInt();
             actions = in.getInt();
             events = in.getInt();
             if (version > spec.version()) {
@@ -333,19 +371,22 @@ final class Milter {
         if (state != State.READY) {
             return;
         }
-        try {
-            // No reply is awaited: the frame goes out with the next one that awaits a reply, or with QUIT.
-            frame.start(MilterProtocol.ABORT).writeTo(out);
-        } catch (IOException e) {
-            commError(MilterTexts.writeError(MilterTexts.why(e)));
-        }
+        // No reply is awaited: the frame goes out before the next command, or with QUIT.
+        abortPending = true;
     }
 
-    /** Ends the session: QUIT to a milter still talking to us, then the socket is closed. */
+    /**
+     * Ends the session: QUIT to a milter still talking to us, then the socket is closed; or, when
+     * connections are kept, SMFIC_QUIT_NC and the connection parked for the next session.
+     */
     void close() {
+        if (park()) {
+            return;
+        }
         if (channel != null && state != State.ERROR && state != State.CLOSED) {
             try {
                 arm(spec.commandTimeout());
+                writePendingAbort();
                 frame.start(MilterProtocol.QUIT).writeTo(out);
                 out.flush();
             } catch (IOException e) {
@@ -356,6 +397,41 @@ final class Milter {
         }
         closeSocket();
         state = State.CLOSED;
+    }
+
+    /**
+     * Parks the connection to a protocol 6 milter that can take SMFIC_QUIT_NC now: the milter
+     * ends the session and waits for the next SMFIC_CONNECT. The ABORT owed for the message just
+     * ended is left out: QUIT_NC ends it as QUIT would, and libmilter takes QUIT_NC only straight
+     * after the end of message. Only a milter that takes the connect stage: libmilter calls its
+     * close callback at QUIT_NC, and a milter that declined SMFIC_CONNECT may have nothing that
+     * sets it up again (python's libmilter binding builds its per-connection object at
+     * negotiation, drops it at close, and rebuilds it only at connect).
+     */
+    private boolean park() {
+        boolean takesConnect = ((events | noProtocolMask) & MilterProtocol.P_NOCONNECT) == 0;
+        if (!reuseLimit.isPositive() || !quitNcAccepted || !takesConnect || state != State.READY || version < 6
+                || channel == null || !channel.isOpen()) {
+            return false;
+        }
+        arm(spec.commandTimeout());
+        try {
+            frame.start(MilterProtocol.QUIT_NC).writeTo(out);
+            out.flush();
+        } catch (IOException e) {
+            return false;
+        } finally {
+            disarm();
+        }
+        WATCHED.remove(this);
+        if (timedOut || !channel.isOpen()) {
+            return false;
+        }
+        MilterConnectionCache.park(cacheKey, new MilterConnectionCache.Idle(channel, in, out, version, actions, events,
+                noProtocolMask, macros, System.nanoTime() + reuseLimit.toNanos()));
+        channel = null;
+        state = State.CLOSED;
+        return true;
     }
 
     boolean connectionOpen() {
@@ -390,6 +466,7 @@ final class Milter {
         }
         arm(timeout);
         try {
+            writePendingAbort();
             writeMacros(command, macroNames, values);
             if ((noSendFlag & events) != 0) {
                 return MilterReply.CONTINUE;
@@ -397,15 +474,29 @@ final class Milter {
             frame.start(command);
             payload.fill(frame);
             frame.writeTo(out);
+            boolean endsExchange = command == MilterProtocol.BODYEOB || command == MilterProtocol.UNKNOWN;
+            quitNcAccepted = false;
             if ((noReplyFlag & events) != 0) {
+                quitNcAccepted = endsExchange;
                 return MilterReply.CONTINUE;
             }
             out.flush();
-            return replies(command, edits);
+            MilterReply reply = replies(command, edits);
+            // libmilter stays in the state that takes QUIT_NC only after "continue" (accept or a refusal resets it).
+            quitNcAccepted = endsExchange && reply == MilterReply.CONTINUE && state == State.READY && skipEvent == 0;
+            return reply;
         } catch (IOException e) {
             return commError(reason(e, command));
         } finally {
             disarm();
+        }
+    }
+
+    private void writePendingAbort() throws IOException {
+        if (abortPending) {
+            abortPending = false;
+            quitNcAccepted = false;
+            frame.start(MilterProtocol.ABORT).writeTo(out);
         }
     }
 

@@ -18,6 +18,8 @@ final class MilterProtocol {
     static final byte EOH = 'N';
     static final byte OPTNEG = 'O';
     static final byte QUIT = 'Q';
+    /** Quit, a new connection follows (protocol 6): the milter forgets the session and keeps the socket. */
+    static final byte QUIT_NC = 'K';
     static final byte RCPT = 'R';
     static final byte DATA = 'T';
     static final byte UNKNOWN = 'U';

@@ -1,6 +1,7 @@
 package org.bulwark.milter;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,10 +22,12 @@ public final class Milters {
     private final String v;
     private final Path spillDirectory;
     private final Map<String, String> macroDefaults;
+    private final Duration reuseLimit;
 
     Milters(List<MilterSpec> specs, MacroLists macros, String myhostname, String daemonName, String v,
-            Path spillDirectory, Map<String, String> macroDefaults) {
+            Path spillDirectory, Map<String, String> macroDefaults, Duration reuseLimit) {
         this.macroDefaults = macroDefaults;
+        this.reuseLimit = reuseLimit;
         this.specs = List.copyOf(specs);
         this.macros = macros;
         this.myhostname = myhostname;
@@ -44,12 +47,13 @@ public final class Milters {
         return new Milters(specs, MacroLists.fromConfig(config), config.get("myhostname"),
                 // $mail_version is not a parameter of ours, so the default {v} would end in a space.
                 config.get("milter_macro_daemon_name"), config.get("milter_macro_v").strip(),
-                Path.of(System.getProperty("java.io.tmpdir")), MacroDefaults.parse(config.get("milter_macro_defaults")));
+                Path.of(System.getProperty("java.io.tmpdir")), MacroDefaults.parse(config.get("milter_macro_defaults")),
+                config.time("milter_connection_cache_time_limit"));
     }
 
     /** These milters, with replacement bodies over 256 KiB spilled to files in this directory. */
     public Milters spillingTo(Path directory) {
-        return new Milters(specs, macros, myhostname, daemonName, v, directory, macroDefaults);
+        return new Milters(specs, macros, myhostname, daemonName, v, directory, macroDefaults, reuseLimit);
     }
 
     public List<MilterSpec> specs() {
@@ -67,7 +71,7 @@ public final class Milters {
     public MilterSession open(MailLog.Logger log) {
         List<Milter> milters = new ArrayList<>(specs.size());
         for (MilterSpec spec : specs) {
-            milters.add(new Milter(spec, macros, log, spillDirectory));
+            milters.add(new Milter(spec, macros, log, spillDirectory, reuseLimit));
         }
         return new MilterSession(milters, new MacroValues(myhostname, daemonName, v, macroDefaults));
     }

@@ -459,6 +459,34 @@ class SmtpdMiltersTest {
     }
 
     @Test
+    void theNextSessionCarriesOnOverTheConnectionTheLastOneLeftWithQuitNc() throws Exception {
+        start("{}");
+        assertThat(SmtpDialogue.send(system.port(), "127.0.0.2", "one.example", "sender@remote.example",
+                "alice@example.test", message("first"))).startsWith("250 ");
+        // The milter connection is parked before the session logs its end.
+        system.awaitLog("disconnect from unknown[127.0.0.2]");
+        assertThat(SmtpDialogue.send(system.port(), "127.0.0.3", "two.example", "sender@remote.example",
+                "alice@example.test", message("second"))).startsWith("250 ");
+        system.awaitDelivered("alice", 2);
+        List<String> connects = milter.events().stream().filter(e -> e.contains("\"stage\": \"connect\"")).toList();
+        assertThat(connects).hasSize(2);
+        // Each session is told its own client, over one connection: one negotiation.
+        assertThat(connects.get(0)).contains("127.0.0.2");
+        assertThat(connects.get(1)).contains("127.0.0.3");
+        assertThat(negotiations(connects.get(0))).isEqualTo("1");
+        assertThat(negotiations(connects.get(1))).isEqualTo("1");
+        assertThat(milter.events().stream().filter(e -> e.contains("\"stage\": \"hello\"")))
+                .anyMatch(e -> e.contains("two.example"));
+        assertThat(milter.events().stream().filter(e -> e.contains("\"stage\": \"eom\""))).hasSize(2);
+    }
+
+    private static String negotiations(String event) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"negotiations\": (\\d+)").matcher(event);
+        assertThat(m.find()).as(event).isTrue();
+        return m.group(1);
+    }
+
+    @Test
     void everySessionClosesItsMilterConnectionWhateverEndsIt() throws Exception {
         start("{}");
         send("one");

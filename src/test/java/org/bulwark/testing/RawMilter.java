@@ -156,7 +156,8 @@ public final class RawMilter implements AutoCloseable {
                 if (command == 'Q') {
                     return;
                 }
-                Answer a = command == 'A' ? new Silent() : script.apply(command);
+                // ABORT and QUIT_NC get no reply from a milter.
+                Answer a = command == 'A' || command == 'K' ? new Silent() : script.apply(command);
                 switch (a) {
                     case Frames f -> {
                         for (byte[] frame : f.frames()) {
@@ -187,6 +188,13 @@ public final class RawMilter implements AutoCloseable {
             // Reset by the client: closed as well.
         } finally {
             open.decrementAndGet();
+        }
+    }
+
+    /** Closes every connection from this side, as a milter that restarts or times out idle ones. */
+    public void dropConnections() throws IOException {
+        for (Socket s : sockets) {
+            s.close();
         }
     }
 
