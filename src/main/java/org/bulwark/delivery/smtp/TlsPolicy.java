@@ -9,7 +9,8 @@ import java.util.List;
  * {@code dane} and {@code fingerprint} match; at {@code verify} and {@code secure} associations
  * are a policy table's {@code tafile=} trust anchors, which then replace {@code smtp_tls_CAfile}.
  *
- * @param serverName the SNI name when not the server's host name ({@code servername=}), or null
+ * @param serverName the SNI name ({@code smtp_tls_servername}, {@code servername=}, the MX name with DANE
+ *                   and MTA-STS), or null to send none, Postfix's default
  * @param sts        the MTA-STS policy this session is held to or audited against, or null
  */
 record TlsPolicy(TlsLevel level, List<String> names, List<Association> associations, String serverName,
