@@ -115,7 +115,8 @@ class VocabularyTest {
                 + " mail comes in (cleanup), but not these checks",
         "lmtp_sasl_type = dovecot|Bulwark's SMTP and LMTP clients log in with smtp_sasl_* and lmtp_sasl_*",
         "smtpd_proxy_filter = 127.0.0.1:10025|Bulwark has no before-queue (smtpd_proxy_filter) content filter",
-        "lmtp_tls_per_site = hash:/etc/postfix/tls_per_site|Bulwark's LMTP client does not implement this setting",
+        "lmtp_tls_per_site = hash:/etc/postfix/tls_per_site|Bulwark does not read this obsolete per-site table (Postfix 2.2)",
+        "lmtp_tls_scert_verifydepth = 3|Bulwark's LMTP client does not implement this setting",
         "sender_based_routing = yes|Bulwark does not route mail by its sender",
         "relocated_maps = hash:/etc/postfix/relocated|Bulwark has no relocated table",
     })
