@@ -241,6 +241,7 @@ public final class Parameters {
         list("smtp_tls_verify_cert_match", "hostname", "names the server certificate must carry at level verify: hostname, nexthop, dot-nexthop, names, .suffixes");
         list("smtp_tls_secure_cert_match", "nexthop, dot-nexthop", "names the server certificate must carry at level secure");
         list("smtp_tls_chain_files", "", "PEM files of a private key and its certificate chain each, shown to servers that ask (wins over smtp_tls_cert_file)");
+        str("smtp_tls_dane_insecure_mx_policy", "dane", "at level dane, the TLS for a server with validated addresses behind an MX that is not: dane (its TLSA records, logged as Trusted), encrypt or may");
         bool("smtp_enforce_tls", "no", "Postfix 2.2: with an empty smtp_tls_security_level, mandatory TLS (verify, or encrypt without smtp_tls_enforce_peername)");
         bool("smtp_tls_enforce_peername", "yes", "Postfix 2.2: with smtp_enforce_tls, check the server's name and CA (verify)");
         list("smtp_tls_trust_anchor_file", "", "PEM trust anchors (certificates, keys) that replace smtp_tls_CAfile at verify and secure");
@@ -624,6 +625,7 @@ public final class Parameters {
         str("smtp_address_verify_target", "rcpt", "the SMTP stage that decides a probe: rcpt, or data for servers that refuse only there");
         str("lmtp_address_verify_target", "rcpt", "the LMTP stage that decides a probe: rcpt or data");
         choices("smtp_address_verify_target", "rcpt", "data");
+        choices("smtp_tls_dane_insecure_mx_policy", "may", "encrypt", "dane");
         choices("lmtp_address_verify_target", "rcpt", "data");
         list("address_verify_sender_dependent_relayhost_maps", "$sender_dependent_relayhost_maps",
                 "sender_dependent_relayhost_maps for probes");

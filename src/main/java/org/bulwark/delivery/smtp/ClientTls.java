@@ -173,7 +173,9 @@ final class ClientTls {
         }
         if (policy.level().matchesAssociations()) {
             matched = chain != null && DaneMatcher.matches(chain, policy.associations(), policy.names());
-            String word = chain == null ? "Anonymous" : matched ? "Verified" : trusted ? "Trusted" : "Untrusted";
+            // Postfix's TLS_NEVER_SECURED: a match over an insecure MX satisfies the policy, logged as Trusted.
+            String word = chain == null ? "Anonymous" : matched && !policy.halfDane() ? "Verified"
+                    : matched || trusted ? "Trusted" : "Untrusted";
             return new Established(word, session.getProtocol(), session.getCipherSuite(),
                     bits(session.getCipherSuite()), matched, matched, expired(chain));
         }

@@ -144,7 +144,8 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
                     .locatedIn(config);
         }
         this.policies = new TlsPolicies(settings.tlsLevel(), settings.dnssec(), fingerprints, dns, table, this.log::warning,
-                anchors, new TlsPolicies.Defaults(settings.verifyCertMatch(), settings.secureCertMatch(), serverName));
+                anchors, new TlsPolicies.Defaults(settings.verifyCertMatch(), settings.secureCertMatch(), serverName,
+                        settings.daneInsecureMxPolicy()));
         if (settings.tlsLevel().daneBased() && !settings.dnssec()) {
             this.log.warning(SmtpTexts.daneWithoutDnssec(p, settings.tlsLevel().word()));
         }

@@ -30,6 +30,7 @@ record SmtpSettings(
         String tlsServerName,
         List<String> verifyCertMatch,
         List<String> secureCertMatch,
+        TlsLevel daneInsecureMxPolicy,
         String dnsSupportLevel,
         String fingerprintDigest,
         List<String> fingerprints,
@@ -76,6 +77,8 @@ record SmtpSettings(
                 config.get(p + "tls_servername").strip(),
                 matchList(config.get(p + "tls_verify_cert_match")),
                 matchList(config.get(p + "tls_secure_cert_match")),
+                // smtp(8) only, as in Postfix: LMTP has no MX records.
+                lmtp ? TlsLevel.MAY : TlsLevel.of(config.get("smtp_tls_dane_insecure_mx_policy"), false),
                 config.get(p + "dns_support_level").trim().toLowerCase(Locale.ROOT),
                 config.get(p + "tls_fingerprint_digest").trim().toLowerCase(Locale.ROOT),
                 config.list(p + "tls_fingerprint_cert_match"),

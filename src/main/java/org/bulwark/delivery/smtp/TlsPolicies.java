@@ -29,10 +29,13 @@ final class TlsPolicies {
      * @param secureMatch {@code smtp_tls_secure_cert_match}: the same at {@code secure}
      * @param serverName  {@code smtp_tls_servername}: the SNI name, {@code hostname}, {@code nexthop},
      *                    or empty to send none (Postfix 3.4 and later, except with DANE)
+     * @param insecureMx  {@code smtp_tls_dane_insecure_mx_policy}: {@code MAY}, {@code ENCRYPT} or
+     *                    {@code DANE}, for a server with validated addresses behind an MX that is not
      */
-    record Defaults(List<String> verifyMatch, List<String> secureMatch, String serverName) {
+    record Defaults(List<String> verifyMatch, List<String> secureMatch, String serverName, TlsLevel insecureMx) {
         /** Postfix's defaults for the SMTP client. */
-        static final Defaults POSTFIX = new Defaults(List.of("hostname"), List.of("nexthop", "dot-nexthop"), "");
+        static final Defaults POSTFIX = new Defaults(List.of("hostname"), List.of("nexthop", "dot-nexthop"), "",
+                TlsLevel.DANE);
 
         Defaults {
             verifyMatch = List.copyOf(verifyMatch);
@@ -210,8 +213,12 @@ final class TlsPolicies {
             }
             return TlsPolicy.of(TlsLevel.MAY);
         }
+        // Postfix's dane_init(): behind an insecure MX, a host whose addresses validate still has its
+        // TLSA records looked up at dane, unless smtp_tls_dane_insecure_mx_policy = may.
+        boolean insecureMx = !server.dnssec() && server.insecureMx() && daneLevel == TlsLevel.DANE
+                && defaults.insecureMx().mandatory();
         // RFC 8460 §4.3: dane-only finding no validated TLSA records is "dane-required".
-        if (!server.dnssec()) {
+        if (!server.dnssec() && !insecureMx) {
             return incompatible(daneLevel, TlsLevel.MAY, SmtpTexts.NON_DNSSEC_DESTINATION, TlsSessionReports.DANE_REQUIRED,
                     null);
         }
@@ -236,10 +243,15 @@ final class TlsPolicies {
             return incompatible(daneLevel, TlsLevel.ENCRYPT, SmtpTexts.TLSA_UNUSABLE, TlsSessionReports.TLSA_INVALID,
                     TlsReportPolicy.tlsa(server.host(), records));
         }
+        if (insecureMx && defaults.insecureMx() == TlsLevel.ENCRYPT) {
+            // "Verification not possible, MX RRset is insecure": TLS required, not authenticated.
+            return TlsPolicy.of(TlsLevel.ENCRYPT);
+        }
         // RFC 7672 §3.2.3: a DANE-TA chain must name the TLSA base domain or the nexthop domain.
         List<String> names = nexthop.mxLookup() && !nexthop.host().equalsIgnoreCase(server.host())
                 ? List.of(server.host(), nexthop.host()) : List.of(server.host());
-        return new TlsPolicy(TlsLevel.DANE, names, usable);
+        TlsPolicy policy = new TlsPolicy(TlsLevel.DANE, names, usable);
+        return insecureMx ? policy.asHalfDane() : policy;
     }
 
     /**
