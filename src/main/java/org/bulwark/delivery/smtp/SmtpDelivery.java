@@ -157,8 +157,8 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
     private static MtaSts mtaSts(Config config, DnsResolver dns, SmtpSettings settings, MailLog.Logger log,
             TlsSessionReports reports) {
         long size = config.size("smtp_mta_sts_policy_size_limit");
-        MtaStsFetcher fetcher = new MtaStsFetcher(dns, settings.tlsCaFile(), settings.tlsCaPath(), config.integer("smtp_mta_sts_https_port"),
-                config.time("smtp_mta_sts_fetch_timeout"), (int) Math.min(Integer.MAX_VALUE, size),
+        MtaStsFetcher fetcher = new MtaStsFetcher(dns, settings.tlsCaFile(), settings.tlsCaPath(),
+                config.integer("smtp_mta_sts_https_port"), config.time("smtp_mta_sts_fetch_timeout"), (int) Math.min(Integer.MAX_VALUE, size),
                 settings.inetProtocols());
         MtaStsCache cache = new MtaStsCache(Path.of(config.get("smtp_mta_sts_cache_directory").strip()));
         return new MtaSts(dns, fetcher, cache, config.time("smtp_mta_sts_refresh_interval"), Clock.systemUTC(),

@@ -23,7 +23,7 @@ import org.bulwark.dns.TlsaRecord;
 final class TlsPolicies {
 
     /**
-     * The main.cf settings an entry of the policy table may override.
+     * The main.cf settings beside the level: the first three an entry of the policy table may override.
      *
      * @param verifyMatch {@code smtp_tls_verify_cert_match}: names and strategies at {@code verify}
      * @param secureMatch {@code smtp_tls_secure_cert_match}: the same at {@code secure}
