@@ -235,6 +235,15 @@ public final class Parameters {
         bool("smtp_use_tls", "no", "use STARTTLS when offered (older form of smtp_tls_security_level = may)");
         integer("smtp_tls_loglevel", "0", "how much the SMTP client logs about TLS");
         str("smtp_tls_CAfile", "", "CA certificates for server certificates");
+        str("smtp_tls_CApath", "", "directory of CA certificates for server certificates, trusted besides smtp_tls_CAfile's");
+        bool("smtp_tls_wrappermode", "no", "TLS from the first byte (SUBMISSIONS, port 465) instead of STARTTLS; needs level encrypt or stronger");
+        str("smtp_tls_servername", "", "the SNI name sent: a host name, hostname (the server's), nexthop, or empty for none (DANE always sends one)");
+        list("smtp_tls_verify_cert_match", "hostname", "names the server certificate must carry at level verify: hostname, nexthop, dot-nexthop, names, .suffixes");
+        list("smtp_tls_secure_cert_match", "nexthop, dot-nexthop", "names the server certificate must carry at level secure");
+        list("smtp_tls_chain_files", "", "PEM files of a private key and its certificate chain each, shown to servers that ask (wins over smtp_tls_cert_file)");
+        str("smtp_tls_dane_insecure_mx_policy", "dane", "at level dane, the TLS for a server with validated addresses behind an MX that is not: dane (its TLSA records, logged as Trusted), encrypt or may");
+        bool("smtp_enforce_tls", "no", "Postfix 2.2: with an empty smtp_tls_security_level, mandatory TLS (verify, or encrypt without smtp_tls_enforce_peername)");
+        bool("smtp_tls_enforce_peername", "yes", "Postfix 2.2: with smtp_enforce_tls, check the server's name and CA (verify)");
         list("smtp_tls_trust_anchor_file", "", "PEM trust anchors (certificates, keys) that replace smtp_tls_CAfile at verify and secure");
         str("smtp_tls_cert_file", "", "the client certificate (PEM)");
         str("smtp_tls_key_file", "$smtp_tls_cert_file", "the client private key (PEM)");
@@ -393,6 +402,14 @@ public final class Parameters {
         str("lmtp_tls_security_level", "", "LMTP client TLS over TCP: none, may, encrypt, verify, secure, ...");
         bool("lmtp_use_tls", "no", "use STARTTLS when offered (older form of lmtp_tls_security_level = may)");
         str("lmtp_tls_CAfile", "", "CA certificates for LMTP server certificates");
+        str("lmtp_tls_CApath", "", "directory of CA certificates for LMTP server certificates");
+        bool("lmtp_tls_wrappermode", "no", "LMTP over TLS from the first byte instead of STARTTLS; needs level encrypt or stronger");
+        str("lmtp_tls_servername", "", "the SNI name the LMTP client sends: a host name, hostname, nexthop, or empty for none");
+        list("lmtp_tls_verify_cert_match", "hostname", "names the LMTP server certificate must carry at level verify");
+        list("lmtp_tls_secure_cert_match", "nexthop", "names the LMTP server certificate must carry at level secure");
+        list("lmtp_tls_chain_files", "", "PEM files of a private key and its certificate chain each, for the LMTP client");
+        bool("lmtp_enforce_tls", "no", "Postfix 2.2: with an empty lmtp_tls_security_level, mandatory TLS");
+        bool("lmtp_tls_enforce_peername", "yes", "Postfix 2.2: with lmtp_enforce_tls, check the server's name and CA (verify)");
         str("lmtp_dns_support_level", "", "LMTP client DNS: disabled, enabled or dnssec");
         str("lmtp_tls_fingerprint_digest", "sha256", "the digest algorithm of lmtp_tls_fingerprint_cert_match");
         list("lmtp_tls_fingerprint_cert_match", "", "LMTP server certificate fingerprints accepted at level fingerprint");
@@ -608,6 +625,7 @@ public final class Parameters {
         str("smtp_address_verify_target", "rcpt", "the SMTP stage that decides a probe: rcpt, or data for servers that refuse only there");
         str("lmtp_address_verify_target", "rcpt", "the LMTP stage that decides a probe: rcpt or data");
         choices("smtp_address_verify_target", "rcpt", "data");
+        choices("smtp_tls_dane_insecure_mx_policy", "may", "encrypt", "dane");
         choices("lmtp_address_verify_target", "rcpt", "data");
         list("address_verify_sender_dependent_relayhost_maps", "$sender_dependent_relayhost_maps",
                 "sender_dependent_relayhost_maps for probes");

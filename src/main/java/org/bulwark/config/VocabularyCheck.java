@@ -28,9 +28,6 @@ final class VocabularyCheck {
     /** Transports the queue manager handles itself by name (bounce or defer), whatever master.cf says. */
     private static final Set<String> QMGR_TRANSPORTS = Set.of("error", "retry");
 
-    /** The system's CA directory (Debian's ca-certificates), which Debian's main.cf names in smtp_tls_CApath. */
-    private static final String SYSTEM_CA_DIRECTORY = "/etc/ssl/certs";
-
     /** Where a line is: a file and a line number. */
     record Where(Path file, int line) {
     }
@@ -100,16 +97,11 @@ final class VocabularyCheck {
     }
 
     /**
-     * A state that depends on the value: smtpd_tls_loglevel is implemented up to 2; Debian's
-     * smtp_tls_CApath (or lmtp_tls_CApath) = /etc/ssl/certs names the CAs Bulwark's clients trust anyway.
+     * A state that depends on the value: smtpd_tls_loglevel is implemented up to 2.
      */
     private static Vocabulary.State valueState(String name, String value, Vocabulary.State state) {
         if (name.equals("smtpd_tls_loglevel") && Values.integer(value).map(level -> level > 2).orElse(false)) {
             return new Vocabulary.Ignored(Vocabulary.reason("loglevel"));
-        }
-        if ((name.equals("smtp_tls_CApath") || name.equals("lmtp_tls_CApath"))
-                && value.strip().replaceAll("/+$", "").equals(SYSTEM_CA_DIRECTORY)) {
-            return new Vocabulary.Ignored(Vocabulary.reason("system_ca_path"));
         }
         return state;
     }

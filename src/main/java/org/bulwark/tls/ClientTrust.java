@@ -1,6 +1,5 @@
 package org.bulwark.tls;
 
-import java.io.IOException;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +18,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.stream.Stream;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
@@ -70,7 +68,7 @@ final class ClientTrust {
         fromFile.forEach(c -> anchors.add(new TrustAnchor(c, null)));
         String caPath = config.get("smtpd_tls_CApath").trim();
         if (!caPath.isEmpty()) {
-            for (X509Certificate c : directory(Path.of(caPath))) {
+            for (X509Certificate c : PemCredentials.caDirectory(Path.of(caPath))) {
                 anchors.add(new TrustAnchor(c, null));
             }
         }
@@ -233,28 +231,6 @@ final class ClientTrust {
             throw new TlsException(TlsTexts.cannotLoadCa("CAfile", file));
         }
         return certificates;
-    }
-
-    /** Every certificate in the files of a CA directory; c_rehash links read the same files again. */
-    private static Set<X509Certificate> directory(Path dir) throws TlsException {
-        if (!Files.isDirectory(dir)) {
-            throw new TlsException(TlsTexts.cannotLoadCa("CApath", dir));
-        }
-        Set<X509Certificate> out = new HashSet<>();
-        try (Stream<Path> files = Files.list(dir)) {
-            for (Path file : files.sorted().toList()) {
-                if (Files.isRegularFile(file) && Files.isReadable(file)) {
-                    try {
-                        out.addAll(PemCredentials.certificates(file));
-                    } catch (TlsException e) {
-                        // Not a certificate file (a README, a CRL): OpenSSL's hashed lookup skips those too.
-                    }
-                }
-            }
-        } catch (IOException e) {
-            throw new TlsException(TlsTexts.cannotLoadCa("CApath", dir));
-        }
-        return out;
     }
 
     private static List<X509Certificate> jdkDefaults() throws TlsException {

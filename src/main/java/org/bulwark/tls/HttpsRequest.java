@@ -104,6 +104,15 @@ public final class HttpsRequest {
      * @param caFile PEM certificates of further CAs; empty for none
      */
     public static HttpsRequest trustingAlso(String caFile) throws IOException {
+        return trustingAlso(caFile, "");
+    }
+
+    /**
+     * As {@link #trustingAlso(String)}, with the CAs of a CA directory besides.
+     *
+     * @param caPath a directory of PEM certificates ({@code smtp_tls_CApath}); empty for none
+     */
+    public static HttpsRequest trustingAlso(String caFile, String caPath) throws IOException {
         try {
             KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
             store.load(null, null);
@@ -116,12 +125,31 @@ public final class HttpsRequest {
                     store.setCertificateEntry("ca" + i++, c);
                 }
             }
+            for (Certificate c : directory(caPath)) {
+                store.setCertificateEntry("ca" + i++, c);
+            }
             TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             factory.init(store);
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(null, factory.getTrustManagers(), null);
             return new HttpsRequest(context);
         } catch (GeneralSecurityException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+    }
+
+    /** The certificates of a CA directory; none for an empty name. */
+    private static Collection<? extends Certificate> directory(String caPath) throws IOException {
+        if (caPath == null || caPath.isBlank()) {
+            return List.of();
+        }
+        Path dir = Path.of(caPath.strip());
+        if (!Files.isDirectory(dir)) {
+            throw new IOException("no such directory");
+        }
+        try {
+            return PemCredentials.caDirectory(dir);
+        } catch (TlsException e) {
             throw new IOException(e.getMessage(), e);
         }
     }
@@ -135,14 +163,27 @@ public final class HttpsRequest {
 
     /** The trust manager of a CA file (PEM certificates), or of the JDK's CAs when it is empty. */
     public static X509TrustManager trustManager(String caFile) throws GeneralSecurityException, IOException {
+        return trustManager(caFile, "");
+    }
+
+    /**
+     * The trust manager of a CA file and a CA directory (Postfix's CAfile and CApath, whose CAs
+     * add up), or of the JDK's CAs when both are empty.
+     */
+    public static X509TrustManager trustManager(String caFile, String caPath) throws GeneralSecurityException, IOException {
         TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        if (caFile == null || caFile.isBlank()) {
+        boolean noFile = caFile == null || caFile.isBlank();
+        boolean noPath = caPath == null || caPath.isBlank();
+        if (noFile && noPath) {
             factory.init((KeyStore) null);
         } else {
             KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
             store.load(null, null);
             int i = 0;
-            for (Certificate c : certificates(caFile)) {
+            for (Certificate c : noFile ? List.<Certificate>of() : certificates(caFile)) {
+                store.setCertificateEntry("ca" + i++, c);
+            }
+            for (Certificate c : directory(caPath)) {
                 store.setCertificateEntry("ca" + i++, c);
             }
             factory.init(store);

@@ -11,7 +11,10 @@ import java.security.PublicKey;
 import java.security.Signature;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.cert.X509CertificateHolder;
@@ -63,6 +66,31 @@ public final class PemCredentials {
     /** Every certificate in a PEM file (for CA files). */
     public static List<X509Certificate> certificates(Path file) throws TlsException {
         return read(file).certificates;
+    }
+
+    /**
+     * Every certificate in the files of a CA directory ({@code smtpd_tls_CApath}, {@code
+     * smtp_tls_CApath}); the {@code c_rehash} / {@code openssl rehash} links read the same files again.
+     */
+    public static Set<X509Certificate> caDirectory(Path dir) throws TlsException {
+        if (!Files.isDirectory(dir)) {
+            throw new TlsException(TlsTexts.cannotLoadCa("CApath", dir));
+        }
+        Set<X509Certificate> out = new HashSet<>();
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path file : files.sorted().toList()) {
+                if (Files.isRegularFile(file) && Files.isReadable(file)) {
+                    try {
+                        out.addAll(certificates(file));
+                    } catch (TlsException e) {
+                        // Not a certificate file (a README, a CRL): OpenSSL's hashed lookup skips those too.
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new TlsException(TlsTexts.cannotLoadCa("CApath", dir));
+        }
+        return out;
     }
 
     private static ServerCredential matched(Path file, PrivateKey key, List<X509Certificate> chain)

@@ -49,6 +49,7 @@ public final class FakeSmtpServer implements AutoCloseable {
         List<String> extensions = new ArrayList<>(List.of("PIPELINING", "SIZE 10240000", "8BITMIME", "DSN",
                 "SMTPUTF8", "ENHANCEDSTATUSCODES"));
         SSLContext tls;
+        SSLContext wrapper;
         Function<String, String> mailReply = from -> "250 2.1.0 Ok";
         Function<String, String> rcptReply = to -> "250 2.1.5 Ok";
         Function<String, String> dataReply = content -> "250 2.0.0 Ok: queued as FAKE";
@@ -93,6 +94,16 @@ public final class FakeSmtpServer implements AutoCloseable {
 
         public Options extensions(String... keywords) {
             extensions = new ArrayList<>(List.of(keywords));
+            return this;
+        }
+
+        /**
+         * Speaks TLS from the first byte with this server context (SUBMISSIONS, RFC 8314 §3.3): the
+         * greeting comes after the handshake, and STARTTLS is not offered. A client that sends
+         * plaintext fails the handshake and gets no greeting.
+         */
+        public Options wrapperTls(SSLContext context) {
+            wrapper = context;
             return this;
         }
 
@@ -297,6 +308,9 @@ public final class FakeSmtpServer implements AutoCloseable {
         }
 
         void run(String greeting) throws IOException {
+            if (options.wrapper != null) {
+                secure(options.wrapper);
+            }
             reply(greeting);
             if (!greeting.startsWith("2")) {
                 String line = in.readLine();
@@ -331,29 +345,7 @@ public final class FakeSmtpServer implements AutoCloseable {
                     return;
                 } else if (upper.equals("STARTTLS") && options.tls != null && !tls) {
                     reply("220 2.0.0 Ready to start TLS");
-                    SSLSocket secure = (SSLSocket) options.tls.getSocketFactory()
-                            .createSocket(socket, null, socket.getPort(), true);
-                    secure.setUseClientMode(false);
-                    secure.setWantClientAuth(options.wantClientCertificate);
-                    secure.startHandshake();
-                    if (options.wantClientCertificate) {
-                        String subject;
-                        try {
-                            subject = ((java.security.cert.X509Certificate) secure.getSession().getPeerCertificates()[0])
-                                    .getSubjectX500Principal().getName();
-                        } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
-                            subject = "";
-                        }
-                        clientCertificates.add(subject);
-                    }
-                    if (secure.getSession() instanceof javax.net.ssl.ExtendedSSLSession extended) {
-                        serverNames.add(extended.getRequestedServerNames().stream()
-                                .map(n -> n instanceof javax.net.ssl.SNIHostName h ? h.getAsciiName() : n.toString())
-                                .findFirst().orElse(""));
-                    }
-                    socket = secure;
-                    tls = true;
-                    streams();
+                    secure(options.tls);
                 } else if (upper.startsWith("MAIL FROM:")) {
                     from = line.substring(10);
                     rcpts.clear();
@@ -417,6 +409,33 @@ public final class FakeSmtpServer implements AutoCloseable {
                     reply("502 5.5.2 Error: command not recognized");
                 }
             }
+        }
+
+        /** The TLS handshake on the connection as it stands; records the SNI and the client's certificate. */
+        private void secure(SSLContext context) throws IOException {
+            SSLSocket secure = (SSLSocket) context.getSocketFactory()
+                    .createSocket(socket, null, socket.getPort(), true);
+            secure.setUseClientMode(false);
+            secure.setWantClientAuth(options.wantClientCertificate);
+            secure.startHandshake();
+            if (options.wantClientCertificate) {
+                String subject;
+                try {
+                    subject = ((java.security.cert.X509Certificate) secure.getSession().getPeerCertificates()[0])
+                            .getSubjectX500Principal().getName();
+                } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
+                    subject = "";
+                }
+                clientCertificates.add(subject);
+            }
+            if (secure.getSession() instanceof javax.net.ssl.ExtendedSSLSession extended) {
+                serverNames.add(extended.getRequestedServerNames().stream()
+                        .map(n -> n instanceof javax.net.ssl.SNIHostName h ? h.getAsciiName() : n.toString())
+                        .findFirst().orElse(""));
+            }
+            socket = secure;
+            tls = true;
+            streams();
         }
 
         /** The content up to the end-of-data line, or null when the connection ends before it. */

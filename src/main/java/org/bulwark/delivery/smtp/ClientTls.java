@@ -50,38 +50,67 @@ final class ClientTls {
 
     /** @param caFile {@code smtp_tls_CAfile}: PEM certificates; empty means the JDK's default CAs */
     static ClientTls create(String caFile) {
-        return create("smtp_", caFile, "", "");
+        return create("smtp_", caFile, "", "", "", List.of());
     }
 
     /**
-     * @param p        the parameters' prefix ({@code smtp_}, {@code lmtp_}), for the messages
-     * @param caFile   {@code smtp_tls_CAfile}: PEM certificates; empty means the JDK's default CAs
-     * @param certFile {@code smtp_tls_cert_file}: the certificate (and chain) shown to a server that
-     *                 asks for one; empty for none
-     * @param keyFile  {@code smtp_tls_key_file}: its private key (PEM)
+     * @param p          the parameters' prefix ({@code smtp_}, {@code lmtp_}), for the messages
+     * @param caFile     {@code smtp_tls_CAfile}: PEM certificates; with caPath empty too, the JDK's default CAs
+     * @param caPath     {@code smtp_tls_CApath}: a directory of PEM certificates, trusted besides caFile's
+     * @param certFile   {@code smtp_tls_cert_file}: the certificate (and chain) shown to a server that
+     *                   asks for one; empty for none
+     * @param keyFile    {@code smtp_tls_key_file}: its private key (PEM)
+     * @param chainFiles {@code smtp_tls_chain_files}: files of a key and its chain each, in place of
+     *                   certFile and keyFile when not empty (Postfix 3.4+)
      * @throws IllegalArgumentException naming the parameter whose file cannot be used
      */
-    static ClientTls create(String p, String caFile, String certFile, String keyFile) {
+    static ClientTls create(String p, String caFile, String caPath, String certFile, String keyFile,
+            List<String> chainFiles) {
         X509TrustManager trust;
         try {
-            trust = trustManager(caFile);
+            trust = org.bulwark.tls.HttpsRequest.trustManager(caFile, "");
         } catch (GeneralSecurityException | IOException e) {
             throw new IllegalArgumentException(SmtpTexts.tlsSetupFailed(p + "tls_CAfile", caFile, e.getMessage()), e);
         }
-        KeyManager[] keys = null;
-        if (!certFile.isBlank()) {
+        if (!caPath.isBlank()) {
             try {
-                ServerCredential credential = PemCredentials.certAndKey(Path.of(certFile.strip()),
-                        Path.of((keyFile.isBlank() ? certFile : keyFile).strip()));
+                trust = org.bulwark.tls.HttpsRequest.trustManager(caFile, caPath);
+            } catch (GeneralSecurityException | IOException e) {
+                throw new IllegalArgumentException(SmtpTexts.tlsSetupFailed(p + "tls_CApath", caPath, e.getMessage()), e);
+            }
+        }
+        List<ServerCredential> credentials = new ArrayList<>();
+        String parameter = p + "tls_chain_files";
+        String file = "";
+        try {
+            for (String chainFile : chainFiles) {
+                file = chainFile;
+                credentials.add(PemCredentials.chainFile(Path.of(chainFile.strip())));
+            }
+            if (chainFiles.isEmpty() && !certFile.isBlank()) {
+                parameter = p + "tls_cert_file";
+                file = certFile;
+                credentials.add(PemCredentials.certAndKey(Path.of(certFile.strip()),
+                        Path.of((keyFile.isBlank() ? certFile : keyFile).strip())));
+            }
+        } catch (TlsException e) {
+            throw new IllegalArgumentException(SmtpTexts.tlsSetupFailed(parameter, file, e.getMessage()), e);
+        }
+        KeyManager[] keys = null;
+        if (!credentials.isEmpty()) {
+            try {
                 KeyStore store = KeyStore.getInstance("PKCS12");
                 store.load(null, null);
-                store.setKeyEntry("client", credential.key(), new char[0],
-                        credential.chain().toArray(X509Certificate[]::new));
+                int n = 0;
+                for (ServerCredential credential : credentials) {
+                    store.setKeyEntry("client" + n++, credential.key(), new char[0],
+                            credential.chain().toArray(X509Certificate[]::new));
+                }
                 KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
                 factory.init(store, new char[0]);
                 keys = factory.getKeyManagers();
-            } catch (TlsException | GeneralSecurityException | IOException e) {
-                throw new IllegalArgumentException(SmtpTexts.tlsSetupFailed(p + "tls_cert_file", certFile, e.getMessage()), e);
+            } catch (GeneralSecurityException | IOException e) {
+                throw new IllegalArgumentException(SmtpTexts.tlsSetupFailed(parameter, file, e.getMessage()), e);
             }
         }
         try {
@@ -93,22 +122,23 @@ final class ClientTls {
         }
     }
 
-    private static X509TrustManager trustManager(String caFile) throws GeneralSecurityException, IOException {
-        return org.bulwark.tls.HttpsRequest.trustManager(caFile);
-    }
-
     /**
-     * Wraps a connected socket and completes the handshake (the caller has had 220 to STARTTLS).
+     * Wraps a connected socket and completes the handshake (after 220 to STARTTLS, or at once in
+     * wrapper mode).
      *
-     * @param sniHost the name sent as SNI (RFC 6066 §3); an address literal sends none
+     * @param peerHost the server's name, for the JDK's session cache
+     * @param sni      the name sent as SNI (RFC 6066 §3), or null to send none; an address literal sends none
      */
-    SSLSocket handshake(Socket plain, String sniHost, int timeoutMillis) throws IOException {
+    SSLSocket handshake(Socket plain, String peerHost, String sni, int timeoutMillis) throws IOException {
         SSLSocket socket = (SSLSocket) context.getSocketFactory()
-                .createSocket(plain, sniHost, plain.getPort(), true);
+                .createSocket(plain, peerHost, plain.getPort(), true);
         socket.setUseClientMode(true);
         SSLParameters parameters = socket.getSSLParameters();
-        if (sniHost != null && sniHost.indexOf('.') > 0 && !Character.isDigit(sniHost.charAt(sniHost.length() - 1))) {
-            parameters.setServerNames(List.of(new javax.net.ssl.SNIHostName(sniHost)));
+        // The JDK would send peerHost by itself; Postfix sends no SNI unless configured to.
+        if (sni != null && sni.indexOf('.') > 0 && !Character.isDigit(sni.charAt(sni.length() - 1))) {
+            parameters.setServerNames(List.of(new javax.net.ssl.SNIHostName(sni)));
+        } else {
+            parameters.setServerNames(List.of());
         }
         socket.setSSLParameters(parameters);
         socket.setSoTimeout(timeoutMillis);
@@ -143,7 +173,9 @@ final class ClientTls {
         }
         if (policy.level().matchesAssociations()) {
             matched = chain != null && DaneMatcher.matches(chain, policy.associations(), policy.names());
-            String word = chain == null ? "Anonymous" : matched ? "Verified" : trusted ? "Trusted" : "Untrusted";
+            // Postfix's TLS_NEVER_SECURED: a match over an insecure MX satisfies the policy, logged as Trusted.
+            String word = chain == null ? "Anonymous" : matched && !policy.halfDane() ? "Verified"
+                    : matched || trusted ? "Trusted" : "Untrusted";
             return new Established(word, session.getProtocol(), session.getCipherSuite(),
                     bits(session.getCipherSuite()), matched, matched, expired(chain));
         }

@@ -49,16 +49,24 @@ final class MtaStsFetcher {
 
     /**
      * @param caFile    {@code smtp_tls_CAfile}: CAs trusted besides the system's; empty for none
+     * @param caPath    {@code smtp_tls_CApath}: a directory of more such CAs; empty for none
      * @param port      443, another in tests
      * @param timeout   for the whole fetch: connect, handshake, request and response
      * @param sizeLimit the most bytes of policy accepted
      */
     MtaStsFetcher(DnsResolver dns, String caFile, int port, Duration timeout, int sizeLimit, String inetProtocols) {
+        this(dns, caFile, "", port, timeout, sizeLimit, inetProtocols);
+    }
+
+    MtaStsFetcher(DnsResolver dns, String caFile, String caPath, int port, Duration timeout, int sizeLimit,
+            String inetProtocols) {
         this.dns = dns;
         try {
-            this.https = HttpsRequest.trustingAlso(caFile);
+            this.https = HttpsRequest.trustingAlso(caFile, caPath);
         } catch (IOException e) {
-            throw new IllegalArgumentException(SmtpTexts.tlsSetupFailed("smtp_tls_CAfile", caFile, e.getMessage()), e);
+            throw new IllegalArgumentException(SmtpTexts.tlsSetupFailed(caPath.isBlank() ? "smtp_tls_CAfile"
+                    : "smtp_tls_CAfile/smtp_tls_CApath", caPath.isBlank() ? caFile : caFile + " " + caPath,
+                    e.getMessage()), e);
         }
         this.port = port;
         this.timeout = timeout;

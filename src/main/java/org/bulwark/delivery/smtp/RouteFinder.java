@@ -95,7 +95,8 @@ final class RouteFinder {
             temporary |= addresses.isTemporaryFailure();
             for (InetAddress a : addresses.values()) {
                 if (allowed(a) && servers.size() < addressLimit) {
-                    servers.add(new Route.Server(host.host(), a, nexthop.port(), mxSecure && answer.secure()));
+                    servers.add(new Route.Server(host.host(), a, nexthop.port(), mxSecure && answer.secure(),
+                            dnssec && !mxSecure && answer.secure()));
                 }
             }
         }

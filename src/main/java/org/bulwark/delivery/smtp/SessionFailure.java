@@ -37,6 +37,14 @@ final class SessionFailure extends Exception {
         return new SessionFailure(true, "4.7.5", text, true, false);
     }
 
+    /**
+     * The server was passed over before connecting for a reason that says nothing about it (Postfix's
+     * wrapper mode below {@code encrypt}): when no server is left, Postfix's "4.3.0 server unavailable".
+     */
+    static SessionFailure skipped() {
+        return new SessionFailure(true, "4.3.0", SmtpTexts.SERVER_UNAVAILABLE, true, false);
+    }
+
     private boolean tlsHandshake;
 
     /** The TLS handshake failed: at level {@code may} the server is tried again without TLS. */

@@ -230,6 +230,12 @@ final class SmtpConnection implements AutoCloseable {
 
     private void greet(ClientTls tlsEngine, TlsPolicy policy, Consumer<String> log)
             throws SessionFailure {
+        // smtp_tls_wrappermode (RFC 8314 §3.3, port 465): TLS from the first byte, the greeting inside it, no STARTTLS.
+        boolean wrapper = settings.wrapperMode() && tlsEngine != null && wire instanceof TcpWire
+                && policy.level() != TlsLevel.NONE;
+        if (wrapper) {
+            secure(tlsEngine, policy, log);
+        }
         SmtpReply greeting = read(settings.timeouts().helo(), SmtpTexts.STAGE_GREETING);
         if (!greeting.isPositive()) {
             // Postfix (smtp_skip_5xx_greeting) treats a refusing server as unavailable and tries the next.
@@ -239,7 +245,7 @@ final class SmtpConnection implements AutoCloseable {
         }
         hello();
         TlsLevel level = policy.level();
-        if (level == TlsLevel.NONE || tlsEngine == null) {
+        if (wrapper || level == TlsLevel.NONE || tlsEngine == null) {
             return;
         }
         if (!supports("STARTTLS")) {
@@ -257,9 +263,16 @@ final class SmtpConnection implements AutoCloseable {
             }
             return;
         }
+        secure(tlsEngine, policy, log);
+        // RFC 3207 §4.2: forget what was learned before TLS and say EHLO again.
+        hello();
+    }
+
+    /** The TLS handshake on the connection as it stands, and the judgement of the server's certificate. */
+    private void secure(ClientTls tlsEngine, TlsPolicy policy, Consumer<String> log) throws SessionFailure {
+        TlsLevel level = policy.level();
         try {
-            SSLSocket secure = tlsEngine.handshake(((TcpWire) wire).socket(),
-                    policy.serverName() != null ? policy.serverName() : host,
+            SSLSocket secure = tlsEngine.handshake(((TcpWire) wire).socket(), host, policy.serverName(),
                     millis(settings.timeouts().starttls()));
             wire = new TcpWire(secure);
             tls = tlsEngine.judge(secure.getSession(), policy);
@@ -291,8 +304,6 @@ final class SmtpConnection implements AutoCloseable {
             log.accept(SmtpTexts.tlsEstablished(tls.trust(), relay(), tls.protocol(), tls.cipher(), tls.bits()));
         }
         tlsVerified = level.authenticates() || level.matchesAssociations();
-        // RFC 3207 §4.2: forget what was learned before TLS and say EHLO again.
-        hello();
     }
 
     private void hello() throws SessionFailure {

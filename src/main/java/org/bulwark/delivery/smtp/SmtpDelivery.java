@@ -95,7 +95,8 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
         boolean sts = !lmtp && config.bool("smtp_mta_sts_enable");
         try {
             this.tls = settings.tlsLevel() == TlsLevel.NONE && !policyMaps && !sts ? null
-                    : ClientTls.create(p, settings.tlsCaFile(), settings.tlsCertFile(), settings.tlsKeyFile());
+                    : ClientTls.create(p, settings.tlsCaFile(), settings.tlsCaPath(), settings.tlsCertFile(),
+                            settings.tlsKeyFile(), settings.tlsChainFiles());
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage()).locatedIn(config);
         }
@@ -137,8 +138,14 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
                 throw new ConfigException(p + "tls_trust_anchor_file: " + e.getMessage()).locatedIn(config);
             }
         }
+        String serverName = settings.tlsServerName().toLowerCase(Locale.ROOT);
+        if (!serverName.isEmpty() && !TlsPolicyTable.validHostname(serverName)) {
+            throw new ConfigException(SmtpTexts.invalidServerName(p + "tls_servername", settings.tlsServerName()))
+                    .locatedIn(config);
+        }
         this.policies = new TlsPolicies(settings.tlsLevel(), settings.dnssec(), fingerprints, dns, table, this.log::warning,
-                anchors);
+                anchors, new TlsPolicies.Defaults(settings.verifyCertMatch(), settings.secureCertMatch(), serverName,
+                        settings.daneInsecureMxPolicy()));
         if (settings.tlsLevel().daneBased() && !settings.dnssec()) {
             this.log.warning(SmtpTexts.daneWithoutDnssec(p, settings.tlsLevel().word()));
         }
@@ -150,8 +157,8 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
     private static MtaSts mtaSts(Config config, DnsResolver dns, SmtpSettings settings, MailLog.Logger log,
             TlsSessionReports reports) {
         long size = config.size("smtp_mta_sts_policy_size_limit");
-        MtaStsFetcher fetcher = new MtaStsFetcher(dns, settings.tlsCaFile(), config.integer("smtp_mta_sts_https_port"),
-                config.time("smtp_mta_sts_fetch_timeout"), (int) Math.min(Integer.MAX_VALUE, size),
+        MtaStsFetcher fetcher = new MtaStsFetcher(dns, settings.tlsCaFile(), settings.tlsCaPath(),
+                config.integer("smtp_mta_sts_https_port"), config.time("smtp_mta_sts_fetch_timeout"), (int) Math.min(Integer.MAX_VALUE, size),
                 settings.inetProtocols());
         MtaStsCache cache = new MtaStsCache(Path.of(config.get("smtp_mta_sts_cache_directory").strip()));
         return new MtaSts(dns, fetcher, cache, config.time("smtp_mta_sts_refresh_interval"), Clock.systemUTC(),
@@ -263,6 +270,9 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
      */
     private Attempt attempt(DeliveryRequest request, String nexthopText, Nexthop nexthop, String destination,
             MtaSts.Applied sts) {
+        if (!settings.wrapperMode() && nexthop.port() == 465) {
+            log.info(SmtpTexts.wrapperModeHint(settings.prefix()));
+        }
         Route route = routes.find(nexthop);
         if (route instanceof Route.Failure failure) {
             return new Attempt.Failed(failure.temporary(), RELAY_NONE, failure.dsn(), failure.text(), true);
@@ -406,13 +416,20 @@ public final class SmtpDelivery implements DeliveryAgent, AutoCloseable {
     private TlsPolicy policy(String nexthopText, Nexthop nexthop, Route.Server server, MtaSts.Applied sts,
             String reportDomain)
             throws SessionFailure {
+        TlsPolicy policy;
         try {
-            return policies.find(nexthopText, nexthop, server, sts);
+            policy = policies.find(nexthopText, nexthop, server, sts);
         } catch (SessionFailure f) {
             log.warning(SmtpTexts.tlsPolicyFailed(nexthop.host(), server.host(), f.text()));
             reportTls(reportDomain, server, null, f);
             throw f;
         }
+        if (settings.wrapperMode() && !policy.level().mandatory()) {
+            // Postfix's smtp_connect.c: wrapper mode never falls back to plaintext; the server is skipped.
+            log.warning(SmtpTexts.wrapperModeNeedsEncrypt(settings.prefix()));
+            throw SessionFailure.skipped();
+        }
+        return policy;
     }
 
     /**

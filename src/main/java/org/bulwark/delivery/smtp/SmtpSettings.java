@@ -21,9 +21,16 @@ record SmtpSettings(
         boolean neverSendEhlo,
         boolean skip5xxGreeting,
         TlsLevel tlsLevel,
+        boolean wrapperMode,
         String tlsCaFile,
+        String tlsCaPath,
         String tlsCertFile,
         String tlsKeyFile,
+        List<String> tlsChainFiles,
+        String tlsServerName,
+        List<String> verifyCertMatch,
+        List<String> secureCertMatch,
+        TlsLevel daneInsecureMxPolicy,
         String dnsSupportLevel,
         String fingerprintDigest,
         List<String> fingerprints,
@@ -59,10 +66,19 @@ record SmtpSettings(
                 config.integer(p + "mx_session_limit"),
                 !lmtp && config.bool("smtp_never_send_ehlo"),
                 config.bool(p + "skip_5xx_greeting"),
-                TlsLevel.of(config.get(p + "tls_security_level"), config.bool(p + "use_tls")),
+                TlsLevel.of(config.get(p + "tls_security_level"), config.bool(p + "use_tls"),
+                        config.bool(p + "enforce_tls"), config.bool(p + "tls_enforce_peername")),
+                config.bool(p + "tls_wrappermode"),
                 config.get(p + "tls_CAfile"),
+                config.get(p + "tls_CApath").strip(),
                 config.get(p + "tls_cert_file"),
                 config.get(p + "tls_key_file"),
+                config.list(p + "tls_chain_files"),
+                config.get(p + "tls_servername").strip(),
+                matchList(config.get(p + "tls_verify_cert_match")),
+                matchList(config.get(p + "tls_secure_cert_match")),
+                // smtp(8) only, as in Postfix: LMTP has no MX records.
+                lmtp ? TlsLevel.MAY : TlsLevel.of(config.get("smtp_tls_dane_insecure_mx_policy"), false),
                 config.get(p + "dns_support_level").trim().toLowerCase(Locale.ROOT),
                 config.get(p + "tls_fingerprint_digest").trim().toLowerCase(Locale.ROOT),
                 config.list(p + "tls_fingerprint_cert_match"),
@@ -92,6 +108,12 @@ record SmtpSettings(
     /** {@code smtp_dns_support_level = disabled}: no MX lookups. */
     boolean dnsDisabled() {
         return dnsSupportLevel.equals("disabled");
+    }
+
+    /** A cert_match setting: patterns and strategies separated by commas, white space or colons. */
+    private static List<String> matchList(String value) {
+        return java.util.Arrays.stream(value.split("[\\s,:]+")).filter(w -> !w.isEmpty())
+                .map(w -> w.toLowerCase(Locale.ROOT)).toList();
     }
 
     /** {@code smtp} or {@code lmtp} (the services names) or a number. */

@@ -149,6 +149,25 @@ final class SmtpTexts {
                 + " fingerprints (" + p + "tls_fingerprint_digest) separated by |";
     }
 
+    /** Postfix's excuse when no server was tried (smtp_connect.c). */
+    static final String SERVER_UNAVAILABLE = "server unavailable or unable to receive mail";
+
+    /** Postfix's warning for a server skipped in wrapper mode below encrypt; {@code p}: smtp_ or lmtp_. */
+    static String wrapperModeNeedsEncrypt(String p) {
+        return p + "tls_wrappermode requires \"" + p + "tls_security_level = encrypt\" (or stronger)";
+    }
+
+    /** Postfix's hint (smtp_connect.c, helpful_warnings) for port 465 without wrapper mode. */
+    static String wrapperModeHint(String p) {
+        return "SMTPS wrappermode (TCP port 465) requires setting \"" + p + "tls_wrappermode = yes\", and \""
+                + p + "tls_security_level = encrypt\" (or stronger)";
+    }
+
+    /** Postfix's warning for a bad smtp_tls_servername. */
+    static String invalidServerName(String parameter, String value) {
+        return "\"" + parameter + " = " + value + "\" specifies an invalid hostname";
+    }
+
     static String tlsPolicyFailed(String nexthop, String host, String why) {
         return "TLS policy lookup for " + nexthop + "/" + host + ": " + why;
     }

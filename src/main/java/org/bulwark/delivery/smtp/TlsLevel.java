@@ -36,9 +36,18 @@ enum TlsLevel {
     }
 
     static TlsLevel of(String level, boolean useTls) {
+        return of(level, useTls, false, false);
+    }
+
+    /**
+     * As Postfix's global_tls_level(): an empty level falls back to the Postfix 2.2 settings,
+     * {@code smtp_enforce_tls} ({@code verify} with {@code smtp_tls_enforce_peername}, else
+     * {@code encrypt}), then {@code smtp_use_tls} ({@code may}).
+     */
+    static TlsLevel of(String level, boolean useTls, boolean enforceTls, boolean enforcePeername) {
         String l = level == null ? "" : level.trim().toLowerCase(Locale.ROOT);
         return switch (l) {
-            case "" -> useTls ? MAY : NONE;
+            case "" -> enforceTls ? (enforcePeername ? VERIFY : ENCRYPT) : useTls ? MAY : NONE;
             case "none" -> NONE;
             case "may" -> MAY;
             case "encrypt" -> ENCRYPT;

@@ -22,7 +22,29 @@ import org.bulwark.dns.TlsaRecord;
  */
 final class TlsPolicies {
 
+    /**
+     * The main.cf settings beside the level: the first three an entry of the policy table may override.
+     *
+     * @param verifyMatch {@code smtp_tls_verify_cert_match}: names and strategies at {@code verify}
+     * @param secureMatch {@code smtp_tls_secure_cert_match}: the same at {@code secure}
+     * @param serverName  {@code smtp_tls_servername}: the SNI name, {@code hostname}, {@code nexthop},
+     *                    or empty to send none (Postfix 3.4 and later, except with DANE)
+     * @param insecureMx  {@code smtp_tls_dane_insecure_mx_policy}: {@code MAY}, {@code ENCRYPT} or
+     *                    {@code DANE}, for a server with validated addresses behind an MX that is not
+     */
+    record Defaults(List<String> verifyMatch, List<String> secureMatch, String serverName, TlsLevel insecureMx) {
+        /** Postfix's defaults for the SMTP client. */
+        static final Defaults POSTFIX = new Defaults(List.of("hostname"), List.of("nexthop", "dot-nexthop"), "",
+                TlsLevel.DANE);
+
+        Defaults {
+            verifyMatch = List.copyOf(verifyMatch);
+            secureMatch = List.copyOf(secureMatch);
+        }
+    }
+
     private final TlsLevel level;
+    private final Defaults defaults;
     private final boolean dnssec;
     private final List<TlsPolicy.Association> fingerprints;
     private final DnsResolver dns;
@@ -31,16 +53,18 @@ final class TlsPolicies {
     private final List<TlsPolicy.Association> trustAnchors;
 
     TlsPolicies(TlsLevel level, boolean dnssec, List<TlsPolicy.Association> fingerprints, DnsResolver dns) {
-        this(level, dnssec, fingerprints, dns, TlsPolicyTable.empty(), w -> { }, List.of());
+        this(level, dnssec, fingerprints, dns, TlsPolicyTable.empty(), w -> { }, List.of(), Defaults.POSTFIX);
     }
 
     /**
      * @param dnssec       {@code smtp_dns_support_level = dnssec}: DNS answers carry their validation
      * @param fingerprints {@code smtp_tls_fingerprint_cert_match} as DANE-EE associations
      * @param trustAnchors {@code smtp_tls_trust_anchor_file} at verify and secure, unless an entry has its own
+     * @param defaults     the match strategies and SNI name of main.cf
      */
     TlsPolicies(TlsLevel level, boolean dnssec, List<TlsPolicy.Association> fingerprints, DnsResolver dns,
-            TlsPolicyTable table, Consumer<String> warn, List<TlsPolicy.Association> trustAnchors) {
+            TlsPolicyTable table, Consumer<String> warn, List<TlsPolicy.Association> trustAnchors, Defaults defaults) {
+        this.defaults = defaults;
         this.table = table;
         this.trustAnchors = List.copyOf(trustAnchors);
         this.warn = warn;
@@ -119,12 +143,14 @@ final class TlsPolicies {
             // Delivered as without the policy; the policy stays attached so the session is reported against it.
             return base.withSts(sts);
         }
+        // As Postfix's MTA-STS plugin asks (servername=hostname): the MX name goes as SNI.
         if (sts.enforce()) {
-            return new TlsPolicy(TlsLevel.SECURE, List.of(server.host()), List.of()).withSts(sts);
+            return new TlsPolicy(TlsLevel.SECURE, List.of(server.host()), List.of()).withServerName(server.host())
+                    .withSts(sts);
         }
         // Testing: TLS is tried so that its failures can be seen, but they change nothing.
         TlsLevel level = base.level() == TlsLevel.NONE ? TlsLevel.MAY : base.level();
-        return new TlsPolicy(level, List.of(server.host()), List.of()).withSts(sts);
+        return new TlsPolicy(level, List.of(server.host()), List.of()).withServerName(server.host()).withSts(sts);
     }
 
     private TlsPolicy base(Optional<TlsPolicyTable.Entry> entry, Nexthop nexthop, Route.Server server)
@@ -135,11 +161,11 @@ final class TlsPolicies {
                 .filter(a -> !a.isEmpty()).orElse(trustAnchors);
         TlsPolicy policy = switch (effective) {
             case NONE, MAY, ENCRYPT -> TlsPolicy.of(effective);
-            // smtp_tls_verify_cert_match = hostname; smtp_tls_secure_cert_match = nexthop, dot-nexthop.
+            // An entry's match= replaces smtp_tls_verify_cert_match or smtp_tls_secure_cert_match.
             case VERIFY -> new TlsPolicy(effective,
-                    names(match.isEmpty() ? List.of("hostname") : match, nexthop, server), anchors);
+                    names(match.isEmpty() ? defaults.verifyMatch() : match, nexthop, server), anchors);
             case SECURE -> new TlsPolicy(effective,
-                    names(match.isEmpty() ? List.of("nexthop", "dot-nexthop") : match, nexthop, server), anchors);
+                    names(match.isEmpty() ? defaults.secureMatch() : match, nexthop, server), anchors);
             case FINGERPRINT -> {
                 List<TlsPolicy.Association> digests = entry.map(TlsPolicyTable.Entry::fingerprints)
                         .filter(f -> !f.isEmpty()).orElse(fingerprints);
@@ -150,11 +176,19 @@ final class TlsPolicies {
             }
             case DANE, DANE_ONLY -> dane(effective, nexthop, server);
         };
-        String serverName = entry.map(TlsPolicyTable.Entry::serverName).orElse(null);
-        if (serverName == null) {
+        if (policy.level() == TlsLevel.NONE) {
             return policy;
         }
-        return policy.withServerName(serverName.equals("hostname") ? server.host() : serverName);
+        if (policy.level() == TlsLevel.DANE) {
+            // RFC 7672 §3.1.1 (Postfix's tls_client.c): with DANE the SNI is the TLSA base domain, whatever is configured.
+            return policy.withServerName(server.host());
+        }
+        String serverName = entry.map(TlsPolicyTable.Entry::serverName).orElse(defaults.serverName());
+        return serverName == null || serverName.isEmpty() ? policy : policy.withServerName(switch (serverName) {
+            case "hostname" -> server.host();
+            case "nexthop" -> nexthop.host();
+            default -> serverName;
+        });
     }
 
     /** Postfix's match keywords: {@code hostname} the server, {@code nexthop} the destination, {@code dot-nexthop} its subdomains. */
@@ -179,8 +213,12 @@ final class TlsPolicies {
             }
             return TlsPolicy.of(TlsLevel.MAY);
         }
+        // Postfix's dane_init(): behind an insecure MX, a host whose addresses validate still has its
+        // TLSA records looked up at dane, unless smtp_tls_dane_insecure_mx_policy = may.
+        boolean insecureMx = !server.dnssec() && server.insecureMx() && daneLevel == TlsLevel.DANE
+                && defaults.insecureMx().mandatory();
         // RFC 8460 §4.3: dane-only finding no validated TLSA records is "dane-required".
-        if (!server.dnssec()) {
+        if (!server.dnssec() && !insecureMx) {
             return incompatible(daneLevel, TlsLevel.MAY, SmtpTexts.NON_DNSSEC_DESTINATION, TlsSessionReports.DANE_REQUIRED,
                     null);
         }
@@ -205,10 +243,15 @@ final class TlsPolicies {
             return incompatible(daneLevel, TlsLevel.ENCRYPT, SmtpTexts.TLSA_UNUSABLE, TlsSessionReports.TLSA_INVALID,
                     TlsReportPolicy.tlsa(server.host(), records));
         }
+        if (insecureMx && defaults.insecureMx() == TlsLevel.ENCRYPT) {
+            // "Verification not possible, MX RRset is insecure": TLS required, not authenticated.
+            return TlsPolicy.of(TlsLevel.ENCRYPT);
+        }
         // RFC 7672 §3.2.3: a DANE-TA chain must name the TLSA base domain or the nexthop domain.
         List<String> names = nexthop.mxLookup() && !nexthop.host().equalsIgnoreCase(server.host())
                 ? List.of(server.host(), nexthop.host()) : List.of(server.host());
-        return new TlsPolicy(TlsLevel.DANE, names, usable);
+        TlsPolicy policy = new TlsPolicy(TlsLevel.DANE, names, usable);
+        return insecureMx ? policy.asHalfDane() : policy;
     }
 
     /**

@@ -9,11 +9,14 @@ import java.util.List;
  * {@code dane} and {@code fingerprint} match; at {@code verify} and {@code secure} associations
  * are a policy table's {@code tafile=} trust anchors, which then replace {@code smtp_tls_CAfile}.
  *
- * @param serverName the SNI name when not the server's host name ({@code servername=}), or null
+ * @param serverName the SNI name ({@code smtp_tls_servername}, {@code servername=}, the MX name with DANE
+ *                   and MTA-STS), or null to send none, Postfix's default
  * @param sts        the MTA-STS policy this session is held to or audited against, or null
+ * @param halfDane   DANE over an insecure MX (Postfix's "halfdane"): a match satisfies the policy but
+ *                   is logged as Trusted, not Verified, since the MX name could have been forged
  */
 record TlsPolicy(TlsLevel level, List<String> names, List<Association> associations, String serverName,
-        MtaSts.Applied sts) {
+        MtaSts.Applied sts, boolean halfDane) {
 
     TlsPolicy {
         names = List.copyOf(names);
@@ -21,7 +24,7 @@ record TlsPolicy(TlsLevel level, List<String> names, List<Association> associati
     }
 
     TlsPolicy(TlsLevel level, List<String> names, List<Association> associations) {
-        this(level, names, associations, null, null);
+        this(level, names, associations, null, null, false);
     }
 
     static TlsPolicy of(TlsLevel level) {
@@ -29,11 +32,16 @@ record TlsPolicy(TlsLevel level, List<String> names, List<Association> associati
     }
 
     TlsPolicy withServerName(String name) {
-        return new TlsPolicy(level, names, associations, name, sts);
+        return new TlsPolicy(level, names, associations, name, sts, halfDane);
     }
 
     TlsPolicy withSts(MtaSts.Applied applied) {
-        return new TlsPolicy(level, names, associations, serverName, applied);
+        return new TlsPolicy(level, names, associations, serverName, applied, halfDane);
+    }
+
+    /** The same policy, DANE over an insecure MX. */
+    TlsPolicy asHalfDane() {
+        return new TlsPolicy(level, names, associations, serverName, sts, true);
     }
 
     /** An MTA-STS policy in enforce mode holds this session: its failures defer the mail. */

@@ -113,6 +113,11 @@ final class TlsPolicyTable {
         return new TlsPolicyTable(tables, digest, parameter);
     }
 
+    /** Postfix's valid_hostname(), as servername= and smtp_tls_servername need it. */
+    static boolean validHostname(String name) {
+        return HOSTNAME.matcher(name).matches();
+    }
+
     boolean isEmpty() {
         return tables.isEmpty();
     }

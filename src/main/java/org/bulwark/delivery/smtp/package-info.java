@@ -7,7 +7,8 @@
  *
  * <p>SECURITY: talks to remote SMTP servers chosen by DNS; everything they send is untrusted and
  * only parsed as SMTP replies (line length and count bounded). Reads queue files; needs no
- * privilege. Certificates are checked against {@code smtp_tls_CAfile} when the level asks for it,
+ * privilege. Certificates are checked against {@code smtp_tls_CAfile} and {@code smtp_tls_CApath}
+ * when the level asks for it,
  * or against TLSA records (DANE) that the resolvers in {@code dns_servers} vouched for with the AD
  * bit: those resolvers must validate DNSSEC and be reached over a path no one can tamper with.
  * MTA-STS policies come over HTTPS from {@code mta-sts.<domain>} (resolved through {@code

@@ -128,4 +128,15 @@ class MtaStsFetcherTest {
                 .isInstanceOfSatisfying(MtaStsFetcher.FetchFailure.class,
                         f -> assertThat(f.resultType()).isEqualTo("sts-webpki-invalid"));
     }
+
+    @Test
+    void theTestCaInSmtpTlsCApathIsTrustedToo() throws Exception {
+        host.policy(POLICY);
+        Path caPath = java.nio.file.Files.createDirectories(dir.resolve("certs"));
+        java.nio.file.Files.copy(dir.resolve("ca.pem"), caPath.resolve("web-ca.pem"));
+        MtaStsFetcher withCaPath = new MtaStsFetcher(DnsResolver.create(List.of(dns.address())), "", caPath.toString(),
+                host.port(), Duration.ofSeconds(5), 1024, "ipv4");
+
+        assertThat(withCaPath.fetch("remote.test")).isEqualTo(POLICY);
+    }
 }
