@@ -114,28 +114,44 @@ public final class HttpsRequest {
      */
     public static HttpsRequest trustingAlso(String caFile, String caPath) throws IOException {
         try {
-            KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-            store.load(null, null);
-            int i = 0;
-            for (java.security.cert.X509Certificate c : trustManager("").getAcceptedIssuers()) {
-                store.setCertificateEntry("jdk" + i++, c);
-            }
+            // What cannot be read stops the start; the JDK's CAs and the directory's many files are read at first use.
             if (caFile != null && !caFile.isBlank()) {
-                for (Certificate c : certificates(caFile)) {
-                    store.setCertificateEntry("ca" + i++, c);
-                }
+                certificates(caFile);
             }
-            for (Certificate c : directory(caPath)) {
-                store.setCertificateEntry("ca" + i++, c);
+            if (caPath != null && !caPath.isBlank() && !Files.isDirectory(Path.of(caPath.strip()))) {
+                throw new IOException("no such directory");
             }
-            TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            factory.init(store);
             SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, factory.getTrustManagers(), null);
+            context.init(null, new TrustManager[] {new DeferredTrustManager(() -> jdkAndMore(caFile, caPath))}, null);
             return new HttpsRequest(context);
         } catch (GeneralSecurityException e) {
             throw new IOException(e.getMessage(), e);
         }
+    }
+
+    private static X509TrustManager jdkAndMore(String caFile, String caPath) throws GeneralSecurityException, IOException {
+        KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+        store.load(null, null);
+        int i = 0;
+        for (java.security.cert.X509Certificate c : trustManager("").getAcceptedIssuers()) {
+            store.setCertificateEntry("jdk" + i++, c);
+        }
+        if (caFile != null && !caFile.isBlank()) {
+            for (Certificate c : certificates(caFile)) {
+                store.setCertificateEntry("ca" + i++, c);
+            }
+        }
+        for (Certificate c : directory(caPath)) {
+            store.setCertificateEntry("ca" + i++, c);
+        }
+        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        factory.init(store);
+        for (TrustManager m : factory.getTrustManagers()) {
+            if (m instanceof X509TrustManager x) {
+                return x;
+            }
+        }
+        throw new GeneralSecurityException("no X.509 trust manager");
     }
 
     /** The certificates of a CA directory; none for an empty name. */

@@ -5,6 +5,7 @@ import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.PublicKey;
@@ -13,7 +14,9 @@ import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
@@ -68,18 +71,42 @@ public final class PemCredentials {
         return read(file).certificates;
     }
 
+    /** CA directories read so far, by path, with the directory's time of change when read. */
+    private static final Map<Path, CaDirectory> CA_DIRECTORIES = new ConcurrentHashMap<>();
+
+    private record CaDirectory(FileTime changed, Set<X509Certificate> certificates) { }
+
     /**
      * Every certificate in the files of a CA directory ({@code smtpd_tls_CApath}, {@code
-     * smtp_tls_CApath}); the {@code c_rehash} / {@code openssl rehash} links read the same files again.
+     * smtp_tls_CApath}). Each file is read once however many names lead to it (the {@code c_rehash}
+     * / {@code openssl rehash} links, Debian's links into /usr/share/ca-certificates), and a
+     * directory read before is not read again until it changes (rehashing changes it): Debian's
+     * /etc/ssl/certs takes most of a second to parse, and every client service and MTA-STS asks.
      */
     public static Set<X509Certificate> caDirectory(Path dir) throws TlsException {
         if (!Files.isDirectory(dir)) {
             throw new TlsException(TlsTexts.cannotLoadCa("CApath", dir));
         }
+        try {
+            FileTime changed = Files.getLastModifiedTime(dir);
+            CaDirectory known = CA_DIRECTORIES.get(dir);
+            if (known != null && known.changed().equals(changed)) {
+                return known.certificates();
+            }
+            Set<X509Certificate> read = readCaDirectory(dir);
+            CA_DIRECTORIES.put(dir, new CaDirectory(changed, read));
+            return read;
+        } catch (IOException e) {
+            throw new TlsException(TlsTexts.cannotLoadCa("CApath", dir));
+        }
+    }
+
+    private static Set<X509Certificate> readCaDirectory(Path dir) throws IOException {
         Set<X509Certificate> out = new HashSet<>();
+        Set<Path> seen = new HashSet<>();
         try (Stream<Path> files = Files.list(dir)) {
             for (Path file : files.sorted().toList()) {
-                if (Files.isRegularFile(file) && Files.isReadable(file)) {
+                if (Files.isRegularFile(file) && Files.isReadable(file) && seen.add(file.toRealPath())) {
                     try {
                         out.addAll(certificates(file));
                     } catch (TlsException e) {
@@ -87,10 +114,8 @@ public final class PemCredentials {
                     }
                 }
             }
-        } catch (IOException e) {
-            throw new TlsException(TlsTexts.cannotLoadCa("CApath", dir));
         }
-        return out;
+        return Set.copyOf(out);
     }
 
     private static ServerCredential matched(Path file, PrivateKey key, List<X509Certificate> chain)

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import javax.net.ssl.KeyManager;
@@ -21,6 +22,7 @@ import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
+import org.bulwark.tls.DeferredTrustManager;
 import org.bulwark.tls.PemCredentials;
 import org.bulwark.tls.ServerCredential;
 import org.bulwark.tls.TlsException;
@@ -73,11 +75,10 @@ final class ClientTls {
             throw new IllegalArgumentException(SmtpTexts.tlsSetupFailed(p + "tls_CAfile", caFile, e.getMessage()), e);
         }
         if (!caPath.isBlank()) {
-            try {
-                trust = org.bulwark.tls.HttpsRequest.trustManager(caFile, caPath);
-            } catch (GeneralSecurityException | IOException e) {
-                throw new IllegalArgumentException(SmtpTexts.tlsSetupFailed(p + "tls_CApath", caPath, e.getMessage()), e);
+            if (!Files.isDirectory(Path.of(caPath.strip()))) {
+                throw new IllegalArgumentException(SmtpTexts.tlsSetupFailed(p + "tls_CApath", caPath, "no such directory"));
             }
+            trust = new DeferredTrustManager(() -> org.bulwark.tls.HttpsRequest.trustManager(caFile, caPath));
         }
         List<ServerCredential> credentials = new ArrayList<>();
         String parameter = p + "tls_chain_files";
