@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.bulwark.util.GroupFsync;
+import org.bulwark.util.Unlink;
 
 /**
  * Queue files of finished messages, kept for reuse as new queue files. On ext4 without a journal
@@ -108,7 +109,7 @@ final class SpentFiles {
                 throw taken;
             }
             try {
-                Files.delete(spent);
+                Unlink.file(spent);
                 return FileChannel.open(target, StandardOpenOption.WRITE);
             } catch (IOException | RuntimeException e) {
                 Files.deleteIfExists(target);
