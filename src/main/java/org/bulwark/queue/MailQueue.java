@@ -60,7 +60,7 @@ public final class MailQueue {
         for (QueueName name : QueueName.values()) {
             Path path = directory.resolve(name.directoryName());
             paths.put(name, path);
-            syncs.put(name, new GroupFsync(path));
+            syncs.put(name, GroupFsync.keepingOpen(path));
         }
         spent = new SpentFiles(directory.resolve(SPENT));
     }
