@@ -83,13 +83,14 @@ final class IncomingQueueFile implements QueueFileWriter {
         Path active = queue.path(target, id);
         boolean rewritten = false;
         try {
+            byte[] trailer = QueueFileFormat.trailer(content.count);
             if (replacement != null) {
                 content.out.flush();
                 rewriteEnvelope();
                 rewritten = true;
-                write(QueueFileFormat.trailer(content.count));
+                write(trailer);
             } else {
-                content.out.write(QueueFileFormat.trailer(content.count));
+                content.out.write(trailer);
                 content.out.flush();
             }
             if (holdReason != null) {
@@ -98,8 +99,14 @@ final class IncomingQueueFile implements QueueFileWriter {
                         new QueueFileFormat.DeferState(1, 0, java.time.Instant.EPOCH, holdReason))),
                         QueueFileFormat.SLOT_OFFSETS[1]);
             }
-            if (reused || rewritten) {
+            if (rewritten) {
                 channel.truncate(channel.position());
+            } else if (reused && channel.size() > contentStart + content.count + trailer.length) {
+                // Counted rather than asked for (position() is a system call), and cut only when
+                // the older message was longer.
+                channel.truncate(contentStart + content.count + trailer.length);
+            }
+            if (reused || rewritten) {
                 // A reused file still holds an older message on disk until this sync: were it
                 // renamed first, a crash could bring that message back under the new name, whole
                 // and valid. So its data is durable before the name appears in active/.
@@ -245,10 +252,13 @@ final class IncomingQueueFile implements QueueFileWriter {
             count += len;
         }
 
+        /**
+         * Nothing reaches the disk sooner for it (commit makes the file durable), so what is
+         * buffered stays: commit writes it with the end marker, a small message in one write.
+         */
         @Override
         public void flush() throws IOException {
             checkOpen();
-            out.flush();
         }
 
         /** Nothing to do: commit writes what is buffered, with the end marker, in one write. */
