@@ -87,7 +87,7 @@ final class MessageDelivery {
     void run(QueueId id) {
         activeArrival = context.clock().instant();
         try {
-            message = context.queue().read(QueueName.ACTIVE, id);
+            message = context.queue().readActive(id);
         } catch (NoSuchFileException e) {
             return; // already deferred or removed by a pass that just finished
         } catch (CorruptQueueFileException e) {

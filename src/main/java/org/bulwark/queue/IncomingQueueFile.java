@@ -1,10 +1,8 @@
 package org.bulwark.queue;
 
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,6 +26,7 @@ final class IncomingQueueFile implements QueueFileWriter {
     private final Path file;
     private final FileChannel channel;
     private final ContentStream content;
+    private final FileBuffer buffered;
     /** A spent file reused: longer than this message may be, so commit cuts it to length. */
     private final boolean reused;
     /** Where the content starts: the length of the envelope written at create. */
@@ -51,7 +50,7 @@ final class IncomingQueueFile implements QueueFileWriter {
         this.file = file;
         this.channel = channel;
         this.reused = reused;
-        BufferedOutputStream buffered = new BufferedOutputStream(Channels.newOutputStream(channel), BUFFER);
+        this.buffered = new FileBuffer(channel, BUFFER);
         this.content = new ContentStream(buffered);
         buffered.write(envelope); // written at once only when larger than the buffer
     }
@@ -82,6 +81,8 @@ final class IncomingQueueFile implements QueueFileWriter {
         QueueName target = hold ? QueueName.HOLD : QueueName.ACTIVE;
         Path active = queue.path(target, id);
         boolean rewritten = false;
+        // The file exactly as on disk, when it went there in one write from the buffer; else null.
+        byte[] wholeFile = null;
         try {
             byte[] trailer = QueueFileFormat.trailer(content.count);
             if (replacement != null) {
@@ -91,6 +92,9 @@ final class IncomingQueueFile implements QueueFileWriter {
                 write(trailer);
             } else {
                 content.out.write(trailer);
+                if (!hold) {
+                    wholeFile = buffered.wholeFile();
+                }
                 content.out.flush();
             }
             if (holdReason != null) {
@@ -132,7 +136,7 @@ final class IncomingQueueFile implements QueueFileWriter {
             if (hold) {
                 queue.syncDirectory(QueueName.HOLD);
             } else {
-                queue.publish(id);
+                queue.publish(id, wholeFile);
             }
             committed = true;
         } catch (IOException | RuntimeException e) {

@@ -50,6 +50,7 @@ public final class MailQueue {
     private final SpentFiles spent;
     /** Shared by every queue in this process, so two instances on one directory never draw the same ID. */
     private static final QueueIds IDS = new QueueIds();
+    private final JustCommitted justCommitted = new JustCommitted();
     private final List<Consumer<QueueId>> arrivalListeners = new CopyOnWriteArrayList<>();
     private final ReentrantLock arrivalLock = new ReentrantLock();
     private final Condition arrived = arrivalLock.newCondition();
@@ -159,8 +160,19 @@ public final class MailQueue {
         syncs.get(queue).sync();
     }
 
-    void publish(QueueId id) throws IOException {
+    /**
+     * @param wholeFile the file's bytes exactly as written, when the writer had them all in
+     *                  memory (a small message), for the queue manager's first read; or null
+     */
+    void publish(QueueId id, byte[] wholeFile) throws IOException {
         syncs.get(QueueName.ACTIVE).sync();
+        if (wholeFile != null && wholeFile.length <= QueueFileFormat.SMALL_FILE) {
+            try {
+                justCommitted.keep(id, new QueueFile(this, id, QueueName.ACTIVE, QueueFileFormat.parse(wholeFile)));
+            } catch (IllegalArgumentException | IndexOutOfBoundsException | java.time.DateTimeException e) {
+                // Never expected of what this process just wrote; the queue manager reads the file.
+            }
+        }
         arrivalLock.lock();
         try {
             arrivals++;
@@ -247,6 +259,16 @@ public final class MailQueue {
             throw new CorruptQueueFileException(QueueTexts.corrupt(id, e.getMessage()));
         }
         return new QueueFile(this, id, queue, parsed);
+    }
+
+    /**
+     * The queue manager's read of a message in active/: a small one committed by this process
+     * moments ago comes as its writer had it in memory, the very bytes the file holds, and the
+     * file is not read back (open, fstat, read, close); anything else as {@link #read}.
+     */
+    public QueuedMessage readActive(QueueId id) throws IOException {
+        QueueFile fresh = justCommitted.take(id);
+        return fresh != null ? fresh : read(QueueName.ACTIVE, id);
     }
 
     private void quarantine(QueueName queue, QueueId id) throws IOException {

@@ -405,6 +405,31 @@ class MailQueueTest {
     }
 
     @Test
+    void queueManagersFirstReadOfASmallArrivalIsWhatWasCommittedAndOnlyOnce() throws IOException {
+        Envelope envelope = fullEnvelope();
+        QueueId id = commit(envelope, "Subject: hi\n\nbody\n");
+        byte[] onDisk = Files.readAllBytes(queue.path(QueueName.ACTIVE, id));
+        Files.writeString(queue.path(QueueName.ACTIVE, id), "not a queue file\n");
+
+        QueuedMessage first = queue.readActive(id);
+
+        assertThat(first.envelope()).isEqualTo(envelope);
+        assertThat(content(first)).isEqualTo("Subject: hi\n\nbody\n");
+        assertThat(first.queue()).isEqualTo(QueueName.ACTIVE);
+        // The bytes it was parsed from were the file's, as read back before it was garbled here.
+        assertThat(QueueFileFormat.parse(onDisk).envelope()).isEqualTo(envelope);
+        assertThatThrownBy(() -> queue.readActive(id)).isInstanceOf(CorruptQueueFileException.class);
+    }
+
+    @Test
+    void aLargeArrivalIsReadFromItsFile() throws IOException {
+        QueueId id = commit(simpleEnvelope(), "x".repeat(QueueFileFormat.SMALL_FILE) + "\n");
+        Files.writeString(queue.path(QueueName.ACTIVE, id), "not a queue file\n");
+
+        assertThatThrownBy(() -> queue.readActive(id)).isInstanceOf(CorruptQueueFileException.class);
+    }
+
+    @Test
     void recoverRemovesIncomingLeftoversAndQuarantinesUnreadableFiles() throws IOException {
         QueueFileWriter unfinished = queue.create(simpleEnvelope());
         unfinished.content().write("half a mess".getBytes(StandardCharsets.US_ASCII));
