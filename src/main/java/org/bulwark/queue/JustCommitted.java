@@ -7,9 +7,9 @@ import org.bulwark.mail.QueueId;
  * Small messages just committed to active/, parsed from the bytes their writer had in memory,
  * each given once to the queue manager's first read of it ({@link MailQueue#readActive}), which
  * comes at once after the arrival and would read back exactly those bytes (four system calls a
- * message). An entry not taken within a few seconds is dropped unused, so a file another process
- * changed since (postsuper) is read from the disk; and so is every entry when too many wait, with
- * no queue manager taking them.
+ * message). A change this process makes to the file drops the entry; one not taken within a few
+ * seconds is dropped unused, so a file another process changed since (postsuper) is read from the
+ * disk; and so is every entry when too many wait, with no queue manager taking them.
  */
 final class JustCommitted {
 
@@ -26,6 +26,13 @@ final class JustCommitted {
             entries.clear();
         }
         entries.put(id, new Entry(file, System.nanoTime()));
+    }
+
+    /** Drops the entry of a message whose file this process changes (a done mark, a move): it is stale now. */
+    void forget(QueueId id) {
+        if (!entries.isEmpty()) {
+            entries.remove(id);
+        }
     }
 
     /** The message as committed, once, if it was committed moments ago; else null. */

@@ -306,6 +306,7 @@ public final class MailQueue {
 
     /** Durably marks one recipient done (sent or bounced) before anything else happens to it. */
     public void markDone(QueuedMessage message, int recipientIndex) throws IOException {
+        justCommitted.forget(message.id());
         QueueFile file = own(message);
         Path path = locate(file);
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.WRITE)) {
@@ -324,6 +325,7 @@ public final class MailQueue {
      * attempt time, and moves the file to deferred/.
      */
     public void defer(QueuedMessage message, Instant nextAttempt, String reason) throws IOException {
+        justCommitted.forget(message.id());
         QueueFile file = own(message);
         file.lock().lock();
         try {
@@ -350,6 +352,7 @@ public final class MailQueue {
 
     /** Moves a file between queues (deferred→active when due, hold, release). */
     public void move(QueueId id, QueueName from, QueueName to) throws IOException {
+        justCommitted.forget(id);
         if (from == to) {
             return;
         }
@@ -385,6 +388,7 @@ public final class MailQueue {
     }
 
     private void unlink(QueueName queue, QueueId id) throws IOException {
+        justCommitted.forget(id);
         Path file = path(queue, id);
         if (!spent.retire(file, syncs.get(queue))) {
             Files.delete(file);

@@ -422,6 +422,14 @@ class MailQueueTest {
     }
 
     @Test
+    void aChangeMadeAfterTheCommitIsWhatTheQueueManagerReads() throws IOException {
+        QueueId id = commit(simpleEnvelope(), "body\n");
+        queue.markDone(queue.read(QueueName.ACTIVE, id), 0);
+
+        assertThat(queue.readActive(id).recipients()).extracting(RecipientState::done).containsExactly(true, false);
+    }
+
+    @Test
     void aLargeArrivalIsReadFromItsFile() throws IOException {
         QueueId id = commit(simpleEnvelope(), "x".repeat(QueueFileFormat.SMALL_FILE) + "\n");
         Files.writeString(queue.path(QueueName.ACTIVE, id), "not a queue file\n");
