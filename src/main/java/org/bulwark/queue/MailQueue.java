@@ -34,7 +34,7 @@ import org.bulwark.util.GroupFsync;
  * The queue directory ({@code queue_directory}): incoming, active, deferred, hold, corrupt and
  * maildrop. All moves are renames followed by directory fsyncs. Thread-safe.
  */
-public final class MailQueue {
+public final class MailQueue implements AutoCloseable {
 
     private static final Set<PosixFilePermission> DIRECTORY_MODE = PosixFilePermissions.fromString("rwx------");
     private static final FileAttribute<Set<PosixFilePermission>> FILE_MODE =
@@ -51,6 +51,7 @@ public final class MailQueue {
     /** Shared by every queue in this process, so two instances on one directory never draw the same ID. */
     private static final QueueIds IDS = new QueueIds();
     private final JustCommitted justCommitted = new JustCommitted();
+    private final QueueNames names = new QueueNames();
     private final List<Consumer<QueueId>> arrivalListeners = new CopyOnWriteArrayList<>();
     private final ReentrantLock arrivalLock = new ReentrantLock();
     private final Condition arrived = arrivalLock.newCondition();
@@ -91,6 +92,30 @@ public final class MailQueue {
         return directory.resolve(MAILDROP);
     }
 
+    /** One of the queue directories. */
+    Path directory(QueueName queue) {
+        return paths.get(queue);
+    }
+
+    /**
+     * From now on, a new queue ID is looked up in the other queue directories only when a file
+     * there may bear it (see {@link QueueNames}); the server calls this once, after
+     * {@link #recover()}, and {@link #close()} ends it.
+     */
+    public void watchNames() throws IOException {
+        names.watch(this);
+    }
+
+    QueueNames names() {
+        return names;
+    }
+
+    /** Stops what {@link #watchNames()} started; the queue stays usable, looking every new ID up. */
+    @Override
+    public void close() {
+        names.close();
+    }
+
     /** The file that holds a message in a queue (whether or not it exists). */
     public Path path(QueueName queue, QueueId id) {
         return paths.get(queue).resolve(id.value());
@@ -124,7 +149,7 @@ public final class MailQueue {
             } catch (FileAlreadyExistsException taken) {
                 continue;
             }
-            if (existsOutsideIncoming(id)) {
+            if (names.mayExist(id) && existsOutsideIncoming(id)) {
                 // Another process's message from an earlier cycle of the ID clock still waits.
                 channel.close();
                 Files.deleteIfExists(file);
@@ -234,6 +259,7 @@ public final class MailQueue {
                 String name = file.getFileName().toString();
                 if (QueueId.isValid(name)) {
                     out.add(new QueueId(name));
+                    names.seen(name);
                 }
             }
         }
