@@ -430,7 +430,7 @@ final class MessageDelivery {
     }
 
     private void removeMessage() throws IOException {
-        context.queue().removeDone(QueueName.ACTIVE, message.id());
+        context.queue().removeDone(QueueName.ACTIVE, message);
         context.warnings().forget(message.id());
         context.log().removed(message);
     }

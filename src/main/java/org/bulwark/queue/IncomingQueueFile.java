@@ -29,6 +29,8 @@ final class IncomingQueueFile implements QueueFileWriter {
     private final FileBuffer buffered;
     /** A spent file reused: longer than this message may be, so commit cuts it to length. */
     private final boolean reused;
+    /** The reused file's length when known, else -1 (then asked at commit). */
+    private final long reusedSize;
     /** Where the content starts: the length of the envelope written at create. */
     private final long contentStart;
     /** An envelope to write in place of the first one at commit, or null. */
@@ -43,13 +45,15 @@ final class IncomingQueueFile implements QueueFileWriter {
      * The envelope starts the buffer the content goes through: a small message reaches the file in
      * one write at commit, envelope, content and end marker together.
      */
-    IncomingQueueFile(MailQueue queue, QueueId id, Path file, FileChannel channel, boolean reused, byte[] envelope) throws IOException {
+    IncomingQueueFile(MailQueue queue, QueueId id, Path file, FileChannel channel, boolean reused, long reusedSize,
+            byte[] envelope) throws IOException {
         this.queue = queue;
         this.contentStart = envelope.length;
         this.id = id;
         this.file = file;
         this.channel = channel;
         this.reused = reused;
+        this.reusedSize = reusedSize;
         this.buffered = new FileBuffer(channel, BUFFER);
         this.content = new ContentStream(buffered);
         buffered.write(envelope); // written at once only when larger than the buffer
@@ -105,10 +109,13 @@ final class IncomingQueueFile implements QueueFileWriter {
             }
             if (rewritten) {
                 channel.truncate(channel.position());
-            } else if (reused && channel.size() > contentStart + content.count + trailer.length) {
-                // Counted rather than asked for (position() is a system call), and cut only when
-                // the older message was longer.
-                channel.truncate(contentStart + content.count + trailer.length);
+            } else if (reused) {
+                // Counted rather than asked for (position() and size() are system calls), and cut
+                // only when the older message was longer.
+                long length = contentStart + content.count + trailer.length;
+                if ((reusedSize >= 0 ? reusedSize : channel.size()) > length) {
+                    channel.truncate(length);
+                }
             }
             if (reused || rewritten) {
                 // A reused file still holds an older message on disk until this sync: were it

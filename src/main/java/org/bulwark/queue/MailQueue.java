@@ -29,6 +29,7 @@ import java.util.function.Consumer;
 import org.bulwark.mail.Envelope;
 import org.bulwark.mail.QueueId;
 import org.bulwark.util.GroupFsync;
+import org.bulwark.util.Unlink;
 
 /**
  * The queue directory ({@code queue_directory}): incoming, active, deferred, hold, corrupt and
@@ -139,14 +140,12 @@ public final class MailQueue implements AutoCloseable {
             QueueId id = IDS.next();
             Path file = path(QueueName.INCOMING, id);
             FileChannel channel;
-            boolean reused;
+            SpentFiles.Taken taken;
             try {
-                channel = spent.take(file);
-                reused = channel != null;
-                if (!reused) {
-                    channel = FileChannel.open(file, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), FILE_MODE);
-                }
-            } catch (FileAlreadyExistsException taken) {
+                taken = spent.take(file);
+                channel = taken != null ? taken.channel()
+                        : FileChannel.open(file, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), FILE_MODE);
+            } catch (FileAlreadyExistsException exists) {
                 continue;
             }
             if (names.mayExist(id) && existsOutsideIncoming(id)) {
@@ -156,7 +155,8 @@ public final class MailQueue implements AutoCloseable {
                 continue;
             }
             try {
-                return new IncomingQueueFile(this, id, file, channel, reused, section.bytes());
+                return new IncomingQueueFile(this, id, file, channel, taken != null, taken != null ? taken.size() : -1,
+                        section.bytes());
             } catch (IOException | RuntimeException e) {
                 channel.close();
                 Files.deleteIfExists(file);
@@ -393,7 +393,7 @@ public final class MailQueue implements AutoCloseable {
      * gone from the queue. The directory fsync is shared with concurrent moves and removals.
      */
     public void remove(QueueName queue, QueueId id) throws IOException {
-        unlink(queue, id);
+        unlink(queue, id, -1);
         syncs.get(queue).sync();
     }
 
@@ -404,7 +404,13 @@ public final class MailQueue implements AutoCloseable {
      * delivered again: a duplicate, never a loss. A removed file is reused only after that fsync.
      */
     public void removeDone(QueueName queue, QueueId id) throws IOException {
-        unlink(queue, id);
+        unlink(queue, id, -1);
+        syncs.get(queue).syncSoon(doneSyncDelay);
+    }
+
+    /** As {@link #removeDone(QueueName, QueueId)}; a message read by this queue knows its file's length, which a reuse of the file needs. */
+    public void removeDone(QueueName queue, QueuedMessage message) throws IOException {
+        unlink(queue, message.id(), message instanceof QueueFile file && file.owner() == this ? file.fileSize() : -1);
         syncs.get(queue).syncSoon(doneSyncDelay);
     }
 
@@ -413,11 +419,12 @@ public final class MailQueue implements AutoCloseable {
         doneSyncDelay = delay;
     }
 
-    private void unlink(QueueName queue, QueueId id) throws IOException {
+    /** @param size the file's length when known, else -1 */
+    private void unlink(QueueName queue, QueueId id, long size) throws IOException {
         justCommitted.forget(id);
         Path file = path(queue, id);
-        if (!spent.retire(file, syncs.get(queue))) {
-            Files.delete(file);
+        if (!spent.retire(file, syncs.get(queue), size)) {
+            Unlink.file(file);
         }
     }
 
