@@ -20,6 +20,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.bulwark.bounce.NoticeKind;
 import org.bulwark.bounce.RecipientReport;
+import org.bulwark.log.MailLog;
 import org.bulwark.mail.MailAddress;
 import org.bulwark.mail.QueueId;
 import org.bulwark.queue.CorruptQueueFileException;
@@ -71,6 +72,12 @@ final class MessageDelivery {
     private final Map<Integer, Progress> progress = new HashMap<>();
     /** Recipients delivered but not marked done because the message is removed next. */
     private final List<Integer> unmarked = new ArrayList<>();
+    /**
+     * A message with one delivery task, done on the run's own thread: its results' lines and the
+     * removal's go to the maillog in one write, held from the moment the agent returns.
+     */
+    private boolean holdResults;
+    private MailLog.Hold held;
     private QueuedMessage message;
     private Instant activeArrival;
     private String firstDeferReason;
@@ -135,15 +142,20 @@ final class MessageDelivery {
         }
         if (tasks.size() == 1) {
             // The usual message: one destination, delivered on this thread without a handoff.
+            holdResults = true;
             try {
-                tasks.get(0).run();
-            } catch (RuntimeException e) {
-                context.log().warning(id + ": delivery task failed: " + e);
-            }
-            if (!abandoned) {
-                conclude();
-            } else {
-                markUnmarked();
+                try {
+                    tasks.get(0).run();
+                } catch (RuntimeException e) {
+                    context.log().warning(id + ": delivery task failed: " + e);
+                }
+                if (!abandoned) {
+                    conclude();
+                } else {
+                    markUnmarked();
+                }
+            } finally {
+                releaseHeld();
             }
             return;
         }
@@ -224,6 +236,9 @@ final class MessageDelivery {
             abandoned = true;
             Thread.currentThread().interrupt();
             return;
+        }
+        if (holdResults && held == null) {
+            held = context.log().hold();
         }
         if (Thread.currentThread().isInterrupted()) {
             abandoned = true; // shutting down: keep what the agent reported, guess nothing
@@ -359,6 +374,11 @@ final class MessageDelivery {
      * one), then the done marks of bounced recipients, then remove, expire or defer the message.
      */
     private void conclude() {
+        if (!bouncedOutcomes.isEmpty() || !deferredOutcomes.isEmpty() || sentOutcomes.stream().anyMatch(
+                o -> NoticeKind.SUCCESS.wanted(o.target().recipient().recipient().dsnNotify()))) {
+            // A notice or a deferral comes next, with lines of other threads about it: these go first.
+            releaseHeld();
+        }
         Instant now = context.clock().instant();
         List<Integer> deferred = new ArrayList<>();
         List<Integer> bounced = new ArrayList<>();
@@ -410,6 +430,13 @@ final class MessageDelivery {
         } catch (IOException e) {
             context.log().warning(message.id() + ": cannot update queue file: " + e.getMessage());
             markUnmarked();
+        }
+    }
+
+    private void releaseHeld() {
+        if (held != null) {
+            held.close();
+            held = null;
         }
     }
 
