@@ -112,7 +112,9 @@ final class QueueNames implements AutoCloseable {
                 }
             }
         } catch (InterruptedException | ClosedWatchServiceException e) {
-            watching = false;
+            // Closed: stopping.
+        } finally {
+            watching = false; // whatever ended the watch, every new ID is looked up from now on
         }
     }
 
