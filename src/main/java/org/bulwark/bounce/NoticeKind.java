@@ -25,7 +25,7 @@ public enum NoticeKind {
      * RFC 3461 §4.1: no NOTIFY means FAILURE and DELAY (our choice, as Postfix's); NEVER means
      * nothing; otherwise only the keywords listed.
      */
-    boolean wanted(String notify) {
+    public boolean wanted(String notify) {
         if (notify == null || notify.isBlank()) {
             return this != SUCCESS;
         }

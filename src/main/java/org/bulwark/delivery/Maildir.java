@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.bulwark.mail.MailAddress;
 import org.bulwark.queue.QueuedMessage;
 import org.bulwark.util.GroupFsync;
+import org.bulwark.util.Unlink;
 
 /**
  * Writes messages into Maildirs (cr.yp.to/proto/maildir.html): into {@code tmp/} under a unique
@@ -76,7 +77,7 @@ public final class Maildir {
                     Directories.create(directory.resolve("cur"), owner);
                     Files.createLink(target, tmpFile);
                 }
-                Files.delete(tmpFile);
+                Unlink.file(tmpFile);
             } catch (java.nio.file.FileAlreadyExistsException collision) {
                 // A rename would replace the other message: report the name clash instead.
                 throw collision;

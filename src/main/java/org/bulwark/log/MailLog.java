@@ -96,6 +96,36 @@ public final class MailLog implements AutoCloseable {
         sink.write((stamp() + " " + hostname + " " + prefix + message + "\n").getBytes(StandardCharsets.UTF_8));
     }
 
+    /**
+     * Keeps the lines this thread logs to this file from now until the hold is closed, then writes
+     * them in one write: for a short stretch of work whose lines are written together anyway, such
+     * as a delivery's result and its message's removal. Never around anything that waits on a
+     * peer: the lines would appear that much later. Observers see each line at once. A hold taken
+     * while one is open does nothing.
+     */
+    public Hold hold() {
+        if (sink.held.get() != null) {
+            return Hold.NONE;
+        }
+        java.io.ByteArrayOutputStream lines = new java.io.ByteArrayOutputStream(512);
+        sink.held.set(lines);
+        return () -> {
+            sink.held.remove();
+            if (lines.size() > 0) {
+                sink.write(lines.toByteArray());
+            }
+        };
+    }
+
+    /** Lines held by {@link #hold()}; closing writes them. */
+    @FunctionalInterface
+    public interface Hold extends AutoCloseable {
+        Hold NONE = () -> { };
+
+        @Override
+        void close();
+    }
+
     private String stamp() {
         long now = System.currentTimeMillis() / 1000;
         Stamp current = stamp;
@@ -136,12 +166,19 @@ public final class MailLog implements AutoCloseable {
         private final java.io.ByteArrayOutputStream pending = new java.io.ByteArrayOutputStream(4096);
         /** A thread is writing and will also write what is pending when it is done. */
         private boolean writing;
+        /** The lines a thread holds back; see {@link MailLog#hold()}. */
+        private final ThreadLocal<java.io.ByteArrayOutputStream> held = new ThreadLocal<>();
 
         Sink(PrintStream out) {
             this.out = out;
         }
 
         void write(byte[] line) {
+            java.io.ByteArrayOutputStream holding = held.get();
+            if (holding != null) {
+                holding.writeBytes(line);
+                return;
+            }
             lock.lock();
             try {
                 pending.writeBytes(line);

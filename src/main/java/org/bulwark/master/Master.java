@@ -52,6 +52,7 @@ public final class Master implements AutoCloseable {
         log = MailLog.open(main.get("maillog_file"), main.get("myhostname"), main.get("syslog_name"));
         logger = log.program("master");
         CounterStore opened = null;
+        MailQueue watched = null;
         try {
             for (String warning : loaded.warnings()) {
                 logger.warning(warning);
@@ -62,6 +63,8 @@ public final class Master implements AutoCloseable {
             for (String line : queue.recover()) {
                 logger.info(line);
             }
+            queue.watchNames();
+            watched = queue;
             // One counter store for every smtpd service, so that limits count the whole node.
             opened = CounterStore.open(main.get("anvil_database"), log.program("anvil"));
             counters = opened;
@@ -89,6 +92,9 @@ public final class Master implements AutoCloseable {
             }
             if (opened != null) {
                 opened.close();
+            }
+            if (watched != null) {
+                watched.close();
             }
             log.close();
             throw e;
@@ -278,6 +284,7 @@ public final class Master implements AutoCloseable {
                 status.close();
             }
             counters.close();
+            queue.close();
             if (signal != 0) {
                 logger.info("terminating on signal " + signal);
             }

@@ -26,16 +26,37 @@ public final class SmtpInput {
     private boolean content;
     private int position;
     private int limit;
+    /** Whether a read that returns less than it asked for has taken all the source had (a plain socket). */
+    private final boolean shortReadDrains;
+    /** Whether the current readLine (or other read) has read from the source, and that read was short. */
+    private boolean freshShortRead;
 
     public SmtpInput(InputStream in, Flushable beforeBlockingRead) {
-        this.in = in;
-        this.beforeBlockingRead = beforeBlockingRead;
+        this(in, beforeBlockingRead, false);
     }
 
-    /** Whether input is waiting that has not been consumed yet. */
+    /**
+     * @param shortReadDrains true when {@code in} is a plain socket's stream: a read that returns
+     *                        fewer bytes than asked for took everything the kernel had received
+     */
+    public SmtpInput(InputStream in, Flushable beforeBlockingRead, boolean shortReadDrains) {
+        this.in = in;
+        this.beforeBlockingRead = beforeBlockingRead;
+        this.shortReadDrains = shortReadDrains;
+    }
+
+    /**
+     * Whether input is waiting that has not been consumed yet. When the line just read came from
+     * a read of the socket that returned less than it asked for, the kernel had nothing more a
+     * moment ago, and the socket is not asked again (an ioctl per command of every client); what
+     * arrived in the microseconds since would have been a race for Postfix's peek as well.
+     */
     public boolean hasBufferedInput() {
         if (position < limit) {
             return true;
+        }
+        if (freshShortRead) {
+            return false;
         }
         try {
             return in.available() > 0;
@@ -84,6 +105,7 @@ public final class SmtpInput {
         if (n <= 0) {
             return false;
         }
+        freshShortRead = shortReadDrains && n < buffer.length;
         position = 0;
         limit = n;
         return true;
@@ -95,6 +117,7 @@ public final class SmtpInput {
      */
     public InputLine readLine(int maxLength) throws IOException {
         content = false;
+        freshShortRead = false;
         ByteArrayOutputStream line = new ByteArrayOutputStream(128);
         // Room for the line, its CR, and one octet more to notice that it is too long.
         int keep = maxLength + 2;
@@ -140,6 +163,7 @@ public final class SmtpInput {
      */
     public Segment readSegment(int max) throws IOException {
         content = true;
+        freshShortRead = false;
         ByteArrayOutputStream out = new ByteArrayOutputStream(Math.min(max, 1024));
         while (true) {
             if (!fill()) {
@@ -185,6 +209,7 @@ public final class SmtpInput {
      */
     public Piece readPiece(int max, Piece piece) throws IOException {
         content = true;
+        freshShortRead = false;
         if (!fill()) {
             throw new EOFException("connection closed in message content");
         }
@@ -249,6 +274,7 @@ public final class SmtpInput {
     /** Copies exactly {@code count} octets to {@code sink} (RFC 3030 §2: BDAT has no other framing). */
     public void readExactly(long count, ChunkSink sink) throws IOException {
         content = true;
+        freshShortRead = false;
         long left = count;
         while (left > 0) {
             if (!fill()) {

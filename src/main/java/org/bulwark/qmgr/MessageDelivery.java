@@ -19,6 +19,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.bulwark.bounce.NoticeKind;
 import org.bulwark.bounce.RecipientReport;
+import org.bulwark.log.MailLog;
 import org.bulwark.mail.MailAddress;
 import org.bulwark.mail.QueueId;
 import org.bulwark.queue.CorruptQueueFileException;
@@ -70,6 +71,12 @@ final class MessageDelivery {
     private final Map<Integer, Progress> progress = new HashMap<>();
     /** Recipients delivered but not marked done because the message is removed next. */
     private final List<Integer> unmarked = new ArrayList<>();
+    /**
+     * A message with one delivery task, done on the run's own thread: its results' lines and the
+     * removal's go to the maillog in one write, held from the moment the agent returns.
+     */
+    private boolean holdResults;
+    private MailLog.Hold held;
     private QueuedMessage message;
     private Instant activeArrival;
     private String firstDeferReason;
@@ -86,7 +93,7 @@ final class MessageDelivery {
     void run(QueueId id) {
         activeArrival = context.clock().instant();
         try {
-            message = context.queue().read(QueueName.ACTIVE, id);
+            message = context.queue().readActive(id);
         } catch (NoSuchFileException e) {
             return; // already deferred or removed by a pass that just finished
         } catch (CorruptQueueFileException e) {
@@ -134,15 +141,20 @@ final class MessageDelivery {
         }
         if (tasks.size() == 1) {
             // The usual message: one destination, delivered on this thread without a handoff.
+            holdResults = true;
             try {
-                tasks.get(0).run();
-            } catch (RuntimeException e) {
-                context.log().warning(id + ": delivery task failed: " + e);
-            }
-            if (!abandoned) {
-                conclude();
-            } else {
-                markUnmarked();
+                try {
+                    tasks.get(0).run();
+                } catch (RuntimeException e) {
+                    context.log().warning(id + ": delivery task failed: " + e);
+                }
+                if (!abandoned) {
+                    conclude();
+                } else {
+                    markUnmarked();
+                }
+            } finally {
+                releaseHeld();
             }
             return;
         }
@@ -223,6 +235,9 @@ final class MessageDelivery {
             abandoned = true;
             Thread.currentThread().interrupt();
             return;
+        }
+        if (holdResults && held == null) {
+            held = context.log().hold();
         }
         if (Thread.currentThread().isInterrupted()) {
             abandoned = true; // shutting down: keep what the agent reported, guess nothing
@@ -358,6 +373,11 @@ final class MessageDelivery {
      * one), then the done marks of bounced recipients, then remove, expire or defer the message.
      */
     private void conclude() {
+        if (!bouncedOutcomes.isEmpty() || !deferredOutcomes.isEmpty() || sentOutcomes.stream().anyMatch(
+                o -> NoticeKind.SUCCESS.wanted(o.target().recipient().recipient().dsnNotify()))) {
+            // A notice or a deferral comes next, with lines of other threads about it: these go first.
+            releaseHeld();
+        }
         Instant now = context.clock().instant();
         List<Integer> deferred = new ArrayList<>();
         List<Integer> bounced = new ArrayList<>();
@@ -412,6 +432,13 @@ final class MessageDelivery {
         }
     }
 
+    private void releaseHeld() {
+        if (held != null) {
+            held.close();
+            held = null;
+        }
+    }
+
     private static List<RecipientReport> reports(List<Outcome> outcomes, String prefix) {
         List<RecipientReport> out = new ArrayList<>();
         for (Outcome o : outcomes) {
@@ -429,7 +456,7 @@ final class MessageDelivery {
     }
 
     private void removeMessage() throws IOException {
-        context.queue().removeDone(QueueName.ACTIVE, message.id());
+        context.queue().removeDone(QueueName.ACTIVE, message);
         context.warnings().forget(message.id());
         context.log().removed(message);
     }

@@ -43,6 +43,11 @@ final class QmgrLog {
         this.qmgr = log.program("qmgr");
     }
 
+    /** Holds this thread's maillog lines until closed; see {@link MailLog#hold()}. */
+    MailLog.Hold hold() {
+        return log.hold();
+    }
+
     void queueActive(QueuedMessage message) {
         qmgr.info(message.id() + ": from=<" + message.envelope().sender().external() + ">, size="
                 + message.contentSize() + ", nrcpt=" + message.recipients().size() + " (queue active)");

@@ -1,10 +1,8 @@
 package org.bulwark.queue;
 
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,8 +26,11 @@ final class IncomingQueueFile implements QueueFileWriter {
     private final Path file;
     private final FileChannel channel;
     private final ContentStream content;
+    private final FileBuffer buffered;
     /** A spent file reused: longer than this message may be, so commit cuts it to length. */
     private final boolean reused;
+    /** The reused file's length when known, else -1 (then asked at commit). */
+    private final long reusedSize;
     /** Where the content starts: the length of the envelope written at create. */
     private final long contentStart;
     /** An envelope to write in place of the first one at commit, or null. */
@@ -44,14 +45,16 @@ final class IncomingQueueFile implements QueueFileWriter {
      * The envelope starts the buffer the content goes through: a small message reaches the file in
      * one write at commit, envelope, content and end marker together.
      */
-    IncomingQueueFile(MailQueue queue, QueueId id, Path file, FileChannel channel, boolean reused, byte[] envelope) throws IOException {
+    IncomingQueueFile(MailQueue queue, QueueId id, Path file, FileChannel channel, boolean reused, long reusedSize,
+            byte[] envelope) throws IOException {
         this.queue = queue;
         this.contentStart = envelope.length;
         this.id = id;
         this.file = file;
         this.channel = channel;
         this.reused = reused;
-        BufferedOutputStream buffered = new BufferedOutputStream(Channels.newOutputStream(channel), BUFFER);
+        this.reusedSize = reusedSize;
+        this.buffered = new FileBuffer(channel, BUFFER);
         this.content = new ContentStream(buffered);
         buffered.write(envelope); // written at once only when larger than the buffer
     }
@@ -82,14 +85,20 @@ final class IncomingQueueFile implements QueueFileWriter {
         QueueName target = hold ? QueueName.HOLD : QueueName.ACTIVE;
         Path active = queue.path(target, id);
         boolean rewritten = false;
+        // The file exactly as on disk, when it went there in one write from the buffer; else null.
+        byte[] wholeFile = null;
         try {
+            byte[] trailer = QueueFileFormat.trailer(content.count);
             if (replacement != null) {
                 content.out.flush();
                 rewriteEnvelope();
                 rewritten = true;
-                write(QueueFileFormat.trailer(content.count));
+                write(trailer);
             } else {
-                content.out.write(QueueFileFormat.trailer(content.count));
+                content.out.write(trailer);
+                if (!hold) {
+                    wholeFile = buffered.wholeFile();
+                }
                 content.out.flush();
             }
             if (holdReason != null) {
@@ -98,8 +107,17 @@ final class IncomingQueueFile implements QueueFileWriter {
                         new QueueFileFormat.DeferState(1, 0, java.time.Instant.EPOCH, holdReason))),
                         QueueFileFormat.SLOT_OFFSETS[1]);
             }
-            if (reused || rewritten) {
+            if (rewritten) {
                 channel.truncate(channel.position());
+            } else if (reused) {
+                // Counted rather than asked for (position() and size() are system calls), and cut
+                // only when the older message was longer.
+                long length = contentStart + content.count + trailer.length;
+                if ((reusedSize >= 0 ? reusedSize : channel.size()) > length) {
+                    channel.truncate(length);
+                }
+            }
+            if (reused || rewritten) {
                 // A reused file still holds an older message on disk until this sync: were it
                 // renamed first, a crash could bring that message back under the new name, whole
                 // and valid. So its data is durable before the name appears in active/.
@@ -125,7 +143,7 @@ final class IncomingQueueFile implements QueueFileWriter {
             if (hold) {
                 queue.syncDirectory(QueueName.HOLD);
             } else {
-                queue.publish(id);
+                queue.publish(id, wholeFile);
             }
             committed = true;
         } catch (IOException | RuntimeException e) {
@@ -245,10 +263,13 @@ final class IncomingQueueFile implements QueueFileWriter {
             count += len;
         }
 
+        /**
+         * Nothing reaches the disk sooner for it (commit makes the file durable), so what is
+         * buffered stays: commit writes it with the end marker, a small message in one write.
+         */
         @Override
         public void flush() throws IOException {
             checkOpen();
-            out.flush();
         }
 
         /** Nothing to do: commit writes what is buffered, with the end marker, in one write. */

@@ -29,12 +29,13 @@ import java.util.function.Consumer;
 import org.bulwark.mail.Envelope;
 import org.bulwark.mail.QueueId;
 import org.bulwark.util.GroupFsync;
+import org.bulwark.util.Unlink;
 
 /**
  * The queue directory ({@code queue_directory}): incoming, active, deferred, hold, corrupt and
  * maildrop. All moves are renames followed by directory fsyncs. Thread-safe.
  */
-public final class MailQueue {
+public final class MailQueue implements AutoCloseable {
 
     private static final Set<PosixFilePermission> DIRECTORY_MODE = PosixFilePermissions.fromString("rwx------");
     private static final FileAttribute<Set<PosixFilePermission>> FILE_MODE =
@@ -50,6 +51,8 @@ public final class MailQueue {
     private final SpentFiles spent;
     /** Shared by every queue in this process, so two instances on one directory never draw the same ID. */
     private static final QueueIds IDS = new QueueIds();
+    private final JustCommitted justCommitted = new JustCommitted();
+    private final QueueNames names = new QueueNames();
     private final List<Consumer<QueueId>> arrivalListeners = new CopyOnWriteArrayList<>();
     private final ReentrantLock arrivalLock = new ReentrantLock();
     private final Condition arrived = arrivalLock.newCondition();
@@ -60,7 +63,7 @@ public final class MailQueue {
         for (QueueName name : QueueName.values()) {
             Path path = directory.resolve(name.directoryName());
             paths.put(name, path);
-            syncs.put(name, new GroupFsync(path));
+            syncs.put(name, GroupFsync.keepingOpen(path));
         }
         spent = new SpentFiles(directory.resolve(SPENT));
     }
@@ -90,6 +93,30 @@ public final class MailQueue {
         return directory.resolve(MAILDROP);
     }
 
+    /** One of the queue directories. */
+    Path directory(QueueName queue) {
+        return paths.get(queue);
+    }
+
+    /**
+     * From now on, a new queue ID is looked up in the other queue directories only when a file
+     * there may bear it (see {@link QueueNames}); the server calls this once, after
+     * {@link #recover()}, and {@link #close()} ends it.
+     */
+    public void watchNames() throws IOException {
+        names.watch(this);
+    }
+
+    QueueNames names() {
+        return names;
+    }
+
+    /** Stops what {@link #watchNames()} started; the queue stays usable, looking every new ID up. */
+    @Override
+    public void close() {
+        names.close();
+    }
+
     /** The file that holds a message in a queue (whether or not it exists). */
     public Path path(QueueName queue, QueueId id) {
         return paths.get(queue).resolve(id.value());
@@ -113,24 +140,23 @@ public final class MailQueue {
             QueueId id = IDS.next();
             Path file = path(QueueName.INCOMING, id);
             FileChannel channel;
-            boolean reused;
+            SpentFiles.Taken taken;
             try {
-                channel = spent.take(file);
-                reused = channel != null;
-                if (!reused) {
-                    channel = FileChannel.open(file, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), FILE_MODE);
-                }
-            } catch (FileAlreadyExistsException taken) {
+                taken = spent.take(file);
+                channel = taken != null ? taken.channel()
+                        : FileChannel.open(file, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), FILE_MODE);
+            } catch (FileAlreadyExistsException exists) {
                 continue;
             }
-            if (existsOutsideIncoming(id)) {
+            if (names.mayExist(id) && existsOutsideIncoming(id)) {
                 // Another process's message from an earlier cycle of the ID clock still waits.
                 channel.close();
                 Files.deleteIfExists(file);
                 continue;
             }
             try {
-                return new IncomingQueueFile(this, id, file, channel, reused, section.bytes());
+                return new IncomingQueueFile(this, id, file, channel, taken != null, taken != null ? taken.size() : -1,
+                        section.bytes());
             } catch (IOException | RuntimeException e) {
                 channel.close();
                 Files.deleteIfExists(file);
@@ -159,8 +185,19 @@ public final class MailQueue {
         syncs.get(queue).sync();
     }
 
-    void publish(QueueId id) throws IOException {
+    /**
+     * @param wholeFile the file's bytes exactly as written, when the writer had them all in
+     *                  memory (a small message), for the queue manager's first read; or null
+     */
+    void publish(QueueId id, byte[] wholeFile) throws IOException {
         syncs.get(QueueName.ACTIVE).sync();
+        if (wholeFile != null && wholeFile.length <= QueueFileFormat.SMALL_FILE) {
+            try {
+                justCommitted.keep(id, new QueueFile(this, id, QueueName.ACTIVE, QueueFileFormat.parse(wholeFile)));
+            } catch (IllegalArgumentException | IndexOutOfBoundsException | java.time.DateTimeException e) {
+                // Never expected of what this process just wrote; the queue manager reads the file.
+            }
+        }
         arrivalLock.lock();
         try {
             arrivals++;
@@ -222,6 +259,7 @@ public final class MailQueue {
                 String name = file.getFileName().toString();
                 if (QueueId.isValid(name)) {
                     out.add(new QueueId(name));
+                    names.seen(name);
                 }
             }
         }
@@ -247,6 +285,16 @@ public final class MailQueue {
             throw new CorruptQueueFileException(QueueTexts.corrupt(id, e.getMessage()));
         }
         return new QueueFile(this, id, queue, parsed);
+    }
+
+    /**
+     * The queue manager's read of a message in active/: a small one committed by this process
+     * moments ago comes as its writer had it in memory, the very bytes the file holds, and the
+     * file is not read back (open, fstat, read, close); anything else as {@link #read}.
+     */
+    public QueuedMessage readActive(QueueId id) throws IOException {
+        QueueFile fresh = justCommitted.take(id);
+        return fresh != null ? fresh : read(QueueName.ACTIVE, id);
     }
 
     private void quarantine(QueueName queue, QueueId id) throws IOException {
@@ -284,6 +332,7 @@ public final class MailQueue {
 
     /** Durably marks one recipient done (sent or bounced) before anything else happens to it. */
     public void markDone(QueuedMessage message, int recipientIndex) throws IOException {
+        justCommitted.forget(message.id());
         QueueFile file = own(message);
         Path path = locate(file);
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.WRITE)) {
@@ -302,6 +351,7 @@ public final class MailQueue {
      * attempt time, and moves the file to deferred/.
      */
     public void defer(QueuedMessage message, Instant nextAttempt, String reason) throws IOException {
+        justCommitted.forget(message.id());
         QueueFile file = own(message);
         file.lock().lock();
         try {
@@ -328,6 +378,7 @@ public final class MailQueue {
 
     /** Moves a file between queues (deferred→active when due, hold, release). */
     public void move(QueueId id, QueueName from, QueueName to) throws IOException {
+        justCommitted.forget(id);
         if (from == to) {
             return;
         }
@@ -342,7 +393,7 @@ public final class MailQueue {
      * gone from the queue. The directory fsync is shared with concurrent moves and removals.
      */
     public void remove(QueueName queue, QueueId id) throws IOException {
-        unlink(queue, id);
+        unlink(queue, id, -1);
         syncs.get(queue).sync();
     }
 
@@ -353,7 +404,13 @@ public final class MailQueue {
      * delivered again: a duplicate, never a loss. A removed file is reused only after that fsync.
      */
     public void removeDone(QueueName queue, QueueId id) throws IOException {
-        unlink(queue, id);
+        unlink(queue, id, -1);
+        syncs.get(queue).syncSoon(doneSyncDelay);
+    }
+
+    /** As {@link #removeDone(QueueName, QueueId)}; a message read by this queue knows its file's length, which a reuse of the file needs. */
+    public void removeDone(QueueName queue, QueuedMessage message) throws IOException {
+        unlink(queue, message.id(), message instanceof QueueFile file && file.owner() == this ? file.fileSize() : -1);
         syncs.get(queue).syncSoon(doneSyncDelay);
     }
 
@@ -362,10 +419,12 @@ public final class MailQueue {
         doneSyncDelay = delay;
     }
 
-    private void unlink(QueueName queue, QueueId id) throws IOException {
+    /** @param size the file's length when known, else -1 */
+    private void unlink(QueueName queue, QueueId id, long size) throws IOException {
+        justCommitted.forget(id);
         Path file = path(queue, id);
-        if (!spent.retire(file, syncs.get(queue))) {
-            Files.delete(file);
+        if (!spent.retire(file, syncs.get(queue), size)) {
+            Unlink.file(file);
         }
     }
 

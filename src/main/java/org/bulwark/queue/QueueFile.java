@@ -125,6 +125,11 @@ final class QueueFile implements QueuedMessage {
         return owner.openContent(this);
     }
 
+    /** The file's length: it never changes once committed (done marks and retry slots are written in place). */
+    long fileSize() {
+        return contentStart + contentLength + QueueFileFormat.TRAILER_LENGTH;
+    }
+
     @Override
     public long contentSize() {
         return contentLength;

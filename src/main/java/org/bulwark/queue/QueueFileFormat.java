@@ -166,11 +166,16 @@ final class QueueFileFormat {
                     throw new IllegalArgumentException("truncated: the file shrank while read");
                 }
             }
-            return parse(new java.io.ByteArrayInputStream(file), size,
-                    at -> java.util.Arrays.copyOfRange(file, (int) at, (int) at + TRAILER_LENGTH), file);
+            return parse(file);
         }
         InputStream in = new java.io.BufferedInputStream(Channels.newInputStream(channel.position(0)), 8192);
         return parse(in, size, at -> readTrailer(channel, at), null);
+    }
+
+    /** Parses a small file's bytes (at most {@link #SMALL_FILE}), kept as its {@code wholeFile}. */
+    static Parsed parse(byte[] file) throws IOException {
+        return parse(new java.io.ByteArrayInputStream(file), file.length,
+                at -> java.util.Arrays.copyOfRange(file, (int) at, (int) at + TRAILER_LENGTH), file);
     }
 
     /** The trailer's bytes at an offset already checked to lie inside the file. */

@@ -3,7 +3,6 @@ package org.bulwark.queue;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -36,7 +35,11 @@ final class SpentFiles {
      * A kept file, and the fsync that makes its old name's removal durable: a file is reused only
      * once that fsync is done, or a machine crash could bring the old name back on new content.
      */
-    private record Kept(Path file, GroupFsync source, long ticket) {
+    private record Kept(Path file, GroupFsync source, long ticket, long size) {
+    }
+
+    /** A kept file, open for writing under its new name, and its length (-1 when not known). */
+    record Taken(FileChannel channel, long size) {
     }
 
     SpentFiles(Path directory) {
@@ -64,7 +67,7 @@ final class SpentFiles {
      * (or not kept by this process), and the caller removes the file. Like a removal, the move
      * is durable only once the source directory is synced: {@code source} is that directory's fsync.
      */
-    boolean retire(Path file, GroupFsync source) throws IOException {
+    boolean retire(Path file, GroupFsync source, long size) throws IOException {
         if (!enabled || count.incrementAndGet() > LIMIT) {
             if (enabled) {
                 count.decrementAndGet();
@@ -79,37 +82,31 @@ final class SpentFiles {
             count.decrementAndGet();
             throw e;
         }
-        files.add(new Kept(spent, source, source.ticket()));
+        files.add(new Kept(spent, source, source.ticket(), size));
         return true;
     }
 
     /**
      * Gives the oldest kept file the name {@code target} and opens it for writing from the start,
-     * its old content still there to be overwritten; null when none is kept. Like a create with
-     * CREATE_NEW it never replaces an existing {@code target}: it throws
-     * FileAlreadyExistsException and keeps the file.
+     * its old content still there to be overwritten; null when none is kept. {@code target} is a
+     * new queue ID's name in incoming/, which no file bears: IDs only grow in this process, the
+     * only one that writes there, and recovery empties it at start. So a rename, one system call,
+     * gives the name (a link and an unlink were two).
      */
-    FileChannel take(Path target) throws IOException {
+    Taken take(Path target) throws IOException {
         Kept kept;
         while ((kept = files.peek()) != null && kept.source().covered(kept.ticket())) {
             if (!files.remove(kept)) {
                 continue; // another writer took it
             }
-            Path spent = kept.file();
             count.decrementAndGet();
             try {
-                // A link, unlike a rename, fails rather than replace a file of the same name.
-                Files.createLink(target, spent);
+                Files.move(kept.file(), target, StandardCopyOption.ATOMIC_MOVE);
             } catch (NoSuchFileException gone) {
                 continue; // removed by hand: take the next one
-            } catch (FileAlreadyExistsException taken) {
-                count.incrementAndGet();
-                files.add(kept);
-                throw taken;
             }
             try {
-                Files.delete(spent);
-                return FileChannel.open(target, StandardOpenOption.WRITE);
+                return new Taken(FileChannel.open(target, StandardOpenOption.WRITE), kept.size());
             } catch (IOException | RuntimeException e) {
                 Files.deleteIfExists(target);
                 throw e;

@@ -47,15 +47,18 @@ final class Connection {
         // each hold one, so it is small: a larger group just takes another write.
         out = new BufferedOutputStream(newSocket.getOutputStream(), 2048);
         InputStream input = newSocket.getInputStream();
+        // A short read of the accepted socket itself (not TLS records, not postscreen's bytes first) drained it.
+        boolean plain = newSocket == accepted;
         if (pending != null && newSocket == accepted) {
             input = new java.io.SequenceInputStream(new java.io.ByteArrayInputStream(pending), input);
             pending = null;
+            plain = false;
         }
         if (settings.perRequestDeadline()) {
             deadline = new RequestDeadline(input, newSocket, settings.timeout(), settings.minDataRate());
             input = deadline;
         }
-        in = new SmtpInput(input, out);
+        in = new SmtpInput(input, out, plain);
     }
 
     SmtpInput input() {

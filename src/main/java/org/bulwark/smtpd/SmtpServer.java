@@ -2,6 +2,7 @@ package org.bulwark.smtpd;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -33,6 +34,8 @@ public final class SmtpServer implements AutoCloseable {
     private volatile Setup setup;
     private final OpenConnections open = new OpenConnections();
     private volatile ServerSocket server;
+    /** The one address the listener is bound to, which every connection reached; null for a wildcard. */
+    private volatile InetAddress boundAddress;
     private volatile boolean stopping;
     private Thread acceptor;
 
@@ -106,6 +109,8 @@ public final class SmtpServer implements AutoCloseable {
         socket.setReuseAddress(true);
         // A burst of connections waits in the kernel's queue rather than being dropped and retried a second later.
         socket.bind(listen, 4096);
+        InetAddress bound = socket.getInetAddress();
+        boundAddress = bound == null || bound.isAnyLocalAddress() ? null : bound;
         server = socket;
         acceptor = Thread.ofVirtual().name("smtpd-accept-" + socket.getLocalPort()).start(this::acceptLoop);
     }
@@ -139,7 +144,7 @@ public final class SmtpServer implements AutoCloseable {
             register(client);
             Thread.ofVirtual().name("smtpd-" + client.getInetAddress().getHostAddress()).start(() -> {
                 try {
-                    session(current, client).run();
+                    session(current, client, boundAddress).run();
                 } finally {
                     unregister(client);
                     current.slots().release();
@@ -148,9 +153,10 @@ public final class SmtpServer implements AutoCloseable {
         }
     }
 
-    private SmtpSession session(Setup current, Socket client) {
+    /** @param local the address the client reached, when known without asking the socket; or null */
+    private SmtpSession session(Setup current, Socket client, InetAddress local) {
         return new SmtpSession(client, current.settings(), current.security(), current.names(),
-                current.restrictions(), current.intake(), log, current.anvil(), current.milters());
+                current.restrictions(), current.intake(), log, current.anvil(), current.milters(), local);
     }
 
     /**
@@ -167,7 +173,7 @@ public final class SmtpServer implements AutoCloseable {
         }
         register(socket);
         try {
-            session(current, socket).handedOver(client, pending).run();
+            session(current, socket, null).handedOver(client, pending).run();
         } finally {
             unregister(socket);
             current.slots().release();

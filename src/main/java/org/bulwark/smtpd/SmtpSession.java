@@ -65,13 +65,17 @@ final class SmtpSession implements Runnable {
 
     SmtpSession(Socket socket, SmtpdSettings settings, SecuritySettings security, ClientNameLookup names,
             RestrictionCheck restrictions, MessageIntake intake, MailLog.Logger log, Anvil anvil) {
-        this(socket, settings, security, names, restrictions, intake, log, anvil, null);
+        this(socket, settings, security, names, restrictions, intake, log, anvil, null, null);
     }
 
-    /** @param milters which milters the client gets, or null for none; their sessions are closed by {@link #run()} */
+    /**
+     * @param milters      which milters the client gets, or null for none; their sessions are closed by {@link #run()}
+     * @param localAddress the address the client reached when the listener knows it (bound to one
+     *                     address), or null to ask the socket (a system call or two per connection)
+     */
     SmtpSession(Socket socket, SmtpdSettings settings, SecuritySettings security, ClientNameLookup names,
             RestrictionCheck restrictions, MessageIntake intake, MailLog.Logger log, Anvil anvil,
-            MilterSelection milters) {
+            MilterSelection milters, InetAddress localAddress) {
         this.socket = socket;
         this.connection = new Connection(socket, settings);
         this.settings = settings;
@@ -79,7 +83,8 @@ final class SmtpSession implements Runnable {
         this.anvil = anvil;
         this.names = names;
         this.logger = log;
-        this.state = new SessionState(socket.getInetAddress(), socket.getLocalAddress())
+        this.state = new SessionState(socket.getInetAddress(),
+                localAddress != null ? localAddress : socket.getLocalAddress())
                 .ports(socket.getPort(), socket.getLocalPort());
         this.log = new SessionLog(log, state);
         this.milterSelection = milters;

@@ -15,6 +15,82 @@ class SmtpInputTest {
         return new SmtpInput(new ByteArrayInputStream(wire.getBytes(StandardCharsets.UTF_8)), flushes::incrementAndGet);
     }
 
+    /** A socket's stream as the session sees it: each read returns one chunk; available() is counted. */
+    private static final class Chunks extends java.io.InputStream {
+        private final java.util.ArrayDeque<byte[]> chunks = new java.util.ArrayDeque<>();
+        private final int pendingInKernel;
+        int availableCalls;
+
+        Chunks(int pendingInKernel, String... chunks) {
+            this.pendingInKernel = pendingInKernel;
+            for (String c : chunks) {
+                this.chunks.add(c.getBytes(StandardCharsets.US_ASCII));
+            }
+        }
+
+        @Override
+        public int read() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+            byte[] next = chunks.poll();
+            if (next == null) {
+                return -1;
+            }
+            int n = Math.min(len, next.length);
+            System.arraycopy(next, 0, b, off, n);
+            if (n < next.length) {
+                chunks.push(java.util.Arrays.copyOfRange(next, n, next.length));
+            }
+            return n;
+        }
+
+        @Override
+        public int available() {
+            availableCalls++;
+            return pendingInKernel;
+        }
+    }
+
+    @Test
+    void aCommandFromAShortReadOfASocketNeedsNoQuestionToTheSocket() throws IOException {
+        Chunks socket = new Chunks(7, "HELO a\r\n", "MAIL FROM:<a@b>\r\n");
+        SmtpInput in = new SmtpInput(socket, () -> { }, true);
+
+        in.readLine(100);
+        assertThat(in.hasBufferedInput()).isFalse();
+        in.readLine(100);
+        assertThat(in.hasBufferedInput()).isFalse();
+        assertThat(socket.availableCalls).isZero();
+    }
+
+    @Test
+    void theSocketIsAskedAfterAFullReadOrALineTakenFromTheBuffer() throws IOException {
+        Chunks socket = new Chunks(7, "HELO a\r\nNOOP\r\n", "x".repeat(2048 - 2) + "\r\n");
+        SmtpInput in = new SmtpInput(socket, () -> { }, true);
+
+        in.readLine(100);
+        assertThat(in.hasBufferedInput()).as("NOOP is buffered").isTrue();
+        in.readLine(100);
+        assertThat(in.hasBufferedInput()).as("NOOP came from the buffer, after HELO's work: ask").isTrue();
+        assertThat(socket.availableCalls).isEqualTo(1);
+        in.readLine(4096);
+        assertThat(in.hasBufferedInput()).as("a read that filled the buffer may have left more").isTrue();
+        assertThat(socket.availableCalls).isEqualTo(2);
+    }
+
+    @Test
+    void anyOtherStreamIsAlwaysAsked() throws IOException {
+        Chunks stream = new Chunks(7, "HELO a\r\n");
+        SmtpInput in = new SmtpInput(stream, () -> { });
+
+        in.readLine(100);
+        assertThat(in.hasBufferedInput()).isTrue();
+        assertThat(stream.availableCalls).isEqualTo(1);
+    }
+
     @Test
     void tellsCrlfFromBareLf() throws IOException {
         SmtpInput in = input("EHLO a\r\nNOOP\nQUIT\r\n", new AtomicInteger());

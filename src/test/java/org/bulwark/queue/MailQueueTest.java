@@ -405,6 +405,74 @@ class MailQueueTest {
     }
 
     @Test
+    void queueManagersFirstReadOfASmallArrivalIsWhatWasCommittedAndOnlyOnce() throws IOException {
+        Envelope envelope = fullEnvelope();
+        QueueId id = commit(envelope, "Subject: hi\n\nbody\n");
+        byte[] onDisk = Files.readAllBytes(queue.path(QueueName.ACTIVE, id));
+        Files.writeString(queue.path(QueueName.ACTIVE, id), "not a queue file\n");
+
+        QueuedMessage first = queue.readActive(id);
+
+        assertThat(first.envelope()).isEqualTo(envelope);
+        assertThat(content(first)).isEqualTo("Subject: hi\n\nbody\n");
+        assertThat(first.queue()).isEqualTo(QueueName.ACTIVE);
+        // The bytes it was parsed from were the file's, as read back before it was garbled here.
+        assertThat(QueueFileFormat.parse(onDisk).envelope()).isEqualTo(envelope);
+        assertThatThrownBy(() -> queue.readActive(id)).isInstanceOf(CorruptQueueFileException.class);
+    }
+
+    @Test
+    void aChangeMadeAfterTheCommitIsWhatTheQueueManagerReads() throws IOException {
+        QueueId id = commit(simpleEnvelope(), "body\n");
+        queue.markDone(queue.read(QueueName.ACTIVE, id), 0);
+
+        assertThat(queue.readActive(id).recipients()).extracting(RecipientState::done).containsExactly(true, false);
+    }
+
+    @Test
+    void withoutWatchingEveryNewIdIsLookedUp() throws IOException {
+        QueueId id = commit(simpleEnvelope(), "a\n");
+
+        assertThat(queue.names().mayExist(ahead(id, 1_000_000))).isTrue();
+    }
+
+    @Test
+    void aNewIdIsLookedUpOnlyUpToTheHighestIdMovedIntoTheQueue() throws Exception {
+        Files.writeString(queue.path(QueueName.HOLD, ahead(commit(simpleEnvelope(), "a\n"), 5_000_000)), "held\n");
+        queue.watchNames();
+        try {
+            QueueId id = commit(simpleEnvelope(), "b\n");
+            assertThat(queue.names().mayExist(ahead(id, 4_000_000))).as("below the file in hold/").isTrue();
+            assertThat(queue.names().mayExist(ahead(id, 6_000_000))).as("above everything").isFalse();
+
+            // Another node's message, its clock ahead of ours, moved into deferred/ while we run.
+            QueueId moved = ahead(id, 60_000_000);
+            Files.writeString(queue.path(QueueName.DEFERRED, moved), "another node's\n");
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (!queue.names().mayExist(moved) && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(queue.names().mayExist(moved)).isTrue();
+            assertThat(queue.names().mayExist(ahead(moved, 1))).isFalse();
+        } finally {
+            queue.close();
+        }
+        assertThat(queue.names().mayExist(ahead(commit(simpleEnvelope(), "c\n"), 100_000_000))).as("closed").isTrue();
+    }
+
+    private static QueueId ahead(QueueId id, long micros) {
+        return new QueueId(String.format("%012X", Long.parseLong(id.value(), 16) + micros));
+    }
+
+    @Test
+    void aLargeArrivalIsReadFromItsFile() throws IOException {
+        QueueId id = commit(simpleEnvelope(), "x".repeat(QueueFileFormat.SMALL_FILE) + "\n");
+        Files.writeString(queue.path(QueueName.ACTIVE, id), "not a queue file\n");
+
+        assertThatThrownBy(() -> queue.readActive(id)).isInstanceOf(CorruptQueueFileException.class);
+    }
+
+    @Test
     void recoverRemovesIncomingLeftoversAndQuarantinesUnreadableFiles() throws IOException {
         QueueFileWriter unfinished = queue.create(simpleEnvelope());
         unfinished.content().write("half a mess".getBytes(StandardCharsets.US_ASCII));

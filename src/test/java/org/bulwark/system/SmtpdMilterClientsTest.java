@@ -147,6 +147,19 @@ class SmtpdMilterClientsTest {
     }
 
     @Test
+    void theDaemonAddressIsTheOneTheListenerIsBoundTo() throws Exception {
+        system("{}").set("milter_connect_macros", "j {client_addr} {daemon_addr} {daemon_port}").start();
+        try (SmtpDialogue smtp = new SmtpDialogue(system.port(), "127.0.0.2")) {
+            assertThat(smtp.reply()).startsWith("220 ");
+            smtp.command("QUIT");
+        }
+        milter.awaitStage("close");
+        assertThat(stage(milter, "connect")).singleElement().asString()
+                .contains("\"{client_addr}\": \"127.0.0.2\"").contains("\"{daemon_addr}\": \"127.0.0.1\"")
+                .contains("\"{daemon_port}\": \"" + system.port() + "\"");
+    }
+
+    @Test
     void behindTheProxyProtocolTheMacrosCarryTheProxiedClientAndServer() throws Exception {
         system("{}").set("smtpd_upstream_proxy_protocol", "haproxy")
                 .set("milter_connect_macros", "j {client_addr} {client_port} {daemon_addr} {daemon_port}").start();

@@ -28,6 +28,27 @@ class GroupFsyncTest {
     }
 
     @Test
+    void aDirectoryKeptOpenIsOpenedAgainAfterAFailedSync() throws IOException {
+        GroupFsync sync = GroupFsync.keepingOpen(dir);
+        sync.sync();
+        sync.sync();
+
+        // An interrupt closes the channel of a thread's fsync; the error is reported, not kept.
+        Thread.currentThread().interrupt();
+        try {
+            sync.sync();
+        } catch (IOException closedByInterrupt) {
+            // expected on most runs; reported to the caller
+        } finally {
+            Thread.interrupted();
+        }
+        long ticket = sync.ticket();
+        sync.sync();
+
+        assertThat(sync.covered(ticket)).isTrue();
+    }
+
+    @Test
     void syncSoonCoversItsChangesWithoutAnyoneCallingSync() throws IOException, InterruptedException {
         GroupFsync sync = new GroupFsync(dir);
         Files.createFile(dir.resolve("renamed"));
