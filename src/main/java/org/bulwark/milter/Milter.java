@@ -90,6 +90,10 @@ final class Milter {
      * next session's first command too).
      */
     private boolean quitNcAccepted;
+    /** Whether the connection is one an earlier session kept and this one has not yet had an answer over. */
+    private boolean reused;
+    /** Set when such a connection failed that first exchange: the milter had let go of it. */
+    private boolean stale;
     private int events;
     private int noProtocolMask;
     /** The actions (SMFIF_*) the milter asked for in negotiation. */
@@ -147,6 +151,7 @@ final class Milter {
         macros = idle.macros();
         WATCHED.add(this);
         state = State.READY;
+        reused = true;
         return true;
     }
 
@@ -226,13 +231,28 @@ final class Milter {
                 ? client.name() : "[" + client.address() + "]";
         byte family = client.address().equals("unknown") ? MilterProtocol.FAMILY_UNKNOWN
                 : client.address().indexOf(':') >= 0 ? MilterProtocol.FAMILY_INET6 : MilterProtocol.FAMILY_INET;
-        return event(MilterProtocol.CONNECT, MilterProtocol.P_NOCONNECT, MilterProtocol.P_NR_CONN,
-                macros.connect(), values, spec.commandTimeout(), null, f -> {
-                    f.putString(host).put(family);
-                    if (family != MilterProtocol.FAMILY_UNKNOWN) {
-                        f.putShort(client.port()).putString(client.address());
-                    }
-                });
+        Payload payload = f -> {
+            f.putString(host).put(family);
+            if (family != MilterProtocol.FAMILY_UNKNOWN) {
+                f.putShort(client.port()).putString(client.address());
+            }
+        };
+        MilterReply r = event(MilterProtocol.CONNECT, MilterProtocol.P_NOCONNECT, MilterProtocol.P_NR_CONN,
+                macros.connect(), values, spec.commandTimeout(), null, payload);
+        while (stale) {
+            // The milter let go of the kept connection (a restart, its idle timeout); this session has
+            // sent it nothing else yet, so it starts over on another kept one or a new one. Each turn
+            // uses up a kept connection or makes a new one (which cannot be stale): the loop ends.
+            stale = false;
+            reused = false;
+            closeSocket();
+            state = State.NEW;
+            open();
+            r = event(MilterProtocol.CONNECT, MilterProtocol.P_NOCONNECT, MilterProtocol.P_NR_CONN,
+                    macros.connect(), values, spec.commandTimeout(), null, payload);
+        }
+        reused = false;
+        return r;
     }
 
     MilterReply helo(String heloName, MacroValues values) {
@@ -486,6 +506,10 @@ final class Milter {
             quitNcAccepted = endsExchange && reply == MilterReply.CONTINUE && state == State.READY && skipEvent == 0;
             return reply;
         } catch (IOException e) {
+            if (reused && command == MilterProtocol.CONNECT && !timedOut) {
+                stale = true;
+                return MilterReply.CONTINUE;
+            }
             return commError(reason(e, command));
         } finally {
             disarm();

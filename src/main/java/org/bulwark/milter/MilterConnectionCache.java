@@ -18,10 +18,11 @@ import java.util.concurrent.ConcurrentLinkedDeque;
  * connecting and negotiating again. Where one message is one SMTP session, that is a TCP
  * connection, a thread in the milter and a negotiation round trip saved per message.
  *
- * <p>A connection stays at most milter_connection_cache_time_limit; one the milter closed in the
- * meantime (a restart, its own idle timeout) is noticed before it is handed out, by a read that
- * does not wait. A milter that closes it in the instant between that read and the next command
- * fails that session's exchange like any lost connection: its default_action applies.
+ * <p>A connection stays at most milter_connection_cache_time_limit. One the milter closed in the
+ * meantime (a restart, its own idle timeout) shows it at the session's first exchange, SMFIC_CONNECT,
+ * which then goes again over a new connection: nothing else of the session has been sent. For a
+ * milter that does not answer connect (SMFIP_NR_CONN) a read that does not wait asks before the
+ * connection is handed out.
  */
 final class MilterConnectionCache {
 
@@ -53,7 +54,10 @@ final class MilterConnectionCache {
         }
         long now = System.nanoTime();
         for (Idle idle = parked.pollLast(); idle != null; idle = parked.pollLast()) {
-            if (idle.expiresAt() - now > 0 && stillOpen(idle.channel())) {
+            // A milter that answers connect shows a connection it let go at that first answer, and the
+            // session starts over on a new one; one that does not answer connect is asked here.
+            boolean answersConnect = (idle.events() & MilterProtocol.P_NR_CONN) == 0;
+            if (idle.expiresAt() - now > 0 && (answersConnect || stillOpen(idle.channel()))) {
                 return idle;
             }
             close(idle);

@@ -103,8 +103,10 @@ class MilterConnectionReuseTest {
     }
 
     @Test
-    void aConnectionTheMilterClosedWhileParkedIsNotUsed() throws Exception {
-        try (RawMilter milter = RawMilter.start(c -> RawMilter.CONTINUE)) {
+    void aKeptConnectionToAMilterThatDoesNotAnswerConnectIsLookedAtBeforeUse() throws Exception {
+        // SMFIP_NR_CONN (0x1000): no answer to CONNECT would show a connection the milter let go of.
+        try (RawMilter milter = RawMilter.start(c -> c == 'C' ? new RawMilter.Silent() : RawMilter.CONTINUE,
+                RawMilter.optneg(6, 0x1ff, 0x1000))) {
             MilterFixture f = new MilterFixture();
             Milters milters = MilterFixture.milters(milter.endpoint());
             sessionWithMessage(milters, f);
@@ -114,6 +116,26 @@ class MilterConnectionReuseTest {
             sessionWithMessage(milters, f);
             assertThat(milter.acceptedConnections()).isEqualTo(2);
             assertThat(f.log()).as("no warning: the closed connection was noticed before use").isEmpty();
+        }
+    }
+
+    @Test
+    void aMilterThatLetsGoOfAKeptConnectionCostsTheNextSessionNothing() throws Exception {
+        // The milter closes the connection as soon as it has read QUIT_NC: the next session finds out
+        // only when its CONNECT goes unanswered, and starts over on a new connection.
+        try (RawMilter milter = RawMilter.start(c -> RawMilter.CONTINUE)) {
+            MilterFixture f = new MilterFixture();
+            Milters milters = MilterFixture.milters(milter.endpoint());
+            sessionWithMessage(milters, f);
+            assertThat(MilterConnectionCache.parked(milter.endpoint())).isEqualTo(1);
+            milter.dropConnections();
+            awaitOpen(milter, 0);
+            assertThat(MilterConnectionCache.parked(milter.endpoint())).as("not noticed before use").isEqualTo(1);
+
+            sessionWithMessage(milters, f);
+            assertThat(milter.acceptedConnections()).isEqualTo(2);
+            assertThat(f.log()).as("no warning: the session never depended on the stale connection").isEmpty();
+            assertThat(commands(milter, "K").stream().filter("O"::equals)).hasSize(2);
         }
     }
 
