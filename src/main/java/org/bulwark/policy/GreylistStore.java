@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import org.bulwark.log.MailLog;
+import org.bulwark.util.RedisConnection;
 
 /**
  * Where greylist state lives: short text values under text keys, each with a time to live.
@@ -42,9 +43,14 @@ public interface GreylistStore extends AutoCloseable {
 
     /** As {@link #open(String, Path, MailLog.Logger)}, with Redis keys under {@code redisPrefix} (another user's state). */
     static GreylistStore open(String spec, Path relativeTo, String redisPrefix, MailLog.Logger log) {
+        return open(spec, relativeTo, redisPrefix, RedisGreylistStore.greylistOutages(log));
+    }
+
+    /** As {@link #open(String, Path, String, MailLog.Logger)}, with another user's lines for a Redis outage. */
+    static GreylistStore open(String spec, Path relativeTo, String redisPrefix, RedisConnection.Outages outages) {
         String s = spec.strip();
         if (s.startsWith("redis://") || s.startsWith("rediss://")) {
-            return new RedisGreylistStore(s, redisPrefix, log);
+            return new RedisGreylistStore(s, redisPrefix, outages);
         }
         if (s.equals("memory:")) {
             return new FileGreylistStore(null);

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import org.bulwark.log.MailLog;
+import org.bulwark.util.RedisConnection;
 
 /**
  * One store per {@code greylist_database} in a process, so that every smtpd service (and every
@@ -43,9 +44,18 @@ public final class GreylistStores {
      * cache): its Redis keys start with {@code redisPrefix}, and a file is its own.
      */
     public static GreylistStore acquire(String spec, Path relativeTo, String redisPrefix, MailLog.Logger log) {
+        return acquire(spec, relativeTo, redisPrefix, RedisGreylistStore.greylistOutages(log));
+    }
+
+    /**
+     * As {@link #acquire(String, Path, String, MailLog.Logger)}, with the user's own lines for the
+     * beginning and end of a Redis outage (those of the store's first user).
+     */
+    public static GreylistStore acquire(String spec, Path relativeTo, String redisPrefix,
+            RedisConnection.Outages outages) {
         String s = spec.strip();
         if (s.equals("memory:")) {
-            return GreylistStore.open(s, relativeTo, redisPrefix, log);
+            return GreylistStore.open(s, relativeTo, redisPrefix, outages);
         }
         String key = s.startsWith("redis") ? redisPrefix + s
                 : relativeTo.resolve(s.startsWith("file:") ? s.substring(5) : s).toAbsolutePath().normalize().toString();
@@ -53,7 +63,7 @@ public final class GreylistStores {
         try {
             Shared shared = OPEN.get(key);
             if (shared == null) {
-                shared = new Shared(GreylistStore.open(s, relativeTo, redisPrefix, log));
+                shared = new Shared(GreylistStore.open(s, relativeTo, redisPrefix, outages));
                 OPEN.put(key, shared);
             }
             shared.users++;

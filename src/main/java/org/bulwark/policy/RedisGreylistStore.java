@@ -20,9 +20,14 @@ final class RedisGreylistStore implements GreylistStore {
     private final RedisConnection redis;
     private final String prefix;
 
-    RedisGreylistStore(String uri, String prefix, MailLog.Logger log) {
+    RedisGreylistStore(String uri, String prefix, RedisConnection.Outages outages) {
         this.prefix = prefix;
-        redis = new RedisConnection(uri, log == null ? RedisConnection.Outages.SILENT : new RedisConnection.Outages() {
+        redis = new RedisConnection(uri, outages);
+    }
+
+    /** The greylist's own lines for an outage of its Redis. */
+    static RedisConnection.Outages greylistOutages(MailLog.Logger log) {
+        return log == null ? RedisConnection.Outages.SILENT : new RedisConnection.Outages() {
             public void began(String address, String why) {
                 log.warning(PolicyTexts.redisUnreachable(address, why));
             }
@@ -30,7 +35,7 @@ final class RedisGreylistStore implements GreylistStore {
             public void ended(String address) {
                 log.info(PolicyTexts.redisBack(address));
             }
-        });
+        };
     }
 
     @Override

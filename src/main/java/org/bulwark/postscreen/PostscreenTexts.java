@@ -173,6 +173,15 @@ final class PostscreenTexts {
         return "unexpected error with " + client + ": " + error;
     }
 
+    static String cacheUnreachable(String address, String why) {
+        return "postscreen_cache_map redis " + address + " unreachable: " + why
+                + "; until it answers, every client is new to postscreen and takes its tests again";
+    }
+
+    static String cacheBack(String address) {
+        return "postscreen_cache_map redis " + address + " answers again";
+    }
+
     static String cacheFailed(String what, String error) {
         return "postscreen cache " + what + " failed: " + error;
     }

@@ -7,6 +7,7 @@ import org.bulwark.config.ConfigException;
 import org.bulwark.log.MailLog;
 import org.bulwark.policy.GreylistStore;
 import org.bulwark.policy.GreylistStores;
+import org.bulwark.util.RedisConnection;
 
 /**
  * postscreen_cache_map: each client address's test stamps. The store is the one the greylist
@@ -45,12 +46,24 @@ final class ScreenCache implements AutoCloseable {
             throw new ConfigException(PostscreenTexts.badCacheMap(v));
         }
         // Keys are client addresses; in Redis under a prefix of their own, beside the greylist's.
-        return new ScreenCache(GreylistStores.acquire(spec, dataDirectory, "bulwark:postscreen:", null), retention, log);
+        // A Redis outage is logged when it begins and when it ends, not at every client meanwhile.
+        RedisConnection.Outages outages = new RedisConnection.Outages() {
+            public void began(String address, String why) {
+                log.warning(PostscreenTexts.cacheUnreachable(address, why));
+            }
+
+            public void ended(String address) {
+                log.info(PostscreenTexts.cacheBack(address));
+            }
+        };
+        return new ScreenCache(GreylistStores.acquire(spec, dataDirectory, "bulwark:postscreen:", outages), retention, log);
     }
 
     TestStamps lookup(String client) {
         try {
             return store.get(client).map(TestStamps::parse).orElse(null);
+        } catch (RedisConnection.Unavailable e) {
+            return null;
         } catch (RuntimeException e) {
             log.warning(PostscreenTexts.cacheFailed("lookup", e.getMessage()));
             return null;
@@ -61,6 +74,8 @@ final class ScreenCache implements AutoCloseable {
         Duration live = Duration.ofSeconds(Math.max(0, stamps.latest() - now)).plus(retention);
         try {
             store.put(client, stamps.toString(), live);
+        } catch (RedisConnection.Unavailable e) {
+            // Told once, when the outage began.
         } catch (RuntimeException e) {
             log.warning(PostscreenTexts.cacheFailed("update", e.getMessage()));
         }

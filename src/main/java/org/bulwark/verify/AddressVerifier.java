@@ -119,7 +119,8 @@ public final class AddressVerifier implements AutoCloseable {
         }
         if (store == null) {
             // No outage lines of the greylist's wording: a failed question is logged as verify's own failure.
-            store = GreylistStores.acquire(settings.store(), Path.of(settings.dataDirectory()), REDIS_PREFIX, null);
+            store = GreylistStores.acquire(settings.store(), Path.of(settings.dataDirectory()), REDIS_PREFIX,
+                    org.bulwark.util.RedisConnection.Outages.SILENT);
         }
         return store;
     }

@@ -340,4 +340,37 @@ class PostscreenTest {
             b.awaitLog("PASS OLD [127.0.0.2]:");
         }
     }
+    @Test
+    void withoutItsRedisCacheEveryClientIsNewAndTheOutageIsLoggedOnceAndItsEnd() throws Exception {
+        try (RedisServer redis = RedisServer.start(root)) {
+            a = node(root.resolve("a")).set("postscreen_cache_map", redis.uri()).start();
+            try (SmtpDialogue smtp = new SmtpDialogue(a.port(), CLIENT)) {
+                assertThat(smtp.reply()).isEqualTo(TEASER + "\n" + SMTPD_BANNER);
+            }
+            a.awaitLog("PASS NEW [127.0.0.2]:");
+
+            redis.stop();
+            for (int i = 0; i < 4; i++) {
+                // The pass is out of reach: the client takes the tests again, and passes them.
+                try (SmtpDialogue smtp = new SmtpDialogue(a.port(), CLIENT)) {
+                    assertThat(smtp.reply()).isEqualTo(TEASER + "\n" + SMTPD_BANNER);
+                }
+            }
+            String at = "postscreen_cache_map redis 127.0.0.1:" + redis.port() + "/0";
+            a.awaitLog(at + " unreachable: ");
+            String log = a.awaitLog("disconnect from");
+            assertThat(log.lines().filter(l -> l.contains(at + " unreachable: "))).as(log).hasSize(1);
+            assertThat(log).doesNotContain("postscreen cache lookup failed").doesNotContain("postscreen cache update failed");
+
+            redis.startAgain();
+            java.time.Instant deadline = java.time.Instant.now().plusSeconds(20);
+            while (!a.maillog().contains(at + " answers again") && java.time.Instant.now().isBefore(deadline)) {
+                try (SmtpDialogue smtp = new SmtpDialogue(a.port(), CLIENT)) {
+                    smtp.reply();
+                }
+                Thread.sleep(200);
+            }
+            assertThat(a.maillog()).contains(at + " answers again");
+        }
+    }
 }
