@@ -6,8 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.regex.Pattern;
-import org.bulwark.testing.OpensslCertificates;
-import org.bulwark.testing.OpensslCertificates.KeyForm;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -30,20 +28,7 @@ class SubmissionsSmarthostTest {
 
     @BeforeEach
     void startSmarthost() throws Exception {
-        smarthost = new MailSystemFixture(dir.resolve("smarthost"));
-        Path[] tls = OpensslCertificates.make(Files.createDirectories(dir.resolve("tls")), "smarthost",
-                KeyForm.RSA_PKCS8, "smtp.provider.test");
-        Path passwd = smarthost.conf.resolve("sasl-passwd");
-        Files.writeString(passwd, "relay@example.test:{PLAIN}s3cret\n");
-        Files.setPosixFilePermissions(passwd, PosixFilePermissions.fromString("rw-------"));
-        Files.writeString(smarthost.conf.resolve("vmailbox"), "carol@remote.test   example.test/carol/\n");
-        smarthost.set("myhostname", "smtp.provider.test")
-                .set("virtual_mailbox_domains", "remote.test")
-                .set("mynetworks", "127.0.0.9/32")
-                .set("smtpd_tls_cert_file", tls[1].toString())
-                .set("smtpd_tls_key_file", tls[0].toString())
-                .set("smtpd_sasl_type", "builtin")
-                .set("smtpd_sasl_path", "sasl-passwd");
+        smarthost = ProviderRelay.configured(dir);
         submissions = MailSystemFixture.freePort();
         smarthost.startWithServices("""
                 127.0.0.1:%d inet n       -       n       -       -       smtpd
