@@ -27,21 +27,25 @@ public final class DeferredTrustManager extends X509ExtendedTrustManager {
 
     private final Loader loader;
     private final ReentrantLock lock = new ReentrantLock();
-    private volatile X509TrustManager loaded;
+    private volatile X509ExtendedTrustManager loaded;
 
     public DeferredTrustManager(Loader loader) {
         this.loader = loader;
     }
 
-    private X509TrustManager delegate() throws CertificateException {
-        X509TrustManager m = loaded;
+    /** The loaded trust manager; the JDK's (PKIX) is an extended one, which checks names for the socket's endpoint. */
+    private X509ExtendedTrustManager delegate() throws CertificateException {
+        X509ExtendedTrustManager m = loaded;
         if (m != null) {
             return m;
         }
         lock.lock();
         try {
             if (loaded == null) {
-                loaded = loader.load();
+                if (!(loader.load() instanceof X509ExtendedTrustManager x)) {
+                    throw new CertificateException("the trust manager cannot check the peer's name");
+                }
+                loaded = x;
             }
             return loaded;
         } catch (GeneralSecurityException | IOException e) {
@@ -63,38 +67,22 @@ public final class DeferredTrustManager extends X509ExtendedTrustManager {
 
     @Override
     public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
-        if (delegate() instanceof X509ExtendedTrustManager x) {
-            x.checkClientTrusted(chain, authType, socket);
-        } else {
-            delegate().checkClientTrusted(chain, authType);
-        }
+        delegate().checkClientTrusted(chain, authType, socket);
     }
 
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
-        if (delegate() instanceof X509ExtendedTrustManager x) {
-            x.checkServerTrusted(chain, authType, socket);
-        } else {
-            delegate().checkServerTrusted(chain, authType);
-        }
+        delegate().checkServerTrusted(chain, authType, socket);
     }
 
     @Override
     public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
-        if (delegate() instanceof X509ExtendedTrustManager x) {
-            x.checkClientTrusted(chain, authType, engine);
-        } else {
-            delegate().checkClientTrusted(chain, authType);
-        }
+        delegate().checkClientTrusted(chain, authType, engine);
     }
 
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
-        if (delegate() instanceof X509ExtendedTrustManager x) {
-            x.checkServerTrusted(chain, authType, engine);
-        } else {
-            delegate().checkServerTrusted(chain, authType);
-        }
+        delegate().checkServerTrusted(chain, authType, engine);
     }
 
     @Override
