@@ -78,16 +78,17 @@ final class StartCommand implements Callable<Integer> {
     }
 
     /**
-     * The heap, collector and compiler options this JVM was started with (the launcher's), for the
-     * server it starts: without them the daemon would run with the JVM's defaults (another
-     * collector, a heap of a quarter of the machine). Not the class archive options: those name
-     * this command's own archive.
+     * The heap, collector, compiler and socket poller options this JVM was started with (the
+     * launcher's), for the server it starts: without them the daemon would run with the JVM's
+     * defaults (another collector, a heap of a quarter of the machine). Not the class archive
+     * options: those name this command's own archive.
      */
     private static List<String> serverJvmOptions() {
         List<String> options = new ArrayList<>();
         for (String option : java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) {
             if (option.startsWith("-Xm") || option.startsWith("-Xss") || option.matches("-XX:[+-]?Use\\w*GC")
-                    || option.startsWith("-XX:TieredStopAtLevel=") || option.startsWith("-XX:MaxRAM")) {
+                    || option.startsWith("-XX:TieredStopAtLevel=") || option.startsWith("-XX:MaxRAM")
+                    || option.startsWith("-Djdk.pollerMode=")) {
                 options.add(option);
             }
         }

@@ -12,9 +12,9 @@ import org.bulwark.mail.Envelope;
 import org.bulwark.mail.QueueId;
 
 /**
- * A queue file in incoming/: the envelope is already on disk, the content is streamed through a
- * small buffer, and commit appends the end marker, renames into active/ and fsyncs the file and
- * active/.
+ * A queue file being written, in incoming/ or (a kept file reused) in spent/: the envelope goes
+ * first, the content is streamed through a small buffer, and commit appends the end marker,
+ * renames into active/ and fsyncs the file and active/.
  */
 final class IncomingQueueFile implements QueueFileWriter {
 
@@ -163,7 +163,7 @@ final class IncomingQueueFile implements QueueFileWriter {
 
     /**
      * Copies the content aside, writes the new envelope from the start of the file and the content
-     * behind it. The file is in incoming/ and unacknowledged: a crash here loses nothing promised.
+     * behind it. The file is unacknowledged (in incoming/ or spent/): a crash here loses nothing promised.
      */
     private void rewriteEnvelope() throws IOException {
         Path copy = Files.createTempFile(file.getParent(), id.value(), ".content");
@@ -231,7 +231,7 @@ final class IncomingQueueFile implements QueueFileWriter {
         try {
             Files.deleteIfExists(file);
         } catch (IOException ignored) {
-            // recover() removes incoming/ leftovers at the next start.
+            // recover() empties incoming/ and spent/ at the next start.
         }
     }
 

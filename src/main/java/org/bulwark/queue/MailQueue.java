@@ -133,25 +133,24 @@ public final class MailQueue implements AutoCloseable {
         return Optional.empty();
     }
 
-    /** Starts a new queue file in incoming/ with a fresh, unique queue ID; the envelope goes first in its content's buffer. */
+    /**
+     * Starts a new queue file with a fresh, unique queue ID: a kept spent file when there is one,
+     * else a new file in incoming/. The envelope goes first in its content's buffer.
+     */
     public QueueFileWriter create(Envelope envelope) throws IOException {
         QueueFileFormat.EnvelopeSection section = QueueFileFormat.envelope(envelope);
         while (true) {
             QueueId id = IDS.next();
-            Path file = path(QueueName.INCOMING, id);
+            if (names.mayExist(id) && existsOutsideIncoming(id)) {
+                continue; // another process's message from an earlier cycle of the ID clock still waits
+            }
+            SpentFiles.Taken taken = spent.take();
+            Path file = taken != null ? taken.file() : path(QueueName.INCOMING, id);
             FileChannel channel;
-            SpentFiles.Taken taken;
             try {
-                taken = spent.take(file);
                 channel = taken != null ? taken.channel()
                         : FileChannel.open(file, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), FILE_MODE);
             } catch (FileAlreadyExistsException exists) {
-                continue;
-            }
-            if (names.mayExist(id) && existsOutsideIncoming(id)) {
-                // Another process's message from an earlier cycle of the ID clock still waits.
-                channel.close();
-                Files.deleteIfExists(file);
                 continue;
             }
             try {

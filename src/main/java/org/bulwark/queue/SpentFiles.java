@@ -15,10 +15,11 @@ import org.bulwark.util.GroupFsync;
 
 /**
  * Queue files of finished messages, kept for reuse as new queue files. On ext4 without a journal
- * every new file's inode allocation scans past the inodes freed in the last half minute, so
- * under load creating a queue file costs more CPU than anything else in its life; a file renamed
- * out of the way and later renamed back into incoming/ needs no new inode, and its blocks are
- * overwritten in place. The directory is emptied at startup; its files are never messages.
+ * every new file's inode allocation scans past the inodes freed in its block group in the last
+ * minutes, so under load creating a queue file costs more CPU than anything else in its life; a
+ * file renamed out of the way here, written anew in place and renamed into active/ needs no new
+ * inode, and its blocks are overwritten in place. The directory is emptied at startup: nothing in
+ * it was ever acknowledged (a file written here becomes a message when its commit moves it).
  */
 final class SpentFiles {
 
@@ -38,8 +39,8 @@ final class SpentFiles {
     private record Kept(Path file, GroupFsync source, long ticket, long size) {
     }
 
-    /** A kept file, open for writing under its new name, and its length (-1 when not known). */
-    record Taken(FileChannel channel, long size) {
+    /** A kept file, its name, the file open for writing, and its length (-1 when not known). */
+    record Taken(Path file, FileChannel channel, long size) {
     }
 
     SpentFiles(Path directory) {
@@ -87,13 +88,12 @@ final class SpentFiles {
     }
 
     /**
-     * Gives the oldest kept file the name {@code target} and opens it for writing from the start,
-     * its old content still there to be overwritten; null when none is kept. {@code target} is a
-     * new queue ID's name in incoming/, which no file bears: IDs only grow in this process, the
-     * only one that writes there, and recovery empties it at start. So a rename, one system call,
-     * gives the name (a link and an unlink were two).
+     * Opens the oldest kept file for writing from the start, its old content still there to be
+     * overwritten; null when none is kept. The file keeps its name in this directory while it is
+     * written, where nothing takes it for a message, and its commit renames it into active/: one
+     * rename in its life as a queue file, where a name in incoming/ first made two.
      */
-    Taken take(Path target) throws IOException {
+    Taken take() throws IOException {
         Kept kept;
         while ((kept = files.peek()) != null && kept.source().covered(kept.ticket())) {
             if (!files.remove(kept)) {
@@ -101,15 +101,9 @@ final class SpentFiles {
             }
             count.decrementAndGet();
             try {
-                Files.move(kept.file(), target, StandardCopyOption.ATOMIC_MOVE);
+                return new Taken(kept.file(), FileChannel.open(kept.file(), StandardOpenOption.WRITE), kept.size());
             } catch (NoSuchFileException gone) {
                 continue; // removed by hand: take the next one
-            }
-            try {
-                return new Taken(FileChannel.open(target, StandardOpenOption.WRITE), kept.size());
-            } catch (IOException | RuntimeException e) {
-                Files.deleteIfExists(target);
-                throw e;
             }
         }
         return null;

@@ -331,6 +331,39 @@ class MailQueueTest {
     }
 
     @Test
+    void aReusedFileIsWrittenWhereItWasKeptAndItsCommitMovesItIntoActive() throws IOException {
+        queue.recover();
+        queue.remove(QueueName.ACTIVE, commit(simpleEnvelope(), "x\n"));
+        Path spent = dir.resolve("queue/spent");
+        Object inode;
+        try (java.util.stream.Stream<Path> kept = Files.list(spent)) {
+            inode = inode(kept.findFirst().orElseThrow());
+        }
+
+        QueueId id;
+        try (QueueFileWriter writer = queue.create(simpleEnvelope())) {
+            writer.content().write("y\n".getBytes(StandardCharsets.UTF_8));
+            // While it is written, no queue holds it: not incoming/, where a new file would be.
+            assertThat(queue.path(QueueName.INCOMING, writer.id()).getParent()).isEmptyDirectory();
+            assertThat(queue.find(writer.id())).isEmpty();
+            writer.commit();
+            id = writer.id();
+        }
+        assertThat(spent).isEmptyDirectory();
+        assertThat(inode(queue.path(QueueName.ACTIVE, id))).isEqualTo(inode);
+        assertThat(content(queue.read(QueueName.ACTIVE, id))).isEqualTo("y\n");
+
+        // An aborted one leaves nothing in a queue.
+        queue.remove(QueueName.ACTIVE, id);
+        try (QueueFileWriter writer = queue.create(simpleEnvelope())) {
+            writer.content().write("z\n".getBytes(StandardCharsets.UTF_8));
+        }
+        assertThat(spent).isEmptyDirectory();
+        assertThat(queue.path(QueueName.INCOMING, id).getParent()).isEmptyDirectory();
+        assertThat(queue.list(QueueName.ACTIVE)).isEmpty();
+    }
+
+    @Test
     void aFileRemovedWhenDoneIsReusedOnlyAfterItsRemovalIsSynced() throws IOException {
         queue.recover();
         queue.doneSyncDelay(java.time.Duration.ofHours(1)); // only commits sync active/ here
