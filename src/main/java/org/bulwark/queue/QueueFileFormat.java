@@ -332,33 +332,63 @@ final class QueueFileFormat {
     }
 
     /** Reads LF-terminated lines of bounded length, counting bytes so offsets are exact. */
+    /**
+     * The envelope's lines, scanned in the bytes read a buffer at a time (a byte at a time through
+     * the stream cost more than the rest of a small file's parse). Reads ahead of the line it
+     * returns: the caller takes only lines and {@link #offset()} from the stream.
+     */
     private static final class LineReader {
         private final InputStream in;
+        private final byte[] buffer = new byte[8192];
+        private int position;
+        private int limit;
         private long offset;
 
         LineReader(InputStream in) {
             this.in = in;
         }
 
+        /** The file offset just after the last line returned. */
         long offset() {
             return offset;
         }
 
         String next() throws IOException {
-            ByteArrayOutputStream line = new ByteArrayOutputStream(128);
+            byte[] spanning = null; // a line's start, when it runs past the buffer
+            int length = 0;
             while (true) {
-                int b = in.read();
-                if (b < 0) {
-                    throw new IllegalArgumentException("truncated envelope");
+                if (position == limit) {
+                    int n = in.read(buffer);
+                    if (n <= 0) {
+                        throw new IllegalArgumentException("truncated envelope");
+                    }
+                    position = 0;
+                    limit = n;
                 }
-                offset++;
-                if (b == '\n') {
-                    return line.toString(StandardCharsets.UTF_8);
+                int start = position;
+                int end = start;
+                while (end < limit && buffer[end] != '\n') {
+                    end++;
                 }
-                if (line.size() >= MAX_LINE) {
+                int n = end - start;
+                if (length + n > MAX_LINE) {
                     throw new IllegalArgumentException("envelope line too long");
                 }
-                line.write(b);
+                boolean complete = end < limit;
+                position = complete ? end + 1 : end;
+                offset += complete ? n + 1 : n;
+                if (complete && spanning == null) {
+                    return new String(buffer, start, n, StandardCharsets.UTF_8);
+                }
+                if (spanning == null || spanning.length < length + n) {
+                    spanning = java.util.Arrays.copyOf(spanning == null ? new byte[0] : spanning,
+                            Math.max(length + n, 2 * length));
+                }
+                System.arraycopy(buffer, start, spanning, length, n);
+                length += n;
+                if (complete) {
+                    return new String(spanning, 0, length, StandardCharsets.UTF_8);
+                }
             }
         }
     }

@@ -403,6 +403,23 @@ class MailQueueTest {
     }
 
     @Test
+    void envelopeLinesLongerThanTheReadBufferAreReadWhole() throws IOException {
+        List<Recipient> recipients = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            recipients.add(new Recipient(MailAddress.of("r" + i + "@example.com"), "rfc822;" + "x".repeat(i * 37), null));
+        }
+        Envelope envelope = new Envelope(MailAddress.of("a@example.org"), recipients,
+                Instant.parse("2026-11-23T17:41:02Z"), new ClientInfo("unknown", "192.0.2.7", "h".repeat(20_000), "ESMTP", null),
+                null, null, null, false);
+        for (String content : List.of("small\n", "large\n" + "y".repeat(100_000) + "\n")) {
+            QueueId id = commit(envelope, content);
+            QueuedMessage read = queue.read(QueueName.ACTIVE, id);
+            assertThat(read.envelope()).isEqualTo(envelope);
+            assertThat(content(read)).isEqualTo(content);
+        }
+    }
+
+    @Test
     void truncatedFileIsMovedToCorrupt() throws IOException {
         QueueId id = commit(simpleEnvelope(), "Subject: x\n\nbody\n");
         Path file = queue.path(QueueName.ACTIVE, id);
