@@ -37,7 +37,8 @@ public final class SmtpServer implements AutoCloseable {
     /** The one address the listener is bound to, which every connection reached; null for a wildcard. */
     private volatile InetAddress boundAddress;
     private volatile boolean stopping;
-    private Thread acceptor;
+    /** The thread accepting now: each one that accepts a client becomes its session and starts the next. */
+    private volatile Thread acceptor;
 
     /**
      * What a server works with besides its configuration, each reduced to the one call the
@@ -124,6 +125,11 @@ public final class SmtpServer implements AutoCloseable {
         return s.getLocalPort();
     }
 
+    /**
+     * Accepts until a client gets a slot; then a new thread takes over accepting and this one
+     * serves the client. The client's banner then goes out from the thread that accepted it,
+     * with no hand-over to another: one wake-up fewer before every 220.
+     */
     private void acceptLoop() {
         while (!stopping) {
             Socket client;
@@ -142,14 +148,22 @@ public final class SmtpServer implements AutoCloseable {
                 continue;
             }
             register(client);
-            Thread.ofVirtual().name("smtpd-" + client.getInetAddress().getHostAddress()).start(() -> {
+            try {
+                acceptor = Thread.ofVirtual().name(Thread.currentThread().getName()).start(this::acceptLoop);
+                Thread.currentThread().setName("smtpd-" + client.getInetAddress().getHostAddress());
+                session(current, client, boundAddress).run();
+            } catch (RuntimeException | Error e) {
                 try {
-                    session(current, client, boundAddress).run();
-                } finally {
-                    unregister(client);
-                    current.slots().release();
+                    client.close();
+                } catch (IOException ignored) {
+                    // The failure being thrown is the one to report.
                 }
-            });
+                throw e;
+            } finally {
+                unregister(client);
+                current.slots().release();
+            }
+            return;
         }
     }
 
