@@ -16,7 +16,7 @@ final class CleanupTexts {
     private static final DateTimeFormatter MAIL_DATE =
             DateTimeFormatter.ofPattern("EEE, ppd MMM yyyy HH:mm:ss xx (zzz)", Locale.US);
     private static final DateTimeFormatter MESSAGE_ID_STAMP =
-            DateTimeFormatter.ofPattern("yyyyMMddHHmmss", Locale.ROOT).withZone(ZoneId.of("UTC"));
+            DateTimeFormatter.ofPattern("yyyyMMddHHmmss", Locale.ROOT).withZone(java.time.ZoneOffset.UTC);
 
     private CleanupTexts() {
     }

@@ -41,9 +41,9 @@ public final class Bulwark implements Runnable {
         spec.commandLine().usage(System.out);
     }
 
+    /** As {@link Main}, which the jar names: tests start the commands with this class. */
     public static void main(String[] args) {
-        Integer launched = StartFgCommand.launchWithoutParser(args);
-        System.exit(launched != null ? launched : commandLine().execute(args));
+        Main.main(args);
     }
 
     /** The command line with Bulwark's error handling: operator mistakes print one line, no stack trace. */

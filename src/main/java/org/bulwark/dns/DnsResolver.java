@@ -73,6 +73,9 @@ public final class DnsResolver {
 
     static DnsResolver create(List<String> dnsServers, Duration timeout, int attempts, DnsCache cache) {
         List<InetSocketAddress> servers = DnsServers.parse(dnsServers);
+        if (servers.isEmpty()) {
+            servers = DnsServers.system();
+        }
         List<Resolver> simple = new ArrayList<>();
         for (InetSocketAddress server : servers) {
             simple.add(new SimpleResolver(server));

@@ -7,11 +7,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.util.Locale;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -22,7 +19,7 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class MailLog implements AutoCloseable {
 
-    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("MMM ppd HH:mm:ss", Locale.ROOT);
+    private static final String[] MONTHS = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 
     private final Sink sink;
     private final boolean ownsStream;
@@ -127,13 +124,28 @@ public final class MailLog implements AutoCloseable {
     }
 
     private String stamp() {
-        long now = System.currentTimeMillis() / 1000;
+        long millis = System.currentTimeMillis();
+        long now = millis / 1000;
         Stamp current = stamp;
         if (current.second != now) {
-            current = new Stamp(now, STAMP.format(ZonedDateTime.ofInstant(Instant.ofEpochSecond(now), ZoneId.systemDefault())));
+            // The zone from java.util.TimeZone, not ZoneId: the first ZoneId looks for time zone
+            // providers in every jar on the class path, a search of about 7 ms at the launch,
+            // whose first log line comes before the first 220.
+            current = new Stamp(now, syslogTime(now, java.util.TimeZone.getDefault().getOffset(millis) / 1000));
             stamp = current;
         }
         return current.text;
+    }
+
+    /** syslog's {@code MMM dd HH:mm:ss}: English month, day padded with a space ({@code Dec  7 09:05:01}). */
+    static String syslogTime(long epochSecond, int offsetSeconds) {
+        LocalDateTime t = LocalDateTime.ofEpochSecond(epochSecond, 0, ZoneOffset.ofTotalSeconds(offsetSeconds));
+        return MONTHS[t.getMonthValue() - 1] + (t.getDayOfMonth() < 10 ? "  " : " ") + t.getDayOfMonth() + " "
+                + twoDigits(t.getHour()) + ":" + twoDigits(t.getMinute()) + ":" + twoDigits(t.getSecond());
+    }
+
+    private static String twoDigits(int n) {
+        return n < 10 ? "0" + n : Integer.toString(n);
     }
 
     private record Stamp(long second, String text) {

@@ -37,6 +37,8 @@ public final class Master implements AutoCloseable {
     private ServiceSet services;
     private MetricsEndpoint metrics;
     private StatusSocket status;
+    /** What the log has said so far, for the status socket and the metrics endpoint. */
+    private LogMetrics counts;
     private List<ReportTimer> reportTimers = List.of();
     /** main.cf as started, for what starts after the services. */
     private final Config startConfig;
@@ -70,14 +72,8 @@ public final class Master implements AutoCloseable {
             counters = opened;
             services = new ServiceSet(loaded, log, queue, counters);
             // Counted always, not only with metrics_listen: bulwark status shows the last minute and hour.
-            LogMetrics counts = new LogMetrics();
+            counts = new LogMetrics();
             log.observe(counts::count);
-            try {
-                status = StatusSocket.start(PidFile.of(main).statusSocket(), counts, queue);
-            } catch (IOException e) {
-                // Mail matters more than the status display: run without it and say why.
-                logger.warning(MasterTexts.noStatusSocket(e.getMessage()));
-            }
             if (!main.get("metrics_listen").isBlank()) {
                 metrics = MetricsEndpoint.start(main.get("metrics_listen"), counts, queue);
             }
@@ -156,6 +152,14 @@ public final class Master implements AutoCloseable {
             logger.fatal(fatalText(e, startConfig));
             shutDown(0);
             throw e;
+        }
+        // After the listeners: the status socket is the first channel the JVM opens, and its
+        // first channel looks for a selector provider in every jar on the class path.
+        try {
+            status = StatusSocket.start(PidFile.of(startConfig).statusSocket(), counts, queue);
+        } catch (IOException e) {
+            // Mail matters more than the status display: run without it and say why.
+            logger.warning(MasterTexts.noStatusSocket(e.getMessage()));
         }
         reportTimers = ReportTimer.start(startConfig, queue, log);
         logger.info("daemon started -- version " + VERSION + ", configuration " + configDirectory);

@@ -35,6 +35,21 @@ class MailLogTest {
     }
 
     @Test
+    void theStampIsSyslogsInTheLocalZone() {
+        long second = java.time.Instant.parse("2026-01-07T23:04:05Z").getEpochSecond();
+        assertThat(MailLog.syslogTime(second, 0)).isEqualTo("Jan  7 23:04:05");
+        assertThat(MailLog.syslogTime(second, 3600)).isEqualTo("Jan  8 00:04:05");
+        assertThat(MailLog.syslogTime(second, -5 * 3600)).isEqualTo("Jan  7 18:04:05");
+        assertThat(MailLog.syslogTime(java.time.Instant.parse("2026-12-17T09:00:00Z").getEpochSecond(), 0))
+                .isEqualTo("Dec 17 09:00:00");
+
+        log.program("qmgr").info("ABC: removed");
+        java.time.LocalDateTime now = java.time.LocalDateTime.now();
+        assertThat(writes.get(0)).matches("[A-Z][a-z]{2} [ 0-9]\\d \\d\\d:\\d\\d:\\d\\d mail postfix/qmgr.*\n")
+                .startsWith(java.time.format.DateTimeFormatter.ofPattern("MMM ppd", java.util.Locale.ROOT).format(now));
+    }
+
+    @Test
     void heldLinesGoOutTogetherWhenTheHoldCloses() {
         List<String> observed = new ArrayList<>();
         log.observe(observed::add);
