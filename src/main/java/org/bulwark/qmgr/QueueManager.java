@@ -56,6 +56,10 @@ public final class QueueManager {
     /** Messages the queue reported durable in active/: dispatched by ID, without listing active/. */
     private final Queue<QueueId> arrived = new ConcurrentLinkedQueue<>();
     private boolean listening;
+    private final java.util.function.Consumer<QueueId> arrivalListener = id -> {
+        arrived.add(id);
+        signal(false);
+    };
     private volatile WakeLoop scheduler;
     /** When deferred/ is next scanned; the scheduler's thread alone reads and writes it. */
     private Instant nextDeferredScan = Instant.MIN;
@@ -122,10 +126,7 @@ public final class QueueManager {
             return;
         }
         if (!listening) {
-            queue.onArrival(id -> {
-                arrived.add(id);
-                signal(false);
-            });
+            queue.onArrival(arrivalListener);
             listening = true;
         }
         nextDeferredScan = Instant.MIN;
@@ -155,6 +156,13 @@ public final class QueueManager {
     public void stop(Duration grace) {
         WakeLoop loop;
         synchronized (this) {
+            // A stopped manager hears of no more arrivals: at a reload its successor lists
+            // active/ when it starts, and the IDs would otherwise pile up here for good.
+            if (listening) {
+                queue.removeArrivalListener(arrivalListener);
+                listening = false;
+                arrived.clear();
+            }
             loop = scheduler;
             if (loop == null || !loop.running()) {
                 return;

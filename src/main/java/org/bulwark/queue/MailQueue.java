@@ -219,6 +219,11 @@ public final class MailQueue implements AutoCloseable {
         arrivalListeners.add(listener);
     }
 
+    /** Stops calling a listener given to {@link #onArrival}. */
+    public void removeArrivalListener(Consumer<QueueId> listener) {
+        arrivalListeners.remove(listener);
+    }
+
     /** How many messages have arrived through this queue since it was opened; see {@link #awaitArrival}. */
     public long arrivalCount() {
         arrivalLock.lock();

@@ -604,6 +604,18 @@ class MailQueueTest {
     }
 
     @Test
+    void aRemovedArrivalListenerHearsOfNoMoreArrivals() throws Exception {
+        List<QueueId> arrived = new CopyOnWriteArrayList<>();
+        java.util.function.Consumer<QueueId> listener = arrived::add;
+        queue.onArrival(listener);
+        QueueId first = commit(simpleEnvelope(), "1\n");
+        queue.removeArrivalListener(listener);
+        commit(simpleEnvelope(), "2\n");
+
+        assertThat(arrived).containsExactly(first);
+    }
+
+    @Test
     void arrivalIsSignalledAfterCommit() throws Exception {
         List<QueueId> arrived = new CopyOnWriteArrayList<>();
         queue.onArrival(arrived::add);
