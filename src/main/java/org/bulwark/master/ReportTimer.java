@@ -90,7 +90,8 @@ final class ReportTimer implements AutoCloseable {
     }
 
     private ReportTimer begin(String threadName) {
-        loop = new WakeLoop(threadName, this::nextWait, this::round).start();
+        loop = new WakeLoop(threadName, this::nextWait, this::round,
+                e -> log.warning(MasterTexts.reportFailed(failedText, String.valueOf(e)))).start();
         return this;
     }
 

@@ -61,7 +61,8 @@ public final class Pickup {
     public synchronized void start() {
         if (poller == null || !poller.running()) {
             stopping = false;
-            poller = new WakeLoop("pickup", () -> POLL, woken -> pickUpAll()).start();
+            poller = new WakeLoop("pickup", () -> POLL, woken -> pickUpAll(),
+                    e -> log.warning("scan maildrop: " + e)).start();
         }
     }
 

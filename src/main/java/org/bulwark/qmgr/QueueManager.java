@@ -130,7 +130,8 @@ public final class QueueManager {
             listening = true;
         }
         nextDeferredScan = Instant.MIN;
-        scheduler = new WakeLoop("qmgr", () -> ACTIVE_POLL, this::schedule);
+        scheduler = new WakeLoop("qmgr", () -> ACTIVE_POLL, this::schedule,
+                e -> log.warning("queue scan failed, trying again: " + e));
         scheduler.start();
     }
 

@@ -129,8 +129,12 @@ final class IncomingQueueFile implements QueueFileWriter {
             // two. Still no 250 before both syncs. A crash in between leaves in active/ a message
             // that was never acknowledged: complete, it is delivered (the client sends it again,
             // at most a duplicate); torn, its trailer check sends it to corrupt/.
+            if (!hold) {
+                queue.expectArrival(id, wholeFile);
+            }
             move(file, active);
         } catch (IOException | RuntimeException e) {
+            queue.arrivalFailed(id);
             abort();
             throw e;
         }
@@ -143,10 +147,11 @@ final class IncomingQueueFile implements QueueFileWriter {
             if (hold) {
                 queue.syncDirectory(QueueName.HOLD);
             } else {
-                queue.publish(id, wholeFile);
+                queue.publish(id);
             }
             committed = true;
         } catch (IOException | RuntimeException e) {
+            queue.arrivalFailed(id);
             try {
                 channel.close();
             } catch (IOException ignored) {

@@ -173,30 +173,43 @@ public final class MailQueue implements AutoCloseable {
         return false;
     }
 
-    /**
-     * Called by a committing writer once its file is in active/ and fsynced: makes the name
-     * durable and tells the queue manager. Only the new name must be durable. Should a crash
-     * bring the old name in incoming/ back as well, recover() removes that name and the message
-     * stays in active/; so incoming/ is not synced.
-     */
     /** Makes the names in one queue directory durable (a shared fsync with concurrent callers). */
     void syncDirectory(QueueName queue) throws IOException {
         syncs.get(queue).sync();
     }
 
     /**
-     * @param wholeFile the file's bytes exactly as written, when the writer had them all in
-     *                  memory (a small message), for the queue manager's first read; or null
+     * Called by a committing writer just before it renames its file into active/: keeps the
+     * file's bytes, exactly as written, for the queue manager's first read. Kept before the file
+     * can be seen there, because a queue manager listing active/ may deliver and remove the
+     * message before the commit returns; its changes then drop this copy, which, kept after them,
+     * would give the message out again as undelivered.
+     *
+     * @param wholeFile the file's bytes when the writer had them all in memory (a small message), or null
      */
-    void publish(QueueId id, byte[] wholeFile) throws IOException {
-        syncs.get(QueueName.ACTIVE).sync();
+    void expectArrival(QueueId id, byte[] wholeFile) {
         if (wholeFile != null && wholeFile.length <= QueueFileFormat.SMALL_FILE) {
             try {
                 justCommitted.keep(id, new QueueFile(this, id, QueueName.ACTIVE, QueueFileFormat.parse(wholeFile)));
-            } catch (IllegalArgumentException | IndexOutOfBoundsException | java.time.DateTimeException e) {
+            } catch (IOException | IllegalArgumentException | IndexOutOfBoundsException | java.time.DateTimeException e) {
                 // Never expected of what this process just wrote; the queue manager reads the file.
             }
         }
+    }
+
+    /** Drops what {@link #expectArrival} kept, for a commit that failed. */
+    void arrivalFailed(QueueId id) {
+        justCommitted.forget(id);
+    }
+
+    /**
+     * Called by a committing writer once its file is in active/ and fsynced: makes the name
+     * durable and tells the queue manager. Only the new name must be durable. Should a crash
+     * bring the old name in incoming/ back as well, recover() removes that name and the message
+     * stays in active/; so incoming/ is not synced.
+     */
+    void publish(QueueId id) throws IOException {
+        syncs.get(QueueName.ACTIVE).sync();
         arrivalLock.lock();
         try {
             arrivals++;

@@ -4,13 +4,15 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
  * A round of work run on its own virtual thread at once, then again each interval or as soon as
  * {@link #wake} is called, until {@link #stop}. A wake that comes while a round runs is not lost:
  * the next round starts without waiting. A round under way when the loop stops finishes first;
- * a long one can ask {@link #running} between its steps.
+ * a long one can ask {@link #running} between its steps. A round that throws is reported and the
+ * loop goes on after the interval: one bad round must not end the work for good, unseen.
  */
 public final class WakeLoop {
 
@@ -21,6 +23,7 @@ public final class WakeLoop {
     }
 
     private final Supplier<Duration> interval;
+    private final Consumer<RuntimeException> failed;
     private final Thread thread;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition wakeup = lock.newCondition();
@@ -32,9 +35,11 @@ public final class WakeLoop {
      *
      * @param name     the thread's name
      * @param interval the longest wait between rounds, asked again before each wait
+     * @param failed   told of what a round threw (for the log)
      */
-    public WakeLoop(String name, Supplier<Duration> interval, Round round) {
+    public WakeLoop(String name, Supplier<Duration> interval, Round round, Consumer<RuntimeException> failed) {
         this.interval = interval;
+        this.failed = failed;
         this.thread = Thread.ofVirtual().name(name).unstarted(() -> loop(round));
     }
 
@@ -89,10 +94,22 @@ public final class WakeLoop {
     private void loop(Round round) {
         boolean woken = false;
         while (running) {
-            round.run(woken);
+            boolean threw = false;
+            try {
+                round.run(woken);
+            } catch (RuntimeException e) {
+                threw = true;
+                failed.accept(e);
+            }
             lock.lock();
             try {
-                if (running && !wakeRequested) {
+                if (threw) {
+                    // Wakes do not cut this wait short: the same failure would repeat at their rate.
+                    long left = interval.get().toNanos();
+                    while (running && left > 0) {
+                        left = wakeup.awaitNanos(left);
+                    }
+                } else if (running && !wakeRequested) {
                     wakeup.await(interval.get().toMillis(), TimeUnit.MILLISECONDS);
                 }
                 woken = wakeRequested;

@@ -515,6 +515,41 @@ class MailQueueTest {
     }
 
     @Test
+    void aMessageFoundInActiveBeforeItsCommitReturnsIsReadOnceAsCommitted() throws Exception {
+        // A queue manager listing active/ (at a reload, or on its periodic scan) may find a message
+        // the moment it is renamed there, and deliver and remove it while the commit still syncs.
+        // The copy kept in memory must be the one it reads then (the file is garbled here to tell
+        // them apart), never one left behind for the read that the arrival asks for afterwards.
+        for (int round = 0; round < 10; round++) {
+            try (QueueFileWriter writer = queue.create(simpleEnvelope())) {
+                writer.content().write("body\n".getBytes(StandardCharsets.US_ASCII));
+                Path active = queue.path(QueueName.ACTIVE, writer.id());
+                java.util.concurrent.CompletableFuture<String> delivered = new java.util.concurrent.CompletableFuture<>();
+                Thread.ofPlatform().start(() -> {
+                    while (!Files.exists(active)) {
+                        Thread.onSpinWait();
+                    }
+                    try {
+                        Files.writeString(active, "not a queue file\n");
+                        QueuedMessage found = queue.readActive(writer.id());
+                        queue.markDone(found, 0);
+                        queue.markDone(found, 1);
+                        queue.removeDone(QueueName.ACTIVE, found);
+                        delivered.complete(content(found));
+                    } catch (IOException | RuntimeException e) {
+                        delivered.completeExceptionally(e);
+                    }
+                });
+                writer.commit();
+
+                assertThat(delivered.get()).as("round %d", round).isEqualTo("body\n");
+                assertThatThrownBy(() -> queue.readActive(writer.id())).as("round %d", round)
+                        .isInstanceOf(java.nio.file.NoSuchFileException.class);
+            }
+        }
+    }
+
+    @Test
     void aLargeArrivalIsReadFromItsFile() throws IOException {
         QueueId id = commit(simpleEnvelope(), "x".repeat(QueueFileFormat.SMALL_FILE) + "\n");
         Files.writeString(queue.path(QueueName.ACTIVE, id), "not a queue file\n");

@@ -16,7 +16,7 @@ class WakeLoopTest {
     @Test
     void runsAtOnceThenWhenWoken() throws Exception {
         BlockingQueue<Boolean> rounds = new LinkedBlockingQueue<>();
-        WakeLoop loop = new WakeLoop("test", () -> NEVER, rounds::add).start();
+        WakeLoop loop = new WakeLoop("test", () -> NEVER, rounds::add, WakeLoopTest::unexpected).start();
         try {
             assertThat(rounds.poll(10, TimeUnit.SECONDS)).isFalse();
             loop.wake();
@@ -35,7 +35,7 @@ class WakeLoopTest {
                 self[0].wake(); // arrives while this round runs
             }
             rounds.add(woken);
-        });
+        }, WakeLoopTest::unexpected);
         self[0] = loop;
         loop.start();
         try {
@@ -49,7 +49,7 @@ class WakeLoopTest {
     @Test
     void stopEndsTheLoopAfterTheRoundUnderWay() throws Exception {
         BlockingQueue<Boolean> rounds = new LinkedBlockingQueue<>();
-        WakeLoop loop = new WakeLoop("test", () -> NEVER, rounds::add).start();
+        WakeLoop loop = new WakeLoop("test", () -> NEVER, rounds::add, WakeLoopTest::unexpected).start();
         assertThat(rounds.poll(10, TimeUnit.SECONDS)).isFalse();
 
         loop.stop();
@@ -57,5 +57,32 @@ class WakeLoopTest {
 
         assertThat(loop.running()).isFalse();
         assertThat(rounds).isEmpty();
+    }
+
+    @Test
+    void aRoundThatThrowsIsReportedAndTheLoopGoesOnAfterTheInterval() throws Exception {
+        BlockingQueue<Boolean> rounds = new LinkedBlockingQueue<>();
+        BlockingQueue<RuntimeException> failures = new LinkedBlockingQueue<>();
+        WakeLoop loop = new WakeLoop("test", () -> Duration.ofMillis(200), woken -> {
+            rounds.add(woken);
+            if (rounds.size() == 1) {
+                throw new IllegalStateException("first round");
+            }
+        }, failures::add).start();
+        try {
+            assertThat(rounds.poll(10, TimeUnit.SECONDS)).isFalse();
+            assertThat(failures.poll(10, TimeUnit.SECONDS)).hasMessage("first round");
+            loop.wake(); // does not cut the wait after a failure short, but is not lost either
+
+            assertThat(rounds.poll(10, TimeUnit.SECONDS)).as("the round after the wait").isTrue();
+            assertThat(loop.running()).isTrue();
+            assertThat(failures).isEmpty();
+        } finally {
+            loop.stop();
+        }
+    }
+
+    private static void unexpected(RuntimeException e) {
+        throw new AssertionError("a round threw", e);
     }
 }
