@@ -115,7 +115,9 @@ class ClusterTest {
         assertThat(a.maillog()).contains("action=greylist, reason=new, client_name=unknown, client_address="
                 + GREYLISTED_CLIENT);
 
-        // Node b retries as a sending MTA would, until the delay that began on node a has passed.
+        // Node b retries as a sending MTA would, until the delay that began on node a has passed;
+        // not within node a's second, where postgrey too calls a triplet it finds "new".
+        Thread.sleep(1_000);
         Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
         String reply;
         do {
@@ -237,10 +239,19 @@ class ClusterTest {
         }
         assertThat(greetedBy).as("nodes that greet again").isEqualTo(ALL_NODES);
         for (int i = 0; i < cluster.nodes.size(); i++) {
+            // The greylist has a connection of its own, asked again at most once a second after
+            // a failure: a node that greets again may still answer 451 for up to that second.
+            String reply = null;
+            Instant until = Instant.now().plus(Duration.ofSeconds(10));
+            while (reply == null || reply.startsWith("451 4.3.5 ") && Instant.now().isBefore(until)) {
+                if (reply != null) {
+                    Thread.sleep(200);
+                }
+                reply = SmtpDialogue.rcpt(cluster.haproxy.pinnedPort(i), GREYLISTED_CLIENT, "client.example",
+                        "sender" + i + "@remote.example", "alice@example.test");
+            }
             // Redis came back empty (no persistence): a new triplet, greylisted as before the outage.
-            assertThat(SmtpDialogue.rcpt(cluster.haproxy.pinnedPort(i), GREYLISTED_CLIENT, "client.example",
-                    "sender" + i + "@remote.example", "alice@example.test"))
-                    .startsWith("450 4.2.0 <alice@example.test>: Recipient address rejected: Greylisted");
+            assertThat(reply).startsWith("450 4.2.0 <alice@example.test>: Recipient address rejected: Greylisted");
             Cluster.Node node = cluster.node(i);
             assertThat(node.logLines("anvil_database " + redisAt + " answers again")).as(node.name).isEqualTo(1);
             assertThat(node.logLines("greylist_database " + redisAt + " answers again")).as(node.name).isEqualTo(1);
