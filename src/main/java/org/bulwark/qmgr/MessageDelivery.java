@@ -166,16 +166,25 @@ final class MessageDelivery {
                 return; // stopping: the message stays in active/ for the next start
             }
         }
+        boolean interrupted = false;
         for (Future<?> future : running) {
-            try {
-                future.get();
-            } catch (InterruptedException e) {
-                // Shutting down: the message stays in active/ and is scheduled again at start.
-                Thread.currentThread().interrupt();
-                return;
-            } catch (ExecutionException e) {
-                context.log().warning(id + ": delivery task failed: " + e.getCause());
+            while (true) {
+                try {
+                    future.get();
+                    break;
+                } catch (InterruptedException e) {
+                    // Shutting down: the tasks were interrupted too; what they report is still
+                    // recorded, and the message stays in active/ for the next start.
+                    interrupted = true;
+                    abandoned = true;
+                } catch (ExecutionException e) {
+                    context.log().warning(id + ": delivery task failed: " + e.getCause());
+                    break;
+                }
             }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
         if (!abandoned) {
             conclude();
@@ -239,9 +248,22 @@ final class MessageDelivery {
         if (holdResults && held == null) {
             held = context.log().hold();
         }
-        if (Thread.currentThread().isInterrupted()) {
-            abandoned = true; // shutting down: keep what the agent reported, guess nothing
+        // Shutting down: what the agent reported is recorded, nothing is guessed. The interrupt
+        // waits until then, as a FileChannel refuses to write the done marks on an interrupted thread.
+        boolean interrupted = Thread.interrupted();
+        if (interrupted) {
+            abandoned = true;
         }
+        try {
+            record(transport, request, report, handoff);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void record(String transport, DeliveryRequest request, DeliveryReport report, Instant handoff) {
         Map<Target, Outcome> byTarget = new HashMap<>();
         for (Outcome outcome : report.outcomes()) {
             byTarget.putIfAbsent(outcome.target(), outcome);
@@ -357,15 +379,23 @@ final class MessageDelivery {
     }
 
     /** When the pass ends without the removal (shutdown), the skipped marks are written after all. */
+    /** For a pass cut short by a stop: marks done what was delivered; the message stays in active/. */
     private void markUnmarked() {
-        for (int index : unmarked) {
-            try {
-                context.queue().markDone(message, index);
-            } catch (IOException e) {
-                context.log().warning(message.id() + ": cannot mark recipient done: " + e.getMessage());
+        boolean interrupted = Thread.interrupted(); // else the FileChannel would refuse
+        try {
+            for (int index : unmarked) {
+                try {
+                    context.queue().markDone(message, index);
+                } catch (IOException e) {
+                    context.log().warning(message.id() + ": cannot mark recipient done: " + e.getMessage());
+                }
+            }
+            unmarked.clear();
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
             }
         }
-        unmarked.clear();
     }
 
     /**

@@ -224,13 +224,21 @@ public final class QueueManager {
             return false;
         }
         if (inFlight.add(id)) {
+            if (!queue.claim(id)) {
+                // The manager this one replaced at a reload still delivers it, and offers it again
+                // when done if it is still in active/.
+                inFlight.remove(id);
+                return true;
+            }
             boolean atLimit = inFlight.size() >= activeLimit;
+            WakeLoop loop = scheduler;
             try {
                 executor.execute(() -> {
                     try {
                         new MessageDelivery(context).run(id);
                     } finally {
                         inFlight.remove(id);
+                        queue.release(id, !loop.running());
                         if (atLimit) {
                             wake();
                         }
@@ -238,6 +246,7 @@ public final class QueueManager {
                 });
             } catch (java.util.concurrent.RejectedExecutionException e) {
                 inFlight.remove(id); // stopping
+                queue.release(id, false);
                 return false;
             }
         }

@@ -52,6 +52,8 @@ public final class MailQueue implements AutoCloseable {
     /** Shared by every queue in this process, so two instances on one directory never draw the same ID. */
     private static final QueueIds IDS = new QueueIds();
     private final JustCommitted justCommitted = new JustCommitted();
+    /** Messages a delivery pass holds; see {@link #claim}. */
+    private final Set<QueueId> claims = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final QueueNames names = new QueueNames();
     private final List<Consumer<QueueId>> arrivalListeners = new CopyOnWriteArrayList<>();
     private final ReentrantLock arrivalLock = new ReentrantLock();
@@ -217,6 +219,10 @@ public final class MailQueue implements AutoCloseable {
         } finally {
             arrivalLock.unlock();
         }
+        announce(id);
+    }
+
+    private void announce(QueueId id) {
         for (Consumer<QueueId> listener : arrivalListeners) {
             try {
                 listener.accept(id);
@@ -224,6 +230,27 @@ public final class MailQueue implements AutoCloseable {
                 // The message is safe in active/; a listener's failure must not make the
                 // caller report a failed commit, which would invite a duplicate submission.
             }
+        }
+    }
+
+    /**
+     * Claims a message for one delivery pass: false while another pass holds it. Passes of every
+     * queue manager of this queue claim here, so that a manager started by a reload does not
+     * deliver what its stopped predecessor is still delivering (a delivery that outlives the
+     * stop's grace ends only when its agent returns).
+     */
+    public boolean claim(QueueId id) {
+        return claims.add(id);
+    }
+
+    /**
+     * Ends a pass's claim. {@code offerAgain} tells the arrival listeners of a message the pass left
+     * in active/: a stopped manager's pass does so, as its successor passed the message over.
+     */
+    public void release(QueueId id, boolean offerAgain) {
+        claims.remove(id);
+        if (offerAgain && Files.exists(path(QueueName.ACTIVE, id))) {
+            announce(id);
         }
     }
 

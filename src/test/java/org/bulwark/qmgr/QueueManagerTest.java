@@ -62,7 +62,7 @@ class QueueManagerTest {
     private QueueManager qmgr;
 
     /** Records each request and answers per address: SENT unless told otherwise. */
-    static final class RecordingAgent implements DeliveryAgent {
+    static class RecordingAgent implements DeliveryAgent {
         final String transport;
         final List<DeliveryRequest> requests = new CopyOnWriteArrayList<>();
         final Map<String, Status> answers = new java.util.concurrent.ConcurrentHashMap<>();
@@ -282,6 +282,48 @@ class QueueManagerTest {
         startQueueManager(agent);
         await(() -> log().contains(id + ": removed"));
         assertThat(agent.deliveredAddresses()).containsExactly("bob@example.test");
+    }
+
+    @Test
+    void aMessageAStoppedManagerStillDeliversIsNotDeliveredAgainByItsSuccessor() throws Exception {
+        // As at a reload: the old manager's grace ends while its agent is still at work (a remote
+        // server taking the data, say), and the agent goes on to deliver despite the interrupt.
+        java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch finish = new java.util.concurrent.CountDownLatch(1);
+        RecordingAgent slow = new RecordingAgent("local") {
+            @Override
+            public DeliveryReport deliver(DeliveryRequest request) {
+                entered.countDown();
+                boolean interrupted = false;
+                while (finish.getCount() > 0) {
+                    try {
+                        finish.await();
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                    }
+                }
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+                return super.deliver(request);
+            }
+        };
+        QueueId first = enqueue("bob@example.test");
+        startQueueManager(slow);
+        entered.await();
+        qmgr.stop(Duration.ofMillis(100));
+
+        startQueueManager(agent);
+        // The successor's first round has listed active/ once this later arrival is delivered.
+        QueueId second = enqueue("carol@example.test");
+        await(() -> log().contains(second + ": removed"));
+        assertThat(agent.deliveredAddresses()).containsExactly("carol@example.test");
+
+        finish.countDown();
+        await(() -> !in(QueueName.ACTIVE, first));
+        assertThat(slow.deliveredAddresses()).containsExactly("bob@example.test");
+        assertThat(agent.deliveredAddresses()).containsExactly("carol@example.test");
+        assertThat(in(QueueName.DEFERRED, first)).isFalse();
     }
 
     @Test
