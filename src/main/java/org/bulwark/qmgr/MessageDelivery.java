@@ -379,7 +379,6 @@ final class MessageDelivery {
     }
 
     /** When the pass ends without the removal (shutdown), the skipped marks are written after all. */
-    /** For a pass cut short by a stop: marks done what was delivered; the message stays in active/. */
     private void markUnmarked() {
         boolean interrupted = Thread.interrupted(); // else the FileChannel would refuse
         try {

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -53,7 +54,7 @@ public final class MailQueue implements AutoCloseable {
     private static final QueueIds IDS = new QueueIds();
     private final JustCommitted justCommitted = new JustCommitted();
     /** Messages a delivery pass holds; see {@link #claim}. */
-    private final Set<QueueId> claims = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Set<QueueId> claims = ConcurrentHashMap.newKeySet();
     private final QueueNames names = new QueueNames();
     private final List<Consumer<QueueId>> arrivalListeners = new CopyOnWriteArrayList<>();
     private final ReentrantLock arrivalLock = new ReentrantLock();
