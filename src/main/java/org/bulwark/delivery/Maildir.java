@@ -113,7 +113,9 @@ public final class Maildir {
                 java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
             owner.apply(tmpFile);
-            OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), MessageCopy.BUFFER);
+            // Room for the message and the lines put in front of it, up to the usual buffer.
+            int size = (int) Math.min(MessageCopy.BUFFER, message.contentSize() + 1024);
+            OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), size);
             MessageCopy.write(message, recipient, MessageCopy.Format.MAILDIR, out);
             channel.force(true);
         }

@@ -168,13 +168,13 @@ final class QueueFileFormat {
             }
             return parse(file);
         }
-        InputStream in = new java.io.BufferedInputStream(Channels.newInputStream(channel.position(0)), 8192);
-        return parse(in, size, at -> readTrailer(channel, at), null);
+        // The reader buffers for itself.
+        return parse(new LineReader(Channels.newInputStream(channel.position(0))), size, at -> readTrailer(channel, at), null);
     }
 
     /** Parses a small file's bytes (at most {@link #SMALL_FILE}), kept as its {@code wholeFile}. */
     static Parsed parse(byte[] file) throws IOException {
-        return parse(new java.io.ByteArrayInputStream(file), file.length,
+        return parse(new LineReader(file), file.length,
                 at -> java.util.Arrays.copyOfRange(file, (int) at, (int) at + TRAILER_LENGTH), file);
     }
 
@@ -183,9 +183,8 @@ final class QueueFileFormat {
         byte[] read(long offset) throws IOException;
     }
 
-    private static Parsed parse(InputStream in, long size, TrailerSource trailerSource, byte[] wholeFile)
+    private static Parsed parse(LineReader reader, long size, TrailerSource trailerSource, byte[] wholeFile)
             throws IOException {
-        LineReader reader = new LineReader(in);
         if (!reader.next().equals(new String(VERSION_LINE, StandardCharsets.US_ASCII).trim())) {
             throw new IllegalArgumentException("unknown queue file version");
         }
@@ -339,13 +338,21 @@ final class QueueFileFormat {
      */
     private static final class LineReader {
         private final InputStream in;
-        private final byte[] buffer = new byte[8192];
+        private final byte[] buffer;
         private int position;
         private int limit;
         private long offset;
 
         LineReader(InputStream in) {
             this.in = in;
+            this.buffer = new byte[8192];
+        }
+
+        /** Over a whole file already in memory, read in place. */
+        LineReader(byte[] file) {
+            this.in = null;
+            this.buffer = file;
+            this.limit = file.length;
         }
 
         /** The file offset just after the last line returned. */
@@ -358,7 +365,7 @@ final class QueueFileFormat {
             int length = 0;
             while (true) {
                 if (position == limit) {
-                    int n = in.read(buffer);
+                    int n = in == null ? -1 : in.read(buffer);
                     if (n <= 0) {
                         throw new IllegalArgumentException("truncated envelope");
                     }

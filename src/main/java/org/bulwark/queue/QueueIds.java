@@ -2,7 +2,7 @@ package org.bulwark.queue;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Locale;
+import java.util.HexFormat;
 import java.util.concurrent.atomic.AtomicLong;
 import org.bulwark.mail.QueueId;
 
@@ -15,12 +15,14 @@ import org.bulwark.mail.QueueId;
 final class QueueIds {
 
     private static final long MASK = (1L << 48) - 1;
+    private static final HexFormat HEX = HexFormat.of().withUpperCase();
 
     private final AtomicLong last = new AtomicLong();
 
     QueueId next() {
         long now = ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now());
         long micros = last.updateAndGet(previous -> Math.max(previous + 1, now));
-        return new QueueId(String.format(Locale.ROOT, "%012X", micros & MASK));
+        // The low 12 of the 16 hex digits of a long: the 48 bits kept.
+        return new QueueId(HEX.toHexDigits(micros & MASK).substring(4));
     }
 }

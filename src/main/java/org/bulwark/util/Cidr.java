@@ -2,6 +2,7 @@ package org.bulwark.util;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.regex.Pattern;
 
 /**
  * An IPv4 or IPv6 network in CIDR form, written as Postfix accepts it: {@code 127.0.0.0/8},
@@ -68,6 +69,9 @@ public record Cidr(byte[] network, int prefixLength) {
         return true;
     }
 
+    /** Compiled once: this runs for every message (cleanup's mynetworks test). */
+    private static final Pattern DOTTED_QUAD = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
+
     /**
      * The address bytes of an IPv4 or IPv6 literal, or {@code null} if the text is not one.
      * Never consults DNS: {@link InetAddress#getByName} would for a host name.
@@ -84,7 +88,7 @@ public record Cidr(byte[] network, int prefixLength) {
                     return null;
                 }
             }
-        } else if (!text.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
+        } else if (!DOTTED_QUAD.matcher(text).matches()) {
             return null;
         }
         try {

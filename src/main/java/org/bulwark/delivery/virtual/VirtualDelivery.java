@@ -102,8 +102,16 @@ public final class VirtualDelivery implements DeliveryAgent {
     }
 
     /** Map values are relative to the base, as in Postfix, and must stay inside it. */
+    private static int leadingSlashes(String value) {
+        int i = 0;
+        while (i < value.length() && value.charAt(i) == '/') {
+            i++;
+        }
+        return i;
+    }
+
     private Path mailboxPath(String value) throws DeliveryFailure {
-        String relative = value.replaceFirst("^/+", "");
+        String relative = value.substring(leadingSlashes(value));
         Path path = base.resolve(relative).normalize();
         if (!path.startsWith(base) || path.equals(base)) {
             throw new DeliveryFailure("4.3.5", DeliveryTexts.mailboxOutsideBase(value));
