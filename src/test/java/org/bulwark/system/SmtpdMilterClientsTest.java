@@ -127,21 +127,20 @@ class SmtpdMilterClientsTest {
             assertThat(smtp.reply()).startsWith("220 ");
             smtp.command("EHLO proxy.example");
             assertThat(smtp.command("XCLIENT NAME=client.example ADDR=192.0.2.7 PORT=4242")).startsWith("220 ");
-            milter.awaitStage("close");
+            // The old client's milter session is closed while the SMTP session goes on. (The milter
+            // may record the new session's connect before that close: they come on two sockets.)
+            assertThat(milter.awaitStage("close")).filteredOn(e -> e.contains("\"stage\": \"close\"")).hasSize(1);
             assertThat(smtp.command("EHLO client.example")).startsWith("250");
             assertThat(smtp.command("MAIL FROM:<sender@remote.example>")).startsWith("250 ");
             smtp.command("QUIT");
         }
         system.awaitLog("disconnect from");
-        List<String> events = milter.events();
         List<String> connects = stage(milter, "connect");
         assertThat(connects).hasSize(2);
         assertThat(connects.get(0)).contains("127.0.0.2");
         assertThat(connects.get(1)).contains("client.example").contains("192.0.2.7")
                 .contains("\"{client_addr}\": \"192.0.2.7\"").contains("\"{client_port}\": \"4242\"");
-        // The old client's session closed before the new one's connect; HELO came again only when given.
-        int firstClose = events.indexOf(stage(milter, "close").get(0));
-        assertThat(firstClose).isLessThan(events.indexOf(connects.get(1)));
+        // HELO came again only when given.
         assertThat(stage(milter, "hello")).hasSize(2).last().asString().contains("client.example");
         assertThat(stage(milter, "envfrom")).singleElement().asString().contains("\"{client_addr}\": \"192.0.2.7\"");
     }
