@@ -351,17 +351,19 @@ final class ServiceSet {
         if (old.pickup != null) {
             old.pickup.stop();
         }
-        if (old.queueManager != null) {
-            old.queueManager.stop(grace);
-        }
+        // The old manager's deliveries finish on their own; the new manager starts at once, their
+        // claims keeping it off those messages.
+        java.util.function.BooleanSupplier oldDeliveriesDone = old.queueManager != null
+                ? old.queueManager.retire(grace) : () -> true;
         if (queueManager != null) {
             queueManager.start();
         }
         if (pickup != null) {
             pickup.start();
         }
-        // Old sessions may still be using the old tables and policy connections: release them
-        // once the last of them has ended (or after RETIRE_LIMIT, for a client that never leaves).
+        // Old sessions and deliveries may still be using the old tables, policy connections and
+        // agents: release them once the last has ended (or after RETIRE_LIMIT, for a client that
+        // never leaves).
         Thread.ofVirtual().name("reload-retire").start(() -> {
             retiring.forEach(server -> server.stop(grace));
             retiringScreens.forEach(server -> {
@@ -369,8 +371,8 @@ final class ServiceSet {
                 server.release();
             });
             long deadline = System.nanoTime() + RETIRE_LIMIT.toNanos();
-            while (!oldSessionsDone.stream().allMatch(java.util.function.BooleanSupplier::getAsBoolean)
-                    && System.nanoTime() < deadline) {
+            while (!(oldSessionsDone.stream().allMatch(java.util.function.BooleanSupplier::getAsBoolean)
+                    && oldDeliveriesDone.getAsBoolean()) && System.nanoTime() < deadline) {
                 sleep(RETIRE_POLL);
             }
             old.passServers.values().forEach(server -> server.stop(grace));

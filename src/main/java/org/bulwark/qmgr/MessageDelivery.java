@@ -163,7 +163,10 @@ final class MessageDelivery {
             try {
                 running.add(context.executor().submit(task));
             } catch (RejectedExecutionException e) {
-                return; // stopping: the message stays in active/ for the next start
+                // Stopping: what was started is waited for and recorded below, or a successor
+                // could deliver it again; the message stays in active/ for the rest.
+                abandoned = true;
+                break;
             }
         }
         boolean interrupted = false;

@@ -327,6 +327,43 @@ class QueueManagerTest {
     }
 
     @Test
+    void aRetiredManagerLetsItsDeliveriesFinishWhileItsSuccessorDeliversTheRest() throws Exception {
+        // A reload: the old manager's delivery is neither waited for nor interrupted.
+        java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch finish = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean interrupted = new java.util.concurrent.atomic.AtomicBoolean();
+        RecordingAgent slow = new RecordingAgent("local") {
+            @Override
+            public DeliveryReport deliver(DeliveryRequest request) {
+                entered.countDown();
+                try {
+                    finish.await();
+                } catch (InterruptedException e) {
+                    interrupted.set(true);
+                }
+                return super.deliver(request);
+            }
+        };
+        QueueId first = enqueue("bob@example.test");
+        startQueueManager(slow);
+        entered.await();
+        QueueManager old = qmgr;
+        java.util.function.BooleanSupplier oldDone = old.retire(Duration.ofSeconds(5));
+
+        startQueueManager(agent);
+        QueueId second = enqueue("carol@example.test");
+        await(() -> log().contains(second + ": removed"));
+        assertThat(oldDone.getAsBoolean()).as("the old delivery still runs").isFalse();
+
+        finish.countDown();
+        await(() -> log().contains(first + ": removed"));
+        await(oldDone);
+        assertThat(interrupted).isFalse();
+        assertThat(slow.deliveredAddresses()).containsExactly("bob@example.test");
+        assertThat(agent.deliveredAddresses()).containsExactly("carol@example.test");
+    }
+
+    @Test
     void bouncesARecipientTheResolverSendsToTheErrorTransport() throws Exception {
         resolver = a -> List.of(new Resolution("error", "User unknown in virtual alias table", a));
         QueueId id = enqueue("nobody@example.test");
