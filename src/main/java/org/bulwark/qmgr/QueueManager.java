@@ -179,6 +179,7 @@ public final class QueueManager {
      */
     public BooleanSupplier retire(Duration grace) {
         stopScheduling(grace);
+        executor.shutdown(); // also for a manager that was never started, which has nothing to finish
         return executor::isTerminated;
     }
 

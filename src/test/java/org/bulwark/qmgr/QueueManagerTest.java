@@ -364,6 +364,14 @@ class QueueManagerTest {
     }
 
     @Test
+    void aManagerRetiredWithoutHavingStartedHasNothingToFinish() {
+        QueueManager never = new QueueManager(Config.of(parameters), queue, Map.of("local", agent), log,
+                new QueueManager.Collaborators(resolver, null, Clock.systemUTC()));
+
+        assertThat(never.retire(Duration.ofSeconds(1)).getAsBoolean()).isTrue();
+    }
+
+    @Test
     void bouncesARecipientTheResolverSendsToTheErrorTransport() throws Exception {
         resolver = a -> List.of(new Resolution("error", "User unknown in virtual alias table", a));
         QueueId id = enqueue("nobody@example.test");
