@@ -251,14 +251,20 @@ final class MessageDelivery {
         if (holdResults && held == null) {
             held = context.log().hold();
         }
-        // Shutting down: what the agent reported is recorded, nothing is guessed. The interrupt
-        // waits until then, as a FileChannel refuses to write the done marks on an interrupted thread.
-        boolean interrupted = Thread.interrupted();
-        if (interrupted) {
-            abandoned = true;
+        if (Thread.currentThread().isInterrupted()) {
+            abandoned = true; // shutting down: what the agent reported is recorded, nothing is guessed
         }
+        withInterruptHeld(() -> record(transport, request, report, handoff));
+    }
+
+    /**
+     * Runs {@code work} with the thread's interrupt set aside and restored after: a FileChannel
+     * refuses to write the done marks on an interrupted thread, and a stop must not lose them.
+     */
+    private static void withInterruptHeld(Runnable work) {
+        boolean interrupted = Thread.interrupted();
         try {
-            record(transport, request, report, handoff);
+            work.run();
         } finally {
             if (interrupted) {
                 Thread.currentThread().interrupt();
@@ -383,8 +389,7 @@ final class MessageDelivery {
 
     /** When the pass ends without the removal (shutdown), the skipped marks are written after all. */
     private void markUnmarked() {
-        boolean interrupted = Thread.interrupted(); // else the FileChannel would refuse
-        try {
+        withInterruptHeld(() -> {
             for (int index : unmarked) {
                 try {
                     context.queue().markDone(message, index);
@@ -393,11 +398,7 @@ final class MessageDelivery {
                 }
             }
             unmarked.clear();
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        });
     }
 
     /**

@@ -24,6 +24,8 @@ import org.bulwark.mail.Recipient;
 final class QueueFileFormat {
 
     static final byte[] VERSION_LINE = "BULWARK-QUEUE 1\n".getBytes(StandardCharsets.US_ASCII);
+    /** The version line as the line reader returns it, without its newline. */
+    private static final String VERSION = "BULWARK-QUEUE 1";
 
     /** Encoded defer reasons longer than this are cut; mailq shows only the start anyway. */
     static final int REASON_WIDTH = 400;
@@ -185,7 +187,7 @@ final class QueueFileFormat {
 
     private static Parsed parse(LineReader reader, long size, TrailerSource trailerSource, byte[] wholeFile)
             throws IOException {
-        if (!reader.next().equals(new String(VERSION_LINE, StandardCharsets.US_ASCII).trim())) {
+        if (!reader.next().equals(VERSION)) {
             throw new IllegalArgumentException("unknown queue file version");
         }
         DeferState a = parseSlot(reader.next());
