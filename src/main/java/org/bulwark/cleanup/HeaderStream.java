@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.function.Function;
+import org.bulwark.util.ByteSearch;
 
 /**
  * The content filter between the client and the queue file: turns CRLF into LF, parses the header
@@ -74,10 +75,10 @@ final class HeaderStream extends OutputStream {
                 // the next run, so no line ending is written a byte at a time. A bare CR stays.
                 int j = i;
                 while (true) {
-                    while (j < end && b[j] != '\r') {
-                        j++;
-                    }
-                    if (j + 1 < end && b[j + 1] != '\n') {
+                    j = ByteSearch.indexOf(b, j, end, (byte) '\r');
+                    if (j < 0) {
+                        j = end;
+                    } else if (j + 1 < end && b[j + 1] != '\n') {
                         j++;
                         continue;
                     }

@@ -6,6 +6,7 @@ import java.io.Flushable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import org.bulwark.util.ByteSearch;
 
 /**
  * The client's byte stream with our own buffer, so that the server can tell whether the client has
@@ -213,15 +214,13 @@ public final class SmtpInput {
         if (!fill()) {
             throw new EOFException("connection closed in message content");
         }
-        int stop = Math.min(limit, position + max);
-        for (int i = position; i < stop; i++) {
-            if (buffer[i] == '\n') {
-                boolean crlf = i > position && buffer[i - 1] == '\r';
-                int length = i - position - (crlf ? 1 : 0);
-                piece.set(buffer, position, length, crlf ? LineEnding.CRLF : LineEnding.BARE_LF, crlf);
-                position = i + 1;
-                return piece;
-            }
+        int i = ByteSearch.indexOf(buffer, position, Math.min(limit, position + max), (byte) '\n');
+        if (i >= 0) {
+            boolean crlf = i > position && buffer[i - 1] == '\r';
+            int length = i - position - (crlf ? 1 : 0);
+            piece.set(buffer, position, length, crlf ? LineEnding.CRLF : LineEnding.BARE_LF, crlf);
+            position = i + 1;
+            return piece;
         }
         Segment segment = readSegment(max);
         piece.set(segment.bytes(), 0, segment.bytes().length, segment.ending(), false);
