@@ -1,6 +1,7 @@
 package org.bulwark.smtpd;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.util.List;
 import org.bulwark.anvil.Anvil;
 import org.bulwark.cleanup.CleanupSession;
@@ -164,18 +165,37 @@ final class MailCommands {
         if (tx.chunking()) {
             return io.fail(ReplyTexts.DATA_AFTER_BDAT);
         }
-        if (!startContent(tx)) {
-            return false;
+        boolean opened;
+        if (checks.messageMilters() != null) {
+            // The milters' DATA stage comes before the 354 and with the queue ID, so after the file is made.
+            if (!startContent(tx)) {
+                return false;
+            }
+            io.reply(ReplyTexts.START_DATA);
+            opened = true;
+        } else {
+            if (!dataStageAllows(tx)) {
+                return false;
+            }
+            // Nothing waits on the queue file: it is made while the client sends its first lines,
+            // a round trip sooner than after it. Should it fail, the content is read and dropped
+            // and the reply after the dot says so.
+            io.reply(ReplyTexts.START_DATA);
+            io.flush();
+            opened = openQueueFile(tx);
         }
-        io.reply(ReplyTexts.START_DATA);
         io.reached(SessionIo.IN_DATA);
         BareNewline mode = settings.bareNewline() == BareNewline.REJECT
                 && !settings.refusesBareNewline(state.clientAddress())
                 ? BareNewline.NORMALIZE : settings.bareNewline();
         DataReader reader = new DataReader(mode, settings.lineLengthLimit());
         io.contentFollows();
-        DataReader.Outcome outcome = reader.read(io.input(), tx.content());
+        DataReader.Outcome outcome = reader.read(io.input(),
+                opened ? tx.content() : new ContentSink(OutputStream.nullOutputStream(), 0));
         io.reached(SessionIo.AFTER_DOT);
+        if (!opened) {
+            return io.fail(ReplyTexts.QUEUE_WRITE_ERROR);
+        }
         if (outcome == DataReader.Outcome.BARE_NEWLINE) {
             state.transactionEnded();
             io.closeAfterReply();
@@ -216,20 +236,12 @@ final class MailCommands {
         return finish(tx);
     }
 
-    /** The DATA stage check and the queue file; false (with the reply sent) when either refuses. */
+    /** The DATA stage check, the queue file and the milters' DATA stage; false (with the reply sent) when one refuses. */
     private boolean startContent(Transaction tx) throws IOException {
-        Decision decision = checks.check(Stage.DATA, state.context(tx.sender(), tx.firstRecipient()));
-        tx.apply(decision.actions());
-        if (decision instanceof Decision.Refuse refuse) {
-            log.reject("DATA", refuse.reply(), tx.givenSender(), tx.firstRecipient());
-            return io.fail(refuse.reply());
+        if (!dataStageAllows(tx)) {
+            return false;
         }
-        Envelope envelope = tx.envelope(state.clientInfo(security), settings.contentFilter());
-        try {
-            tx.contentStarted(intake.open(envelope, checks.messageMilters()), settings.messageSizeLimit());
-        } catch (IOException | RuntimeException e) {
-            log.warning("cannot create queue file for message from " + state.nameAndAddress() + ": " + e);
-            state.transactionEnded();
+        if (!openQueueFile(tx)) {
             return io.fail(ReplyTexts.QUEUE_WRITE_ERROR);
         }
         // The milters' DATA stage comes with the queue ID (macro i), so after the file is made.
@@ -242,6 +254,30 @@ final class MailCommands {
             return io.fail(refuse.reply());
         }
         return true;
+    }
+
+    /** The DATA stage restrictions; false (with the reply sent) when they refuse. */
+    private boolean dataStageAllows(Transaction tx) throws IOException {
+        Decision decision = checks.check(Stage.DATA, state.context(tx.sender(), tx.firstRecipient()));
+        tx.apply(decision.actions());
+        if (decision instanceof Decision.Refuse refuse) {
+            log.reject("DATA", refuse.reply(), tx.givenSender(), tx.firstRecipient());
+            return io.fail(refuse.reply());
+        }
+        return true;
+    }
+
+    /** Makes the queue file; false, logged and with the transaction ended, when it cannot be made. */
+    private boolean openQueueFile(Transaction tx) {
+        Envelope envelope = tx.envelope(state.clientInfo(security), settings.contentFilter());
+        try {
+            tx.contentStarted(intake.open(envelope, checks.messageMilters()), settings.messageSizeLimit());
+            return true;
+        } catch (IOException | RuntimeException e) {
+            log.warning("cannot create queue file for message from " + state.nameAndAddress() + ": " + e);
+            state.transactionEnded();
+            return false;
+        }
     }
 
     /** End of content: size, write failures, end-of-data restrictions, then the commit and 250. */

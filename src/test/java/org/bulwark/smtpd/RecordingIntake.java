@@ -13,7 +13,7 @@ import org.bulwark.mail.QueueId;
 
 /**
  * Stands in for cleanup until the real one is merged: keeps committed messages in memory and can
- * be told to fail the commit.
+ * be told to fail the queue file's creation or its commit.
  */
 final class RecordingIntake implements MessageIntake {
 
@@ -22,10 +22,14 @@ final class RecordingIntake implements MessageIntake {
     final List<Message> committed = new CopyOnWriteArrayList<>();
     final AtomicInteger aborted = new AtomicInteger();
     volatile boolean failCommit;
+    volatile boolean failOpen;
     private final AtomicInteger next = new AtomicInteger(0xA10000);
 
     @Override
-    public CleanupSession open(Envelope envelope) {
+    public CleanupSession open(Envelope envelope) throws IOException {
+        if (failOpen) {
+            throw new IOException("simulated queue file creation failure");
+        }
         QueueId id = new QueueId(Integer.toHexString(next.incrementAndGet()).toUpperCase());
         ByteArrayOutputStream content = new ByteArrayOutputStream();
         return new CleanupSession() {

@@ -285,6 +285,31 @@ class SmtpServerTest {
         }
     }
 
+    /**
+     * The queue file is made after the 354 when no milter waits for its ID: a failure then is
+     * answered after the content, which is read to its end so that the session goes on.
+     */
+    @Test
+    void aQueueFileThatCannotBeMadeIsAnsweredAfterTheDot() throws Exception {
+        try (ServerFixture fx = new ServerFixture(Map.of()); SmtpClient c = fx.client()) {
+            fx.intake.failOpen = true;
+            c.reply();
+            c.send("EHLO client.example");
+            c.send("MAIL FROM:<a@example.net>");
+            c.send("RCPT TO:<b@example.org>");
+            assertThat(c.send("DATA")).startsWith("354 ");
+            assertThat(c.send("Subject: lost\r\n\r\nfirst line\r\n.")).isEqualTo("451 4.3.0 Error: queue file write error");
+            fx.intake.failOpen = false;
+            assertThat(c.send("MAIL FROM:<a@example.net>")).startsWith("250 ");
+            c.send("RCPT TO:<b@example.org>");
+            assertThat(c.send("DATA")).startsWith("354 ");
+            assertThat(c.send("Subject: kept\r\n\r\nsecond\r\n.")).startsWith("250 2.0.0 Ok: queued as ");
+            assertThat(fx.intake.committed).hasSize(1);
+            assertThat(fx.intake.committed.get(0).content()).contains("Subject: kept").doesNotContain("lost");
+            assertThat(fx.logAfterSessions()).contains("warning: cannot create queue file for message from");
+        }
+    }
+
     @Test
     void neverSays250WhenTheCommitFails() throws Exception {
         try (ServerFixture fx = new ServerFixture(Map.of()); SmtpClient c = fx.client()) {
