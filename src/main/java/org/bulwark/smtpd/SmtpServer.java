@@ -39,6 +39,14 @@ public final class SmtpServer implements AutoCloseable {
     private volatile boolean stopping;
     /** The thread accepting now: each one that accepts a client becomes its session and starts the next. */
     private volatile Thread acceptor;
+    /** How the next accepting thread starts; a test makes it fail. */
+    AcceptorStart acceptors = (name, loop) -> Thread.ofVirtual().name(name).start(loop);
+
+    /** Starts the thread that accepts next. */
+    @FunctionalInterface
+    interface AcceptorStart {
+        Thread start(String name, Runnable loop);
+    }
 
     /**
      * What a server works with besides its configuration, each reduced to the one call the
@@ -148,8 +156,22 @@ public final class SmtpServer implements AutoCloseable {
                 continue;
             }
             register(client);
+            Thread successor;
             try {
-                acceptor = Thread.ofVirtual().name(Thread.currentThread().getName()).start(this::acceptLoop);
+                successor = acceptors.start(Thread.currentThread().getName(), this::acceptLoop);
+            } catch (RuntimeException | OutOfMemoryError e) {
+                // Nothing would accept after this thread: it stays the acceptor, and the client
+                // hears what it would at the process limit.
+                unregister(client);
+                current.slots().release();
+                log.warning("cannot start a thread to accept on port " + server.getLocalPort() + " while serving a client: "
+                        + e + "; refusing " + client.getInetAddress().getHostAddress());
+                refuse(client);
+                pauseAfterAcceptFailure();
+                continue;
+            }
+            acceptor = successor;
+            try {
                 Thread.currentThread().setName("smtpd-" + client.getInetAddress().getHostAddress());
                 session(current, client, boundAddress).run();
             } catch (RuntimeException | Error e) {
@@ -207,6 +229,11 @@ public final class SmtpServer implements AutoCloseable {
     private void turnAway(Socket client, int maxproc) {
         log.warning("service smtpd on port " + server.getLocalPort() + " has reached its process limit \""
                 + maxproc + "\": refusing " + client.getInetAddress().getHostAddress());
+        refuse(client);
+    }
+
+    /** 421 4.3.2 and close. */
+    private static void refuse(Socket client) {
         try (client) {
             OutputStream out = client.getOutputStream();
             out.write(ReplyTexts.SERVICE_UNAVAILABLE.wire().getBytes(StandardCharsets.US_ASCII));

@@ -310,6 +310,34 @@ class SmtpServerTest {
         }
     }
 
+    /** A thread to go on accepting that cannot be started costs one client its session, never the listener. */
+    @Test
+    void goesOnAcceptingWhenTheNextAcceptingThreadCannotStart() throws Exception {
+        try (ServerFixture fx = new ServerFixture(Map.of(), RestrictionCheck.NONE, 2)) {
+            SmtpServer.AcceptorStart real = fx.server.acceptors;
+            java.util.concurrent.atomic.AtomicBoolean failed = new java.util.concurrent.atomic.AtomicBoolean();
+            fx.server.acceptors = (name, loop) -> {
+                if (failed.compareAndSet(false, true)) {
+                    throw new OutOfMemoryError("simulated: no memory for a thread");
+                }
+                return real.start(name, loop);
+            };
+            try (SmtpClient refused = fx.client()) {
+                assertThat(refused.reply()).isEqualTo("421 4.3.2 Service currently unavailable");
+                assertThat(refused.closedByServer()).isTrue();
+            }
+            // Both slots are free again: the refused client's was given back.
+            try (SmtpClient first = fx.client(); SmtpClient second = fx.client()) {
+                assertThat(first.reply()).startsWith("220 ");
+                assertThat(second.reply()).startsWith("220 ");
+                assertThat(first.send("NOOP")).startsWith("250 ");
+                assertThat(second.send("NOOP")).startsWith("250 ");
+            }
+            assertThat(fx.logAfterSessions()).contains("cannot start a thread to accept on port")
+                    .contains("simulated: no memory for a thread");
+        }
+    }
+
     @Test
     void neverSays250WhenTheCommitFails() throws Exception {
         try (ServerFixture fx = new ServerFixture(Map.of()); SmtpClient c = fx.client()) {
