@@ -1,6 +1,9 @@
 package org.bulwark.smtpd;
 
+import java.util.Arrays;
 import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * The commands the server knows, with Postfix's flags: {@code limited} commands count toward
@@ -45,12 +48,12 @@ enum Verb {
         };
     }
 
+    /** By name: looked up for every command, where {@code values()} would copy the array each time. */
+    private static final Map<String, Verb> BY_NAME = Arrays.stream(values())
+            .collect(Collectors.toUnmodifiableMap(Verb::name, v -> v));
+
+    /** The verb of this name (upper case), or null. */
     static Verb lookup(String verb) {
-        for (Verb v : values()) {
-            if (v.name().equals(verb)) {
-                return v;
-            }
-        }
-        return null;
+        return BY_NAME.get(verb);
     }
 }
