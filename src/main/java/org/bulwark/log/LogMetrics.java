@@ -175,7 +175,6 @@ public final class LogMetrics {
                 .append(' ').append(value).append('\n'));
     }
 
-    /** {@code name="value"} with the format's escapes for backslash, quote and newline. */
     /**
      * A delivery agent's "to=<...>, ..., delay=N, ..., status=word" line: its status by transport
      * and its delay. Read with indexOf rather than a pattern: one such line comes with every
@@ -192,7 +191,7 @@ public final class LogMetrics {
         for (int at = text.indexOf(", delay=", addressEnd); at >= 0; at = text.indexOf(", delay=", at + 1)) {
             int start = at + ", delay=".length();
             int end = start;
-            while (end < text.length() && (text.charAt(end) >= '0' && text.charAt(end) <= '9' || text.charAt(end) == '.')) {
+            while (end < text.length() && "0123456789.".indexOf(text.charAt(end)) >= 0) {
                 end++;
             }
             if (end > start && end < text.length() && text.charAt(end) == ',') {
@@ -236,7 +235,7 @@ public final class LogMetrics {
         delaySum.add(delay);
     }
 
-    /** Whether text[from, to) is all of the pattern class \\w: ASCII letters, digits and '_'. */
+    /** Whether text[from, to) is all of the pattern class \w: ASCII letters, digits and '_'. */
     private static boolean wordCharacters(String text, int from, int to) {
         for (int i = from; i < to; i++) {
             char c = text.charAt(i);
@@ -247,6 +246,7 @@ public final class LogMetrics {
         return true;
     }
 
+    /** {@code name="value"} with the format's escapes for backslash, quote and newline. */
     private static String label(String name, String value) {
         return name + "=\"" + value.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n") + "\"";
     }

@@ -40,7 +40,7 @@ public final class SmtpServer implements AutoCloseable {
     /** The thread accepting now: each one that accepts a client becomes its session and starts the next. */
     private volatile Thread acceptor;
     /** How the next accepting thread starts; a test makes it fail. */
-    AcceptorStart acceptors = (name, loop) -> Thread.ofVirtual().name(name).start(loop);
+    volatile AcceptorStart acceptors = (name, loop) -> Thread.ofVirtual().name(name).start(loop);
 
     /** Starts the thread that accepts next. */
     @FunctionalInterface
