@@ -182,9 +182,10 @@ public final class Cleanup {
         try {
             ClientInfo client = envelope.client();
             boolean local = client.isLocalSubmission();
-            boolean addMissing = alwaysAddMissingHeaders || local || inMynetworks(client.address());
+            boolean fromMynetworks = !local && inMynetworks(client.address());
+            boolean addMissing = alwaysAddMissingHeaders || local || fromMynetworks;
             String date = CleanupTexts.mailDate(envelope.arrival(), LocalZone.ZONE);
-            AuthenticationFilter filter = authenticationFilter(writer, envelope);
+            AuthenticationFilter filter = authenticationFilter(writer, envelope, fromMynetworks);
             OutputStream signed = filter == null ? writer.content() : filter;
             // Milters see the message as checked; signing sees what the milters made of it.
             MilterStage milterStage = milters == null ? null : new MilterStage(signed, milters.needsContent());
@@ -224,9 +225,9 @@ public final class Cleanup {
     }
 
     /** Trusted mail (sendmail, SASL, mynetworks) is signed; mail from outside is checked. */
-    private AuthenticationFilter authenticationFilter(QueueFileWriter writer, Envelope envelope) {
-        boolean trusted = AuthenticationFilter.isTrusted(envelope,
-                !envelope.client().isLocalSubmission() && inMynetworks(envelope.client().address()));
+    private AuthenticationFilter authenticationFilter(QueueFileWriter writer, Envelope envelope,
+            boolean fromMynetworks) {
+        boolean trusted = AuthenticationFilter.isTrusted(envelope, fromMynetworks);
         if (trusted ? authentication.signing() : authentication.verifying()) {
             return new AuthenticationFilter(writer.content(), authentication, envelope, trusted);
         }
