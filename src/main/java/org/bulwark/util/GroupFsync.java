@@ -26,9 +26,13 @@ public final class GroupFsync {
     private FileChannel open;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition finished = lock.newCondition();
+    /** Never signalled: a gathering caller waits on it for its time, the lock released meanwhile. */
+    private final Condition gatheringTime = lock.newCondition();
     private long started;
     private long completed;
     private boolean running;
+    /** A caller of {@link #syncGathering} is waiting for others to join its fsync. */
+    private boolean gathering;
     /** The generation an fsync must reach to cover every {@link #syncSoon} call so far. */
     private long pending;
     private boolean flushScheduled;
@@ -54,26 +58,63 @@ public final class GroupFsync {
     public void sync() throws IOException {
         lock.lock();
         try {
-            long needed = started + 1;
-            while (completed < needed) {
-                if (running) {
-                    finished.awaitUninterruptibly();
-                    continue;
-                }
-                running = true;
-                long generation = ++started;
-                lock.unlock();
-                try {
-                    force();
-                } finally {
-                    lock.lock();
-                    running = false;
-                    finished.signalAll();
-                }
-                completed = generation;
-            }
+            syncLocked(started + 1);
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * {@link #sync} for a caller that can wait a little, such as a delivery (never a client
+     * waiting for its 250): when no fsync is running, this caller waits {@code gather} first,
+     * and every caller of this method that arrives meanwhile is covered by the one fsync that
+     * follows. A {@link #sync} call meanwhile does not wait for it.
+     */
+    public void syncGathering(Duration gather) throws IOException {
+        lock.lock();
+        try {
+            long needed = started + 1;
+            if (gathering) {
+                while (gathering) {
+                    finished.awaitUninterruptibly();
+                }
+            } else if (!running) {
+                gathering = true;
+                try {
+                    long nanos = gather.toNanos();
+                    while (nanos > 0) {
+                        nanos = gatheringTime.awaitNanos(nanos);
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt(); // stopping: the fsync at once
+                } finally {
+                    gathering = false;
+                }
+            }
+            syncLocked(needed);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Returns once an fsync of generation {@code needed} or later has completed; the lock is held. */
+    private void syncLocked(long needed) throws IOException {
+        while (completed < needed) {
+            if (running) {
+                finished.awaitUninterruptibly();
+                continue;
+            }
+            running = true;
+            long generation = ++started;
+            lock.unlock();
+            try {
+                force();
+            } finally {
+                lock.lock();
+                running = false;
+                finished.signalAll();
+            }
+            completed = generation;
         }
     }
 

@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -73,5 +75,54 @@ class GroupFsyncTest {
         sync.syncSoon(Duration.ofMillis(1)); // must not throw, here or in its thread
 
         org.assertj.core.api.Assertions.assertThatThrownBy(sync::sync).isInstanceOf(IOException.class);
+    }
+
+    @Test
+    void callersArrivingWhileOneGathersShareItsFsync() throws Exception {
+        GroupFsync sync = new GroupFsync(dir);
+        long before = sync.ticket();
+        List<Thread> callers = new ArrayList<>();
+        List<Long> tickets = new java.util.concurrent.CopyOnWriteArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            Files.createFile(dir.resolve("message-" + i));
+            tickets.add(sync.ticket());
+            callers.add(Thread.ofVirtual().start(() -> {
+                try {
+                    sync.syncGathering(Duration.ofSeconds(2));
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }));
+            Thread.sleep(20); // apart: each plain sync would have been an fsync of its own
+        }
+        for (Thread caller : callers) {
+            caller.join();
+        }
+
+        assertThat(tickets).allMatch(sync::covered);
+        assertThat(sync.ticket() - before).as("fsyncs done").isEqualTo(1);
+    }
+
+    @Test
+    void aPlainSyncDoesNotWaitForAGatheringOne() throws Exception {
+        GroupFsync sync = new GroupFsync(dir);
+        java.util.concurrent.CountDownLatch gathered = new java.util.concurrent.CountDownLatch(1);
+        Thread gatherer = Thread.ofVirtual().start(() -> {
+            try {
+                sync.syncGathering(Duration.ofSeconds(30));
+                gathered.countDown();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        Thread.sleep(50);
+
+        long ticket = sync.ticket();
+        sync.sync();
+
+        assertThat(sync.covered(ticket)).isTrue();
+        assertThat(gathered.getCount()).as("the gathering caller still waits").isEqualTo(1);
+        gatherer.interrupt(); // ends the wait: it syncs at once, or finds itself covered
+        gatherer.join();
     }
 }
