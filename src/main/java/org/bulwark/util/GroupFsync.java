@@ -89,6 +89,9 @@ public final class GroupFsync {
                     Thread.currentThread().interrupt(); // stopping: the fsync at once
                 } finally {
                     gathering = false;
+                    // Those who joined wait for the end of it: an fsync done meanwhile (a plain
+                    // sync's) may have covered everyone, and then no fsync will signal them.
+                    finished.signalAll();
                 }
             }
             syncLocked(needed);

@@ -86,13 +86,7 @@ class GroupFsyncTest {
         for (int i = 0; i < 8; i++) {
             Files.createFile(dir.resolve("message-" + i));
             tickets.add(sync.ticket());
-            callers.add(Thread.ofVirtual().start(() -> {
-                try {
-                    sync.syncGathering(Duration.ofSeconds(2));
-                } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            }));
+            callers.add(Thread.ofVirtual().start(() -> syncGathering(sync, Duration.ofSeconds(2))));
             Thread.sleep(20); // apart: each plain sync would have been an fsync of its own
         }
         for (Thread caller : callers) {
@@ -108,12 +102,8 @@ class GroupFsyncTest {
         GroupFsync sync = new GroupFsync(dir);
         java.util.concurrent.CountDownLatch gathered = new java.util.concurrent.CountDownLatch(1);
         Thread gatherer = Thread.ofVirtual().start(() -> {
-            try {
-                sync.syncGathering(Duration.ofSeconds(30));
-                gathered.countDown();
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
+            syncGathering(sync, Duration.ofSeconds(30));
+            gathered.countDown();
         });
         Thread.sleep(50);
 
@@ -124,5 +114,27 @@ class GroupFsyncTest {
         assertThat(gathered.getCount()).as("the gathering caller still waits").isEqualTo(1);
         gatherer.interrupt(); // ends the wait: it syncs at once, or finds itself covered
         gatherer.join();
+    }
+
+    @Test
+    void aCallerThatJoinedAGatheringReturnsWhenAPlainSyncCoveredIt() throws Exception {
+        GroupFsync sync = new GroupFsync(dir);
+        Thread gatherer = Thread.ofVirtual().start(() -> syncGathering(sync, Duration.ofMillis(500)));
+        Thread.sleep(50);
+        Thread joiner = Thread.ofVirtual().start(() -> syncGathering(sync, Duration.ofMillis(500)));
+        Thread.sleep(50);
+
+        sync.sync(); // covers both: the gathering ends with nothing left to do
+
+        assertThat(gatherer.join(Duration.ofSeconds(30))).as("the gathering caller returned").isTrue();
+        assertThat(joiner.join(Duration.ofSeconds(30))).as("the caller that joined it returned").isTrue();
+    }
+
+    private static void syncGathering(GroupFsync sync, Duration gather) {
+        try {
+            sync.syncGathering(gather);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 }
