@@ -157,7 +157,7 @@ public final class MailQueue implements AutoCloseable {
                 continue;
             }
             try {
-                return new IncomingQueueFile(this, id, file, channel, taken != null, taken != null ? taken.size() : -1,
+                return new UncommittedQueueFile(this, id, file, channel, taken != null, taken != null ? taken.size() : -1,
                         section.bytes());
             } catch (IOException | RuntimeException e) {
                 channel.close();

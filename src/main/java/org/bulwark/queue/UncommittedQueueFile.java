@@ -16,7 +16,7 @@ import org.bulwark.mail.QueueId;
  * first, the content is streamed through a small buffer, and commit appends the end marker,
  * renames into active/ and fsyncs the file and active/.
  */
-final class IncomingQueueFile implements QueueFileWriter {
+final class UncommittedQueueFile implements QueueFileWriter {
 
     /** Most mail is a few KiB: a larger buffer costs more to allocate and clear than it saves in writes. */
     private static final int BUFFER = 16 * 1024;
@@ -45,7 +45,7 @@ final class IncomingQueueFile implements QueueFileWriter {
      * The envelope starts the buffer the content goes through: a small message reaches the file in
      * one write at commit, envelope, content and end marker together.
      */
-    IncomingQueueFile(MailQueue queue, QueueId id, Path file, FileChannel channel, boolean reused, long reusedSize,
+    UncommittedQueueFile(MailQueue queue, QueueId id, Path file, FileChannel channel, boolean reused, long reusedSize,
             byte[] envelope) throws IOException {
         this.queue = queue;
         this.contentStart = envelope.length;
