@@ -71,6 +71,7 @@ public final class GroupFsync {
      * follows. A {@link #sync} call meanwhile does not wait for it.
      */
     public void syncGathering(Duration gather) throws IOException {
+        boolean interrupted = false;
         lock.lock();
         try {
             long needed = started + 1;
@@ -86,7 +87,10 @@ public final class GroupFsync {
                         nanos = gatheringTime.awaitNanos(nanos);
                     }
                 } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt(); // stopping: the fsync at once
+                    // Stopping: the fsync at once, and with the interrupt set aside, since a
+                    // channel refuses to work on an interrupted thread and the caller's change
+                    // (a message in new/) is made already.
+                    interrupted = true;
                 } finally {
                     gathering = false;
                     // Those who joined wait for the end of it: an fsync done meanwhile (a plain
@@ -97,6 +101,9 @@ public final class GroupFsync {
             syncLocked(needed);
         } finally {
             lock.unlock();
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

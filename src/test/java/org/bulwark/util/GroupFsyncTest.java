@@ -137,4 +137,28 @@ class GroupFsyncTest {
             throw new java.io.UncheckedIOException(e);
         }
     }
+
+    @Test
+    void aGatheringCallerInterruptedSyncsAtOnceAndKeepsItsInterrupt() throws Exception {
+        GroupFsync sync = new GroupFsync(dir);
+        long ticket = sync.ticket();
+        java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicBoolean interruptKept = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread gatherer = Thread.ofVirtual().start(() -> {
+            try {
+                sync.syncGathering(Duration.ofSeconds(30));
+                interruptKept.set(Thread.currentThread().isInterrupted());
+            } catch (IOException e) {
+                failure.set(e);
+            }
+        });
+        Thread.sleep(50);
+
+        gatherer.interrupt(); // a stop: the delivery it serves is in new/ already and must be synced
+
+        assertThat(gatherer.join(Duration.ofSeconds(30))).isTrue();
+        assertThat(failure.get()).as("the fsync of an interrupted caller").isNull();
+        assertThat(sync.covered(ticket)).isTrue();
+        assertThat(interruptKept.get()).isTrue();
+    }
 }
