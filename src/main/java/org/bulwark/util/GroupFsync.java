@@ -89,7 +89,7 @@ public final class GroupFsync {
                 } catch (InterruptedException e) {
                     // Stopping: the fsync at once, and with the interrupt set aside, since a
                     // channel refuses to work on an interrupted thread and the caller's change
-                    // (a message in new/) is made already.
+                    // is made already (for a delivery, a message linked into new/).
                     interrupted = true;
                 } finally {
                     gathering = false;
