@@ -94,7 +94,8 @@ class GroupFsyncTest {
         }
 
         assertThat(tickets).allMatch(sync::covered);
-        assertThat(sync.ticket() - before).as("fsyncs done").isEqualTo(1);
+        // One, unless a very slow machine let the gathering end before the last caller came.
+        assertThat(sync.ticket() - before).as("fsyncs done").isBetween(1L, 2L);
     }
 
     @Test
