@@ -15,7 +15,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>A change whose loss in a machine crash costs only a repeated delivery (removing a delivered
  * message) need not wait: {@link #syncSoon} leaves it to the next fsync of the directory, which a
- * commit usually brings within milliseconds, or to one done after a short delay.
+ * commit usually brings within milliseconds, or to one done after a short delay. A caller that
+ * must wait for durability but not at once (a delivery) can {@link #syncGathering}: it waits a
+ * little before the fsync, so that those arriving meanwhile share it.
  */
 public final class GroupFsync {
 
