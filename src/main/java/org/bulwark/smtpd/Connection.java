@@ -11,24 +11,23 @@ import org.bulwark.protocol.SmtpInput;
 
 /**
  * The socket a session talks through: the accepted one, or after a TLS handshake the TLS socket
- * layered on it; with its buffered output, its command input and, with
- * smtpd_per_request_deadline, the deadline on every read (otherwise smtpd_timeout limits each).
+ * layered on it; with its buffered output, its command input and the time limits on both
+ * ({@link ConnectionDeadline}).
  */
 final class Connection {
 
     private final Socket accepted;
-    private final SmtpdSettings settings;
     private Socket socket;
     private OutputStream out;
     private SmtpInput in;
-    private RequestDeadline deadline;
+    private final ConnectionDeadline deadline;
     /** Bytes another stage read from the accepted socket before this session (postscreen's pregreet). */
     private byte[] pending;
 
     Connection(Socket accepted, SmtpdSettings settings) {
         this.accepted = accepted;
         this.socket = accepted;
-        this.settings = settings;
+        this.deadline = new ConnectionDeadline(accepted, settings, DeadlineWatch.process());
     }
 
     Socket socket() {
@@ -45,7 +44,7 @@ final class Connection {
         socket = newSocket;
         // Replies are short; a pipelined group's replies rarely fill this. 10,000 idle sessions
         // each hold one, so it is small: a larger group just takes another write.
-        out = new BufferedOutputStream(newSocket.getOutputStream(), 2048);
+        out = new BufferedOutputStream(deadline.output(newSocket.getOutputStream()), 2048);
         InputStream input = newSocket.getInputStream();
         // A short read of the accepted socket itself (not TLS records, not postscreen's bytes first) drained it.
         boolean plain = newSocket == accepted;
@@ -54,11 +53,7 @@ final class Connection {
             pending = null;
             plain = false;
         }
-        if (settings.perRequestDeadline()) {
-            deadline = new RequestDeadline(input, newSocket, settings.timeout(), settings.minDataRate());
-            input = deadline;
-        }
-        in = new SmtpInput(input, out, plain);
+        in = new SmtpInput(deadline.input(input), out, plain);
     }
 
     SmtpInput input() {
@@ -83,22 +78,22 @@ final class Connection {
         }
     }
 
-    /** A new command line follows: a fresh deadline. */
+    /** A new command line follows: a fresh deadline (smtpd_per_request_deadline). */
     void commandFollows() {
-        if (deadline != null) {
-            deadline.command();
-        }
+        deadline.command();
     }
 
-    /** Message content follows; its deadline grows with the bytes that arrive. */
+    /** Message content follows; its deadline grows with the bytes that arrive (smtpd_per_request_deadline). */
     void contentFollows() {
-        if (deadline != null) {
-            deadline.content();
-        }
+        deadline.content();
     }
 
-    /** Closes a TLS socket layered on the accepted one; the accepted socket is its owner's to close. */
-    void closeLayered() {
+    /**
+     * The session is over: its time limits are no longer watched, and a TLS socket layered on the
+     * accepted one is closed; the accepted socket is its owner's to close.
+     */
+    void close() {
+        deadline.close();
         if (socket != accepted) {
             try {
                 socket.close();

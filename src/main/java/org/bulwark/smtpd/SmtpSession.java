@@ -130,7 +130,6 @@ final class SmtpSession implements Runnable {
                 connection.writeQuietly(ReplyTexts.serverLocalError(settings.myhostname()));
                 return;
             }
-            socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, settings.timeout().toMillis()));
             // The address anvil counted; XCLIENT may name another client later.
             InetAddress counted = state.clientAddress();
             SmtpReply overLimit = anvil.connect(counted, state.nameAndAddress());
@@ -157,7 +156,7 @@ final class SmtpSession implements Runnable {
         } catch (IOException e) {
             // The socket failed before the conversation began; nothing to tell the client.
         } finally {
-            connection.closeLayered();
+            connection.close();
             state.transactionEnded();
             closeMilters();
             if (reason != null && !(reason.equals("lost connection") && where.equals(SessionIo.AFTER_DOT))) {

@@ -64,7 +64,7 @@ final class StartTlsCommand {
     boolean encrypt() throws IOException {
         ServerTls.Established established;
         try {
-            established = security.tls().handshake(io.socket());
+            established = security.tls().handshake(io.socket(), settings.timeout());
         } catch (IOException e) {
             log.info(SmtpdTexts.handshakeFailed(state.nameAndAddress(), e.getMessage()));
             io.connectionLost();

@@ -3,7 +3,7 @@
  * limits; SESSION.md shows how a session is put together.
  *
  * <p>SECURITY: talks to untrusted clients over the network and needs no privilege beyond its
- * listening socket. Sessions are capped (master.cf maxproc), every read has smtpd_timeout, error
+ * listening socket. Sessions are capped (master.cf maxproc), every read and write has smtpd_timeout, error
  * and recipient counts are bounded, and no 250 is sent for a message before cleanup has committed
  * it to the queue. Unexpected failures end the session with a 421 and a log line, never a trace.
  * Behind a load balancer (smtpd_upstream_proxy_protocol) the client is the one the PROXY header

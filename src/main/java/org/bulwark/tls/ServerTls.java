@@ -95,9 +95,10 @@ public final class ServerTls {
 
     /**
      * Turns an accepted plain connection into a TLS one and completes the handshake; used right
-     * after {@code 220 Ready to start TLS} and, in wrapper mode, before the greeting.
+     * after {@code 220 Ready to start TLS} and, in wrapper mode, before the greeting. A handshake
+     * that takes longer than {@code timeout} fails.
      */
-    public Established handshake(Socket plain) throws IOException {
+    public Established handshake(Socket plain, java.time.Duration timeout) throws IOException {
         Context c = current;
         SSLSocket socket = (SSLSocket) c.ssl().getSocketFactory()
                 .createSocket(plain, plain.getInetAddress().getHostAddress(), plain.getPort(), true);
@@ -112,11 +113,25 @@ public final class ServerTls {
         parameters.setNeedClientAuth(false);
         parameters.setWantClientAuth(c.clientTrust() != null);
         socket.setSSLParameters(parameters);
-        socket.startHandshake();
+        int before = plain.getSoTimeout();
+        plain.setSoTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis())));
+        try {
+            socket.startHandshake();
+        } finally {
+            restoreTimeout(plain, before);
+        }
         ClientCertificate peer = c.clientTrust() == null ? null : c.clientTrust().examine(socket.getSession());
         TlsSummary basic = TlsSummary.of(socket.getSession());
         return new Established(socket, new TlsSummary(basic.protocol(), basic.cipher(), basic.bits(), peer,
                 c.clientTrust() != null));
+    }
+
+    private static void restoreTimeout(Socket socket, int timeout) {
+        try {
+            socket.setSoTimeout(timeout);
+        } catch (IOException e) {
+            // The socket is closed: the failed handshake is what the caller hears about.
+        }
     }
 
     private static Context build(Config config, TlsLevel level, boolean askClientCertificate) throws TlsException {

@@ -273,6 +273,46 @@ class SmtpServerTest {
         }
     }
 
+    /**
+     * smtpd_timeout holds for replies too (Postfix: "the time limit for sending a server response"):
+     * a client that sends and never reads fills the socket's buffers until the server's write
+     * blocks; the session then ends with the timeout instead of holding its slot for good.
+     */
+    @Test
+    void endsTheSessionOfAClientThatStopsReading() throws Exception {
+        try (ServerFixture fx = new ServerFixture(Map.of("smtpd_timeout", "1s", "smtpd_junk_command_limit", "10000000"));
+                java.net.Socket client = new java.net.Socket()) {
+            client.setReceiveBufferSize(4096);
+            client.connect(new java.net.InetSocketAddress("127.0.0.1", fx.port()));
+            var replies = new java.io.BufferedReader(new java.io.InputStreamReader(client.getInputStream(),
+                    java.nio.charset.StandardCharsets.US_ASCII));
+            assertThat(replies.readLine()).startsWith("220 ");
+            client.getOutputStream().write("EHLO client.example\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            for (String line = replies.readLine(); !line.startsWith("250 "); line = replies.readLine()) {
+                assertThat(line).startsWith("250-");
+            }
+            // Replies are small, the kernel's buffers on loopback large: many commands to fill them.
+            byte[] commands = "RSET\r\n".repeat(10_000).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            Thread writer = Thread.ofVirtual().start(() -> {
+                try {
+                    for (int i = 0; i < 1000; i++) {
+                        client.getOutputStream().write(commands);
+                    }
+                } catch (java.io.IOException e) {
+                    // The server gave up on this client: what the test waits for.
+                }
+            });
+            String log = "";
+            for (int i = 0; i < 300 && !log.contains("disconnect from"); i++) {
+                Thread.sleep(100);
+                log = fx.log();
+            }
+            assertThat(log).contains("timeout after RSET from unknown[127.0.0.1]");
+            client.close();
+            writer.join();
+        }
+    }
+
     @Test
     void turnsAwayClientsBeyondTheProcessLimit() throws Exception {
         try (ServerFixture fx = new ServerFixture(Map.of(), RestrictionCheck.NONE, 1);

@@ -99,6 +99,33 @@ class TlsAndAuthTest {
         // The fixture's stop waits for the session's last line.
     }
 
+    /** smtpd_timeout holds over TLS too: a client that goes quiet after EHLO is timed out. */
+    @Test
+    void aQuietClientIsTimedOutOverTls() throws Exception {
+        try (ServerFixture s = server(submission("smtpd_timeout", "1s")); SmtpClient c = new SmtpClient(s.port())) {
+            c.reply();
+            c.send("EHLO client.example.net");
+            c.send("STARTTLS");
+            c.handshake();
+            assertThat(c.send("EHLO client.example.net")).contains("250-AUTH");
+            String last = c.reply();
+            assertThat(last).isEqualTo("421 4.4.2 mx.example.org Error: timeout exceeded");
+            assertThat(s.logAfterSessions()).contains("timeout after EHLO from unknown[127.0.0.1]");
+        }
+    }
+
+    /** A client that says STARTTLS and then nothing: the handshake is bounded by smtpd_timeout. */
+    @Test
+    void aHandshakeThatNeverComesIsTimedOut() throws Exception {
+        try (ServerFixture s = server(submission("smtpd_timeout", "1s")); SmtpClient c = new SmtpClient(s.port())) {
+            c.reply();
+            c.send("EHLO client.example.net");
+            assertThat(c.send("STARTTLS")).isEqualTo("220 2.0.0 Ready to start TLS");
+            assertThat(c.closedByServer()).isTrue();
+            assertThat(s.logAfterSessions()).contains("SSL_accept error from unknown[127.0.0.1]: Read timed out");
+        }
+    }
+
     @Test
     void theQueuedMessageCarriesTlsAndSaslDetails() throws Exception {
         try (ServerFixture s = server(submission("smtpd_sasl_authenticated_header", "yes"));
