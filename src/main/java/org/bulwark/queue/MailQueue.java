@@ -193,7 +193,7 @@ public final class MailQueue implements AutoCloseable {
     void expectArrival(QueueId id, byte[] wholeFile) {
         if (wholeFile != null && wholeFile.length <= QueueFileFormat.SMALL_FILE) {
             try {
-                justCommitted.keep(id, new QueueFile(this, id, QueueName.ACTIVE, QueueFileFormat.parse(wholeFile)));
+                justCommitted.keep(id, new QueueFile(this, id, QueueName.ACTIVE, QueueFileFormat.parse(wholeFile, id)));
             } catch (IOException | IllegalArgumentException | IndexOutOfBoundsException | java.time.DateTimeException e) {
                 // Never expected of what this process just wrote; the queue manager reads the file.
             }
@@ -318,10 +318,18 @@ public final class MailQueue implements AutoCloseable {
      * {@link CorruptQueueFileException} is thrown; in incoming/ it is left where it is.
      */
     public QueuedMessage read(QueueName queue, QueueId id) throws IOException {
+        return read(queue, id, false);
+    }
+
+    /** @param verify whether to read a large file's content too, to check its checksum (a small file's always is) */
+    private QueuedMessage read(QueueName queue, QueueId id, boolean verify) throws IOException {
         Path file = path(queue, id);
         QueueFileFormat.Parsed parsed;
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            parsed = QueueFileFormat.parse(channel);
+            parsed = QueueFileFormat.parse(channel, id);
+            if (verify) {
+                QueueFileFormat.verify(channel, parsed, id);
+            }
         } catch (IllegalArgumentException | IndexOutOfBoundsException | java.time.DateTimeException e) {
             if (queue != QueueName.INCOMING) {
                 // A file in incoming/ may simply be unfinished; recover() deals with leftovers.
@@ -476,6 +484,9 @@ public final class MailQueue implements AutoCloseable {
     /**
      * Startup recovery: removes files left in incoming/ (never acknowledged) and spent/, leaves
      * active/ to be rescheduled, moves unreadable files to corrupt/. Returns what it did, for the log.
+     * The files in active/ are checked whole, checksum and all: a commit renames a file there
+     * before its fsync, so a crash can leave one with other bytes than its own. A file reaches
+     * deferred/ only after an fsync of its data (see {@link #defer}).
      */
     public List<String> recover() throws IOException {
         spent.reset();
@@ -490,7 +501,7 @@ public final class MailQueue implements AutoCloseable {
         for (QueueName queue : List.of(QueueName.ACTIVE, QueueName.DEFERRED)) {
             for (QueueId id : list(queue)) {
                 try {
-                    read(queue, id);
+                    read(queue, id, queue == QueueName.ACTIVE);
                 } catch (CorruptQueueFileException e) {
                     lines.add(QueueTexts.movedToCorrupt(queue, e.getMessage()));
                 } catch (NoSuchFileException gone) {

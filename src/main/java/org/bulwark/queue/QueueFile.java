@@ -26,6 +26,7 @@ final class QueueFile implements QueuedMessage {
     private final long[] statusOffsets;
     private final long contentStart;
     private final long contentLength;
+    private final long fileSize;
     private final ReentrantLock lock = new ReentrantLock();
     private volatile QueueName queue;
     private volatile List<RecipientState> recipients;
@@ -44,6 +45,7 @@ final class QueueFile implements QueuedMessage {
         this.statusOffsets = parsed.statusOffsets();
         this.contentStart = parsed.contentStart();
         this.contentLength = parsed.contentLength();
+        this.fileSize = parsed.fileSize();
         this.state = parsed.state();
         this.smallFile = parsed.wholeFile() == null ? null : new java.lang.ref.SoftReference<>(parsed.wholeFile());
         List<RecipientState> list = new ArrayList<>();
@@ -127,7 +129,7 @@ final class QueueFile implements QueuedMessage {
 
     /** The file's length: it never changes once committed (done marks and retry slots are written in place). */
     long fileSize() {
-        return contentStart + contentLength + QueueFileFormat.TRAILER_LENGTH;
+        return fileSize;
     }
 
     @Override

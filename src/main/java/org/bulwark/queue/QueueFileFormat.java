@@ -15,6 +15,7 @@ import java.util.zip.CRC32C;
 import org.bulwark.mail.ClientInfo;
 import org.bulwark.mail.Envelope;
 import org.bulwark.mail.MailAddress;
+import org.bulwark.mail.QueueId;
 import org.bulwark.mail.Recipient;
 
 /**
@@ -23,9 +24,11 @@ import org.bulwark.mail.Recipient;
  */
 final class QueueFileFormat {
 
-    static final byte[] VERSION_LINE = "BULWARK-QUEUE 1\n".getBytes(StandardCharsets.US_ASCII);
+    static final byte[] VERSION_LINE = "BULWARK-QUEUE 2\n".getBytes(StandardCharsets.US_ASCII);
     /** The version line as the line reader returns it, without its newline. */
-    private static final String VERSION = "BULWARK-QUEUE 1";
+    private static final String VERSION = "BULWARK-QUEUE 2";
+    /** Files written before the checksum: the same layout with a shorter end marker. */
+    private static final String VERSION_1 = "BULWARK-QUEUE 1";
 
     /** Encoded defer reasons longer than this are cut; mailq shows only the start anyway. */
     static final int REASON_WIDTH = 400;
@@ -36,8 +39,15 @@ final class QueueFileFormat {
     static final byte PENDING = '-';
     static final byte DONE = 'D';
 
-    /** 'X' length(20) " END\n" */
-    static final int TRAILER_LENGTH = 1 + 20 + 5;
+    /** 'X' length(20) ' ' checksum(8) " END\n" */
+    static final int TRAILER_LENGTH = 1 + 20 + 1 + 8 + 5;
+    /** Version 1's end marker: 'X' length(20) " END\n" */
+    private static final int TRAILER_LENGTH_1 = 1 + 20 + 5;
+    /**
+     * Where the bytes the checksum covers start: the T record, after the retry slots (which have
+     * checksums of their own and change in place).
+     */
+    static final int CHECKED_FROM = (int) SLOT_OFFSETS[1] + SLOT_LENGTH;
 
     private static final int MAX_LINE = 64 * 1024;
 
@@ -62,10 +72,18 @@ final class QueueFileFormat {
     record EnvelopeSection(byte[] bytes, long[] statusOffsets) {
     }
 
-    /** What a parse found: the envelope, state, recipients' marks and where the content lies. */
-    /** {@code wholeFile}: the file as read, when it was small enough to read in one piece; else null. */
+    /**
+     * What a parse found: the envelope, state, recipients' marks and where the content lies.
+     * {@code wholeFile}: the file as read, when it was small enough to read in one piece; else null.
+     * {@code checksum}: the one the end marker holds, -1 in a version 1 file, which has none.
+     */
     record Parsed(Envelope envelope, DeferState state, boolean[] done, long[] statusOffsets,
-            long contentStart, long contentLength, byte[] wholeFile) {
+            long contentStart, long contentLength, byte[] wholeFile, long checksum) {
+
+        /** The file's length: it never changes once committed (done marks and retry slots are written in place). */
+        long fileSize() {
+            return contentStart + contentLength + (checksum < 0 ? TRAILER_LENGTH_1 : TRAILER_LENGTH);
+        }
     }
 
     /** Files up to this size are read in one system call, and their content is kept for delivery. */
@@ -142,8 +160,63 @@ final class QueueFileFormat {
         return new EnvelopeSection(out.toByteArray(), offsets);
     }
 
-    static byte[] trailer(long contentLength) {
-        return ("X" + zeroPadded(contentLength, 20) + " END\n").getBytes(StandardCharsets.US_ASCII);
+    static byte[] trailer(long contentLength, Checksum checksum) {
+        return ("X" + zeroPadded(contentLength, 20) + " " + hex(checksum.value()) + " END\n")
+                .getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /**
+     * The end marker's checksum: CRC32C of the queue ID, then of the file from {@link #CHECKED_FROM}
+     * to the end of the content, every recipient's status byte counted as pending. It tells a
+     * message from what a crash can leave under its name before its fsync: a reused file's older
+     * message, whole (another ID) or in part (other bytes).
+     */
+    static final class Checksum {
+        private final CRC32C crc = new CRC32C();
+
+        Checksum(QueueId id) {
+            crc.update(id.value().getBytes(StandardCharsets.US_ASCII));
+        }
+
+        void update(byte[] bytes, int offset, int length) {
+            crc.update(bytes, offset, length);
+        }
+
+        void update(int b) {
+            crc.update(b);
+        }
+
+        /** The file's bytes from {@code position} up to {@code end}, read from {@code channel}. */
+        void update(FileChannel channel, long position, long end) throws IOException {
+            ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(64 * 1024, Math.max(1, end - position)));
+            while (position < end) {
+                buffer.clear().limit((int) Math.min(buffer.capacity(), end - position));
+                int n = channel.read(buffer, position);
+                if (n < 0) {
+                    throw new IllegalArgumentException("truncated: the file shrank while read");
+                }
+                position += n;
+                crc.update(buffer.flip());
+            }
+        }
+
+        /** Bytes of the file from {@code position} on, with the status bytes at {@code marks} (ascending) as pending. */
+        void update(byte[] bytes, int offset, int length, long position, long[] marks) {
+            int done = 0;
+            for (long mark : marks) {
+                if (mark >= position && mark < position + length) {
+                    int at = (int) (mark - position);
+                    crc.update(bytes, offset + done, at - done);
+                    crc.update(PENDING);
+                    done = at + 1;
+                }
+            }
+            crc.update(bytes, offset + done, length - done);
+        }
+
+        long value() {
+            return crc.getValue();
+        }
     }
 
     private static void line(ByteArrayOutputStream out, String type, String... fields) {
@@ -158,7 +231,7 @@ final class QueueFileFormat {
      * Parses the envelope and checks the trailer. A small file is read whole, in one read; of a
      * larger one the content itself is not read.
      */
-    static Parsed parse(FileChannel channel) throws IOException {
+    static Parsed parse(FileChannel channel, QueueId id) throws IOException {
         long size = channel.size();
         if (size <= SMALL_FILE) {
             byte[] file = new byte[(int) size];
@@ -168,26 +241,32 @@ final class QueueFileFormat {
                     throw new IllegalArgumentException("truncated: the file shrank while read");
                 }
             }
-            return parse(file);
+            return parse(file, id);
         }
         // The reader buffers for itself.
-        return parse(new LineReader(Channels.newInputStream(channel.position(0))), size, at -> readTrailer(channel, at), null);
+        return parse(new LineReader(Channels.newInputStream(channel.position(0))), size, (at, length) -> read(channel, at, length),
+                null, id);
     }
 
-    /** Parses a small file's bytes (at most {@link #SMALL_FILE}), kept as its {@code wholeFile}. */
-    static Parsed parse(byte[] file) throws IOException {
+    /**
+     * Parses a small file's bytes (at most {@link #SMALL_FILE}), kept as its {@code wholeFile}; its
+     * checksum is checked, which costs little with the bytes at hand.
+     */
+    static Parsed parse(byte[] file, QueueId id) throws IOException {
         return parse(new LineReader(file), file.length,
-                at -> java.util.Arrays.copyOfRange(file, (int) at, (int) at + TRAILER_LENGTH), file);
+                (at, length) -> java.util.Arrays.copyOfRange(file, (int) at, (int) at + length), file, id);
     }
 
-    /** The trailer's bytes at an offset already checked to lie inside the file. */
+    /** Bytes of the file at an offset already checked to lie inside it. */
     private interface TrailerSource {
-        byte[] read(long offset) throws IOException;
+        byte[] read(long offset, int length) throws IOException;
     }
 
-    private static Parsed parse(LineReader reader, long size, TrailerSource trailerSource, byte[] wholeFile)
+    private static Parsed parse(LineReader reader, long size, TrailerSource trailerSource, byte[] wholeFile, QueueId id)
             throws IOException {
-        if (!reader.next().equals(VERSION)) {
+        String version = reader.next();
+        boolean checksummed = version.equals(VERSION);
+        if (!checksummed && !version.equals(VERSION_1)) {
             throw new IllegalArgumentException("unknown queue file version");
         }
         DeferState a = parseSlot(reader.next());
@@ -238,14 +317,53 @@ final class QueueFileFormat {
             throw new IllegalArgumentException("missing content marker");
         }
         long contentStart = reader.offset();
-        long contentLength = checkTrailer(trailerSource, size, contentStart);
+        int trailerLength = checksummed ? TRAILER_LENGTH : TRAILER_LENGTH_1;
+        if (size < contentStart + trailerLength) {
+            throw new IllegalArgumentException("truncated: no end marker");
+        }
+        String trailer = new String(trailerSource.read(size - trailerLength, trailerLength), StandardCharsets.US_ASCII);
+        if (!isTrailer(trailer, checksummed)) {
+            throw new IllegalArgumentException("truncated: no end marker");
+        }
+        long contentLength = Long.parseLong(trailer.substring(1, 21));
+        if (contentStart + contentLength + trailerLength != size) {
+            throw new IllegalArgumentException("content length does not match the end marker");
+        }
+        long checksum = checksummed ? Long.parseLong(trailer.substring(22, 30), 16) : -1;
         Envelope envelope = new Envelope(sender, recipients, arrival, client, FieldCodec.decode(o[0]),
                 FieldCodec.decode(o[1]), FieldCodec.decode(o[2]), o[3].equals("1"), filter, probe);
-        return new Parsed(envelope, state, done, offsets, contentStart, contentLength, wholeFile);
+        Parsed parsed = new Parsed(envelope, state, done, offsets, contentStart, contentLength, wholeFile, checksum);
+        if (wholeFile != null && checksummed) {
+            Checksum actual = new Checksum(id);
+            actual.update(wholeFile, CHECKED_FROM, (int) (contentStart + contentLength) - CHECKED_FROM, CHECKED_FROM, offsets);
+            checkSum(parsed, actual);
+        }
+        return parsed;
     }
 
-    private static byte[] readTrailer(FileChannel channel, long offset) throws IOException {
-        ByteBuffer buffer = ByteBuffer.allocate(TRAILER_LENGTH);
+    /**
+     * Reads a large file's envelope and content to check its checksum (a small one's is checked as
+     * it is parsed): done after a crash, for the files a commit may have left unsynced.
+     */
+    static void verify(FileChannel channel, Parsed parsed, QueueId id) throws IOException {
+        if (parsed.checksum() < 0 || parsed.wholeFile() != null) {
+            return;
+        }
+        Checksum actual = new Checksum(id);
+        byte[] envelope = read(channel, CHECKED_FROM, (int) parsed.contentStart() - CHECKED_FROM);
+        actual.update(envelope, 0, envelope.length, CHECKED_FROM, parsed.statusOffsets());
+        actual.update(channel, parsed.contentStart(), parsed.contentStart() + parsed.contentLength());
+        checkSum(parsed, actual);
+    }
+
+    private static void checkSum(Parsed parsed, Checksum actual) {
+        if (actual.value() != parsed.checksum()) {
+            throw new IllegalArgumentException("checksum does not match the end marker: not this message's bytes");
+        }
+    }
+
+    private static byte[] read(FileChannel channel, long offset, int length) throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocate(length);
         while (buffer.hasRemaining()) {
             if (channel.read(buffer, offset + buffer.position()) < 0) {
                 throw new EOFException();
@@ -254,29 +372,25 @@ final class QueueFileFormat {
         return buffer.array();
     }
 
-    private static long checkTrailer(TrailerSource source, long size, long contentStart) throws IOException {
-        if (size < contentStart + TRAILER_LENGTH) {
-            throw new IllegalArgumentException("truncated: no end marker");
-        }
-        String trailer = new String(source.read(size - TRAILER_LENGTH), StandardCharsets.US_ASCII);
-        if (!isTrailer(trailer)) {
-            throw new IllegalArgumentException("truncated: no end marker");
-        }
-        long length = Long.parseLong(trailer.substring(1, 21));
-        if (contentStart + length + TRAILER_LENGTH != size) {
-            throw new IllegalArgumentException("content length does not match the end marker");
-        }
-        return length;
-    }
-
-    /** {@code X}, twenty digits, {@code  END} and a newline. */
-    private static boolean isTrailer(String text) {
-        if (text.length() != TRAILER_LENGTH || text.charAt(0) != 'X' || !text.endsWith(" END\n")) {
+    /** {@code X}, twenty digits, (version 2) a space and eight hex digits, {@code  END} and a newline. */
+    private static boolean isTrailer(String text, boolean checksummed) {
+        if (text.length() != (checksummed ? TRAILER_LENGTH : TRAILER_LENGTH_1) || text.charAt(0) != 'X'
+                || !text.endsWith(" END\n")) {
             return false;
         }
         for (int i = 1; i <= 20; i++) {
             if (text.charAt(i) < '0' || text.charAt(i) > '9') {
                 return false;
+            }
+        }
+        if (checksummed) {
+            if (text.charAt(21) != ' ') {
+                return false;
+            }
+            for (int i = 22; i < 30; i++) {
+                if (Character.digit(text.charAt(i), 16) < 0) {
+                    return false;
+                }
             }
         }
         return true;
@@ -322,7 +436,11 @@ final class QueueFileFormat {
     private static String crcHex(String text) {
         CRC32C crc = new CRC32C();
         crc.update(text.getBytes(StandardCharsets.UTF_8));
-        String hex = Long.toHexString(crc.getValue());
+        return hex(crc.getValue());
+    }
+
+    private static String hex(long crc) {
+        String hex = Long.toHexString(crc);
         return "00000000".substring(hex.length()) + hex;
     }
 

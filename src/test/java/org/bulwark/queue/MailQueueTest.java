@@ -467,7 +467,7 @@ class MailQueueTest {
         assertThat(content(first)).isEqualTo("Subject: hi\n\nbody\n");
         assertThat(first.queue()).isEqualTo(QueueName.ACTIVE);
         // The bytes it was parsed from were the file's, as read back before it was garbled here.
-        assertThat(QueueFileFormat.parse(onDisk).envelope()).isEqualTo(envelope);
+        assertThat(QueueFileFormat.parse(onDisk, id).envelope()).isEqualTo(envelope);
         assertThatThrownBy(() -> queue.readActive(id)).isInstanceOf(CorruptQueueFileException.class);
     }
 
@@ -779,7 +779,7 @@ class MailQueueTest {
         String file = Files.readString(queue.path(QueueName.ACTIVE, id), StandardCharsets.UTF_8);
 
         String[] lines = file.split("\n", -1);
-        assertThat(lines[0]).isEqualTo("BULWARK-QUEUE 1");
+        assertThat(lines[0]).isEqualTo("BULWARK-QUEUE 2");
         assertThat(lines[1]).hasSize(QueueFileFormat.SLOT_LENGTH - 1).startsWith("S 0000000000 0000000000 ");
         assertThat(lines[2]).hasSize(QueueFileFormat.SLOT_LENGTH - 1).startsWith("S 0000000001 0000000000 ");
         String rest = file.substring(lines[0].length() + 2 * QueueFileFormat.SLOT_LENGTH + 1);
@@ -796,7 +796,115 @@ class MailQueueTest {
                 Subject: hi
 
                 body
-                X00000000000000000018 END
-                """);
+                X00000000000000000018 CHECKSUM END
+                """.replace("CHECKSUM", documentedChecksum(id, file.getBytes(StandardCharsets.UTF_8))));
+    }
+
+    /** QUEUE_FORMAT.md's checksum, computed here from its words: CRC32C of the ID, then from T to the content's end. */
+    static String documentedChecksum(QueueId id, byte[] file) {
+        String text = new String(file, StandardCharsets.ISO_8859_1);
+        int from = text.indexOf("\nT ") + 1;
+        int to = file.length - "X00000000000000000018 01234567 END\n".length();
+        byte[] covered = java.util.Arrays.copyOfRange(file, from, to);
+        String envelope = new String(covered, StandardCharsets.ISO_8859_1);
+        for (int at = envelope.indexOf("\nRD "); at >= 0; at = envelope.indexOf("\nRD ", at + 1)) {
+            covered[at + 2] = '-'; // a status byte counts as pending
+        }
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(id.value().getBytes(StandardCharsets.US_ASCII));
+        crc.update(covered);
+        return String.format("%08x", crc.getValue());
+    }
+
+    /**
+     * A reused file's older message, whole, under the new name: what a crash between the commit's
+     * rename and its fsync can leave in active/. The checksum covers the queue ID, so recovery
+     * tells it from the new message and sends it to corrupt/.
+     */
+    @Test
+    void anOlderMessageUnderAnotherNameIsCorruptAtRecovery() throws IOException {
+        QueueId older = commit(simpleEnvelope(), "Subject: older\n\nbody\n");
+        QueueId newer = commit(simpleEnvelope(), "Subject: newer\n\nbody\n");
+        Files.copy(queue.path(QueueName.ACTIVE, older), queue.path(QueueName.ACTIVE, newer),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+
+        List<String> log = MailQueue.open(dir.resolve("queue")).recover();
+
+        assertThat(log).singleElement().asString().contains(newer.value()).contains("checksum");
+        assertThat(queue.list(QueueName.CORRUPT)).containsExactly(newer);
+        assertThat(queue.list(QueueName.ACTIVE)).containsExactly(older);
+    }
+
+    /**
+     * Part of a large file torn: the content's bytes are another message's, the envelope and end
+     * marker this one's. Only recovery reads a large file whole, and only in active/.
+     */
+    @Test
+    void aLargeFileWithForeignBytesIsCorruptAtRecovery() throws IOException {
+        String body = "x".repeat(3 * QueueFileFormat.SMALL_FILE) + "\n";
+        QueueId id = commit(simpleEnvelope(), body);
+        Path file = queue.path(QueueName.ACTIVE, id);
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            channel.write(java.nio.ByteBuffer.wrap("y".repeat(4096).getBytes(StandardCharsets.US_ASCII)), 8192);
+        }
+        assertThat(content(queue.read(QueueName.ACTIVE, id))).hasSize(body.length()); // not read whole here
+
+        List<String> log = MailQueue.open(dir.resolve("queue")).recover();
+
+        assertThat(log).singleElement().asString().contains("checksum");
+        assertThat(queue.list(QueueName.CORRUPT)).containsExactly(id);
+    }
+
+    /** What changes in place (done marks, retry slots, a hold reason) and a rewritten envelope leave the checksum valid. */
+    @Test
+    void changesInPlaceAndRewrittenEnvelopesKeepTheChecksumValid() throws IOException {
+        String large = "z".repeat(2 * QueueFileFormat.SMALL_FILE) + "\n";
+        List<QueueId> ids = new java.util.ArrayList<>();
+        for (String body : List.of("small\n", large)) {
+            QueueId marked = commit(simpleEnvelope(), body);
+            queue.markDone(queue.read(QueueName.ACTIVE, marked), 0);
+            ids.add(marked);
+            try (QueueFileWriter writer = queue.create(simpleEnvelope())) {
+                writer.content().write(body.getBytes(StandardCharsets.UTF_8));
+                writer.replaceEnvelope(fullEnvelope());
+                writer.commit();
+                ids.add(writer.id());
+            }
+        }
+        QueueId deferred = commit(simpleEnvelope(), large);
+        queue.defer(queue.read(QueueName.ACTIVE, deferred), Instant.now().plusSeconds(60), "4.4.1 try again");
+        queue.move(deferred, QueueName.DEFERRED, QueueName.ACTIVE);
+        ids.add(deferred);
+
+        assertThat(MailQueue.open(dir.resolve("queue")).recover()).isEmpty();
+
+        assertThat(queue.list(QueueName.CORRUPT)).isEmpty();
+        assertThat(queue.list(QueueName.ACTIVE)).containsExactlyInAnyOrderElementsOf(ids);
+        assertThat(queue.read(QueueName.ACTIVE, ids.get(1)).envelope()).isEqualTo(fullEnvelope());
+        for (QueueId id : ids) {
+            byte[] file = Files.readAllBytes(queue.path(QueueName.ACTIVE, id));
+            String trailer = new String(file, file.length - 13, 8, StandardCharsets.US_ASCII);
+            assertThat(trailer).isEqualTo(documentedChecksum(id, file));
+        }
+    }
+
+    /** Files written before the checksum (version 1, a shorter end marker) are read as before. */
+    @Test
+    void aVersionOneFileIsReadAsBefore() throws IOException {
+        for (String body : List.of("Subject: old\n\nbody\n", "o".repeat(2 * QueueFileFormat.SMALL_FILE) + "\n")) {
+            QueueId id = commit(fullEnvelope(), body);
+            Path file = queue.path(QueueName.ACTIVE, id);
+            byte[] bytes = Files.readAllBytes(file);
+            String text = new String(bytes, StandardCharsets.ISO_8859_1);
+            String version1 = "BULWARK-QUEUE 1" + text.substring("BULWARK-QUEUE 2".length(), text.length() - 14) + " END\n";
+            Files.write(file, version1.getBytes(StandardCharsets.ISO_8859_1));
+
+            assertThat(MailQueue.open(dir.resolve("queue")).recover()).isEmpty();
+            QueuedMessage message = queue.read(QueueName.ACTIVE, id);
+            assertThat(message.envelope()).isEqualTo(fullEnvelope());
+            assertThat(content(message)).isEqualTo(body);
+            queue.markDone(message, 0);
+            assertThat(queue.read(QueueName.ACTIVE, id).contentSize()).isEqualTo(body.length());
+        }
     }
 }

@@ -49,7 +49,7 @@ class CorruptQueueFileTest {
         Path garbage = spool.resolve("active/00000000DEAD01");
         Path torn = spool.resolve("active/00000000DEAD02");
         Files.write(garbage, new byte[] {0, 1, 2, (byte) 0xff, '\n', 'M', '\n'});
-        Files.writeString(torn, "BULWARK-QUEUE 1\nS 1 0 ", StandardCharsets.US_ASCII);
+        Files.writeString(torn, "BULWARK-QUEUE 2\nS 1 0 ", StandardCharsets.US_ASCII);
 
         // A new arrival makes the queue manager scan active/ and meet both files.
         send("after");
