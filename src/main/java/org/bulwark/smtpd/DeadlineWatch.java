@@ -9,10 +9,11 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * Keeps smtpd_timeout for every client connection of the process from one thread. A socket
  * timeout would keep it per read, but a virtual thread that parks with a timeout sets a timer and
- * cancels it again, and each wakes the scheduler's timer thread: at 1 KiB x 10 sessions that was
- * most of 23 futex calls a message and about 6 % of the server's CPU. Here a connection only notes
- * when the read or write under way is due ({@link ConnectionDeadline}); this thread looks at all
- * of them every {@link #TICK} and ends what is overdue. It sleeps while no client is connected.
+ * cancels it again, and each wakes the scheduler's timer thread: at 1 KiB x 10 sessions 23 futex
+ * calls a message, 12.7 with this watch, which took 5 % off the CPU a message (11 % at one session
+ * at a time). Here a connection only notes when the read or write under way is due
+ * ({@link ConnectionDeadline}); this thread looks at all of them every {@link #TICK} and ends what
+ * is overdue. It sleeps while no client is connected.
  */
 final class DeadlineWatch {
 
