@@ -15,6 +15,8 @@ public record Owner(long uid, long gid) {
     public static final Owner CURRENT = new Owner(-1, -1);
 
     private static final boolean ROOT = detectRoot();
+    private static final int S_IFMT = 0170000;
+    private static final int S_IFLNK = 0120000;
 
     public static boolean runningAsRoot() {
         return ROOT;
@@ -47,22 +49,25 @@ public record Owner(long uid, long gid) {
         if (isCurrent() && !ROOT) {
             return true; // an unprivileged process writes as itself: the kernel judges, a link gains nothing
         }
-        return !Files.isSymbolicLink(path) && permits(path, LinkOption.NOFOLLOW_LINKS, 0200);
+        // One lstat answers both: the mode holds the file type (a Maildir delivery asks this of
+        // three directories per message).
+        java.util.Map<String, Object> a = Files.readAttributes(path, "unix:uid,gid,mode", LinkOption.NOFOLLOW_LINKS);
+        if (((Integer) a.get("mode") & S_IFMT) == S_IFLNK) {
+            return false;
+        }
+        return isCurrent() || permits(a, 0200);
     }
 
     /** Whether this owner could read {@code path} itself, judged from the mode bits of what it names. */
     public boolean mayRead(Path path) throws IOException {
-        return permits(path, null, 0400);
+        return isCurrent() || permits(Files.readAttributes(path, "unix:uid,gid,mode"), 0400);
     }
 
-    /** The owner's, the group's or everyone's permission bit, like the kernel's check (primary group only). */
-    private boolean permits(Path path, LinkOption option, int ownerBit) throws IOException {
-        if (isCurrent()) {
-            return true;
-        }
-        java.util.Map<String, Object> a = option == null
-                ? Files.readAttributes(path, "unix:uid,gid,mode")
-                : Files.readAttributes(path, "unix:uid,gid,mode", option);
+    /**
+     * The owner's, the group's or everyone's permission bit in {@code a} (a file's unix:uid, gid
+     * and mode), like the kernel's check (primary group only).
+     */
+    private boolean permits(java.util.Map<String, Object> a, int ownerBit) {
         int mode = (Integer) a.get("mode");
         if (((Integer) a.get("uid")) == uid) {
             return (mode & ownerBit) != 0;

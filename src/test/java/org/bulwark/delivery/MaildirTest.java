@@ -157,6 +157,31 @@ class MaildirTest {
         }
     }
 
+    /**
+     * As root for a mapped user (virtual_uid_maps): the Maildir is the user's own, so only the
+     * symbolic link keeps the delivery out; without it the same tree takes the message.
+     */
+    @Test
+    void refusesASymbolicLinkInAMaildirTheUserOwns() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Owner.runningAsRoot(), "only root writes for another user");
+        Owner owner = Owner.of(4242, 4242);
+        Path elsewhere = Files.createDirectories(dir.resolve("elsewhere"));
+        Path linked = Files.createDirectories(dir.resolve("linked/Maildir"));
+        Path plain = Files.createDirectories(dir.resolve("plain/Maildir"));
+        Files.createSymbolicLink(linked.resolve("tmp"), elsewhere);
+        for (Path d : new Path[] {elsewhere, linked, plain}) {
+            owner.apply(d);
+        }
+
+        assertThatThrownBy(() -> new Maildir("h").deliver(linked, message, recipient, owner))
+                .isInstanceOf(DeliveryFailure.class);
+        Path delivered = new Maildir("h").deliver(plain, message, recipient, owner);
+
+        assertThat(elsewhere).isEmptyDirectory();
+        assertThat(Files.readString(delivered)).contains("Subject: Hello from the queue");
+        assertThat((Integer) Files.getAttribute(delivered, "unix:uid")).isEqualTo(4242);
+    }
+
     /** Directories are made when a delivery finds them missing: a Maildir with tmp/ only still takes mail. */
     @Test
     void aMaildirWithOnlyTmpGetsItsOtherDirectories() throws Exception {
