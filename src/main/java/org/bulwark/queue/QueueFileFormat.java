@@ -343,7 +343,7 @@ final class QueueFileFormat {
 
     /**
      * Reads a large file's envelope and content to check its checksum (a small one's is checked as
-     * it is parsed): done after a crash, for the files a commit may have left unsynced.
+     * it is parsed): done at recovery, for the files in active/, which a commit may have left unsynced.
      */
     static void verify(FileChannel channel, Parsed parsed, QueueId id) throws IOException {
         if (parsed.checksum() < 0 || parsed.wholeFile() != null) {
